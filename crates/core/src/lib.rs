@@ -1,0 +1,12 @@
+//! Backstride's domain: the clinic's words as types, and every rule as a pure function.
+//!
+//! Nothing here does IO or knows about the web or a database. Values that exist are valid:
+//! raw input is converted with `TryFrom`/`parse` at the edge and rejected there with a message a
+//! person can act on.
+#![forbid(unsafe_code)]
+
+pub mod account;
+pub mod units;
+
+pub use account::{AccountError, Email, NewPassword, Role, TimeZoneName};
+pub use units::{DistanceUnit, MassUnit, UnitPreference};
