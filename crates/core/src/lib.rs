@@ -6,7 +6,9 @@
 #![forbid(unsafe_code)]
 
 pub mod account;
+pub mod assessment;
 pub mod units;
 
+pub use assessment::{Assessment, AssessmentResult, Thresholds, assess};
 pub use account::{AccountError, Email, NewPassword, Role, TimeZoneName};
 pub use units::{DistanceUnit, MassUnit, UnitPreference};

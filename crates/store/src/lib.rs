@@ -1,1 +1,182 @@
-//! placeholder
+//! Persistence for Backstride: one [`Store`] trait, implemented for SQLite (the embedded
+//! default) and PostgreSQL (scale-out), with migrations per backend and an append-only audit
+//! trail written in the same transaction as every access to a runner's record by someone else.
+#![forbid(unsafe_code)]
+
+mod model;
+mod sessions;
+mod sql;
+pub mod testing;
+
+pub use model::*;
+pub use sessions::{SessionBackend, Sessions};
+pub use sql::SqlStore;
+
+use async_trait::async_trait;
+use backstride_core::{Email, Role};
+use std::sync::Arc;
+
+/// What went wrong in storage, in the three ways callers need to tell apart.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The record does not exist, or the actor may not know that it exists.
+    #[error("not found")]
+    NotFound,
+    /// A uniqueness rule was broken (`constraint` names it, e.g. `app_user_email_key`).
+    #[error("conflict on {constraint}")]
+    Conflict { constraint: String },
+    /// Anything else: logged, never shown.
+    #[error("storage error: {0}")]
+    Other(String),
+}
+
+impl From<sqlx::Error> for StoreError {
+    fn from(err: sqlx::Error) -> Self {
+        match &err {
+            sqlx::Error::RowNotFound => StoreError::NotFound,
+            sqlx::Error::Database(db) if db.is_unique_violation() => StoreError::Conflict {
+                constraint: db
+                    .constraint()
+                    .map(str::to_owned)
+                    .unwrap_or_else(|| sqlite_constraint(db.message())),
+            },
+            _ => StoreError::Other(err.to_string()),
+        }
+    }
+}
+
+/// SQLite names the columns, not the constraint: "UNIQUE constraint failed: app_user.email".
+fn sqlite_constraint(message: &str) -> String {
+    let columns = message.rsplit(": ").next().unwrap_or(message);
+    let name = columns.replace(", ", "_").replace('.', "_");
+    format!("{name}_key")
+}
+
+impl From<sqlx::migrate::MigrateError> for StoreError {
+    fn from(err: sqlx::migrate::MigrateError) -> Self {
+        StoreError::Other(format!("migration failed: {err}"))
+    }
+}
+
+pub type StoreResult<T> = Result<T, StoreError>;
+
+/// Everything Backstride keeps. Implemented by [`SqlStore`] for SQLite and PostgreSQL; the web
+/// tier holds an `Arc<dyn Store>` and never sees which.
+#[async_trait]
+pub trait Store: Send + Sync + 'static {
+    /// Which backend this is ("sqlite" or "postgres"), for logs and `/readyz`.
+    fn backend(&self) -> &'static str;
+    /// Brings the schema up to date (idempotent).
+    async fn migrate(&self) -> StoreResult<()>;
+    /// Answers when the database can be reached.
+    async fn ping(&self) -> StoreResult<()>;
+    /// The session store sharing this database, so several web instances share sessions.
+    fn session_backend(&self) -> SessionBackend;
+
+    // Clinics
+    async fn create_clinic(&self, clinic: &NewClinic) -> StoreResult<Clinic>;
+    async fn clinic(&self, id: i64) -> StoreResult<Clinic>;
+    async fn clinic_by_name(&self, name: &str) -> StoreResult<Clinic>;
+    /// The clinic self-signed-up runners join (the first clinic), if any exists.
+    async fn default_clinic(&self) -> StoreResult<Option<Clinic>>;
+
+    // People
+    async fn create_user(&self, user: &NewUser) -> StoreResult<User>;
+    async fn user(&self, id: i64) -> StoreResult<User>;
+    async fn user_by_email(&self, email: &Email) -> StoreResult<User>;
+    async fn users_in_clinic(&self, clinic_id: i64) -> StoreResult<Vec<User>>;
+    async fn set_password_hash(&self, user_id: i64, hash: &str) -> StoreResult<()>;
+    async fn set_preferences(&self, user_id: i64, prefs: &Preferences) -> StoreResult<()>;
+
+    // Single-use tokens (stored as hashes)
+    async fn create_password_reset(
+        &self,
+        user_id: i64,
+        token_hash: &str,
+        expires_at: i64,
+    ) -> StoreResult<()>;
+    /// Marks the token used and returns its user, if it exists, is unused and unexpired at `now`.
+    async fn consume_password_reset(&self, token_hash: &str, now: i64) -> StoreResult<Option<i64>>;
+    async fn create_invite(&self, invite: &NewInvite) -> StoreResult<()>;
+    /// Looks an unused, unexpired invite up without using it.
+    async fn invite(&self, token_hash: &str, now: i64) -> StoreResult<Option<Invite>>;
+    /// Creates the invited account and marks the invite used, atomically.
+    async fn accept_invite(&self, token_hash: &str, user: &NewUser, now: i64) -> StoreResult<User>;
+
+    // Login throttling
+    async fn record_login_failure(&self, email: &str, ip: &str, at: i64) -> StoreResult<()>;
+    /// Failures since `since` for this email and for this IP address.
+    async fn login_failures_since(
+        &self,
+        email: &str,
+        ip: &str,
+        since: i64,
+    ) -> StoreResult<LoginFailures>;
+    async fn clear_login_failures(&self, email: &str) -> StoreResult<()>;
+
+    // Runner records (audited)
+    /// Opens a runner's record for `actor`. The runner themself, or staff of the runner's
+    /// clinic, may; anyone else gets `NotFound`. Any access by someone other than the runner
+    /// (allowed or denied) appends an audit event in the same transaction.
+    async fn open_runner_record(
+        &self,
+        actor: &Actor,
+        runner_id: i64,
+        action: &str,
+    ) -> StoreResult<User>;
+    /// The audit trail about one runner, newest first.
+    async fn audit_events_about(&self, runner_id: i64) -> StoreResult<Vec<AuditEvent>>;
+
+    // Email outbox
+    async fn enqueue_email(&self, email: &NewEmail, now: i64) -> StoreResult<i64>;
+    /// Claims up to `limit` due emails for sending (safe with several workers).
+    async fn claim_due_emails(&self, now: i64, limit: i64) -> StoreResult<Vec<OutboxEmail>>;
+    async fn mark_email_sent(&self, id: i64, now: i64) -> StoreResult<()>;
+    /// Records a failed attempt: retried at `retry_at`, or marked failed for good when `None`.
+    async fn mark_email_attempt_failed(
+        &self,
+        id: i64,
+        error: &str,
+        retry_at: Option<i64>,
+    ) -> StoreResult<()>;
+    async fn outbox(&self, limit: i64) -> StoreResult<Vec<OutboxEmail>>;
+    /// Puts a failed email back in the queue.
+    async fn retry_email(&self, id: i64, now: i64) -> StoreResult<()>;
+}
+
+/// Opens the store a URL names: `postgres://…` for PostgreSQL, anything else (`sqlite://path`
+/// or a plain path) for SQLite. Does not migrate.
+pub async fn connect(url: &str) -> StoreResult<Arc<dyn Store>> {
+    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        Ok(Arc::new(SqlStore::<sqlx::Postgres>::connect(url).await?))
+    } else {
+        Ok(Arc::new(SqlStore::<sqlx::Sqlite>::connect(url).await?))
+    }
+}
+
+/// Who is acting, as far as access rules care.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actor {
+    pub user_id: i64,
+    pub role: Role,
+    pub clinic_id: Option<i64>,
+}
+
+impl Actor {
+    pub fn of(user: &User) -> Self {
+        Actor {
+            user_id: user.id,
+            role: user.role,
+            clinic_id: user.clinic_id,
+        }
+    }
+
+    /// May this actor see `runner`'s record? Themself, or staff of the same clinic.
+    pub fn may_see(&self, runner: &User) -> bool {
+        self.user_id == runner.id
+            || (self.role.is_staff()
+                && runner.role == Role::Runner
+                && self.clinic_id.is_some()
+                && self.clinic_id == runner.clinic_id)
+    }
+}

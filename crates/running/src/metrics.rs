@@ -1,0 +1,319 @@
+//! Summary statistics (mean, median, IQR) and the running-form thresholds and flags.
+//!
+//! Every threshold is a named constant with its source; where the number is our own choice
+//! CLINICAL.md says so and the comment repeats it.
+
+use serde::Serialize;
+
+/// Distribution of one metric over a run, lap or split.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Stats {
+    /// Number of samples.
+    pub n: usize,
+    /// Arithmetic mean.
+    pub mean: f64,
+    /// Median.
+    pub median: f64,
+    /// First quartile (linear interpolation between order statistics).
+    pub q1: f64,
+    /// Third quartile.
+    pub q3: f64,
+    /// Interquartile range q3 − q1.
+    pub iqr: f64,
+    /// Smallest sample.
+    pub min: f64,
+    /// Largest sample.
+    pub max: f64,
+}
+
+fn quantile(sorted: &[f64], q: f64) -> Option<f64> {
+    let last = sorted.len().checked_sub(1)?;
+    #[expect(clippy::cast_precision_loss, reason = "sample counts are far below 2^53")]
+    let pos = q * last as f64;
+    #[expect(clippy::cast_possible_truncation, clippy::cast_sign_loss, reason = "0 ≤ pos ≤ last")]
+    let lo = pos.floor() as usize;
+    let frac = pos - pos.floor();
+    let a = *sorted.get(lo)?;
+    let b = *sorted.get(lo.saturating_add(1)).unwrap_or(&a);
+    Some(a + (b - a) * frac)
+}
+
+impl Stats {
+    /// Statistics of the finite values in `values` (reorders the slice); `None` when empty.
+    pub fn from_values(values: &mut Vec<f64>) -> Option<Stats> {
+        values.retain(|v| v.is_finite());
+        if values.is_empty() {
+            return None;
+        }
+        values.sort_by(f64::total_cmp);
+        let n = values.len();
+        #[expect(clippy::cast_precision_loss, reason = "sample counts are far below 2^53")]
+        let mean = values.iter().sum::<f64>() / n as f64;
+        let q1 = quantile(values, 0.25)?;
+        let q3 = quantile(values, 0.75)?;
+        Some(Stats {
+            n,
+            mean,
+            median: quantile(values, 0.5)?,
+            q1,
+            q3,
+            iqr: q3 - q1,
+            min: *values.first()?,
+            max: *values.last()?,
+        })
+    }
+}
+
+/// Cadence below this many steps/min raises "low cadence". CLINICAL.md §1: **our choice,
+/// configurable** (most runners run at 163–185 steps/min per Garmin; Heiderscheit 2011 for the
+/// benefit of raising it).
+pub const LOW_CADENCE_SPM: f64 = 160.0;
+
+/// Lowest left share of ground contact time counted as balanced, %. **Our choice** (49–51%,
+/// configurable); 50% is symmetric, and each 1% of imbalance was linked to ~3.7% worse economy
+/// (Joubert 2020, via CLINICAL.md §9).
+pub const GCT_BALANCE_MIN_LEFT_PCT: f64 = 49.0;
+
+/// Highest left share of ground contact time counted as balanced, %. **Our choice**, see
+/// [`GCT_BALANCE_MIN_LEFT_PCT`].
+pub const GCT_BALANCE_MAX_LEFT_PCT: f64 = 51.0;
+
+/// Garmin ground-contact-time zones (CLINICAL.md §9): < 218 ms, 218–248, 249–277, 278–308,
+/// > 308. Each number is the exclusive upper bound of a zone, on whole milliseconds.
+pub const GCT_ZONE_UPPER_MS: [f64; 4] = [218.0, 249.0, 278.0, 309.0];
+
+/// Garmin vertical-ratio zones (CLINICAL.md §9): < 6.1%, 6.1–7.4, 7.5–8.6, above. Exclusive
+/// upper bounds on values with one decimal.
+pub const VERTICAL_RATIO_ZONE_UPPER_PCT: [f64; 3] = [6.1, 7.5, 8.7];
+
+/// Zones from this one up (the two slowest GCT zones, the highest vertical-ratio zone) are
+/// flagged as a concern. **Our choice.**
+pub const GCT_CONCERN_ZONE: u8 = 4;
+
+/// Vertical-ratio zone flagged as a concern. **Our choice** (the zone above 8.6%).
+pub const VERTICAL_RATIO_CONCERN_ZONE: u8 = 4;
+
+/// The configurable thresholds for form flags.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct FormThresholds {
+    /// See [`LOW_CADENCE_SPM`].
+    pub low_cadence_spm: f64,
+    /// See [`GCT_BALANCE_MIN_LEFT_PCT`].
+    pub balance_min_left_pct: f64,
+    /// See [`GCT_BALANCE_MAX_LEFT_PCT`].
+    pub balance_max_left_pct: f64,
+}
+
+impl Default for FormThresholds {
+    fn default() -> Self {
+        FormThresholds {
+            low_cadence_spm: LOW_CADENCE_SPM,
+            balance_min_left_pct: GCT_BALANCE_MIN_LEFT_PCT,
+            balance_max_left_pct: GCT_BALANCE_MAX_LEFT_PCT,
+        }
+    }
+}
+
+/// A form observation about a run, from the run's median values.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "flag", rename_all = "snake_case")]
+pub enum FormFlag {
+    /// Median cadence below the threshold.
+    LowCadence {
+        /// Median cadence, steps/min.
+        median_spm: f64,
+        /// The threshold used.
+        threshold_spm: f64,
+    },
+    /// Median ground-contact balance outside the balanced band.
+    GctImbalance {
+        /// Median left share, %.
+        median_left_pct: f64,
+        /// The side that stays longer on the ground.
+        longer_side: Side,
+        /// The band used.
+        band_pct: [f64; 2],
+    },
+    /// The Garmin ground-contact-time zone of the median.
+    GroundContactZone {
+        /// 1 (shortest) to 5 (longest).
+        zone: u8,
+        /// Zone name and range.
+        label: &'static str,
+        /// Median GCT, ms.
+        median_ms: f64,
+        /// Whether the zone is flagged as a concern.
+        concern: bool,
+    },
+    /// The Garmin vertical-ratio zone of the median.
+    VerticalRatioZone {
+        /// 1 (lowest) to 4 (highest).
+        zone: u8,
+        /// Zone name and range.
+        label: &'static str,
+        /// Median vertical ratio, %.
+        median_pct: f64,
+        /// Whether the zone is flagged as a concern.
+        concern: bool,
+    },
+}
+
+/// Left or right.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Side {
+    /// Left foot.
+    Left,
+    /// Right foot.
+    Right,
+}
+
+impl FormFlag {
+    /// Whether the flag asks for attention (zone flags may be purely informative).
+    pub fn is_concern(&self) -> bool {
+        match self {
+            FormFlag::LowCadence { .. } | FormFlag::GctImbalance { .. } => true,
+            FormFlag::GroundContactZone { concern, .. }
+            | FormFlag::VerticalRatioZone { concern, .. } => *concern,
+        }
+    }
+}
+
+impl std::fmt::Display for FormFlag {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            FormFlag::LowCadence { median_spm, threshold_spm } => {
+                write!(f, "low cadence: {median_spm:.0} steps/min (below {threshold_spm:.0})")
+            }
+            FormFlag::GctImbalance { median_left_pct, longer_side, band_pct } => write!(
+                f,
+                "ground contact imbalance: {median_left_pct:.1}% left (balanced {:.0}–{:.0}%), \
+                 longer on the {}",
+                band_pct[0],
+                band_pct[1],
+                match longer_side {
+                    Side::Left => "left",
+                    Side::Right => "right",
+                }
+            ),
+            FormFlag::GroundContactZone { label, median_ms, .. } => {
+                write!(f, "ground contact time {median_ms:.0} ms: Garmin zone {label}")
+            }
+            FormFlag::VerticalRatioZone { label, median_pct, .. } => {
+                write!(f, "vertical ratio {median_pct:.1}%: Garmin zone {label}")
+            }
+        }
+    }
+}
+
+/// The Garmin GCT zone (1–5) and its label.
+pub fn gct_zone(ms: f64) -> (u8, &'static str) {
+    const LABELS: [&str; 5] = [
+        "purple (< 218 ms)",
+        "blue (218–248 ms)",
+        "green (249–277 ms)",
+        "orange (278–308 ms)",
+        "red (> 308 ms)",
+    ];
+    let i = GCT_ZONE_UPPER_MS.iter().position(|&u| ms.round() < u).unwrap_or(4);
+    (u8::try_from(i + 1).unwrap_or(5), LABELS.get(i).copied().unwrap_or("red (> 308 ms)"))
+}
+
+/// The Garmin vertical-ratio zone (1–4) and its label.
+pub fn vertical_ratio_zone(pct: f64) -> (u8, &'static str) {
+    const LABELS: [&str; 4] =
+        ["purple (< 6.1%)", "blue (6.1–7.4%)", "green (7.5–8.6%)", "orange/red (> 8.6%)"];
+    let rounded = (pct * 10.0).round() / 10.0;
+    let i = VERTICAL_RATIO_ZONE_UPPER_PCT.iter().position(|&u| rounded < u).unwrap_or(3);
+    (u8::try_from(i + 1).unwrap_or(4), LABELS.get(i).copied().unwrap_or("orange/red (> 8.6%)"))
+}
+
+/// The form flags for a run's median cadence, GCT, balance and vertical ratio.
+pub fn form_flags(
+    cadence_spm: Option<f64>,
+    gct_ms: Option<f64>,
+    balance_left_pct: Option<f64>,
+    vertical_ratio_pct: Option<f64>,
+    t: &FormThresholds,
+) -> Vec<FormFlag> {
+    let mut flags = Vec::new();
+    if let Some(c) = cadence_spm.filter(|c| *c < t.low_cadence_spm) {
+        flags.push(FormFlag::LowCadence { median_spm: c, threshold_spm: t.low_cadence_spm });
+    }
+    if let Some(b) = balance_left_pct {
+        if b < t.balance_min_left_pct || b > t.balance_max_left_pct {
+            flags.push(FormFlag::GctImbalance {
+                median_left_pct: b,
+                longer_side: if b > 50.0 { Side::Left } else { Side::Right },
+                band_pct: [t.balance_min_left_pct, t.balance_max_left_pct],
+            });
+        }
+    }
+    if let Some(ms) = gct_ms {
+        let (zone, label) = gct_zone(ms);
+        flags.push(FormFlag::GroundContactZone {
+            zone,
+            label,
+            median_ms: ms,
+            concern: zone >= GCT_CONCERN_ZONE,
+        });
+    }
+    if let Some(vr) = vertical_ratio_pct {
+        let (zone, label) = vertical_ratio_zone(vr);
+        flags.push(FormFlag::VerticalRatioZone {
+            zone,
+            label,
+            median_pct: vr,
+            concern: zone >= VERTICAL_RATIO_CONCERN_ZONE,
+        });
+    }
+    flags
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stats_median_and_iqr() {
+        let mut v = vec![4.0, 1.0, 3.0, 2.0, f64::NAN];
+        let s = Stats::from_values(&mut v).unwrap();
+        assert_eq!(s.n, 4);
+        assert_eq!(s.mean, 2.5);
+        assert_eq!(s.median, 2.5);
+        assert_eq!(s.q1, 1.75);
+        assert_eq!(s.q3, 3.25);
+        assert_eq!(s.iqr, 1.5);
+        assert!(Stats::from_values(&mut Vec::new()).is_none());
+        let one = Stats::from_values(&mut vec![7.0]).unwrap();
+        assert_eq!((one.median, one.iqr), (7.0, 0.0));
+    }
+
+    #[test]
+    fn zones_follow_garmin_bounds() {
+        assert_eq!(gct_zone(217.4).0, 1);
+        assert_eq!(gct_zone(218.0).0, 2);
+        assert_eq!(gct_zone(248.0).0, 2);
+        assert_eq!(gct_zone(249.0).0, 3);
+        assert_eq!(gct_zone(277.0).0, 3);
+        assert_eq!(gct_zone(308.0).0, 4);
+        assert_eq!(gct_zone(309.0).0, 5);
+        assert_eq!(vertical_ratio_zone(6.0).0, 1);
+        assert_eq!(vertical_ratio_zone(6.1).0, 2);
+        assert_eq!(vertical_ratio_zone(7.4).0, 2);
+        assert_eq!(vertical_ratio_zone(8.6).0, 3);
+        assert_eq!(vertical_ratio_zone(8.7).0, 4);
+    }
+
+    #[test]
+    fn flags_from_medians() {
+        let t = FormThresholds::default();
+        let f = form_flags(Some(155.0), Some(300.0), Some(52.0), Some(9.0), &t);
+        assert!(matches!(f[0], FormFlag::LowCadence { .. }));
+        assert!(matches!(f[1], FormFlag::GctImbalance { longer_side: Side::Left, .. }));
+        assert!(f.iter().all(FormFlag::is_concern));
+        let ok = form_flags(Some(172.0), Some(230.0), Some(50.4), Some(7.0), &t);
+        assert_eq!(ok.len(), 2);
+        assert!(!ok.iter().any(FormFlag::is_concern));
+    }
+}

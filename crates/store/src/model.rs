@@ -1,0 +1,162 @@
+//! The records the store hands out and takes in.
+
+use backstride_core::{DistanceUnit, Email, MassUnit, Role, TimeZoneName, UnitPreference};
+
+/// A clinic: its name and the defaults its people start with.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Clinic {
+    pub id: i64,
+    pub name: String,
+    pub units: UnitPreference,
+    pub time_zone: TimeZoneName,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewClinic {
+    pub name: String,
+    pub units: UnitPreference,
+    pub time_zone: TimeZoneName,
+}
+
+/// A person with an account. `password_hash` is an argon2id PHC string.
+#[derive(Clone, PartialEq)]
+pub struct User {
+    pub id: i64,
+    pub clinic_id: Option<i64>,
+    pub email: Email,
+    pub display_name: String,
+    pub password_hash: String,
+    pub role: Role,
+    pub time_zone: TimeZoneName,
+    /// The person's own unit choice; `None` follows the clinic's default.
+    pub units: Option<UnitPreference>,
+    pub created_at: i64,
+}
+
+impl std::fmt::Debug for User {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("User")
+            .field("id", &self.id)
+            .field("clinic_id", &self.clinic_id)
+            .field("role", &self.role)
+            .field("password_hash", &"<redacted>")
+            .finish_non_exhaustive()
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct NewUser {
+    pub clinic_id: Option<i64>,
+    pub email: Email,
+    pub display_name: String,
+    pub password_hash: String,
+    pub role: Role,
+    pub time_zone: TimeZoneName,
+    pub units: Option<UnitPreference>,
+}
+
+/// A person's display preferences.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Preferences {
+    pub display_name: String,
+    pub time_zone: TimeZoneName,
+    pub units: Option<UnitPreference>,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewInvite {
+    pub token_hash: String,
+    pub clinic_id: i64,
+    pub email: Email,
+    pub role: Role,
+    pub invited_by: i64,
+    pub expires_at: i64,
+}
+
+/// An open invitation to join a clinic.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Invite {
+    pub clinic_id: i64,
+    pub email: Email,
+    pub role: Role,
+    pub invited_by: i64,
+    pub expires_at: i64,
+}
+
+/// Recent failed logins, counted by account and by address.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LoginFailures {
+    pub for_email: i64,
+    pub for_ip: i64,
+}
+
+/// One line of the append-only audit trail.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AuditEvent {
+    pub id: i64,
+    pub at: i64,
+    pub actor_user_id: i64,
+    pub subject_user_id: i64,
+    pub action: String,
+    /// "allowed" or "denied".
+    pub outcome: String,
+    pub detail: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewEmail {
+    pub to: Email,
+    pub subject: String,
+    pub body_text: String,
+}
+
+/// Where an email is in its life.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EmailStatus {
+    Pending,
+    Sending,
+    Sent,
+    Failed,
+}
+
+impl EmailStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EmailStatus::Pending => "pending",
+            EmailStatus::Sending => "sending",
+            EmailStatus::Sent => "sent",
+            EmailStatus::Failed => "failed",
+        }
+    }
+
+    pub(crate) fn parse(raw: &str) -> Self {
+        match raw {
+            "sending" => EmailStatus::Sending,
+            "sent" => EmailStatus::Sent,
+            "failed" => EmailStatus::Failed,
+            _ => EmailStatus::Pending,
+        }
+    }
+}
+
+/// An email in the outbox.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OutboxEmail {
+    pub id: i64,
+    pub to: String,
+    pub subject: String,
+    pub body_text: String,
+    pub status: EmailStatus,
+    pub attempts: i64,
+    pub next_attempt_at: i64,
+    pub last_error: Option<String>,
+    pub created_at: i64,
+    pub sent_at: Option<i64>,
+}
+
+pub(crate) fn units_from(distance: Option<&str>, mass: Option<&str>) -> Option<UnitPreference> {
+    Some(UnitPreference {
+        distance: distance?.parse::<DistanceUnit>().ok()?,
+        mass: mass?.parse::<MassUnit>().ok()?,
+    })
+}
