@@ -228,6 +228,12 @@ impl TryFrom<String> for TimeZoneName {
     }
 }
 
+impl fmt::Display for TimeZoneName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
 impl From<TimeZoneName> for String {
     fn from(tz: TimeZoneName) -> String {
         tz.0

@@ -9,6 +9,6 @@ pub mod account;
 pub mod assessment;
 pub mod units;
 
-pub use assessment::{Assessment, AssessmentResult, Thresholds, assess};
 pub use account::{AccountError, Email, NewPassword, Role, TimeZoneName};
+pub use assessment::{Assessment, AssessmentResult, Thresholds, assess};
 pub use units::{DistanceUnit, MassUnit, UnitPreference};

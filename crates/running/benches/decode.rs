@@ -40,7 +40,11 @@ fn inputs() -> &'static [(&'static str, Vec<u8>)] {
             );
         }
         // A generated 6-hour run with running dynamics and Stryd fields (about 1 MB).
-        let spec = SyntheticRun { seconds: 21_600, stryd: true, ..Default::default() };
+        let spec = SyntheticRun {
+            seconds: 21_600,
+            stryd: true,
+            ..Default::default()
+        };
         v.push(("generated-6h-run", spec.to_fit()));
         v
     })
@@ -51,7 +55,11 @@ fn names() -> Vec<&'static str> {
 }
 
 fn bytes_of(name: &str) -> &'static [u8] {
-    inputs().iter().find(|(n, _)| *n == name).map(|(_, b)| b.as_slice()).unwrap_or(&[])
+    inputs()
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, b)| b.as_slice())
+        .unwrap_or(&[])
 }
 
 /// Ours, full: decode and build the typed records, laps and sessions.
@@ -103,7 +111,10 @@ fn mb_per_s(bytes: &[u8], mut f: impl FnMut(&[u8])) -> f64 {
 fn main() {
     divan::main();
     println!("\nSummary (median MB/s; ratio = ours_parse / fitparser):");
-    println!("{:<44} {:>10} {:>10} {:>10} {:>7}", "file", "ours_parse", "ours_strm", "fitparser", "ratio");
+    println!(
+        "{:<58} {:>10} {:>10} {:>10} {:>7}",
+        "file", "ours_parse", "ours_strm", "fitparser", "ratio"
+    );
     for (name, bytes) in inputs() {
         let ours = mb_per_s(bytes, |b| {
             fit::parse(b, DecodeOptions::default()).unwrap();
@@ -117,13 +128,17 @@ fn main() {
             let _ = fitparser::from_bytes(b);
         });
         println!(
-            "{:<44} {:>10.1} {:>10.1} {:>10.1} {:>6.1}x{}",
+            "{:<58} {:>10.1} {:>10.1} {:>10.1} {:>6.1}x{}",
             format!("{name} ({} kB)", bytes.len() / 1000),
             ours,
             stream,
             theirs,
             ours / theirs,
-            if ok { "" } else { "  (fitparser failed on this file)" }
+            if ok {
+                ""
+            } else {
+                "  (fitparser failed on this file)"
+            }
         );
     }
 }

@@ -15,5 +15,5 @@ pub mod write;
 
 pub use fit::{DecodeOptions, FitError, FitFile, parse};
 pub use metrics::{FormFlag, FormThresholds, Stats};
-pub use run::{AnalyzeOptions, Analysis, Run, SkippedSession, analyze, analyze_file};
+pub use run::{Analysis, AnalyzeOptions, Run, SkippedSession, analyze, analyze_file};
 pub use spring_mass::{Body, SpringMassEstimate};

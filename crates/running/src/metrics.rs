@@ -28,9 +28,16 @@ pub struct Stats {
 
 fn quantile(sorted: &[f64], q: f64) -> Option<f64> {
     let last = sorted.len().checked_sub(1)?;
-    #[expect(clippy::cast_precision_loss, reason = "sample counts are far below 2^53")]
+    #[expect(
+        clippy::cast_precision_loss,
+        reason = "sample counts are far below 2^53"
+    )]
     let pos = q * last as f64;
-    #[expect(clippy::cast_possible_truncation, clippy::cast_sign_loss, reason = "0 ≤ pos ≤ last")]
+    #[expect(
+        clippy::cast_possible_truncation,
+        clippy::cast_sign_loss,
+        reason = "0 ≤ pos ≤ last"
+    )]
     let lo = pos.floor() as usize;
     let frac = pos - pos.floor();
     let a = *sorted.get(lo)?;
@@ -47,7 +54,10 @@ impl Stats {
         }
         values.sort_by(f64::total_cmp);
         let n = values.len();
-        #[expect(clippy::cast_precision_loss, reason = "sample counts are far below 2^53")]
+        #[expect(
+            clippy::cast_precision_loss,
+            reason = "sample counts are far below 2^53"
+        )]
         let mean = values.iter().sum::<f64>() / n as f64;
         let q1 = quantile(values, 0.25)?;
         let q3 = quantile(values, 0.75)?;
@@ -182,10 +192,20 @@ impl FormFlag {
 impl std::fmt::Display for FormFlag {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            FormFlag::LowCadence { median_spm, threshold_spm } => {
-                write!(f, "low cadence: {median_spm:.0} steps/min (below {threshold_spm:.0})")
+            FormFlag::LowCadence {
+                median_spm,
+                threshold_spm,
+            } => {
+                write!(
+                    f,
+                    "low cadence: {median_spm:.0} steps/min (below {threshold_spm:.0})"
+                )
             }
-            FormFlag::GctImbalance { median_left_pct, longer_side, band_pct } => write!(
+            FormFlag::GctImbalance {
+                median_left_pct,
+                longer_side,
+                band_pct,
+            } => write!(
                 f,
                 "ground contact imbalance: {median_left_pct:.1}% left (balanced {:.0}–{:.0}%), \
                  longer on the {}",
@@ -196,10 +216,17 @@ impl std::fmt::Display for FormFlag {
                     Side::Right => "right",
                 }
             ),
-            FormFlag::GroundContactZone { label, median_ms, .. } => {
-                write!(f, "ground contact time {median_ms:.0} ms: Garmin zone {label}")
+            FormFlag::GroundContactZone {
+                label, median_ms, ..
+            } => {
+                write!(
+                    f,
+                    "ground contact time {median_ms:.0} ms: Garmin zone {label}"
+                )
             }
-            FormFlag::VerticalRatioZone { label, median_pct, .. } => {
+            FormFlag::VerticalRatioZone {
+                label, median_pct, ..
+            } => {
                 write!(f, "vertical ratio {median_pct:.1}%: Garmin zone {label}")
             }
         }
@@ -215,17 +242,33 @@ pub fn gct_zone(ms: f64) -> (u8, &'static str) {
         "orange (278–308 ms)",
         "red (> 308 ms)",
     ];
-    let i = GCT_ZONE_UPPER_MS.iter().position(|&u| ms.round() < u).unwrap_or(4);
-    (u8::try_from(i + 1).unwrap_or(5), LABELS.get(i).copied().unwrap_or("red (> 308 ms)"))
+    let i = GCT_ZONE_UPPER_MS
+        .iter()
+        .position(|&u| ms.round() < u)
+        .unwrap_or(4);
+    (
+        u8::try_from(i + 1).unwrap_or(5),
+        LABELS.get(i).copied().unwrap_or("red (> 308 ms)"),
+    )
 }
 
 /// The Garmin vertical-ratio zone (1–4) and its label.
 pub fn vertical_ratio_zone(pct: f64) -> (u8, &'static str) {
-    const LABELS: [&str; 4] =
-        ["purple (< 6.1%)", "blue (6.1–7.4%)", "green (7.5–8.6%)", "orange/red (> 8.6%)"];
+    const LABELS: [&str; 4] = [
+        "purple (< 6.1%)",
+        "blue (6.1–7.4%)",
+        "green (7.5–8.6%)",
+        "orange/red (> 8.6%)",
+    ];
     let rounded = (pct * 10.0).round() / 10.0;
-    let i = VERTICAL_RATIO_ZONE_UPPER_PCT.iter().position(|&u| rounded < u).unwrap_or(3);
-    (u8::try_from(i + 1).unwrap_or(4), LABELS.get(i).copied().unwrap_or("orange/red (> 8.6%)"))
+    let i = VERTICAL_RATIO_ZONE_UPPER_PCT
+        .iter()
+        .position(|&u| rounded < u)
+        .unwrap_or(3);
+    (
+        u8::try_from(i + 1).unwrap_or(4),
+        LABELS.get(i).copied().unwrap_or("orange/red (> 8.6%)"),
+    )
 }
 
 /// The form flags for a run's median cadence, GCT, balance and vertical ratio.
@@ -238,16 +281,19 @@ pub fn form_flags(
 ) -> Vec<FormFlag> {
     let mut flags = Vec::new();
     if let Some(c) = cadence_spm.filter(|c| *c < t.low_cadence_spm) {
-        flags.push(FormFlag::LowCadence { median_spm: c, threshold_spm: t.low_cadence_spm });
+        flags.push(FormFlag::LowCadence {
+            median_spm: c,
+            threshold_spm: t.low_cadence_spm,
+        });
     }
-    if let Some(b) = balance_left_pct {
-        if b < t.balance_min_left_pct || b > t.balance_max_left_pct {
-            flags.push(FormFlag::GctImbalance {
-                median_left_pct: b,
-                longer_side: if b > 50.0 { Side::Left } else { Side::Right },
-                band_pct: [t.balance_min_left_pct, t.balance_max_left_pct],
-            });
-        }
+    if let Some(b) = balance_left_pct
+        && (b < t.balance_min_left_pct || b > t.balance_max_left_pct)
+    {
+        flags.push(FormFlag::GctImbalance {
+            median_left_pct: b,
+            longer_side: if b > 50.0 { Side::Left } else { Side::Right },
+            band_pct: [t.balance_min_left_pct, t.balance_max_left_pct],
+        });
     }
     if let Some(ms) = gct_ms {
         let (zone, label) = gct_zone(ms);
@@ -310,7 +356,13 @@ mod tests {
         let t = FormThresholds::default();
         let f = form_flags(Some(155.0), Some(300.0), Some(52.0), Some(9.0), &t);
         assert!(matches!(f[0], FormFlag::LowCadence { .. }));
-        assert!(matches!(f[1], FormFlag::GctImbalance { longer_side: Side::Left, .. }));
+        assert!(matches!(
+            f[1],
+            FormFlag::GctImbalance {
+                longer_side: Side::Left,
+                ..
+            }
+        ));
         assert!(f.iter().all(FormFlag::is_concern));
         let ok = form_flags(Some(172.0), Some(230.0), Some(50.4), Some(7.0), &t);
         assert_eq!(ok.len(), 2);

@@ -66,7 +66,10 @@ fn pos(x: Option<f64>) -> Option<f64> {
 impl Sample {
     fn from_record(r: &Record) -> Sample {
         use MetricSource::{Derived, Native, RunScribe, Stryd};
-        let speed = r.enhanced_speed.or(r.speed).filter(|v| v.is_finite() && *v >= 0.0);
+        let speed = r
+            .enhanced_speed
+            .or(r.speed)
+            .filter(|v| v.is_finite() && *v >= 0.0);
         let cadence_spm = pos(r.cadence).map(|c| 2.0 * (c + r.fractional_cadence.unwrap_or(0.0)));
         let rs = match (pos(r.dev.contact_time_left), pos(r.dev.contact_time_right)) {
             (Some(l), Some(rr)) => Some((l, rr)),
@@ -84,19 +87,23 @@ impl Sample {
         let vo_mm = pos(r.vertical_oscillation)
             .map(|v| (v, Native))
             .or(pos(r.dev.vertical_oscillation).map(|v| (v, Stryd)));
-        let step_mm = pos(r.step_length).map(|v| (v, Native)).or(match (pos(speed), cadence_spm) {
-            (Some(v), Some(c)) => Some((v * 60.0 / c * 1000.0, Derived)),
-            _ => None,
-        });
-        let vr_pct = pos(r.vertical_ratio).map(|v| (v, Native)).or(match (vo_mm, step_mm) {
-            (Some((vo, _)), Some((sl, _))) => Some((100.0 * vo / sl, Derived)),
-            _ => None,
-        });
-        let power = r
+        let step_mm = pos(r.step_length)
+            .map(|v| (v, Native))
+            .or(match (pos(speed), cadence_spm) {
+                (Some(v), Some(c)) => Some((v * 60.0 / c * 1000.0, Derived)),
+                _ => None,
+            });
+        let vr_pct = pos(r.vertical_ratio)
+            .map(|v| (v, Native))
+            .or(match (vo_mm, step_mm) {
+                (Some((vo, _)), Some((sl, _))) => Some((100.0 * vo / sl, Derived)),
+                _ => None,
+            });
+        let power = r.power.filter(|p| p.is_finite()).map(|v| (v, Native)).or(r
+            .dev
             .power
             .filter(|p| p.is_finite())
-            .map(|v| (v, Native))
-            .or(r.dev.power.filter(|p| p.is_finite()).map(|v| (v, Stryd)));
+            .map(|v| (v, Stryd)));
         Sample {
             timestamp: r.timestamp,
             distance: r.distance,
@@ -210,7 +217,10 @@ fn main_source(
         MetricSource::RunScribe,
         MetricSource::Derived,
     ];
-    let (best, count) = counts.iter().enumerate().max_by_key(|(i, c)| (**c, usize::MAX - i))?;
+    let (best, count) = counts
+        .iter()
+        .enumerate()
+        .max_by_key(|(i, c)| (**c, usize::MAX - i))?;
     (*count > 0).then(|| all.get(best).copied()).flatten()
 }
 
@@ -306,7 +316,8 @@ pub struct Analysis {
 pub fn fit_time_rfc3339(t: u32) -> Option<String> {
     let unix = fit::fit_time_to_unix(t)?;
     let dt = time::OffsetDateTime::from_unix_timestamp(unix).ok()?;
-    dt.format(&time::format_description::well_known::Rfc3339).ok()
+    dt.format(&time::format_description::well_known::Rfc3339)
+        .ok()
 }
 
 fn sport_label(sport: Option<u8>) -> String {
@@ -319,18 +330,15 @@ fn sport_label(sport: Option<u8>) -> String {
 /// Decodes a FIT file and analyses its runs. A file CRC mismatch is tolerated with a warning
 /// (the data are usually fine); every other decoding error is returned.
 pub fn analyze(bytes: &[u8], options: &AnalyzeOptions) -> Result<Analysis, FitError> {
-    let (file, crc_warning) = match fit::parse(bytes, DecodeOptions::default()) {
-        Ok(f) => (f, None),
-        Err(e @ (FitError::FileCrc { .. } | FitError::HeaderCrc { .. })) => {
-            (fit::parse(bytes, DecodeOptions { check_crc: false })?, Some(e))
+    // The tolerated mismatch comes back as a warning of the decoder.
+    let file = match fit::parse(bytes, DecodeOptions::default()) {
+        Ok(f) => f,
+        Err(FitError::FileCrc { .. } | FitError::HeaderCrc { .. }) => {
+            fit::parse(bytes, DecodeOptions { check_crc: false })?
         }
         Err(e) => return Err(e),
     };
-    let mut analysis = analyze_file(&file, options);
-    if let Some(e) = crc_warning {
-        analysis.warnings.insert(0, format!("{e}; the data were read anyway"));
-    }
-    Ok(analysis)
+    Ok(analyze_file(&file, options))
 }
 
 fn within(t: Option<u32>, start: u32, end: u32) -> bool {
@@ -339,8 +347,14 @@ fn within(t: Option<u32>, start: u32, end: u32) -> bool {
 
 fn window(s: &SummaryMessage) -> Option<(u32, u32)> {
     let start = s.start_time?;
-    #[expect(clippy::cast_possible_truncation, clippy::cast_sign_loss, reason = "clamped")]
-    let len = s.total_elapsed_time.map_or(0, |e| e.clamp(0.0, f64::from(u32::MAX)).ceil() as u32);
+    #[expect(
+        clippy::cast_possible_truncation,
+        clippy::cast_sign_loss,
+        reason = "clamped"
+    )]
+    let len = s
+        .total_elapsed_time
+        .map_or(0, |e| e.clamp(0.0, f64::from(u32::MAX)).ceil() as u32);
     let end = s.timestamp.unwrap_or(0).max(start.saturating_add(len));
     Some((start, end))
 }
@@ -353,7 +367,7 @@ pub fn analyze_file(file: &FitFile, options: &AnalyzeOptions) -> Analysis {
         segments: file.segments,
         runs: Vec::new(),
         skipped: Vec::new(),
-        warnings: file.warnings.iter().map(|w| format!("{w:?}")).collect(),
+        warnings: file.warnings.iter().map(ToString::to_string).collect(),
     };
     let mut sessions: Vec<SummaryMessage> = file.sessions.clone();
     if sessions.is_empty() {
@@ -368,7 +382,9 @@ pub fn analyze_file(file: &FitFile, options: &AnalyzeOptions) -> Analysis {
             .map(|s| (s.sport, s.sub_sport))
             .or(file.laps.first().map(|l| (l.sport, l.sub_sport)))
             .unwrap_or((None, None));
-        analysis.warnings.push("no session message; the records are treated as one".to_owned());
+        analysis
+            .warnings
+            .push("no session message; the records are treated as one".to_owned());
         sessions.push(SummaryMessage {
             sport: sport.0,
             sub_sport: sport.1,
@@ -396,22 +412,34 @@ pub fn analyze_file(file: &FitFile, options: &AnalyzeOptions) -> Analysis {
         let win = window(s);
         let records: Vec<&Record> = match win {
             _ if single => file.records.iter().collect(),
-            Some((a, b)) => file.records.iter().filter(|r| within(r.timestamp, a, b)).collect(),
+            Some((a, b)) => file
+                .records
+                .iter()
+                .filter(|r| within(r.timestamp, a, b))
+                .collect(),
             None => Vec::new(),
         };
         let laps: Vec<&SummaryMessage> = match (s.first_lap_index, s.num_laps, win) {
             (Some(first), Some(n), _)
                 if usize::from(first) + usize::from(n) <= file.laps.len() && n > 0 =>
             {
-                file.laps.iter().skip(usize::from(first)).take(usize::from(n)).collect()
+                file.laps
+                    .iter()
+                    .skip(usize::from(first))
+                    .take(usize::from(n))
+                    .collect()
             }
             _ if single => file.laps.iter().collect(),
-            (_, _, Some((a, b))) => {
-                file.laps.iter().filter(|l| within(l.start_time, a, b)).collect()
-            }
+            (_, _, Some((a, b))) => file
+                .laps
+                .iter()
+                .filter(|l| within(l.start_time, a, b))
+                .collect(),
             _ => Vec::new(),
         };
-        analysis.runs.push(build_run(i, s, &records, &laps, options));
+        analysis
+            .runs
+            .push(build_run(i, s, &records, &laps, options));
     }
     analysis
 }
@@ -471,7 +499,9 @@ fn segment_of(
 fn splits(samples: &[Sample], run_start: Option<u32>, body: &Body) -> Vec<Segment> {
     /// Protects against a corrupt distance jumping to absurd values.
     const MAX_SPLITS: usize = 10_000;
-    let Some(d0) = samples.iter().find_map(|s| s.distance) else { return Vec::new() };
+    let Some(d0) = samples.iter().find_map(|s| s.distance) else {
+        return Vec::new();
+    };
     let mut out = Vec::new();
     let mut current = 0usize;
     let mut begin = 0usize;
@@ -480,7 +510,11 @@ fn splits(samples: &[Sample], run_start: Option<u32>, body: &Body) -> Vec<Segmen
     for (i, s) in samples.iter().enumerate() {
         let Some(d) = s.distance else { continue };
         last_distance = last_distance.max(d);
-        #[expect(clippy::cast_possible_truncation, clippy::cast_sign_loss, reason = "clamped")]
+        #[expect(
+            clippy::cast_possible_truncation,
+            clippy::cast_sign_loss,
+            reason = "clamped"
+        )]
         let idx = ((d - d0) / SPLIT_M).clamp(0.0, 1e9).floor() as usize;
         if idx > current && out.len() < MAX_SPLITS {
             let duration = match (begin_time, s.timestamp) {
@@ -489,7 +523,15 @@ fn splits(samples: &[Sample], run_start: Option<u32>, body: &Body) -> Vec<Segmen
             };
             let slice = samples.get(begin..i).unwrap_or(&[]);
             let n = out.len() + 1;
-            out.push(segment_of(n, run_start, begin_time, duration, Some(SPLIT_M), slice, body));
+            out.push(segment_of(
+                n,
+                run_start,
+                begin_time,
+                duration,
+                Some(SPLIT_M),
+                slice,
+                body,
+            ));
             current = idx;
             begin = i;
             begin_time = s.timestamp;
@@ -505,7 +547,15 @@ fn splits(samples: &[Sample], run_start: Option<u32>, body: &Body) -> Vec<Segmen
             _ => None,
         };
         let n = out.len() + 1;
-        out.push(segment_of(n, run_start, begin_time, duration, Some(rest), slice, body));
+        out.push(segment_of(
+            n,
+            run_start,
+            begin_time,
+            duration,
+            Some(rest),
+            slice,
+            body,
+        ));
     }
     out
 }
@@ -534,9 +584,11 @@ fn build_run(
         .enumerate()
         .map(|(k, lap)| {
             let lap_samples: Vec<Sample> = match window(lap) {
-                Some((a, b)) => {
-                    samples.iter().filter(|x| within(x.timestamp, a, b)).copied().collect()
-                }
+                Some((a, b)) => samples
+                    .iter()
+                    .filter(|x| within(x.timestamp, a, b))
+                    .copied()
+                    .collect(),
                 None => Vec::new(),
             };
             segment_of(
@@ -562,7 +614,10 @@ fn build_run(
         start_time: start.and_then(fit_time_rfc3339),
         start_unix: start.and_then(fit::fit_time_to_unix),
         sport: sport_label(s.sport),
-        sub_sport: s.sub_sport.and_then(profile::sub_sport_name).map(str::to_owned),
+        sub_sport: s
+            .sub_sport
+            .and_then(profile::sub_sport_name)
+            .map(str::to_owned),
         elapsed_s: s.total_elapsed_time,
         timer_s,
         moving_s,
@@ -592,9 +647,15 @@ mod tests {
 
     #[test]
     fn synthetic_run_is_summarised() {
-        let spec = SyntheticRun { seconds: 1200, ..Default::default() };
+        let spec = SyntheticRun {
+            seconds: 1200,
+            ..Default::default()
+        };
         let options = AnalyzeOptions {
-            body: Body { mass_kg: Some(65.0), height_m: Some(1.70) },
+            body: Body {
+                mass_kg: Some(65.0),
+                height_m: Some(1.70),
+            },
             ..Default::default()
         };
         let a = analyze(&spec.to_fit(), &options).unwrap();
@@ -620,12 +681,19 @@ mod tests {
         assert!(sm.peak_force_n.is_some() && sm.leg_stiffness_kn_per_m.is_some());
         // 170 spm and 50.6% are inside the thresholds; 260 ms is Garmin's green zone.
         assert!(run.flags.iter().all(|f| !f.is_concern()), "{:?}", run.flags);
-        assert!(matches!(run.flags[0], FormFlag::GroundContactZone { zone: 3, .. }));
+        assert!(matches!(
+            run.flags[0],
+            FormFlag::GroundContactZone { zone: 3, .. }
+        ));
     }
 
     #[test]
     fn stryd_only_dynamics_are_used() {
-        let spec = SyntheticRun { seconds: 300, stryd: true, ..Default::default() };
+        let spec = SyntheticRun {
+            seconds: 300,
+            stryd: true,
+            ..Default::default()
+        };
         let mut file = crate::parse(&spec.to_fit(), DecodeOptions::default()).unwrap();
         for r in &mut file.records {
             r.stance_time = None;
@@ -640,7 +708,10 @@ mod tests {
 
     #[test]
     fn other_sports_are_skipped_with_a_reason() {
-        let spec = SyntheticRun { seconds: 60, ..Default::default() };
+        let spec = SyntheticRun {
+            seconds: 60,
+            ..Default::default()
+        };
         let mut file = crate::parse(&spec.to_fit(), DecodeOptions::default()).unwrap();
         file.sessions[0].sport = Some(2);
         let a = analyze_file(&file, &AnalyzeOptions::default());
@@ -651,7 +722,11 @@ mod tests {
 
     #[test]
     fn low_cadence_is_flagged() {
-        let spec = SyntheticRun { seconds: 120, cadence_spm: 150.0, ..Default::default() };
+        let spec = SyntheticRun {
+            seconds: 120,
+            cadence_spm: 150.0,
+            ..Default::default()
+        };
         let a = analyze(&spec.to_fit(), &AnalyzeOptions::default()).unwrap();
         assert!(matches!(a.runs[0].flags[0], FormFlag::LowCadence { .. }));
     }

@@ -117,7 +117,10 @@ mod tests {
     /// = 0.15970 m; kvert = 1438.2/0.05347 = 26.90 kN/m; kleg = 1438.2/0.15970 = 9.006 kN/m.
     #[test]
     fn hand_computed_example() {
-        let body = Body { mass_kg: Some(70.0), height_m: Some(1.80) };
+        let body = Body {
+            mass_kg: Some(70.0),
+            height_m: Some(1.80),
+        };
         let e = estimate(180.0, 250.0, Some(3.5), &body).unwrap();
         assert!(near(e.step_time_s, 1.0 / 3.0, 1e-12));
         assert!(near(e.flight_time_s, 1.0 / 12.0, 1e-12));
@@ -151,7 +154,10 @@ mod tests {
     /// Typical values from CLINICAL.md §9: kleg 10–13 kN/m, kvert 38–51 kN/m for runners.
     #[test]
     fn typical_runner_is_in_the_published_range() {
-        let body = Body { mass_kg: Some(70.0), height_m: Some(1.75) };
+        let body = Body {
+            mass_kg: Some(70.0),
+            height_m: Some(1.75),
+        };
         let e = estimate(176.0, 220.0, Some(4.0), &body).unwrap();
         let kvert = e.vertical_stiffness_kn_per_m.unwrap();
         let kleg = e.leg_stiffness_kn_per_m.unwrap();

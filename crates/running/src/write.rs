@@ -73,7 +73,10 @@ fn invalid_bits(base: BaseType) -> u64 {
 impl FitWriter {
     /// An empty file (header placeholder only).
     pub fn new() -> Self {
-        FitWriter { buf: vec![0; 14], defs: vec![None; 16] }
+        FitWriter {
+            buf: vec![0; 14],
+            defs: vec![None; 16],
+        }
     }
 
     /// Writes a definition message for `local` (0–15).
@@ -95,14 +98,20 @@ impl FitWriter {
         self.buf.push(0x40 | dev_flag | local);
         self.buf.push(0);
         self.buf.push(u8::from(big_endian));
-        let g = if big_endian { global.to_be_bytes() } else { global.to_le_bytes() };
+        let g = if big_endian {
+            global.to_be_bytes()
+        } else {
+            global.to_le_bytes()
+        };
         self.buf.extend_from_slice(&g);
         self.buf.push(u8::try_from(fields.len()).unwrap_or(u8::MAX));
         for f in fields.iter().take(255) {
-            self.buf.extend_from_slice(&[f.num, f.size, f.base.to_byte()]);
+            self.buf
+                .extend_from_slice(&[f.num, f.size, f.base.to_byte()]);
         }
         if !dev_fields.is_empty() {
-            self.buf.push(u8::try_from(dev_fields.len()).unwrap_or(u8::MAX));
+            self.buf
+                .push(u8::try_from(dev_fields.len()).unwrap_or(u8::MAX));
             for &(num, size, index) in dev_fields.iter().take(255) {
                 self.buf.extend_from_slice(&[num, size, index]);
             }
@@ -180,7 +189,9 @@ impl FitWriter {
         values: &[FieldValue],
         dev_values: &[FieldValue],
     ) {
-        let Some(Some(def)) = self.defs.get(usize::from(local)) else { return };
+        let Some(Some(def)) = self.defs.get(usize::from(local)) else {
+            return;
+        };
         let def = def.clone();
         self.buf.push(header);
         for (i, f) in def.fields.iter().enumerate() {
@@ -292,7 +303,10 @@ fn round_to(x: f64, scale: f64) -> f64 {
     (x * scale).round() / scale
 }
 
-#[expect(clippy::cast_possible_truncation, reason = "values are small and positive")]
+#[expect(
+    clippy::cast_possible_truncation,
+    reason = "values are small and positive"
+)]
 fn raw(x: f64, scale: f64) -> i64 {
     (x * scale).round() as i64
 }
@@ -306,7 +320,8 @@ impl SyntheticRun {
         let cadence_spm = round_to(self.cadence_spm + w, 128.0 / 2.0);
         // The speed wobble repeats every 5 s, so the distance has a closed form.
         let period: f64 = (0..5).map(|k| self.sample_speed(k)).sum();
-        let distance = f64::from(i / 5) * period + (0..i % 5).map(|k| self.sample_speed(k)).sum::<f64>();
+        let distance =
+            f64::from(i / 5) * period + (0..i % 5).map(|k| self.sample_speed(k)).sum::<f64>();
         let step_length = round_to(speed * 60.0 / cadence_spm * 1000.0, 10.0);
         let vo = round_to(self.vertical_oscillation_mm + w, 10.0);
         SyntheticSample {
@@ -347,24 +362,63 @@ impl SyntheticRun {
             be,
         );
         // type activity, manufacturer development (255), product 1.
-        w.data(0, &[Int(4), Int(255), Int(1), Int(12345), Int(i64::from(self.start))], &[]);
+        w.data(
+            0,
+            &[
+                Int(4),
+                Int(255),
+                Int(1),
+                Int(12345),
+                Int(i64::from(self.start)),
+            ],
+            &[],
+        );
 
         let mut dev = Vec::new();
         if self.stryd {
-            w.define(1, mesg::DEVELOPER_DATA_ID, &[WriteField::new(3, B::Uint8)], be);
+            w.define(
+                1,
+                mesg::DEVELOPER_DATA_ID,
+                &[WriteField::new(3, B::Uint8)],
+                be,
+            );
             w.data(1, &[Int(0)], &[]);
             let fd = [
                 WriteField::new(0, B::Uint8),
                 WriteField::new(1, B::Uint8),
                 WriteField::new(2, B::Uint8),
-                WriteField { num: 3, size: 16, base: B::String },
-                WriteField { num: 8, size: 16, base: B::String },
+                WriteField {
+                    num: 3,
+                    size: 16,
+                    base: B::String,
+                },
+                WriteField {
+                    num: 8,
+                    size: 16,
+                    base: B::String,
+                },
             ];
             w.define(1, mesg::FIELD_DESCRIPTION, &fd, be);
-            w.data(1, &[Int(0), Int(0), Int(0x84), Str("Power".into()), Str("Watts".into())], &[]);
             w.data(
                 1,
-                &[Int(0), Int(1), Int(0x84), Str("Ground Time".into()), Str("Milliseconds".into())],
+                &[
+                    Int(0),
+                    Int(0),
+                    Int(0x84),
+                    Str("Power".into()),
+                    Str("Watts".into()),
+                ],
+                &[],
+            );
+            w.data(
+                1,
+                &[
+                    Int(0),
+                    Int(1),
+                    Int(0x84),
+                    Str("Ground Time".into()),
+                    Str("Milliseconds".into()),
+                ],
                 &[],
             );
             dev = vec![(0, 2, 0), (1, 2, 0)];
@@ -462,7 +516,12 @@ impl SyntheticRun {
             write_lap(&mut w, lap_start, last);
             laps += 1;
         }
-        w.define(4, mesg::SESSION, &summary_fields(&profile::SESSION, true), be);
+        w.define(
+            4,
+            mesg::SESSION,
+            &summary_fields(&profile::SESSION, true),
+            be,
+        );
         let a = self.sample(0);
         let b = self.sample(last);
         let secs = i64::from(last);
@@ -508,7 +567,11 @@ mod tests {
             assert!(close(r.enhanced_speed, s.speed_mps), "speed {i}");
             assert!(close(r.heart_rate, f64::from(s.heart_rate)));
             let spm = 2.0 * (r.cadence.unwrap() + r.fractional_cadence.unwrap_or(0.0));
-            assert!(close(Some(spm), s.cadence_spm), "cadence {i}: {spm} vs {}", s.cadence_spm);
+            assert!(
+                close(Some(spm), s.cadence_spm),
+                "cadence {i}: {spm} vs {}",
+                s.cadence_spm
+            );
             assert!(close(r.stance_time, s.stance_time_ms));
             assert!(close(r.stance_time_balance, s.balance_pct));
             assert!(close(r.vertical_oscillation, s.vertical_oscillation_mm));
@@ -523,7 +586,10 @@ mod tests {
         }
         let session = file.sessions[0];
         assert_eq!(session.sport, Some(profile::SPORT_RUNNING));
-        assert!(close(session.total_distance, spec.sample(spec.seconds - 1).distance_m));
+        assert!(close(
+            session.total_distance,
+            spec.sample(spec.seconds - 1).distance_m
+        ));
         let laps = session.num_laps.unwrap();
         assert_eq!(usize::from(laps), file.laps.len());
         let lap_total: f64 = file.laps.iter().filter_map(|l| l.total_distance).sum();
@@ -537,12 +603,20 @@ mod tests {
 
     #[test]
     fn round_trip_big_endian_with_stryd_fields() {
-        check_round_trip(&SyntheticRun { big_endian: true, stryd: true, ..Default::default() });
+        check_round_trip(&SyntheticRun {
+            big_endian: true,
+            stryd: true,
+            ..Default::default()
+        });
     }
 
     #[test]
     fn chained_segments_decode_as_one_file() {
-        let one = SyntheticRun { seconds: 120, ..Default::default() }.to_fit();
+        let one = SyntheticRun {
+            seconds: 120,
+            ..Default::default()
+        }
+        .to_fit();
         let mut two = one.clone();
         two.extend_from_slice(&one);
         let file = fit::parse(&two, DecodeOptions::default()).unwrap();
@@ -554,22 +628,39 @@ mod tests {
     #[test]
     fn compressed_timestamps_roll_over() {
         let mut w = FitWriter::new();
-        w.define(0, mesg::RECORD, &[WriteField::new(253, BaseType::Uint32)], false);
+        w.define(
+            0,
+            mesg::RECORD,
+            &[WriteField::new(253, BaseType::Uint32)],
+            false,
+        );
         w.data(0, &[FieldValue::Int(1_000_000_030)], &[]); // low five bits: 30
-        w.define(1, mesg::RECORD, &[WriteField::new(3, BaseType::Uint8)], false);
+        w.define(
+            1,
+            mesg::RECORD,
+            &[WriteField::new(3, BaseType::Uint8)],
+            false,
+        );
         w.data_compressed(1, 31, &[FieldValue::Int(120)], &[]);
         w.data_compressed(1, 2, &[FieldValue::Int(121)], &[]); // wraps past 32
         w.data_compressed(1, 2, &[FieldValue::Invalid], &[]);
         let file = fit::parse(&w.finish(), DecodeOptions::default()).unwrap();
         let ts: Vec<_> = file.records.iter().map(|r| r.timestamp.unwrap()).collect();
-        assert_eq!(ts, [1_000_000_030, 1_000_000_031, 1_000_000_034, 1_000_000_034]);
+        assert_eq!(
+            ts,
+            [1_000_000_030, 1_000_000_031, 1_000_000_034, 1_000_000_034]
+        );
         assert_eq!(file.records[1].heart_rate, Some(120.0));
         assert_eq!(file.records[3].heart_rate, None);
     }
 
     #[test]
     fn file_crc_mismatch_is_an_error_or_a_warning() {
-        let mut bytes = SyntheticRun { seconds: 60, ..Default::default() }.to_fit();
+        let mut bytes = SyntheticRun {
+            seconds: 60,
+            ..Default::default()
+        }
+        .to_fit();
         let last = bytes.len() - 1;
         bytes[last] ^= 0x55;
         let err = fit::parse(&bytes, DecodeOptions::default()).unwrap_err();
@@ -583,7 +674,11 @@ mod tests {
 
     #[test]
     fn header_crc_mismatch_is_an_error() {
-        let mut bytes = SyntheticRun { seconds: 10, ..Default::default() }.to_fit();
+        let mut bytes = SyntheticRun {
+            seconds: 10,
+            ..Default::default()
+        }
+        .to_fit();
         bytes[12] ^= 1;
         let err = fit::parse(&bytes, DecodeOptions::default()).unwrap_err();
         assert_eq!(err.offset(), 0);

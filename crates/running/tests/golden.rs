@@ -119,33 +119,49 @@ fn record_field(name: &str) -> Option<fn(&Record) -> Option<f64>> {
 fn compare_records(errs: &mut Vec<String>, file: &FitFile, golden: &Json) {
     let recs = &golden["records"];
     if recs["count"].as_u64() != Some(file.records.len() as u64) {
-        errs.push(format!("record count: ours {}, golden {}", file.records.len(), recs["count"]));
+        errs.push(format!(
+            "record count: ours {}, golden {}",
+            file.records.len(),
+            recs["count"]
+        ));
     }
     let ts: Vec<u32> = file.records.iter().filter_map(|r| r.timestamp).collect();
     let gts = &recs["timestamp"];
     if gts["n"].as_u64() != Some(ts.len() as u64) {
-        errs.push(format!("timestamp n: ours {}, golden {}", ts.len(), gts["n"]));
+        errs.push(format!(
+            "timestamp n: ours {}, golden {}",
+            ts.len(),
+            gts["n"]
+        ));
     }
-    if let (Some(first), Some(last)) = (ts.first(), ts.last()) {
-        if fit_time_json(*first) != gts["first"] || fit_time_json(*last) != gts["last"] {
-            errs.push(format!(
-                "timestamps: ours {}..{}, golden {}..{}",
-                fit_time_json(*first),
-                fit_time_json(*last),
-                gts["first"],
-                gts["last"]
-            ));
-        }
+    if let (Some(first), Some(last)) = (ts.first(), ts.last())
+        && (fit_time_json(*first) != gts["first"] || fit_time_json(*last) != gts["last"])
+    {
+        errs.push(format!(
+            "timestamps: ours {}..{}, golden {}..{}",
+            fit_time_json(*first),
+            fit_time_json(*last),
+            gts["first"],
+            gts["last"]
+        ));
     }
-    let Some(fields) = recs.as_object() else { return };
+    let Some(fields) = recs.as_object() else {
+        return;
+    };
     for (name, g) in fields {
-        let Some(get) = record_field(name) else { continue };
+        let Some(get) = record_field(name) else {
+            continue;
+        };
         if g.get("n_non_numeric").is_some() {
             continue; // an array field: fitparse gives a tuple, we keep the first element.
         }
         let vals: Vec<f64> = file.records.iter().filter_map(get).collect();
         if g["n"].as_u64() != Some(vals.len() as u64) {
-            errs.push(format!("records.{name}.n: ours {}, golden {}", vals.len(), g["n"]));
+            errs.push(format!(
+                "records.{name}.n: ours {}, golden {}",
+                vals.len(),
+                g["n"]
+            ));
             continue;
         }
         if vals.is_empty() {
@@ -157,23 +173,38 @@ fn compare_records(errs: &mut Vec<String>, file: &FitFile, golden: &Json) {
         cmp_opt(errs, &format!("records.{name}.min"), Some(min), &g["min"]);
         cmp_opt(errs, &format!("records.{name}.max"), Some(max), &g["max"]);
         cmp_opt(errs, &format!("records.{name}.sum"), Some(sum), &g["sum"]);
-        cmp_opt(errs, &format!("records.{name}.mean"), Some(sum / vals.len() as f64), &g["mean"]);
+        cmp_opt(
+            errs,
+            &format!("records.{name}.mean"),
+            Some(sum / vals.len() as f64),
+            &g["mean"],
+        );
     }
 }
 
 fn compare_sessions(errs: &mut Vec<String>, file: &FitFile, golden: &Json) {
     let g = golden["sessions"].as_array().cloned().unwrap_or_default();
     if g.len() != file.sessions.len() {
-        errs.push(format!("sessions: ours {}, golden {}", file.sessions.len(), g.len()));
+        errs.push(format!(
+            "sessions: ours {}, golden {}",
+            file.sessions.len(),
+            g.len()
+        ));
         return;
     }
     for (i, (s, gs)) in file.sessions.iter().zip(&g).enumerate() {
-        let sport = s.sport.map(|v| fit::profile::sport_name(v).map_or(Json::from(v), Json::from));
+        let sport = s
+            .sport
+            .map(|v| fit::profile::sport_name(v).map_or(Json::from(v), Json::from));
         if sport.unwrap_or(Json::Null) != gs["sport"] {
-            errs.push(format!("session {i} sport: ours {:?}, golden {}", s.sport, gs["sport"]));
+            errs.push(format!(
+                "session {i} sport: ours {:?}, golden {}",
+                s.sport, gs["sport"]
+            ));
         }
-        let sub =
-            s.sub_sport.map(|v| fit::profile::sub_sport_name(v).map_or(Json::from(v), Json::from));
+        let sub = s
+            .sub_sport
+            .map(|v| fit::profile::sub_sport_name(v).map_or(Json::from(v), Json::from));
         if sub.unwrap_or(Json::Null) != gs["sub_sport"] {
             errs.push(format!(
                 "session {i} sub_sport: ours {:?}, golden {}",
@@ -203,7 +234,11 @@ fn compare_sessions(errs: &mut Vec<String>, file: &FitFile, golden: &Json) {
         }
     }
     if golden["laps"].as_u64() != Some(file.laps.len() as u64) {
-        errs.push(format!("laps: ours {}, golden {}", file.laps.len(), golden["laps"]));
+        errs.push(format!(
+            "laps: ours {}, golden {}",
+            file.laps.len(),
+            golden["laps"]
+        ));
     }
 }
 
@@ -213,12 +248,19 @@ fn median(mut v: Vec<f64>) -> Option<f64> {
     }
     v.sort_by(f64::total_cmp);
     let n = v.len();
-    Some(if n % 2 == 1 { v[n / 2] } else { (v[n / 2 - 1] + v[n / 2]) / 2.0 })
+    Some(if n % 2 == 1 {
+        v[n / 2]
+    } else {
+        (v[n / 2 - 1] + v[n / 2]) / 2.0
+    })
 }
 
 fn compare_cadence_median(errs: &mut Vec<String>, file: &FitFile, golden: &Json) {
     let all_running = !file.sessions.is_empty()
-        && file.sessions.iter().all(|s| s.sport == Some(fit::profile::SPORT_RUNNING));
+        && file
+            .sessions
+            .iter()
+            .all(|s| s.sport == Some(fit::profile::SPORT_RUNNING));
     let ours = if all_running {
         median(
             file.records
@@ -229,15 +271,24 @@ fn compare_cadence_median(errs: &mut Vec<String>, file: &FitFile, golden: &Json)
     } else {
         None
     };
-    cmp_opt(errs, "running_steps_per_min_median", ours, &golden["running_steps_per_min_median"]);
+    cmp_opt(
+        errs,
+        "running_steps_per_min_median",
+        ours,
+        &golden["running_steps_per_min_median"],
+    );
 }
+
+/// Message counts by name, developer-field (n, sum, numeric count) by name, and the error.
+type RawPass = (
+    BTreeMap<String, u64>,
+    BTreeMap<String, (u64, f64, u64)>,
+    Option<FitError>,
+);
 
 /// Message counts and developer-field statistics, from a second pass with the raw decoder.
 /// Returns how many messages of each kind were read before the decoder stopped, and its error.
-fn raw_pass(
-    bytes: &[u8],
-    options: DecodeOptions,
-) -> (BTreeMap<String, u64>, BTreeMap<String, (u64, f64, u64)>, Option<FitError>) {
+fn raw_pass(bytes: &[u8], options: DecodeOptions) -> RawPass {
     let mut counts = BTreeMap::new();
     // name → (n, sum of scalar numeric values, how many of those)
     let mut dev: BTreeMap<String, (u64, f64, u64)> = BTreeMap::new();
@@ -272,11 +323,12 @@ fn raw_pass(
                     }
                     let e = dev.entry(name).or_insert((0, 0.0, 0));
                     e.0 += 1;
-                    if base != fit::BaseType::String && elems.len() == 1 {
-                        if let Some(Some(v)) = elems.first() {
-                            e.1 += v.as_f64();
-                            e.2 += 1;
-                        }
+                    if base != fit::BaseType::String
+                        && elems.len() == 1
+                        && let Some(Some(v)) = elems.first()
+                    {
+                        e.1 += v.as_f64();
+                        e.2 += 1;
                     }
                 }
             }
@@ -290,7 +342,11 @@ fn raw_pass(
 fn compare_counts(errs: &mut Vec<String>, ours: &BTreeMap<String, u64>, golden: &Json) {
     let g: BTreeMap<String, u64> = golden
         .as_object()
-        .map(|o| o.iter().map(|(k, v)| (k.clone(), v.as_u64().unwrap_or(0))).collect())
+        .map(|o| {
+            o.iter()
+                .map(|(k, v)| (k.clone(), v.as_u64().unwrap_or(0)))
+                .collect()
+        })
         .unwrap_or_default();
     if &g != ours {
         errs.push(format!("message counts: ours {ours:?}, golden {g:?}"));
@@ -302,7 +358,9 @@ fn compare_dev(errs: &mut Vec<String>, ours: &BTreeMap<String, (u64, f64, u64)>,
     let our_names: Vec<_> = ours.keys().collect();
     let g_names: Vec<_> = g.keys().collect();
     if our_names != g_names {
-        errs.push(format!("developer fields: ours {our_names:?}, golden {g_names:?}"));
+        errs.push(format!(
+            "developer fields: ours {our_names:?}, golden {g_names:?}"
+        ));
         return;
     }
     for (name, gv) in g {
@@ -336,9 +394,16 @@ fn corpus_matches_golden() {
         let lenient_opts = DecodeOptions { check_crc: false };
         if parse == "ok" || parse == "ok_without_crc" {
             if parse == "ok_without_crc" && !matches!(strict, Err(FitError::FileCrc { .. })) {
-                errs.push(format!("expected a file CRC error, got {:?}", strict.as_ref().err()));
+                errs.push(format!(
+                    "expected a file CRC error, got {:?}",
+                    strict.as_ref().err()
+                ));
             }
-            let opts = if parse == "ok" { DecodeOptions::default() } else { lenient_opts };
+            let opts = if parse == "ok" {
+                DecodeOptions::default()
+            } else {
+                lenient_opts
+            };
             match fit::parse(&bytes, opts) {
                 Err(e) => errs.push(format!("decode failed: {e}")),
                 Ok(file) => {
@@ -358,14 +423,19 @@ fn corpus_matches_golden() {
             match error {
                 Some(e) => {
                     assert!(strict.is_err(), "{name}: strict decode should fail too");
-                    assert!(e.offset() <= bytes.len(), "{name}: error offset out of range");
+                    assert!(
+                        e.offset() <= bytes.len(),
+                        "{name}: error offset out of range"
+                    );
                     compare_counts(&mut errs, &counts, &g["messages_before_error"]);
                 }
                 None if name.contains("misaligned") => {
                     let before = &g["messages_before_error"];
                     let records = counts.get("record").copied().unwrap_or(0);
                     if records < before["record"].as_u64().unwrap_or(0) {
-                        errs.push(format!("fewer records than fitparse before its error: {records}"));
+                        errs.push(format!(
+                            "fewer records than fitparse before its error: {records}"
+                        ));
                     }
                 }
                 None => errs.push(format!("expected an error ({parse}), decoded cleanly")),
@@ -378,7 +448,12 @@ fn corpus_matches_golden() {
         }
     }
     println!("{matched}/{} corpus files match GOLDEN.json", golden.len());
-    assert!(failures.is_empty(), "{} files differ:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} files differ:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 /// Record by record, our values against the `fitparser` crate's for a few running files.
@@ -398,7 +473,11 @@ fn running_records_match_fitparser() {
     ];
     type Get = fn(&Record) -> Option<f64>;
     let fields: [(&str, Get); 10] = [
-        ("timestamp", |r| r.timestamp.and_then(fit::fit_time_to_unix).map(|t| t as f64)),
+        ("timestamp", |r| {
+            r.timestamp
+                .and_then(fit::fit_time_to_unix)
+                .map(|t| t as f64)
+        }),
         ("distance", |r| r.distance),
         ("enhanced_speed", |r| r.enhanced_speed),
         ("heart_rate", |r| r.heart_rate),
@@ -424,17 +503,24 @@ fn running_records_match_fitparser() {
         assert_eq!(ours.records.len(), theirs.len(), "{name}: record count");
         for (i, (a, b)) in ours.records.iter().zip(&theirs).enumerate() {
             for (field, get) in &fields {
-                let their = b.fields().iter().find(|f| f.name() == *field).and_then(|f| {
-                    let v: Result<f64, _> = f.value().clone().try_into();
-                    v.ok()
-                });
+                let their = b
+                    .fields()
+                    .iter()
+                    .find(|f| f.name() == *field)
+                    .and_then(|f| {
+                        let v: Result<f64, _> = f.value().clone().try_into();
+                        v.ok()
+                    });
                 let our = get(a);
                 let same = match (our, their) {
                     (Some(x), Some(y)) => close(x, y),
                     (None, None) => true,
                     _ => false,
                 };
-                assert!(same, "{name} record {i} {field}: ours {our:?}, fitparser {their:?}");
+                assert!(
+                    same,
+                    "{name} record {i} {field}: ours {our:?}, fitparser {their:?}"
+                );
             }
         }
         checked += 1;
@@ -464,7 +550,10 @@ fn corpus_analysis_and_damage_do_not_panic() {
         }
     }
     println!("{runs} runs analysed in the corpus");
-    for name in ["python-fitparse/garmin-fenix-5-run.fit", "python-fitparse/DeveloperData.fit"] {
+    for name in [
+        "python-fitparse/garmin-fenix-5-run.fit",
+        "python-fitparse/DeveloperData.fit",
+    ] {
         let bytes = std::fs::read(dir.join(name)).unwrap();
         let step = (bytes.len() / 300).max(1);
         for len in (0..bytes.len()).step_by(step) {

@@ -1,1 +1,92 @@
-//! placeholder
+//! Backstride's web tier: server-rendered pages (askama + htmx), a small JSON API, accounts and
+//! sessions, CSRF and security headers, login throttling and the email outbox worker.
+//!
+//! The tier is stateless: sessions, throttling counters and the outbox live in the database, so
+//! several instances can run behind a load balancer.
+#![forbid(unsafe_code)]
+
+mod admin;
+mod assets;
+mod auth;
+mod config;
+mod context;
+mod error;
+pub mod mail;
+mod pages;
+mod passwords;
+mod security;
+mod templates;
+
+pub use config::{MailConfig, MailTransport, WebConfig};
+pub use passwords::hash_password;
+
+use axum::Router;
+use axum::routing::{get, post};
+use backstride_store::Store;
+use std::sync::Arc;
+use tower_sessions::{Expiry, SessionManagerLayer};
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Arc<dyn Store>,
+    pub config: Arc<WebConfig>,
+    passwords: passwords::Hasher,
+}
+
+impl AppState {
+    pub fn new(store: Arc<dyn Store>, config: WebConfig) -> Self {
+        AppState { store, config: Arc::new(config), passwords: passwords::Hasher::new() }
+    }
+}
+
+/// The whole application as a router, ready to serve or to call in-process in tests.
+pub fn router(state: AppState) -> Router {
+    let sessions = SessionManagerLayer::new(state.store.session_backend().store())
+        .with_name("backstride_session")
+        .with_http_only(true)
+        .with_same_site(tower_sessions::cookie::SameSite::Lax)
+        .with_secure(state.config.is_https())
+        .with_expiry(Expiry::OnInactivity(time::Duration::hours(12)));
+    let body_limit = state.config.body_limit_bytes;
+
+    Router::new()
+        .route("/", get(pages::landing))
+        .route("/home", get(pages::home))
+        .route("/signup", get(auth::signup_page).post(auth::signup))
+        .route("/login", get(auth::login_page).post(auth::login))
+        .route("/logout", post(auth::logout))
+        .route("/password/forgot", get(auth::forgot_page).post(auth::forgot))
+        .route("/password/reset/{token}", get(auth::reset_page).post(auth::reset))
+        .route("/settings", get(pages::settings_page).post(pages::save_settings))
+        .route("/settings/password", post(auth::change_password))
+        .route("/runners/{id}", get(pages::runner_record))
+        .route("/clinic", get(admin::clinic_page))
+        .route("/clinic/invites", post(admin::send_invite))
+        .route("/invite/{token}", get(auth::invite_page).post(auth::accept_invite))
+        .route("/admin/outbox", get(admin::outbox_page))
+        .route("/admin/outbox/{id}/retry", post(admin::retry_email))
+        .route("/api/me", get(pages::api_me))
+        .route("/healthz", get(pages::healthz))
+        .route("/readyz", get(pages::readyz))
+        .route("/static/{*path}", get(assets::serve))
+        .fallback(pages::not_found)
+        .layer(axum::middleware::from_fn_with_state(state.clone(), security::csrf_guard))
+        .layer(sessions)
+        .layer(axum::middleware::from_fn(error::friendly_errors))
+        .layer(axum::extract::DefaultBodyLimit::max(body_limit))
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(body_limit))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), security::headers))
+        .layer(tower_http::trace::TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+/// Serves the app on `listener` until `shutdown` resolves, then lets in-flight requests finish.
+pub async fn serve(
+    state: AppState,
+    listener: tokio::net::TcpListener,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, app).with_graceful_shutdown(shutdown).await
+}

@@ -92,7 +92,7 @@ pub(crate) fn score_mobility(h: &HipMobility, t: &Thresholds, report: &mut AreaR
                 ),
                 "the thigh rests above horizontal, so the deep hip flexors are short and the leg \
                  cannot go far behind you. The couch stretch targets this.",
-                "the thigh rests at or below horizontal: normal hip extension.",
+                "the thigh rests at or below horizontal, which is normal hip extension.",
             ))
         });
     }
@@ -115,20 +115,27 @@ pub(crate) fn score_mobility(h: &HipMobility, t: &Thresholds, report: &mut AreaR
                 ),
                 "the knee does not bend far, so the front-of-thigh muscle that crosses both hip \
                  and knee is short.",
-                "enough knee bend: the front-of-thigh muscle is not short.",
+                "the knee bends far enough, so the front-of-thigh muscle is not short.",
             ))
         });
     }
     if let Some(range) = &h.prone_hip_extension {
-        capacity(report, &p::PRONE_HIP_EXTENSION, range, |d| d.get(), t, |side, v| {
-            Some(target_finding(
-                &p::PRONE_HIP_EXTENSION,
-                Some(side),
-                v,
-                &t.prone_hip_extension_below,
-                "The leg does not go far behind you, so the low back arches to make up the stride.",
-            ))
-        });
+        capacity(
+            report,
+            &p::PRONE_HIP_EXTENSION,
+            range,
+            |d| d.get(),
+            t,
+            |side, v| {
+                Some(target_finding(
+                    &p::PRONE_HIP_EXTENSION,
+                    Some(side),
+                    v,
+                    &t.prone_hip_extension_below,
+                    "The leg does not go far behind you, so the low back arches to make up the stride.",
+                ))
+            },
+        );
     }
     if let Some(cars) = &h.hip_cars {
         report.tested(&p::HIP_CARS);
@@ -137,12 +144,12 @@ pub(crate) fn score_mobility(h: &HipMobility, t: &Thresholds, report: &mut AreaR
                 HipCarsQuality::Smooth => return None,
                 HipCarsQuality::PinchOrPain => (
                     "pinch or pain",
-                    "pinched or hurt somewhere in the circle; work in the pain-free part and \
+                    "it pinched or hurt somewhere in the circle; work in the pain-free part and \
                      let the range grow.",
                 ),
                 HipCarsQuality::Compensation => (
                     "compensation",
-                    "needed the pelvis or trunk to move; the hip itself is not using its full \
+                    "the pelvis or trunk had to move; the hip itself is not using its full \
                      range yet.",
                 ),
             };
@@ -156,11 +163,11 @@ pub(crate) fn score_mobility(h: &HipMobility, t: &Thresholds, report: &mut AreaR
                 CouchStretchPosition::Upright => return None,
                 CouchStretchPosition::OnlyLeaningForward => (
                     "only leaning forward",
-                    "was only possible leaning forward, so the front of the hip is tight.",
+                    "only possible leaning forward, so the front of the hip is tight.",
                 ),
                 CouchStretchPosition::Unable => (
                     "unable",
-                    "was not possible without back pain; start with an easier version of the \
+                    "not possible without back pain; start with an easier version of the \
                      stretch.",
                 ),
             };
@@ -179,30 +186,49 @@ fn observed(spec: &TestSpec, side: Side, answer: &str, text: &str) -> Finding {
             spec.source,
         ),
         Measured::answer(answer),
-        format!("{} {text}", your(spec, Some(side))),
+        format!("{}, {side}: {text}", spec.name),
     )
 }
 
 /// Scores hip stability.
 pub(crate) fn score_stability(h: &HipStability, t: &Thresholds, report: &mut AreaReport) {
     if let Some(reps) = &h.single_leg_bridge_reps {
-        capacity(report, &p::BRIDGE_REPS, reps, |r| f64::from(r.get()), t, |side, v| {
-            Some(bridge_reps_finding(side, v, t))
-        });
+        capacity(
+            report,
+            &p::BRIDGE_REPS,
+            reps,
+            |r| f64::from(r.get()),
+            t,
+            |side, v| Some(bridge_reps_finding(side, v, t)),
+        );
     }
     if let Some(hold) = &h.single_leg_bridge_hold {
-        capacity(report, &p::BRIDGE_HOLD, hold, |s| s.get(), t, |side, v| {
-            Some(target_finding(
-                &p::BRIDGE_HOLD,
-                Some(side),
-                v,
-                &t.bridge_hold_target,
-                "The hip extensors on this side tire early, and the low back takes over.",
-            ))
-        });
+        capacity(
+            report,
+            &p::BRIDGE_HOLD,
+            hold,
+            |s| s.get(),
+            t,
+            |side, v| {
+                Some(target_finding(
+                    &p::BRIDGE_HOLD,
+                    Some(side),
+                    v,
+                    &t.bridge_hold_target,
+                    "The hip extensors on this side tire early, and the low back takes over.",
+                ))
+            },
+        );
     }
     if let Some(reps) = &h.band_hip_abduction_reps {
-        capacity(report, &p::BAND_ABDUCTION, reps, |r| f64::from(r.get()), t, |_, _| None);
+        capacity(
+            report,
+            &p::BAND_ABDUCTION,
+            reps,
+            |r| f64::from(r.get()),
+            t,
+            |_, _| None,
+        );
     }
     if let Some(grades) = &h.single_leg_squat {
         each_side(report, grades, |side, grade| {
@@ -282,24 +308,32 @@ fn bridge_reps_finding(side: Side, reps: f64, t: &Thresholds) -> Finding {
     let (severity, rule, text) = if reps < poor.value {
         (
             Severity::NeedsAttention,
-            Rule::against("bridge_reps_poor", format!("Fewer than {} reps: poor", poor.value), poor),
-            "poor: the hip extensors on this side tire early.",
+            Rule::against(
+                "bridge_reps_poor",
+                format!("Fewer than {} reps: poor", poor.shown()),
+                poor,
+            ),
+            "which is poor: the hip extensors on this side tire early.",
         )
     } else if reps > good.value {
         (
             Severity::Fine,
-            Rule::against("bridge_reps_good", format!("More than {} reps: good", good.value), good),
-            "good endurance.",
+            Rule::against(
+                "bridge_reps_good",
+                format!("More than {} reps: good", good.shown()),
+                good,
+            ),
+            "which is good endurance.",
         )
     } else {
         (
             Severity::Fine,
             Rule::against(
                 "bridge_reps_average",
-                format!("{} to {} reps: average", poor.value, good.value),
+                format!("{} to {} reps: average", poor.shown(), good.shown()),
                 poor,
             ),
-            "about average; there is room to build.",
+            "about average, with room to build.",
         )
     };
     Finding::new(
@@ -308,7 +342,7 @@ fn bridge_reps_finding(side: Side, reps: f64, t: &Thresholds) -> Finding {
         rule,
         Measured::one(reps, spec.unit),
         format!(
-            "{} reached {}: {text}",
+            "{} reached {}, {text}",
             your(spec, Some(side)),
             format_value(reps, spec.unit)
         ),
@@ -320,10 +354,18 @@ pub fn hip_abduction_norm(age: f64, sex: Sex, sds_below: f64) -> (f64, f64) {
     let male = if sex == Sex::Male { RAMSKOV_MALE } else { 0.0 };
     let norm = RAMSKOV_INTERCEPT - RAMSKOV_PER_YEAR * age + male;
     // Rounded to the formula's own precision so a value at the cut-off is judged as typed.
-    (round_to(norm, 3), round_to(norm - sds_below * RAMSKOV_SD, 3))
+    (
+        round_to(norm, 3),
+        round_to(norm - sds_below * RAMSKOV_SD, 3),
+    )
 }
 
-fn hip_abduction_finding(s: &HipAbductionStrength, side: Side, value: f64, t: &Thresholds) -> Finding {
+fn hip_abduction_finding(
+    s: &HipAbductionStrength,
+    side: Side,
+    value: f64,
+    t: &Thresholds,
+) -> Finding {
     let spec = &p::HIP_ABDUCTION_DYNAMOMETER;
     let sds = &t.hip_abduction_weak_sd_below_norm;
     let (norm, cut_off) = hip_abduction_norm(f64::from(s.age.get()), s.sex, sds.value);
@@ -334,9 +376,17 @@ fn hip_abduction_finding(s: &HipAbductionStrength, side: Side, value: f64, t: &T
     };
     Finding::new(
         spec,
-        if weak { Severity::NeedsAttention } else { Severity::Fine },
+        if weak {
+            Severity::NeedsAttention
+        } else {
+            Severity::Fine
+        },
         Rule::against(
-            if weak { "hip_abduction_weak" } else { "hip_abduction_within_norm" },
+            if weak {
+                "hip_abduction_weak"
+            } else {
+                "hip_abduction_within_norm"
+            },
             format!(
                 "More than {} SD below the Ramskov norm (1.600 − 0.005 × age + 0.215 if male; \
                  SD 0.354 Nm/kg): weak",

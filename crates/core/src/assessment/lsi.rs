@@ -74,7 +74,7 @@ pub fn asymmetry_finding(spec: &TestSpec, values: PerSide<f64>, t: &Thresholds) 
                 "lsi_symmetric",
                 format!(
                     "Limb symmetry index (weaker ÷ stronger × 100) of {}% or more: symmetric",
-                    t.lsi_symmetric_from.value
+                    t.lsi_symmetric_from.shown()
                 ),
                 &t.lsi_symmetric_from,
             ),
@@ -85,7 +85,8 @@ pub fn asymmetry_finding(spec: &TestSpec, values: PerSide<f64>, t: &Thresholds) 
                 "lsi_moderate",
                 format!(
                     "Limb symmetry index from {}% to below {}%: moderate asymmetry",
-                    t.lsi_marked_below.value, t.lsi_symmetric_from.value
+                    t.lsi_marked_below.shown(),
+                    t.lsi_symmetric_from.shown()
                 ),
                 &t.lsi_symmetric_from,
             ),
@@ -96,7 +97,7 @@ pub fn asymmetry_finding(spec: &TestSpec, values: PerSide<f64>, t: &Thresholds) 
                 "lsi_marked",
                 format!(
                     "Limb symmetry index below {}%: marked asymmetry",
-                    t.lsi_marked_below.value
+                    t.lsi_marked_below.shown()
                 ),
                 &t.lsi_marked_below,
             ),

@@ -172,7 +172,10 @@ impl PostpartumAnswers {
         [
             (&p::SYMPTOM_LEAKING, self.symptom_leaking_or_urgency),
             (&p::SYMPTOM_HEAVINESS, self.symptom_heaviness_or_dragging),
-            (&p::SYMPTOM_INTERCOURSE_PAIN, self.symptom_pain_with_intercourse),
+            (
+                &p::SYMPTOM_INTERCOURSE_PAIN,
+                self.symptom_pain_with_intercourse,
+            ),
             (&p::SYMPTOM_ABDOMINAL_GAP, self.symptom_abdominal_gap),
             (&p::SYMPTOM_PELVIC_PAIN, self.symptom_pelvic_or_back_pain),
             (&p::SYMPTOM_LATE_BLEEDING, self.symptom_late_bleeding),

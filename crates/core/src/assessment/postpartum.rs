@@ -125,9 +125,8 @@ pub(crate) fn score(
         report.add(asymmetry_finding(spec, values, t));
     }
     if not_ready {
-        running_blocked.push(
-            "Not every return-to-running readiness test has been passed yet.".to_owned(),
-        );
+        running_blocked
+            .push("Not every return-to-running readiness test has been passed yet.".to_owned());
     }
 }
 

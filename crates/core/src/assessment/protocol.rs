@@ -398,12 +398,12 @@ pub static READINESS_RUNNING_MAN: TestSpec = readiness(
 );
 pub static READINESS_CALF_RAISE: TestSpec = strength_readiness(
     "readiness_calf_raise",
-    "One-leg calf raises",
+    "One-leg calf raise",
     "Rise onto the toes of one foot and lower slowly; count how many you can do on each side.",
 );
 pub static READINESS_BRIDGE: TestSpec = strength_readiness(
     "readiness_single_leg_bridge",
-    "One-leg bridges",
+    "One-leg bridge",
     "Lying on your back, one foot on the floor, lift the hips and lower; count each side.",
 );
 pub static READINESS_SIT_TO_STAND: TestSpec = strength_readiness(
@@ -413,7 +413,7 @@ pub static READINESS_SIT_TO_STAND: TestSpec = strength_readiness(
 );
 pub static READINESS_SIDE_LYING_ABDUCTION: TestSpec = strength_readiness(
     "readiness_side_lying_abduction",
-    "Side-lying leg lifts",
+    "Side-lying leg lift",
     "Lying on your side, lift the top leg up and slightly back, then lower; count each side.",
 );
 
@@ -512,14 +512,15 @@ pub static TRUNK_LEAN: TestSpec = spec(
 
 // --- Hip mobility -----------------------------------------------------------------------------
 
-const THOMAS: &str = "BMC Sports Sci Med Rehabil 2021, doi 10.1186/s13102-021-00242-y; Vigotsky 2016, PeerJ 4:e2325";
+const THOMAS: &str =
+    "BMC Sports Sci Med Rehabil 2021, doi 10.1186/s13102-021-00242-y; Vigotsky 2016, PeerJ 4:e2325";
 const THOMAS_HOW: &str = "Sit on the end of a firm table, hug one knee to the chest and roll back \
      so the low back is flat (pelvis tucked under) and stays flat. Let the other leg hang.";
 
 pub static THOMAS_THIGH: TestSpec = spec(
     "thomas_thigh_angle",
     HipMobility,
-    "Modified Thomas test: thigh angle",
+    "Modified Thomas test thigh angle",
     Unit::Degrees,
     LeftRight,
     THOMAS_HOW,
@@ -530,7 +531,7 @@ pub static THOMAS_THIGH: TestSpec = spec(
 pub static THOMAS_KNEE: TestSpec = spec(
     "thomas_knee_angle",
     HipMobility,
-    "Modified Thomas test: knee bend",
+    "Modified Thomas test knee bend",
     Unit::Degrees,
     LeftRight,
     THOMAS_HOW,
@@ -554,7 +555,7 @@ pub static PRONE_HIP_EXTENSION: TestSpec = spec(
 pub static HIP_CARS: TestSpec = spec(
     "hip_cars",
     HipMobility,
-    "Hip circles (hip CARs) quality",
+    "Hip circles (hip CARs)",
     Unit::Observation,
     LeftRight,
     "Standing tall and holding a support, draw the biggest slow circle you can with the knee; \
@@ -667,11 +668,11 @@ pub static MCGILL_FLEXOR: TestSpec = spec(
 pub static MCGILL_EXTENSOR: TestSpec = spec(
     "mcgill_extensor",
     Core,
-    "Back extensor hold (Biering-Sørensen)",
+    "Back extensor hold",
     Unit::Seconds,
     One,
-    "Lie face down with the hips at the edge of a bench and the legs held down; hold the \
-     upper body level in the air until it sags.",
+    "The Biering-Sørensen test: lie face down with the hips at the edge of a bench and the \
+     legs held down; hold the upper body level in the air until it sags.",
     MCGILL,
 )
 .range(0.0, 900.0)
@@ -811,7 +812,8 @@ mod tests {
         for t in PROTOCOL {
             assert!(seen.insert(t.id), "duplicate id {}", t.id);
             assert!(
-                t.id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_'),
+                t.id.chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_'),
                 "{} is not snake_case",
                 t.id
             );

@@ -158,7 +158,13 @@ mod tests {
     }
 
     /// Age, yes answers, cleared by a clinician, expected referrals, programme allowed.
-    type Case = (f64, &'static [&'static str], bool, &'static [Referral], bool);
+    type Case = (
+        f64,
+        &'static [&'static str],
+        bool,
+        &'static [Referral],
+        bool,
+    );
 
     #[test]
     fn referral_and_blocking_table() {
@@ -167,17 +173,35 @@ mod tests {
             (34.0, &[], false, &[], true),
             (34.0, &["saddle_numbness"], false, &[Emergency], false),
             (34.0, &["saddle_numbness"], true, &[Emergency], false),
-            (34.0, &["leg_weakness", "cancer_history"], true, &[Emergency, SeeDoctor], false),
+            (
+                34.0,
+                &["leg_weakness", "cancer_history"],
+                true,
+                &[Emergency, SeeDoctor],
+                false,
+            ),
             (34.0, &["cancer_history"], false, &[SeeDoctor], false),
             (34.0, &["cancer_history"], true, &[SeeDoctor], true),
-            (34.0, &["morning_stiffness_over_30_min"], false, &[SeeDoctor], false),
+            (
+                34.0,
+                &["morning_stiffness_over_30_min"],
+                false,
+                &[SeeDoctor],
+                false,
+            ),
             // New pain counts under 20 or over 50: at exactly 20 and 50 it does not.
             (19.0, &["pain_is_new"], false, &[SeeDoctor], false),
             (20.0, &["pain_is_new"], false, &[], true),
             (50.0, &["pain_is_new"], false, &[], true),
             (51.0, &["pain_is_new"], false, &[SeeDoctor], false),
             // Pain on back extension counts under 20.
-            (19.0, &["pain_on_back_extension"], false, &[SeeDoctor], false),
+            (
+                19.0,
+                &["pain_on_back_extension"],
+                false,
+                &[SeeDoctor],
+                false,
+            ),
             (20.0, &["pain_on_back_extension"], false, &[], true),
         ];
         for (age, yes, cleared, referrals, allowed) in cases {

@@ -1,6 +1,6 @@
 //! Scores a validated assessment against the thresholds: areas, findings, referrals and blocks.
 
-use super::explain::format_value;
+use super::explain::{format_number, format_value};
 use super::findings::{
     AreaResult, AreaStatus, AssessmentResult, Finding, Measured, NotTested, Rule, Severity,
 };
@@ -115,7 +115,8 @@ impl AreaReport {
     }
 
     fn finish(self) -> AreaResult {
-        let done = |id: &str| self.tested.contains(&id) || self.findings.iter().any(|f| f.test_id == id);
+        let done =
+            |id: &str| self.tested.contains(&id) || self.findings.iter().any(|f| f.test_id == id);
         let not_tested = tests_in(self.area)
             .filter(|spec| !done(spec.id))
             .map(|spec| NotTested {
@@ -170,7 +171,10 @@ pub(crate) fn target_finding(
         (
             Severity::Fine,
             "target_met",
-            format!("{} was {shown}, meeting the {goal} target.", your(spec, side)),
+            format!(
+                "{} was {shown}, meeting the {goal} target.",
+                your(spec, side)
+            ),
         )
     };
     let rule = Rule::against(
@@ -206,7 +210,6 @@ fn score_baseline(b: &Baseline, t: &Thresholds, report: &mut AreaReport) {
         && !activities.is_empty()
     {
         let total: f64 = activities.iter().map(|(_, r)| f64::from(r.get())).sum();
-        #[expect(clippy::cast_precision_loss, reason = "3 to 5 activities")]
         let mean = total / activities.len() as f64;
         let listed = activities
             .iter()
@@ -227,7 +230,7 @@ fn score_baseline(b: &Baseline, t: &Thresholds, report: &mut AreaReport) {
                 "Your activities average {} ({listed}). At the re-test, a rise of {} points in \
                  the average, or 3 in a single activity, is a change that matters.",
                 format_value(mean, p::PSFS.unit),
-                change.value
+                change.shown()
             ),
         ));
     }
@@ -262,7 +265,7 @@ fn pain_finding(spec: &TestSpec, pain: PainScore, b: &Baseline, t: &Thresholds) 
                 "pain_high",
                 format!(
                     "Pain of {}/10 or more alerts the clinician",
-                    t.pain_critical_from.value
+                    t.pain_critical_from.shown()
                 ),
                 &t.pain_critical_from,
             ),
@@ -289,7 +292,7 @@ fn pain_finding(spec: &TestSpec, pain: PainScore, b: &Baseline, t: &Thresholds) 
                 "{} was {shown}. This is the starting point: a change of {} points or more at \
                  the re-test is one that matters.",
                 crate::assessment::explain::capitalise(&what),
-                change.value
+                change.shown()
             ),
         )
     };
@@ -312,14 +315,14 @@ fn run_pain(value: f64, shown: &str, t: &Thresholds) -> (Severity, Rule, String)
                 "run_pain_too_much",
                 format!(
                     "Pain above {}/10 during a run is more than the guide accepts",
-                    acceptable.value
+                    acceptable.shown()
                 ),
                 acceptable,
             ),
             format!(
                 "The pain reached {shown} on your last run. The pain-monitoring guide accepts up \
                  to {}/10 during activity, so runs need to be shorter or easier for now.",
-                acceptable.value
+                acceptable.shown()
             ),
         )
     } else if value > safe.value {
@@ -330,8 +333,8 @@ fn run_pain(value: f64, shown: &str, t: &Thresholds) -> (Severity, Rule, String)
                 format!(
                     "Pain from {}/10 to {}/10 during a run is acceptable if it settles by the \
                      next morning",
-                    safe.value + 1.0,
-                    acceptable.value
+                    format_number(safe.value + 1.0, 2),
+                    acceptable.shown()
                 ),
                 acceptable,
             ),
@@ -345,7 +348,7 @@ fn run_pain(value: f64, shown: &str, t: &Thresholds) -> (Severity, Rule, String)
             Severity::Fine,
             Rule::against(
                 "run_pain_safe",
-                format!("Pain up to {}/10 during a run is safe", safe.value),
+                format!("Pain up to {}/10 during a run is safe", safe.shown()),
                 safe,
             ),
             format!("The pain reached {shown} on your last run: in the safe zone."),
@@ -366,7 +369,7 @@ fn morning_pain(
         format!(
             "Pain should settle by the next morning: above {}/10 and no lower than after the run \
              means it has not",
-            safe.value
+            safe.shown()
         ),
         safe,
     );
@@ -471,9 +474,9 @@ fn cadence_finding(spm: f64, t: &Thresholds) -> Finding {
                  (about {}), shortens each step and lowers the load on the knee and hip.",
                 format_value(spm, spec.unit),
                 format_value(low.value, spec.unit),
-                t.cadence_first_step_percent.value,
+                t.cadence_first_step_percent.shown(),
                 step(&t.cadence_first_step_percent),
-                t.cadence_max_step_percent.value,
+                t.cadence_max_step_percent.shown(),
                 step(&t.cadence_max_step_percent),
             ),
         )

@@ -12,6 +12,11 @@ pub struct Threshold {
 }
 
 impl Threshold {
+    /// The value as shown in a sentence, rounded to at most 2 places.
+    pub fn shown(&self) -> String {
+        super::explain::format_number(self.value, 2)
+    }
+
     fn published(value: f64, source: &str) -> Self {
         Threshold {
             value,
@@ -113,10 +118,7 @@ impl Default for Thresholds {
             pain_safe_max: Threshold::published(2.0, PAIN_MODEL),
             pain_acceptable_max: Threshold::published(5.0, PAIN_MODEL),
             pain_critical_from: Threshold::chosen(7.0, "MedBridge alert tiers, adapted"),
-            pain_meaningful_change: Threshold::published(
-                2.0,
-                "Childs et al. 2005, Spine 30:1331",
-            ),
+            pain_meaningful_change: Threshold::published(2.0, "Childs et al. 2005, Spine 30:1331"),
             psfs_meaningful_change: Threshold::published(
                 2.0,
                 "Stratford 1995; Abbott & Schmitt 2014, JOSPT 44:560",
@@ -190,7 +192,10 @@ mod tests {
         let json = r#"{"low_cadence_below": {"value": 165, "source": "Clinic choice", "our_choice": true}}"#;
         let t: Thresholds = serde_json::from_str(json).unwrap();
         assert_eq!(t.low_cadence_below.value, 165.0);
-        assert_eq!(t.lsi_symmetric_from, Thresholds::default().lsi_symmetric_from);
+        assert_eq!(
+            t.lsi_symmetric_from,
+            Thresholds::default().lsi_symmetric_from
+        );
         let round_trip: Thresholds =
             serde_json::from_str(&serde_json::to_string(&t).unwrap()).unwrap();
         assert_eq!(round_trip, t);

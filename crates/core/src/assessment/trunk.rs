@@ -35,7 +35,7 @@ fn ratio_finding(rule: &RatioRule<'_>, numerator: f64, denominator: f64) -> Find
     let ratio = hold_ratio(numerator, denominator);
     let imbalance = ratio.is_none_or(|r| r > rule.limit.value);
     let (top, bottom) = (label(rule.numerator), label(rule.denominator));
-    let limit = format_number(rule.limit.value, 2);
+    let limit = format!("{:.2}", rule.limit.value);
     let explanation = match ratio {
         None => format!(
             "The {bottom} could not be held at all, so the {top} ({}) outweighs it: {}",
@@ -43,16 +43,11 @@ fn ratio_finding(rule: &RatioRule<'_>, numerator: f64, denominator: f64) -> Find
             rule.meaning
         ),
         Some(r) => format!(
-            "Your {top} ({}) ÷ {bottom} ({}) = {}, {} {limit}{}",
+            "Your {top} ({}) ÷ {bottom} ({}) = {r:.2}, {} {limit}: {}",
             format_value(numerator, Unit::Seconds),
             format_value(denominator, Unit::Seconds),
-            format_number(r, 2),
             if imbalance { "above" } else { "within" },
-            if imbalance {
-                format!(": {}", rule.meaning)
-            } else {
-                ": balanced.".to_owned()
-            }
+            if imbalance { rule.meaning } else { "balanced." }
         ),
     };
     let finding = Finding::new(
@@ -105,13 +100,13 @@ fn side_bridge_balance(bridge: PerSide<f64>, t: &Thresholds) -> Finding {
         None => String::new(),
     };
     let explanation = format!(
-        "Your side bridge held {} on the right and {} on the left: right ÷ left = {}, {} {} of \
-         1.0.{share}",
+        "Your side bridge held {} on the right and {} on the left: right ÷ left = {}, {} {:.2} \
+         away from 1.00.{share}",
         format_value(bridge.right, spec.unit),
         format_value(bridge.left, spec.unit),
-        ratio.map_or_else(|| "—".to_owned(), |r| format_number(r, 2)),
+        ratio.map_or_else(|| "—".to_owned(), |r| format!("{r:.2}")),
         if imbalance { "more than" } else { "within" },
-        format_number(within.value, 2),
+        within.value,
     );
     Finding::new(
         spec,
@@ -233,7 +228,11 @@ fn leg_lowering_finding(angle: f64, t: &Thresholds) -> Finding {
     } else if angle < poor.value {
         (
             Severity::Fine,
-            Rule::against("leg_lowering_fair", format!("{g} to below {pr}: fair"), poor),
+            Rule::against(
+                "leg_lowering_fair",
+                format!("{g} to below {pr}: fair"),
+                poor,
+            ),
             "fair, about average; there is room to keep the back down lower.",
         )
     } else {

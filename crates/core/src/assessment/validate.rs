@@ -4,9 +4,8 @@ use super::explain::format_number;
 use super::measurements::{Assessment, RawSides};
 use super::protocol::{self as p, PROTOCOL_VERSION, TestSpec};
 use super::values::{
-    ActivityRating, ChangeRating, CouchStretchPosition, Degrees, HipCarsQuality,
-    NewtonMetresPerKg, Observation, PainScore, PerSide, Reps, Seconds, Sex, SquatGrade,
-    StepsPerMinute, Weeks, Years,
+    ActivityRating, ChangeRating, CouchStretchPosition, Degrees, HipCarsQuality, NewtonMetresPerKg,
+    Observation, PainScore, PerSide, Reps, Seconds, Sex, SquatGrade, StepsPerMinute, Weeks, Years,
 };
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -552,10 +551,13 @@ mod tests {
         );
         assert_eq!(
             e[0].1,
-            "Modified Thomas test: thigh angle: enter a value from -45° to 60°."
+            "Modified Thomas test thigh angle: enter a value from -45° to 60°."
         );
         assert_eq!(e[2].1, "Seconds can't be negative.");
-        assert_eq!(e[3].1, "Single-leg bridge hold: enter a value from 0 s to 600 s.");
+        assert_eq!(
+            e[3].1,
+            "Single-leg bridge hold: enter a value from 0 s to 600 s."
+        );
         assert_eq!(e[4].1, "Count whole repetitions: 0 or more.");
     }
 
@@ -584,7 +586,9 @@ mod tests {
 
     #[test]
     fn cadence_is_typed_or_counted_but_not_both() {
-        let ok = validate(&from_json(r#"{"posture_form": {"cadence": {"steps_in_30_s": 79}}}"#));
+        let ok = validate(&from_json(
+            r#"{"posture_form": {"cadence": {"steps_in_30_s": 79}}}"#,
+        ));
         let cadence = ok.unwrap().posture_form.unwrap().cadence.unwrap();
         assert_eq!(cadence.steps_per_minute.get(), 158.0);
         assert!(cadence.counted);

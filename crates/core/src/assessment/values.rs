@@ -243,6 +243,9 @@ mod tests {
             right: None,
         };
         assert_eq!(one.transpose::<i32>(), None);
-        assert_eq!(*both.map(|_, v| v.map(|x| x * 10)).get(Side::Right), Some(20));
+        assert_eq!(
+            *both.map(|_, v| v.map(|x| x * 10)).get(Side::Right),
+            Some(20)
+        );
     }
 }

@@ -107,7 +107,11 @@ impl BaseType {
         macro_rules! int {
             ($t:ty, $n:literal) => {{
                 let arr: [u8; $n] = bytes.get(..$n)?.try_into().ok()?;
-                if big_endian { <$t>::from_be_bytes(arr) } else { <$t>::from_le_bytes(arr) }
+                if big_endian {
+                    <$t>::from_be_bytes(arr)
+                } else {
+                    <$t>::from_le_bytes(arr)
+                }
             }};
         }
         let value = match self {
@@ -235,7 +239,10 @@ pub enum Value {
 
 impl Value {
     /// The value as a float (large 64-bit integers lose precision).
-    #[expect(clippy::cast_precision_loss, reason = "FIT values of interest are far below 2^53")]
+    #[expect(
+        clippy::cast_precision_loss,
+        reason = "FIT values of interest are far below 2^53"
+    )]
     pub fn as_f64(self) -> f64 {
         match self {
             Value::Unsigned(v) => v as f64,

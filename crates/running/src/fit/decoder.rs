@@ -49,7 +49,9 @@ pub enum FitError {
         stored: u16,
     },
     /// A data message refers to a local message type that was never defined.
-    #[error("data message at byte {offset} uses local message type {local}, which has no definition")]
+    #[error(
+        "data message at byte {offset} uses local message type {local}, which has no definition"
+    )]
     UndefinedLocalMessage {
         /// Start of the message.
         offset: usize,
@@ -95,6 +97,23 @@ pub enum FitWarning {
         /// Field number.
         field: u8,
     },
+}
+
+impl std::fmt::Display for FitWarning {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            FitWarning::CrcMismatch(e) => write!(f, "{e}; the data were read anyway"),
+            FitWarning::MisalignedField {
+                offset,
+                global,
+                field,
+            } => write!(
+                f,
+                "field {field} of message {global} (defined at byte {offset}) is not a whole \
+                 number of values; it was ignored"
+            ),
+        }
+    }
 }
 
 /// At most this many warnings are kept, so hostile input cannot grow memory without bound.
@@ -260,7 +279,11 @@ impl<'d> FieldRef<'d> {
 
     /// The field as a string (up to the first NUL), when it is valid UTF-8.
     pub fn as_str(&self) -> Option<&'d str> {
-        let end = self.bytes.iter().position(|&b| b == 0).unwrap_or(self.bytes.len());
+        let end = self
+            .bytes
+            .iter()
+            .position(|&b| b == 0)
+            .unwrap_or(self.bytes.len());
         std::str::from_utf8(self.bytes.get(..end)?).ok()
     }
 }
@@ -291,8 +314,14 @@ impl<'d> Message<'d> {
         }
         let def = *self.def.fields.get(usize::from(pos))?;
         let start = usize::try_from(def.offset).ok()?;
-        let bytes = self.content.get(start..start.checked_add(usize::from(def.size))?)?;
-        Some(FieldRef { def, bytes, big_endian: self.def.big_endian })
+        let bytes = self
+            .content
+            .get(start..start.checked_add(usize::from(def.size))?)?;
+        Some(FieldRef {
+            def,
+            bytes,
+            big_endian: self.def.big_endian,
+        })
     }
 
     /// The first valid element of a field.
@@ -338,7 +367,11 @@ impl<'d> Message<'d> {
         self.def.fields.iter().filter_map(move |def| {
             let start = usize::try_from(def.offset).ok()?;
             let bytes = content.get(start..start.checked_add(usize::from(def.size))?)?;
-            Some(FieldRef { def: *def, bytes, big_endian: be })
+            Some(FieldRef {
+                def: *def,
+                bytes,
+                big_endian: be,
+            })
         })
     }
 
@@ -353,7 +386,12 @@ impl<'d> Message<'d> {
             let description = descriptions
                 .iter()
                 .find(|d| d.developer_data_index == def.dev_index && d.field_number == def.num);
-            Some(DevFieldRef { def: *def, description, bytes, big_endian: be })
+            Some(DevFieldRef {
+                def: *def,
+                description,
+                bytes,
+                big_endian: be,
+            })
         })
     }
 }
@@ -375,7 +413,7 @@ impl DevFieldRef<'_> {
     /// The first valid element with the description's scale and offset applied.
     pub fn value_f64(&self) -> Option<f64> {
         let d = self.description?;
-        if self.bytes.len() % d.base_type.size() != 0 {
+        if !self.bytes.len().is_multiple_of(d.base_type.size()) {
             return None;
         }
         let v = d.base_type.read(self.bytes, self.big_endian)?;
@@ -394,10 +432,14 @@ impl DevFieldRef<'_> {
 
     /// Whether the field holds more than one element (an array).
     pub fn is_array(&self) -> bool {
-        self.description
-            .is_some_and(|d| d.base_type != BaseType::String && self.bytes.len() > d.base_type.size())
+        self.description.is_some_and(|d| {
+            d.base_type != BaseType::String && self.bytes.len() > d.base_type.size()
+        })
     }
 }
+
+/// A data message found by `advance`: local slot, offset, content, compressed timestamp.
+type Pending<'a> = (usize, usize, &'a [u8], Option<u32>);
 
 #[derive(Debug, Clone, Copy)]
 struct Segment {
@@ -472,7 +514,10 @@ impl<'a> Decoder<'a> {
 
     fn bytes(&self, start: usize, len: usize) -> Result<&'a [u8], FitError> {
         let data = self.data;
-        let end = start.checked_add(len).ok_or(FitError::Truncated { offset: start, needed: len })?;
+        let end = start.checked_add(len).ok_or(FitError::Truncated {
+            offset: start,
+            needed: len,
+        })?;
         data.get(start..end).ok_or(FitError::Truncated {
             offset: start,
             needed: end.saturating_sub(data.len()),
@@ -506,7 +551,7 @@ impl<'a> Decoder<'a> {
 
     /// Reads up to the next data message; returns its local slot, offset, content and
     /// compressed timestamp.
-    fn advance(&mut self) -> Result<Option<(usize, usize, &'a [u8], Option<u32>)>, FitError> {
+    fn advance(&mut self) -> Result<Option<Pending<'a>>, FitError> {
         loop {
             let Some(seg) = self.segment else {
                 if self.pos >= self.data.len() {
@@ -576,7 +621,11 @@ impl<'a> Decoder<'a> {
                 .unwrap_or(0);
             let computed = crc::crc16(header);
             if stored != 0 && stored != computed {
-                let e = FitError::HeaderCrc { offset: start, computed, stored };
+                let e = FitError::HeaderCrc {
+                    offset: start,
+                    computed,
+                    stored,
+                };
                 if self.options.check_crc {
                     return Err(e);
                 }
@@ -605,7 +654,11 @@ impl<'a> Decoder<'a> {
         let covered = self.data.get(seg.start..seg.data_end).unwrap_or(&[]);
         let computed = crc::crc16(covered);
         if computed != stored {
-            let e = FitError::FileCrc { offset: seg.data_end, computed, stored };
+            let e = FitError::FileCrc {
+                offset: seg.data_end,
+                computed,
+                stored,
+            };
             if self.options.check_crc {
                 return Err(e);
             }
@@ -635,7 +688,10 @@ impl<'a> Decoder<'a> {
         let content = self.bytes(start, size)?;
         let end = start.saturating_add(size);
         if end > seg.data_end {
-            return Err(FitError::MessageOverrunsSegment { offset, end: seg.data_end });
+            return Err(FitError::MessageOverrunsSegment {
+                offset,
+                end: seg.data_end,
+            });
         }
         self.pos = end;
         let def = self.defs.get(slot).and_then(Option::as_ref);
@@ -666,7 +722,11 @@ impl<'a> Decoder<'a> {
         let arch = *fixed.get(1).unwrap_or(&0);
         let big_endian = arch != 0;
         let g = [*fixed.get(2).unwrap_or(&0), *fixed.get(3).unwrap_or(&0)];
-        let global = if big_endian { u16::from_be_bytes(g) } else { u16::from_le_bytes(g) };
+        let global = if big_endian {
+            u16::from_be_bytes(g)
+        } else {
+            u16::from_le_bytes(g)
+        };
         let n = usize::from(*fixed.get(4).unwrap_or(&0));
         let fields_at = offset.saturating_add(6);
         let raw_fields = self.bytes(fields_at, n.saturating_mul(3))?;
@@ -675,10 +735,15 @@ impl<'a> Decoder<'a> {
         if has_dev {
             let count = usize::from(*self.bytes(end, 1)?.first().unwrap_or(&0));
             raw_dev = self.bytes(end.saturating_add(1), count.saturating_mul(3))?;
-            end = end.saturating_add(1).saturating_add(count.saturating_mul(3));
+            end = end
+                .saturating_add(1)
+                .saturating_add(count.saturating_mul(3));
         }
         if end > seg.data_end {
-            return Err(FitError::MessageOverrunsSegment { offset, end: seg.data_end });
+            return Err(FitError::MessageOverrunsSegment {
+                offset,
+                end: seg.data_end,
+            });
         }
 
         let mut def = self.spare.pop().unwrap_or_else(Definition::empty);
@@ -695,27 +760,42 @@ impl<'a> Decoder<'a> {
                 _ => continue,
             };
             let base = BaseType::from_byte(base_byte);
-            let aligned = usize::from(size) % base.size() == 0;
+            let aligned = usize::from(size).is_multiple_of(base.size());
             if !aligned {
                 misaligned.push(num);
             }
-            def.fields.push(FieldDef { num, offset: pos, size, base, aligned });
-            if let Some(entry) = def.index.get_mut(usize::from(num)) {
-                if *entry == NO_FIELD {
-                    *entry = u8::try_from(i).unwrap_or(NO_FIELD);
-                }
+            def.fields.push(FieldDef {
+                num,
+                offset: pos,
+                size,
+                base,
+                aligned,
+            });
+            if let Some(entry) = def.index.get_mut(usize::from(num))
+                && *entry == NO_FIELD
+            {
+                *entry = u8::try_from(i).unwrap_or(NO_FIELD);
             }
             pos = pos.saturating_add(u32::from(size));
         }
         for chunk in raw_dev.chunks_exact(3) {
             if let [num, size, dev_index] = *chunk {
-                def.dev_fields.push(DevFieldDef { num, dev_index, offset: pos, size });
+                def.dev_fields.push(DevFieldDef {
+                    num,
+                    dev_index,
+                    offset: pos,
+                    size,
+                });
                 pos = pos.saturating_add(u32::from(size));
             }
         }
         def.size = usize::try_from(pos).unwrap_or(usize::MAX);
         for field in misaligned {
-            self.warn(FitWarning::MisalignedField { offset, global, field });
+            self.warn(FitWarning::MisalignedField {
+                offset,
+                global,
+                field,
+            });
         }
         if let Some(old) = self.defs.get_mut(slot).and_then(|s| s.replace(def)) {
             self.spare.push(old);
@@ -726,7 +806,9 @@ impl<'a> Decoder<'a> {
 }
 
 fn def_timestamp(def: &Definition, content: &[u8]) -> Option<u32> {
-    let pos = *def.index.get(usize::from(super::profile::TIMESTAMP_FIELD))?;
+    let pos = *def
+        .index
+        .get(usize::from(super::profile::TIMESTAMP_FIELD))?;
     if pos == NO_FIELD {
         return None;
     }

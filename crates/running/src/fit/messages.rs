@@ -108,8 +108,10 @@ impl SummaryMessage {
         let avg_speed = get(msg, fields.avg_speed);
         let (first_lap_index, num_laps) = if is_session {
             (
-                msg.u64(profile::SESSION_FIRST_LAP_INDEX).and_then(|v| u16::try_from(v).ok()),
-                msg.u64(profile::SESSION_NUM_LAPS).and_then(|v| u16::try_from(v).ok()),
+                msg.u64(profile::SESSION_FIRST_LAP_INDEX)
+                    .and_then(|v| u16::try_from(v).ok()),
+                msg.u64(profile::SESSION_NUM_LAPS)
+                    .and_then(|v| u16::try_from(v).ok()),
             )
         } else {
             (None, None)
@@ -234,22 +236,24 @@ impl Record {
             power: get(msg, r::POWER),
             dev: DevRunning::default(),
         };
-        if let Some(field) = msg.field(r::COMPRESSED_SPEED_DISTANCE) {
-            if let [b0, b1, b2] = *field.bytes {
-                if !(b0 == 0xFF && b1 == 0xFF && b2 == 0xFF) {
-                    let speed_raw = u16::from(b0) | (u16::from(b1 & 0x0F) << 8);
-                    let dist_raw = u64::from(b1 >> 4) | (u64::from(b2) << 4);
-                    Accumulator::accumulate(&mut acc.distance, dist_raw, 12);
-                    #[expect(clippy::cast_precision_loss, reason = "bounded accumulated value")]
-                    let accumulated = acc.distance as f64;
-                    rec.speed = rec.speed.or(Some(f64::from(speed_raw) / 100.0));
-                    rec.distance = rec.distance.or(Some(accumulated / 16.0));
-                }
-            }
+        if let Some(field) = msg.field(r::COMPRESSED_SPEED_DISTANCE)
+            && let [b0, b1, b2] = *field.bytes
+            && !(b0 == 0xFF && b1 == 0xFF && b2 == 0xFF)
+        {
+            let speed_raw = u16::from(b0) | (u16::from(b1 & 0x0F) << 8);
+            let dist_raw = u64::from(b1 >> 4) | (u64::from(b2) << 4);
+            Accumulator::accumulate(&mut acc.distance, dist_raw, 12);
+            #[expect(clippy::cast_precision_loss, reason = "bounded accumulated value")]
+            let accumulated = acc.distance as f64;
+            rec.speed = rec.speed.or(Some(f64::from(speed_raw) / 100.0));
+            rec.distance = rec.distance.or(Some(accumulated / 16.0));
         }
+
         if !msg.definition().dev_fields().is_empty() {
             for dev in msg.dev_fields() {
-                let Some(desc) = dev.description else { continue };
+                let Some(desc) = dev.description else {
+                    continue;
+                };
                 let Some(known) = desc.known else { continue };
                 let Some(v) = dev.value_f64() else { continue };
                 let d = &mut rec.dev;
@@ -326,14 +330,15 @@ pub fn parse(bytes: &[u8], options: DecodeOptions) -> Result<FitFile, FitError> 
         out.messages = out.messages.saturating_add(1);
         match msg.global() {
             mesg::RECORD => out.records.push(Record::from_message(&msg, &mut acc)),
-            mesg::LAP => out.laps.push(SummaryMessage::from_message(&msg, &profile::LAP, false)),
+            mesg::LAP => out
+                .laps
+                .push(SummaryMessage::from_message(&msg, &profile::LAP, false)),
             mesg::SESSION => {
-                out.sessions.push(SummaryMessage::from_message(&msg, &profile::SESSION, true));
+                out.sessions
+                    .push(SummaryMessage::from_message(&msg, &profile::SESSION, true));
             }
-            mesg::FILE_ID => {
-                if out.file_id.is_none() {
-                    out.file_id = Some(FileId::from_message(&msg));
-                }
+            mesg::FILE_ID if out.file_id.is_none() => {
+                out.file_id = Some(FileId::from_message(&msg));
             }
             mesg::EVENT => out.events.push(Event {
                 timestamp: msg.timestamp(),

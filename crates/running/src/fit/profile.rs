@@ -47,7 +47,11 @@ pub struct Field {
 }
 
 const fn f(num: u8, scale: f64) -> Field {
-    Field { num, scale, offset: 0.0 }
+    Field {
+        num,
+        scale,
+        offset: 0.0,
+    }
 }
 
 /// file_id fields.

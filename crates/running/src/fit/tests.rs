@@ -23,12 +23,20 @@ fn drain(bytes: &[u8], check_crc: bool) -> Result<usize, FitError> {
 }
 
 fn sample() -> Vec<u8> {
-    SyntheticRun { seconds: 40, stryd: true, ..Default::default() }.to_fit()
+    SyntheticRun {
+        seconds: 40,
+        stryd: true,
+        ..Default::default()
+    }
+    .to_fit()
 }
 
 #[test]
 fn empty_and_tiny_inputs() {
-    assert_eq!(parse(&[], DecodeOptions::default()).unwrap_err(), FitError::Empty);
+    assert_eq!(
+        parse(&[], DecodeOptions::default()).unwrap_err(),
+        FitError::Empty
+    );
     for len in 1..14 {
         let bytes = vec![14u8; len];
         assert!(parse(&bytes, DecodeOptions::default()).is_err());
@@ -74,7 +82,9 @@ fn random_inputs_do_not_panic() {
     // A fixed linear congruential generator: reproducible, no dependency.
     let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
     let mut next = || {
-        state = state.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+        state = state
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
         (state >> 33) as u8
     };
     let base = sample();
@@ -117,15 +127,23 @@ fn huge_declared_sizes() {
     let size = u32::try_from(data.len()).unwrap().to_le_bytes();
     w[4..8].copy_from_slice(&size);
     w.extend_from_slice(&data);
-    assert!(matches!(parse(&w, DecodeOptions::default()), Err(FitError::Truncated { .. })));
+    assert!(matches!(
+        parse(&w, DecodeOptions::default()),
+        Err(FitError::Truncated { .. })
+    ));
 }
 
 #[test]
 fn undefined_local_message_reports_its_offset() {
-    let mut w = vec![14u8, 0x20, 0, 0, 1, 0, 0, 0, b'.', b'F', b'I', b'T', 0, 0, 0x03];
+    let mut w = vec![
+        14u8, 0x20, 0, 0, 1, 0, 0, 0, b'.', b'F', b'I', b'T', 0, 0, 0x03,
+    ];
     w.extend_from_slice(&super::crc::crc16(&w).to_le_bytes());
     assert_eq!(
         parse(&w, DecodeOptions::default()).unwrap_err(),
-        FitError::UndefinedLocalMessage { offset: 14, local: 3 }
+        FitError::UndefinedLocalMessage {
+            offset: 14,
+            local: 3
+        }
     );
 }

@@ -1,0 +1,177 @@
+//! The pages every signed-in person has — home, their record, settings — plus health checks.
+
+use crate::auth::units_choice;
+use crate::context::Ctx;
+use crate::error::{AppResult, problem};
+use crate::templates::{AuditLine, FormState, Home, Landing, RunnerRecord, Settings, render, render_status};
+use crate::AppState;
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Json, Redirect, Response};
+use backstride_core::{DistanceUnit, Role, TimeZoneName, UnitPreference};
+use backstride_store::{Preferences, User};
+use std::collections::HashMap;
+
+/// A date and time in the viewer's own time zone, e.g. "25 Nov 2026, 18:40".
+pub fn local_time(unix: i64, tz: &TimeZoneName) -> String {
+    jiff::Timestamp::from_second(unix)
+        .map(|ts| ts.to_zoned(tz.zone()).strftime("%-d %b %Y, %H:%M").to_string())
+        .unwrap_or_default()
+}
+
+pub async fn landing(ctx: Ctx) -> AppResult<Response> {
+    if ctx.user.is_some() {
+        return Ok(Redirect::to("/home").into_response());
+    }
+    render(Landing { page: ctx.page("Welcome").await? })
+}
+
+pub async fn home(ctx: Ctx) -> AppResult<Response> {
+    let user = ctx.user()?;
+    let clinic = match user.clinic_id {
+        Some(id) => Some(ctx.state.store.clinic(id).await?),
+        None => None,
+    };
+    let runner_count = match (&clinic, user.role.is_staff()) {
+        (Some(c), true) => ctx.state.store.users_in_clinic(c.id).await?.iter().filter(|u| u.role == Role::Runner).count(),
+        _ => 0,
+    };
+    render(Home { page: ctx.page("Home").await?, role: user.role.as_str(), clinic_name: clinic.map(|c| c.name), runner_count })
+}
+
+/// A runner's record. Only the runner and their clinic's staff may open it; anyone else gets
+/// the same 404 as for a record that doesn't exist, and the attempt is audited.
+pub async fn runner_record(ctx: Ctx, Path(id): Path<i64>) -> AppResult<Response> {
+    let actor = ctx.actor()?;
+    let viewer = ctx.user()?;
+    let runner = ctx.state.store.open_runner_record(&actor, id, "view record").await?;
+    let clinic_name = match runner.clinic_id {
+        Some(c) => ctx.state.store.clinic(c).await?.name,
+        None => "Self-directed (no clinic)".into(),
+    };
+    let mut audit = Vec::new();
+    for event in ctx.state.store.audit_events_about(runner.id).await?.into_iter().take(50) {
+        let who = match ctx.state.store.user(event.actor_user_id).await {
+            Ok(u) => format!("{} ({})", u.display_name, u.role),
+            Err(_) => "a former user".into(),
+        };
+        audit.push(AuditLine { when: local_time(event.at, &viewer.time_zone), who, action: event.action, outcome: event.outcome });
+    }
+    render(RunnerRecord {
+        page: ctx.page(&runner.display_name).await?,
+        runner_name: runner.display_name.clone(),
+        runner_email: runner.email.to_string(),
+        clinic_name,
+        joined: local_time(runner.created_at, &viewer.time_zone),
+        time_zone: runner.time_zone.to_string(),
+        is_self: runner.id == viewer.id,
+        audit,
+    })
+}
+
+fn units_label(units: UnitPreference) -> &'static str {
+    match units.distance {
+        DistanceUnit::Km => "kilometres and kilograms",
+        DistanceUnit::Mi => "miles and pounds",
+    }
+}
+
+/// The settings page, with either form carrying what was typed and its errors.
+pub async fn settings_with(ctx: &Ctx, user: &User, form: Option<FormState>, password_form: Option<FormState>) -> AppResult<Response> {
+    let clinic_units = match user.clinic_id {
+        Some(id) => ctx.state.store.clinic(id).await?.units,
+        None => UnitPreference::default(),
+    };
+    let has_errors = form.as_ref().is_some_and(FormState::has_errors) || password_form.as_ref().is_some_and(FormState::has_errors);
+    let form = form.unwrap_or_else(|| {
+        let units = match user.units {
+            None => "clinic",
+            Some(u) if u.distance == DistanceUnit::Mi => "imperial",
+            Some(_) => "metric",
+        };
+        FormState::default()
+            .with_value("display_name", &user.display_name)
+            .with_value("time_zone", user.time_zone.as_str())
+            .with_value("units", units)
+    });
+    let shown = user.units.unwrap_or(clinic_units);
+    let five_k = shown.distance.from_metres(5000.0);
+    let example = format!("A 5 km run shows as {five_k:.1} {}; 70 kg shows as {:.0} {}.", shown.distance.as_str(), shown.mass.from_kg(70.0), shown.mass.as_str());
+    let page = Settings {
+        page: ctx.page("Settings").await?,
+        form,
+        password_form: password_form.unwrap_or_default(),
+        time_zones: TimeZoneName::all(),
+        clinic_default: units_label(clinic_units).to_owned(),
+        example,
+    };
+    render_status(if has_errors { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK }, page)
+}
+
+pub async fn settings_page(ctx: Ctx) -> AppResult<Response> {
+    let user = ctx.user()?.clone();
+    settings_with(&ctx, &user, None, None).await
+}
+
+pub async fn save_settings(ctx: Ctx, Form(fields): Form<HashMap<String, String>>) -> AppResult<Response> {
+    let user = ctx.user()?.clone();
+    let mut form = FormState::from_values(fields);
+    let name = form.parse("display_name", |raw| match raw.trim().chars().count() {
+        0 => Err("Tell us what to call you."),
+        1..=80 => Ok(raw.trim().to_owned()),
+        _ => Err("Keep your name under 80 characters."),
+    });
+    let tz = form.parse("time_zone", str::parse::<TimeZoneName>);
+    let units = form.parse("units", |raw| match raw {
+        "clinic" => Ok(None),
+        other => units_choice(other).map(Some).ok_or("Choose one of the unit options."),
+    });
+    let (Some(display_name), Some(time_zone), Some(units)) = (name, tz, units) else {
+        return settings_with(&ctx, &user, Some(form), None).await;
+    };
+    ctx.state.store.set_preferences(user.id, &Preferences { display_name, time_zone, units }).await?;
+    ctx.flash("success", "Settings saved.").await?;
+    Ok(Redirect::to("/settings").into_response())
+}
+
+/// `GET /api/me`: who is logged in, as JSON.
+pub async fn api_me(ctx: Ctx) -> Response {
+    match &ctx.user {
+        Some(u) => match ctx.units().await {
+            Ok(units) => Json(serde_json::json!({
+                "id": u.id, "email": u.email, "name": u.display_name, "role": u.role,
+                "clinic_id": u.clinic_id, "time_zone": u.time_zone, "units": units,
+            }))
+            .into_response(),
+            Err(_) => problem(StatusCode::INTERNAL_SERVER_ERROR, "Could not load your settings."),
+        },
+        None => problem(StatusCode::UNAUTHORIZED, "Log in first."),
+    }
+}
+
+pub async fn not_found(ctx: Ctx) -> AppResult<Response> {
+    if ctx.here.starts_with("/api/") {
+        return Ok(problem(StatusCode::NOT_FOUND, "No such endpoint."));
+    }
+    let page = crate::templates::ErrorPage {
+        page: ctx.page("We couldn't find that page").await?,
+        status: 404,
+        advice: "The address may be mistyped, or the page may have moved. Try the links above.".into(),
+    };
+    render_status(StatusCode::NOT_FOUND, page)
+}
+
+pub async fn healthz() -> &'static str {
+    "ok"
+}
+
+pub async fn readyz(State(state): State<AppState>) -> Response {
+    match state.store.ping().await {
+        Ok(()) => (StatusCode::OK, format!("ready ({})", state.store.backend())).into_response(),
+        Err(err) => {
+            tracing::warn!(%err, "database not reachable");
+            (StatusCode::SERVICE_UNAVAILABLE, "database not reachable").into_response()
+        }
+    }
+}

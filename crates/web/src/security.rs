@@ -1,0 +1,112 @@
+//! Security headers with a per-request CSP nonce, and CSRF protection on every state-changing
+//! request (form field `csrf_token` or header `X-CSRF-Token`, checked against the session).
+
+use crate::AppState;
+use crate::error::render_error;
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{HeaderValue, Method, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use tower_sessions::Session;
+
+/// The nonce of this request's Content-Security-Policy, for `<script nonce=…>`.
+#[derive(Debug, Clone)]
+pub struct CspNonce(pub String);
+
+pub const CSRF_SESSION_KEY: &str = "csrf";
+pub const CSRF_FIELD: &str = "csrf_token";
+pub const CSRF_HEADER: &str = "x-csrf-token";
+
+/// A fresh random token, URL-safe.
+pub fn random_token(bytes: usize) -> String {
+    use base64::Engine;
+    use rand::RngCore;
+    let mut buf = vec![0u8; bytes];
+    rand::rngs::OsRng.fill_bytes(&mut buf);
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(buf)
+}
+
+/// SHA-256 of a token, hex: what the database keeps instead of the token.
+pub fn token_hash(token: &str) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(token.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+pub async fn headers(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+    let nonce = random_token(18);
+    req.extensions_mut().insert(CspNonce(nonce.clone()));
+    let mut res = next.run(req).await;
+    let h = res.headers_mut();
+    let csp = format!(
+        "default-src 'self'; script-src 'self' 'nonce-{nonce}'; style-src 'self'; img-src 'self' data:; \
+         object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    );
+    if let Ok(v) = HeaderValue::from_str(&csp) {
+        h.insert(header::CONTENT_SECURITY_POLICY, v);
+    }
+    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("strict-origin-when-cross-origin"));
+    h.insert("permissions-policy", HeaderValue::from_static("camera=(), microphone=(), geolocation=()"));
+    if state.config.is_https() {
+        h.insert(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static("max-age=31536000; includeSubDomains"));
+    }
+    if !h.contains_key(header::CACHE_CONTROL) {
+        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    res
+}
+
+fn csrf_rejected() -> Response {
+    render_error(
+        StatusCode::FORBIDDEN,
+        "This form has expired",
+        "For your safety we only accept forms from a page you opened recently. Reload the page and send it again. \
+         If you typed a lot, copy it first: go Back, copy your text, then reload.",
+    )
+}
+
+/// Rejects unsafe requests whose token doesn't match the session's.
+pub async fn csrf_guard(State(state): State<AppState>, session: Session, req: Request, next: Next) -> Response {
+    if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
+        return next.run(req).await;
+    }
+    let expected: Option<String> = session.get(CSRF_SESSION_KEY).await.ok().flatten();
+    let Some(expected) = expected else { return csrf_rejected() };
+    let header_token = req.headers().get(CSRF_HEADER).and_then(|v| v.to_str().ok()).map(str::to_owned);
+    let is_form = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| ct.starts_with("application/x-www-form-urlencoded"));
+    let (req, presented) = match header_token {
+        Some(token) => (req, Some(token)),
+        None if is_form => {
+            let (parts, body) = req.into_parts();
+            let bytes = match axum::body::to_bytes(body, state.config.body_limit_bytes).await {
+                Ok(bytes) => bytes,
+                Err(_) => return crate::error::error_page(StatusCode::PAYLOAD_TOO_LARGE),
+            };
+            let token = serde_urlencoded::from_bytes::<Vec<(String, String)>>(&bytes)
+                .ok()
+                .and_then(|pairs| pairs.into_iter().find(|(k, _)| k == CSRF_FIELD).map(|(_, v)| v));
+            (Request::from_parts(parts, Body::from(bytes)), token)
+        }
+        None => (req, None),
+    };
+    let matches = presented.is_some_and(|p| {
+        use subtle::ConstantTimeEq;
+        p.len() == expected.len() && bool::from(p.as_bytes().ct_eq(expected.as_bytes()))
+    });
+    if !matches {
+        tracing::info!(path = %req.uri().path(), "csrf token missing or stale");
+        return if req.uri().path().starts_with("/api/") {
+            crate::error::problem(StatusCode::FORBIDDEN, "Missing or stale CSRF token: reload and retry.")
+        } else {
+            csrf_rejected()
+        }
+        .into_response();
+    }
+    next.run(req).await
+}

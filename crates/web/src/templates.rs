@@ -1,0 +1,225 @@
+//! Page templates (askama, under `templates/`) and the pieces they share: the page frame and
+//! form state that keeps what was typed and shows each error beside its field.
+
+use askama::Template;
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, HashMap};
+
+use crate::error::AppResult;
+
+/// A message shown once at the top of the next page.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Flash {
+    /// "success", "info" or "error".
+    pub kind: String,
+    pub message: String,
+}
+
+/// The logged-in person as the navigation needs them.
+#[derive(Debug, Clone)]
+pub struct NavUser {
+    pub id: i64,
+    pub name: String,
+    pub role: &'static str,
+}
+
+/// The frame around every page.
+#[derive(Debug, Clone)]
+pub struct Page {
+    pub title: String,
+    pub user: Option<NavUser>,
+    pub csrf: String,
+    pub nonce: String,
+    pub flashes: Vec<Flash>,
+}
+
+impl Page {
+    /// A frame without a session (error pages made outside any handler).
+    pub fn bare(title: &str) -> Self {
+        Page { title: title.to_owned(), user: None, csrf: String::new(), nonce: String::new(), flashes: Vec::new() }
+    }
+
+    pub fn is_staff(&self) -> bool {
+        self.user.as_ref().is_some_and(|u| u.role != "runner")
+    }
+
+    pub fn is_admin(&self) -> bool {
+        self.user.as_ref().is_some_and(|u| u.role == "admin")
+    }
+}
+
+/// What was typed into a form, and what was wrong with it, field by field.
+#[derive(Debug, Clone, Default)]
+pub struct FormState {
+    values: HashMap<String, String>,
+    errors: BTreeMap<String, String>,
+}
+
+impl FormState {
+    pub fn from_values(values: HashMap<String, String>) -> Self {
+        FormState { values, errors: BTreeMap::new() }
+    }
+
+    pub fn with_value(mut self, name: &str, value: &str) -> Self {
+        self.values.insert(name.to_owned(), value.to_owned());
+        self
+    }
+
+    pub fn value(&self, name: &str) -> &str {
+        self.values.get(name).map(String::as_str).unwrap_or("")
+    }
+
+    pub fn checked(&self, name: &str) -> bool {
+        matches!(self.value(name), "on" | "true" | "1" | "yes")
+    }
+
+    pub fn error(&self, name: &str) -> Option<&str> {
+        self.errors.get(name).map(String::as_str)
+    }
+
+    pub fn set_error(&mut self, name: &str, message: impl Into<String>) {
+        self.errors.entry(name.to_owned()).or_insert_with(|| message.into());
+    }
+
+    pub fn has_errors(&self) -> bool {
+        !self.errors.is_empty()
+    }
+
+    /// Parses a field, recording its error and returning `None` when it doesn't parse.
+    pub fn parse<T, E: std::fmt::Display>(&mut self, name: &str, parse: impl FnOnce(&str) -> Result<T, E>) -> Option<T> {
+        match parse(self.value(name)) {
+            Ok(v) => Some(v),
+            Err(e) => {
+                self.set_error(name, e.to_string());
+                None
+            }
+        }
+    }
+
+    /// A short summary for the top of the form (screen readers land here first).
+    pub fn summary(&self) -> Vec<(&str, &str)> {
+        self.errors.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect()
+    }
+}
+
+/// Renders a page with 200.
+pub fn render(t: impl Template) -> AppResult<Response> {
+    Ok(Html(t.render()?).into_response())
+}
+
+/// Renders a page with another status (422 for a form with errors).
+pub fn render_status(status: StatusCode, t: impl Template) -> AppResult<Response> {
+    Ok((status, Html(t.render()?)).into_response())
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+pub struct ErrorPage {
+    pub page: Page,
+    pub status: u16,
+    pub advice: String,
+}
+
+#[derive(Template)]
+#[template(path = "landing.html")]
+pub struct Landing {
+    pub page: Page,
+}
+
+#[derive(Template)]
+#[template(path = "home.html")]
+pub struct Home {
+    pub page: Page,
+    pub role: &'static str,
+    pub clinic_name: Option<String>,
+    pub runner_count: usize,
+}
+
+/// One form page for all the account forms; `kind` picks the fields.
+#[derive(Template)]
+#[template(path = "account_form.html")]
+pub struct AccountForm {
+    pub page: Page,
+    pub kind: AccountFormKind,
+    pub form: FormState,
+    pub action: String,
+    pub time_zones: Vec<String>,
+    pub intro: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AccountFormKind {
+    Signup,
+    Login,
+    Forgot,
+    Reset,
+    Invite,
+}
+
+#[derive(Template)]
+#[template(path = "settings.html")]
+pub struct Settings {
+    pub page: Page,
+    pub form: FormState,
+    pub password_form: FormState,
+    pub time_zones: Vec<String>,
+    pub clinic_default: String,
+    pub example: String,
+}
+
+pub struct AuditLine {
+    pub when: String,
+    pub who: String,
+    pub action: String,
+    pub outcome: String,
+}
+
+#[derive(Template)]
+#[template(path = "runner.html")]
+pub struct RunnerRecord {
+    pub page: Page,
+    pub runner_name: String,
+    pub runner_email: String,
+    pub clinic_name: String,
+    pub joined: String,
+    pub time_zone: String,
+    pub is_self: bool,
+    pub audit: Vec<AuditLine>,
+}
+
+pub struct PersonLine {
+    pub id: i64,
+    pub name: String,
+    pub email: String,
+    pub role: &'static str,
+}
+
+#[derive(Template)]
+#[template(path = "clinic.html")]
+pub struct ClinicPage {
+    pub page: Page,
+    pub clinic_name: String,
+    pub runners: Vec<PersonLine>,
+    pub staff: Vec<PersonLine>,
+    pub invite: FormState,
+    pub can_invite_staff: bool,
+}
+
+pub struct OutboxLine {
+    pub id: i64,
+    pub to: String,
+    pub subject: String,
+    pub status: &'static str,
+    pub attempts: i64,
+    pub when: String,
+    pub last_error: String,
+}
+
+#[derive(Template)]
+#[template(path = "outbox.html")]
+pub struct OutboxPage {
+    pub page: Page,
+    pub emails: Vec<OutboxLine>,
+}
