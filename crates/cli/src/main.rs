@@ -1,1 +1,156 @@
-fn main() {}
+//! The `backstride` binary: serve the app, migrate, manage users, and the clinician's command-line
+//! tools (score an assessment, analyse a watch file).
+#![forbid(unsafe_code)]
+
+mod analyze;
+mod assess;
+mod demo;
+mod settings;
+mod user;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use settings::{ConnectArgs, Settings};
+use std::path::PathBuf;
+
+/// Backstride: software for runners with low back pain and the clinicians who coach them.
+///
+/// Configuration comes from defaults, then a TOML file (--config, or ./backstride.toml if it
+/// exists), then BACKSTRIDE_* environment variables (nested keys with a double underscore, e.g.
+/// BACKSTRIDE_MAIL__TRANSPORT=smtp), then the flags given here.
+#[derive(Parser)]
+#[command(name = "backstride", version, about, long_about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the web app (SQLite in the data directory by default; migrates on start).
+    Serve {
+        #[command(flatten)]
+        connect: ConnectArgs,
+        /// Address to listen on, e.g. 127.0.0.1:8080 or 0.0.0.0:8080.
+        #[arg(long)]
+        addr: Option<String>,
+        /// Seed a demo clinic with a clinician, an admin and three runners (idempotent) and
+        /// print their logins.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Bring the database schema up to date and exit.
+    Migrate {
+        #[command(flatten)]
+        connect: ConnectArgs,
+    },
+    /// Manage accounts.
+    User {
+        #[command(subcommand)]
+        action: user::UserCommand,
+    },
+    /// Score an assessment given as JSON and print the findings (schema: `crates/core/examples/assessment.json`).
+    Assess {
+        /// The assessment JSON file.
+        file: PathBuf,
+        /// Print the scored result as JSON instead of a report.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Decode a FIT watch file and print each run's cadence, contact time, balance and load.
+    Analyze {
+        /// The .fit file.
+        file: PathBuf,
+        /// Print JSON instead of a report.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Assess { file, json } => assess::run(&file, json),
+        Command::Analyze { file, json } => analyze::run(&file, json),
+        other => {
+            init_tracing();
+            tokio::runtime::Runtime::new().context("starting the async runtime")?.block_on(run_async(other))
+        }
+    }
+}
+
+fn init_tracing() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn,tower_sessions=warn"));
+    tracing_subscriber::fmt().with_env_filter(filter).with_target(false).init();
+}
+
+async fn run_async(command: Command) -> anyhow::Result<()> {
+    match command {
+        Command::Serve { connect, addr, demo } => {
+            let settings = Settings::load(&connect, addr)?;
+            serve(settings, demo).await
+        }
+        Command::Migrate { connect } => {
+            let settings = Settings::load(&connect, None)?;
+            let store = settings.open_store().await?;
+            store.migrate().await?;
+            println!("Database is up to date ({}).", store.backend());
+            Ok(())
+        }
+        Command::User { action } => user::run(action).await,
+        Command::Assess { .. } | Command::Analyze { .. } => unreachable!("handled without a runtime"),
+    }
+}
+
+async fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
+    let store = settings.open_store().await?;
+    store.migrate().await.context("migrating the database")?;
+    let demo_logins = if demo { Some(demo::seed(store.as_ref()).await?) } else { None };
+    let mailer = backstride_web::mail::Mailer::from_config(&settings.web.mail, &settings.web.data_dir)?;
+    let (stop_worker, worker_stop_rx) = tokio::sync::watch::channel(false);
+    let worker = tokio::spawn(backstride_web::mail::run_worker(
+        store.clone(),
+        mailer,
+        settings.web.mail.from.clone(),
+        std::time::Duration::from_secs(settings.web.outbox_poll_seconds.max(1)),
+        worker_stop_rx,
+    ));
+    let listener = tokio::net::TcpListener::bind(&settings.addr)
+        .await
+        .with_context(|| format!("could not listen on {} (is another program using it?)", settings.addr))?;
+    let local = listener.local_addr()?;
+    tracing::info!(addr = %local, backend = store.backend(), "Backstride is listening");
+    if let Some(logins) = &demo_logins {
+        demo::print_logins(logins, &settings.web.public_url);
+    }
+    println!("Backstride is running at http://{local}/ (press Ctrl-C to stop)");
+    let state = backstride_web::AppState::new(store, settings.web.clone());
+    backstride_web::serve(state, listener, shutdown_signal()).await?;
+    tracing::info!("stopping: in-flight requests finished, stopping the outbox worker");
+    let _ = stop_worker.send(true);
+    worker.await.ok();
+    Ok(())
+}
+
+/// Resolves on Ctrl-C or SIGTERM.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+}
