@@ -1,0 +1,1 @@
+//! Browser tests: the real server on a loopback port, driven by Debian's headless Chromium.

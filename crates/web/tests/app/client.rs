@@ -1,0 +1,150 @@
+//! A small in-process client: keeps the session cookie and the page's CSRF token like a browser.
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::ConnectInfo;
+use axum::http::{HeaderMap, Request, StatusCode, header};
+use backstride_core::{Email, Role, TimeZoneName};
+use backstride_store::{Clinic, NewClinic, NewUser, Store, User};
+use backstride_web::{AppState, WebConfig};
+use http_body_util::BodyExt;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use tower::ServiceExt;
+
+pub const PASSWORD: &str = "a long enough pass";
+
+pub struct Resp {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: String,
+}
+
+impl Resp {
+    pub fn location(&self) -> &str {
+        self.headers.get(header::LOCATION).and_then(|v| v.to_str().ok()).unwrap_or("")
+    }
+}
+
+pub struct Client {
+    pub app: Router,
+    pub store: Arc<dyn Store>,
+    pub cookie: Option<String>,
+    pub csrf: Option<String>,
+    pub ip: SocketAddr,
+}
+
+pub fn config() -> WebConfig {
+    let dir = std::env::temp_dir().join(format!("backstride-web-test-{}", std::process::id()));
+    WebConfig { data_dir: dir, ..WebConfig::default() }
+}
+
+impl Client {
+    pub fn new(store: Arc<dyn Store>) -> Self {
+        Self::with_config(store, config())
+    }
+
+    pub fn with_config(store: Arc<dyn Store>, config: WebConfig) -> Self {
+        let app = backstride_web::router(AppState::new(store.clone(), config));
+        Client { app, store, cookie: None, csrf: None, ip: "192.0.2.10:5000".parse().unwrap() }
+    }
+
+    /// Another browser on the same server: no cookie, no token.
+    pub fn another(&self) -> Self {
+        Client { app: self.app.clone(), store: self.store.clone(), cookie: None, csrf: None, ip: self.ip }
+    }
+
+    pub async fn send(&mut self, mut req: Request<Body>) -> Resp {
+        req.extensions_mut().insert(ConnectInfo(self.ip));
+        if let Some(c) = &self.cookie {
+            req.headers_mut().insert(header::COOKIE, c.parse().unwrap());
+        }
+        let res = self.app.clone().oneshot(req).await.unwrap();
+        let status = res.status();
+        let headers = res.headers().clone();
+        if let Some(set) = headers.get(header::SET_COOKIE) {
+            let pair = set.to_str().unwrap().split(';').next().unwrap().to_owned();
+            self.cookie = if set.to_str().unwrap().contains("Max-Age=0") { None } else { Some(pair) };
+        }
+        let body = String::from_utf8(res.into_body().collect().await.unwrap().to_bytes().to_vec()).unwrap();
+        if let Some(token) = csrf_in(&body) {
+            self.csrf = Some(token);
+        }
+        Resp { status, headers, body }
+    }
+
+    pub async fn get(&mut self, path: &str) -> Resp {
+        self.send(Request::get(path).body(Body::empty()).unwrap()).await
+    }
+
+    /// Posts a form with the current CSRF token added.
+    pub async fn post(&mut self, path: &str, fields: &[(&str, &str)]) -> Resp {
+        let mut all: Vec<(&str, &str)> = fields.to_vec();
+        let token = self.csrf.clone().unwrap_or_default();
+        all.push(("csrf_token", &token));
+        self.post_raw(path, serde_urlencoded::to_string(&all).unwrap()).await
+    }
+
+    pub async fn post_raw(&mut self, path: &str, body: String) -> Resp {
+        let req = Request::post(path)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(body))
+            .unwrap();
+        self.send(req).await
+    }
+
+    pub async fn login(&mut self, email: &str, password: &str) -> Resp {
+        self.get("/login").await;
+        self.post("/login", &[("email", email), ("password", password)]).await
+    }
+}
+
+fn csrf_in(body: &str) -> Option<String> {
+    let at = body.find("name=\"csrf_token\" value=\"")? + "name=\"csrf_token\" value=\"".len();
+    let end = body[at..].find('"')?;
+    let token = &body[at..at + end];
+    (!token.is_empty()).then(|| token.to_owned())
+}
+
+pub async fn clinic(store: &Arc<dyn Store>, name: &str) -> Clinic {
+    store
+        .create_clinic(&NewClinic { name: name.into(), units: Default::default(), time_zone: TimeZoneName::utc() })
+        .await
+        .unwrap()
+}
+
+/// Creates a person with [`PASSWORD`].
+pub async fn person(store: &Arc<dyn Store>, clinic: Option<&Clinic>, email: &str, role: Role) -> User {
+    store
+        .create_user(&NewUser {
+            clinic_id: clinic.map(|c| c.id),
+            email: email.parse::<Email>().unwrap(),
+            display_name: email.split('@').next().unwrap().into(),
+            password_hash: backstride_web::hash_password(PASSWORD),
+            role,
+            time_zone: TimeZoneName::utc(),
+            units: None,
+        })
+        .await
+        .unwrap()
+}
+
+/// Runs `test` once per reachable backend.
+pub async fn each_backend<F, Fut>(test: F)
+where
+    F: Fn(Arc<dyn Store>) -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
+    for store in backstride_store::testing::all().await {
+        eprintln!("backend: {}", store.backend());
+        test(store).await;
+    }
+}
+
+/// The link in the newest email to `to`.
+pub async fn link_in_email(store: &Arc<dyn Store>, to: &str, path_prefix: &str) -> String {
+    let emails = store.outbox(50).await.unwrap();
+    let email = emails.iter().find(|e| e.to == to).expect("an email was queued");
+    let at = email.body_text.find(path_prefix).expect("the email has the link");
+    email.body_text[at..].split_whitespace().next().unwrap().to_owned()
+}

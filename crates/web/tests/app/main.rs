@@ -1,0 +1,8 @@
+//! The web tier's tests in one binary: in-process router tests against SQLite (and PostgreSQL
+//! when `TEST_DATABASE_URL` is set), and headless-Chromium browser tests on a real socket.
+
+mod accounts;
+mod browser;
+mod client;
+mod outbox;
+mod security;
