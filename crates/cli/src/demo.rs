@@ -12,7 +12,11 @@ pub const DEMO_PASSWORD: &str = "backstride-demo";
 /// (role, name, email) of the demo people.
 const PEOPLE: &[(Role, &str, &str)] = &[
     (Role::Admin, "Alex Admin", "admin@demo.backstride.test"),
-    (Role::Clinician, "Dr Casey Clinician", "clinician@demo.backstride.test"),
+    (
+        Role::Clinician,
+        "Dr Casey Clinician",
+        "clinician@demo.backstride.test",
+    ),
     (Role::Runner, "Riley Runner", "riley@demo.backstride.test"),
     (Role::Runner, "Sam Steady", "sam@demo.backstride.test"),
     (Role::Runner, "Jo Postpartum", "jo@demo.backstride.test"),
@@ -26,7 +30,10 @@ pub async fn seed(store: &dyn Store) -> anyhow::Result<Vec<(Role, String)>> {
             store
                 .create_clinic(&NewClinic {
                     name: DEMO_CLINIC.into(),
-                    units: UnitPreference { distance: DistanceUnit::Km, mass: MassUnit::Kg },
+                    units: UnitPreference {
+                        distance: DistanceUnit::Km,
+                        mass: MassUnit::Kg,
+                    },
                     time_zone: "Europe/London".parse()?,
                 })
                 .await?
@@ -55,7 +62,9 @@ pub async fn seed(store: &dyn Store) -> anyhow::Result<Vec<(Role, String)>> {
 }
 
 pub fn print_logins(logins: &[(Role, String)], url: &str) {
-    println!("Demo clinic \"{DEMO_CLINIC}\" is ready at {url} — log in as any of these (password: {DEMO_PASSWORD}):");
+    println!(
+        "Demo clinic \"{DEMO_CLINIC}\" is ready at {url} — log in as any of these (password: {DEMO_PASSWORD}):"
+    );
     for (role, email) in logins {
         println!("  {:<10} {email}", role.as_str());
     }

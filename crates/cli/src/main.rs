@@ -74,20 +74,30 @@ fn main() -> anyhow::Result<()> {
         Command::Analyze { file, json } => analyze::run(&file, json),
         other => {
             init_tracing();
-            tokio::runtime::Runtime::new().context("starting the async runtime")?.block_on(run_async(other))
+            tokio::runtime::Runtime::new()
+                .context("starting the async runtime")?
+                .block_on(run_async(other))
         }
     }
 }
 
 fn init_tracing() {
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn,tower_sessions=warn"));
-    tracing_subscriber::fmt().with_env_filter(filter).with_target(false).init();
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| {
+        tracing_subscriber::EnvFilter::new("info,sqlx=warn,tower_sessions=warn")
+    });
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_target(false)
+        .init();
 }
 
 async fn run_async(command: Command) -> anyhow::Result<()> {
     match command {
-        Command::Serve { connect, addr, demo } => {
+        Command::Serve {
+            connect,
+            addr,
+            demo,
+        } => {
             let settings = Settings::load(&connect, addr)?;
             serve(settings, demo).await
         }
@@ -99,15 +109,22 @@ async fn run_async(command: Command) -> anyhow::Result<()> {
             Ok(())
         }
         Command::User { action } => user::run(action).await,
-        Command::Assess { .. } | Command::Analyze { .. } => unreachable!("handled without a runtime"),
+        Command::Assess { .. } | Command::Analyze { .. } => {
+            unreachable!("handled without a runtime")
+        }
     }
 }
 
 async fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
     let store = settings.open_store().await?;
     store.migrate().await.context("migrating the database")?;
-    let demo_logins = if demo { Some(demo::seed(store.as_ref()).await?) } else { None };
-    let mailer = backstride_web::mail::Mailer::from_config(&settings.web.mail, &settings.web.data_dir)?;
+    let demo_logins = if demo {
+        Some(demo::seed(store.as_ref()).await?)
+    } else {
+        None
+    };
+    let mailer =
+        backstride_web::mail::Mailer::from_config(&settings.web.mail, &settings.web.data_dir)?;
     let (stop_worker, worker_stop_rx) = tokio::sync::watch::channel(false);
     let worker = tokio::spawn(backstride_web::mail::run_worker(
         store.clone(),
@@ -118,7 +135,12 @@ async fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
     ));
     let listener = tokio::net::TcpListener::bind(&settings.addr)
         .await
-        .with_context(|| format!("could not listen on {} (is another program using it?)", settings.addr))?;
+        .with_context(|| {
+            format!(
+                "could not listen on {} (is another program using it?)",
+                settings.addr
+            )
+        })?;
     let local = listener.local_addr()?;
     tracing::info!(addr = %local, backend = store.backend(), "Backstride is listening");
     if let Some(logins) = &demo_logins {

@@ -36,13 +36,20 @@ pub struct Settings {
 
 impl Default for Settings {
     fn default() -> Self {
-        Settings { addr: "127.0.0.1:8080".into(), database_url: None, web: WebConfig::default() }
+        Settings {
+            addr: "127.0.0.1:8080".into(),
+            database_url: None,
+            web: WebConfig::default(),
+        }
     }
 }
 
 impl Settings {
     pub fn load(args: &ConnectArgs, addr: Option<String>) -> anyhow::Result<Self> {
-        let file = args.config.clone().unwrap_or_else(|| PathBuf::from("backstride.toml"));
+        let file = args
+            .config
+            .clone()
+            .unwrap_or_else(|| PathBuf::from("backstride.toml"));
         if args.config.is_some() && !file.exists() {
             anyhow::bail!("configuration file {} does not exist", file.display());
         }
@@ -72,15 +79,26 @@ impl Settings {
         match &self.database_url {
             Some(url) => Ok(url.clone()),
             None => {
-                std::fs::create_dir_all(&self.web.data_dir)
-                    .with_context(|| format!("creating the data directory {}", self.web.data_dir.display()))?;
-                Ok(self.web.data_dir.join("backstride.db").display().to_string())
+                std::fs::create_dir_all(&self.web.data_dir).with_context(|| {
+                    format!(
+                        "creating the data directory {}",
+                        self.web.data_dir.display()
+                    )
+                })?;
+                Ok(self
+                    .web
+                    .data_dir
+                    .join("backstride.db")
+                    .display()
+                    .to_string())
             }
         }
     }
 
     pub async fn open_store(&self) -> anyhow::Result<Arc<dyn Store>> {
         let url = self.database_url()?;
-        backstride_store::connect(&url).await.with_context(|| "opening the database".to_string())
+        backstride_store::connect(&url)
+            .await
+            .with_context(|| "opening the database".to_string())
     }
 }

@@ -31,7 +31,14 @@ pub enum UserCommand {
 }
 
 pub async fn run(command: UserCommand) -> anyhow::Result<()> {
-    let UserCommand::Add { connect, role, clinic, email, name, password_stdin } = command;
+    let UserCommand::Add {
+        connect,
+        role,
+        clinic,
+        email,
+        name,
+        password_stdin,
+    } = command;
     let role: Role = role.parse()?;
     let email: Email = email.parse()?;
     if role.is_staff() && clinic.is_none() {
@@ -39,7 +46,10 @@ pub async fn run(command: UserCommand) -> anyhow::Result<()> {
     }
     let password = if password_stdin {
         let mut line = String::new();
-        std::io::stdin().lock().read_line(&mut line).context("reading the password from standard input")?;
+        std::io::stdin()
+            .lock()
+            .read_line(&mut line)
+            .context("reading the password from standard input")?;
         line.trim_end_matches(['\r', '\n']).to_owned()
     } else {
         let first = rpassword::prompt_password("Password: ")?;
@@ -57,7 +67,11 @@ pub async fn run(command: UserCommand) -> anyhow::Result<()> {
             Ok(c) => c.id,
             Err(StoreError::NotFound) => {
                 let c = store
-                    .create_clinic(&NewClinic { name: name.clone(), units: UnitPreference::default(), time_zone: TimeZoneName::utc() })
+                    .create_clinic(&NewClinic {
+                        name: name.clone(),
+                        units: UnitPreference::default(),
+                        time_zone: TimeZoneName::utc(),
+                    })
                     .await?;
                 println!("Created clinic \"{name}\".");
                 c.id
@@ -66,9 +80,20 @@ pub async fn run(command: UserCommand) -> anyhow::Result<()> {
         }),
         None => None,
     };
-    let hash = tokio::task::spawn_blocking(move || backstride_web::hash_password(password.expose())).await?;
-    let display_name = name.unwrap_or_else(|| email.as_str().split('@').next().unwrap_or("").to_owned());
-    let user = NewUser { clinic_id, email: email.clone(), display_name, password_hash: hash, role, time_zone: TimeZoneName::utc(), units: None };
+    let hash =
+        tokio::task::spawn_blocking(move || backstride_web::hash_password(password.expose()))
+            .await?;
+    let display_name =
+        name.unwrap_or_else(|| email.as_str().split('@').next().unwrap_or("").to_owned());
+    let user = NewUser {
+        clinic_id,
+        email: email.clone(),
+        display_name,
+        password_hash: hash,
+        role,
+        time_zone: TimeZoneName::utc(),
+        units: None,
+    };
     match store.create_user(&user).await {
         Ok(u) => {
             println!("Created {role} {email} (id {}).", u.id);

@@ -5,7 +5,9 @@ use crate::context::Ctx;
 use crate::error::{AppError, AppResult};
 use crate::pages::local_time;
 use crate::security::{random_token, token_hash};
-use crate::templates::{ClinicPage, FormState, OutboxLine, OutboxPage, PersonLine, render, render_status};
+use crate::templates::{
+    ClinicPage, FormState, OutboxLine, OutboxPage, PersonLine, render, render_status,
+};
 use axum::Form;
 use axum::extract::Path;
 use axum::http::StatusCode;
@@ -21,10 +23,24 @@ fn staff_clinic(user: &User) -> AppResult<i64> {
 async fn clinic_with(ctx: &Ctx, invite: FormState) -> AppResult<Response> {
     let user = ctx.user_with_role(&[Role::Clinician, Role::Admin])?;
     let clinic = ctx.state.store.clinic(staff_clinic(user)?).await?;
-    let (runners, staff): (Vec<User>, Vec<User>) =
-        ctx.state.store.users_in_clinic(clinic.id).await?.into_iter().partition(|u| u.role == Role::Runner);
-    let line = |u: User| PersonLine { id: u.id, name: u.display_name, email: u.email.to_string(), role: u.role.as_str() };
-    let status = if invite.has_errors() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+    let (runners, staff): (Vec<User>, Vec<User>) = ctx
+        .state
+        .store
+        .users_in_clinic(clinic.id)
+        .await?
+        .into_iter()
+        .partition(|u| u.role == Role::Runner);
+    let line = |u: User| PersonLine {
+        id: u.id,
+        name: u.display_name,
+        email: u.email.to_string(),
+        role: u.role.as_str(),
+    };
+    let status = if invite.has_errors() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
     render_status(
         status,
         ClinicPage {
@@ -43,7 +59,10 @@ pub async fn clinic_page(ctx: Ctx) -> AppResult<Response> {
 }
 
 /// Admins may invite anyone; clinicians may invite runners.
-pub async fn send_invite(ctx: Ctx, Form(fields): Form<HashMap<String, String>>) -> AppResult<Response> {
+pub async fn send_invite(
+    ctx: Ctx,
+    Form(fields): Form<HashMap<String, String>>,
+) -> AppResult<Response> {
     let user = ctx.user_with_role(&[Role::Clinician, Role::Admin])?.clone();
     let clinic = ctx.state.store.clinic(staff_clinic(&user)?).await?;
     let mut form = FormState::from_values(fields);
@@ -53,7 +72,9 @@ pub async fn send_invite(ctx: Ctx, Form(fields): Form<HashMap<String, String>>) 
         Ok(role) if user.role == Role::Admin => Ok(role),
         _ => Err("Clinicians can invite runners; ask an admin to invite staff."),
     });
-    let (Some(email), Some(role)) = (email, role) else { return clinic_with(&ctx, form).await };
+    let (Some(email), Some(role)) = (email, role) else {
+        return clinic_with(&ctx, form).await;
+    };
     match ctx.state.store.user_by_email(&email).await {
         Ok(_) => {
             form.set_error("email", "Someone with this email already has an account.");
@@ -81,8 +102,19 @@ pub async fn send_invite(ctx: Ctx, Form(fields): Form<HashMap<String, String>>) 
          Open this link within 7 days to create your account:\n\n{link}\n",
         user.display_name, clinic.name
     );
-    ctx.state.store.enqueue_email(&NewEmail { to: email.clone(), subject: format!("Join {} on Backstride", clinic.name), body_text: body }, now).await?;
-    ctx.flash("success", format!("Invitation sent to {email}.")).await?;
+    ctx.state
+        .store
+        .enqueue_email(
+            &NewEmail {
+                to: email.clone(),
+                subject: format!("Join {} on Backstride", clinic.name),
+                body_text: body,
+            },
+            now,
+        )
+        .await?;
+    ctx.flash("success", format!("Invitation sent to {email}."))
+        .await?;
     Ok(Redirect::to("/clinic").into_response())
 }
 
@@ -104,12 +136,16 @@ pub async fn outbox_page(ctx: Ctx) -> AppResult<Response> {
             last_error: e.last_error.unwrap_or_default(),
         })
         .collect();
-    render(OutboxPage { page: ctx.page("Outbox").await?, emails })
+    render(OutboxPage {
+        page: ctx.page("Outbox").await?,
+        emails,
+    })
 }
 
 pub async fn retry_email(ctx: Ctx, Path(id): Path<i64>) -> AppResult<Response> {
     ctx.user_with_role(&[Role::Admin])?;
     ctx.state.store.retry_email(id, now()).await?;
-    ctx.flash("success", "The email is queued to be sent again.").await?;
+    ctx.flash("success", "The email is queued to be sent again.")
+        .await?;
     Ok(Redirect::to("/admin/outbox").into_response())
 }

@@ -93,7 +93,10 @@ impl std::fmt::Debug for MailConfig {
             .field("smtp_host", &self.smtp_host)
             .field("smtp_port", &self.smtp_port)
             .field("smtp_username", &self.smtp_username)
-            .field("smtp_password", &self.smtp_password.as_ref().map(|_| "<redacted>"))
+            .field(
+                "smtp_password",
+                &self.smtp_password.as_ref().map(|_| "<redacted>"),
+            )
             .field("smtp_security", &self.smtp_security)
             .finish()
     }

@@ -46,27 +46,48 @@ impl FromRequestParts<AppState> for Ctx {
             },
             None => None,
         };
-        let nonce = parts.extensions.get::<CspNonce>().map(|n| n.0.clone()).unwrap_or_default();
+        let nonce = parts
+            .extensions
+            .get::<CspNonce>()
+            .map(|n| n.0.clone())
+            .unwrap_or_default();
         let ip = parts
             .extensions
             .get::<ConnectInfo<SocketAddr>>()
             .map(|ConnectInfo(addr)| addr.ip().to_string())
             .unwrap_or_else(|| "unknown".into());
-        let here = parts.uri.path_and_query().map(|pq| pq.as_str().to_owned()).unwrap_or_else(|| "/".into());
-        Ok(Ctx { state: state.clone(), session, user, nonce, here, ip })
+        let here = parts
+            .uri
+            .path_and_query()
+            .map(|pq| pq.as_str().to_owned())
+            .unwrap_or_else(|| "/".into());
+        Ok(Ctx {
+            state: state.clone(),
+            session,
+            user,
+            nonce,
+            here,
+            ip,
+        })
     }
 }
 
 impl Ctx {
     /// The logged-in person, or a redirect to the login page that comes back here.
     pub fn user(&self) -> AppResult<&User> {
-        self.user.as_ref().ok_or_else(|| AppError::LoginRequired(self.here.clone()))
+        self.user
+            .as_ref()
+            .ok_or_else(|| AppError::LoginRequired(self.here.clone()))
     }
 
     /// The logged-in person if they hold one of `roles`; 403 otherwise.
     pub fn user_with_role(&self, roles: &[Role]) -> AppResult<&User> {
         let user = self.user()?;
-        if roles.contains(&user.role) { Ok(user) } else { Err(AppError::Forbidden) }
+        if roles.contains(&user.role) {
+            Ok(user)
+        } else {
+            Err(AppError::Forbidden)
+        }
     }
 
     pub fn actor(&self) -> AppResult<Actor> {
@@ -86,7 +107,10 @@ impl Ctx {
     /// Queues a message for the next page this person sees.
     pub async fn flash(&self, kind: &str, message: impl Into<String>) -> AppResult<()> {
         let mut all: Vec<Flash> = self.session.get(FLASH_KEY).await?.unwrap_or_default();
-        all.push(Flash { kind: kind.to_owned(), message: message.into() });
+        all.push(Flash {
+            kind: kind.to_owned(),
+            message: message.into(),
+        });
         self.session.insert(FLASH_KEY, all).await?;
         Ok(())
     }
@@ -96,7 +120,11 @@ impl Ctx {
         let flashes: Vec<Flash> = self.session.remove(FLASH_KEY).await?.unwrap_or_default();
         Ok(Page {
             title: title.to_owned(),
-            user: self.user.as_ref().map(|u| NavUser { id: u.id, name: u.display_name.clone(), role: u.role.as_str() }),
+            user: self.user.as_ref().map(|u| NavUser {
+                id: u.id,
+                name: u.display_name.clone(),
+                role: u.role.as_str(),
+            }),
             csrf: self.csrf_token().await?,
             nonce: self.nonce.clone(),
             flashes,
@@ -105,7 +133,9 @@ impl Ctx {
 
     /// The units this person sees: their own choice, else their clinic's default, else metric.
     pub async fn units(&self) -> AppResult<UnitPreference> {
-        let Some(user) = &self.user else { return Ok(UnitPreference::default()) };
+        let Some(user) = &self.user else {
+            return Ok(UnitPreference::default());
+        };
         if let Some(units) = user.units {
             return Ok(units);
         }
@@ -120,9 +150,16 @@ impl Ctx {
     pub async fn log_in(&self, user: &User, remember: bool) -> AppResult<()> {
         self.session.cycle_id().await?;
         self.session.insert(USER_KEY, user.id).await?;
-        self.session.insert(CSRF_SESSION_KEY, random_token(32)).await?;
-        let idle = if remember { time::Duration::days(30) } else { time::Duration::hours(12) };
-        self.session.set_expiry(Some(tower_sessions::Expiry::OnInactivity(idle)));
+        self.session
+            .insert(CSRF_SESSION_KEY, random_token(32))
+            .await?;
+        let idle = if remember {
+            time::Duration::days(30)
+        } else {
+            time::Duration::hours(12)
+        };
+        self.session
+            .set_expiry(Some(tower_sessions::Expiry::OnInactivity(idle)));
         Ok(())
     }
 }

@@ -64,22 +64,39 @@ impl IntoResponse for AppError {
 }
 
 pub fn urlencode(raw: &str) -> String {
-    serde_urlencoded::to_string([("", raw)]).map(|s| s[1..].to_owned()).unwrap_or_default()
+    serde_urlencoded::to_string([("", raw)])
+        .map(|s| s[1..].to_owned())
+        .unwrap_or_default()
 }
 
 /// The words on each error page: a title and what to do next.
 fn error_words(status: StatusCode) -> (&'static str, &'static str) {
     match status.as_u16() {
-        403 => ("You can't open this page", "Your account doesn't have access to it. If you think it should, ask your clinic."),
-        404 => ("We couldn't find that page", "The address may be mistyped, or the page may have moved. Try the links above."),
-        405 => ("That didn't work", "This page can't be used that way. Go back and try again."),
+        403 => (
+            "You can't open this page",
+            "Your account doesn't have access to it. If you think it should, ask your clinic.",
+        ),
+        404 => (
+            "We couldn't find that page",
+            "The address may be mistyped, or the page may have moved. Try the links above.",
+        ),
+        405 => (
+            "That didn't work",
+            "This page can't be used that way. Go back and try again.",
+        ),
         413 => (
             "That was more than we can accept",
             "What you sent was too large. Use your browser's Back button — what you typed is still there — and send something smaller.",
         ),
         429 => ("Too many requests", "Please wait a little and try again."),
-        s if s < 500 => ("Something in the request wasn't right", "Go back, check what you entered and try again."),
-        _ => ("Something went wrong on our side", "It has been logged. Please try again in a moment; nothing you saved has been lost."),
+        s if s < 500 => (
+            "Something in the request wasn't right",
+            "Go back, check what you entered and try again.",
+        ),
+        _ => (
+            "Something went wrong on our side",
+            "It has been logged. Please try again in a moment; nothing you saved has been lost.",
+        ),
     }
 }
 
@@ -90,7 +107,11 @@ pub fn error_page(status: StatusCode) -> Response {
 }
 
 pub fn render_error(status: StatusCode, title: &str, advice: &str) -> Response {
-    let page = ErrorPage { page: Page::bare(title), status: status.as_u16(), advice: advice.to_owned() };
+    let page = ErrorPage {
+        page: Page::bare(title),
+        status: status.as_u16(),
+        advice: advice.to_owned(),
+    };
     match page.render() {
         Ok(html) => (status, Html(html)).into_response(),
         Err(_) => (status, title.to_owned()).into_response(),
@@ -102,7 +123,10 @@ pub fn problem(status: StatusCode, detail: &str) -> Response {
     let (title, _) = error_words(status);
     let body = serde_json::json!({ "type": "about:blank", "title": title, "status": status.as_u16(), "detail": detail });
     let mut res = (status, body.to_string()).into_response();
-    res.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"));
+    res.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/problem+json"),
+    );
     res
 }
 

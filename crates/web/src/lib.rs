@@ -36,7 +36,11 @@ pub struct AppState {
 
 impl AppState {
     pub fn new(store: Arc<dyn Store>, config: WebConfig) -> Self {
-        AppState { store, config: Arc::new(config), passwords: passwords::Hasher::new() }
+        AppState {
+            store,
+            config: Arc::new(config),
+            passwords: passwords::Hasher::new(),
+        }
     }
 }
 
@@ -56,14 +60,26 @@ pub fn router(state: AppState) -> Router {
         .route("/signup", get(auth::signup_page).post(auth::signup))
         .route("/login", get(auth::login_page).post(auth::login))
         .route("/logout", post(auth::logout))
-        .route("/password/forgot", get(auth::forgot_page).post(auth::forgot))
-        .route("/password/reset/{token}", get(auth::reset_page).post(auth::reset))
-        .route("/settings", get(pages::settings_page).post(pages::save_settings))
+        .route(
+            "/password/forgot",
+            get(auth::forgot_page).post(auth::forgot),
+        )
+        .route(
+            "/password/reset/{token}",
+            get(auth::reset_page).post(auth::reset),
+        )
+        .route(
+            "/settings",
+            get(pages::settings_page).post(pages::save_settings),
+        )
         .route("/settings/password", post(auth::change_password))
         .route("/runners/{id}", get(pages::runner_record))
         .route("/clinic", get(admin::clinic_page))
         .route("/clinic/invites", post(admin::send_invite))
-        .route("/invite/{token}", get(auth::invite_page).post(auth::accept_invite))
+        .route(
+            "/invite/{token}",
+            get(auth::invite_page).post(auth::accept_invite),
+        )
         .route("/admin/outbox", get(admin::outbox_page))
         .route("/admin/outbox/{id}/retry", post(admin::retry_email))
         .route("/api/me", get(pages::api_me))
@@ -71,12 +87,18 @@ pub fn router(state: AppState) -> Router {
         .route("/readyz", get(pages::readyz))
         .route("/static/{*path}", get(assets::serve))
         .fallback(pages::not_found)
-        .layer(axum::middleware::from_fn_with_state(state.clone(), security::csrf_guard))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            security::csrf_guard,
+        ))
         .layer(sessions)
         .layer(axum::middleware::from_fn(error::friendly_errors))
         .layer(axum::extract::DefaultBodyLimit::max(body_limit))
         .layer(tower_http::limit::RequestBodyLimitLayer::new(body_limit))
-        .layer(axum::middleware::from_fn_with_state(state.clone(), security::headers))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            security::headers,
+        ))
         .layer(tower_http::trace::TraceLayer::new_for_http())
         .with_state(state)
 }
@@ -88,5 +110,7 @@ pub async fn serve(
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
-    axum::serve(listener, app).with_graceful_shutdown(shutdown).await
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown)
+        .await
 }

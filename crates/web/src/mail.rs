@@ -37,12 +37,18 @@ impl Mailer {
             MailTransport::Smtp => {
                 let builder = match config.smtp_security.as_str() {
                     "tls" => AsyncSmtpTransport::<Tokio1Executor>::relay(&config.smtp_host)?,
-                    "none" => AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&config.smtp_host),
+                    "none" => {
+                        AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&config.smtp_host)
+                    }
                     _ => AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(&config.smtp_host)?,
                 };
-                let builder = builder.port(config.smtp_port).timeout(Some(Duration::from_secs(20)));
+                let builder = builder
+                    .port(config.smtp_port)
+                    .timeout(Some(Duration::from_secs(20)));
                 let builder = match (&config.smtp_username, &config.smtp_password) {
-                    (Some(user), Some(pass)) => builder.credentials(Credentials::new(user.clone(), pass.clone())),
+                    (Some(user), Some(pass)) => {
+                        builder.credentials(Credentials::new(user.clone(), pass.clone()))
+                    }
                     _ => builder,
                 };
                 Mailer::Smtp(builder.build())
@@ -64,7 +70,10 @@ impl Mailer {
 
 fn build_message(from: &str, email: &OutboxEmail) -> Result<Message, String> {
     let from: Mailbox = from.parse().map_err(|e| format!("bad From address: {e}"))?;
-    let to: Mailbox = email.to.parse().map_err(|e| format!("bad recipient: {e}"))?;
+    let to: Mailbox = email
+        .to
+        .parse()
+        .map_err(|e| format!("bad recipient: {e}"))?;
     Message::builder()
         .from(from)
         .to(to)
@@ -79,12 +88,19 @@ pub fn next_retry(now: i64, attempts_so_far: i64) -> Option<i64> {
     if attempt >= MAX_ATTEMPTS {
         return None;
     }
-    let wait = FIRST_RETRY_SECONDS.saturating_mul(1 << (attempt - 1).clamp(0, 20)).min(3600);
+    let wait = FIRST_RETRY_SECONDS
+        .saturating_mul(1 << (attempt - 1).clamp(0, 20))
+        .min(3600);
     Some(now + wait)
 }
 
 /// Sends every email due at `now`; returns how many were attempted.
-pub async fn deliver_due(store: &dyn Store, mailer: &Mailer, from: &str, now: i64) -> anyhow::Result<usize> {
+pub async fn deliver_due(
+    store: &dyn Store,
+    mailer: &Mailer,
+    from: &str,
+    now: i64,
+) -> anyhow::Result<usize> {
     let due = store.claim_due_emails(now, 20).await?;
     for email in &due {
         let result = match build_message(from, email) {
@@ -95,7 +111,9 @@ pub async fn deliver_due(store: &dyn Store, mailer: &Mailer, from: &str, now: i6
             Ok(()) => store.mark_email_sent(email.id, now).await?,
             Err(error) => {
                 tracing::warn!(email_id = email.id, %error, "email send failed");
-                store.mark_email_attempt_failed(email.id, &error, next_retry(now, email.attempts)).await?;
+                store
+                    .mark_email_attempt_failed(email.id, &error, next_retry(now, email.attempts))
+                    .await?;
             }
         }
     }

@@ -1,10 +1,12 @@
 //! The pages every signed-in person has — home, their record, settings — plus health checks.
 
+use crate::AppState;
 use crate::auth::units_choice;
 use crate::context::Ctx;
 use crate::error::{AppResult, problem};
-use crate::templates::{AuditLine, FormState, Home, Landing, RunnerRecord, Settings, render, render_status};
-use crate::AppState;
+use crate::templates::{
+    AuditLine, FormState, Home, Landing, RunnerRecord, Settings, render, render_status,
+};
 use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -16,7 +18,11 @@ use std::collections::HashMap;
 /// A date and time in the viewer's own time zone, e.g. "25 Nov 2026, 18:40".
 pub fn local_time(unix: i64, tz: &TimeZoneName) -> String {
     jiff::Timestamp::from_second(unix)
-        .map(|ts| ts.to_zoned(tz.zone()).strftime("%-d %b %Y, %H:%M").to_string())
+        .map(|ts| {
+            ts.to_zoned(tz.zone())
+                .strftime("%-d %b %Y, %H:%M")
+                .to_string()
+        })
         .unwrap_or_default()
 }
 
@@ -24,7 +30,9 @@ pub async fn landing(ctx: Ctx) -> AppResult<Response> {
     if ctx.user.is_some() {
         return Ok(Redirect::to("/home").into_response());
     }
-    render(Landing { page: ctx.page("Welcome").await? })
+    render(Landing {
+        page: ctx.page("Welcome").await?,
+    })
 }
 
 pub async fn home(ctx: Ctx) -> AppResult<Response> {
@@ -34,10 +42,22 @@ pub async fn home(ctx: Ctx) -> AppResult<Response> {
         None => None,
     };
     let runner_count = match (&clinic, user.role.is_staff()) {
-        (Some(c), true) => ctx.state.store.users_in_clinic(c.id).await?.iter().filter(|u| u.role == Role::Runner).count(),
+        (Some(c), true) => ctx
+            .state
+            .store
+            .users_in_clinic(c.id)
+            .await?
+            .iter()
+            .filter(|u| u.role == Role::Runner)
+            .count(),
         _ => 0,
     };
-    render(Home { page: ctx.page("Home").await?, role: user.role.as_str(), clinic_name: clinic.map(|c| c.name), runner_count })
+    render(Home {
+        page: ctx.page("Home").await?,
+        role: user.role.as_str(),
+        clinic_name: clinic.map(|c| c.name),
+        runner_count,
+    })
 }
 
 /// A runner's record. Only the runner and their clinic's staff may open it; anyone else gets
@@ -45,18 +65,34 @@ pub async fn home(ctx: Ctx) -> AppResult<Response> {
 pub async fn runner_record(ctx: Ctx, Path(id): Path<i64>) -> AppResult<Response> {
     let actor = ctx.actor()?;
     let viewer = ctx.user()?;
-    let runner = ctx.state.store.open_runner_record(&actor, id, "view record").await?;
+    let runner = ctx
+        .state
+        .store
+        .open_runner_record(&actor, id, "view record")
+        .await?;
     let clinic_name = match runner.clinic_id {
         Some(c) => ctx.state.store.clinic(c).await?.name,
         None => "Self-directed (no clinic)".into(),
     };
     let mut audit = Vec::new();
-    for event in ctx.state.store.audit_events_about(runner.id).await?.into_iter().take(50) {
+    for event in ctx
+        .state
+        .store
+        .audit_events_about(runner.id)
+        .await?
+        .into_iter()
+        .take(50)
+    {
         let who = match ctx.state.store.user(event.actor_user_id).await {
             Ok(u) => format!("{} ({})", u.display_name, u.role),
             Err(_) => "a former user".into(),
         };
-        audit.push(AuditLine { when: local_time(event.at, &viewer.time_zone), who, action: event.action, outcome: event.outcome });
+        audit.push(AuditLine {
+            when: local_time(event.at, &viewer.time_zone),
+            who,
+            action: event.action,
+            outcome: event.outcome,
+        });
     }
     render(RunnerRecord {
         page: ctx.page(&runner.display_name).await?,
@@ -78,12 +114,18 @@ fn units_label(units: UnitPreference) -> &'static str {
 }
 
 /// The settings page, with either form carrying what was typed and its errors.
-pub async fn settings_with(ctx: &Ctx, user: &User, form: Option<FormState>, password_form: Option<FormState>) -> AppResult<Response> {
+pub async fn settings_with(
+    ctx: &Ctx,
+    user: &User,
+    form: Option<FormState>,
+    password_form: Option<FormState>,
+) -> AppResult<Response> {
     let clinic_units = match user.clinic_id {
         Some(id) => ctx.state.store.clinic(id).await?.units,
         None => UnitPreference::default(),
     };
-    let has_errors = form.as_ref().is_some_and(FormState::has_errors) || password_form.as_ref().is_some_and(FormState::has_errors);
+    let has_errors = form.as_ref().is_some_and(FormState::has_errors)
+        || password_form.as_ref().is_some_and(FormState::has_errors);
     let form = form.unwrap_or_else(|| {
         let units = match user.units {
             None => "clinic",
@@ -97,7 +139,12 @@ pub async fn settings_with(ctx: &Ctx, user: &User, form: Option<FormState>, pass
     });
     let shown = user.units.unwrap_or(clinic_units);
     let five_k = shown.distance.from_metres(5000.0);
-    let example = format!("A 5 km run shows as {five_k:.1} {}; 70 kg shows as {:.0} {}.", shown.distance.as_str(), shown.mass.from_kg(70.0), shown.mass.as_str());
+    let example = format!(
+        "A 5 km run shows as {five_k:.1} {}; 70 kg shows as {:.0} {}.",
+        shown.distance.as_str(),
+        shown.mass.from_kg(70.0),
+        shown.mass.as_str()
+    );
     let page = Settings {
         page: ctx.page("Settings").await?,
         form,
@@ -106,7 +153,14 @@ pub async fn settings_with(ctx: &Ctx, user: &User, form: Option<FormState>, pass
         clinic_default: units_label(clinic_units).to_owned(),
         example,
     };
-    render_status(if has_errors { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK }, page)
+    render_status(
+        if has_errors {
+            StatusCode::UNPROCESSABLE_ENTITY
+        } else {
+            StatusCode::OK
+        },
+        page,
+    )
 }
 
 pub async fn settings_page(ctx: Ctx) -> AppResult<Response> {
@@ -114,7 +168,10 @@ pub async fn settings_page(ctx: Ctx) -> AppResult<Response> {
     settings_with(&ctx, &user, None, None).await
 }
 
-pub async fn save_settings(ctx: Ctx, Form(fields): Form<HashMap<String, String>>) -> AppResult<Response> {
+pub async fn save_settings(
+    ctx: Ctx,
+    Form(fields): Form<HashMap<String, String>>,
+) -> AppResult<Response> {
     let user = ctx.user()?.clone();
     let mut form = FormState::from_values(fields);
     let name = form.parse("display_name", |raw| match raw.trim().chars().count() {
@@ -125,12 +182,24 @@ pub async fn save_settings(ctx: Ctx, Form(fields): Form<HashMap<String, String>>
     let tz = form.parse("time_zone", str::parse::<TimeZoneName>);
     let units = form.parse("units", |raw| match raw {
         "clinic" => Ok(None),
-        other => units_choice(other).map(Some).ok_or("Choose one of the unit options."),
+        other => units_choice(other)
+            .map(Some)
+            .ok_or("Choose one of the unit options."),
     });
     let (Some(display_name), Some(time_zone), Some(units)) = (name, tz, units) else {
         return settings_with(&ctx, &user, Some(form), None).await;
     };
-    ctx.state.store.set_preferences(user.id, &Preferences { display_name, time_zone, units }).await?;
+    ctx.state
+        .store
+        .set_preferences(
+            user.id,
+            &Preferences {
+                display_name,
+                time_zone,
+                units,
+            },
+        )
+        .await?;
     ctx.flash("success", "Settings saved.").await?;
     Ok(Redirect::to("/settings").into_response())
 }
@@ -144,7 +213,10 @@ pub async fn api_me(ctx: Ctx) -> Response {
                 "clinic_id": u.clinic_id, "time_zone": u.time_zone, "units": units,
             }))
             .into_response(),
-            Err(_) => problem(StatusCode::INTERNAL_SERVER_ERROR, "Could not load your settings."),
+            Err(_) => problem(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "Could not load your settings.",
+            ),
         },
         None => problem(StatusCode::UNAUTHORIZED, "Log in first."),
     }
@@ -157,7 +229,8 @@ pub async fn not_found(ctx: Ctx) -> AppResult<Response> {
     let page = crate::templates::ErrorPage {
         page: ctx.page("We couldn't find that page").await?,
         status: 404,
-        advice: "The address may be mistyped, or the page may have moved. Try the links above.".into(),
+        advice: "The address may be mistyped, or the page may have moved. Try the links above."
+            .into(),
     };
     render_status(StatusCode::NOT_FOUND, page)
 }

@@ -30,7 +30,10 @@ pub fn random_token(bytes: usize) -> String {
 /// SHA-256 of a token, hex: what the database keeps instead of the token.
 pub fn token_hash(token: &str) -> String {
     use sha2::Digest;
-    sha2::Sha256::digest(token.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+    sha2::Sha256::digest(token.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 pub async fn headers(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
@@ -45,12 +48,24 @@ pub async fn headers(State(state): State<AppState>, mut req: Request, next: Next
     if let Ok(v) = HeaderValue::from_str(&csp) {
         h.insert(header::CONTENT_SECURITY_POLICY, v);
     }
-    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("strict-origin-when-cross-origin"));
-    h.insert("permissions-policy", HeaderValue::from_static("camera=(), microphone=(), geolocation=()"));
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("strict-origin-when-cross-origin"),
+    );
+    h.insert(
+        "permissions-policy",
+        HeaderValue::from_static("camera=(), microphone=(), geolocation=()"),
+    );
     if state.config.is_https() {
-        h.insert(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static("max-age=31536000; includeSubDomains"));
+        h.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000; includeSubDomains"),
+        );
     }
     if !h.contains_key(header::CACHE_CONTROL) {
         h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
@@ -68,13 +83,24 @@ fn csrf_rejected() -> Response {
 }
 
 /// Rejects unsafe requests whose token doesn't match the session's.
-pub async fn csrf_guard(State(state): State<AppState>, session: Session, req: Request, next: Next) -> Response {
+pub async fn csrf_guard(
+    State(state): State<AppState>,
+    session: Session,
+    req: Request,
+    next: Next,
+) -> Response {
     if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
         return next.run(req).await;
     }
     let expected: Option<String> = session.get(CSRF_SESSION_KEY).await.ok().flatten();
-    let Some(expected) = expected else { return csrf_rejected() };
-    let header_token = req.headers().get(CSRF_HEADER).and_then(|v| v.to_str().ok()).map(str::to_owned);
+    let Some(expected) = expected else {
+        return csrf_rejected();
+    };
+    let header_token = req
+        .headers()
+        .get(CSRF_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
     let is_form = req
         .headers()
         .get(header::CONTENT_TYPE)
@@ -90,7 +116,12 @@ pub async fn csrf_guard(State(state): State<AppState>, session: Session, req: Re
             };
             let token = serde_urlencoded::from_bytes::<Vec<(String, String)>>(&bytes)
                 .ok()
-                .and_then(|pairs| pairs.into_iter().find(|(k, _)| k == CSRF_FIELD).map(|(_, v)| v));
+                .and_then(|pairs| {
+                    pairs
+                        .into_iter()
+                        .find(|(k, _)| k == CSRF_FIELD)
+                        .map(|(_, v)| v)
+                });
             (Request::from_parts(parts, Body::from(bytes)), token)
         }
         None => (req, None),
@@ -102,7 +133,10 @@ pub async fn csrf_guard(State(state): State<AppState>, session: Session, req: Re
     if !matches {
         tracing::info!(path = %req.uri().path(), "csrf token missing or stale");
         return if req.uri().path().starts_with("/api/") {
-            crate::error::problem(StatusCode::FORBIDDEN, "Missing or stale CSRF token: reload and retry.")
+            crate::error::problem(
+                StatusCode::FORBIDDEN,
+                "Missing or stale CSRF token: reload and retry.",
+            )
         } else {
             csrf_rejected()
         }

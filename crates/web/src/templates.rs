@@ -38,7 +38,13 @@ pub struct Page {
 impl Page {
     /// A frame without a session (error pages made outside any handler).
     pub fn bare(title: &str) -> Self {
-        Page { title: title.to_owned(), user: None, csrf: String::new(), nonce: String::new(), flashes: Vec::new() }
+        Page {
+            title: title.to_owned(),
+            user: None,
+            csrf: String::new(),
+            nonce: String::new(),
+            flashes: Vec::new(),
+        }
     }
 
     pub fn is_staff(&self) -> bool {
@@ -59,7 +65,10 @@ pub struct FormState {
 
 impl FormState {
     pub fn from_values(values: HashMap<String, String>) -> Self {
-        FormState { values, errors: BTreeMap::new() }
+        FormState {
+            values,
+            errors: BTreeMap::new(),
+        }
     }
 
     pub fn with_value(mut self, name: &str, value: &str) -> Self {
@@ -80,7 +89,9 @@ impl FormState {
     }
 
     pub fn set_error(&mut self, name: &str, message: impl Into<String>) {
-        self.errors.entry(name.to_owned()).or_insert_with(|| message.into());
+        self.errors
+            .entry(name.to_owned())
+            .or_insert_with(|| message.into());
     }
 
     pub fn has_errors(&self) -> bool {
@@ -88,7 +99,11 @@ impl FormState {
     }
 
     /// Parses a field, recording its error and returning `None` when it doesn't parse.
-    pub fn parse<T, E: std::fmt::Display>(&mut self, name: &str, parse: impl FnOnce(&str) -> Result<T, E>) -> Option<T> {
+    pub fn parse<T, E: std::fmt::Display>(
+        &mut self,
+        name: &str,
+        parse: impl FnOnce(&str) -> Result<T, E>,
+    ) -> Option<T> {
         match parse(self.value(name)) {
             Ok(v) => Some(v),
             Err(e) => {
@@ -100,7 +115,10 @@ impl FormState {
 
     /// A short summary for the top of the form (screen readers land here first).
     pub fn summary(&self) -> Vec<(&str, &str)> {
-        self.errors.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect()
+        self.errors
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect()
     }
 }
 

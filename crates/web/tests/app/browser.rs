@@ -1,1 +1,273 @@
-//! Browser tests: the real server on a loopback port, driven by Debian's headless Chromium.
+//! Browser tests: the real server on a loopback port, driven by Debian's headless Chromium
+//! through chromedriver, at phone size, with axe-core checking each page.
+//!
+//! Skipped (with a note) when chromedriver is missing, except under CI, where that fails.
+
+use crate::client::PASSWORD;
+use backstride_core::Role;
+use fantoccini::{Client, ClientBuilder, Locator};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+const AXE: &str = include_str!("../vendor/axe.min.js");
+
+struct Driver(Child);
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// A running app plus a browser pointed at it.
+pub struct Browser {
+    pub client: Client,
+    pub base: String,
+    pub store: std::sync::Arc<dyn backstride_store::Store>,
+    _driver: Driver,
+}
+
+impl Browser {
+    /// Starts the app on SQLite and a headless Chromium; `None` when no browser is installed here.
+    pub async fn start() -> Option<Browser> {
+        if !std::path::Path::new(CHROMEDRIVER).exists() {
+            assert!(
+                std::env::var("CI").is_err(),
+                "CI must install chromium-driver (see .ci/run)"
+            );
+            eprintln!(
+                "skipped: {CHROMEDRIVER} not found; install chromium and chromium-driver to run browser tests"
+            );
+            return None;
+        }
+        let store = backstride_store::testing::sqlite().await;
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let config = backstride_web::WebConfig {
+            public_url: base.clone(),
+            ..crate::client::config()
+        };
+        let state = backstride_web::AppState::new(store.clone(), config);
+        tokio::spawn(backstride_web::serve(
+            state,
+            listener,
+            std::future::pending(),
+        ));
+
+        let port = free_port();
+        let driver = Driver(
+            Command::new(CHROMEDRIVER)
+                .arg(format!("--port={port}"))
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .expect("start chromedriver"),
+        );
+        let profile = std::env::temp_dir().join(format!("bs-chrome-{}-{port}", std::process::id()));
+        let mut caps = serde_json::Map::new();
+        caps.insert(
+            "goog:chromeOptions".into(),
+            serde_json::json!({
+                "binary": "/usr/bin/chromium",
+                "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                         "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic",
+                         "--window-size=390,844", format!("--user-data-dir={}", profile.display())]
+            }),
+        );
+        // Two TLS back ends are linked (lettre's ring, the driver client's default): pick one.
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let mut client = None;
+        for _ in 0..100 {
+            match ClientBuilder::rustls()
+                .unwrap()
+                .capabilities(caps.clone())
+                .connect(&format!("http://127.0.0.1:{port}"))
+                .await
+            {
+                Ok(c) => {
+                    client = Some(c);
+                    break;
+                }
+                Err(_) => tokio::time::sleep(Duration::from_millis(100)).await,
+            }
+        }
+        Some(Browser {
+            client: client.expect("chromedriver answers"),
+            base,
+            store,
+            _driver: driver,
+        })
+    }
+
+    pub async fn goto(&self, path: &str) {
+        self.client
+            .goto(&format!("{}{path}", self.base))
+            .await
+            .unwrap();
+    }
+
+    pub async fn fill(&self, css: &str, text: &str) {
+        let el = self.client.find(Locator::Css(css)).await.unwrap();
+        el.clear().await.unwrap();
+        el.send_keys(text).await.unwrap();
+    }
+
+    pub async fn click(&self, css: &str) {
+        self.client
+            .find(Locator::Css(css))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+    }
+
+    /// Waits for text to appear in the page body.
+    pub async fn wait_for_text(&self, text: &str) {
+        for _ in 0..100 {
+            let body = self.client.source().await.unwrap();
+            if body.contains(text) {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!(
+            "{text:?} never appeared; page was:\n{}",
+            self.client.source().await.unwrap()
+        );
+    }
+
+    /// Runs axe-core on the current page and fails on any violation.
+    pub async fn assert_accessible(&self) {
+        self.client.execute(AXE, vec![]).await.unwrap();
+        let result = self
+            .client
+            .execute_async(
+                "const done = arguments[arguments.length - 1];
+                 axe.run(document, { resultTypes: ['violations'] })
+                    .then(r => done(r.violations.map(v => v.id + ' (' + v.impact + '): ' + v.nodes.map(n => n.target.join(' ')).join(', '))))
+                    .catch(e => done(['axe failed: ' + e]));",
+                vec![],
+            )
+            .await
+            .unwrap();
+        let violations: Vec<String> = serde_json::from_value(result).unwrap();
+        let url = self.client.current_url().await.unwrap();
+        assert!(
+            violations.is_empty(),
+            "axe-core found problems on {url}: {violations:#?}"
+        );
+    }
+
+    /// Saves a screenshot when BACKSTRIDE_SCREENSHOTS names a folder (for a person to look at).
+    pub async fn screenshot(&self, name: &str) {
+        if let Ok(dir) = std::env::var("BACKSTRIDE_SCREENSHOTS") {
+            let png = self.client.screenshot().await.unwrap();
+            std::fs::create_dir_all(&dir).unwrap();
+            std::fs::write(std::path::Path::new(&dir).join(format!("{name}.png")), png).unwrap();
+        }
+    }
+
+    pub async fn close(self) {
+        let Browser {
+            client, _driver, ..
+        } = self;
+        let _ = client.close().await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sign_up_log_out_and_log_back_in_in_chromium() {
+    let Some(b) = Browser::start().await else {
+        return;
+    };
+    b.goto("/").await;
+    b.assert_accessible().await;
+    b.screenshot("landing").await;
+    b.goto("/signup").await;
+    b.assert_accessible().await;
+    // A mistake first: the error shows beside the field and the typed values stay.
+    b.fill("#display_name", "Maya Miles").await;
+    b.fill("#email", "maya@example").await;
+    b.fill("#password", "short").await;
+    b.click("form.stack button[type=submit]").await;
+    b.wait_for_text("Enter an email address like name@example.com.")
+        .await;
+    b.assert_accessible().await;
+    b.screenshot("signup-errors").await;
+    let kept = b
+        .client
+        .find(Locator::Css("#display_name"))
+        .await
+        .unwrap()
+        .prop("value")
+        .await
+        .unwrap();
+    assert_eq!(kept.as_deref(), Some("Maya Miles"));
+    b.fill("#email", "maya@example.com").await;
+    b.fill("#password", "ten miles a week").await;
+    b.click("form.stack button[type=submit]").await;
+    b.wait_for_text("Hello, Maya Miles").await;
+    b.assert_accessible().await;
+    b.screenshot("home").await;
+
+    b.click("nav button.link").await; // Log out
+    b.wait_for_text("You are logged out.").await;
+    b.assert_accessible().await;
+    b.fill("#email", "maya@example.com").await;
+    b.fill("#password", "ten miles a week").await;
+    b.click("form.stack button[type=submit]").await;
+    b.wait_for_text("Hello, Maya Miles").await;
+    b.goto("/settings").await;
+    b.assert_accessible().await;
+    b.screenshot("settings").await;
+    b.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn staff_pages_are_accessible_in_chromium() {
+    let Some(b) = Browser::start().await else {
+        return;
+    };
+    let clinic = crate::client::clinic(&b.store, "Axe Clinic").await;
+    crate::client::person(
+        &b.store,
+        Some(&clinic),
+        "axe-admin@example.com",
+        Role::Admin,
+    )
+    .await;
+    let runner = crate::client::person(
+        &b.store,
+        Some(&clinic),
+        "axe-runner@example.com",
+        Role::Runner,
+    )
+    .await;
+    b.goto("/login").await;
+    b.fill("#email", "axe-admin@example.com").await;
+    b.fill("#password", PASSWORD).await;
+    b.click("form.stack button[type=submit]").await;
+    b.wait_for_text("an admin at Axe Clinic").await;
+    for path in [
+        "/clinic".to_owned(),
+        "/admin/outbox".to_owned(),
+        format!("/runners/{}", runner.id),
+        "/nope".to_owned(),
+    ] {
+        b.goto(&path).await;
+        b.assert_accessible().await;
+    }
+    b.screenshot("clinic").await;
+    b.close().await;
+}

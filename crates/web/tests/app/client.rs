@@ -22,7 +22,10 @@ pub struct Resp {
 
 impl Resp {
     pub fn location(&self) -> &str {
-        self.headers.get(header::LOCATION).and_then(|v| v.to_str().ok()).unwrap_or("")
+        self.headers
+            .get(header::LOCATION)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
     }
 }
 
@@ -36,7 +39,10 @@ pub struct Client {
 
 pub fn config() -> WebConfig {
     let dir = std::env::temp_dir().join(format!("backstride-web-test-{}", std::process::id()));
-    WebConfig { data_dir: dir, ..WebConfig::default() }
+    WebConfig {
+        data_dir: dir,
+        ..WebConfig::default()
+    }
 }
 
 impl Client {
@@ -46,12 +52,24 @@ impl Client {
 
     pub fn with_config(store: Arc<dyn Store>, config: WebConfig) -> Self {
         let app = backstride_web::router(AppState::new(store.clone(), config));
-        Client { app, store, cookie: None, csrf: None, ip: "192.0.2.10:5000".parse().unwrap() }
+        Client {
+            app,
+            store,
+            cookie: None,
+            csrf: None,
+            ip: "192.0.2.10:5000".parse().unwrap(),
+        }
     }
 
     /// Another browser on the same server: no cookie, no token.
     pub fn another(&self) -> Self {
-        Client { app: self.app.clone(), store: self.store.clone(), cookie: None, csrf: None, ip: self.ip }
+        Client {
+            app: self.app.clone(),
+            store: self.store.clone(),
+            cookie: None,
+            csrf: None,
+            ip: self.ip,
+        }
     }
 
     pub async fn send(&mut self, mut req: Request<Body>) -> Resp {
@@ -64,17 +82,27 @@ impl Client {
         let headers = res.headers().clone();
         if let Some(set) = headers.get(header::SET_COOKIE) {
             let pair = set.to_str().unwrap().split(';').next().unwrap().to_owned();
-            self.cookie = if set.to_str().unwrap().contains("Max-Age=0") { None } else { Some(pair) };
+            self.cookie = if set.to_str().unwrap().contains("Max-Age=0") {
+                None
+            } else {
+                Some(pair)
+            };
         }
-        let body = String::from_utf8(res.into_body().collect().await.unwrap().to_bytes().to_vec()).unwrap();
+        let body = String::from_utf8(res.into_body().collect().await.unwrap().to_bytes().to_vec())
+            .unwrap();
         if let Some(token) = csrf_in(&body) {
             self.csrf = Some(token);
         }
-        Resp { status, headers, body }
+        Resp {
+            status,
+            headers,
+            body,
+        }
     }
 
     pub async fn get(&mut self, path: &str) -> Resp {
-        self.send(Request::get(path).body(Body::empty()).unwrap()).await
+        self.send(Request::get(path).body(Body::empty()).unwrap())
+            .await
     }
 
     /// Posts a form with the current CSRF token added.
@@ -82,7 +110,8 @@ impl Client {
         let mut all: Vec<(&str, &str)> = fields.to_vec();
         let token = self.csrf.clone().unwrap_or_default();
         all.push(("csrf_token", &token));
-        self.post_raw(path, serde_urlencoded::to_string(&all).unwrap()).await
+        self.post_raw(path, serde_urlencoded::to_string(&all).unwrap())
+            .await
     }
 
     pub async fn post_raw(&mut self, path: &str, body: String) -> Resp {
@@ -95,7 +124,8 @@ impl Client {
 
     pub async fn login(&mut self, email: &str, password: &str) -> Resp {
         self.get("/login").await;
-        self.post("/login", &[("email", email), ("password", password)]).await
+        self.post("/login", &[("email", email), ("password", password)])
+            .await
     }
 }
 
@@ -108,13 +138,22 @@ fn csrf_in(body: &str) -> Option<String> {
 
 pub async fn clinic(store: &Arc<dyn Store>, name: &str) -> Clinic {
     store
-        .create_clinic(&NewClinic { name: name.into(), units: Default::default(), time_zone: TimeZoneName::utc() })
+        .create_clinic(&NewClinic {
+            name: name.into(),
+            units: Default::default(),
+            time_zone: TimeZoneName::utc(),
+        })
         .await
         .unwrap()
 }
 
 /// Creates a person with [`PASSWORD`].
-pub async fn person(store: &Arc<dyn Store>, clinic: Option<&Clinic>, email: &str, role: Role) -> User {
+pub async fn person(
+    store: &Arc<dyn Store>,
+    clinic: Option<&Clinic>,
+    email: &str,
+    role: Role,
+) -> User {
     store
         .create_user(&NewUser {
             clinic_id: clinic.map(|c| c.id),
@@ -144,7 +183,17 @@ where
 /// The link in the newest email to `to`.
 pub async fn link_in_email(store: &Arc<dyn Store>, to: &str, path_prefix: &str) -> String {
     let emails = store.outbox(50).await.unwrap();
-    let email = emails.iter().find(|e| e.to == to).expect("an email was queued");
-    let at = email.body_text.find(path_prefix).expect("the email has the link");
-    email.body_text[at..].split_whitespace().next().unwrap().to_owned()
+    let email = emails
+        .iter()
+        .find(|e| e.to == to)
+        .expect("an email was queued");
+    let at = email
+        .body_text
+        .find(path_prefix)
+        .expect("the email has the link");
+    email.body_text[at..]
+        .split_whitespace()
+        .next()
+        .unwrap()
+        .to_owned()
 }

@@ -9,7 +9,11 @@ use backstride_web::mail::{Mailer, deliver_due};
 use backstride_web::{MailConfig, MailTransport};
 
 fn new_email() -> NewEmail {
-    NewEmail { to: "to@example.com".parse().unwrap(), subject: "Your plan".into(), body_text: "Hello from the outbox".into() }
+    NewEmail {
+        to: "to@example.com".parse().unwrap(),
+        subject: "Your plan".into(),
+        body_text: "Hello from the outbox".into(),
+    }
 }
 
 #[tokio::test]
@@ -18,7 +22,12 @@ async fn file_transport_writes_eml_files() {
     let dir = std::env::temp_dir().join(format!("bs-mail-{}-{}", std::process::id(), line!()));
     let mailer = Mailer::from_config(&MailConfig::default(), &dir).unwrap();
     store.enqueue_email(&new_email(), 10).await.unwrap();
-    assert_eq!(deliver_due(store.as_ref(), &mailer, "Clinic <c@example.com>", 10).await.unwrap(), 1);
+    assert_eq!(
+        deliver_due(store.as_ref(), &mailer, "Clinic <c@example.com>", 10)
+            .await
+            .unwrap(),
+        1
+    );
     let files: Vec<_> = std::fs::read_dir(dir.join("mail")).unwrap().collect();
     assert_eq!(files.len(), 1);
     let text = std::fs::read_to_string(files[0].as_ref().unwrap().path()).unwrap();
@@ -68,19 +77,39 @@ async fn smtp_failures_retry_with_backoff_and_stay_visible() {
         };
         let mailer = Mailer::from_config(&config, &std::env::temp_dir()).unwrap();
         let id = store.enqueue_email(&new_email(), 100).await.unwrap();
-        deliver_due(store.as_ref(), &mailer, "c@example.com", 100).await.unwrap();
-        let e = store.outbox(5).await.unwrap().into_iter().find(|e| e.id == id).unwrap();
+        deliver_due(store.as_ref(), &mailer, "c@example.com", 100)
+            .await
+            .unwrap();
+        let e = store
+            .outbox(5)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|e| e.id == id)
+            .unwrap();
         assert_eq!(e.status, EmailStatus::Pending);
         assert_eq!(e.attempts, 1);
         assert_eq!(e.next_attempt_at, 130, "first retry after 30 s");
         assert!(e.last_error.unwrap().contains("relay refused"));
         let mut now = 130;
         for _ in 0..7 {
-            deliver_due(store.as_ref(), &mailer, "c@example.com", now).await.unwrap();
+            deliver_due(store.as_ref(), &mailer, "c@example.com", now)
+                .await
+                .unwrap();
             now += 4000;
         }
-        let e = store.outbox(5).await.unwrap().into_iter().find(|e| e.id == id).unwrap();
-        assert_eq!(e.status, EmailStatus::Failed, "given up after the last try, but kept");
+        let e = store
+            .outbox(5)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|e| e.id == id)
+            .unwrap();
+        assert_eq!(
+            e.status,
+            EmailStatus::Failed,
+            "given up after the last try, but kept"
+        );
         assert_eq!(e.attempts, backstride_web::mail::MAX_ATTEMPTS);
 
         let clinic = clinic(&store, "Mail Clinic").await;
@@ -91,9 +120,18 @@ async fn smtp_failures_retry_with_backoff_and_stay_visible() {
         assert!(page.body.contains("relay refused") && page.body.contains("Send again"));
         let res = admin.post(&format!("/admin/outbox/{id}/retry"), &[]).await;
         assert_eq!(res.location(), "/admin/outbox");
-        let e = store.outbox(5).await.unwrap().into_iter().find(|e| e.id == id).unwrap();
+        let e = store
+            .outbox(5)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|e| e.id == id)
+            .unwrap();
         assert_eq!(e.status, EmailStatus::Pending);
-        assert_eq!(admin.post("/admin/outbox/424242/retry", &[]).await.status, StatusCode::NOT_FOUND);
+        assert_eq!(
+            admin.post("/admin/outbox/424242/retry", &[]).await.status,
+            StatusCode::NOT_FOUND
+        );
     })
     .await;
 }

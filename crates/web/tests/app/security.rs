@@ -10,15 +10,38 @@ async fn writes_without_a_valid_csrf_token_are_refused() {
         person(&store, None, "csrf@example.com", Role::Runner).await;
         let mut c = Client::new(store.clone());
         c.get("/login").await;
-        let missing = c.post_raw("/login", "email=csrf%40example.com&password=a+long+enough+pass".into()).await;
+        let missing = c
+            .post_raw(
+                "/login",
+                "email=csrf%40example.com&password=a+long+enough+pass".into(),
+            )
+            .await;
         assert_eq!(missing.status, StatusCode::FORBIDDEN);
         assert!(missing.body.contains("Reload the page"), "{}", missing.body);
-        let forged = c.post_raw("/login", "email=csrf%40example.com&password=a+long+enough+pass&csrf_token=forged".into()).await;
+        let forged = c
+            .post_raw(
+                "/login",
+                "email=csrf%40example.com&password=a+long+enough+pass&csrf_token=forged".into(),
+            )
+            .await;
         assert_eq!(forged.status, StatusCode::FORBIDDEN);
         // A token from before login is stale afterwards.
         let stale = c.csrf.clone().unwrap();
-        assert_eq!(c.post("/login", &[("email", "csrf@example.com"), ("password", PASSWORD)]).await.status, StatusCode::SEE_OTHER);
-        let res = c.post_raw("/settings", format!("display_name=X&time_zone=UTC&units=metric&csrf_token={stale}")).await;
+        assert_eq!(
+            c.post(
+                "/login",
+                &[("email", "csrf@example.com"), ("password", PASSWORD)]
+            )
+            .await
+            .status,
+            StatusCode::SEE_OTHER
+        );
+        let res = c
+            .post_raw(
+                "/settings",
+                format!("display_name=X&time_zone=UTC&units=metric&csrf_token={stale}"),
+            )
+            .await;
         assert_eq!(res.status, StatusCode::FORBIDDEN);
         // htmx sends the token in a header instead.
         c.get("/settings").await;
@@ -26,14 +49,19 @@ async fn writes_without_a_valid_csrf_token_are_refused() {
         let req = axum::http::Request::post("/settings")
             .header("content-type", "application/x-www-form-urlencoded")
             .header("x-csrf-token", token)
-            .body(axum::body::Body::from("display_name=Hx&time_zone=UTC&units=metric"))
+            .body(axum::body::Body::from(
+                "display_name=Hx&time_zone=UTC&units=metric",
+            ))
             .unwrap();
         assert_eq!(c.send(req).await.status, StatusCode::SEE_OTHER);
         // A session from another browser has its own token.
         let mut other = c.another();
         other.get("/login").await;
         other.csrf = c.csrf.clone();
-        assert_eq!(other.post("/logout", &[]).await.status, StatusCode::FORBIDDEN);
+        assert_eq!(
+            other.post("/logout", &[]).await.status,
+            StatusCode::FORBIDDEN
+        );
     })
     .await;
 }
@@ -50,12 +78,19 @@ async fn a_runner_asking_for_another_runners_page_gets_404_and_is_audited() {
 
         let mut c = Client::new(store.clone());
         c.login("ann@example.com", PASSWORD).await;
-        assert_eq!(c.get(&format!("/runners/{}", ann.id)).await.status, StatusCode::OK);
+        assert_eq!(
+            c.get(&format!("/runners/{}", ann.id)).await.status,
+            StatusCode::OK
+        );
         let denied = c.get(&format!("/runners/{}", ben.id)).await;
         assert_eq!(denied.status, StatusCode::NOT_FOUND);
         assert!(!denied.body.contains("ben@example.com"));
         let missing = c.get("/runners/999999").await;
-        assert_eq!(missing.status, StatusCode::NOT_FOUND, "same answer as for a record that doesn't exist");
+        assert_eq!(
+            missing.status,
+            StatusCode::NOT_FOUND,
+            "same answer as for a record that doesn't exist"
+        );
 
         let mut doc = c.another();
         doc.login("doc-a@example.com", PASSWORD).await;
@@ -64,7 +99,13 @@ async fn a_runner_asking_for_another_runners_page_gets_404_and_is_audited() {
         assert!(seen.body.contains("ben@example.com"));
         let mut other_clinic = c.another();
         other_clinic.login("doc-b@example.com", PASSWORD).await;
-        assert_eq!(other_clinic.get(&format!("/runners/{}", ben.id)).await.status, StatusCode::NOT_FOUND);
+        assert_eq!(
+            other_clinic
+                .get(&format!("/runners/{}", ben.id))
+                .await
+                .status,
+            StatusCode::NOT_FOUND
+        );
 
         let trail = store.audit_events_about(ben.id).await.unwrap();
         let outcomes: Vec<&str> = trail.iter().map(|e| e.outcome.as_str()).collect();
@@ -90,11 +131,17 @@ async fn roles_guard_staff_pages() {
     let mut runner = Client::new(store.clone());
     runner.login("r@example.com", PASSWORD).await;
     assert_eq!(runner.get("/clinic").await.status, StatusCode::FORBIDDEN);
-    assert_eq!(runner.get("/admin/outbox").await.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        runner.get("/admin/outbox").await.status,
+        StatusCode::FORBIDDEN
+    );
     let mut clin = runner.another();
     clin.login("c@example.com", PASSWORD).await;
     assert_eq!(clin.get("/clinic").await.status, StatusCode::OK);
-    assert_eq!(clin.get("/admin/outbox").await.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        clin.get("/admin/outbox").await.status,
+        StatusCode::FORBIDDEN
+    );
     let anon = runner.another().get("/clinic").await;
     assert_eq!(anon.location(), "/login?next=%2Fclinic");
 }
@@ -115,32 +162,87 @@ async fn security_headers_nonce_and_friendly_errors() {
     let store = backstride_store::testing::sqlite().await;
     let mut c = Client::new(store.clone());
     let a = c.get("/login").await;
-    let csp = a.headers.get("content-security-policy").unwrap().to_str().unwrap().to_owned();
+    let csp = a
+        .headers
+        .get("content-security-policy")
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_owned();
     assert!(csp.contains("frame-ancestors 'none'"));
-    let nonce = csp.split("'nonce-").nth(1).unwrap().split('\'').next().unwrap();
-    assert!(a.body.contains(&format!("nonce=\"{nonce}\"")), "the page uses this request's nonce");
+    let nonce = csp
+        .split("'nonce-")
+        .nth(1)
+        .unwrap()
+        .split('\'')
+        .next()
+        .unwrap();
+    assert!(
+        a.body.contains(&format!("nonce=\"{nonce}\"")),
+        "the page uses this request's nonce"
+    );
     let b = c.get("/login").await;
-    assert_ne!(b.headers.get("content-security-policy").unwrap().to_str().unwrap(), csp, "a new nonce per request");
+    assert_ne!(
+        b.headers
+            .get("content-security-policy")
+            .unwrap()
+            .to_str()
+            .unwrap(),
+        csp,
+        "a new nonce per request"
+    );
     assert_eq!(a.headers.get("x-content-type-options").unwrap(), "nosniff");
     assert!(a.headers.get("referrer-policy").is_some());
-    assert!(a.headers.get("strict-transport-security").is_none(), "no HSTS over plain http");
+    assert!(
+        a.headers.get("strict-transport-security").is_none(),
+        "no HSTS over plain http"
+    );
 
-    let https = backstride_web::WebConfig { public_url: "https://clinic.example".into(), ..config() };
+    let https = backstride_web::WebConfig {
+        public_url: "https://clinic.example".into(),
+        ..config()
+    };
     let mut secure = Client::with_config(store.clone(), https);
     let res = secure.get("/login").await;
     assert!(res.headers.get("strict-transport-security").is_some());
-    assert!(res.headers.get("set-cookie").unwrap().to_str().unwrap().contains("Secure"));
+    assert!(
+        res.headers
+            .get("set-cookie")
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .contains("Secure")
+    );
 
     let nf = c.get("/no/such/page").await;
     assert_eq!(nf.status, StatusCode::NOT_FOUND);
     assert!(nf.body.contains("We couldn&#39;t find that page"));
     let api = c.get("/api/me").await;
     assert_eq!(api.status, StatusCode::UNAUTHORIZED);
-    assert_eq!(api.headers.get("content-type").unwrap(), "application/problem+json");
-    assert_eq!(c.get("/api/nothing").await.headers.get("content-type").unwrap(), "application/problem+json");
+    assert_eq!(
+        api.headers.get("content-type").unwrap(),
+        "application/problem+json"
+    );
+    assert_eq!(
+        c.get("/api/nothing")
+            .await
+            .headers
+            .get("content-type")
+            .unwrap(),
+        "application/problem+json"
+    );
     assert_eq!(c.get("/healthz").await.body, "ok");
     assert!(c.get("/readyz").await.body.starts_with("ready"));
-    let wrong_method = c.send(axum::http::Request::delete("/login").body(axum::body::Body::empty()).unwrap()).await;
+    let wrong_method = c
+        .send(
+            axum::http::Request::delete("/login")
+                .body(axum::body::Body::empty())
+                .unwrap(),
+        )
+        .await;
     assert!(wrong_method.status.is_client_error());
-    assert!(wrong_method.body.contains("<html"), "framework errors become friendly pages");
+    assert!(
+        wrong_method.body.contains("<html"),
+        "framework errors become friendly pages"
+    );
 }
