@@ -127,6 +127,62 @@ pub trait Store: Send + Sync + 'static {
     /// The audit trail about one runner, newest first.
     async fn audit_events_about(&self, runner_id: i64) -> StoreResult<Vec<AuditEvent>>;
 
+    // Assessments (audited)
+    /// Creates or updates (while still a draft) an assessment of `runner_id`.
+    async fn save_assessment(
+        &self,
+        actor: &Actor,
+        runner_id: i64,
+        assessment: &SaveAssessment,
+    ) -> StoreResult<AssessmentRecord>;
+    async fn assessment(&self, actor: &Actor, id: i64) -> StoreResult<AssessmentRecord>;
+    /// A runner's assessments, newest first.
+    async fn assessments_of(
+        &self,
+        actor: &Actor,
+        runner_id: i64,
+    ) -> StoreResult<Vec<AssessmentRecord>>;
+
+    // Programmes (audited; every version kept)
+    /// Adds the next version. An approved version supersedes the previous approved one.
+    async fn add_programme(
+        &self,
+        actor: &Actor,
+        runner_id: i64,
+        programme: &NewProgramme,
+    ) -> StoreResult<ProgrammeRecord>;
+    /// Approves a suggested version (staff of the runner's clinic only).
+    async fn approve_programme(
+        &self,
+        actor: &Actor,
+        programme_id: i64,
+    ) -> StoreResult<ProgrammeRecord>;
+    /// A runner's programme versions, newest first.
+    async fn programmes_of(
+        &self,
+        actor: &Actor,
+        runner_id: i64,
+    ) -> StoreResult<Vec<ProgrammeRecord>>;
+
+    // Runs (audited)
+    /// Stores an imported run; the same content for the same runner is a `Conflict`.
+    async fn add_run(&self, actor: &Actor, runner_id: i64, run: &NewRun) -> StoreResult<RunRecord>;
+    /// A runner's runs, newest first.
+    async fn runs_of(&self, actor: &Actor, runner_id: i64) -> StoreResult<Vec<RunRecord>>;
+
+    // Alerts
+    /// Raises an alert about a runner for their clinician (a system action, not audited).
+    async fn raise_alert(
+        &self,
+        runner_id: i64,
+        tier: AlertTier,
+        reason: &str,
+        now: i64,
+    ) -> StoreResult<i64>;
+    /// Open alerts about runners of the actor's clinic, most urgent first (staff only).
+    async fn open_alerts(&self, actor: &Actor) -> StoreResult<Vec<Alert>>;
+    async fn resolve_alert(&self, actor: &Actor, alert_id: i64, now: i64) -> StoreResult<()>;
+
     // Email outbox
     async fn enqueue_email(&self, email: &NewEmail, now: i64) -> StoreResult<i64>;
     /// Claims up to `limit` due emails for sending (safe with several workers).

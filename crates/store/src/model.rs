@@ -160,3 +160,135 @@ pub(crate) fn units_from(distance: Option<&str>, mass: Option<&str>) -> Option<U
         mass: mass?.parse::<MassUnit>().ok()?,
     })
 }
+
+/// Generates a text-backed enum with `as_str` and a lenient parser for stored values.
+macro_rules! stored_enum {
+    ($(#[$meta:meta])* $name:ident { $($variant:ident => $text:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+        #[serde(rename_all = "lowercase")]
+        pub enum $name { $($variant),+ }
+
+        impl $name {
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $text),+ }
+            }
+        }
+
+        impl std::str::FromStr for $name {
+            type Err = crate::StoreError;
+            fn from_str(raw: &str) -> Result<Self, Self::Err> {
+                match raw {
+                    $($text => Ok($name::$variant),)+
+                    other => Err(crate::StoreError::Other(format!("unknown {} {other:?}", stringify!($name)))),
+                }
+            }
+        }
+    };
+}
+
+stored_enum!(
+    /// A first assessment, or a re-test after a programme.
+    AssessmentKind { Baseline => "baseline", Retest => "retest" }
+);
+stored_enum!(
+    /// Where an assessment is: being filled in, scored, or stopped at a red flag.
+    AssessmentStatus { Draft => "draft", Complete => "complete", Stopped => "stopped" }
+);
+stored_enum!(
+    /// A programme version: suggested by the generator, approved (the one the runner follows), or replaced.
+    ProgrammeStatus { Suggested => "suggested", Approved => "approved", Superseded => "superseded" }
+);
+stored_enum!(
+    /// How urgently a clinician should look (CLINICAL.md §7, after MedBridge's tiers).
+    AlertTier { Critical => "critical", High => "high", Low => "low" }
+);
+
+/// A stored assessment: the raw measurements as entered and, once scored, the result — both as
+/// JSON documents made by `core`, with the protocol version they belong to.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AssessmentRecord {
+    pub id: i64,
+    pub runner_id: i64,
+    pub entered_by: i64,
+    pub kind: AssessmentKind,
+    pub status: AssessmentStatus,
+    pub protocol_version: String,
+    /// The wizard step reached, for resuming.
+    pub step: String,
+    pub raw_json: String,
+    pub result_json: Option<String>,
+    pub notes: String,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+/// Creates (no `id`) or updates a draft assessment.
+#[derive(Debug, Clone)]
+pub struct SaveAssessment {
+    pub id: Option<i64>,
+    pub kind: AssessmentKind,
+    pub status: AssessmentStatus,
+    pub protocol_version: String,
+    pub step: String,
+    pub raw_json: String,
+    pub result_json: Option<String>,
+    pub notes: String,
+}
+
+/// One version of a runner's programme.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProgrammeRecord {
+    pub id: i64,
+    pub runner_id: i64,
+    pub assessment_id: Option<i64>,
+    pub version: i64,
+    pub status: ProgrammeStatus,
+    pub body_json: String,
+    pub created_by: i64,
+    pub created_at: i64,
+    pub approved_by: Option<i64>,
+    pub approved_at: Option<i64>,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewProgramme {
+    pub assessment_id: Option<i64>,
+    /// `Suggested` for a clinic's runner (awaits approval), `Approved` for a self-directed one.
+    pub status: ProgrammeStatus,
+    pub body_json: String,
+}
+
+/// An imported run (one running session of a watch file).
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunRecord {
+    pub id: i64,
+    pub runner_id: i64,
+    pub content_hash: String,
+    pub file_name: String,
+    pub started_at: i64,
+    pub sport: String,
+    pub summary_json: String,
+    pub imported_at: i64,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewRun {
+    /// Hash of the file's bytes plus the session's index, so one file imports once.
+    pub content_hash: String,
+    pub file_name: String,
+    pub started_at: i64,
+    pub sport: String,
+    pub summary_json: String,
+}
+
+/// Something a clinician should look at.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Alert {
+    pub id: i64,
+    pub runner_id: i64,
+    pub tier: AlertTier,
+    pub reason: String,
+    pub created_at: i64,
+    pub resolved_at: Option<i64>,
+}

@@ -162,6 +162,130 @@ impl From<OutboxRow> for OutboxEmail {
     }
 }
 
+const ASSESSMENT_COLUMNS: &str = "id, runner_id, entered_by, kind, status, protocol_version, step, raw_json, result_json, notes, created_at, updated_at";
+const PROGRAMME_COLUMNS: &str = "id, runner_id, assessment_id, version, status, body_json, created_by, created_at, approved_by, approved_at";
+const RUN_COLUMNS: &str =
+    "id, runner_id, content_hash, file_name, started_at, sport, summary_json, imported_at";
+
+#[derive(sqlx::FromRow)]
+struct AssessmentRow {
+    id: i64,
+    runner_id: i64,
+    entered_by: i64,
+    kind: String,
+    status: String,
+    protocol_version: String,
+    step: String,
+    raw_json: String,
+    result_json: Option<String>,
+    notes: String,
+    created_at: i64,
+    updated_at: i64,
+}
+
+impl TryFrom<AssessmentRow> for AssessmentRecord {
+    type Error = StoreError;
+    fn try_from(r: AssessmentRow) -> StoreResult<Self> {
+        Ok(AssessmentRecord {
+            id: r.id,
+            runner_id: r.runner_id,
+            entered_by: r.entered_by,
+            kind: r.kind.parse()?,
+            status: r.status.parse()?,
+            protocol_version: r.protocol_version,
+            step: r.step,
+            raw_json: r.raw_json,
+            result_json: r.result_json,
+            notes: r.notes,
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct ProgrammeRow {
+    id: i64,
+    runner_id: i64,
+    assessment_id: Option<i64>,
+    version: i64,
+    status: String,
+    body_json: String,
+    created_by: i64,
+    created_at: i64,
+    approved_by: Option<i64>,
+    approved_at: Option<i64>,
+}
+
+impl TryFrom<ProgrammeRow> for ProgrammeRecord {
+    type Error = StoreError;
+    fn try_from(r: ProgrammeRow) -> StoreResult<Self> {
+        Ok(ProgrammeRecord {
+            id: r.id,
+            runner_id: r.runner_id,
+            assessment_id: r.assessment_id,
+            version: r.version,
+            status: r.status.parse()?,
+            body_json: r.body_json,
+            created_by: r.created_by,
+            created_at: r.created_at,
+            approved_by: r.approved_by,
+            approved_at: r.approved_at,
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct RunRow {
+    id: i64,
+    runner_id: i64,
+    content_hash: String,
+    file_name: String,
+    started_at: i64,
+    sport: String,
+    summary_json: String,
+    imported_at: i64,
+}
+
+impl From<RunRow> for RunRecord {
+    fn from(r: RunRow) -> Self {
+        RunRecord {
+            id: r.id,
+            runner_id: r.runner_id,
+            content_hash: r.content_hash,
+            file_name: r.file_name,
+            started_at: r.started_at,
+            sport: r.sport,
+            summary_json: r.summary_json,
+            imported_at: r.imported_at,
+        }
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct AlertRow {
+    id: i64,
+    runner_id: i64,
+    tier: String,
+    reason: String,
+    created_at: i64,
+    resolved_at: Option<i64>,
+}
+
+impl TryFrom<AlertRow> for Alert {
+    type Error = StoreError;
+    fn try_from(r: AlertRow) -> StoreResult<Self> {
+        Ok(Alert {
+            id: r.id,
+            runner_id: r.runner_id,
+            tier: r.tier.parse()?,
+            reason: r.reason,
+            created_at: r.created_at,
+            resolved_at: r.resolved_at,
+        })
+    }
+}
+
 #[derive(sqlx::FromRow)]
 struct AuditRow {
     id: i64,
@@ -401,27 +525,184 @@ macro_rules! impl_store {
 
             async fn open_runner_record(&self, actor: &Actor, runner_id: i64, action: &str) -> StoreResult<User> {
                 let mut tx = self.pool.begin().await?;
-                let sql = format!("SELECT {USER_COLUMNS} FROM app_user WHERE id = $1");
-                let row: Option<UserRow> = sqlx::query_as(&sql).bind(runner_id).fetch_optional(&mut *tx).await?;
-                let runner = row.map(User::try_from).transpose()?;
-                let allowed = runner.as_ref().filter(|r| r.role == Role::Runner && actor.may_see(r));
-                if actor.user_id != runner_id {
-                    let outcome = if allowed.is_some() { "allowed" } else { "denied" };
-                    sqlx::query(
-                        "INSERT INTO audit_event (at, actor_user_id, subject_user_id, action, outcome, detail) \
-                         VALUES ($1, $2, $3, $4, $5, $6)",
-                    )
-                    .bind(now())
-                    .bind(actor.user_id)
-                    .bind(runner_id)
-                    .bind(action)
-                    .bind(outcome)
-                    .bind(format!("actor role {}", actor.role))
-                    .execute(&mut *tx)
-                    .await?;
-                }
+                let runner = open_record!(&mut tx, actor, runner_id, action);
                 tx.commit().await?;
-                allowed.cloned().ok_or(StoreError::NotFound)
+                runner
+            }
+
+            async fn save_assessment(&self, actor: &Actor, runner_id: i64, a: &SaveAssessment) -> StoreResult<AssessmentRecord> {
+                let mut tx = self.pool.begin().await?;
+                require_record!(tx, actor, runner_id, "save assessment");
+                let now = now();
+                let row: Option<AssessmentRow> = match a.id {
+                    None => {
+                        let sql = format!(
+                            "INSERT INTO assessment (runner_id, entered_by, kind, status, protocol_version, step, raw_json, \
+                             result_json, notes, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) \
+                             RETURNING {ASSESSMENT_COLUMNS}"
+                        );
+                        Some(sqlx::query_as(&sql)
+                            .bind(runner_id).bind(actor.user_id).bind(a.kind.as_str()).bind(a.status.as_str())
+                            .bind(&a.protocol_version).bind(&a.step).bind(&a.raw_json).bind(&a.result_json).bind(&a.notes).bind(now)
+                            .fetch_one(&mut *tx).await?)
+                    }
+                    Some(id) => {
+                        let sql = format!(
+                            "UPDATE assessment SET status = $1, step = $2, raw_json = $3, result_json = $4, notes = $5, \
+                             updated_at = $6, protocol_version = $7 WHERE id = $8 AND runner_id = $9 AND status = 'draft' \
+                             RETURNING {ASSESSMENT_COLUMNS}"
+                        );
+                        sqlx::query_as(&sql)
+                            .bind(a.status.as_str()).bind(&a.step).bind(&a.raw_json).bind(&a.result_json).bind(&a.notes)
+                            .bind(now).bind(&a.protocol_version).bind(id).bind(runner_id)
+                            .fetch_optional(&mut *tx).await?
+                    }
+                };
+                let Some(row) = row else {
+                    return Err(StoreError::Conflict { constraint: "assessment_not_draft".into() });
+                };
+                tx.commit().await?;
+                row.try_into()
+            }
+
+            async fn assessment(&self, actor: &Actor, id: i64) -> StoreResult<AssessmentRecord> {
+                let mut tx = self.pool.begin().await?;
+                let sql = format!("SELECT {ASSESSMENT_COLUMNS} FROM assessment WHERE id = $1");
+                let row: Option<AssessmentRow> = sqlx::query_as(&sql).bind(id).fetch_optional(&mut *tx).await?;
+                let row = row.ok_or(StoreError::NotFound)?;
+                let access = open_record!(&mut tx, actor, row.runner_id, "view assessment");
+                tx.commit().await?;
+                access?;
+                row.try_into()
+            }
+
+            async fn assessments_of(&self, actor: &Actor, runner_id: i64) -> StoreResult<Vec<AssessmentRecord>> {
+                let mut tx = self.pool.begin().await?;
+                let access = open_record!(&mut tx, actor, runner_id, "list assessments");
+                let sql = format!("SELECT {ASSESSMENT_COLUMNS} FROM assessment WHERE runner_id = $1 ORDER BY created_at DESC, id DESC");
+                let rows: Vec<AssessmentRow> = sqlx::query_as(&sql).bind(runner_id).fetch_all(&mut *tx).await?;
+                tx.commit().await?;
+                access?;
+                rows.into_iter().map(AssessmentRecord::try_from).collect()
+            }
+
+            async fn add_programme(&self, actor: &Actor, runner_id: i64, p: &NewProgramme) -> StoreResult<ProgrammeRecord> {
+                let mut tx = self.pool.begin().await?;
+                require_record!(tx, actor, runner_id, "add programme version");
+                let (latest,): (Option<i64>,) = sqlx::query_as("SELECT MAX(version) FROM programme WHERE runner_id = $1")
+                    .bind(runner_id).fetch_one(&mut *tx).await?;
+                let now = now();
+                if p.status == ProgrammeStatus::Approved {
+                    sqlx::query("UPDATE programme SET status = 'superseded' WHERE runner_id = $1 AND status = 'approved'")
+                        .bind(runner_id).execute(&mut *tx).await?;
+                }
+                let approved = (p.status == ProgrammeStatus::Approved).then_some((actor.user_id, now));
+                let sql = format!(
+                    "INSERT INTO programme (runner_id, assessment_id, version, status, body_json, created_by, created_at, \
+                     approved_by, approved_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING {PROGRAMME_COLUMNS}"
+                );
+                let row: ProgrammeRow = sqlx::query_as(&sql)
+                    .bind(runner_id).bind(p.assessment_id).bind(latest.unwrap_or(0) + 1).bind(p.status.as_str())
+                    .bind(&p.body_json).bind(actor.user_id).bind(now)
+                    .bind(approved.map(|a| a.0)).bind(approved.map(|a| a.1))
+                    .fetch_one(&mut *tx).await?;
+                tx.commit().await?;
+                row.try_into()
+            }
+
+            async fn approve_programme(&self, actor: &Actor, programme_id: i64) -> StoreResult<ProgrammeRecord> {
+                let mut tx = self.pool.begin().await?;
+                let found: Option<(i64,)> = sqlx::query_as("SELECT runner_id FROM programme WHERE id = $1")
+                    .bind(programme_id).fetch_optional(&mut *tx).await?;
+                let (runner_id,) = found.ok_or(StoreError::NotFound)?;
+                let access = open_record!(&mut tx, actor, runner_id, "approve programme");
+                if access.is_err() || !actor.role.is_staff() {
+                    tx.commit().await?;
+                    return Err(StoreError::NotFound);
+                }
+                let now = now();
+                sqlx::query("UPDATE programme SET status = 'superseded' WHERE runner_id = $1 AND status = 'approved'")
+                    .bind(runner_id).execute(&mut *tx).await?;
+                let sql = format!(
+                    "UPDATE programme SET status = 'approved', approved_by = $1, approved_at = $2 \
+                     WHERE id = $3 AND status = 'suggested' RETURNING {PROGRAMME_COLUMNS}"
+                );
+                let row: Option<ProgrammeRow> = sqlx::query_as(&sql).bind(actor.user_id).bind(now).bind(programme_id)
+                    .fetch_optional(&mut *tx).await?;
+                let row = row.ok_or(StoreError::Conflict { constraint: "programme_not_suggested".into() })?;
+                tx.commit().await?;
+                row.try_into()
+            }
+
+            async fn programmes_of(&self, actor: &Actor, runner_id: i64) -> StoreResult<Vec<ProgrammeRecord>> {
+                let mut tx = self.pool.begin().await?;
+                let access = open_record!(&mut tx, actor, runner_id, "list programmes");
+                let sql = format!("SELECT {PROGRAMME_COLUMNS} FROM programme WHERE runner_id = $1 ORDER BY version DESC");
+                let rows: Vec<ProgrammeRow> = sqlx::query_as(&sql).bind(runner_id).fetch_all(&mut *tx).await?;
+                tx.commit().await?;
+                access?;
+                rows.into_iter().map(ProgrammeRecord::try_from).collect()
+            }
+
+            async fn add_run(&self, actor: &Actor, runner_id: i64, run: &NewRun) -> StoreResult<RunRecord> {
+                let mut tx = self.pool.begin().await?;
+                require_record!(tx, actor, runner_id, "import run");
+                let sql = format!(
+                    "INSERT INTO run (runner_id, content_hash, file_name, started_at, sport, summary_json, imported_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING {RUN_COLUMNS}"
+                );
+                let row: RunRow = sqlx::query_as(&sql)
+                    .bind(runner_id).bind(&run.content_hash).bind(&run.file_name).bind(run.started_at)
+                    .bind(&run.sport).bind(&run.summary_json).bind(now())
+                    .fetch_one(&mut *tx).await?;
+                tx.commit().await?;
+                Ok(row.into())
+            }
+
+            async fn runs_of(&self, actor: &Actor, runner_id: i64) -> StoreResult<Vec<RunRecord>> {
+                let mut tx = self.pool.begin().await?;
+                let access = open_record!(&mut tx, actor, runner_id, "list runs");
+                let sql = format!("SELECT {RUN_COLUMNS} FROM run WHERE runner_id = $1 ORDER BY started_at DESC, id DESC");
+                let rows: Vec<RunRow> = sqlx::query_as(&sql).bind(runner_id).fetch_all(&mut *tx).await?;
+                tx.commit().await?;
+                access?;
+                Ok(rows.into_iter().map(Into::into).collect())
+            }
+
+            async fn raise_alert(&self, runner_id: i64, tier: AlertTier, reason: &str, now: i64) -> StoreResult<i64> {
+                let (id,): (i64,) = sqlx::query_as(
+                    "INSERT INTO alert (runner_id, tier, reason, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
+                )
+                .bind(runner_id).bind(tier.as_str()).bind(reason).bind(now)
+                .fetch_one(&self.pool).await?;
+                Ok(id)
+            }
+
+            async fn open_alerts(&self, actor: &Actor) -> StoreResult<Vec<Alert>> {
+                let (Some(clinic_id), true) = (actor.clinic_id, actor.role.is_staff()) else { return Ok(Vec::new()) };
+                let rows: Vec<AlertRow> = sqlx::query_as(
+                    "SELECT a.id, a.runner_id, a.tier, a.reason, a.created_at, a.resolved_at FROM alert a \
+                     JOIN app_user u ON u.id = a.runner_id WHERE u.clinic_id = $1 AND a.resolved_at IS NULL \
+                     ORDER BY CASE a.tier WHEN 'critical' THEN 0 WHEN 'high' THEN 1 ELSE 2 END, a.created_at DESC",
+                )
+                .bind(clinic_id).fetch_all(&self.pool).await?;
+                rows.into_iter().map(Alert::try_from).collect()
+            }
+
+            async fn resolve_alert(&self, actor: &Actor, alert_id: i64, now: i64) -> StoreResult<()> {
+                let mut tx = self.pool.begin().await?;
+                let found: Option<(i64,)> = sqlx::query_as("SELECT runner_id FROM alert WHERE id = $1")
+                    .bind(alert_id).fetch_optional(&mut *tx).await?;
+                let (runner_id,) = found.ok_or(StoreError::NotFound)?;
+                let access = open_record!(&mut tx, actor, runner_id, "resolve alert");
+                if access.is_err() || !actor.role.is_staff() {
+                    tx.commit().await?;
+                    return Err(StoreError::NotFound);
+                }
+                sqlx::query("UPDATE alert SET resolved_at = $1, resolved_by = $2 WHERE id = $3 AND resolved_at IS NULL")
+                    .bind(now).bind(actor.user_id).bind(alert_id).execute(&mut *tx).await?;
+                tx.commit().await?;
+                Ok(())
             }
 
             async fn audit_events_about(&self, runner_id: i64) -> StoreResult<Vec<AuditEvent>> {
@@ -528,6 +809,51 @@ macro_rules! impl_store {
                 .execute(&self.pool)
                 .await?;
                 if done.rows_affected() == 0 { Err(StoreError::NotFound) } else { Ok(()) }
+            }
+        }
+    };
+}
+
+/// Checks that `actor` may open `runner_id`'s record inside transaction `tx`, appending an audit
+/// event when the actor is someone else (allowed or denied). Evaluates to `StoreResult<User>`;
+/// the caller commits so the audit event is kept even when access is denied.
+macro_rules! open_record {
+    ($tx:expr, $actor:expr, $runner_id:expr, $action:expr) => {{
+        let tx = $tx;
+        let actor: &Actor = $actor;
+        let runner_id: i64 = $runner_id;
+        let sql = format!("SELECT {USER_COLUMNS} FROM app_user WHERE id = $1");
+        let row: Option<UserRow> = sqlx::query_as(&sql).bind(runner_id).fetch_optional(&mut **tx).await?;
+        let runner = row.map(User::try_from).transpose()?;
+        let allowed = runner.filter(|r| r.role == Role::Runner && actor.may_see(r));
+        if actor.user_id != runner_id {
+            let outcome = if allowed.is_some() { "allowed" } else { "denied" };
+            sqlx::query(
+                "INSERT INTO audit_event (at, actor_user_id, subject_user_id, action, outcome, detail) \
+                 VALUES ($1, $2, $3, $4, $5, $6)",
+            )
+            .bind(now())
+            .bind(actor.user_id)
+            .bind(runner_id)
+            .bind($action)
+            .bind(outcome)
+            .bind(format!("actor role {}", actor.role))
+            .execute(&mut **tx)
+            .await?;
+        }
+        allowed.ok_or(StoreError::NotFound)
+    }};
+}
+
+/// Like `open_record!`, but returns from the calling method on denial — after committing, so
+/// the denied attempt stays in the audit trail.
+macro_rules! require_record {
+    ($tx:ident, $actor:expr, $runner_id:expr, $action:expr) => {
+        match open_record!(&mut $tx, $actor, $runner_id, $action) {
+            Ok(runner) => runner,
+            Err(denied) => {
+                $tx.commit().await?;
+                return Err(denied);
             }
         }
     };

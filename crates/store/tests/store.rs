@@ -449,3 +449,273 @@ async fn concurrent_claims_never_share_an_email() {
     })
     .await;
 }
+
+fn draft(id: Option<i64>, step: &str, status: AssessmentStatus) -> SaveAssessment {
+    SaveAssessment {
+        id,
+        kind: AssessmentKind::Baseline,
+        status,
+        protocol_version: "2026.1".into(),
+        step: step.into(),
+        raw_json: format!("{{\"step\":\"{step}\"}}"),
+        result_json: None,
+        notes: String::new(),
+    }
+}
+
+#[tokio::test]
+async fn assessments_save_resume_and_lock_when_complete() {
+    each_backend(|store| async move {
+        let c = clinic(&store, "Assess Clinic").await;
+        let runner = store
+            .create_user(&new_user(Some(c.id), "as@example.com", Role::Runner))
+            .await
+            .unwrap();
+        let clin = store
+            .create_user(&new_user(Some(c.id), "asc@example.com", Role::Clinician))
+            .await
+            .unwrap();
+        let stranger = store
+            .create_user(&new_user(None, "st@example.com", Role::Runner))
+            .await
+            .unwrap();
+        let me = Actor::of(&runner);
+        let a = store
+            .save_assessment(
+                &me,
+                runner.id,
+                &draft(None, "red_flags", AssessmentStatus::Draft),
+            )
+            .await
+            .unwrap();
+        let a2 = store
+            .save_assessment(
+                &me,
+                runner.id,
+                &draft(Some(a.id), "hips", AssessmentStatus::Draft),
+            )
+            .await
+            .unwrap();
+        assert_eq!((a2.id, a2.step.as_str()), (a.id, "hips"));
+        let done = store
+            .save_assessment(
+                &me,
+                runner.id,
+                &draft(Some(a.id), "done", AssessmentStatus::Complete),
+            )
+            .await
+            .unwrap();
+        assert_eq!(done.status, AssessmentStatus::Complete);
+        assert!(matches!(
+            store
+                .save_assessment(
+                    &me,
+                    runner.id,
+                    &draft(Some(a.id), "x", AssessmentStatus::Draft)
+                )
+                .await,
+            Err(StoreError::Conflict { .. })
+        ));
+        assert_eq!(
+            store
+                .assessment(&Actor::of(&clin), a.id)
+                .await
+                .unwrap()
+                .step,
+            "done"
+        );
+        assert!(matches!(
+            store.assessment(&Actor::of(&stranger), a.id).await,
+            Err(StoreError::NotFound)
+        ));
+        assert!(matches!(
+            store.assessments_of(&Actor::of(&stranger), runner.id).await,
+            Err(StoreError::NotFound)
+        ));
+        assert!(matches!(
+            store
+                .save_assessment(
+                    &Actor::of(&stranger),
+                    runner.id,
+                    &draft(None, "x", AssessmentStatus::Draft)
+                )
+                .await,
+            Err(StoreError::NotFound)
+        ));
+        assert_eq!(store.assessments_of(&me, runner.id).await.unwrap().len(), 1);
+        let trail = store.audit_events_about(runner.id).await.unwrap();
+        let seen: Vec<(&str, &str)> = trail
+            .iter()
+            .map(|e| (e.action.as_str(), e.outcome.as_str()))
+            .rev()
+            .collect();
+        assert_eq!(
+            seen,
+            vec![
+                ("view assessment", "allowed"),
+                ("view assessment", "denied"),
+                ("list assessments", "denied"),
+                ("save assessment", "denied")
+            ]
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn programme_versions_are_kept_and_approval_supersedes() {
+    each_backend(|store| async move {
+        let c = clinic(&store, "Prog Clinic").await;
+        let runner = store
+            .create_user(&new_user(Some(c.id), "pr@example.com", Role::Runner))
+            .await
+            .unwrap();
+        let clin = store
+            .create_user(&new_user(Some(c.id), "prc@example.com", Role::Clinician))
+            .await
+            .unwrap();
+        let suggest = |body: &str| NewProgramme {
+            assessment_id: None,
+            status: ProgrammeStatus::Suggested,
+            body_json: body.into(),
+        };
+        let v1 = store
+            .add_programme(&Actor::of(&runner), runner.id, &suggest("{\"v\":1}"))
+            .await
+            .unwrap();
+        assert_eq!(v1.version, 1);
+        assert!(
+            matches!(
+                store.approve_programme(&Actor::of(&runner), v1.id).await,
+                Err(StoreError::NotFound)
+            ),
+            "runners can't approve"
+        );
+        let ok = store
+            .approve_programme(&Actor::of(&clin), v1.id)
+            .await
+            .unwrap();
+        assert_eq!(
+            (ok.status, ok.approved_by),
+            (ProgrammeStatus::Approved, Some(clin.id))
+        );
+        let v2 = store
+            .add_programme(
+                &Actor::of(&clin),
+                runner.id,
+                &NewProgramme {
+                    status: ProgrammeStatus::Approved,
+                    ..suggest("{\"v\":2}")
+                },
+            )
+            .await
+            .unwrap();
+        assert_eq!(v2.version, 2);
+        let all = store
+            .programmes_of(&Actor::of(&runner), runner.id)
+            .await
+            .unwrap();
+        let states: Vec<(i64, ProgrammeStatus)> =
+            all.iter().map(|p| (p.version, p.status)).collect();
+        assert_eq!(
+            states,
+            vec![
+                (2, ProgrammeStatus::Approved),
+                (1, ProgrammeStatus::Superseded)
+            ]
+        );
+        assert!(matches!(
+            store.approve_programme(&Actor::of(&clin), v1.id).await,
+            Err(StoreError::Conflict { .. })
+        ));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn runs_deduplicate_and_alerts_stay_in_their_clinic() {
+    each_backend(|store| async move {
+        let a = clinic(&store, "Run Clinic A").await;
+        let b = clinic(&store, "Run Clinic B").await;
+        let runner = store
+            .create_user(&new_user(Some(a.id), "ru@example.com", Role::Runner))
+            .await
+            .unwrap();
+        let clin_a = store
+            .create_user(&new_user(Some(a.id), "rca@example.com", Role::Clinician))
+            .await
+            .unwrap();
+        let clin_b = store
+            .create_user(&new_user(Some(b.id), "rcb@example.com", Role::Clinician))
+            .await
+            .unwrap();
+        let run = NewRun {
+            content_hash: "abc".into(),
+            file_name: "a.fit".into(),
+            started_at: 5,
+            sport: "running".into(),
+            summary_json: "{}".into(),
+        };
+        store
+            .add_run(&Actor::of(&runner), runner.id, &run)
+            .await
+            .unwrap();
+        assert!(matches!(
+            store.add_run(&Actor::of(&runner), runner.id, &run).await,
+            Err(StoreError::Conflict { .. })
+        ));
+        assert_eq!(
+            store
+                .runs_of(&Actor::of(&clin_a), runner.id)
+                .await
+                .unwrap()
+                .len(),
+            1
+        );
+        assert!(matches!(
+            store.runs_of(&Actor::of(&clin_b), runner.id).await,
+            Err(StoreError::NotFound)
+        ));
+
+        store
+            .raise_alert(runner.id, AlertTier::Low, "3 days without a log", 10)
+            .await
+            .unwrap();
+        let critical = store
+            .raise_alert(runner.id, AlertTier::Critical, "red flag", 11)
+            .await
+            .unwrap();
+        let open = store.open_alerts(&Actor::of(&clin_a)).await.unwrap();
+        assert_eq!(
+            open.iter().map(|a| a.tier).collect::<Vec<_>>(),
+            vec![AlertTier::Critical, AlertTier::Low]
+        );
+        assert!(
+            store
+                .open_alerts(&Actor::of(&clin_b))
+                .await
+                .unwrap()
+                .is_empty()
+        );
+        assert!(
+            store
+                .open_alerts(&Actor::of(&runner))
+                .await
+                .unwrap()
+                .is_empty()
+        );
+        assert!(matches!(
+            store.resolve_alert(&Actor::of(&clin_b), critical, 12).await,
+            Err(StoreError::NotFound)
+        ));
+        store
+            .resolve_alert(&Actor::of(&clin_a), critical, 12)
+            .await
+            .unwrap();
+        assert_eq!(
+            store.open_alerts(&Actor::of(&clin_a)).await.unwrap().len(),
+            1
+        );
+    })
+    .await;
+}
