@@ -12,3 +12,7 @@ pub mod units;
 pub use account::{AccountError, Email, NewPassword, Role, TimeZoneName};
 pub use assessment::{Assessment, AssessmentResult, Thresholds, assess};
 pub use units::{DistanceUnit, MassUnit, UnitPreference};
+pub mod library;
+pub mod programme;
+pub use library::{Dosage, Exercise, ExerciseId, LIBRARY_VERSION, Level};
+pub use programme::{Programme, ProgrammeEdit, ProgrammeError, ProgrammeRequest, generate};

@@ -6,6 +6,7 @@
 #![forbid(unsafe_code)]
 
 mod admin;
+mod assessment;
 mod assets;
 mod auth;
 mod config;
@@ -14,6 +15,7 @@ mod error;
 pub mod mail;
 mod pages;
 mod passwords;
+mod runs;
 mod security;
 mod templates;
 
@@ -86,6 +88,8 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(pages::healthz))
         .route("/readyz", get(pages::readyz))
         .route("/static/{*path}", get(assets::serve))
+        .merge(assessment::routes())
+        .merge(runs::routes())
         .fallback(pages::not_found)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

@@ -96,6 +96,7 @@ pub async fn runner_record(ctx: Ctx, Path(id): Path<i64>) -> AppResult<Response>
     }
     render(RunnerRecord {
         page: ctx.page(&runner.display_name).await?,
+        runner_id: runner.id,
         runner_name: runner.display_name.clone(),
         runner_email: runner.email.to_string(),
         clinic_name,

@@ -198,6 +198,7 @@ pub struct AuditLine {
 #[template(path = "runner.html")]
 pub struct RunnerRecord {
     pub page: Page,
+    pub runner_id: i64,
     pub runner_name: String,
     pub runner_email: String,
     pub clinic_name: String,

@@ -43,9 +43,21 @@ pub enum LibraryError {
 }
 
 /// A library exercise's id, e.g. `single_leg_bridge_hold`. Exists only for exercises in the library.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(try_from = "String", into = "&'static str")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct ExerciseId(&'static str);
+
+impl<'de> Deserialize<'de> for ExerciseId {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        text.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+impl Serialize for ExerciseId {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.0)
+    }
+}
 
 impl ExerciseId {
     /// The id as text.
@@ -75,12 +87,6 @@ impl TryFrom<String> for ExerciseId {
     }
 }
 
-impl From<ExerciseId> for &'static str {
-    fn from(id: ExerciseId) -> Self {
-        id.0
-    }
-}
-
 impl fmt::Display for ExerciseId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.0)
@@ -88,9 +94,21 @@ impl fmt::Display for ExerciseId {
 }
 
 /// A ladder's id: the id of the exercise it is named after, e.g. `couch_stretch`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(try_from = "String", into = "&'static str")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct LadderId(&'static str);
+
+impl<'de> Deserialize<'de> for LadderId {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        text.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+impl Serialize for LadderId {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.0)
+    }
+}
 
 impl LadderId {
     /// The id as text.
@@ -114,12 +132,6 @@ impl TryFrom<String> for LadderId {
     type Error = LibraryError;
     fn try_from(s: String) -> Result<Self, Self::Error> {
         s.parse()
-    }
-}
-
-impl From<LadderId> for &'static str {
-    fn from(id: LadderId) -> Self {
-        id.0
     }
 }
 

@@ -39,7 +39,7 @@ pub mod select;
 #[cfg(test)]
 mod tests;
 
-use crate::assessment::{AssessmentResult, PROTOCOL_VERSION, Side, Thresholds};
+use crate::assessment::{AssessmentResult, Side, Thresholds};
 use crate::library::{
     self, Dosage, DosageError, ExerciseId, LIBRARY_VERSION, Level, LibraryError, Sidedness,
 };
@@ -74,15 +74,15 @@ pub enum ProgrammeError {
     )]
     CalendarLength(i64),
     #[error(
-        "The daily time limit must be from {} to {} minutes; {0} is outside that.",
-        MINUTES_CAP_RANGE.0,
-        MINUTES_CAP_RANGE.1
+        "The daily time limit must be from {min} to {max} minutes; {0} is outside that.",
+        min = MINUTES_CAP_RANGE.0,
+        max = MINUTES_CAP_RANGE.1
     )]
     MinutesCap(i64),
     #[error(
-        "Cadence must be from {} to {} steps per minute; {0} is outside that.",
-        CADENCE_RANGE.0,
-        CADENCE_RANGE.1
+        "Cadence must be from {min} to {max} steps per minute; {0} is outside that.",
+        min = CADENCE_RANGE.0,
+        max = CADENCE_RANGE.1
     )]
     Cadence(f64),
     #[error("The start date is too far in the future to plan a calendar from.")]

@@ -2,7 +2,9 @@
 //! when `TEST_DATABASE_URL` is set), and headless-Chromium browser tests on a real socket.
 
 mod accounts;
+mod assessment;
 mod browser;
 mod client;
 mod outbox;
+mod runs;
 mod security;
