@@ -58,8 +58,6 @@ impl Mul<f64> for V3 {
 pub(crate) struct Rot([[f64; 3]; 3]);
 
 impl Rot {
-    pub const ID: Rot = Rot([[1.0, 0.0, 0.0], [0.0, 1.0, 0.0], [0.0, 0.0, 1.0]]);
-
     /// Rotation about the forward axis.
     pub fn x(deg: f64) -> Rot {
         let (s, c) = deg.to_radians().sin_cos();
@@ -76,17 +74,6 @@ impl Rot {
     pub fn z(deg: f64) -> Rot {
         let (s, c) = deg.to_radians().sin_cos();
         Rot([[c, -s, 0.0], [s, c, 0.0], [0.0, 0.0, 1.0]])
-    }
-
-    /// Rotation by `deg` about a unit axis (Rodrigues).
-    pub fn axis(a: V3, deg: f64) -> Rot {
-        let (s, c) = deg.to_radians().sin_cos();
-        let t = 1.0 - c;
-        Rot([
-            [t * a.x * a.x + c, t * a.x * a.y - s * a.z, t * a.x * a.z + s * a.y],
-            [t * a.x * a.y + s * a.z, t * a.y * a.y + c, t * a.y * a.z - s * a.x],
-            [t * a.x * a.z - s * a.y, t * a.y * a.z + s * a.x, t * a.z * a.z + c],
-        ])
     }
 
     pub fn then(self, o: Rot) -> Rot {
@@ -204,11 +191,19 @@ pub(crate) struct Leg {
 }
 
 impl Leg {
-    pub const STRAIGHT: Leg = Leg { hip: [0.0; 3], knee: 0.0, ankle: 0.0 };
+    pub const STRAIGHT: Leg = Leg {
+        hip: [0.0; 3],
+        knee: 0.0,
+        ankle: 0.0,
+    };
 
     /// A leg in the sagittal plane: hip flexion, knee flexion, ankle dorsiflexion.
     pub const fn new(hip: f64, knee: f64, ankle: f64) -> Leg {
-        Leg { hip: [hip, 0.0, 0.0], knee, ankle }
+        Leg {
+            hip: [hip, 0.0, 0.0],
+            knee,
+            ankle,
+        }
     }
 
     /// The same leg with the hip abducted (negative: adducted).
@@ -232,11 +227,17 @@ pub(crate) struct Arm {
 }
 
 impl Arm {
-    pub const SIDE: Arm = Arm { shoulder: [0.0, 0.0], elbow: 8.0 };
+    pub const SIDE: Arm = Arm {
+        shoulder: [0.0, 0.0],
+        elbow: 8.0,
+    };
 
     /// An arm: shoulder flexion, shoulder abduction, elbow flexion.
     pub const fn new(flex: f64, abd: f64, elbow: f64) -> Arm {
-        Arm { shoulder: [flex, abd], elbow }
+        Arm {
+            shoulder: [flex, abd],
+            elbow,
+        }
     }
 }
 
@@ -274,9 +275,16 @@ impl Pose {
     pub fn lerp(&self, o: &Pose, t: f64) -> Pose {
         let f = |a: f64, b: f64| a + (b - a) * t;
         let f3 = |a: [f64; 3], b: [f64; 3]| [f(a[0], b[0]), f(a[1], b[1]), f(a[2], b[2])];
-        let leg = |a: Leg, b: Leg| Leg { hip: f3(a.hip, b.hip), knee: f(a.knee, b.knee), ankle: f(a.ankle, b.ankle) };
+        let leg = |a: Leg, b: Leg| Leg {
+            hip: f3(a.hip, b.hip),
+            knee: f(a.knee, b.knee),
+            ankle: f(a.ankle, b.ankle),
+        };
         let arm = |a: Arm, b: Arm| Arm {
-            shoulder: [f(a.shoulder[0], b.shoulder[0]), f(a.shoulder[1], b.shoulder[1])],
+            shoulder: [
+                f(a.shoulder[0], b.shoulder[0]),
+                f(a.shoulder[1], b.shoulder[1]),
+            ],
             elbow: f(a.elbow, b.elbow),
         };
         Pose {
@@ -296,7 +304,8 @@ impl Pose {
         let mut p = [V3::new(0.0, 0.0, 0.0); JOINTS];
         let [pitch, roll, yaw] = self.body;
         let pelvis = Rot::y(yaw).then(Rot::z(pitch)).then(Rot::x(roll));
-        let spine_rot = |r: Rot, a: [f64; 3]| r.then(Rot::z(-a[0])).then(Rot::x(a[1])).then(Rot::y(a[2]));
+        let spine_rot =
+            |r: Rot, a: [f64; 3]| r.then(Rot::z(-a[0])).then(Rot::x(a[1])).then(Rot::y(a[2]));
         let lumbar = spine_rot(pelvis, self.lumbar);
         let thorax = spine_rot(lumbar, self.thorax);
         let head = thorax.then(Rot::z(-self.neck));
@@ -305,11 +314,32 @@ impl Pose {
         p[at(Joint::Spine)] = lumbar.apply(V3::new(0.0, len::LUMBAR, 0.0));
         p[at(Joint::Chest)] = p[at(Joint::Spine)] + thorax.apply(V3::new(0.0, len::THORAX, 0.0));
         p[at(Joint::NeckTop)] = p[at(Joint::Chest)] + head.apply(V3::new(0.6, len::NECK, 0.0));
-        p[at(Joint::Head)] = p[at(Joint::NeckTop)] + head.apply(V3::new(1.2, len::HEAD_R - 0.8, 0.0));
+        p[at(Joint::Head)] =
+            p[at(Joint::NeckTop)] + head.apply(V3::new(1.2, len::HEAD_R - 0.8, 0.0));
 
         let legs = [
-            (-1.0, self.leg_l, [Joint::HipL, Joint::KneeL, Joint::AnkleL, Joint::HeelL, Joint::ToeL]),
-            (1.0, self.leg_r, [Joint::HipR, Joint::KneeR, Joint::AnkleR, Joint::HeelR, Joint::ToeR]),
+            (
+                -1.0,
+                self.leg_l,
+                [
+                    Joint::HipL,
+                    Joint::KneeL,
+                    Joint::AnkleL,
+                    Joint::HeelL,
+                    Joint::ToeL,
+                ],
+            ),
+            (
+                1.0,
+                self.leg_r,
+                [
+                    Joint::HipR,
+                    Joint::KneeR,
+                    Joint::AnkleR,
+                    Joint::HeelR,
+                    Joint::ToeR,
+                ],
+            ),
         ];
         for (s, leg, [hip, knee, ankle, heel, toe]) in legs {
             p[at(hip)] = pelvis.apply(V3::new(0.0, 0.0, s * len::HIP_HALF));
@@ -326,12 +356,23 @@ impl Pose {
         }
 
         let arms = [
-            (-1.0, self.arm_l, [Joint::ShoulderL, Joint::ElbowL, Joint::HandL]),
-            (1.0, self.arm_r, [Joint::ShoulderR, Joint::ElbowR, Joint::HandR]),
+            (
+                -1.0,
+                self.arm_l,
+                [Joint::ShoulderL, Joint::ElbowL, Joint::HandL],
+            ),
+            (
+                1.0,
+                self.arm_r,
+                [Joint::ShoulderR, Joint::ElbowR, Joint::HandR],
+            ),
         ];
         for (s, arm, [shoulder, elbow, hand]) in arms {
-            p[at(shoulder)] = p[at(Joint::Chest)] + thorax.apply(V3::new(0.0, -1.0, s * len::SHOULDER_HALF));
-            let upper = thorax.then(Rot::z(arm.shoulder[0])).then(Rot::x(-s * arm.shoulder[1]));
+            p[at(shoulder)] =
+                p[at(Joint::Chest)] + thorax.apply(V3::new(0.0, -1.0, s * len::SHOULDER_HALF));
+            let upper = thorax
+                .then(Rot::z(arm.shoulder[0]))
+                .then(Rot::x(-s * arm.shoulder[1]));
             p[at(elbow)] = p[at(shoulder)] + upper.apply(V3::new(0.0, -len::UPPER_ARM, 0.0));
             let fore = upper.then(Rot::z(arm.elbow));
             p[at(hand)] = p[at(elbow)] + fore.apply(V3::new(0.0, -len::FOREARM, 0.0));
@@ -356,13 +397,6 @@ impl Skeleton {
         }
     }
 
-    /// Turns every joint about `pivot` by `rot`.
-    pub fn turn(&mut self, pivot: V3, rot: Rot) {
-        for p in &mut self.0 {
-            *p = pivot + rot.apply(*p - pivot);
-        }
-    }
-
     /// The height of a joint's underside.
     pub fn bottom(&self, j: Joint) -> f64 {
         self.get(j).y - j.radius()
@@ -370,7 +404,10 @@ impl Skeleton {
 
     /// The lowest underside of any joint.
     pub fn lowest(&self) -> f64 {
-        Joint::ALL.iter().map(|&j| self.bottom(j)).fold(f64::INFINITY, f64::min)
+        Joint::ALL
+            .iter()
+            .map(|&j| self.bottom(j))
+            .fold(f64::INFINITY, f64::min)
     }
 }
 
@@ -387,30 +424,56 @@ mod tests {
         let s = Pose::STAND.joints();
         let top = s.get(Joint::Head).y + len::HEAD_R;
         let bottom = s.lowest();
-        assert!((top - bottom - 100.0).abs() < 3.0, "height {}", top - bottom);
+        assert!(
+            (top - bottom - 100.0).abs() < 3.0,
+            "height {}",
+            top - bottom
+        );
         assert!(s.get(Joint::ToeR).x > s.get(Joint::HeelR).x);
         assert!(s.get(Joint::HipR).z > 0.0);
     }
 
     #[test]
     fn hip_flexion_brings_the_thigh_forward_and_knee_flexion_takes_the_shin_back() {
-        let s = Pose { leg_r: Leg::new(90.0, 90.0, 0.0), ..Pose::STAND }.joints();
+        let s = Pose {
+            leg_r: Leg::new(90.0, 90.0, 0.0),
+            ..Pose::STAND
+        }
+        .joints();
         let hip = s.get(Joint::HipR);
-        assert!(close(s.get(Joint::KneeR), hip + V3::new(len::THIGH, 0.0, 0.0)));
-        assert!(close(s.get(Joint::AnkleR), s.get(Joint::KneeR) + V3::new(0.0, -len::SHIN, 0.0)));
+        assert!(close(
+            s.get(Joint::KneeR),
+            hip + V3::new(len::THIGH, 0.0, 0.0)
+        ));
+        assert!(close(
+            s.get(Joint::AnkleR),
+            s.get(Joint::KneeR) + V3::new(0.0, -len::SHIN, 0.0)
+        ));
     }
 
     #[test]
     fn abduction_takes_each_leg_outwards() {
-        let s = Pose { leg_r: Leg::STRAIGHT.abd(30.0), leg_l: Leg::STRAIGHT.abd(30.0), ..Pose::STAND }.joints();
+        let s = Pose {
+            leg_r: Leg::STRAIGHT.abd(30.0),
+            leg_l: Leg::STRAIGHT.abd(30.0),
+            ..Pose::STAND
+        }
+        .joints();
         assert!(s.get(Joint::KneeR).z > s.get(Joint::HipR).z);
         assert!(s.get(Joint::KneeL).z < s.get(Joint::HipL).z);
     }
 
     #[test]
     fn pitch_90_lies_on_the_back() {
-        let s = Pose { body: [90.0, 0.0, 0.0], ..Pose::STAND }.joints();
+        let s = Pose {
+            body: [90.0, 0.0, 0.0],
+            ..Pose::STAND
+        }
+        .joints();
         assert!(s.get(Joint::Head).x < -30.0);
-        assert!(s.get(Joint::ToeR).y > s.get(Joint::HeelR).y, "toes point up");
+        assert!(
+            s.get(Joint::ToeR).y > s.get(Joint::HeelR).y,
+            "toes point up"
+        );
     }
 }

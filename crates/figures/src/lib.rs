@@ -33,7 +33,8 @@ pub enum Phase {
     End,
 }
 
-static IDS: LazyLock<Vec<&'static str>> = LazyLock::new(|| catalog::FIGURES.iter().map(|f| f.id).collect());
+static IDS: LazyLock<Vec<&'static str>> =
+    LazyLock::new(|| catalog::FIGURES.iter().map(|f| f.id).collect());
 
 fn find(id: &str) -> Option<&'static Figure> {
     catalog::FIGURES.iter().find(|f| f.id == id)

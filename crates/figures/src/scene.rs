@@ -1,6 +1,6 @@
 //! A figure as data (positions, props, cues) and its frames: grounded, pinned and projected.
 
-use crate::body::{Joint, Pose, Rot, Skeleton, V3};
+use crate::body::{Joint, Pose, Skeleton, V3, len};
 
 /// A point tied to the body: part way from joint `a` to joint `b`, then moved by `off` (world).
 #[derive(Clone, Copy, Debug)]
@@ -13,12 +13,22 @@ pub(crate) struct Spot {
 
 /// A spot at a joint.
 pub(crate) const fn at(j: Joint) -> Spot {
-    Spot { a: j, b: j, t: 0.0, off: [0.0; 3] }
+    Spot {
+        a: j,
+        b: j,
+        t: 0.0,
+        off: [0.0; 3],
+    }
 }
 
 /// A spot part way (`t`) along the line from `a` to `b`.
 pub(crate) const fn along(a: Joint, b: Joint, t: f64) -> Spot {
-    Spot { a, b, t, off: [0.0; 3] }
+    Spot {
+        a,
+        b,
+        t,
+        off: [0.0; 3],
+    }
 }
 
 impl Spot {
@@ -52,7 +62,12 @@ pub(crate) enum Prop {
     Wall { at: Spot, height: f64 },
     /// A box, step, bench or table whose top is at the spot's height, spanning `x` (relative to the
     /// spot) front to back and `z` either side.
-    Block { at: Spot, x: [f64; 2], z: f64, style: BlockStyle },
+    Block {
+        at: Spot,
+        x: [f64; 2],
+        z: f64,
+        style: BlockStyle,
+    },
     /// A foam roller lying across the body, centred on the spot.
     Roller { at: Spot, r: f64 },
     /// A post standing on the floor up to the spot (something to hold, or a cable anchor).
@@ -72,7 +87,8 @@ pub(crate) enum Prop {
 /// Marks drawn over the figure to show what to do or what to look for.
 #[derive(Clone, Copy, Debug)]
 pub(crate) enum Cue {
-    /// An arrow along a joint's path from the start to the end position, `off` to one side.
+    /// An arrow along a joint's path from the start to the end position, moved `off` to the left
+    /// of the direction of travel (negative: to the right).
     Trace { joint: Joint, off: f64 },
     /// A straight arrow from the spot in a world direction.
     Push { at: Spot, dir: [f64; 3], len: f64 },
@@ -114,12 +130,18 @@ pub(crate) const fn key(pose: Pose) -> Key {
 
 /// A key whose body pitch is adjusted until `a` and `b` rest at the same height.
 pub(crate) const fn key_pitch(pose: Pose, a: Joint, b: Joint) -> Key {
-    Key { pose, level: Some(Level::Pitch(a, b)) }
+    Key {
+        pose,
+        level: Some(Level::Pitch(a, b)),
+    }
 }
 
 /// A key whose body roll is adjusted until `a` and `b` rest at the same height.
 pub(crate) const fn key_roll(pose: Pose, a: Joint, b: Joint) -> Key {
-    Key { pose, level: Some(Level::Roll(a, b)) }
+    Key {
+        pose,
+        level: Some(Level::Roll(a, b)),
+    }
 }
 
 /// One illustration: a row of the catalogue.
@@ -137,6 +159,8 @@ pub(crate) struct Figure {
     pub ground: Ground,
     /// The joint that stays put while the body moves (a planted foot, the pelvis on the floor).
     pub pin: Joint,
+    /// Ankles or hands that also stay where they start; their limb bends to reach them.
+    pub plant: &'static [Joint],
     /// Seconds for one full cycle there and back.
     pub secs: f64,
     /// Share of the cycle spent still at each end.
@@ -155,6 +179,7 @@ impl Figure {
         cues: &[],
         ground: Ground::Floor,
         pin: Joint::Pelvis,
+        plant: &[],
         secs: 4.0,
         hold: 0.15,
     };
@@ -187,6 +212,9 @@ impl Figure {
     pub fn place(&self, pose: &Pose, start: &Skeleton) -> Skeleton {
         let mut s = pose.joints();
         s.shift(start.get(self.pin) - s.get(self.pin));
+        for &end in self.plant {
+            reach(&mut s, start, end);
+        }
         s
     }
 
@@ -244,6 +272,38 @@ impl Figure {
     }
 }
 
+/// Bends the limb that ends at `end` (an ankle or a hand) so that the end, and a foot with it,
+/// is back where it was in `start`; the knee or elbow stays on the side it was bent to.
+fn reach(s: &mut Skeleton, start: &Skeleton, end: Joint) {
+    use Joint::*;
+    let (root, mid, l1, l2, extras): (Joint, Joint, f64, f64, &[Joint]) = match end {
+        AnkleL => (HipL, KneeL, len::THIGH, len::SHIN, &[HeelL, ToeL]),
+        AnkleR => (HipR, KneeR, len::THIGH, len::SHIN, &[HeelR, ToeR]),
+        HandL => (ShoulderL, ElbowL, len::UPPER_ARM, len::FOREARM, &[]),
+        HandR => (ShoulderR, ElbowR, len::UPPER_ARM, len::FOREARM, &[]),
+        _ => return,
+    };
+    let h = s.get(root);
+    let target = start.get(end);
+    let to = target - h;
+    let d = to.len().clamp((l1 - l2).abs() + 1e-6, l1 + l2 - 1e-6);
+    let u = to * (1.0 / to.len().max(1e-9));
+    let bent = s.get(mid) - h;
+    let mut w = bent - u * bent.dot(u);
+    if w.len() < 1e-6 {
+        w = start.get(mid) - start.get(root);
+        w = w - u * w.dot(u);
+    }
+    let w = w * (1.0 / w.len().max(1e-9));
+    let cos_b = ((l1 * l1 + d * d - l2 * l2) / (2.0 * l1 * d)).clamp(-1.0, 1.0);
+    let sin_b = (1.0 - cos_b * cos_b).sqrt();
+    s.0[mid as usize] = h + (u * cos_b + w * sin_b) * l1;
+    s.0[end as usize] = h + u * d;
+    for &x in extras {
+        s.0[x as usize] = s.get(end) + (start.get(x) - target);
+    }
+}
+
 /// Adjusts the body's pitch or roll so the two supports of a key rest at the same height.
 fn solve(k: &Key) -> Pose {
     let Some(level) = k.level else { return k.pose };
@@ -296,7 +356,10 @@ pub(crate) struct Camera {
 impl Camera {
     pub fn new(azimuth: f64) -> Camera {
         let (s, c) = azimuth.to_radians().sin_cos();
-        Camera { right: V3::new(c, 0.0, -s), toward: V3::new(s, 0.0, c) }
+        Camera {
+            right: V3::new(c, 0.0, -s),
+            toward: V3::new(s, 0.0, c),
+        }
     }
 
     /// Screen position (y down) of a world point.
@@ -307,11 +370,5 @@ impl Camera {
     /// How near the camera a world point is.
     pub fn depth(&self, p: V3) -> f64 {
         p.dot(self.toward)
-    }
-
-    /// A world direction turned about the vertical axis, for checks.
-    #[cfg(test)]
-    pub fn turn(azimuth: f64) -> Rot {
-        Rot::y(azimuth)
     }
 }

@@ -49,15 +49,47 @@ struct Part {
 const PARTS: [Part; 5] = {
     use Joint::*;
     [
-        Part { segs: &[(HipL, KneeL, 7.0), (KneeL, AnkleL, 5.5), (AnkleL, HeelL, 4.0), (HeelL, ToeL, 4.0)], head: false, bias: -1.0 },
-        Part { segs: &[(HipR, KneeR, 7.0), (KneeR, AnkleR, 5.5), (AnkleR, HeelR, 4.0), (HeelR, ToeR, 4.0)], head: false, bias: -1.0 },
         Part {
-            segs: &[(HipL, HipR, 10.0), (Pelvis, Spine, 10.0), (Spine, Chest, 11.0), (ShoulderL, ShoulderR, 9.0), (Chest, NeckTop, 4.5)],
+            segs: &[
+                (HipL, KneeL, 7.0),
+                (KneeL, AnkleL, 5.5),
+                (AnkleL, HeelL, 4.0),
+                (HeelL, ToeL, 4.0),
+            ],
+            head: false,
+            bias: -1.0,
+        },
+        Part {
+            segs: &[
+                (HipR, KneeR, 7.0),
+                (KneeR, AnkleR, 5.5),
+                (AnkleR, HeelR, 4.0),
+                (HeelR, ToeR, 4.0),
+            ],
+            head: false,
+            bias: -1.0,
+        },
+        Part {
+            segs: &[
+                (HipL, HipR, 10.0),
+                (Pelvis, Spine, 10.0),
+                (Spine, Chest, 11.0),
+                (ShoulderL, ShoulderR, 9.0),
+                (Chest, NeckTop, 4.5),
+            ],
             head: true,
             bias: 0.0,
         },
-        Part { segs: &[(ShoulderL, ElbowL, 5.5), (ElbowL, HandL, 4.5)], head: false, bias: 1.0 },
-        Part { segs: &[(ShoulderR, ElbowR, 5.5), (ElbowR, HandR, 4.5)], head: false, bias: 1.0 },
+        Part {
+            segs: &[(ShoulderL, ElbowL, 5.5), (ElbowL, HandL, 4.5)],
+            head: false,
+            bias: 1.0,
+        },
+        Part {
+            segs: &[(ShoulderR, ElbowR, 5.5), (ElbowR, HandR, 4.5)],
+            head: false,
+            bias: 1.0,
+        },
     ]
 };
 
@@ -71,7 +103,12 @@ struct Bounds {
 }
 
 impl Bounds {
-    const EMPTY: Bounds = Bounds { x0: f64::INFINITY, y0: f64::INFINITY, x1: f64::NEG_INFINITY, y1: f64::NEG_INFINITY };
+    const EMPTY: Bounds = Bounds {
+        x0: f64::INFINITY,
+        y0: f64::INFINITY,
+        x1: f64::NEG_INFINITY,
+        y1: f64::NEG_INFINITY,
+    };
 
     fn add(&mut self, (x, y): P2, r: f64) {
         self.x0 = self.x0.min(x - r);
@@ -91,7 +128,9 @@ fn n(v: f64) -> String {
 
 /// Escapes text for XML content.
 fn esc(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
 }
 
 /// Everything static that is drawn: props behind, cues in front, with their extent.
@@ -105,16 +144,26 @@ struct Marks {
 /// still frame for `end` is drawn with presentation attributes only, for print.
 pub(crate) fn render(fig: &Figure, animate: bool, end: bool) -> String {
     let cam = Camera::new(fig.view);
-    let frames: Vec<(f64, Skeleton)> =
-        if animate && fig.animated() { fig.frames() } else { vec![(0.0, fig.still(end))] };
+    let frames: Vec<(f64, Skeleton)> = if animate && fig.animated() {
+        fig.frames()
+    } else {
+        vec![(0.0, fig.still(end))]
+    };
     let start = fig.start();
     let first = frames[0].1;
 
     let mut layers = body_layers(&cam, &frames);
     let moving = moving_props(fig, &cam, &frames);
-    layers.push(Layer { opacity: None, items: moving });
+    layers.push(Layer {
+        opacity: None,
+        items: moving,
+    });
 
-    let mut marks = Marks { back: String::new(), front: String::new(), bounds: Bounds::EMPTY };
+    let mut marks = Marks {
+        back: String::new(),
+        front: String::new(),
+        bounds: Bounds::EMPTY,
+    };
     for layer in &layers {
         for item in &layer.items {
             let r = match item.look {
@@ -135,8 +184,18 @@ pub(crate) fn render(fig: &Figure, animate: bool, end: bool) -> String {
     }
     let m = 3.0;
     let b = marks.bounds;
-    let (vx, vy, vw, vh) = (b.x0 - m, b.y0 - m, b.x1 - b.x0 + 2.0 * m, b.y1 - b.y0 + 2.0 * m);
-    let (vx, vy, vw, vh) = ((vx).floor(), (vy).floor(), (vw).ceil() + 1.0, (vh).ceil() + 1.0);
+    let (vx, vy, vw, vh) = (
+        b.x0 - m,
+        b.y0 - m,
+        b.x1 - b.x0 + 2.0 * m,
+        b.y1 - b.y0 + 2.0 * m,
+    );
+    let (vx, vy, vw, vh) = (
+        (vx).floor(),
+        (vy).floor(),
+        (vw).ceil() + 1.0,
+        (vh).ceil() + 1.0,
+    );
 
     let scope = format!("bsf-{}", fig.id);
     let mut css = String::new();
@@ -170,7 +229,13 @@ pub(crate) fn render(fig: &Figure, animate: bool, end: bool) -> String {
         );
     }
     out.push_str(&marks.back);
-    let mut anim = Anim { scope: &scope, secs: fig.secs, names: Vec::new(), css: &mut css, frames: &frames };
+    let mut anim = Anim {
+        scope: &scope,
+        secs: fig.secs,
+        names: Vec::new(),
+        css: &mut css,
+        frames: &frames,
+    };
     for layer in &layers {
         if layer.items.is_empty() {
             continue;
@@ -213,7 +278,11 @@ fn body_layers(cam: &Camera, frames: &[(f64, Skeleton)]) -> Vec<Layer> {
         js.iter().map(|&j| cam.depth(s0.get(j))).sum::<f64>() / js.len() as f64
     };
     let trunk = depth(&PARTS[2]);
-    let mut order: Vec<(f64, usize)> = PARTS.iter().enumerate().map(|(i, p)| (depth(p) + p.bias, i)).collect();
+    let mut order: Vec<(f64, usize)> = PARTS
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (depth(p) + p.bias, i))
+        .collect();
     order.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
     let pts = |a: Joint, b: Joint, t0: f64| -> Vec<[P2; 2]> {
         frames
@@ -226,7 +295,10 @@ fn body_layers(cam: &Camera, frames: &[(f64, Skeleton)]) -> Vec<Layer> {
     };
     let head = |r: f64, paper: bool| Item {
         look: Look::Disc { r, paper },
-        pts: frames.iter().map(|(_, s)| [cam.screen(s.get(Joint::Head)); 2]).collect(),
+        pts: frames
+            .iter()
+            .map(|(_, s)| [cam.screen(s.get(Joint::Head)); 2])
+            .collect(),
     };
     order
         .into_iter()
@@ -237,18 +309,30 @@ fn body_layers(cam: &Camera, frames: &[(f64, Skeleton)]) -> Vec<Layer> {
             for (k, &(a, b, w)) in part.segs.iter().enumerate() {
                 // A limb's first halo starts part way down, so it does not ring the joint it hangs from.
                 let t0 = if k == 0 && i != 2 { 0.45 } else { 0.0 };
-                items.push(Item { look: Look::Line { w: w + 2.0 * HALO, paper: true }, pts: pts(a, b, t0) });
+                items.push(Item {
+                    look: Look::Line {
+                        w: w + 2.0 * HALO,
+                        paper: true,
+                    },
+                    pts: pts(a, b, t0),
+                });
             }
             if part.head {
                 items.push(head(len::HEAD_R + HALO, true));
             }
             for &(a, b, w) in part.segs {
-                items.push(Item { look: Look::Line { w, paper: false }, pts: pts(a, b, 0.0) });
+                items.push(Item {
+                    look: Look::Line { w, paper: false },
+                    pts: pts(a, b, 0.0),
+                });
             }
             if part.head {
                 items.push(head(len::HEAD_R, false));
             }
-            Layer { opacity: far.then_some(FAR_OPACITY), items }
+            Layer {
+                opacity: far.then_some(FAR_OPACITY),
+                items,
+            }
         })
         .collect()
 }
@@ -256,18 +340,39 @@ fn body_layers(cam: &Camera, frames: &[(f64, Skeleton)]) -> Vec<Layer> {
 /// Props that follow the body: bands and cables.
 fn moving_props(fig: &Figure, cam: &Camera, frames: &[(f64, Skeleton)]) -> Vec<Item> {
     let seg = |a: &Spot, b: &Spot| -> Vec<[P2; 2]> {
-        frames.iter().map(|(_, s)| [cam.screen(a.world(s)), cam.screen(b.world(s))]).collect()
+        frames
+            .iter()
+            .map(|(_, s)| [cam.screen(a.world(s)), cam.screen(b.world(s))])
+            .collect()
     };
     let mut items = Vec::new();
     for prop in fig.props {
         match prop {
             Prop::Band { a, b } => {
                 let pts = seg(a, b);
-                items.push(Item { look: Look::Line { w: 4.2, paper: false }, pts: pts.clone() });
-                items.push(Item { look: Look::Line { w: 1.8, paper: true }, pts });
+                items.push(Item {
+                    look: Look::Line {
+                        w: 4.2,
+                        paper: false,
+                    },
+                    pts: pts.clone(),
+                });
+                items.push(Item {
+                    look: Look::Line {
+                        w: 1.8,
+                        paper: true,
+                    },
+                    pts,
+                });
             }
             Prop::Cable { at, to } => {
-                items.push(Item { look: Look::Line { w: 1.2, paper: false }, pts: seg(at, to) });
+                items.push(Item {
+                    look: Look::Line {
+                        w: 1.2,
+                        paper: false,
+                    },
+                    pts: seg(at, to),
+                });
             }
             _ => {}
         }
@@ -287,7 +392,12 @@ fn static_props(fig: &Figure, cam: &Camera, start: &Skeleton, marks: &mut Marks)
             Prop::Wall { at, height } => {
                 let (x, _) = cam.screen(at.world(start));
                 let side = if pelvis_x > x { -1.0 } else { 1.0 };
-                let _ = write!(o, r#"<path stroke-width="{w}" d="M{} 0V{}"#, n(x), n(-height));
+                let _ = write!(
+                    o,
+                    r#"<path stroke-width="{w}" d="M{} 0V{}"#,
+                    n(x),
+                    n(-height)
+                );
                 let mut y = -4.0;
                 while y > -height {
                     let _ = write!(o, "M{} {}l{} 3", n(x), n(y), n(side * 3.0));
@@ -377,7 +487,11 @@ fn static_props(fig: &Figure, cam: &Camera, start: &Skeleton, marks: &mut Marks)
                 let p = at.world(start);
                 let (x, _) = cam.screen(p);
                 let (s, c) = deg.to_radians().sin_cos();
-                let dir = if cam.screen(start.get(Joint::Head)).0 < x { -1.0 } else { 1.0 };
+                let dir = if cam.screen(start.get(Joint::Head)).0 < x {
+                    -1.0
+                } else {
+                    1.0
+                };
                 let (tx, ty) = (x + dir * len * c, -len * s);
                 let _ = write!(
                     o,
@@ -420,10 +534,16 @@ fn static_props(fig: &Figure, cam: &Camera, start: &Skeleton, marks: &mut Marks)
 }
 
 /// Arrows and guide lines, drawn over the body.
-fn cues(fig: &Figure, cam: &Camera, start: &Skeleton, shown: &Skeleton, body: Bounds, marks: &mut Marks) {
+fn cues(
+    fig: &Figure,
+    cam: &Camera,
+    start: &Skeleton,
+    shown: &Skeleton,
+    body: Bounds,
+    marks: &mut Marks,
+) {
     let o = &mut marks.front;
     let bb = &mut marks.bounds;
-    let pelvis = cam.screen(shown.get(Joint::Pelvis));
     for cue in fig.cues {
         match cue {
             Cue::Trace { joint, off } => {
@@ -437,7 +557,9 @@ fn cues(fig: &Figure, cam: &Camera, start: &Skeleton, shown: &Skeleton, body: Bo
                         cam.screen(fig.place(&pose, start).get(*joint))
                     })
                     .collect();
-                let Some(arrow) = trace(&path, pelvis, *off) else { continue };
+                let Some(arrow) = trace(&path, *off) else {
+                    continue;
+                };
                 arrow_path(o, bb, &arrow);
             }
             Cue::Push { at, dir, len } => {
@@ -481,8 +603,8 @@ fn cues(fig: &Figure, cam: &Camera, start: &Skeleton, shown: &Skeleton, body: Bo
     }
 }
 
-/// The middle of a joint's path, moved `off` to the side away from the pelvis.
-fn trace(path: &[P2], pelvis: P2, off: f64) -> Option<Vec<P2>> {
+/// The middle of a joint's path, moved `off` to its side.
+fn trace(path: &[P2], off: f64) -> Option<Vec<P2>> {
     let mut acc = vec![0.0];
     for w in path.windows(2) {
         let d = (w[1].0 - w[0].0).hypot(w[1].1 - w[0].1);
@@ -494,14 +616,14 @@ fn trace(path: &[P2], pelvis: P2, off: f64) -> Option<Vec<P2>> {
     }
     let (a, b) = (path[0], path[path.len() - 1]);
     let mid = path[path.len() / 2];
-    // Normal to the chord (or to the start direction if the path comes back to where it began).
-    let (cx, cy) = if (b.0 - a.0).hypot(b.1 - a.1) > 2.0 { (b.0 - a.0, b.1 - a.1) } else { (mid.0 - a.0, mid.1 - a.1) };
+    // Left of the direction of travel for a positive offset (or of the way out, for a round trip).
+    let (cx, cy) = if (b.0 - a.0).hypot(b.1 - a.1) > 2.0 {
+        (b.0 - a.0, b.1 - a.1)
+    } else {
+        (mid.0 - a.0, mid.1 - a.1)
+    };
     let cl = cx.hypot(cy).max(1e-9);
-    let (mut nx, mut ny) = (-cy / cl, cx / cl);
-    if (mid.0 - pelvis.0) * nx + (mid.1 - pelvis.1) * ny < 0.0 {
-        nx = -nx;
-        ny = -ny;
-    }
+    let (nx, ny) = (cy / cl, -cx / cl);
     let trim = (total * 0.18).min(10.0);
     let pts: Vec<P2> = path
         .iter()
@@ -514,9 +636,23 @@ fn trace(path: &[P2], pelvis: P2, off: f64) -> Option<Vec<P2>> {
 
 /// An open arrow along a polyline.
 fn arrow_path(o: &mut String, bb: &mut Bounds, pts: &[P2]) {
-    let Some((&tip, rest)) = pts.split_last() else { return };
-    let Some(&prev) = rest.iter().rev().find(|p| (p.0 - tip.0).hypot(p.1 - tip.1) > 0.5) else { return };
-    let _ = write!(o, r#"<path stroke-width="{}" d="M{} {}"#, n(THIN), n(pts[0].0), n(pts[0].1));
+    let Some((&tip, rest)) = pts.split_last() else {
+        return;
+    };
+    let Some(&prev) = rest
+        .iter()
+        .rev()
+        .find(|p| (p.0 - tip.0).hypot(p.1 - tip.1) > 0.5)
+    else {
+        return;
+    };
+    let _ = write!(
+        o,
+        r#"<path stroke-width="{}" d="M{} {}"#,
+        n(THIN),
+        n(pts[0].0),
+        n(pts[0].1)
+    );
     for p in &pts[1..] {
         let _ = write!(o, "L{} {}", n(p.0), n(p.1));
         bb.add(*p, 2.0);
@@ -525,7 +661,14 @@ fn arrow_path(o: &mut String, bb: &mut Bounds, pts: &[P2]) {
     let ang = (tip.1 - prev.1).atan2(tip.0 - prev.0);
     for s in [1.0, -1.0] {
         let a = ang + std::f64::consts::PI - s * 0.5;
-        let _ = write!(o, "M{} {}l{} {}", n(tip.0), n(tip.1), n(3.4 * a.cos()), n(3.4 * a.sin()));
+        let _ = write!(
+            o,
+            "M{} {}l{} {}",
+            n(tip.0),
+            n(tip.1),
+            n(3.4 * a.cos()),
+            n(3.4 * a.sin())
+        );
     }
     o.push_str(r#""/>"#);
 }
@@ -541,16 +684,32 @@ struct Anim<'a> {
 
 impl Anim<'_> {
     fn item(&mut self, item: &Item, out: &mut String) {
-        let still = item.pts.iter().all(|p| close(p[0], item.pts[0][0]) && close(p[1], item.pts[0][1]));
+        let still = item
+            .pts
+            .iter()
+            .all(|p| close(p[0], item.pts[0][0]) && close(p[1], item.pts[0][1]));
         let (paint, paper_class) = match item.look {
-            Look::Line { w, paper: true } => (format!(r#"stroke-width="{}" stroke="{PAPER}""#, n(w)), Some("p")),
+            Look::Line { w, paper: true } => (
+                format!(r#"stroke-width="{}" stroke="{PAPER}""#, n(w)),
+                Some("p"),
+            ),
             Look::Line { w, paper: false } => (format!(r#"stroke-width="{}""#, n(w)), None),
-            Look::Disc { r, paper: true } => (format!(r#"r="{}" stroke="none" fill="{PAPER}""#, n(r)), Some("pf")),
-            Look::Disc { r, paper: false } => (format!(r#"r="{}" stroke="none" fill="currentColor""#, n(r)), None),
+            Look::Disc { r, paper: true } => (
+                format!(r#"r="{}" stroke="none" fill="{PAPER}""#, n(r)),
+                Some("pf"),
+            ),
+            Look::Disc { r, paper: false } => (
+                format!(r#"r="{}" stroke="none" fill="currentColor""#, n(r)),
+                None,
+            ),
         };
         let class_attr = |extra: Option<&str>| {
             let classes: Vec<&str> = [paper_class, extra].into_iter().flatten().collect();
-            if classes.is_empty() { String::new() } else { format!(r#" class="{}""#, classes.join(" ")) }
+            if classes.is_empty() {
+                String::new()
+            } else {
+                format!(r#" class="{}""#, classes.join(" "))
+            }
         };
         let [a, b] = item.pts[0];
         if still {
@@ -567,13 +726,22 @@ impl Anim<'_> {
                     );
                 }
                 Look::Disc { .. } => {
-                    let _ = write!(out, r#"<circle cx="{}" cy="{}" {paint}{c}/>"#, n(a.0), n(a.1));
+                    let _ = write!(
+                        out,
+                        r#"<circle cx="{}" cy="{}" {paint}{c}/>"#,
+                        n(a.0),
+                        n(a.1)
+                    );
                 }
             }
             return;
         }
         // Moving: the element sits at the origin and a transform carries it; every frame is a keyframe.
-        let lens: Vec<f64> = item.pts.iter().map(|p| (p[1].0 - p[0].0).hypot(p[1].1 - p[0].1)).collect();
+        let lens: Vec<f64> = item
+            .pts
+            .iter()
+            .map(|p| (p[1].0 - p[0].0).hypot(p[1].1 - p[0].1))
+            .collect();
         let l0 = lens.iter().copied().fold(0.0, f64::max);
         let is_line = matches!(item.look, Look::Line { .. }) && l0 > 0.05;
         let scaled = is_line && lens.iter().any(|l| (l / l0 - 1.0).abs() > 0.005);
@@ -600,7 +768,10 @@ impl Anim<'_> {
             }
             values.push(t);
         }
-        let attr = values[0].replace("px", "").replace("deg", "").replace(',', " ");
+        let attr = values[0]
+            .replace("px", "")
+            .replace("deg", "")
+            .replace(',', " ");
         let body = keyframes(self.frames, &values);
         let name = match self.names.iter().find(|(b, _)| *b == body) {
             Some((_, name)) => name.clone(),
@@ -619,7 +790,11 @@ impl Anim<'_> {
         let c = class_attr(Some(&name));
         match item.look {
             Look::Line { .. } if is_line => {
-                let _ = write!(out, r#"<line x2="{}" {paint}{c} transform="{attr}"/>"#, n(l0));
+                let _ = write!(
+                    out,
+                    r#"<line x2="{}" {paint}{c} transform="{attr}"/>"#,
+                    n(l0)
+                );
             }
             Look::Line { .. } => {
                 let _ = write!(out, r#"<line {paint}{c} transform="{attr}"/>"#);
@@ -655,7 +830,11 @@ fn keyframes(frames: &[(f64, Skeleton)], values: &[String]) -> String {
             j += 1;
         }
         let pct = |k: usize| format!("{}%", n(frames[k].0));
-        let sel = if j > i { format!("{},{}", pct(i), pct(j)) } else { pct(i) };
+        let sel = if j > i {
+            format!("{},{}", pct(i), pct(j))
+        } else {
+            pct(i)
+        };
         let _ = write!(out, "{sel}{{transform:{}}}", values[i]);
         i = j + 1;
     }

@@ -15,6 +15,8 @@ pub struct WebConfig {
     pub data_dir: PathBuf,
     /// Largest request body accepted, in bytes (larger → 413).
     pub body_limit_bytes: usize,
+    /// Largest file upload accepted (watch files, zip exports), in bytes.
+    pub upload_limit_bytes: usize,
     /// How often the outbox worker looks for due emails, in seconds.
     pub outbox_poll_seconds: u64,
     pub mail: MailConfig,
@@ -26,6 +28,7 @@ impl Default for WebConfig {
             public_url: "http://127.0.0.1:8080".into(),
             data_dir: PathBuf::from("data"),
             body_limit_bytes: 64 * 1024,
+            upload_limit_bytes: 100 * 1024 * 1024,
             outbox_poll_seconds: 5,
             mail: MailConfig::default(),
         }

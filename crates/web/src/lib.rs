@@ -56,7 +56,7 @@ pub fn router(state: AppState) -> Router {
         .with_expiry(Expiry::OnInactivity(time::Duration::hours(12)));
     let body_limit = state.config.body_limit_bytes;
 
-    Router::new()
+    let limited = Router::new()
         .route("/", get(pages::landing))
         .route("/home", get(pages::home))
         .route("/signup", get(auth::signup_page).post(auth::signup))
@@ -91,14 +91,22 @@ pub fn router(state: AppState) -> Router {
         .merge(assessment::routes())
         .merge(runs::routes())
         .fallback(pages::not_found)
+        .layer(axum::extract::DefaultBodyLimit::max(body_limit))
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(body_limit));
+    // File uploads have their own, larger limit.
+    let upload_limit = state.config.upload_limit_bytes;
+    let uploads = runs::upload_routes()
+        .layer(axum::extract::DefaultBodyLimit::max(upload_limit))
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(upload_limit));
+
+    limited
+        .merge(uploads)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             security::csrf_guard,
         ))
         .layer(sessions)
         .layer(axum::middleware::from_fn(error::friendly_errors))
-        .layer(axum::extract::DefaultBodyLimit::max(body_limit))
-        .layer(tower_http::limit::RequestBodyLimitLayer::new(body_limit))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             security::headers,

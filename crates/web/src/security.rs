@@ -82,6 +82,12 @@ fn csrf_rejected() -> Response {
     )
 }
 
+fn query_param(query: &str, name: &str) -> Option<String> {
+    serde_urlencoded::from_str::<Vec<(String, String)>>(query)
+        .ok()
+        .and_then(|pairs| pairs.into_iter().find(|(k, _)| k == name).map(|(_, v)| v))
+}
+
 /// Rejects unsafe requests whose token doesn't match the session's.
 pub async fn csrf_guard(
     State(state): State<AppState>,
@@ -106,6 +112,18 @@ pub async fn csrf_guard(
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|ct| ct.starts_with("application/x-www-form-urlencoded"));
+    let is_multipart = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| ct.starts_with("multipart/form-data"));
+    // A multipart upload isn't buffered here: its form puts the token in the action's query.
+    let query_token = if is_multipart {
+        query_param(req.uri().query().unwrap_or(""), CSRF_FIELD)
+    } else {
+        None
+    };
+    let header_token = header_token.or(query_token);
     let (req, presented) = match header_token {
         Some(token) => (req, Some(token)),
         None if is_form => {

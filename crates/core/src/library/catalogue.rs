@@ -24,7 +24,8 @@ const fn mobility(sets: u8, reps: u16) -> Dosage {
 const fn hold(sets: u8, seconds: u16) -> Dosage {
     Dosage::preset(HoldSeconds, sets, seconds, 30, 3)
 }
-/// Strength: 1–3 sets of 8–12 (more for light endurance work), 3 days a week (ACSM 2009).
+/// Strength: 1–3 sets of 8–12 (more for light endurance work), 3 days a week (ACSM 2009). The
+/// easier rungs below a ladder's named exercise use 2 sets, the named one and harder 3 (our choice).
 const fn strength(sets: u8, reps: u16, rest: u16) -> Dosage {
     Dosage::preset(Reps, sets, reps, rest, 3)
 }
@@ -104,8 +105,20 @@ pub(super) static LADDERS: &[LadderSpec] = &[
         3,
         true,
     ),
-    spec("straight_leg_lowers", "Straight leg lowers", A::Core, 3, true),
-    spec("pallof_press", "Half-kneeling Pallof press", A::Core, 3, true),
+    spec(
+        "straight_leg_lowers",
+        "Straight leg lowers",
+        A::Core,
+        3,
+        true,
+    ),
+    spec(
+        "pallof_press",
+        "Half-kneeling Pallof press",
+        A::Core,
+        3,
+        true,
+    ),
     spec("side_plank", "Side plank", A::Core, 2, false),
     spec("bird_dog", "Bird dog", A::Core, 2, false),
     spec("split_squat", "Split squat", A::HipStability, 2, false),
@@ -159,7 +172,10 @@ pub(super) static EXERCISES: &[Exercise] = &[
             "Shift the whole body a little forward until the front of the back hip stretches.",
             "Hold, breathing slowly, then change sides.",
         ],
-        cues: &["Tuck first, then shift.", "Tall through the top of the head."],
+        cues: &[
+            "Tuck first, then shift.",
+            "Tall through the top of the head.",
+        ],
         mistakes: &[
             "Arching the low back to go further: the stretch moves into the spine.",
             "Leaning the trunk forward, which takes the stretch off the hip.",
@@ -188,7 +204,10 @@ pub(super) static EXERCISES: &[Exercise] = &[
             "Lift the chest only as far as you can keep the tuck.",
             "Hold, then change sides.",
         ],
-        cues: &["Tuck and squeeze before you lift.", "Let the chair take your weight."],
+        cues: &[
+            "Tuck and squeeze before you lift.",
+            "Let the chair take your weight.",
+        ],
         mistakes: &[
             "Setting the knee too close to the wall on the first day.",
             "Arching the low back to get the chest up.",
@@ -249,7 +268,10 @@ pub(super) static EXERCISES: &[Exercise] = &[
             "Keep the front knee over the ankle.",
             "Hold, then change sides.",
         ],
-        cues: &["Proud chest, ribs down.", "Squeeze harder rather than lean back."],
+        cues: &[
+            "Proud chest, ribs down.",
+            "Squeeze harder rather than lean back.",
+        ],
         mistakes: &[
             "Leaning back behind upright, which arches the low back.",
             "Losing the buttock squeeze as the trunk comes up.",
@@ -277,7 +299,10 @@ pub(super) static EXERCISES: &[Exercise] = &[
             "Lean the trunk slightly towards the front-leg side without arching.",
             "Hold, then change sides.",
         ],
-        cues: &["Long from knee to fingertips.", "Ribs stay down as the arm goes up."],
+        cues: &[
+            "Long from knee to fingertips.",
+            "Ribs stay down as the arm goes up.",
+        ],
         mistakes: &[
             "Flaring the ribs and arching the back to reach higher.",
             "Twisting the trunk instead of leaning to the side.",
@@ -306,7 +331,10 @@ pub(super) static EXERCISES: &[Exercise] = &[
             "Draw a slow circle with the knee: forward, out to the side, back and in.",
             "Go the other way round, then change sides.",
         ],
-        cues: &["Only the hip moves.", "Slow enough to feel every part of the circle."],
+        cues: &[
+            "Only the hip moves.",
+            "Slow enough to feel every part of the circle.",
+        ],
         mistakes: &[
             "Rocking the pelvis or twisting the back to make the circle bigger.",
             "Rushing the circle.",
@@ -334,7 +362,10 @@ pub(super) static EXERCISES: &[Exercise] = &[
              down.",
             "Reverse the circle, then change legs.",
         ],
-        cues: &["Stand tall on the support leg.", "Pelvis faces the wall the whole time."],
+        cues: &[
+            "Stand tall on the support leg.",
+            "Pelvis faces the wall the whole time.",
+        ],
         mistakes: &[
             "Leaning the trunk to lift the knee higher.",
             "Letting the standing knee bend and sag.",
@@ -394,7 +425,10 @@ pub(super) static EXERCISES: &[Exercise] = &[
             "Draw the full circle: out, back, round behind and down.",
             "Reverse the circle, then change legs.",
         ],
-        cues: &["Hips stay level like a tray.", "Standing knee soft, not locked."],
+        cues: &[
+            "Hips stay level like a tray.",
+            "Standing knee soft, not locked.",
+        ],
         mistakes: &[
             "The standing hip dropping or sliding out.",
             "Shrinking the circle to keep balance.",
@@ -449,7 +483,10 @@ pub(super) static EXERCISES: &[Exercise] = &[
             "Push through the heels to lift the hips until knees, hips and shoulders line up.",
             "Pause for a breath, then lower slowly.",
         ],
-        cues: &["Push the floor away with the heels.", "Lift with the buttocks, not the back."],
+        cues: &[
+            "Push the floor away with the heels.",
+            "Lift with the buttocks, not the back.",
+        ],
         mistakes: &[
             "Arching the low back at the top.",
             "Feeling it mostly in the hamstrings: bring the heels a little closer.",
@@ -458,7 +495,7 @@ pub(super) static EXERCISES: &[Exercise] = &[
         sidedness: Bilateral,
         ladder: L("single_leg_bridge_hold"),
         level: Level::at(1),
-        dosage: strength(3, 12, 45),
+        dosage: strength(2, 12, 45),
         rep_seconds: SECONDS_PER_REP,
         cautions: pain(PAIN_LOAD),
         illustration: "glute_bridge",
@@ -485,7 +522,7 @@ pub(super) static EXERCISES: &[Exercise] = &[
         sidedness: PerSide,
         ladder: L("single_leg_bridge_hold"),
         level: Level::at(2),
-        dosage: strength(3, 8, 45),
+        dosage: strength(2, 8, 45),
         rep_seconds: SECONDS_PER_REP,
         cautions: pain(PAIN_LOAD),
         illustration: "single_leg_bridge_march",
@@ -537,7 +574,10 @@ pub(super) static EXERCISES: &[Exercise] = &[
             "Lower until the bottom nearly touches, then lift again.",
             "Finish the set and change sides.",
         ],
-        cues: &["Drive through the heel.", "Pelvis level on the way up and down."],
+        cues: &[
+            "Drive through the heel.",
+            "Pelvis level on the way up and down.",
+        ],
         mistakes: &[
             "Twisting the pelvis as it lifts.",
             "Bouncing off the floor between reps.",
@@ -594,7 +634,10 @@ pub(super) static EXERCISES: &[Exercise] = &[
             "Open the top knee like a clamshell without the pelvis rolling back.",
             "Lower slowly; finish the set and turn over.",
         ],
-        cues: &["Hips stacked, pelvis still.", "Lift from the back of the hip."],
+        cues: &[
+            "Hips stacked, pelvis still.",
+            "Lift from the back of the hip.",
+        ],
         mistakes: &[
             "Rolling the pelvis backwards to lift the knee higher.",
             "Rushing the lowering.",
@@ -603,7 +646,7 @@ pub(super) static EXERCISES: &[Exercise] = &[
         sidedness: PerSide,
         ladder: L("band_hip_abduction"),
         level: Level::at(1),
-        dosage: strength(3, 12, 30),
+        dosage: strength(2, 12, 30),
         rep_seconds: SECONDS_PER_REP,
         cautions: pain(PAIN_LOAD),
         illustration: "clamshell",
@@ -622,7 +665,10 @@ pub(super) static EXERCISES: &[Exercise] = &[
             "Lift the top leg up and slightly back, leading with the heel.",
             "Lower slowly; finish the set and turn over.",
         ],
-        cues: &["Heel leads, slightly behind you.", "Waist stays long; no hitching the hip."],
+        cues: &[
+            "Heel leads, slightly behind you.",
+            "Waist stays long; no hitching the hip.",
+        ],
         mistakes: &[
             "Bringing the leg forward, which hands the work to the hip flexors.",
             "Rolling the pelvis back.",
@@ -631,7 +677,7 @@ pub(super) static EXERCISES: &[Exercise] = &[
         sidedness: PerSide,
         ladder: L("band_hip_abduction"),
         level: Level::at(2),
-        dosage: strength(3, 12, 30),
+        dosage: strength(2, 12, 30),
         rep_seconds: SECONDS_PER_REP,
         cautions: pain(PAIN_LOAD),
         illustration: "side_lying_hip_abduction",
@@ -650,7 +696,10 @@ pub(super) static EXERCISES: &[Exercise] = &[
             "Move the other leg out to the side against the band, toes forward.",
             "Bring it back under control; finish the set and change legs.",
         ],
-        cues: &["Stand tall; the trunk stays upright.", "Toes point forward, not up."],
+        cues: &[
+            "Stand tall; the trunk stays upright.",
+            "Toes point forward, not up.",
+        ],
         mistakes: &[
             "Leaning the trunk away from the moving leg.",
             "Turning the toes out so the front of the hip does the work.",
@@ -735,7 +784,10 @@ pub(super) static EXERCISES: &[Exercise] = &[
             "Reach one arm back overhead as the opposite leg straightens out just above the floor.",
             "Return and change sides; each pair counts for the side of the leg that moved.",
         ],
-        cues: &["Back stays heavy on the floor.", "Breathe out as the limbs reach."],
+        cues: &[
+            "Back stays heavy on the floor.",
+            "Breathe out as the limbs reach.",
+        ],
         mistakes: &[
             "The low back arching off the floor as the leg goes out.",
             "Moving fast and losing control.",
@@ -744,7 +796,7 @@ pub(super) static EXERCISES: &[Exercise] = &[
         sidedness: PerSide,
         ladder: L("straight_leg_lowers"),
         level: Level::at(1),
-        dosage: strength(3, 8, 30),
+        dosage: strength(2, 8, 30),
         rep_seconds: 5,
         cautions: with_postpartum(PAIN_TRUNK, PP_PRESSURE),
         illustration: "dead_bug",
@@ -764,15 +816,12 @@ pub(super) static EXERCISES: &[Exercise] = &[
             "Finish the set and change legs.",
         ],
         cues: &["Ribs down, back heavy.", "Lower for three slow counts."],
-        mistakes: &[
-            "Going lower than the back can hold.",
-            "Holding the breath.",
-        ],
+        mistakes: &["Going lower than the back can hold.", "Holding the breath."],
         equipment: &[Mat],
         sidedness: PerSide,
         ladder: L("straight_leg_lowers"),
         level: Level::at(2),
-        dosage: strength(3, 8, 30),
+        dosage: strength(2, 8, 30),
         rep_seconds: 5,
         cautions: with_postpartum(PAIN_TRUNK, PP_PRESSURE),
         illustration: "single_leg_lowers",
@@ -878,7 +927,10 @@ pub(super) static EXERCISES: &[Exercise] = &[
             "Press the hands straight out in front and hold for two seconds.",
             "Bring them back to the chest; finish the set, then face the other way.",
         ],
-        cues: &["Hands stay in the middle of the body.", "Hips and shoulders face forward."],
+        cues: &[
+            "Hands stay in the middle of the body.",
+            "Hips and shoulders face forward.",
+        ],
         mistakes: &[
             "Letting the band turn the trunk towards the anchor.",
             "Shrugging the shoulders up.",
@@ -887,7 +939,7 @@ pub(super) static EXERCISES: &[Exercise] = &[
         sidedness: PerSide,
         ladder: L("pallof_press"),
         level: Level::at(1),
-        dosage: strength(3, 10, 30),
+        dosage: strength(2, 10, 30),
         rep_seconds: 5,
         cautions: pain(PAIN_LOAD),
         illustration: "pallof_press",
@@ -914,7 +966,7 @@ pub(super) static EXERCISES: &[Exercise] = &[
         sidedness: PerSide,
         ladder: L("pallof_press"),
         level: Level::at(2),
-        dosage: strength(3, 10, 30),
+        dosage: strength(2, 10, 30),
         rep_seconds: 5,
         cautions: pain(PAIN_LOAD),
         illustration: "pallof_press_tall_kneeling",
@@ -964,7 +1016,10 @@ pub(super) static EXERCISES: &[Exercise] = &[
             "Hold the band at the chest, press straight out and hold for three seconds.",
             "Bring it back; finish the set, then swap the legs and face the other way.",
         ],
-        cues: &["Tall, with a small forward lean.", "Weight even on both feet."],
+        cues: &[
+            "Tall, with a small forward lean.",
+            "Weight even on both feet.",
+        ],
         mistakes: &[
             "Turning towards the band.",
             "Letting the front knee fall inward.",
@@ -1019,7 +1074,10 @@ pub(super) static EXERCISES: &[Exercise] = &[
             "Hold still, breathing, for the set time.",
             "Lower gently and change sides.",
         ],
-        cues: &["Push the floor away with the elbow.", "Hips forward, not piked back."],
+        cues: &[
+            "Push the floor away with the elbow.",
+            "Hips forward, not piked back.",
+        ],
         mistakes: &[
             "The hips sagging towards the floor.",
             "Rolling forward or back.",
@@ -1047,7 +1105,10 @@ pub(super) static EXERCISES: &[Exercise] = &[
             "Hold still, breathing, for the set time.",
             "Lower gently and change sides.",
         ],
-        cues: &["Long and straight like a plank of wood.", "Top hip stacked over the bottom."],
+        cues: &[
+            "Long and straight like a plank of wood.",
+            "Top hip stacked over the bottom.",
+        ],
         mistakes: &[
             "Sagging at the hips as the set goes on.",
             "Letting the shoulder creep up to the ear.",
@@ -1111,7 +1172,7 @@ pub(super) static EXERCISES: &[Exercise] = &[
         sidedness: PerSide,
         ladder: L("bird_dog"),
         level: Level::at(1),
-        dosage: strength(3, 8, 30),
+        dosage: strength(2, 8, 30),
         rep_seconds: 6,
         cautions: pain(PAIN_TRUNK),
         illustration: "bird_dog",
@@ -1129,7 +1190,10 @@ pub(super) static EXERCISES: &[Exercise] = &[
             "Hold for three seconds without the back moving.",
             "Bring them back slowly and change sides.",
         ],
-        cues: &["Imagine a cup of tea on your low back.", "Reach long, not high."],
+        cues: &[
+            "Imagine a cup of tea on your low back.",
+            "Reach long, not high.",
+        ],
         mistakes: &[
             "Arching the back to lift the leg higher.",
             "Rushing the hold.",
@@ -1157,7 +1221,10 @@ pub(super) static EXERCISES: &[Exercise] = &[
             "Lift one foot a few centimetres, hold for two seconds and lower it.",
             "Change legs; finish the set and rest on the knees.",
         ],
-        cues: &["Squeeze the buttocks.", "Straight line; no sagging or piking."],
+        cues: &[
+            "Squeeze the buttocks.",
+            "Straight line; no sagging or piking.",
+        ],
         mistakes: &[
             "The low back sagging.",
             "Twisting the hips as the leg lifts.",
@@ -1186,7 +1253,10 @@ pub(super) static EXERCISES: &[Exercise] = &[
             "Stop a hand's width above the floor, front knee over the foot.",
             "Push up through the front foot; finish the set and swap legs.",
         ],
-        cues: &["Straight down, like a lift.", "Front knee over the second toe."],
+        cues: &[
+            "Straight down, like a lift.",
+            "Front knee over the second toe.",
+        ],
         mistakes: &[
             "The front knee caving inward.",
             "Leaning the trunk far forward.",
@@ -1195,7 +1265,7 @@ pub(super) static EXERCISES: &[Exercise] = &[
         sidedness: PerSide,
         ladder: L("split_squat"),
         level: Level::at(1),
-        dosage: strength(3, 8, 45),
+        dosage: strength(2, 8, 45),
         rep_seconds: SECONDS_PER_REP,
         cautions: pain(PAIN_LOAD),
         illustration: "split_squat",
@@ -1214,7 +1284,10 @@ pub(super) static EXERCISES: &[Exercise] = &[
             "Stop a hand's width above the floor with the front knee over the foot.",
             "Push up through the front foot; finish the set and swap legs.",
         ],
-        cues: &["Trunk tall with a slight lean.", "Knee tracks over the toes."],
+        cues: &[
+            "Trunk tall with a slight lean.",
+            "Knee tracks over the toes.",
+        ],
         mistakes: &[
             "The front knee caving inward or the pelvis dropping.",
             "Pushing off the back foot instead of the front.",
@@ -1242,7 +1315,10 @@ pub(super) static EXERCISES: &[Exercise] = &[
             "Keep the front knee in line with the foot.",
             "Push up through the front heel; finish the set and swap legs.",
         ],
-        cues: &["Most of the weight on the front foot.", "Hips level and square."],
+        cues: &[
+            "Most of the weight on the front foot.",
+            "Hips level and square.",
+        ],
         mistakes: &[
             "Standing too close to the bench so the knee shoots forward.",
             "Arching the low back at the bottom.",
@@ -1270,7 +1346,10 @@ pub(super) static EXERCISES: &[Exercise] = &[
             "Keep the knee over the foot and the pelvis level.",
             "Stand back up on the same leg; finish the set and change legs.",
         ],
-        cues: &["Knee over the second toe.", "Hips level; no dropping on the free side."],
+        cues: &[
+            "Knee over the second toe.",
+            "Hips level; no dropping on the free side.",
+        ],
         mistakes: &[
             "The knee caving in or the pelvis dropping.",
             "Flopping onto the box instead of touching it.",
@@ -1307,7 +1386,7 @@ pub(super) static EXERCISES: &[Exercise] = &[
         sidedness: Bilateral,
         ladder: L("single_leg_calf_raise"),
         level: Level::at(1),
-        dosage: strength(3, 15, 45),
+        dosage: strength(2, 15, 45),
         rep_seconds: SECONDS_PER_REP,
         cautions: pain(PAIN_LOAD),
         illustration: "single_leg_calf_raise",
@@ -1381,7 +1460,10 @@ pub(super) static EXERCISES: &[Exercise] = &[
             "Let the upper back extend gently over the roller, elbows together.",
             "Come back up; move the roller a few centimetres higher between sets.",
         ],
-        cues: &["Bend over the roller, not from the low back.", "Breathe out as you extend."],
+        cues: &[
+            "Bend over the roller, not from the low back.",
+            "Breathe out as you extend.",
+        ],
         mistakes: &[
             "Rolling onto the low back, which arches the wrong part.",
             "Pulling on the neck with the hands.",

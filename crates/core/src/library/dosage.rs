@@ -77,7 +77,9 @@ pub enum DosageError {
     Zero { what: &'static str },
     #[error("{what} can't be negative ({value}).")]
     Negative { what: &'static str, value: i64 },
-    #[error("{what} of {value} is more than the {max} a home programme uses; check for a typing mistake.")]
+    #[error(
+        "{what} of {value} is more than the {max} a home programme uses; check for a typing mistake."
+    )]
     TooMuch {
         what: &'static str,
         value: i64,

@@ -382,15 +382,13 @@ impl Ladder {
 
     /// The exercise at `level`, or why there is none.
     pub fn at(&self, level: Level) -> Result<&'static Exercise, LibraryError> {
-        self.rungs
-            .iter()
-            .copied()
-            .find(|e| e.level == level)
-            .ok_or(LibraryError::LevelOutsideLadder {
+        self.rungs.iter().copied().find(|e| e.level == level).ok_or(
+            LibraryError::LevelOutsideLadder {
                 ladder: self.spec.name.to_lowercase(),
                 level: level.get(),
                 highest: self.highest().get(),
-            })
+            },
+        )
     }
 
     /// The exercise the ladder is named after.

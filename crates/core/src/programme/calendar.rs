@@ -181,7 +181,14 @@ fn spaced(
     wanted: usize,
     previous: Option<usize>,
 ) -> Vec<usize> {
-    let load = |d: usize| days[d].seconds + if days[d].is_run_day { RUN_DAY_SECONDS } else { 0 };
+    let load = |d: usize| {
+        days[d].seconds
+            + if days[d].is_run_day {
+                RUN_DAY_SECONDS
+            } else {
+                0
+            }
+    };
     let free: Vec<usize> = block
         .iter()
         .copied()

@@ -15,19 +15,33 @@ use serde::{Deserialize, Serialize};
 #[serde(tag = "edit", rename_all = "snake_case")]
 pub enum ProgrammeEdit {
     /// Replace an item with another library exercise, at that exercise's level and dose.
-    SwapExercise { item: String, to: String },
+    SwapExercise {
+        item: String,
+        to: String,
+    },
     /// Move an item up or down its ladder; the new rung's dose comes with it.
-    ChangeLevel { item: String, level: i64 },
-    ChangeDosage { item: String, dosage: RawDosage },
+    ChangeLevel {
+        item: String,
+        level: i64,
+    },
+    ChangeDosage {
+        item: String,
+        dosage: RawDosage,
+    },
     /// How many days a week the item is done (1–7).
-    ChangeDays { item: String, days_per_week: i64 },
+    ChangeDays {
+        item: String,
+        days_per_week: i64,
+    },
     /// Add the clinician's own exercise, done once on both sides unless the text says otherwise.
     AddCustom {
         title: String,
         text: String,
         dosage: RawDosage,
     },
-    Remove { item: String },
+    Remove {
+        item: String,
+    },
 }
 
 /// Applies `edit` to `programme`, or says why it cannot.
@@ -54,9 +68,9 @@ pub fn apply(programme: &Programme, edit: ProgrammeEdit) -> Result<Programme, Pr
             let target = library::ladder_of(current).at(level)?;
             ensure_absent(&next, target.id, index)?;
             replace_exercise(&mut next, index, target);
-            next.items[index].reason.push_str(&format!(
-                " Moved to level {level} by your clinician."
-            ));
+            next.items[index]
+                .reason
+                .push_str(&format!(" Moved to level {level} by your clinician."));
         }
         ProgrammeEdit::ChangeDosage { item, dosage } => {
             let dosage = Dosage::try_from(dosage)?;

@@ -10,9 +10,11 @@
 //!    [`ProgrammeError::Blocked`] with the assessment's reasons.
 //! 2. **Exercises from findings.** Each finding that needs attention or is a priority points to
 //!    a ladder ([`select::FINDING_LADDERS`], our choice). A ladder's urgency is that of its most
-//!    urgent finding. Order: priority ladders, then 90/90 breathing for a runner who has given
-//!    birth, then needs-attention ladders, then maintenance; within each, the clinic's six core
-//!    exercises before supporting ones, then library order.
+//!    urgent finding. Order (our choice): 90/90 breathing for a runner who has given birth (the
+//!    pelvic floor comes first, Goom et al. 2019), then priority ladders, then needs-attention
+//!    ladders, then maintenance; within each, the clinic's six core exercises before supporting
+//!    ones, then library order. A reason quotes the most urgent finding of each test, the
+//!    ladder's own area first.
 //! 3. **Maintenance.** A tested area with nothing to work on gets its core exercise at the core
 //!    level, 2 days a week for strength (our choice); it is the first to go when time is short.
 //! 4. **Level** (our choice): a priority starts one rung below the ladder's named exercise, a
@@ -282,10 +284,10 @@ impl TryFrom<RawProgrammeRequest> for ProgrammeRequest {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ItemPriority {
+    /// 90/90 breathing for a runner who has given birth: the base the rest builds on.
+    PelvicFloor,
     /// From a priority finding.
     Priority,
-    /// 90/90 breathing for a runner who has given birth.
-    PelvicFloor,
     /// From a finding that needs attention.
     NeedsAttention,
     /// Keeps a fine area fine.
@@ -349,8 +351,14 @@ fn library_capitalise(text: &str) -> String {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum PlannedExercise {
-    Library { exercise_id: ExerciseId, level: Level },
-    Custom { title: String, text: String },
+    Library {
+        exercise_id: ExerciseId,
+        level: Level,
+    },
+    Custom {
+        title: String,
+        text: String,
+    },
 }
 
 /// One exercise in the programme, with its dose, frequency and the reason for it.
@@ -429,11 +437,9 @@ impl ProgrammeItem {
             PlannedExercise::Custom { .. } => library::dosage::SECONDS_PER_REP,
         };
         self.frequency = Frequency::of(&self.dosage);
-        self.session_seconds = self.dosage.session_seconds(
-            self.sidedness,
-            self.extra_set_side.is_some(),
-            rep_seconds,
-        );
+        self.session_seconds =
+            self.dosage
+                .session_seconds(self.sidedness, self.extra_set_side.is_some(), rep_seconds);
     }
 }
 
@@ -490,22 +496,9 @@ pub fn generate(
     calendar::check_dates(settings)?;
 
     let plan = select::plan(result, &request.thresholds);
-    let mut items = plan.items;
-    let mut left_out = Vec::new();
+    let (items, dropped, calendar) = fit_to_cap(settings, plan.items);
     let cap = settings.minutes_cap;
-    let calendar = loop {
-        let days = calendar::schedule(settings, &items);
-        let over: Vec<&CalendarDay> = days.iter().filter(|d| d.over_cap).collect();
-        let Some(victim) = items
-            .iter()
-            .rposition(|item| over.iter().any(|d| d.exercises.contains(&item.key)))
-        else {
-            break days;
-        };
-        let item = items.remove(victim);
-        left_out.push(left_out_entry(&item, cap));
-    };
-    left_out.reverse();
+    let left_out: Vec<LeftOut> = dropped.iter().map(|i| left_out_entry(i, cap)).collect();
 
     let (form_cues, cadence_target) = form::running_form(result, request);
     let mut notes = plan.notes;
@@ -515,7 +508,11 @@ pub fn generate(
              can swap or add {} back.",
             cap.get(),
             left_out.len(),
-            if left_out.len() == 1 { " was" } else { "s were" },
+            if left_out.len() == 1 {
+                " was"
+            } else {
+                "s were"
+            },
             if left_out.len() == 1 { "it" } else { "them" },
         ));
     }
@@ -531,6 +528,54 @@ pub fn generate(
         cadence_target,
         notes,
     })
+}
+
+/// Keeps every day within the cap: while a day is over, the lowest-priority item on such a day
+/// is taken out; then each item taken out is tried again, most important first, and kept if
+/// everything still fits (a short exercise can fit once a long one has gone).
+fn fit_to_cap(
+    settings: &ProgrammeSettings,
+    ranked: Vec<ProgrammeItem>,
+) -> (Vec<ProgrammeItem>, Vec<ProgrammeItem>, Vec<CalendarDay>) {
+    let mut kept = vec![true; ranked.len()];
+    let chosen = |kept: &[bool]| -> Vec<ProgrammeItem> {
+        ranked
+            .iter()
+            .zip(kept)
+            .filter(|(_, k)| **k)
+            .map(|(i, _)| i.clone())
+            .collect()
+    };
+    loop {
+        let items = chosen(&kept);
+        let days = calendar::schedule(settings, &items);
+        let victim = ranked.iter().enumerate().rposition(|(i, item)| {
+            kept[i]
+                && days
+                    .iter()
+                    .any(|d| d.over_cap && d.exercises.contains(&item.key))
+        });
+        match victim {
+            Some(i) => kept[i] = false,
+            None => break,
+        }
+    }
+    for i in 0..ranked.len() {
+        if !kept[i] {
+            kept[i] = true;
+            let days = calendar::schedule(settings, &chosen(&kept));
+            kept[i] = !days.iter().any(|d| d.over_cap);
+        }
+    }
+    let items = chosen(&kept);
+    let calendar = calendar::schedule(settings, &items);
+    let dropped = ranked
+        .iter()
+        .zip(&kept)
+        .filter(|(_, k)| !**k)
+        .map(|(i, _)| i.clone())
+        .collect();
+    (items, dropped, calendar)
 }
 
 fn left_out_entry(item: &ProgrammeItem, cap: MinutesCap) -> LeftOut {

@@ -58,7 +58,11 @@ pub const FINDING_LADDERS: &[(&str, Option<&str>, &str)] = &[
     ("straight_leg_lowers", None, "straight_leg_lowers"),
     ("pallof_hold", None, "pallof_press"),
     // After giving birth: the return-to-running readiness tests.
-    ("readiness_single_leg_bridge", None, "single_leg_bridge_hold"),
+    (
+        "readiness_single_leg_bridge",
+        None,
+        "single_leg_bridge_hold",
+    ),
     ("readiness_side_lying_abduction", None, "band_hip_abduction"),
     ("readiness_sit_to_stand", None, "split_squat"),
     ("readiness_single_leg_squat", None, "split_squat"),
@@ -105,9 +109,30 @@ struct Need<'r> {
     findings: Vec<&'r Finding>,
 }
 
+impl Need<'_> {
+    /// The findings to quote: the most urgent of each test, the ladder's own area first.
+    fn quoted(&self) -> Vec<&Finding> {
+        let mut quoted: Vec<&Finding> = Vec::new();
+        for f in &self.findings {
+            if !quoted.iter().any(|q| q.test_id == f.test_id) {
+                quoted.push(f);
+            }
+        }
+        quoted
+    }
+}
+
 /// Every finding in a fixed order that does not depend on how the result was built: area, then
 /// most severe first, then test, side, rule and text.
 pub(crate) fn canonical_findings(result: &AssessmentResult) -> Vec<&Finding> {
+    findings_by_area(result)
+        .into_iter()
+        .map(|(_, f)| f)
+        .collect()
+}
+
+/// [`canonical_findings`] with each finding's area.
+fn findings_by_area(result: &AssessmentResult) -> Vec<(Area, &Finding)> {
     let mut findings: Vec<(Area, &Finding)> = result
         .areas
         .iter()
@@ -118,15 +143,13 @@ pub(crate) fn canonical_findings(result: &AssessmentResult) -> Vec<&Finding> {
             .cmp(&(a2, Reverse(f2.severity), &f2.test_id, f2.side, &f2.rule.id))
             .then_with(|| f1.explanation.cmp(&f2.explanation))
     });
-    findings.into_iter().map(|(_, f)| f).collect()
+    findings
 }
 
 fn ladders_for(f: &Finding) -> impl Iterator<Item = &'static str> + '_ {
     FINDING_LADDERS
         .iter()
-        .filter(move |(test, rule, _)| {
-            *test == f.test_id && rule.is_none_or(|r| r == f.rule.id)
-        })
+        .filter(move |(test, rule, _)| *test == f.test_id && rule.is_none_or(|r| r == f.rule.id))
         .map(|(_, _, ladder)| *ladder)
 }
 
@@ -153,11 +176,14 @@ pub(crate) fn is_postpartum(result: &AssessmentResult) -> bool {
 
 /// Chooses the items.
 pub(crate) fn plan(result: &AssessmentResult, t: &Thresholds) -> Plan {
-    let findings = canonical_findings(result);
+    let findings = findings_by_area(result);
     let postpartum = is_postpartum(result);
-    let high_pain = findings.iter().copied().find(|f| f.rule.id == "pain_high");
+    let high_pain = findings
+        .iter()
+        .map(|(_, f)| *f)
+        .find(|f| f.rule.id == "pain_high");
     let mut needs: Vec<Need> = Vec::new();
-    for &f in findings.iter().filter(|f| f.severity > Severity::Fine) {
+    for &(_, f) in findings.iter().filter(|(_, f)| f.severity > Severity::Fine) {
         for id in ladders_for(f) {
             let spec = ladder_spec(id);
             let priority = match f.severity {
@@ -177,6 +203,19 @@ pub(crate) fn plan(result: &AssessmentResult, t: &Thresholds) -> Plan {
             }
         }
     }
+    // Quote findings from the ladder's own area first, then the most urgent; the sort is stable,
+    // so ties keep the canonical order.
+    let area_of = |f: &Finding| {
+        findings
+            .iter()
+            .find(|(_, g)| std::ptr::eq(*g, f))
+            .map(|(a, _)| *a)
+    };
+    for need in &mut needs {
+        let own = need.spec.area.assessment_area();
+        need.findings
+            .sort_by_key(|f| (area_of(f) != own, Reverse(f.severity)));
+    }
     // Breathing for every runner who has given birth, ahead of needs-attention work.
     if postpartum {
         let spec = ladder_spec("breathing_90_90");
@@ -191,7 +230,9 @@ pub(crate) fn plan(result: &AssessmentResult, t: &Thresholds) -> Plan {
     }
     let mut notes = Vec::new();
     for area in PROGRAMME_AREAS {
-        let status = result.area(area).map_or(AreaStatus::NotTested, |a| a.status);
+        let status = result
+            .area(area)
+            .map_or(AreaStatus::NotTested, |a| a.status);
         if status == AreaStatus::NotTested {
             notes.push(format!(
                 "{} was not tested, so nothing in this programme is aimed at it yet.",
@@ -278,8 +319,8 @@ fn choose_level(
         Level::EASIEST
     } else if need.priority == ItemPriority::Priority && one_below != anchor {
         why.push(format!(
-            "one step easier than {}, because this is a priority to build up steadily",
-            ladder.anchor().name.to_lowercase()
+            "one step easier than the {}, because this is a priority to build up steadily",
+            lower_first(ladder.anchor().name)
         ));
         one_below
     } else if need.findings.iter().any(|f| answer_is(f, "pinch or pain")) && one_below != anchor {
@@ -357,10 +398,7 @@ fn side_comparison(f: &Finding, weak: Side) -> String {
                 weak.other()
             )
         }
-        _ => format!(
-            "your {weak} side measured {lsi} of the {}",
-            weak.other()
-        ),
+        _ => format!("your {weak} side measured {lsi} of the {}", weak.other()),
     }
 }
 
@@ -393,18 +431,19 @@ fn build_item(
         ),
         _ => {
             let quoted: Vec<&str> = need
-                .findings
-                .iter()
+                .quoted()
+                .into_iter()
                 .take(MAX_QUOTED)
                 .map(|f| first_sentence(&f.explanation))
                 .collect();
             reason.push_str(&quoted.join(" "));
-            let more = need.findings.len().saturating_sub(MAX_QUOTED);
+            let more = need.findings.len().saturating_sub(quoted.len());
             if more > 0 {
-                reason.push_str(&format!(
-                    " ({more} more finding{} point the same way.)",
-                    if more == 1 { "" } else { "s" }
-                ));
+                reason.push_str(&if more == 1 {
+                    " (1 more finding points the same way.)".to_owned()
+                } else {
+                    format!(" ({more} more findings point the same way.)")
+                });
             }
         }
     }
