@@ -132,14 +132,7 @@ pub async fn csrf_guard(
                 Ok(bytes) => bytes,
                 Err(_) => return crate::error::error_page(StatusCode::PAYLOAD_TOO_LARGE),
             };
-            let token = serde_urlencoded::from_bytes::<Vec<(String, String)>>(&bytes)
-                .ok()
-                .and_then(|pairs| {
-                    pairs
-                        .into_iter()
-                        .find(|(k, _)| k == CSRF_FIELD)
-                        .map(|(_, v)| v)
-                });
+            let token = query_param(std::str::from_utf8(&bytes).unwrap_or(""), CSRF_FIELD);
             (Request::from_parts(parts, Body::from(bytes)), token)
         }
         None => (req, None),
