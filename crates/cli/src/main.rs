@@ -5,6 +5,7 @@
 mod analyze;
 mod assess;
 mod demo;
+mod import;
 mod settings;
 mod user;
 
@@ -65,6 +66,12 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Import a runner's watch files: FIT files, folders and Garmin export zips, decoded in
+    /// parallel, deduplicated by content, with a summary at the end.
+    ///
+    /// Exits non-zero when the runner is unknown or every file failed (or none was found);
+    /// duplicates and files that are not runs are not failures, so re-running an import is safe.
+    Import(import::ImportArgs),
 }
 
 fn main() -> anyhow::Result<()> {
@@ -109,6 +116,7 @@ async fn run_async(command: Command) -> anyhow::Result<()> {
             Ok(())
         }
         Command::User { action } => user::run(action).await,
+        Command::Import(args) => import::run(args).await,
         Command::Assess { .. } | Command::Analyze { .. } => {
             unreachable!("handled without a runtime")
         }

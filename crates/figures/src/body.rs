@@ -219,25 +219,28 @@ impl Leg {
     }
 }
 
-/// One arm: shoulder `[flexion, abduction]`, elbow flexion.
+/// One arm: shoulder `[flexion, abduction, internal rotation]`, elbow flexion.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub(crate) struct Arm {
-    pub shoulder: [f64; 2],
+    pub shoulder: [f64; 3],
     pub elbow: f64,
 }
 
 impl Arm {
-    pub const SIDE: Arm = Arm {
-        shoulder: [0.0, 0.0],
-        elbow: 8.0,
-    };
+    pub const SIDE: Arm = Arm::new(0.0, 0.0, 8.0);
 
     /// An arm: shoulder flexion, shoulder abduction, elbow flexion.
     pub const fn new(flex: f64, abd: f64, elbow: f64) -> Arm {
         Arm {
-            shoulder: [flex, abd],
+            shoulder: [flex, abd, 0.0],
             elbow,
         }
+    }
+
+    /// The same arm with the shoulder turned inwards, so a bent elbow brings the hand across.
+    pub const fn int_rot(mut self, deg: f64) -> Arm {
+        self.shoulder[2] = deg;
+        self
     }
 }
 
@@ -281,10 +284,7 @@ impl Pose {
             ankle: f(a.ankle, b.ankle),
         };
         let arm = |a: Arm, b: Arm| Arm {
-            shoulder: [
-                f(a.shoulder[0], b.shoulder[0]),
-                f(a.shoulder[1], b.shoulder[1]),
-            ],
+            shoulder: f3(a.shoulder, b.shoulder),
             elbow: f(a.elbow, b.elbow),
         };
         Pose {
@@ -372,7 +372,8 @@ impl Pose {
                 p[at(Joint::Chest)] + thorax.apply(V3::new(0.0, -1.0, s * len::SHOULDER_HALF));
             let upper = thorax
                 .then(Rot::z(arm.shoulder[0]))
-                .then(Rot::x(-s * arm.shoulder[1]));
+                .then(Rot::x(-s * arm.shoulder[1]))
+                .then(Rot::y(s * arm.shoulder[2]));
             p[at(elbow)] = p[at(shoulder)] + upper.apply(V3::new(0.0, -len::UPPER_ARM, 0.0));
             let fore = upper.then(Rot::z(arm.elbow));
             p[at(hand)] = p[at(elbow)] + fore.apply(V3::new(0.0, -len::FOREARM, 0.0));

@@ -15,8 +15,8 @@ const FRONT: f64 = 90.0;
 // ---- arms -------------------------------------------------------------------------------------
 
 const ARM_FLOOR: Arm = Arm::new(-6.0, 6.0, 0.0);
-const HANDS_ON_HIPS: Arm = Arm::new(-20.0, 35.0, 110.0);
-const ARMS_CROSSED: Arm = Arm::new(35.0, -25.0, 125.0);
+const HANDS_ON_HIPS: Arm = Arm::new(-10.0, 40.0, 100.0).int_rot(75.0);
+const ARMS_CROSSED: Arm = Arm::new(15.0, -30.0, 140.0);
 const PRESS_IN: Arm = Arm::new(30.0, -12.0, 115.0);
 const PRESS_OUT: Arm = Arm::new(85.0, -18.0, 0.0);
 
@@ -44,9 +44,11 @@ const BRIDGE: Pose = Pose {
     neck: 35.0,
     leg_l: BRIDGE_LEG,
     leg_r: BRIDGE_LEG,
+    arm_l: Arm::new(-26.0, 6.0, 0.0),
+    arm_r: Arm::new(-26.0, 6.0, 0.0),
     ..SUPINE
 };
-const LEGS_UP: Leg = Leg::new(90.0, 0.0, -20.0);
+const LEGS_UP: Leg = Leg::new(90.0, 0.0, -40.0);
 const TABLETOP: Leg = Leg::new(90.0, 90.0, -10.0);
 const REACH_UP: Arm = Arm::new(90.0, 0.0, 0.0);
 
@@ -60,10 +62,10 @@ const PRONE: Pose = Pose {
     arm_r: Arm::new(165.0, 25.0, 140.0),
     ..STAND
 };
-const QUAD_LEG: Leg = Leg::new(90.0, 90.0, -85.0);
-const QUAD_ARM: Arm = Arm::new(90.0, 0.0, 0.0);
+const QUAD_LEG: Leg = Leg::new(72.0, 90.0, -85.0);
+const QUAD_ARM: Arm = Arm::new(72.0, 0.0, 0.0);
 const QUADRUPED: Pose = Pose {
-    body: [-80.0, 0.0, 0.0],
+    body: [-72.0, 0.0, 0.0],
     neck: -10.0,
     leg_l: QUAD_LEG,
     leg_r: QUAD_LEG,
@@ -88,7 +90,7 @@ const SIDE_LYING: Pose = Pose {
     leg_l: Leg::new(0.0, 0.0, -20.0),
     leg_r: Leg::new(0.0, 0.0, -20.0),
     arm_l: Arm::new(170.0, 0.0, 40.0),
-    arm_r: Arm::new(60.0, 0.0, 40.0),
+    arm_r: Arm::new(0.0, 5.0, 10.0),
     ..STAND
 };
 const CLAM: Leg = Leg::new(45.0, 95.0, -10.0);
@@ -97,7 +99,7 @@ const SIDE_PLANK: Pose = Pose {
     leg_l: Leg::new(-3.0, 0.0, -15.0),
     leg_r: Leg::new(6.0, 0.0, -15.0),
     arm_l: Arm::new(0.0, 76.0, 90.0),
-    arm_r: Arm::new(0.0, 12.0, 25.0),
+    arm_r: Arm::new(0.0, 2.0, 10.0),
     ..STAND
 };
 const SIDE_PLANK_SAG: Pose = Pose {
@@ -106,8 +108,8 @@ const SIDE_PLANK_SAG: Pose = Pose {
     ..SIDE_PLANK
 };
 const SIDE_KNEES: Pose = Pose {
-    leg_l: Leg::new(25.0, 95.0, -30.0),
-    leg_r: Leg::new(25.0, 95.0, -30.0),
+    leg_l: Leg::new(25.0, 95.0, -50.0),
+    leg_r: Leg::new(25.0, 95.0, -50.0),
     ..SIDE_PLANK
 };
 const SIDE_KNEES_SAG: Pose = Pose {
@@ -176,12 +178,12 @@ const SPLIT_TOP: Pose = Pose {
     ..STAND
 };
 const SPLIT_BOTTOM: Pose = Pose {
-    leg_r: Leg::new(88.0, 92.0, -5.0),
+    leg_r: Leg::new(88.0, 92.0, 4.0),
     leg_l: Leg::new(-5.0, 100.0, 0.0),
     ..SPLIT_TOP
 };
 
-const STEP_H: f64 = 18.0;
+const STEP_H: f64 = 14.0;
 
 // ---- rows ---------------------------------------------------------------------------------------
 
@@ -204,7 +206,7 @@ const BAND_ANKLES: Prop = Prop::Band {
     b: along(KneeR, AnkleR, 0.75),
 };
 const PALLOF_ANCHOR: Prop = Prop::Cable {
-    at: at(Chest).off(0.0, -6.0, -58.0),
+    at: at(Chest).off(-6.0, -6.0, 58.0),
     to: along(HandL, HandR, 0.5),
 };
 
@@ -229,7 +231,7 @@ pub(crate) static FIGURES: &[Figure] = &[
     Figure {
         view: FRONT,
         props: &[Prop::Floor, BAND_ANKLES],
-        cues: &[trace(AnkleR, -6.0)],
+        cues: &[trace(KneeR, 7.0)],
         pin: HeelL,
         ..row(
             "band_hip_abduction",
@@ -482,11 +484,11 @@ pub(crate) static FIGURES: &[Figure] = &[
             "Lying on one side propped on the forearm, elbow under the shoulder, legs straight with the top \
              foot in front of the bottom foot. The hips are lifted so the body makes a straight line from \
              head to feet, held for as long as possible.",
-            &[key_roll(SIDE_PLANK, AnkleL, ElbowL)],
+            &[key_roll(SIDE_PLANK, ToeL, ElbowL)],
         )
     },
     Figure {
-        cues: &[push(at(Pelvis).off(10.0, 10.0, 0.0), UP, 9.0)],
+        cues: &[push(at(Pelvis).off(-5.0, 11.0, 0.0), UP, 9.0)],
         pin: HeelL,
         ..row(
             "single_leg_bridge",
@@ -536,7 +538,7 @@ pub(crate) static FIGURES: &[Figure] = &[
         )
     },
     Figure {
-        view: 60.0,
+        view: 25.0,
         pin: HeelR,
         ..row(
             "single_leg_squat",
@@ -547,15 +549,15 @@ pub(crate) static FIGURES: &[Figure] = &[
             &[
                 key(Pose {
                     leg_r: Leg::new(5.0, 5.0, 0.0),
-                    leg_l: Leg::new(30.0, 15.0, -15.0),
+                    leg_l: Leg::new(40.0, 40.0, -20.0),
                     arm_l: Arm::new(80.0, 5.0, 0.0),
                     arm_r: Arm::new(80.0, 5.0, 0.0),
                     ..STAND
                 }),
                 key(Pose {
-                    body: [-22.0, 0.0, 0.0],
-                    leg_r: Leg::new(75.0, 70.0, 25.0),
-                    leg_l: Leg::new(65.0, 20.0, -15.0),
+                    body: [-25.0, 0.0, 0.0],
+                    leg_r: Leg::new(70.0, 75.0, 30.0),
+                    leg_l: Leg::new(85.0, 25.0, -20.0),
                     arm_l: Arm::new(95.0, 5.0, 0.0),
                     arm_r: Arm::new(95.0, 5.0, 0.0),
                     ..STAND
@@ -597,7 +599,7 @@ pub(crate) static FIGURES: &[Figure] = &[
         ],
         cues: &[Cue::Align {
             a: at(HipR),
-            b: at(HipR).off(30.0, 0.0, 0.0),
+            b: at(HipR).off(46.0, 0.0, 0.0),
             ext: 0.0,
         }],
         ground: Ground::On(Pelvis, 48.0),
@@ -610,8 +612,8 @@ pub(crate) static FIGURES: &[Figure] = &[
             &[key(Pose {
                 leg_r: Leg::new(-8.0, 85.0, -25.0),
                 leg_l: Leg::new(125.0, 135.0, -10.0),
-                arm_l: Arm::new(60.0, 10.0, 70.0),
-                arm_r: Arm::new(60.0, 10.0, 70.0),
+                arm_l: Arm::new(20.0, 10.0, 75.0),
+                arm_r: Arm::new(20.0, 10.0, 75.0),
                 neck: 15.0,
                 ..SUPINE
             })],
@@ -691,7 +693,7 @@ pub(crate) static FIGURES: &[Figure] = &[
         )
     },
     Figure {
-        view: 35.0,
+        view: -15.0,
         cues: &[trace(KneeR, 0.0)],
         pin: KneeL,
         plant: &[HandL, HandR],
@@ -704,7 +706,7 @@ pub(crate) static FIGURES: &[Figure] = &[
             &[
                 key_pitch(
                     Pose {
-                        leg_r: Leg::new(115.0, 110.0, -85.0),
+                        leg_r: Leg::new(100.0, 110.0, -85.0),
                         ..QUADRUPED
                     },
                     KneeL,
@@ -712,7 +714,7 @@ pub(crate) static FIGURES: &[Figure] = &[
                 ),
                 key_pitch(
                     Pose {
-                        leg_r: Leg::new(80.0, 95.0, -60.0).abd(60.0).ext_rot(-20.0),
+                        leg_r: Leg::new(62.0, 95.0, -60.0).abd(60.0).ext_rot(-20.0),
                         ..QUADRUPED
                     },
                     KneeL,
@@ -720,7 +722,7 @@ pub(crate) static FIGURES: &[Figure] = &[
                 ),
                 key_pitch(
                     Pose {
-                        leg_r: Leg::new(-10.0, 90.0, -40.0).abd(10.0),
+                        leg_r: Leg::new(-28.0, 90.0, -40.0).abd(10.0),
                         ..QUADRUPED
                     },
                     KneeL,
@@ -758,7 +760,7 @@ pub(crate) static FIGURES: &[Figure] = &[
         )
     },
     Figure {
-        cues: &[push(at(Pelvis).off(10.0, 10.0, 0.0), UP, 9.0)],
+        cues: &[push(at(Pelvis).off(-5.0, 11.0, 0.0), UP, 9.0)],
         pin: HeelR,
         plant: &[AnkleL],
         ..row(
@@ -808,7 +810,7 @@ pub(crate) static FIGURES: &[Figure] = &[
         )
     },
     Figure {
-        view: 75.0,
+        view: 45.0,
         props: &[Prop::Floor, BAND_ANKLES],
         cues: &[trace(AnkleR, -6.0)],
         pin: HeelL,
@@ -899,8 +901,8 @@ pub(crate) static FIGURES: &[Figure] = &[
                 key_pitch(QUADRUPED, KneeL, HandR),
                 key_pitch(
                     Pose {
-                        leg_r: Leg::new(0.0, 0.0, -40.0),
-                        arm_l: Arm::new(178.0, 0.0, 0.0),
+                        leg_r: Leg::new(-18.0, 0.0, -40.0),
+                        arm_l: Arm::new(162.0, 0.0, 0.0),
                         ..QUADRUPED
                     },
                     KneeL,
@@ -919,8 +921,8 @@ pub(crate) static FIGURES: &[Figure] = &[
             "Lying on one side propped on the forearm, elbow under the shoulder, knees bent. The hips lift \
              until the body is straight from head to knees, and lower again.",
             &[
-                key_roll(SIDE_KNEES_SAG, KneeL, ElbowL),
-                key_roll(SIDE_KNEES, KneeL, ElbowL),
+                key_roll(SIDE_KNEES_SAG, ToeL, ElbowL),
+                key_roll(SIDE_KNEES, ToeL, ElbowL),
             ],
         )
     },
@@ -934,8 +936,8 @@ pub(crate) static FIGURES: &[Figure] = &[
             "Lying on one side propped on the forearm, elbow under the shoulder, legs straight and feet \
              stacked. The hips lift until the body is straight from head to feet, and lower again.",
             &[
-                key_roll(SIDE_PLANK_SAG, AnkleL, ElbowL),
-                key_roll(SIDE_PLANK, AnkleL, ElbowL),
+                key_roll(SIDE_PLANK_SAG, ToeL, ElbowL),
+                key_roll(SIDE_PLANK, ToeL, ElbowL),
             ],
         )
     },
@@ -1113,8 +1115,8 @@ pub(crate) static FIGURES: &[Figure] = &[
         props: &[
             Prop::Floor,
             Prop::Roller {
-                at: along(Spine, Chest, 0.3).off(0.0, -10.0, 0.0),
-                r: 5.0,
+                at: at(Spine),
+                r: 4.4,
             },
         ],
         cues: &[trace(Head, 7.0)],
@@ -1128,23 +1130,21 @@ pub(crate) static FIGURES: &[Figure] = &[
              ribs stay down and the low back does not arch.",
             &[
                 key(Pose {
-                    body: [68.0, 0.0, 0.0],
-                    lumbar: [-6.0, 0.0, 0.0],
-                    thorax: [10.0, 0.0, 0.0],
+                    body: [73.0, 0.0, 0.0],
+                    thorax: [12.0, 0.0, 0.0],
                     neck: 25.0,
-                    leg_l: Leg::new(70.0, 105.0, -50.0),
-                    leg_r: Leg::new(70.0, 105.0, -50.0),
+                    leg_l: Leg::new(77.0, 140.0, -10.0),
+                    leg_r: Leg::new(77.0, 140.0, -10.0),
                     arm_l: Arm::new(150.0, 35.0, 135.0),
                     arm_r: Arm::new(150.0, 35.0, 135.0),
                     ..STAND
                 }),
                 key(Pose {
-                    body: [68.0, 0.0, 0.0],
-                    lumbar: [-6.0, 0.0, 0.0],
-                    thorax: [-30.0, 0.0, 0.0],
+                    body: [73.0, 0.0, 0.0],
+                    thorax: [-20.0, 0.0, 0.0],
                     neck: 5.0,
-                    leg_l: Leg::new(70.0, 105.0, -50.0),
-                    leg_r: Leg::new(70.0, 105.0, -50.0),
+                    leg_l: Leg::new(77.0, 140.0, -10.0),
+                    leg_r: Leg::new(77.0, 140.0, -10.0),
                     arm_l: Arm::new(150.0, 35.0, 135.0),
                     arm_r: Arm::new(150.0, 35.0, 135.0),
                     ..STAND
@@ -1162,7 +1162,6 @@ pub(crate) static FIGURES: &[Figure] = &[
                 style: BlockStyle::Box,
             },
         ],
-        cues: &[push(at(Spine).off(0.0, 10.0, 0.0), UP, 7.0)],
         ..row(
             "breathing_90_90",
             "90/90 breathing",
@@ -1193,7 +1192,7 @@ pub(crate) static FIGURES: &[Figure] = &[
         )
     },
     Figure {
-        view: 70.0,
+        view: -60.0,
         props: &[Prop::Floor, BAND_KNEES],
         cues: &[trace(KneeR, 6.0)],
         ..row(
@@ -1244,9 +1243,9 @@ pub(crate) static FIGURES: &[Figure] = &[
                     ..STAND
                 }),
                 key(Pose {
-                    body: [-15.0, 0.0, 0.0],
-                    leg_r: Leg::new(65.0, 65.0, 15.0),
-                    leg_l: Leg::new(40.0, 5.0, 10.0),
+                    body: [-20.0, 0.0, 0.0],
+                    leg_r: Leg::new(75.0, 90.0, 35.0),
+                    leg_l: Leg::new(37.0, 0.0, 10.0),
                     arm_l: HANDS_ON_HIPS,
                     arm_r: HANDS_ON_HIPS,
                     ..STAND

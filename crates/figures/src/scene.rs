@@ -68,7 +68,7 @@ pub(crate) enum Prop {
         z: f64,
         style: BlockStyle,
     },
-    /// A foam roller lying across the body, centred on the spot.
+    /// A foam roller on the floor across the body, under the spot.
     Roller { at: Spot, r: f64 },
     /// A post standing on the floor up to the spot (something to hold, or a cable anchor).
     Post { at: Spot },
@@ -370,5 +370,74 @@ impl Camera {
     /// How near the camera a world point is.
     pub fn depth(&self, p: V3) -> f64 {
         p.dot(self.toward)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::catalog::FIGURES;
+
+    /// How far a stroke may dip into the floor line (it is drawn 1.4 thick).
+    const TOLERANCE: f64 = 0.7;
+
+    #[test]
+    fn every_joint_stays_on_or_above_the_floor_in_every_frame() {
+        for fig in FIGURES.iter().filter(|f| f.has_floor()) {
+            let mut frames: Vec<_> = fig.frames().into_iter().map(|(_, s)| s).collect();
+            frames.push(fig.still(true));
+            for (i, s) in frames.iter().enumerate() {
+                for j in crate::body::Joint::ALL {
+                    let b = s.bottom(j);
+                    assert!(
+                        b >= -TOLERANCE,
+                        "{} frame {i}: {j:?} is {b:.1} below the floor",
+                        fig.id
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn coordinates_are_finite() {
+        for fig in FIGURES {
+            for (pct, s) in fig.frames() {
+                assert!((0.0..=100.0).contains(&pct), "{}", fig.id);
+                assert!(
+                    s.0.iter()
+                        .all(|p| p.x.is_finite() && p.y.is_finite() && p.z.is_finite()),
+                    "{}",
+                    fig.id
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn the_start_rests_on_its_support() {
+        for fig in FIGURES.iter().filter(|f| f.has_floor()) {
+            let s = fig.start();
+            let touching = match fig.ground {
+                super::Ground::Floor => s.lowest().abs() < 1e-9,
+                super::Ground::On(j, h) => (s.bottom(j) - h).abs() < 1e-9,
+            };
+            assert!(touching, "{}", fig.id);
+        }
+    }
+
+    #[test]
+    fn planted_feet_and_pins_stay_put() {
+        for fig in FIGURES.iter().filter(|f| f.animated()) {
+            let start = fig.start();
+            for (_, s) in fig.frames() {
+                for j in std::iter::once(fig.pin).chain(fig.plant.iter().copied()) {
+                    assert!(
+                        (s.get(j) - start.get(j)).len() < 1.0,
+                        "{}: {j:?} slides",
+                        fig.id
+                    );
+                }
+            }
+        }
     }
 }

@@ -182,20 +182,11 @@ pub(crate) fn render(fig: &Figure, animate: bool, end: bool) -> String {
     if fig.has_floor() {
         marks.bounds.add((marks.bounds.x0, 0.0), THIN);
     }
+    // A small margin, rounded out to whole units so the numbers stay short.
     let m = 3.0;
     let b = marks.bounds;
-    let (vx, vy, vw, vh) = (
-        b.x0 - m,
-        b.y0 - m,
-        b.x1 - b.x0 + 2.0 * m,
-        b.y1 - b.y0 + 2.0 * m,
-    );
-    let (vx, vy, vw, vh) = (
-        (vx).floor(),
-        (vy).floor(),
-        (vw).ceil() + 1.0,
-        (vh).ceil() + 1.0,
-    );
+    let (vx, vy) = ((b.x0 - m).floor(), (b.y0 - m).floor());
+    let (vw, vh) = ((b.x1 + m - vx).ceil(), (b.y1 + m - vy).ceil());
 
     let scope = format!("bsf-{}", fig.id);
     let mut css = String::new();
@@ -304,7 +295,7 @@ fn body_layers(cam: &Camera, frames: &[(f64, Skeleton)]) -> Vec<Layer> {
         .into_iter()
         .map(|(_, i)| {
             let part = &PARTS[i];
-            let far = i != 2 && depth(part) < trunk - 2.5;
+            let far = i != 2 && depth(part) < trunk - 4.5;
             let mut items = Vec::new();
             for (k, &(a, b, w)) in part.segs.iter().enumerate() {
                 // A limb's first halo starts part way down, so it does not ring the joint it hangs from.
@@ -450,7 +441,7 @@ fn static_props(fig: &Figure, cam: &Camera, start: &Skeleton, marks: &mut Marks)
                 bb.add((x1, 0.0), 0.0);
             }
             Prop::Roller { at, r } => {
-                let c = cam.screen(at.world(start));
+                let c = (cam.screen(at.world(start)).0, -r);
                 let _ = write!(
                     o,
                     r#"<circle cx="{}" cy="{}" r="{}" stroke-width="{w}"/><circle cx="{}" cy="{}" r="{}" stroke-width="1"/>"#,

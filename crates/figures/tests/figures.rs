@@ -33,7 +33,10 @@ fn every_id_renders_well_formed_svg_with_title_and_desc() {
             };
             assert_eq!(text("title"), title(id).unwrap(), "{id}");
             assert!(text("desc").starts_with(description(id).unwrap()), "{id}");
-            assert!(!out.contains("NaN") && !out.replace("infinite", "").contains("inf"), "{id}");
+            assert!(
+                !out.contains("NaN") && !out.replace("infinite", "").contains("inf"),
+                "{id}"
+            );
             assert!(
                 out.contains("currentColor") && out.contains(r#"stroke-linecap="round""#),
                 "{id}"

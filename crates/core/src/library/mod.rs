@@ -1,6 +1,6 @@
 //! The exercise library: every exercise the programme can prescribe, on ladders from easier to harder.
 //!
-//! The library is data ([`catalogue`]) plus lookups. Each exercise sits on one [`Ladder`] at a
+//! The library is data (the private `catalogue` module) plus lookups. Each exercise sits on one [`Ladder`] at a
 //! [`Level`] from 1 (easiest) to at most 5. The clinic's six core exercises sit at level 3 of their
 //! own ladder, with two easier and two harder variants; the supporting exercises sit on shorter
 //! ladders of their own. The library carries [`LIBRARY_VERSION`]; a stored programme records it,
@@ -32,6 +32,8 @@ pub enum LibraryError {
     UnknownLadder(String),
     #[error("Level {0} is outside the ladder: levels run from 1 (easiest) to {MAX_LEVEL}.")]
     LevelOutOfRange(i64),
+    #[error("“{0}” is not a level: give a whole number from 1 (easiest) to {MAX_LEVEL}.")]
+    NotALevel(String),
     #[error(
         "Level {level} is outside the {ladder} ladder, which runs from level 1 to level {highest}."
     )]
@@ -93,7 +95,7 @@ impl fmt::Display for ExerciseId {
     }
 }
 
-/// A ladder's id: the id of the exercise it is named after, e.g. `couch_stretch`.
+/// A ladder's id, e.g. `couch_stretch`; the ladder is named after the exercise at its anchor level.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct LadderId(&'static str);
 
@@ -185,11 +187,10 @@ impl TryFrom<i64> for Level {
 impl std::str::FromStr for Level {
     type Err = LibraryError;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let s = s.trim();
-        let n: i64 = s.parse().map_err(|_| {
-            // Not a whole number at all: report it as out of range with a number a person can read.
-            LibraryError::LevelOutOfRange(s.parse::<f64>().map_or(0, |f| f as i64))
-        })?;
+        let n: i64 = s
+            .trim()
+            .parse()
+            .map_err(|_| LibraryError::NotALevel(s.to_owned()))?;
         Level::try_from(n)
     }
 }

@@ -261,7 +261,10 @@ fn unknown_ids_and_levels_outside_the_ladder_are_named() {
         "6".parse::<Level>().unwrap_err(),
         LibraryError::LevelOutOfRange(6)
     );
-    assert!("two".parse::<Level>().is_err());
+    assert_eq!(
+        "two".parse::<Level>().unwrap_err().to_string(),
+        "“two” is not a level: give a whole number from 1 (easiest) to 5."
+    );
     assert_eq!("3".parse::<Level>().map(Level::get), Ok(3));
     let side_plank = ladder("side_plank").unwrap();
     assert_eq!(

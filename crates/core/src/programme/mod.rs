@@ -604,12 +604,3 @@ pub(crate) fn minutes_text(seconds: u32) -> String {
         m => format!("{m} minutes"),
     }
 }
-
-/// The exercise ids in a programme, for callers that do not care about custom items.
-pub fn exercise_ids(programme: &Programme) -> Vec<ExerciseId> {
-    programme
-        .items
-        .iter()
-        .filter_map(ProgrammeItem::exercise_id)
-        .collect()
-}

@@ -234,6 +234,25 @@ fn a_bilateral_rung_keeps_the_weaker_side_in_words_only() {
 }
 
 #[test]
+fn a_pelvic_floor_symptom_is_quoted_in_the_breathing_reason() {
+    let result = example_with(&[("/postpartum/symptom_leaking_or_urgency", json!(true))]);
+    let p = generate(&result, &roomy()).unwrap();
+    let breathing = &p.items[0];
+    assert_eq!(breathing.key, "breathing_90_90");
+    assert_eq!(breathing.priority, ItemPriority::PelvicFloor);
+    assert!(
+        breathing.reason.contains("leaking or urgency"),
+        "{}",
+        breathing.reason
+    );
+    assert!(
+        breathing.cautions.len() == 2,
+        "pain and postpartum cautions"
+    );
+    assert!(p.notes.iter().any(|n| n.starts_with("Running: ")));
+}
+
+#[test]
 fn items_come_in_priority_order_core_six_first() {
     let p = generate(&example_with(&[]), &roomy()).unwrap();
     let keys: Vec<(ItemPriority, bool)> = p
@@ -707,13 +726,6 @@ fn bad_edits_get_a_clear_message() {
     for (programme, edit, message) in cases {
         assert_eq!(apply(programme, edit).unwrap_err().to_string(), message);
     }
-}
-
-#[test]
-#[ignore = "prints the example programme for reading"]
-fn print_example() {
-    let p = generate(&example_with(&[]), &request()).unwrap();
-    println!("{}", serde_json::to_string_pretty(&p).unwrap());
 }
 
 #[test]

@@ -1,1 +1,243 @@
-//! (being built) Tests of the runs pages.
+//! The runs pages: uploading one file, several files and a zip; the list and the run page with
+//! its charts; duplicates and bad files reported per file; staff access and its audit.
+
+use crate::client::*;
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use backstride_core::Role;
+use backstride_running::write::SyntheticRun;
+use std::io::Write as _;
+
+const BOUNDARY: &str = "----backstride-test-boundary-7MA4YWxkTrZu0gW";
+
+/// A multipart body with each file as a `files` part.
+fn multipart(files: &[(&str, &[u8])]) -> Vec<u8> {
+    let mut body = Vec::new();
+    for (name, bytes) in files {
+        body.extend_from_slice(
+            format!(
+                "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"files\"; \
+                 filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{BOUNDARY}--\r\n").as_bytes());
+    body
+}
+
+/// Posts files the way the upload form does: multipart, CSRF token in the query.
+async fn upload(c: &mut Client, files: &[(&str, &[u8])]) -> Resp {
+    c.get("/runs").await;
+    let token = c.csrf.clone().expect("a CSRF token on the runs page");
+    let req = Request::post(format!("/runs/upload?csrf_token={token}"))
+        .header(
+            header::CONTENT_TYPE,
+            format!("multipart/form-data; boundary={BOUNDARY}"),
+        )
+        .body(Body::from(multipart(files)))
+        .unwrap();
+    c.send(req).await
+}
+
+fn run_fit(minutes_later: u32) -> Vec<u8> {
+    SyntheticRun {
+        seconds: 1200,
+        start: SyntheticRun::default().start + minutes_later * 60,
+        ..SyntheticRun::default()
+    }
+    .to_fit()
+}
+
+fn zip_of(entries: &[(&str, &[u8])]) -> Vec<u8> {
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    for (name, bytes) in entries {
+        zip.start_file(*name, options).unwrap();
+        zip.write_all(bytes).unwrap();
+    }
+    zip.finish().unwrap().into_inner()
+}
+
+/// The first link to a run page (`{prefix}/<id>`) in a page.
+fn run_link(body: &str, prefix: &str) -> String {
+    let needle = format!("href=\"{prefix}/");
+    let at = body.find(&needle).expect("a link to a run") + "href=\"".len();
+    let end = body[at..].find('"').unwrap();
+    body[at..at + end].to_owned()
+}
+
+/// The results row of one file.
+fn row<'a>(body: &'a str, file: &str) -> &'a str {
+    let at = body
+        .find(&format!("<td>{file}</td>"))
+        .unwrap_or_else(|| panic!("no row for {file} in {body}"));
+    let end = body[at..].find("</tr>").unwrap();
+    &body[at..at + end]
+}
+
+#[tokio::test]
+async fn upload_list_run_page_duplicates_and_bad_files() {
+    each_backend(|store| async move {
+        let clinic = clinic(&store, "Runs Clinic").await;
+        person(&store, Some(&clinic), "uploader@example.com", Role::Runner).await;
+        let mut c = Client::new(store.clone());
+        c.login("uploader@example.com", PASSWORD).await;
+
+        let page = c.get("/runs").await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(page.body.contains("No runs yet"));
+        assert!(page.body.contains("enctype=\"multipart/form-data\""));
+
+        let first = run_fit(0);
+        let res = upload(&mut c, &[("morning.fit", &first)]).await;
+        assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+        assert!(row(&res.body, "morning.fit").contains("Imported"), "{}", res.body);
+        assert!(res.body.contains("1 imported, 0 duplicate, 0 not a run, 0 failed."));
+
+        let list = c.get("/runs").await;
+        assert!(list.body.contains("1 May 2024, 07:00"), "{}", list.body);
+        assert!(list.body.contains("3.60 km"), "{}", list.body);
+        assert!(list.body.contains("170 spm") && list.body.contains("260 ms"));
+        assert!(list.body.contains("50.6 %"));
+
+        let href = run_link(&list.body, "/runs");
+        let run = c.get(&href).await;
+        assert_eq!(run.status, StatusCode::OK, "{}", run.body);
+        for chart in ["pace", "cadence", "gct", "balance"] {
+            assert!(
+                run.body
+                    .contains(&format!("<title id=\"chart-{chart}-title\">")),
+                "chart {chart} missing"
+            );
+        }
+        assert!(run.body.contains("<desc id=\"chart-cadence-desc\">"));
+        assert!(run.body.contains("Show the numbers as a table"));
+        assert!(run.body.contains("<h2 id=\"laps-h\">Laps</h2>") && run.body.contains("<td>4</td>"));
+        assert!(!run.body.contains("style="), "inline styles break the CSP");
+
+        // The same file again, with a second new one and a zip with a traversal name.
+        let second = run_fit(90);
+        let zip = zip_of(&[
+            ("export/third.fit", &run_fit(180)),
+            ("../../etc/evil.fit", &run_fit(240)),
+            ("export/summary.json", b"{}"),
+        ]);
+        let res = upload(
+            &mut c,
+            &[
+                ("again.fit", &first),
+                ("evening.FIT", &second),
+                ("garmin-export.zip", &zip),
+            ],
+        )
+        .await;
+        assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+        assert!(row(&res.body, "again.fit").contains("already imported"));
+        assert!(row(&res.body, "evening.FIT").contains("Imported"));
+        assert!(row(&res.body, "garmin-export.zip/export/third.fit").contains("Imported"));
+        assert!(row(&res.body, "garmin-export.zip/../../etc/evil.fit").contains("path traversal"));
+        assert!(!res.body.contains("summary.json"));
+
+        // Bad files: each gets its own reason, with the byte offset where decoding stopped.
+        let res = upload(
+            &mut c,
+            &[
+                ("cut.fit", &first[..first.len() / 3]),
+                ("photo.jpg", b"\xff\xd8\xff\xe0 not a watch file at all"),
+                ("empty.fit", b""),
+                ("broken.zip", b"PK\x03\x04 this is no archive"),
+            ],
+        )
+        .await;
+        assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+        let cut = row(&res.body, "cut.fit");
+        assert!(cut.contains("Failed") && cut.contains("cut short") && cut.contains("at byte"));
+        assert!(row(&res.body, "photo.jpg").contains("not a FIT file: no FIT header at byte 0"));
+        assert!(row(&res.body, "empty.fit").contains("empty"));
+        assert!(row(&res.body, "broken.zip").contains("not a readable zip archive"));
+        assert!(res.body.contains("0 imported, 0 duplicate, 0 not a run, 4 failed."));
+
+        // Nothing chosen.
+        let res = upload(&mut c, &[]).await;
+        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(res.body.contains("Choose one or more .fit files"));
+
+        // Without the token the upload is refused.
+        let req = Request::post("/runs/upload")
+            .header(
+                header::CONTENT_TYPE,
+                format!("multipart/form-data; boundary={BOUNDARY}"),
+            )
+            .body(Body::from(multipart(&[("x.fit", &first)])))
+            .unwrap();
+        assert_eq!(c.send(req).await.status, StatusCode::FORBIDDEN);
+
+        let list = c.get("/runs").await;
+        assert_eq!(list.body.matches("href=\"/runs/").count(), 3, "{}", list.body);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn clinic_staff_see_runs_and_everyone_else_gets_404() {
+    each_backend(|store| async move {
+        let home = clinic(&store, "Home Clinic").await;
+        let other = clinic(&store, "Other Clinic").await;
+        let runner = person(&store, Some(&home), "r@example.com", Role::Runner).await;
+        let clinician = person(&store, Some(&home), "c@example.com", Role::Clinician).await;
+        person(&store, Some(&other), "o@example.com", Role::Clinician).await;
+        person(&store, Some(&home), "r2@example.com", Role::Runner).await;
+
+        let mut c = Client::new(store.clone());
+        c.login("r@example.com", PASSWORD).await;
+        let res = upload(&mut c, &[("run.fit", &run_fit(0))]).await;
+        assert!(res.body.contains("1 imported"), "{}", res.body);
+        let own = run_link(&c.get("/runs").await.body, "/runs");
+        let run_id = own.rsplit('/').next().unwrap().to_owned();
+
+        let mut staff = c.another();
+        staff.login("c@example.com", PASSWORD).await;
+        let list = staff.get(&format!("/runners/{}/runs", runner.id)).await;
+        assert_eq!(list.status, StatusCode::OK, "{}", list.body);
+        assert!(list.body.contains("Runs of r") && list.body.contains("170 spm"));
+        assert!(!list.body.contains("multipart/form-data"), "staff get no upload form");
+        let page = staff
+            .get(&format!("/runners/{}/runs/{run_id}", runner.id))
+            .await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(page.body.contains("All runs of r"));
+        let audit = store.audit_events_about(runner.id).await.unwrap();
+        assert!(
+            audit
+                .iter()
+                .any(|e| e.actor_user_id == clinician.id && e.action == "list runs"),
+            "{audit:?}"
+        );
+
+        let mut stranger = c.another();
+        stranger.login("o@example.com", PASSWORD).await;
+        for path in [
+            format!("/runners/{}/runs", runner.id),
+            format!("/runners/{}/runs/{run_id}", runner.id),
+        ] {
+            assert_eq!(stranger.get(&path).await.status, StatusCode::NOT_FOUND);
+        }
+        let mut peer = c.another();
+        peer.login("r2@example.com", PASSWORD).await;
+        assert_eq!(
+            peer.get(&format!("/runners/{}/runs", runner.id)).await.status,
+            StatusCode::NOT_FOUND
+        );
+        assert_eq!(
+            peer.get(&format!("/runs/{run_id}")).await.status,
+            StatusCode::NOT_FOUND
+        );
+        // Staff have no runs of their own to upload to.
+        assert_eq!(staff.get("/runs").await.status, StatusCode::FORBIDDEN);
+    })
+    .await;
+}
