@@ -157,6 +157,7 @@ pub trait Store: Send + Sync + 'static {
         actor: &Actor,
         programme_id: i64,
     ) -> StoreResult<ProgrammeRecord>;
+    async fn programme(&self, actor: &Actor, programme_id: i64) -> StoreResult<ProgrammeRecord>;
     /// A runner's programme versions, newest first.
     async fn programmes_of(
         &self,

@@ -634,6 +634,17 @@ macro_rules! impl_store {
                 row.try_into()
             }
 
+            async fn programme(&self, actor: &Actor, programme_id: i64) -> StoreResult<ProgrammeRecord> {
+                let mut tx = self.pool.begin().await?;
+                let sql = format!("SELECT {PROGRAMME_COLUMNS} FROM programme WHERE id = $1");
+                let row: Option<ProgrammeRow> = sqlx::query_as(&sql).bind(programme_id).fetch_optional(&mut *tx).await?;
+                let row = row.ok_or(StoreError::NotFound)?;
+                let access = open_record!(&mut tx, actor, row.runner_id, "view programme");
+                tx.commit().await?;
+                access?;
+                row.try_into()
+            }
+
             async fn programmes_of(&self, actor: &Actor, runner_id: i64) -> StoreResult<Vec<ProgrammeRecord>> {
                 let mut tx = self.pool.begin().await?;
                 let access = open_record!(&mut tx, actor, runner_id, "list programmes");
