@@ -168,7 +168,11 @@ impl Inputs {
         let expected = File::open(&path)
             .ok()
             .and_then(|f| zip::ZipArchive::new(BufReader::new(f)).ok())
-            .map_or(0, |a| a.file_names().filter(|n| ingest::is_fit_name(n)).count());
+            .map_or(0, |a| {
+                a.file_names()
+                    .filter(|n| n.as_ref().is_ok_and(|n| ingest::is_fit_name(n)))
+                    .count()
+            });
         self.zips.push((path, (expected as u64).max(1)));
     }
 
@@ -245,7 +249,12 @@ fn pipeline(
 }
 
 /// The reader: queues plain files and unpacks zips entry by entry (so memory stays bounded).
-fn read_inputs(inputs: Inputs, jobs: &SyncSender<Job>, done: &SyncSender<Decoded>, bar: &ProgressBar) {
+fn read_inputs(
+    inputs: Inputs,
+    jobs: &SyncSender<Job>,
+    done: &SyncSender<Decoded>,
+    bar: &ProgressBar,
+) {
     let fail = |r: Rejected| {
         let _ = done.send(Decoded {
             name: r.name,
@@ -388,7 +397,10 @@ impl Summary {
         use std::fmt::Write as _;
         let mut out = String::new();
         for (title, wanted) in [("Not a run", "not a run"), ("Failed", "failed")] {
-            let mut rows = reports.iter().filter(|r| r.outcome.label() == wanted).peekable();
+            let mut rows = reports
+                .iter()
+                .filter(|r| r.outcome.label() == wanted)
+                .peekable();
             if rows.peek().is_none() {
                 continue;
             }

@@ -72,7 +72,15 @@ fn import(data: &Path, paths: &[&Path]) -> (bool, String) {
 fn add_runner(data: &Path) {
     let out = backstride(
         data,
-        &["user", "add", "--role", "runner", "--email", RUNNER, "--password-stdin"],
+        &[
+            "user",
+            "add",
+            "--role",
+            "runner",
+            "--email",
+            RUNNER,
+            "--password-stdin",
+        ],
         "a long enough pass\n",
     );
     assert!(out.status.success(), "{out:?}");
@@ -90,7 +98,12 @@ fn run_starting(minutes_later: u32) -> Vec<u8> {
 /// A valid FIT file whose only session is a bike ride.
 fn ride() -> Vec<u8> {
     let mut w = FitWriter::new();
-    w.define(0, mesg::FILE_ID, &[WriteField::new(0, BaseType::Enum)], false);
+    w.define(
+        0,
+        mesg::FILE_ID,
+        &[WriteField::new(0, BaseType::Enum)],
+        false,
+    );
     w.data(0, &[FieldValue::Int(4)], &[]);
     let fields = [
         WriteField::new(253, BaseType::Uint32),
@@ -101,7 +114,11 @@ fn ride() -> Vec<u8> {
     let t = i64::from(SyntheticRun::default().start);
     w.data(
         1,
-        &[FieldValue::Int(t + 60), FieldValue::Int(t), FieldValue::Int(2)],
+        &[
+            FieldValue::Int(t + 60),
+            FieldValue::Int(t),
+            FieldValue::Int(2),
+        ],
         &[],
     );
     w.finish()
@@ -152,7 +169,11 @@ fn imports_a_folder_with_bad_files_and_a_zip() {
     std::fs::write(input.join("RUN2.FIT"), run_starting(60)).unwrap();
     std::fs::write(input.join("older/run3.fit"), run_starting(120)).unwrap();
     std::fs::write(input.join("cut-short.fit"), &first[..first.len() / 2]).unwrap();
-    std::fs::write(input.join("notes.fit"), b"these are my notes, not a FIT file").unwrap();
+    std::fs::write(
+        input.join("notes.fit"),
+        b"these are my notes, not a FIT file",
+    )
+    .unwrap();
     std::fs::write(input.join("empty.fit"), b"").unwrap();
     std::fs::write(input.join("ride.fit"), ride()).unwrap();
     std::fs::write(input.join("readme.txt"), b"not looked at").unwrap();
@@ -179,7 +200,9 @@ fn imports_a_folder_with_bad_files_and_a_zip() {
             .unwrap_or_else(|| panic!("no line for {needle} in:\n{text}"))
             .to_owned()
     };
-    assert!(line("cut-short.fit").contains("cut short") && line("cut-short.fit").contains("at byte"));
+    assert!(
+        line("cut-short.fit").contains("cut short") && line("cut-short.fit").contains("at byte")
+    );
     assert!(line("notes.fit").contains("not a FIT file") && line("notes.fit").contains("byte 0"));
     assert!(line("empty.fit").contains("empty"));
     assert!(line("evil.fit").contains("path traversal"));
@@ -191,7 +214,8 @@ fn imports_a_folder_with_bad_files_and_a_zip() {
     let (ok, text) = import(&data, &[&input]);
     assert!(ok, "{text}");
     assert!(
-        summary_line(&text).starts_with("Summary: 0 imported (0 runs), 5 duplicate, 1 not a run, 4 failed"),
+        summary_line(&text)
+            .starts_with("Summary: 0 imported (0 runs), 5 duplicate, 1 not a run, 4 failed"),
         "{text}"
     );
     assert_eq!(stored_runs(&data), 4);
@@ -206,13 +230,21 @@ fn fails_when_every_file_fails_or_the_runner_is_unknown() {
     std::fs::write(&bad, b"\x0e\x10garbage").unwrap();
     let (ok, text) = import(&data, &[&bad]);
     assert!(!ok, "{text}");
-    assert!(text.contains("1 failed") && text.contains("no file could be imported"), "{text}");
+    assert!(
+        text.contains("1 failed") && text.contains("no file could be imported"),
+        "{text}"
+    );
 
     let good = tmp.0.join("good.fit");
     std::fs::write(&good, run_starting(0)).unwrap();
     let out = backstride(
         &data,
-        &["import", good.to_str().unwrap(), "--runner", "nobody@example.com"],
+        &[
+            "import",
+            good.to_str().unwrap(),
+            "--runner",
+            "nobody@example.com",
+        ],
         "",
     );
     assert!(!out.status.success());

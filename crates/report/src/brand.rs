@@ -156,9 +156,14 @@ mod tests {
 
     #[test]
     fn bad_colours_are_refused_with_the_text_given() {
-        for bad in ["", "#", "#12", "#12345", "#1234567", "red", "#ggg000", "#12 456", "#éé"] {
+        for bad in [
+            "", "#", "#12", "#12345", "#1234567", "red", "#ggg000", "#12 456", "#éé",
+        ] {
             let err = bad.parse::<BrandColour>().unwrap_err();
-            assert!(matches!(&err, ReportError::BrandColour(s) if s == bad), "{bad}: {err}");
+            assert!(
+                matches!(&err, ReportError::BrandColour(s) if s == bad),
+                "{bad}: {err}"
+            );
             assert!(err.to_string().contains("#"), "{err}");
         }
     }
@@ -175,16 +180,28 @@ mod tests {
 
     #[test]
     fn text_on_the_brand_band_contrasts() {
-        assert_eq!("#ffff00".parse::<BrandColour>().unwrap().on_brand().hex(), "#1a1a1a");
-        assert_eq!("#0f6e6e".parse::<BrandColour>().unwrap().on_brand().hex(), "#ffffff");
+        assert_eq!(
+            "#ffff00".parse::<BrandColour>().unwrap().on_brand().hex(),
+            "#1a1a1a"
+        );
+        assert_eq!(
+            "#0f6e6e".parse::<BrandColour>().unwrap().on_brand().hex(),
+            "#ffffff"
+        );
     }
 
     #[test]
     fn lines_are_collapsed_and_checked() {
         assert_eq!(one_line("name", "  Ann\n\tLee ").unwrap(), "Ann Lee");
-        assert!(matches!(one_line("name", " \n "), Err(ReportError::Missing("name"))));
+        assert!(matches!(
+            one_line("name", " \n "),
+            Err(ReportError::Missing("name"))
+        ));
         let long = "x".repeat(MAX_LINE_CHARS + 1);
-        assert!(matches!(one_line("name", &long), Err(ReportError::TooLong { .. })));
+        assert!(matches!(
+            one_line("name", &long),
+            Err(ReportError::TooLong { .. })
+        ));
     }
 }
 

@@ -249,7 +249,9 @@ pub(crate) fn dosage_data(
 
 fn figures(ex: &library::Exercise) -> Vec<FigureData> {
     let id = ex.illustration;
-    let alt = backstride_figures::description(id).unwrap_or(ex.name).to_owned();
+    let alt = backstride_figures::description(id)
+        .unwrap_or(ex.name)
+        .to_owned();
     let start = format!("/figures/{id}-start.svg");
     let end = format!("/figures/{id}-end.svg");
     if !FIGURES.contains_key(&start) {

@@ -145,10 +145,7 @@ pub fn typeset_handout(handout: &Handout) -> Result<TypesetDocument, ReportError
         clinic,
         runner: Some(runner),
         period: Some(period),
-        issued: Some(format!(
-            "Printed {}",
-            content::long_date(handout.issued_on)
-        )),
+        issued: Some(format!("Printed {}", content::long_date(handout.issued_on))),
         exercises: programme
             .items
             .iter()
@@ -178,7 +175,10 @@ pub fn typeset_guide(
     let clinic = clinic_data(clinic)?;
     let data = DocumentData {
         kind: Kind::Guide,
-        title: format!("{}: strength guide for runners with low back pain", clinic.name),
+        title: format!(
+            "{}: strength guide for runners with low back pain",
+            clinic.name
+        ),
         clinic,
         runner: None,
         period: None,
@@ -212,9 +212,8 @@ fn typst_date(date: Date) -> Option<Datetime> {
 }
 
 /// The template's source, parsed once per process.
-static TEMPLATE_SOURCE: std::sync::LazyLock<Source> = std::sync::LazyLock::new(|| {
-    Source::new(project_file("/document.typ"), TEMPLATE.to_owned())
-});
+static TEMPLATE_SOURCE: std::sync::LazyLock<Source> =
+    std::sync::LazyLock::new(|| Source::new(project_file("/document.typ"), TEMPLATE.to_owned()));
 
 fn typeset(data: &DocumentData, issued_on: Option<Date>) -> Result<TypesetDocument, ReportError> {
     let json = serde_json::to_vec(data).map_err(|e| ReportError::Typeset(e.to_string()))?;

@@ -122,11 +122,20 @@ mod tests {
     use typst_layout::PagedDocument;
 
     fn compile(main: &str) -> Result<PagedDocument, String> {
-        let source = Source::new(FileId::unique(RootedPath::new(VirtualRoot::Project, VirtualPath::new("/test.typ").unwrap())), main.to_owned());
+        let source = Source::new(
+            FileId::unique(RootedPath::new(
+                VirtualRoot::Project,
+                VirtualPath::new("/test.typ").unwrap(),
+            )),
+            main.to_owned(),
+        );
         let world = ReportWorld::new(source, [], [], Datetime::from_ymd(2026, 3, 1));
-        typst::compile::<PagedDocument>(&world)
-            .output
-            .map_err(|e| e.iter().map(|d| d.message.to_string()).collect::<Vec<_>>().join("; "))
+        typst::compile::<PagedDocument>(&world).output.map_err(|e| {
+            e.iter()
+                .map(|d| d.message.to_string())
+                .collect::<Vec<_>>()
+                .join("; ")
+        })
     }
 
     #[test]

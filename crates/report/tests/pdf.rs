@@ -115,10 +115,16 @@ fn the_handout_is_a_pdf_with_every_exercise_and_dose() {
     let Some(text) = pdf_text(&pdf) else { return };
     let mut missing = Vec::new();
     for item in &h.programme.items {
-        missing.extend([flat(&item.name), flat(&item.dosage.describe(item.sidedness))]);
+        missing.extend([
+            flat(&item.name),
+            flat(&item.dosage.describe(item.sidedness)),
+        ]);
     }
     missing.retain(|s| !text.contains(s.as_str()));
-    assert!(missing.is_empty(), "missing from the PDF: {missing:#?}\n\n{text}");
+    assert!(
+        missing.is_empty(),
+        "missing from the PDF: {missing:#?}\n\n{text}"
+    );
     for phrase in [
         "Home programme for Ann Lee",
         "Riverside Physio",
@@ -136,7 +142,12 @@ fn the_handout_is_a_pdf_with_every_exercise_and_dose() {
 #[test]
 fn the_handout_shows_the_extra_set_on_the_weaker_side() {
     let h = handout("Ann Lee");
-    let Some(item) = h.programme.items.iter().find(|i| i.extra_set_side.is_some()) else {
+    let Some(item) = h
+        .programme
+        .items
+        .iter()
+        .find(|i| i.extra_set_side.is_some())
+    else {
         panic!("the example has an asymmetry, so some item has an extra set");
     };
     let side = item.extra_set_side.unwrap();
@@ -185,7 +196,10 @@ fn hostile_names_are_printed_as_typed() {
 #[test]
 fn bad_input_gets_a_clear_error_not_a_panic() {
     let mut h = handout("  \n ");
-    assert_eq!(handout_pdf(&h).unwrap_err(), ReportError::Missing("runner's name"));
+    assert_eq!(
+        handout_pdf(&h).unwrap_err(),
+        ReportError::Missing("runner's name")
+    );
     h.runner_name = "x".repeat(500);
     let err = handout_pdf(&h).unwrap_err();
     assert!(err.to_string().contains("500 characters"), "{err}");
@@ -193,7 +207,10 @@ fn bad_input_gets_a_clear_error_not_a_panic() {
         "#zzz".parse::<BrandColour>(),
         Err(ReportError::BrandColour(_))
     ));
-    assert_eq!(guide_pdf(&clinic(), &[]).unwrap_err(), ReportError::NoExercises);
+    assert_eq!(
+        guide_pdf(&clinic(), &[]).unwrap_err(),
+        ReportError::NoExercises
+    );
 }
 
 #[test]

@@ -454,15 +454,13 @@ async fn save_step(
     }
 
     let all = steps::steps_of(&updated);
-    let next = all
-        .iter()
-        .skip_while(|a| **a != area)
-        .nth(1)
-        .copied();
+    let next = all.iter().skip_while(|a| **a != area).nth(1).copied();
     if let Some(next) = next {
         let draft = save(AssessmentStatus::Draft, steps::slug(next), None)?;
         store.save_assessment(&actor, rec.runner_id, &draft).await?;
-        return Ok(Redirect::to(&format!("/assessment/{id}/{}", steps::slug(next))).into_response());
+        return Ok(
+            Redirect::to(&format!("/assessment/{id}/{}", steps::slug(next))).into_response(),
+        );
     }
 
     // The last step: the whole assessment must now be valid to be scored as complete.

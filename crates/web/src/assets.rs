@@ -15,8 +15,16 @@ const FILES: &[(&str, &str, &[u8])] = &[
         "text/javascript; charset=utf-8",
         include_bytes!("../static/app.js"),
     ),
-    ("assessment.css", "text/css; charset=utf-8", include_bytes!("../static/assessment.css")),
-    ("assessment.js", "text/javascript; charset=utf-8", include_bytes!("../static/assessment.js")),
+    (
+        "assessment.css",
+        "text/css; charset=utf-8",
+        include_bytes!("../static/assessment.css"),
+    ),
+    (
+        "assessment.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("../static/assessment.js"),
+    ),
     (
         "vendor/htmx.min.js",
         "text/javascript; charset=utf-8",

@@ -12,9 +12,11 @@ mod auth;
 mod config;
 mod context;
 mod error;
+mod ics;
 pub mod mail;
 mod pages;
 mod passwords;
+mod programme;
 mod runs;
 mod security;
 mod templates;
@@ -90,6 +92,7 @@ pub fn router(state: AppState) -> Router {
         .route("/static/{*path}", get(assets::serve))
         .merge(assessment::routes())
         .merge(runs::routes())
+        .merge(programme::routes())
         .fallback(pages::not_found)
         .layer(axum::extract::DefaultBodyLimit::max(body_limit))
         .layer(tower_http::limit::RequestBodyLimitLayer::new(body_limit));

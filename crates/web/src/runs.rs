@@ -12,8 +12,8 @@ use crate::pages::local_time;
 use crate::templates::{Page, render, render_status};
 use askama::Template;
 use axum::Router;
-use axum::extract::multipart::{Multipart, MultipartError, MultipartRejection};
 use axum::extract::Path;
+use axum::extract::multipart::{Multipart, MultipartError, MultipartRejection};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
@@ -112,13 +112,15 @@ fn dash() -> String {
 }
 
 fn distance(m: Option<f64>, unit: DistanceUnit) -> String {
-    m.filter(|m| m.is_finite() && *m > 0.0).map_or_else(dash, |m| {
-        format!("{:.2} {}", unit.from_metres(m), unit.as_str())
-    })
+    m.filter(|m| m.is_finite() && *m > 0.0)
+        .map_or_else(dash, |m| {
+            format!("{:.2} {}", unit.from_metres(m), unit.as_str())
+        })
 }
 
 fn duration(s: Option<f64>) -> String {
-    s.filter(|s| s.is_finite() && *s > 0.0).map_or_else(dash, clock)
+    s.filter(|s| s.is_finite() && *s > 0.0)
+        .map_or_else(dash, clock)
 }
 
 /// Pace in the person's unit from seconds per kilometre.
@@ -228,9 +230,7 @@ async fn list_page(
     };
     let units: UnitPreference = ctx.units().await?;
     let page = RunsList {
-        page: ctx
-            .page(if is_self { "Your runs" } else { "Runs" })
-            .await?,
+        page: ctx.page(if is_self { "Your runs" } else { "Runs" }).await?,
         heading: if is_self {
             "Your runs".to_owned()
         } else {
@@ -329,7 +329,10 @@ async fn detail_page(
         ("Heart rate", median(m.heart_rate_bpm, 0, "bpm")),
         ("Cadence", median(m.cadence_spm, 0, "steps/min")),
         ("Ground contact time", median(m.ground_contact_ms, 0, "ms")),
-        ("Contact balance", median(m.gct_balance_left_pct, 1, "% left")),
+        (
+            "Contact balance",
+            median(m.gct_balance_left_pct, 1, "% left"),
+        ),
         (
             "Vertical oscillation",
             median(m.vertical_oscillation_mm, 0, "mm"),
@@ -476,10 +479,7 @@ fn prepare_uploads(files: Vec<(String, axum::body::Bytes)>) -> Vec<(String, u64,
 
 /// `POST /runs/upload` (multipart, CSRF token in the query): imports each file on its own and
 /// shows what happened to each.
-async fn upload(
-    ctx: Ctx,
-    multipart: Result<Multipart, MultipartRejection>,
-) -> AppResult<Response> {
+async fn upload(ctx: Ctx, multipart: Result<Multipart, MultipartRejection>) -> AppResult<Response> {
     let user = ctx.user_with_role(&[Role::Runner])?.clone();
     let actor = ctx.actor()?;
     let limit = ctx.state.config.upload_limit_bytes;

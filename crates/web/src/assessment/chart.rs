@@ -128,11 +128,19 @@ mod tests {
             lsi_percent: 50.0,
             symmetric_from: 90.0,
         });
-        assert!(svg.contains("<title id=\"c1-t\">Side bridge &lt;hold&gt;: left and right</title>"));
+        assert!(
+            svg.contains("<title id=\"c1-t\">Side bridge &lt;hold&gt;: left and right</title>")
+        );
         let span = WIDTH - LABEL - VALUE;
         assert!(svg.contains(&format!("width=\"{}\"", n(span))), "{svg}");
-        assert!(svg.contains(&format!("width=\"{}\"", n(span / 2.0))), "{svg}");
-        assert!(svg.contains(&format!("x1=\"{}\"", n(LABEL + span * 0.9))), "{svg}");
+        assert!(
+            svg.contains(&format!("width=\"{}\"", n(span / 2.0))),
+            "{svg}"
+        );
+        assert!(
+            svg.contains(&format!("x1=\"{}\"", n(LABEL + span * 0.9))),
+            "{svg}"
+        );
         assert!(!svg.contains("style="));
     }
 }

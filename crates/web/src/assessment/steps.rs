@@ -434,8 +434,8 @@ pub fn views(area: Area, mode: Mode, figure: impl Fn(&str) -> Option<String>) ->
         let section = slug(area);
         let controls = controls_of(section, spec).into_iter().map(|(_, c)| c);
         let question = matches!(input_of(spec), Input::Choice(_)) && spec.unit == Unit::Answer;
-        let instructions = (!question && spec.instructions != last_instructions)
-            .then_some(spec.instructions);
+        let instructions =
+            (!question && spec.instructions != last_instructions).then_some(spec.instructions);
         last_instructions = spec.instructions;
         let figure = match spec.illustration {
             Some(id) if last_figure != Some(id) => figure(id),
@@ -502,10 +502,18 @@ pub fn form_values(raw: &Assessment, area: Area, mode: Mode) -> HashMap<String, 
     }
     if area == Area::RedFlags {
         if raw.red_flags.is_some() {
-            let birth = if raw.postpartum.is_some() { "yes" } else { "no" };
+            let birth = if raw.postpartum.is_some() {
+                "yes"
+            } else {
+                "no"
+            };
             values.insert(GAVE_BIRTH.to_owned(), birth.to_owned());
         }
-        if raw.red_flags.as_ref().is_some_and(|r| r.cleared_by_clinician) {
+        if raw
+            .red_flags
+            .as_ref()
+            .is_some_and(|r| r.cleared_by_clinician)
+        {
             values.insert(CLEARED.to_owned(), "on".to_owned());
         }
     }
@@ -619,7 +627,10 @@ pub fn apply(
             }
             Input::Sides | Input::Cadence | Input::Dynamometer => {
                 // Numbers (left/right, or the two cadence ways) plus the dynamometer's sex.
-                let numbers: Vec<_> = controls.iter().filter(|(_, c)| c.kind == "number").collect();
+                let numbers: Vec<_> = controls
+                    .iter()
+                    .filter(|(_, c)| c.kind == "number")
+                    .collect();
                 let typed: Vec<Option<Option<f64>>> = numbers
                     .iter()
                     .map(|(_, c)| typed_number(form, &c.name, spec))
@@ -680,7 +691,10 @@ pub fn apply(
         section["cleared_by_clinician"] = Value::Bool(cleared);
         let birth = form.value(GAVE_BIRTH) == "yes";
         let doc_map = doc.as_object_mut().expect("an object");
-        match (birth, doc_map.get("postpartum").is_some_and(Value::is_object)) {
+        match (
+            birth,
+            doc_map.get("postpartum").is_some_and(Value::is_object),
+        ) {
             (true, false) => {
                 doc_map.insert("postpartum".into(), Value::Object(Map::new()));
             }
@@ -700,7 +714,10 @@ pub fn place_errors(errors: &[ValidationError], area: Area, mode: Mode, form: &m
     let prefix = format!("{section}.");
     let tests = tests_on(area, mode);
     for e in errors.iter().filter(|e| e.field.starts_with(&prefix)) {
-        let exact = tests.iter().flat_map(|s| controls_of(section, *s)).any(|(_, c)| c.name == e.field);
+        let exact = tests
+            .iter()
+            .flat_map(|s| controls_of(section, *s))
+            .any(|(_, c)| c.name == e.field);
         let target = if exact {
             e.field.clone()
         } else {

@@ -83,9 +83,9 @@ impl LineChart<'_> {
         if points.is_empty() {
             return None;
         }
-        let (mut lo, mut hi) = points.iter().fold((f64::MAX, f64::MIN), |(a, b), p| {
-            (a.min(p.1), b.max(p.1))
-        });
+        let (mut lo, mut hi) = points
+            .iter()
+            .fold((f64::MAX, f64::MIN), |(a, b), p| (a.min(p.1), b.max(p.1)));
         if let Some((a, b, _)) = self.band {
             lo = lo.min(a);
             hi = hi.max(b);
@@ -223,7 +223,11 @@ mod tests {
         }
         .render()
         .unwrap();
-        assert!(chart.svg.contains("<title id=\"chart-cadence-title\">Cadence over the run"));
+        assert!(
+            chart
+                .svg
+                .contains("<title id=\"chart-cadence-title\">Cadence over the run")
+        );
         assert!(chart.svg.contains("median 170 steps/min"));
         assert!(chart.svg.contains("&lt;typical&gt;"));
         // The gap starts a new sub-path.

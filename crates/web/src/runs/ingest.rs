@@ -310,10 +310,12 @@ fn expand_zip_at<R: Read + Seek>(
             continue;
         }
         let name = format!("{zip_name}/{}", printable(&raw_name));
-        let reject = |reason: String| Err(Rejected {
-            name: name.clone(),
-            reason,
-        });
+        let reject = |reason: String| {
+            Err(Rejected {
+                name: name.clone(),
+                reason,
+            })
+        };
         if unsafe_entry_name(&raw_name) {
             each(reject(
                 "unsafe name: it points outside the archive (path traversal), so it was not read"
@@ -342,7 +344,9 @@ fn expand_zip_at<R: Read + Seek>(
             continue;
         }
         if nested && depth == 0 {
-            each(reject("a zip nested too deeply; unpack it first".to_owned()));
+            each(reject(
+                "a zip nested too deeply; unpack it first".to_owned(),
+            ));
             continue;
         }
         if size > *budget {
@@ -362,7 +366,9 @@ fn expand_zip_at<R: Read + Seek>(
         // Trust no declared size: read at most one byte past the limit to detect a lie.
         let limit = cap.min(*budget);
         let mut bytes = Vec::with_capacity(usize::try_from(size.min(limit)).unwrap_or(0));
-        let read = (&mut entry).take(limit.saturating_add(1)).read_to_end(&mut bytes);
+        let read = (&mut entry)
+            .take(limit.saturating_add(1))
+            .read_to_end(&mut bytes);
         drop(entry);
         let actual = bytes.len() as u64;
         if let Err(e) = read {
@@ -570,9 +576,15 @@ impl Mean {
 /// fields, as `backstride_running::run` does for its summaries.
 fn chart_values(r: &Record) -> [Option<f64>; 4] {
     let positive = |x: Option<f64>| x.filter(|v| v.is_finite() && *v > 0.0);
-    let speed = r.enhanced_speed.or(r.speed).filter(|v| v.is_finite() && *v >= 0.0);
+    let speed = r
+        .enhanced_speed
+        .or(r.speed)
+        .filter(|v| v.is_finite() && *v >= 0.0);
     let cadence = positive(r.cadence).map(|c| 2.0 * (c + r.fractional_cadence.unwrap_or(0.0)));
-    let runscribe = match (positive(r.dev.contact_time_left), positive(r.dev.contact_time_right)) {
+    let runscribe = match (
+        positive(r.dev.contact_time_left),
+        positive(r.dev.contact_time_right),
+    ) {
         (Some(l), Some(rr)) => Some((l, rr)),
         _ => None,
     };
@@ -593,7 +605,10 @@ impl Series {
         let window = match (run.start_unix, file.sessions.len() > 1) {
             (Some(start), true) => {
                 let from = start - fit::profile::FIT_EPOCH_UNIX;
-                #[expect(clippy::cast_possible_truncation, reason = "clamped to a day's seconds")]
+                #[expect(
+                    clippy::cast_possible_truncation,
+                    reason = "clamped to a day's seconds"
+                )]
                 let len = run.elapsed_s.unwrap_or(0.0).clamp(0.0, 1e7).ceil() as i64;
                 Some((from, from + len))
             }

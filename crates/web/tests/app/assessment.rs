@@ -184,8 +184,14 @@ async fn a_full_self_assessment_reaches_findings_with_sources_and_lsi() {
         // Rules, cut-offs, sources, "our choice" and what was not tested.
         assert!(body.contains("Freckleton et al. 2014"));
         assert!(body.contains("our choice"));
-        assert!(body.contains("Cadence below 160 steps/min is low"), "{body}");
-        assert!(body.contains("Hip extension lying face down; Couch stretch position."), "{body}");
+        assert!(
+            body.contains("Cadence below 160 steps/min is low"),
+            "{body}"
+        );
+        assert!(
+            body.contains("Hip extension lying face down; Couch stretch position."),
+            "{body}"
+        );
         assert!(body.contains("Hip mobility <span class=\"status status-"));
         assert!(body.contains("Sources</h2>"));
 
@@ -217,7 +223,11 @@ async fn progress_is_saved_after_every_step_and_can_be_resumed() {
         let mut later = c.another();
         later.login("ola@example.com", PASSWORD).await;
         let list = later.get("/assessment").await;
-        assert!(list.body.contains("Continue where you left off"), "{}", list.body);
+        assert!(
+            list.body.contains("Continue where you left off"),
+            "{}",
+            list.body
+        );
         assert!(list.body.contains(&format!("/assessment/{id}/postpartum")));
         let screen = later.get(&format!("/assessment/{id}/red_flags")).await;
         assert!(screen.body.contains("value=\"34\""), "{}", screen.body);
@@ -258,20 +268,31 @@ async fn bad_input_gets_a_message_by_the_field_and_keeps_what_was_typed() {
         partial.push(("red_flags.age_years".into(), "thirty".into()));
         let res = post(&mut c, &format!("/assessment/{id}/red_flags"), &partial).await;
         assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
-        assert!(res.body.contains("Answer yes or no: Have you ever been treated for cancer?"));
+        assert!(
+            res.body
+                .contains("Answer yes or no: Have you ever been treated for cancer?")
+        );
         assert!(res.body.contains("value=\"thirty\""));
-        assert!(res.body.contains("Age: type a number from 10 years to 100 years."), "{}", res.body);
+        assert!(
+            res.body
+                .contains("Age: type a number from 10 years to 100 years."),
+            "{}",
+            res.body
+        );
 
         step(&mut c, id, "red_flags", &red_flags(&[]), "baseline").await;
         let mut bad = baseline();
         bad[0].1 = "11".into();
         let res = post(&mut c, &format!("/assessment/{id}/baseline"), &bad).await;
         assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
-        assert!(
-            res.body.contains("id=\"baseline.pain_now-error\">Pain is scored from 0 (none) to 10 (worst imaginable).")
-        );
+        assert!(res.body.contains(
+            "id=\"baseline.pain_now-error\">Pain is scored from 0 (none) to 10 (worst imaginable)."
+        ));
         assert!(res.body.contains("value=\"11\""));
-        assert!(res.body.contains("value=\"sit through a film\""), "other values kept");
+        assert!(
+            res.body.contains("value=\"sit through a film\""),
+            "other values kept"
+        );
         step(&mut c, id, "baseline", &baseline(), "posture_form").await;
         step(&mut c, id, "posture_form", &posture_form(), "hip_mobility").await;
 
@@ -279,7 +300,10 @@ async fn bad_input_gets_a_message_by_the_field_and_keeps_what_was_typed() {
         angles[0].1 = "200".into();
         let res = post(&mut c, &format!("/assessment/{id}/hip_mobility"), &angles).await;
         assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
-        assert!(res.body.contains("An angle must be between -180° and 180°."));
+        assert!(
+            res.body
+                .contains("An angle must be between -180° and 180°.")
+        );
         step(&mut c, id, "hip_mobility", &hip_mobility(), "hip_stability").await;
 
         let mut holds = hip_stability();
@@ -291,7 +315,9 @@ async fn bad_input_gets_a_message_by_the_field_and_keeps_what_was_typed() {
         let body = &res.body;
         assert!(body.contains("Seconds can&#39;t be negative."), "{body}");
         assert!(body.contains("Single-leg bridge hold: type a number"));
-        assert!(body.contains("Single-leg bridge to fatigue: enter a value from 0 reps to 200 reps."));
+        assert!(
+            body.contains("Single-leg bridge to fatigue: enter a value from 0 reps to 200 reps.")
+        );
         assert!(body.contains("value=\"-5\"") && body.contains("value=\"abc\""));
         assert!(body.contains("aria-invalid=\"true\""));
         assert!(body.contains("class=\"error-summary\""));
@@ -324,10 +350,15 @@ async fn an_emergency_red_flag_stops_at_once_and_alerts_the_clinician() {
         let page = c.get(&format!("/assessments/{id}")).await;
         let body = &page.body;
         assert!(body.contains("role=\"alert\""));
-        assert!(body.contains("<h1 class=\"emergency-title\">Go to an emergency department now</h1>"));
+        assert!(
+            body.contains("<h1 class=\"emergency-title\">Go to an emergency department now</h1>")
+        );
         assert!(body.contains("pressure on the nerves at the base of the spine"));
         assert!(body.contains("No exercise programme yet"));
-        assert!(!body.contains("Hip mobility"), "the flow stopped before the tests");
+        assert!(
+            !body.contains("Hip mobility"),
+            "the flow stopped before the tests"
+        );
         // The wizard does not go on.
         let next = c.get(&format!("/assessment/{id}/baseline")).await;
         assert_eq!(next.location(), format!("/assessments/{id}"));
@@ -359,12 +390,26 @@ async fn staff_run_the_assessment_for_their_own_clients_only() {
         let clinic_a = clinic(&store, "Clinic A").await;
         let clinic_b = clinic(&store, "Clinic B").await;
         let runner = person(&store, Some(&clinic_a), "cai@example.com", Role::Runner).await;
-        person(&store, Some(&clinic_a), "doc-a@example.com", Role::Clinician).await;
-        let doc_b = person(&store, Some(&clinic_b), "doc-b@example.com", Role::Clinician).await;
+        person(
+            &store,
+            Some(&clinic_a),
+            "doc-a@example.com",
+            Role::Clinician,
+        )
+        .await;
+        let doc_b = person(
+            &store,
+            Some(&clinic_b),
+            "doc-b@example.com",
+            Role::Clinician,
+        )
+        .await;
 
         let mut doc = Client::new(store.clone());
         doc.login("doc-a@example.com", PASSWORD).await;
-        let new = doc.get(&format!("/runners/{}/assessments/new", runner.id)).await;
+        let new = doc
+            .get(&format!("/runners/{}/assessments/new", runner.id))
+            .await;
         assert_eq!(new.status, StatusCode::OK);
         assert!(new.body.contains("Run the assessment for cai"));
         let id = start(&mut doc, runner.id).await;
@@ -372,14 +417,38 @@ async fn staff_run_the_assessment_for_their_own_clients_only() {
         assert!(screen.body.contains("entering results for cai"));
         assert!(screen.body.contains("Clinician's notes"));
         let mut flags = red_flags(&[]);
-        flags.push(("notes".into(), "Seen in clinic; keen to run a 10 km in May.".into()));
+        flags.push((
+            "notes".into(),
+            "Seen in clinic; keen to run a 10 km in May.".into(),
+        ));
         step(&mut doc, id, "red_flags", &flags, "baseline").await;
         step(&mut doc, id, "baseline", &baseline(), "posture_form").await;
-        step(&mut doc, id, "posture_form", &posture_form(), "hip_mobility").await;
-        step(&mut doc, id, "hip_mobility", &hip_mobility(), "hip_stability").await;
+        step(
+            &mut doc,
+            id,
+            "posture_form",
+            &posture_form(),
+            "hip_mobility",
+        )
+        .await;
+        step(
+            &mut doc,
+            id,
+            "hip_mobility",
+            &hip_mobility(),
+            "hip_stability",
+        )
+        .await;
         let stability = doc.get(&format!("/assessment/{id}/hip_stability")).await;
-        assert!(stability.body.contains("Hip abduction strength (hand-held dynamometer)"));
-        assert!(stability.body.contains("Seen in clinic; keen"), "notes are kept");
+        assert!(
+            stability
+                .body
+                .contains("Hip abduction strength (hand-held dynamometer)")
+        );
+        assert!(
+            stability.body.contains("Seen in clinic; keen"),
+            "notes are kept"
+        );
         let mut with_dynamometer = hip_stability();
         with_dynamometer.extend(fields(&[
             ("hip_stability.hip_abduction_dynamometer.sex", "female"),
@@ -389,15 +458,29 @@ async fn staff_run_the_assessment_for_their_own_clients_only() {
         ]));
         step(&mut doc, id, "hip_stability", &with_dynamometer, "core").await;
         let mut core = core_step();
-        core.push(("notes".into(), "Seen in clinic; keen to run a 10 km in May.".into()));
+        core.push((
+            "notes".into(),
+            "Seen in clinic; keen to run a 10 km in May.".into(),
+        ));
         step(&mut doc, id, "core", &core, "results").await;
         let results = doc.get(&format!("/assessments/{id}")).await;
-        assert!(results.body.contains("Ramskov et al. 2014"), "{}", results.body);
-        assert!(results.body.contains("Seen in clinic; keen to run a 10 km in May."));
+        assert!(
+            results.body.contains("Ramskov et al. 2014"),
+            "{}",
+            results.body
+        );
+        assert!(
+            results
+                .body
+                .contains("Seen in clinic; keen to run a 10 km in May.")
+        );
         // The runner sees the same results.
         let mut own = doc.another();
         own.login("cai@example.com", PASSWORD).await;
-        assert_eq!(own.get(&format!("/assessments/{id}")).await.status, StatusCode::OK);
+        assert_eq!(
+            own.get(&format!("/assessments/{id}")).await.status,
+            StatusCode::OK
+        );
 
         // Another clinic's clinician gets the same 404 as for nothing at all, and it is audited.
         let mut other = doc.another();
@@ -408,7 +491,11 @@ async fn staff_run_the_assessment_for_their_own_clients_only() {
             format!("/assessments/{id}"),
             format!("/assessment/{id}/core"),
         ] {
-            assert_eq!(other.get(&path).await.status, StatusCode::NOT_FOUND, "{path}");
+            assert_eq!(
+                other.get(&path).await.status,
+                StatusCode::NOT_FOUND,
+                "{path}"
+            );
         }
         let res = other
             .post(&format!("/runners/{}/assessments/new", runner.id), &[])
@@ -425,7 +512,10 @@ async fn staff_run_the_assessment_for_their_own_clients_only() {
         person(&store, Some(&clinic_a), "zed@example.com", Role::Runner).await;
         let mut zed = doc.another();
         zed.login("zed@example.com", PASSWORD).await;
-        assert_eq!(zed.get(&format!("/assessments/{id}")).await.status, StatusCode::NOT_FOUND);
+        assert_eq!(
+            zed.get(&format!("/assessments/{id}")).await.status,
+            StatusCode::NOT_FOUND
+        );
     })
     .await;
 }
@@ -449,7 +539,8 @@ async fn browser_start(b: &Browser, email: &str) {
 
 /// Picks a radio option by field name and value.
 async fn choose(b: &Browser, name: &str, value: &str) {
-    b.click(&format!("input[name='{name}'][value='{value}']")).await;
+    b.click(&format!("input[name='{name}'][value='{value}']"))
+        .await;
 }
 
 async fn fill_in(b: &Browser, values: &Fields) {

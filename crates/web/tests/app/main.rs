@@ -6,5 +6,6 @@ mod assessment;
 mod browser;
 mod client;
 mod outbox;
+mod programme;
 mod runs;
 mod security;

@@ -95,8 +95,15 @@ async fn upload_list_run_page_duplicates_and_bad_files() {
         let first = run_fit(0);
         let res = upload(&mut c, &[("morning.fit", &first)]).await;
         assert_eq!(res.status, StatusCode::OK, "{}", res.body);
-        assert!(row(&res.body, "morning.fit").contains("Imported"), "{}", res.body);
-        assert!(res.body.contains("1 imported, 0 duplicate, 0 not a run, 0 failed."));
+        assert!(
+            row(&res.body, "morning.fit").contains("Imported"),
+            "{}",
+            res.body
+        );
+        assert!(
+            res.body
+                .contains("1 imported, 0 duplicate, 0 not a run, 0 failed.")
+        );
 
         let list = c.get("/runs").await;
         assert!(list.body.contains("1 May 2024, 07:00"), "{}", list.body);
@@ -116,7 +123,9 @@ async fn upload_list_run_page_duplicates_and_bad_files() {
         }
         assert!(run.body.contains("<desc id=\"chart-cadence-desc\">"));
         assert!(run.body.contains("Show the numbers as a table"));
-        assert!(run.body.contains("<h2 id=\"laps-h\">Laps</h2>") && run.body.contains("<td>4</td>"));
+        assert!(
+            run.body.contains("<h2 id=\"laps-h\">Laps</h2>") && run.body.contains("<td>4</td>")
+        );
         assert!(!run.body.contains("style="), "inline styles break the CSP");
 
         // The same file again, with a second new one and a zip with a traversal name.
@@ -159,7 +168,10 @@ async fn upload_list_run_page_duplicates_and_bad_files() {
         assert!(row(&res.body, "photo.jpg").contains("not a FIT file: no FIT header at byte 0"));
         assert!(row(&res.body, "empty.fit").contains("empty"));
         assert!(row(&res.body, "broken.zip").contains("not a readable zip archive"));
-        assert!(res.body.contains("0 imported, 0 duplicate, 0 not a run, 4 failed."));
+        assert!(
+            res.body
+                .contains("0 imported, 0 duplicate, 0 not a run, 4 failed.")
+        );
 
         // Nothing chosen.
         let res = upload(&mut c, &[]).await;
@@ -177,7 +189,12 @@ async fn upload_list_run_page_duplicates_and_bad_files() {
         assert_eq!(c.send(req).await.status, StatusCode::FORBIDDEN);
 
         let list = c.get("/runs").await;
-        assert_eq!(list.body.matches("href=\"/runs/").count(), 3, "{}", list.body);
+        assert_eq!(
+            list.body.matches("href=\"/runs/").count(),
+            3,
+            "{}",
+            list.body
+        );
     })
     .await;
 }
@@ -204,7 +221,10 @@ async fn clinic_staff_see_runs_and_everyone_else_gets_404() {
         let list = staff.get(&format!("/runners/{}/runs", runner.id)).await;
         assert_eq!(list.status, StatusCode::OK, "{}", list.body);
         assert!(list.body.contains("Runs of r") && list.body.contains("170 spm"));
-        assert!(!list.body.contains("multipart/form-data"), "staff get no upload form");
+        assert!(
+            !list.body.contains("multipart/form-data"),
+            "staff get no upload form"
+        );
         let page = staff
             .get(&format!("/runners/{}/runs/{run_id}", runner.id))
             .await;
@@ -229,7 +249,9 @@ async fn clinic_staff_see_runs_and_everyone_else_gets_404() {
         let mut peer = c.another();
         peer.login("r2@example.com", PASSWORD).await;
         assert_eq!(
-            peer.get(&format!("/runners/{}/runs", runner.id)).await.status,
+            peer.get(&format!("/runners/{}/runs", runner.id))
+                .await
+                .status,
             StatusCode::NOT_FOUND
         );
         assert_eq!(

@@ -1,0 +1,360 @@
+//! Programmes: generated from a scored assessment, edited and approved by the clinician, seen by
+//! the runner once approved, exported as iCalendar.
+
+use crate::client::*;
+use axum::http::StatusCode;
+use backstride_core::Role;
+use backstride_core::assessment::{Assessment, Thresholds, assess};
+use backstride_store::{Actor, AssessmentKind, AssessmentStatus, SaveAssessment, Store, User};
+use std::sync::Arc;
+
+/// A completed assessment of `runner` made from the example file, entered by `by`.
+async fn scored_assessment(store: &Arc<dyn Store>, runner: &User, by: &User) -> i64 {
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../core/examples/assessment.json"
+    ))
+    .unwrap();
+    let raw: Assessment = serde_json::from_str(&text).unwrap();
+    let result = assess(&raw, &Thresholds::default()).unwrap();
+    let saved = store
+        .save_assessment(
+            &Actor::of(by),
+            runner.id,
+            &SaveAssessment {
+                id: None,
+                kind: AssessmentKind::Baseline,
+                status: AssessmentStatus::Complete,
+                protocol_version: result.protocol_version.clone(),
+                step: "done".into(),
+                raw_json: text,
+                result_json: Some(serde_json::to_string(&result).unwrap()),
+                notes: String::new(),
+            },
+        )
+        .await
+        .unwrap();
+    saved.id
+}
+
+fn id_from(location: &str) -> i64 {
+    location.rsplit('/').next().unwrap().parse().unwrap()
+}
+
+#[tokio::test]
+async fn clinician_edits_and_approves_then_the_runner_sees_it() {
+    each_backend(|store| async move {
+        let clinic_a = clinic(&store, "Prog A").await;
+        let clinic_b = clinic(&store, "Prog B").await;
+        let runner = person(&store, Some(&clinic_a), "pr-run@example.com", Role::Runner).await;
+        let doc = person(
+            &store,
+            Some(&clinic_a),
+            "pr-doc@example.com",
+            Role::Clinician,
+        )
+        .await;
+        person(
+            &store,
+            Some(&clinic_b),
+            "pr-other@example.com",
+            Role::Clinician,
+        )
+        .await;
+        let assessment = scored_assessment(&store, &runner, &doc).await;
+
+        let mut clin = Client::new(store.clone());
+        clin.login("pr-doc@example.com", PASSWORD).await;
+        let page = clin
+            .get(&format!("/assessments/{assessment}/programme"))
+            .await;
+        assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+        for (days, message) in [
+            ("0", "0 days is outside that"),
+            ("400", "400 days is outside that"),
+        ] {
+            let res = clin
+                .post(
+                    &format!("/assessments/{assessment}/programme"),
+                    &[
+                        ("start_date", "2026-12-01"),
+                        ("days", days),
+                        ("minutes_cap", "20"),
+                    ],
+                )
+                .await;
+            assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+            assert!(res.body.contains(message), "{}", res.body);
+            assert!(
+                res.body.contains("value=\"2026-12-01\""),
+                "the date typed is kept"
+            );
+        }
+        let res = clin
+            .post(
+                &format!("/assessments/{assessment}/programme"),
+                &[
+                    ("start_date", "2026-12-01"),
+                    ("days", "14"),
+                    ("minutes_cap", "20"),
+                    ("run_tuesday", "on"),
+                    ("run_saturday", "on"),
+                ],
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+        let v1 = id_from(res.location());
+        let page = clin.get(&format!("/programmes/{v1}")).await;
+        assert!(
+            page.body.contains("Approve this version") && page.body.contains("Why:"),
+            "{}",
+            page.body
+        );
+        assert!(page.body.contains("<svg"), "illustrations are inline SVG");
+
+        // The runner waits for approval.
+        let mut run = clin.another();
+        run.login("pr-run@example.com", PASSWORD).await;
+        assert!(
+            run.get("/programme")
+                .await
+                .body
+                .contains("waiting for your clinician")
+        );
+        assert_eq!(
+            run.get(&format!("/programmes/{v1}")).await.location(),
+            "/programme"
+        );
+
+        // Bad edits are refused with a message; nothing is saved.
+        let body = clin.get(&format!("/programmes/{v1}")).await.body;
+        let item = body
+            .split("name=\"item\" value=\"")
+            .nth(1)
+            .unwrap()
+            .split('"')
+            .next()
+            .unwrap()
+            .to_owned();
+        for (fields, message) in [
+            (
+                vec![("edit", "level"), ("item", item.as_str()), ("level", "6")],
+                "outside the ladder",
+            ),
+            (
+                vec![
+                    ("edit", "dosage"),
+                    ("item", item.as_str()),
+                    ("kind", "reps"),
+                    ("sets", "0"),
+                    ("amount", "10"),
+                    ("days_per_week", "3"),
+                ],
+                "at least 1, not 0",
+            ),
+            (
+                vec![
+                    ("edit", "dosage"),
+                    ("item", item.as_str()),
+                    ("kind", "reps"),
+                    ("sets", "-1"),
+                    ("amount", "10"),
+                    ("days_per_week", "3"),
+                ],
+                "negative",
+            ),
+            (
+                vec![
+                    ("edit", "swap"),
+                    ("item", item.as_str()),
+                    ("to", "moon_walk"),
+                ],
+                "Unknown exercise",
+            ),
+        ] {
+            let res = clin.post(&format!("/programmes/{v1}/edit"), &fields).await;
+            assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{fields:?}");
+            assert!(res.body.contains(message), "{message}: {}", res.body);
+        }
+        assert_eq!(
+            store
+                .programmes_of(&Actor::of(&doc), runner.id)
+                .await
+                .unwrap()
+                .len(),
+            1
+        );
+
+        // A real edit makes version 2; approving it shows it to the runner.
+        let res = clin
+            .post(
+                &format!("/programmes/{v1}/edit"),
+                &[
+                    ("edit", "custom"),
+                    ("title", "Walk the dog"),
+                    ("text", "Easy 20 minutes"),
+                    ("kind", "reps"),
+                    ("sets", "1"),
+                    ("amount", "1"),
+                    ("days_per_week", "5"),
+                ],
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+        let v2 = id_from(res.location());
+        assert_ne!(v1, v2);
+        let res = clin.post(&format!("/programmes/{v2}/approve"), &[]).await;
+        assert_eq!(res.location(), format!("/programmes/{v2}"));
+        let shown = run.get("/programme").await;
+        assert_eq!(shown.location(), format!("/programmes/{v2}"));
+        let page = run.get(&format!("/programmes/{v2}")).await;
+        assert!(page.body.contains("Walk the dog") && page.body.contains("Approved by"));
+        assert!(
+            !page.body.contains("Approve this version"),
+            "runners can't approve"
+        );
+        assert_eq!(
+            run.post(&format!("/programmes/{v2}/approve"), &[])
+                .await
+                .status,
+            StatusCode::NOT_FOUND
+        );
+        let versions = clin
+            .get(&format!("/runners/{}/programmes", runner.id))
+            .await;
+        assert!(versions.body.contains("Version 1") && versions.body.contains("Version 2"));
+
+        // Another clinic sees nothing, and the attempt is audited.
+        let mut other = clin.another();
+        other.login("pr-other@example.com", PASSWORD).await;
+        assert_eq!(
+            other.get(&format!("/programmes/{v2}")).await.status,
+            StatusCode::NOT_FOUND
+        );
+        let trail = store.audit_events_about(runner.id).await.unwrap();
+        assert!(
+            trail
+                .iter()
+                .any(|e| e.action == "view programme" && e.outcome == "denied")
+        );
+
+        // The calendar parses and has one event per training day.
+        let ics = run.get(&format!("/programmes/{v2}/calendar.ics")).await;
+        assert_eq!(
+            ics.headers.get("content-type").unwrap(),
+            "text/calendar; charset=utf-8"
+        );
+        let mut parser = ical::IcalParser::new(std::io::BufReader::new(ics.body.as_bytes()));
+        let calendar = parser.next().expect("one calendar").expect("it parses");
+        assert!(!calendar.events.is_empty());
+        for event in &calendar.events {
+            let start = event
+                .properties
+                .iter()
+                .find(|p| p.name == "DTSTART")
+                .unwrap();
+            assert!(
+                start.value.as_deref().unwrap().starts_with("2026121")
+                    || start.value.as_deref().unwrap().starts_with("2026120")
+            );
+        }
+        assert!(ics.body.lines().all(|l| l.len() <= 76));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_self_directed_runner_gets_the_programme_at_once() {
+    let store = backstride_store::testing::sqlite().await;
+    let runner = person(&store, None, "solo-prog@example.com", Role::Runner).await;
+    let assessment = scored_assessment(&store, &runner, &runner).await;
+    let mut c = Client::new(store.clone());
+    c.login("solo-prog@example.com", PASSWORD).await;
+    c.get(&format!("/assessments/{assessment}/programme")).await;
+    let res = c
+        .post(
+            &format!("/assessments/{assessment}/programme"),
+            &[
+                ("start_date", "not a date"),
+                ("days", "7"),
+                ("minutes_cap", "20"),
+            ],
+        )
+        .await;
+    assert!(res.body.contains("YYYY-MM-DD"));
+    let res = c
+        .post(
+            &format!("/assessments/{assessment}/programme"),
+            &[
+                ("start_date", "2026-12-01"),
+                ("days", "7"),
+                ("minutes_cap", "20"),
+            ],
+        )
+        .await;
+    let id = id_from(res.location());
+    assert_eq!(
+        c.get("/programme").await.location(),
+        format!("/programmes/{id}")
+    );
+    let page = c.get(&format!("/programmes/{id}")).await;
+    assert!(page.body.contains("When to stop and call the clinic"));
+    assert!(!page.body.contains("Change "), "runners don't edit");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn clinician_edits_and_approves_in_chromium_and_the_runner_sees_it() {
+    let Some(b) = crate::browser::Browser::start().await else {
+        return;
+    };
+    let clinic = clinic(&b.store, "Browser Prog Clinic").await;
+    let runner = person(&b.store, Some(&clinic), "bp-run@example.com", Role::Runner).await;
+    let doc = person(
+        &b.store,
+        Some(&clinic),
+        "bp-doc@example.com",
+        Role::Clinician,
+    )
+    .await;
+    let assessment = scored_assessment(&b.store, &runner, &doc).await;
+    let log_in = |email: &'static str| {
+        let b = &b;
+        async move {
+            b.goto("/login").await;
+            b.fill("#email", email).await;
+            b.fill("#password", PASSWORD).await;
+            b.click("form.stack button[type=submit]").await;
+            b.wait_for_text("Hello,").await;
+        }
+    };
+    log_in("bp-doc@example.com").await;
+    b.goto(&format!("/assessments/{assessment}/programme"))
+        .await;
+    b.assert_accessible().await;
+    b.click("form.stack button[type=submit]").await;
+    b.wait_for_text("Approve this version").await;
+    b.assert_accessible().await;
+    b.screenshot("programme-suggested").await;
+    // Add the clinician's own exercise, then approve the new version.
+    b.fill("#title", "Hill walk").await;
+    b.fill("#text", "Walk up a gentle hill, tall and relaxed")
+        .await;
+    b.fill("#sets", "1").await;
+    b.fill("#amount", "1").await;
+    b.fill("#days_per_week", "3").await;
+    b.click("#custom-h + form button[type=submit]").await;
+    b.wait_for_text("Saved as version 2").await;
+    b.click("form.approve button").await;
+    b.wait_for_text("The runner can see this programme now")
+        .await;
+    b.click("nav button.link").await;
+    b.wait_for_text("You are logged out.").await;
+
+    log_in("bp-run@example.com").await;
+    b.goto("/programme").await;
+    b.wait_for_text("Hill walk").await;
+    b.wait_for_text("Approved by bp-doc").await;
+    b.assert_accessible().await;
+    b.screenshot("programme-runner").await;
+    b.close().await;
+}
