@@ -1,8 +1,13 @@
 //! Demo data for `serve --demo`: a clinic with an admin, a clinician and three runners. Seeding
 //! is idempotent — people who already exist are left as they are.
 
+use backstride_core::assessment::{Assessment, Thresholds, assess};
+use backstride_core::programme::{DayOfWeek, ProgrammeRequest, generate};
 use backstride_core::{DistanceUnit, Email, MassUnit, Role, UnitPreference};
-use backstride_store::{NewClinic, NewUser, Store, StoreError};
+use backstride_store::{
+    Actor, AssessmentKind, AssessmentStatus, NewClinic, NewProgramme, NewUser, ProgrammeStatus,
+    SaveAssessment, Store, StoreError,
+};
 
 /// The demo clinic's name.
 pub const DEMO_CLINIC: &str = "Riverside Running Clinic";
@@ -58,7 +63,66 @@ pub async fn seed(store: &dyn Store) -> anyhow::Result<Vec<(Role, String)>> {
             Err(e) => return Err(e.into()),
         }
     }
+    seed_riley(store).await?;
     Ok(logins)
+}
+
+/// The example assessment shipped with the protocol, as a demo runner's baseline.
+const EXAMPLE_ASSESSMENT: &str = include_str!("../../core/examples/assessment.json");
+
+/// Riley gets a scored baseline assessment and a programme the clinician approved, so a new
+/// user sees findings and a programme on first start. Skipped when Riley already has one.
+async fn seed_riley(store: &dyn Store) -> anyhow::Result<()> {
+    let riley = store
+        .user_by_email(&"riley@demo.backstride.test".parse()?)
+        .await?;
+    let clinician = store
+        .user_by_email(&"clinician@demo.backstride.test".parse()?)
+        .await?;
+    let staff = Actor::of(&clinician);
+    if !store.assessments_of(&staff, riley.id).await?.is_empty() {
+        return Ok(());
+    }
+    let raw: Assessment = serde_json::from_str(EXAMPLE_ASSESSMENT)?;
+    let result = assess(&raw, &Thresholds::default())
+        .map_err(|e| anyhow::anyhow!("demo assessment: {e:?}"))?;
+    let saved = store
+        .save_assessment(
+            &staff,
+            riley.id,
+            &SaveAssessment {
+                id: None,
+                kind: AssessmentKind::Baseline,
+                status: AssessmentStatus::Complete,
+                protocol_version: result.protocol_version.clone(),
+                step: "done".into(),
+                raw_json: EXAMPLE_ASSESSMENT.into(),
+                result_json: Some(serde_json::to_string(&result)?),
+                notes: "Demo: assessed in clinic.".into(),
+            },
+        )
+        .await?;
+    let today = jiff::Zoned::now()
+        .with_time_zone(riley.time_zone.zone())
+        .date();
+    let request = ProgrammeRequest::new(today).run_days([
+        DayOfWeek::Tuesday,
+        DayOfWeek::Thursday,
+        DayOfWeek::Saturday,
+    ]);
+    let programme = generate(&result, &request)?;
+    store
+        .add_programme(
+            &staff,
+            riley.id,
+            &NewProgramme {
+                assessment_id: Some(saved.id),
+                status: ProgrammeStatus::Approved,
+                body_json: serde_json::to_string(&programme)?,
+            },
+        )
+        .await?;
+    Ok(())
 }
 
 pub fn print_logins(logins: &[(Role, String)], url: &str) {

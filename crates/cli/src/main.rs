@@ -40,6 +40,11 @@ enum Command {
         #[arg(long)]
         demo: bool,
     },
+    /// Seed the demo clinic (idempotent), print its logins and exit.
+    Demo {
+        #[command(flatten)]
+        connect: ConnectArgs,
+    },
     /// Bring the database schema up to date and exit.
     Migrate {
         #[command(flatten)]
@@ -107,6 +112,14 @@ async fn run_async(command: Command) -> anyhow::Result<()> {
         } => {
             let settings = Settings::load(&connect, addr)?;
             serve(settings, demo).await
+        }
+        Command::Demo { connect } => {
+            let settings = Settings::load(&connect, None)?;
+            let store = settings.open_store().await?;
+            store.migrate().await?;
+            let logins = demo::seed(store.as_ref()).await?;
+            demo::print_logins(&logins, &settings.web.public_url);
+            Ok(())
         }
         Command::Migrate { connect } => {
             let settings = Settings::load(&connect, None)?;

@@ -497,6 +497,7 @@ async fn staff_run_the_assessment_for_their_own_clients_only() {
                 "{path}"
             );
         }
+        other.get("/home").await; // a page with this session's CSRF token
         let res = other
             .post(&format!("/runners/{}/assessments/new", runner.id), &[])
             .await;
@@ -533,7 +534,7 @@ async fn browser_start(b: &Browser, email: &str) {
     b.wait_for_text("Hello").await;
     b.goto("/assessment").await;
     b.assert_accessible().await;
-    b.click("form.inline button[type=submit]").await;
+    b.click("form.start-assessment button[type=submit]").await;
     b.wait_for_text("Step 1 of").await;
 }
 

@@ -1,0 +1,168 @@
+//! The `backstride` binary end to end: help, demo seeding (idempotent), user creation, migrate.
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+fn backstride(data: &std::path::Path, args: &[&str]) -> (bool, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_backstride"))
+        .args(args)
+        .arg("--data-dir")
+        .arg(data)
+        .env_remove("BACKSTRIDE_DATABASE_URL")
+        .output()
+        .unwrap();
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn temp_dir(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("bs-cli-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    dir
+}
+
+#[test]
+fn help_explains_every_command() {
+    let out = Command::new(env!("CARGO_BIN_EXE_backstride"))
+        .arg("--help")
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    for command in ["serve", "migrate", "demo", "user", "assess", "analyze"] {
+        assert!(
+            text.contains(command),
+            "{command} missing from --help:\n{text}"
+        );
+    }
+    assert!(
+        text.contains("BACKSTRIDE_"),
+        "--help explains the environment variables"
+    );
+}
+
+#[test]
+fn demo_seeding_is_idempotent() {
+    let data = temp_dir("demo");
+    let (ok, first, err) = backstride(&data, &["demo"]);
+    assert!(ok, "{err}");
+    assert!(
+        first.contains("riley@demo.backstride.test")
+            && first.contains("clinician@demo.backstride.test")
+    );
+    let (ok, second, err) = backstride(&data, &["demo"]);
+    assert!(ok, "{err}");
+    assert_eq!(first, second, "seeding twice changes nothing");
+    let (ok, migrated, _) = backstride(&data, &["migrate"]);
+    assert!(ok && migrated.contains("up to date"));
+}
+
+#[test]
+fn user_add_checks_its_input() {
+    let data = temp_dir("user");
+    let add = |args: &[&str], password: &str| {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_backstride"))
+            .args(["user", "add", "--password-stdin", "--data-dir"])
+            .arg(&data)
+            .args(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(format!("{password}\n").as_bytes())
+            .unwrap();
+        let out = child.wait_with_output().unwrap();
+        (
+            out.status.success(),
+            format!(
+                "{}{}",
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            ),
+        )
+    };
+    let (ok, text) = add(
+        &["--role", "clinician", "--email", "doc@example.com"],
+        "a long password",
+    );
+    assert!(!ok && text.contains("--clinic"), "{text}");
+    let (ok, text) = add(
+        &[
+            "--role",
+            "clinician",
+            "--clinic",
+            "Hill Clinic",
+            "--email",
+            "doc@example.com",
+        ],
+        "short",
+    );
+    assert!(!ok && text.contains("at least 10 characters"), "{text}");
+    let (ok, text) = add(
+        &["--role", "coach", "--email", "doc@example.com"],
+        "a long password",
+    );
+    assert!(!ok && text.contains("Unknown role"), "{text}");
+    let (ok, text) = add(
+        &[
+            "--role",
+            "clinician",
+            "--clinic",
+            "Hill Clinic",
+            "--email",
+            "doc@example.com",
+        ],
+        "a long password",
+    );
+    assert!(
+        ok && text.contains("Created clinic") && text.contains("Created clinician"),
+        "{text}"
+    );
+    let (ok, text) = add(
+        &[
+            "--role",
+            "clinician",
+            "--clinic",
+            "Hill Clinic",
+            "--email",
+            "doc@example.com",
+        ],
+        "a long password",
+    );
+    assert!(!ok && text.contains("already exists"), "{text}");
+}
+
+#[test]
+fn assess_scores_the_example_and_refuses_bad_files() {
+    let example = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../core/examples/assessment.json"
+    );
+    let out = Command::new(env!("CARGO_BIN_EXE_backstride"))
+        .args(["assess", example])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stdout).contains("LSI"));
+    let bad = temp_dir("assess").with_extension("json");
+    std::fs::write(&bad, r#"{"baseline": {"pain_now": 11}}"#).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_backstride"))
+        .args(["assess"])
+        .arg(&bad)
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(text.contains("0") && text.contains("10"), "{text}");
+}
