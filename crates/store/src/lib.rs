@@ -171,6 +171,12 @@ pub trait Store: Send + Sync + 'static {
     /// A runner's runs, newest first.
     async fn runs_of(&self, actor: &Actor, runner_id: i64) -> StoreResult<Vec<RunRecord>>;
 
+    // Calendar subscription
+    /// Sets the runner's private calendar link (replacing any earlier one).
+    async fn set_calendar_feed(&self, runner_id: i64, token_hash: &str) -> StoreResult<()>;
+    /// The runner a calendar link belongs to.
+    async fn calendar_feed_runner(&self, token_hash: &str) -> StoreResult<Option<i64>>;
+
     // Alerts
     /// Raises an alert about a runner for their clinician (a system action, not audited).
     async fn raise_alert(

@@ -680,6 +680,27 @@ macro_rules! impl_store {
                 Ok(rows.into_iter().map(Into::into).collect())
             }
 
+            async fn set_calendar_feed(&self, runner_id: i64, token_hash: &str) -> StoreResult<()> {
+                let mut tx = self.pool.begin().await?;
+                sqlx::query("DELETE FROM calendar_feed WHERE runner_id = $1").bind(runner_id).execute(&mut *tx).await?;
+                sqlx::query("INSERT INTO calendar_feed (runner_id, token_hash, created_at) VALUES ($1, $2, $3)")
+                    .bind(runner_id)
+                    .bind(token_hash)
+                    .bind(now())
+                    .execute(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn calendar_feed_runner(&self, token_hash: &str) -> StoreResult<Option<i64>> {
+                let row: Option<(i64,)> = sqlx::query_as("SELECT runner_id FROM calendar_feed WHERE token_hash = $1")
+                    .bind(token_hash)
+                    .fetch_optional(&self.pool)
+                    .await?;
+                Ok(row.map(|(id,)| id))
+            }
+
             async fn raise_alert(&self, runner_id: i64, tier: AlertTier, reason: &str, now: i64) -> StoreResult<i64> {
                 let (id,): (i64,) = sqlx::query_as(
                     "INSERT INTO alert (runner_id, tier, reason, created_at) VALUES ($1, $2, $3, $4) RETURNING id",

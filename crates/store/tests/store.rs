@@ -719,3 +719,29 @@ async fn runs_deduplicate_and_alerts_stay_in_their_clinic() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn calendar_links_replace_each_other() {
+    each_backend(|store| async move {
+        let runner = store
+            .create_user(&new_user(None, "cal@example.com", Role::Runner))
+            .await
+            .unwrap();
+        store.set_calendar_feed(runner.id, "first").await.unwrap();
+        assert_eq!(
+            store.calendar_feed_runner("first").await.unwrap(),
+            Some(runner.id)
+        );
+        store.set_calendar_feed(runner.id, "second").await.unwrap();
+        assert_eq!(
+            store.calendar_feed_runner("first").await.unwrap(),
+            None,
+            "the old link stops working"
+        );
+        assert_eq!(
+            store.calendar_feed_runner("second").await.unwrap(),
+            Some(runner.id)
+        );
+    })
+    .await;
+}

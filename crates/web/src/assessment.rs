@@ -569,9 +569,9 @@ async fn results_page(ctx: Ctx, Path(id): Path<i64>) -> AppResult<Response> {
     let runner = ctx.state.store.user(rec.runner_id).await?;
     let stopped = rec.status == AssessmentStatus::Stopped;
     let heading = if v.emergency {
-        "Go to an emergency department now"
+        "Stop: this needs urgent care"
     } else if stopped {
-        "See a doctor before starting"
+        "Stop: see a doctor first"
     } else {
         "Assessment results"
     };

@@ -30,6 +30,8 @@ pub fn routes() -> Router<AppState> {
         .route("/programmes/{id}/approve", post(approve))
         .route("/programmes/{id}/edit", post(edit))
         .route("/programmes/{id}/calendar.ics", get(calendar_ics))
+        .route("/programme/calendar-link", post(new_calendar_link))
+        .route("/calendar/{token}", get(subscribed_calendar))
 }
 
 type Fields = Form<HashMap<String, String>>;
@@ -617,6 +619,54 @@ async fn calendar_ics(ctx: Ctx, Path(id): Path<i64>) -> AppResult<Response> {
                 "attachment; filename=\"backstride-programme.ics\"",
             ),
         ],
+        ics,
+    )
+        .into_response())
+}
+
+/// Makes a new private subscription link for the runner's calendar (the old one stops working).
+/// Only its hash is kept, so the link is shown once.
+async fn new_calendar_link(ctx: Ctx) -> AppResult<Response> {
+    let user = ctx.user_with_role(&[backstride_core::Role::Runner])?;
+    let token = crate::security::random_token(24);
+    ctx.state
+        .store
+        .set_calendar_feed(user.id, &crate::security::token_hash(&token))
+        .await?;
+    let link = format!("{}/calendar/{token}.ics", ctx.state.config.base_url());
+    ctx.flash(
+        "success",
+        format!("Your private calendar link (copy it into your calendar app; it's shown only this once, and making a new one turns this one off): {link}"),
+    )
+    .await?;
+    Ok(Redirect::to("/programme").into_response())
+}
+
+/// The subscribed calendar: the runner's approved programme, found by the private link alone.
+async fn subscribed_calendar(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    Path(token): Path<String>,
+) -> AppResult<Response> {
+    let token = token.strip_suffix(".ics").unwrap_or(&token);
+    let runner_id = state
+        .store
+        .calendar_feed_runner(&crate::security::token_hash(token))
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let runner = state.store.user(runner_id).await?;
+    let versions = state
+        .store
+        .programmes_of(&Actor::of(&runner), runner_id)
+        .await?;
+    let Some(current) = versions
+        .iter()
+        .find(|p| p.status == ProgrammeStatus::Approved)
+    else {
+        return Err(AppError::NotFound);
+    };
+    let ics = crate::ics::programme_calendar(&parse_body(current)?, current.id, now());
+    Ok((
+        [(header::CONTENT_TYPE, "text/calendar; charset=utf-8")],
         ics,
     )
         .into_response())

@@ -5,8 +5,8 @@
 use super::chart::{SidesChart, sides_chart};
 use backstride_core::assessment::explain::format_number;
 use backstride_core::assessment::{
-    AreaResult, AreaStatus, AssessmentResult, Finding, Measured, Referral, Severity, Thresholds,
-    Unit, Value,
+    Area, AreaResult, AreaStatus, AssessmentResult, Finding, Measured, Referral, Severity,
+    Thresholds, Unit, Value,
 };
 
 /// A referral as the page shows it.
@@ -224,9 +224,11 @@ pub fn view(result: &AssessmentResult, t: &Thresholds) -> ResultsView {
         programme_blocked_because: result.programme_blocked_because.clone(),
         running_allowed: result.running_allowed,
         running_blocked_because: result.running_blocked_because.clone(),
+        // The postpartum screen only shows for runners who took it.
         areas: result
             .areas
             .iter()
+            .filter(|a| !(a.area == Area::Postpartum && a.status == AreaStatus::NotTested))
             .map(|a| area(a, &mut index, t))
             .collect(),
         sources,

@@ -300,6 +300,36 @@ async fn a_self_directed_runner_gets_the_programme_at_once() {
     let page = c.get(&format!("/programmes/{id}")).await;
     assert!(page.body.contains("When to stop and call the clinic"));
     assert!(!page.body.contains("Change "), "runners don't edit");
+    // A private subscription link serves the calendar without a session; a new one replaces it.
+    let res = c.post("/programme/calendar-link", &[]).await;
+    assert_eq!(res.location(), "/programme");
+    let flash = c.get(&format!("/programmes/{id}")).await.body;
+    let link = flash
+        .split("http://127.0.0.1:8080")
+        .nth(1)
+        .unwrap()
+        .split(|ch: char| ch == '<' || ch.is_whitespace())
+        .next()
+        .unwrap()
+        .to_owned();
+    assert!(
+        link.starts_with("/calendar/") && link.ends_with(".ics"),
+        "{link}"
+    );
+    let mut anonymous = c.another();
+    let feed = anonymous.get(&link).await;
+    assert_eq!(feed.status, StatusCode::OK);
+    assert!(feed.body.starts_with("BEGIN:VCALENDAR"));
+    c.post("/programme/calendar-link", &[]).await;
+    assert_eq!(
+        anonymous.get(&link).await.status,
+        StatusCode::NOT_FOUND,
+        "the old link is off"
+    );
+    assert_eq!(
+        anonymous.get("/calendar/forged.ics").await.status,
+        StatusCode::NOT_FOUND
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
