@@ -166,3 +166,64 @@ fn assess_scores_the_example_and_refuses_bad_files() {
     );
     assert!(text.contains("0") && text.contains("10"), "{text}");
 }
+
+#[test]
+fn serve_answers_health_checks_and_stops_cleanly_on_sigterm() {
+    use std::io::{BufRead, BufReader, Read};
+    let data = temp_dir("serve");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_backstride"))
+        .args(["serve", "--addr", "127.0.0.1:0", "--data-dir"])
+        .arg(&data)
+        .env("RUST_LOG", "info")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let mut line = String::new();
+    while !line.contains("running at") {
+        line.clear();
+        assert!(
+            stdout.read_line(&mut line).unwrap() > 0,
+            "server exited early"
+        );
+    }
+    let addr = line
+        .split("http://")
+        .nth(1)
+        .unwrap()
+        .split('/')
+        .next()
+        .unwrap()
+        .to_owned();
+    for path in ["/healthz", "/readyz"] {
+        let mut stream = std::net::TcpStream::connect(&addr).unwrap();
+        write!(
+            stream,
+            "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+        )
+        .unwrap();
+        let mut reply = String::new();
+        stream.read_to_string(&mut reply).unwrap();
+        assert!(reply.starts_with("HTTP/1.1 200"), "{path}: {reply}");
+    }
+    let killed = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let status = child.wait().unwrap();
+    let mut logs = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut logs)
+        .unwrap();
+    assert!(status.success(), "exit status {status:?}\n{logs}");
+    assert!(logs.contains("outbox worker stopped"), "{logs}");
+    assert!(
+        data.join("backstride.db").exists(),
+        "SQLite file in the data directory"
+    );
+}

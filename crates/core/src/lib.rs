@@ -16,3 +16,5 @@ pub mod library;
 pub mod programme;
 pub use library::{Dosage, Exercise, ExerciseId, LIBRARY_VERSION, Level};
 pub use programme::{Programme, ProgrammeEdit, ProgrammeError, ProgrammeRequest, generate};
+pub mod tracking;
+pub use tracking::{ProgressionThresholds, Review, TrackingLogs};

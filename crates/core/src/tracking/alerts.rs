@@ -12,7 +12,7 @@ use super::logs::TrackingLogs;
 use super::progression::WINDOW_DAYS;
 use super::thresholds::ProgressionThresholds;
 use super::words::{count, day_from, days_before, days_between, pain};
-use crate::assessment::PainScore;
+use crate::assessment::values::PainScore;
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
@@ -72,7 +72,13 @@ pub fn alerts(
     let activity_pains = logs
         .sessions
         .iter()
-        .map(|s| (s.date, s.pain_during.get(), format!("during {}", s.item_key)))
+        .map(|s| {
+            (
+                s.date,
+                s.pain_during.get(),
+                format!("during {}", s.item_key),
+            )
+        })
         .chain(logs.runs.iter().flat_map(|r| {
             [
                 (r.date, r.pain_during.get(), "during a run".to_owned()),
@@ -164,10 +170,16 @@ mod tests {
 
     fn tiers(logs: &TrackingLogs, baseline: u8, since_days_ago: i64) -> Vec<AlertTier> {
         let since = TODAY.checked_sub(since_days_ago.days()).unwrap();
-        alerts(logs, p(baseline), since, TODAY, &ProgressionThresholds::default())
-            .into_iter()
-            .map(|a| a.tier)
-            .collect()
+        alerts(
+            logs,
+            p(baseline),
+            since,
+            TODAY,
+            &ProgressionThresholds::default(),
+        )
+        .into_iter()
+        .map(|a| a.tier)
+        .collect()
     }
 
     fn mornings(list: &[(i64, u8)]) -> TrackingLogs {
@@ -241,7 +253,9 @@ mod tests {
         };
         let mut logs = mornings(&[(1, 5)]);
         logs.runs.push(run);
-        logs.mornings[0].red_flags.push(RedFlagSymptom::SaddleNumbness);
+        logs.mornings[0]
+            .red_flags
+            .push(RedFlagSymptom::SaddleNumbness);
         let found = alerts(&logs, p(4), TODAY, TODAY, &ProgressionThresholds::default());
         let got: Vec<_> = found.iter().map(|a| a.tier).collect();
         assert_eq!(

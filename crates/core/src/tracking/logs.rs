@@ -6,7 +6,8 @@
 //! Back-filling reaches [`BACKFILL_DAYS`] days back; a back-filled log counts for its own date.
 
 use super::words::{days_before, days_between};
-use crate::assessment::{PainScore, PerSide};
+use crate::assessment::PerSide;
+use crate::assessment::values::PainScore;
 use crate::library::Sidedness;
 use crate::programme::Programme;
 use jiff::civil::Date;
@@ -294,7 +295,9 @@ impl Check {
     }
 
     fn rating(&mut self, field: &str, value: f64) -> Option<Rating> {
-        Rating::try_from(value).map_err(|m| self.fail(field, m)).ok()
+        Rating::try_from(value)
+            .map_err(|m| self.fail(field, m))
+            .ok()
     }
 
     fn sets(&mut self, field: &str, value: f64) -> Option<u8> {
@@ -311,7 +314,9 @@ impl Check {
     }
 
     fn note(&mut self, note: Option<String>) -> Option<String> {
-        let note = note.map(|n| n.trim().to_owned()).filter(|n| !n.is_empty())?;
+        let note = note
+            .map(|n| n.trim().to_owned())
+            .filter(|n| !n.is_empty())?;
         if note.chars().count() > MAX_NOTE_CHARS {
             self.fail(
                 "note",
@@ -374,10 +379,8 @@ impl RawSessionLog {
             (_, RawSets::PerSide(s)) => {
                 let left = c.sets("sets_done.left", s.left);
                 let right = c.sets("sets_done.right", s.right);
-                Some(SetsDone::PerSide(PerSide {
-                    left: left?,
-                    right: right?,
-                }))
+                left.zip(right)
+                    .map(|(left, right)| SetsDone::PerSide(PerSide { left, right }))
             }
         };
         let pain_during = c.pain("pain_during", self.pain_during);

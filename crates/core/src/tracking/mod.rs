@@ -8,7 +8,7 @@
 //! - [`thresholds`]: every cut-off the tracking rules use, with its source.
 //! - [`progression`]: the pain-monitoring guide (CLINICAL.md §7) as progress / hold / regress /
 //!   stop decisions per exercise, and the change in running volume.
-//! - [`alerts`]: clinician alert tiers (CLINICAL.md §7).
+//! - [`mod@alerts`]: clinician alert tiers (CLINICAL.md §7).
 //! - [`change`]: the re-test change report, judged against minimal important differences
 //!   (CLINICAL.md §6).
 
@@ -28,8 +28,8 @@ pub use change::{
     ScoreChange, TestChange, change_report,
 };
 pub use logs::{
-    LogError, LogErrors, MorningCheckIn, RawMorningCheckIn, RawRunLog, RawSessionLog, RawSets,
-    Rating, RedFlagSymptom, RunLog, SessionLog, SetsDone, TrackingLogs,
+    LogError, LogErrors, MorningCheckIn, Rating, RawMorningCheckIn, RawRunLog, RawSessionLog,
+    RawSets, RedFlagSymptom, RunLog, SessionLog, SetsDone, TrackingLogs,
 };
 pub use progression::{
     ExerciseStep, ProgressionAction, ProgressionDecision, Review, ReviewKind, RunningAction,

@@ -29,8 +29,8 @@
 use super::logs::{RedFlagSymptom, TrackingLogs};
 use super::thresholds::ProgressionThresholds;
 use super::words::{count, day, day_from, days_before, days_between, join_and, km, next_day, pain};
-use crate::assessment::PainScore;
 use crate::assessment::explain::{format_number, round_to};
+use crate::assessment::values::PainScore;
 use crate::library::{self, ExerciseId, Level};
 use crate::programme::{CalendarDay, Programme, ProgrammeItem};
 use jiff::civil::Date;
@@ -273,8 +273,7 @@ impl<'a> Context<'a> {
         let mut dates = BTreeSet::new();
         let mut d = self.first;
         while d <= self.today {
-            if self.calendar_day(d).is_some_and(&planned) && (d < self.today || done.contains(&d))
-            {
+            if self.calendar_day(d).is_some_and(&planned) && (d < self.today || done.contains(&d)) {
                 dates.insert(d);
             }
             match next_day(d) {
@@ -385,10 +384,7 @@ impl Evidence {
     fn pain_on(&self, date: Date, r: Reading, today: Date) -> String {
         let when = match (self.noun, r.after) {
             ("session", false) => String::new(),
-            (noun, after) => format!(
-                " {} the {noun}",
-                if after { "after" } else { "during" }
-            ),
+            (noun, after) => format!(" {} the {noun}", if after { "after" } else { "during" }),
         };
         format!("pain {}{when} {}", pain(r.pain), day_from(date, today))
     }
@@ -399,7 +395,9 @@ impl Evidence {
         };
         match ctx.mornings.get(&next) {
             None => Settled::Unknown,
-            Some(m) if m.pain > ctx.baseline || (self.settle_answer_counts && m.run_not_settled) => {
+            Some(m)
+                if m.pain > ctx.baseline || (self.settle_answer_counts && m.run_not_settled) =>
+            {
                 Settled::No(m.pain)
             }
             Some(_) => Settled::Yes,
@@ -605,9 +603,9 @@ fn item_decision(item: &ProgrammeItem, ctx: &Context, ev: &Evidence) -> Progress
                     "Easing off {name}, already the easiest level: {cause}. Do fewer sets, and \
                      ask your clinician if it does not settle."
                 ),
-                (None, _) => format!(
-                    "Easing off {name}: {cause}. Ask your clinician how to make it easier."
-                ),
+                (None, _) => {
+                    format!("Easing off {name}: {cause}. Ask your clinician how to make it easier.")
+                }
             };
             (ProgressionAction::Regress, easier.map(step), reason)
         }

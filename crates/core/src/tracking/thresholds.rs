@@ -99,10 +99,14 @@ mod tests {
 
     #[test]
     fn a_clinic_overrides_one_value_and_keeps_the_rest() {
-        let json = r#"{"adherence_min_percent": {"value": 70, "source": "Clinic", "our_choice": true}}"#;
+        let json =
+            r#"{"adherence_min_percent": {"value": 70, "source": "Clinic", "our_choice": true}}"#;
         let t: ProgressionThresholds = serde_json::from_str(json).unwrap();
         assert_eq!(t.adherence_min_percent.value, 70.0);
-        assert_eq!(t.pain_safe_max, ProgressionThresholds::default().pain_safe_max);
+        assert_eq!(
+            t.pain_safe_max,
+            ProgressionThresholds::default().pain_safe_max
+        );
         assert!(serde_json::from_str::<ProgressionThresholds>(r#"{"pain_sfe_max": {}}"#).is_err());
     }
 

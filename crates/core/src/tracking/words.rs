@@ -84,6 +84,9 @@ mod tests {
         assert_eq!(count(1, "morning"), "1 morning");
         assert_eq!(count(2, "morning"), "2 mornings");
         assert_eq!(days_between(date(2026, 2, 27), today), 6);
-        assert_eq!(join_and(&["a".into(), "b".into(), "c".into()]), "a, b and c");
+        assert_eq!(
+            join_and(&["a".into(), "b".into(), "c".into()]),
+            "a, b and c"
+        );
     }
 }

@@ -76,6 +76,9 @@ pub fn sides_chart(c: &SidesChart<'_>) -> String {
         title = esc(&title),
         desc = esc(&desc),
     );
+    // Bars first, then the 90% line over them, then the values with a paper-coloured halo so a
+    // label the line crosses stays readable.
+    let mut labels = String::new();
     for (i, (side, value, shown)) in [
         ("Left", c.left, c.left_shown),
         ("Right", c.right, c.right_shown),
@@ -87,14 +90,18 @@ pub fn sides_chart(c: &SidesChart<'_>) -> String {
         let width = scale(value);
         let weaker = value < c.left.max(c.right);
         let fill = if weaker { "#b35c00" } else { "#0b5e55" };
+        let ty = n(y + BAR * 0.7);
         let _ = write!(
             out,
-            r##"<text x="0" y="{ty}" font-size="13" fill="#1d2430">{side}</text><rect x="{x}" y="{y}" width="{wd}" height="{bh}" rx="3" fill="{fill}"/><text x="{vx}" y="{ty}" font-size="13" fill="#1d2430">{shown}</text>"##,
-            ty = n(y + BAR * 0.7),
+            r##"<text x="0" y="{ty}" font-size="13" fill="#1d2430">{side}</text><rect x="{x}" y="{y}" width="{wd}" height="{bh}" rx="3" fill="{fill}"/>"##,
             x = n(LABEL),
             y = n(y),
             wd = n(width.max(1.0)),
             bh = n(BAR),
+        );
+        let _ = write!(
+            labels,
+            r##"<text x="{vx}" y="{ty}" font-size="13" fill="#1d2430" stroke="#fff" stroke-width="3" paint-order="stroke">{shown}</text>"##,
             vx = n(LABEL + width + 6.0),
             shown = esc(shown),
         );
@@ -102,13 +109,15 @@ pub fn sides_chart(c: &SidesChart<'_>) -> String {
     let bottom = TOP + BAR * 2.0 + GAP;
     let _ = write!(
         out,
-        r##"<line x1="{x}" y1="{y1}" x2="{x}" y2="{y2}" stroke="#1d2430" stroke-width="1.5" stroke-dasharray="4 3"/><text x="{x}" y="{ty}" font-size="11" text-anchor="middle" fill="#1d2430">{pct}%</text></svg>"##,
+        r##"<line x1="{x}" y1="{y1}" x2="{x}" y2="{y2}" stroke="#1d2430" stroke-width="1.5" stroke-dasharray="4 3"/><text x="{x}" y="{ty}" font-size="11" text-anchor="middle" fill="#1d2430">{pct}%</text>"##,
         x = n(line_x),
         y1 = n(TOP - 4.0),
         y2 = n(bottom + 2.0),
         ty = n(bottom + 14.0),
         pct = n(c.symmetric_from),
     );
+    out.push_str(&labels);
+    out.push_str("</svg>");
     out
 }
 

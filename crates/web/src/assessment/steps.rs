@@ -268,7 +268,7 @@ fn number(path: &FieldPath, spec: &TestSpec, label: String) -> (FieldPath, Contr
     let hint = spec
         .range
         .map(|r| {
-            let unit = spec.unit.suffix();
+            let unit = shown_suffix(spec.unit);
             format!("From {}{unit} to {}{unit}.", r.min, r.max)
         })
         .unwrap_or_default();
@@ -318,9 +318,18 @@ fn choice(path: &FieldPath, label: String, opts: &[Opt], skippable: bool) -> (Fi
     )
 }
 
+/// The unit as printed beside a field: "/10" and "/3" say nothing on their own there (the hint
+/// gives the range), so they are left out.
+fn shown_suffix(unit: Unit) -> &'static str {
+    match unit.suffix() {
+        s if s.starts_with('/') => "",
+        s => s,
+    }
+}
+
 fn side_label(side: &str, unit: Unit) -> String {
     let words = if side == "left" { "Left" } else { "Right" };
-    match unit.suffix().trim() {
+    match shown_suffix(unit).trim() {
         "" => words.to_owned(),
         suffix => format!("{words} ({suffix})"),
     }
@@ -331,7 +340,7 @@ fn controls_of(section: &'static str, spec: &'static TestSpec) -> Vec<(FieldPath
     let at = |segs: &[Seg]| FieldPath::new(section, segs);
     let id = Seg::Key(spec.id);
     let skippable = !required(spec);
-    let unit_name = match spec.unit.suffix().trim() {
+    let unit_name = match shown_suffix(spec.unit).trim() {
         "" => spec.name.to_owned(),
         suffix => format!("{} ({suffix})", spec.name),
     };
@@ -716,7 +725,7 @@ pub fn place_errors(errors: &[ValidationError], area: Area, mode: Mode, form: &m
     for e in errors.iter().filter(|e| e.field.starts_with(&prefix)) {
         let exact = tests
             .iter()
-            .flat_map(|s| controls_of(section, *s))
+            .flat_map(|s| controls_of(section, s))
             .any(|(_, c)| c.name == e.field);
         let target = if exact {
             e.field.clone()
@@ -727,7 +736,7 @@ pub fn place_errors(errors: &[ValidationError], area: Area, mode: Mode, form: &m
                     let base = format!("{section}.{}", s.id);
                     e.field == base || e.field.starts_with(&format!("{base}."))
                 })
-                .and_then(|s| controls_of(section, *s).into_iter().next())
+                .and_then(|s| controls_of(section, s).into_iter().next())
                 .map_or_else(|| e.field.clone(), |(_, c)| c.name)
         };
         form.set_error(&target, e.message.clone());

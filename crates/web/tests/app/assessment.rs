@@ -194,6 +194,10 @@ async fn a_full_self_assessment_reaches_findings_with_sources_and_lsi() {
         );
         assert!(body.contains("Hip mobility <span class=\"status status-"));
         assert!(body.contains("Sources</h2>"));
+        assert!(
+            !body.contains("After giving birth"),
+            "no postpartum screen was taken"
+        );
 
         // A finished assessment can't be changed through the wizard.
         let again = c.get(&format!("/assessment/{id}/core")).await;
@@ -350,8 +354,9 @@ async fn an_emergency_red_flag_stops_at_once_and_alerts_the_clinician() {
         let page = c.get(&format!("/assessments/{id}")).await;
         let body = &page.body;
         assert!(body.contains("role=\"alert\""));
+        assert!(body.contains("<h1 class=\"emergency-title\">Stop: this needs urgent care</h1>"));
         assert!(
-            body.contains("<h1 class=\"emergency-title\">Go to an emergency department now</h1>")
+            body.contains("<h2 id=\"referral-emergency\">Go to an emergency department now</h2>")
         );
         assert!(body.contains("pressure on the nerves at the base of the spine"));
         assert!(body.contains("No exercise programme yet"));
@@ -610,6 +615,11 @@ async fn a_full_self_assessment_in_chromium() {
     b.wait_for_text("class=\"sides-chart\"").await;
     b.assert_accessible().await;
     b.screenshot("assessment-results").await;
+    b.client
+        .execute("document.querySelector('.chart').scrollIntoView();", vec![])
+        .await
+        .unwrap();
+    b.screenshot("assessment-results-chart").await;
     b.close().await;
 }
 
