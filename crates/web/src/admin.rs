@@ -6,14 +6,14 @@ use crate::error::{AppError, AppResult};
 use crate::pages::local_time;
 use crate::security::{random_token, token_hash};
 use crate::templates::{
-    ClinicPage, FormState, OutboxLine, OutboxPage, PersonLine, render, render_status,
+    AlertLine, ClinicPage, FormState, OutboxLine, OutboxPage, PersonLine, render, render_status,
 };
 use axum::Form;
 use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use backstride_core::{Email, Role};
-use backstride_store::{NewEmail, NewInvite, StoreError, User};
+use backstride_store::{Actor, NewEmail, NewInvite, StoreError, User};
 use std::collections::HashMap;
 
 fn staff_clinic(user: &User) -> AppResult<i64> {
@@ -30,6 +30,25 @@ async fn clinic_with(ctx: &Ctx, invite: FormState) -> AppResult<Response> {
         .await?
         .into_iter()
         .partition(|u| u.role == Role::Runner);
+    let names: std::collections::HashMap<i64, String> = runners
+        .iter()
+        .map(|u| (u.id, u.display_name.clone()))
+        .collect();
+    let alerts = ctx
+        .state
+        .store
+        .open_alerts(&Actor::of(user))
+        .await?
+        .into_iter()
+        .map(|a| AlertLine {
+            id: a.id,
+            tier: a.tier.as_str(),
+            runner_id: a.runner_id,
+            runner_name: names.get(&a.runner_id).cloned().unwrap_or_default(),
+            reason: a.reason,
+            when: local_time(a.created_at, &user.time_zone),
+        })
+        .collect();
     let line = |u: User| PersonLine {
         id: u.id,
         name: u.display_name,
@@ -45,6 +64,7 @@ async fn clinic_with(ctx: &Ctx, invite: FormState) -> AppResult<Response> {
         status,
         ClinicPage {
             page: ctx.page(&clinic.name).await?,
+            alerts,
             clinic_name: clinic.name,
             runners: runners.into_iter().map(line).collect(),
             staff: staff.into_iter().map(line).collect(),
@@ -148,4 +168,14 @@ pub async fn retry_email(ctx: Ctx, Path(id): Path<i64>) -> AppResult<Response> {
     ctx.flash("success", "The email is queued to be sent again.")
         .await?;
     Ok(Redirect::to("/admin/outbox").into_response())
+}
+
+/// Marks an alert as dealt with (staff of the runner's clinic; audited by the store).
+pub async fn resolve_alert(ctx: Ctx, Path(id): Path<i64>) -> AppResult<Response> {
+    let actor = ctx
+        .user_with_role(&[Role::Clinician, Role::Admin])
+        .map(Actor::of)?;
+    ctx.state.store.resolve_alert(&actor, id, now()).await?;
+    ctx.flash("success", "Alert marked as dealt with.").await?;
+    Ok(Redirect::to("/clinic").into_response())
 }

@@ -80,6 +80,7 @@ pub fn router(state: AppState) -> Router {
         .route("/runners/{id}", get(pages::runner_record))
         .route("/clinic", get(admin::clinic_page))
         .route("/clinic/invites", post(admin::send_invite))
+        .route("/clinic/alerts/{id}/resolve", post(admin::resolve_alert))
         .route(
             "/invite/{token}",
             get(auth::invite_page).post(auth::accept_invite),

@@ -299,7 +299,9 @@ fn item_view(item: &programme::ProgrammeItem) -> ItemView {
         level: item.level().map(|l| l.get()),
         levels,
         illustration: exercise
-            .and_then(|e| backstride_figures::svg(e.illustration))
+            .and_then(|e| {
+                backstride_figures::svg_static(e.illustration, backstride_figures::Phase::Start)
+            })
             .unwrap_or_default(),
         steps: exercise
             .map(|e| e.steps.iter().map(|s| s.to_string()).collect())

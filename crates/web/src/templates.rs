@@ -219,11 +219,22 @@ pub struct PersonLine {
 #[template(path = "clinic.html")]
 pub struct ClinicPage {
     pub page: Page,
+    pub alerts: Vec<AlertLine>,
     pub clinic_name: String,
     pub runners: Vec<PersonLine>,
     pub staff: Vec<PersonLine>,
     pub invite: FormState,
     pub can_invite_staff: bool,
+}
+
+/// An open alert as the clinic page lists it.
+pub struct AlertLine {
+    pub id: i64,
+    pub tier: &'static str,
+    pub runner_id: i64,
+    pub runner_name: String,
+    pub reason: String,
+    pub when: String,
 }
 
 pub struct OutboxLine {

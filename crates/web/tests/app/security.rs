@@ -246,3 +246,45 @@ async fn security_headers_nonce_and_friendly_errors() {
         "framework errors become friendly pages"
     );
 }
+
+#[tokio::test]
+async fn clinicians_see_and_resolve_their_clinics_alerts_only() {
+    each_backend(|store| async move {
+        let a = clinic(&store, "Alert A").await;
+        let b = clinic(&store, "Alert B").await;
+        let runner = person(&store, Some(&a), "al-run@example.com", Role::Runner).await;
+        person(&store, Some(&a), "al-doc@example.com", Role::Clinician).await;
+        person(&store, Some(&b), "al-other@example.com", Role::Clinician).await;
+        let id = store
+            .raise_alert(
+                runner.id,
+                backstride_store::AlertTier::Critical,
+                "Red flag reported: saddle numbness",
+                100,
+            )
+            .await
+            .unwrap();
+        let mut other = Client::new(store.clone());
+        other.login("al-other@example.com", PASSWORD).await;
+        assert!(!other.get("/clinic").await.body.contains("saddle numbness"));
+        assert_eq!(
+            other
+                .post(&format!("/clinic/alerts/{id}/resolve"), &[])
+                .await
+                .status,
+            StatusCode::NOT_FOUND
+        );
+        let mut doc = other.another();
+        doc.login("al-doc@example.com", PASSWORD).await;
+        let page = doc.get("/clinic").await;
+        assert!(page.body.contains("saddle numbness") && page.body.contains("critical"));
+        assert_eq!(
+            doc.post(&format!("/clinic/alerts/{id}/resolve"), &[])
+                .await
+                .location(),
+            "/clinic"
+        );
+        assert!(doc.get("/clinic").await.body.contains("No open alerts"));
+    })
+    .await;
+}
