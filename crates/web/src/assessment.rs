@@ -544,6 +544,7 @@ async fn alert_clinician(ctx: &Ctx, runner_id: i64, reason: &str) -> AppResult<(
 #[template(path = "assessment_results.html")]
 pub struct ResultsPage {
     pub page: Page,
+    pub assessment_id: i64,
     pub heading: &'static str,
     pub runner_id: i64,
     pub runner_name: String,
@@ -577,6 +578,7 @@ async fn results_page(ctx: Ctx, Path(id): Path<i64>) -> AppResult<Response> {
     };
     render(ResultsPage {
         page: ctx.page(heading).await?,
+        assessment_id: rec.id,
         heading,
         runner_id: rec.runner_id,
         runner_name: runner.display_name,
