@@ -88,55 +88,46 @@ fn user_add_checks_its_input() {
             ),
         )
     };
-    let (ok, text) = add(
-        &["--role", "clinician", "--email", "doc@example.com"],
-        "a long password",
-    );
-    assert!(!ok && text.contains("--clinic"), "{text}");
-    let (ok, text) = add(
-        &[
-            "--role",
-            "clinician",
-            "--clinic",
-            "Hill Clinic",
-            "--email",
-            "doc@example.com",
-        ],
-        "short",
-    );
-    assert!(!ok && text.contains("at least 10 characters"), "{text}");
-    let (ok, text) = add(
-        &["--role", "coach", "--email", "doc@example.com"],
-        "a long password",
-    );
-    assert!(!ok && text.contains("Unknown role"), "{text}");
-    let (ok, text) = add(
-        &[
-            "--role",
-            "clinician",
-            "--clinic",
-            "Hill Clinic",
-            "--email",
-            "doc@example.com",
-        ],
-        "a long password",
-    );
-    assert!(
-        ok && text.contains("Created clinic") && text.contains("Created clinician"),
-        "{text}"
-    );
-    let (ok, text) = add(
-        &[
-            "--role",
-            "clinician",
-            "--clinic",
-            "Hill Clinic",
-            "--email",
-            "doc@example.com",
-        ],
-        "a long password",
-    );
-    assert!(!ok && text.contains("already exists"), "{text}");
+    let hill = [
+        "--role",
+        "clinician",
+        "--clinic",
+        "Hill Clinic",
+        "--email",
+        "doc@example.com",
+    ];
+    let cases: [(&[&str], &str, bool, &[&str]); 5] = [
+        (
+            &["--role", "clinician", "--email", "doc@example.com"],
+            "a long password",
+            false,
+            &["--clinic"],
+        ),
+        (&hill, "short", false, &["at least 10 characters"]),
+        (
+            &["--role", "coach", "--email", "doc@example.com"],
+            "a long password",
+            false,
+            &["Unknown role"],
+        ),
+        (
+            &hill,
+            "a long password",
+            true,
+            &["Created clinic", "Created clinician"],
+        ),
+        (&hill, "a long password", false, &["already exists"]),
+    ];
+    for (args, password, succeeds, says) in cases {
+        let (ok, text) = add(args, password);
+        assert_eq!(ok, succeeds, "{args:?}: {text}");
+        for words in says {
+            assert!(
+                text.contains(words),
+                "{args:?} should say {words:?}: {text}"
+            );
+        }
+    }
 }
 
 #[test]

@@ -147,7 +147,7 @@ pub(crate) struct WeekData {
 pub(crate) struct DayHead {
     /// “Mon”.
     pub weekday: String,
-    /// “2 Mar”.
+    /// Day of the month, “2”.
     pub date: String,
     pub run: bool,
     /// Estimated minutes of exercise that day.
@@ -352,23 +352,18 @@ pub(crate) fn programme_exercise(number: usize, item: &ProgrammeItem) -> Exercis
     }
 }
 
-/// The calendar, a table per week (a last, shorter week has fewer columns).
+/// Days in one calendar table: two weeks fit across an A4 page.
+const DAYS_PER_TABLE: usize = 14;
+
+/// The calendar, a table per two weeks (a last, shorter block has fewer columns).
 pub(crate) fn weeks(programme: &Programme) -> Vec<WeekData> {
     programme
         .calendar
-        .chunks(7)
-        .enumerate()
-        .map(|(i, days)| {
-            let first = days.first().map(|d| d.date);
-            let last = days.last().map(|d| d.date);
-            let title = match (first, last) {
-                (Some(a), Some(b)) => format!(
-                    "Week {}: {} to {}",
-                    i + 1,
-                    a.strftime("%-d %B"),
-                    b.strftime("%-d %B")
-                ),
-                _ => format!("Week {}", i + 1),
+        .chunks(DAYS_PER_TABLE)
+        .map(|days| {
+            let title = match (days.first(), days.last()) {
+                (Some(a), Some(b)) => format!("{} to {}", long_date(a.date), long_date(b.date)),
+                _ => String::new(),
             };
             WeekData {
                 title,
@@ -376,7 +371,7 @@ pub(crate) fn weeks(programme: &Programme) -> Vec<WeekData> {
                     .iter()
                     .map(|d| DayHead {
                         weekday: d.weekday.name()[..3].to_owned(),
-                        date: d.date.strftime("%-d %b").to_string(),
+                        date: d.date.day().to_string(),
                         run: d.is_run_day,
                         minutes: d.minutes,
                     })

@@ -77,7 +77,7 @@ pub(crate) fn units_choice(raw: &str) -> Option<UnitPreference> {
     }
 }
 
-fn display_name(form: &mut FormState) -> Option<String> {
+pub(crate) fn display_name(form: &mut FormState) -> Option<String> {
     form.parse("display_name", |raw| {
         let name = raw.trim();
         match name.chars().count() {

@@ -175,11 +175,7 @@ pub async fn save_settings(
 ) -> AppResult<Response> {
     let user = ctx.user()?.clone();
     let mut form = FormState::from_values(fields);
-    let name = form.parse("display_name", |raw| match raw.trim().chars().count() {
-        0 => Err("Tell us what to call you."),
-        1..=80 => Ok(raw.trim().to_owned()),
-        _ => Err("Keep your name under 80 characters."),
-    });
+    let name = crate::auth::display_name(&mut form);
     let tz = form.parse("time_zone", str::parse::<TimeZoneName>);
     let units = form.parse("units", |raw| match raw {
         "clinic" => Ok(None),

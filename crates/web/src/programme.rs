@@ -41,6 +41,32 @@ fn parse_body(record: &ProgrammeRecord) -> AppResult<Programme> {
         .map_err(|e| AppError::Internal(format!("stored programme {}: {e}", record.id)))
 }
 
+/// Stores `programme` as the runner's next version.
+async fn save_version(
+    ctx: &Ctx,
+    actor: &Actor,
+    runner_id: i64,
+    assessment_id: Option<i64>,
+    status: ProgrammeStatus,
+    programme: &Programme,
+) -> AppResult<ProgrammeRecord> {
+    let body_json =
+        serde_json::to_string(programme).map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok(ctx
+        .state
+        .store
+        .add_programme(
+            actor,
+            runner_id,
+            &NewProgramme {
+                assessment_id,
+                status,
+                body_json,
+            },
+        )
+        .await?)
+}
+
 /// Today in the person's own time zone.
 fn today(user: &User) -> jiff::civil::Date {
     jiff::Timestamp::now()
@@ -197,20 +223,7 @@ async fn create(ctx: Ctx, Path(id): Path<i64>, Form(fields): Fields) -> AppResul
     } else {
         ProgrammeStatus::Approved
     };
-    let body_json = serde_json::to_string(&built).map_err(|e| AppError::Internal(e.to_string()))?;
-    let saved = ctx
-        .state
-        .store
-        .add_programme(
-            &actor,
-            record.runner_id,
-            &NewProgramme {
-                assessment_id: Some(id),
-                status,
-                body_json,
-            },
-        )
-        .await?;
+    let saved = save_version(&ctx, &actor, record.runner_id, Some(id), status, &built).await?;
     let message = match status {
         ProgrammeStatus::Suggested if actor.role.is_staff() => {
             "Programme suggested. Review it, edit anything you like, then approve it."
@@ -584,20 +597,15 @@ async fn edit(ctx: Ctx, Path(id): Path<i64>, Form(fields): Fields) -> AppResult<
             return show_with(&ctx, record, form).await;
         }
     };
-    let body_json = serde_json::to_string(&next).map_err(|e| AppError::Internal(e.to_string()))?;
-    let saved = ctx
-        .state
-        .store
-        .add_programme(
-            &actor,
-            record.runner_id,
-            &NewProgramme {
-                assessment_id: record.assessment_id,
-                status: ProgrammeStatus::Suggested,
-                body_json,
-            },
-        )
-        .await?;
+    let saved = save_version(
+        &ctx,
+        &actor,
+        record.runner_id,
+        record.assessment_id,
+        ProgrammeStatus::Suggested,
+        &next,
+    )
+    .await?;
     ctx.flash(
         "success",
         format!(

@@ -8,6 +8,20 @@ use backstride_store::{EmailStatus, NewEmail};
 use backstride_web::mail::{Mailer, deliver_due};
 use backstride_web::{MailConfig, MailTransport};
 
+/// The outbox entry `id`, as stored now.
+async fn email(
+    store: &std::sync::Arc<dyn backstride_store::Store>,
+    id: i64,
+) -> backstride_store::OutboxEmail {
+    store
+        .outbox(50)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|e| e.id == id)
+        .unwrap()
+}
+
 fn new_email() -> NewEmail {
     NewEmail {
         to: "to@example.com".parse().unwrap(),
@@ -80,13 +94,7 @@ async fn smtp_failures_retry_with_backoff_and_stay_visible() {
         deliver_due(store.as_ref(), &mailer, "c@example.com", 100)
             .await
             .unwrap();
-        let e = store
-            .outbox(5)
-            .await
-            .unwrap()
-            .into_iter()
-            .find(|e| e.id == id)
-            .unwrap();
+        let e = email(&store, id).await;
         assert_eq!(e.status, EmailStatus::Pending);
         assert_eq!(e.attempts, 1);
         assert_eq!(e.next_attempt_at, 130, "first retry after 30 s");
@@ -98,13 +106,7 @@ async fn smtp_failures_retry_with_backoff_and_stay_visible() {
                 .unwrap();
             now += 4000;
         }
-        let e = store
-            .outbox(5)
-            .await
-            .unwrap()
-            .into_iter()
-            .find(|e| e.id == id)
-            .unwrap();
+        let e = email(&store, id).await;
         assert_eq!(
             e.status,
             EmailStatus::Failed,
@@ -120,13 +122,7 @@ async fn smtp_failures_retry_with_backoff_and_stay_visible() {
         assert!(page.body.contains("relay refused") && page.body.contains("Send again"));
         let res = admin.post(&format!("/admin/outbox/{id}/retry"), &[]).await;
         assert_eq!(res.location(), "/admin/outbox");
-        let e = store
-            .outbox(5)
-            .await
-            .unwrap()
-            .into_iter()
-            .find(|e| e.id == id)
-            .unwrap();
+        let e = email(&store, id).await;
         assert_eq!(e.status, EmailStatus::Pending);
         assert_eq!(
             admin.post("/admin/outbox/424242/retry", &[]).await.status,
