@@ -122,6 +122,7 @@ pub struct Clinic {
     pub name: String,
     /// How to reach the clinic, one line, e.g. “0161 496 0000 · hello@riverside.example”.
     pub contact: String,
+    /// Fills the header band; headings use it too, darkened where it is too pale to read.
     pub brand_colour: BrandColour,
 }
 
@@ -141,6 +142,20 @@ pub(crate) fn one_line(field: &'static str, text: &str) -> Result<String, Report
         });
     }
     Ok(line)
+}
+
+/// Backstride's small mark for the header band, drawn in `colour` (`#rrggbb`): a ring with a
+/// curved spine of three vertebrae.
+pub(crate) fn logo_svg(colour: &str) -> String {
+    format!(
+        r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 48 48" width="48" height="48">
+<circle cx="24" cy="24" r="21" fill="none" stroke="{colour}" stroke-width="3"/>
+<path d="M20 11 C28 17 28 31 20 37" fill="none" stroke="{colour}" stroke-width="2.5" stroke-linecap="round"/>
+<rect x="21" y="14" width="9" height="5" rx="2" fill="{colour}"/>
+<rect x="23" y="21.5" width="9" height="5" rx="2" fill="{colour}"/>
+<rect x="21" y="29" width="9" height="5" rx="2" fill="{colour}"/>
+</svg>"##
+    )
 }
 
 #[cfg(test)]
@@ -203,18 +218,4 @@ mod tests {
             Err(ReportError::TooLong { .. })
         ));
     }
-}
-
-/// Backstride's small mark for the header band, drawn in `colour` (`#rrggbb`): a ring with a
-/// curved spine of three vertebrae.
-pub(crate) fn logo_svg(colour: &str) -> String {
-    format!(
-        r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 48 48" width="48" height="48">
-<circle cx="24" cy="24" r="21" fill="none" stroke="{colour}" stroke-width="3"/>
-<path d="M20 11 C28 17 28 31 20 37" fill="none" stroke="{colour}" stroke-width="2.5" stroke-linecap="round"/>
-<rect x="21" y="14" width="9" height="5" rx="2" fill="{colour}"/>
-<rect x="23" y="21.5" width="9" height="5" rx="2" fill="{colour}"/>
-<rect x="21" y="29" width="9" height="5" rx="2" fill="{colour}"/>
-</svg>"##
-    )
 }

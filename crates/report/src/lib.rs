@@ -51,18 +51,23 @@ const TEMPLATE: &str = include_str!("templates/document.typ");
 /// Why a document could not be made.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ReportError {
+    /// A brand colour that is not `#rrggbb` or `#rgb`.
     #[error("“{0}” is not a colour: give it as #rrggbb, for example #0f6e6e.")]
     BrandColour(String),
+    /// A name or contact line with nothing in it.
     #[error("The {0} is empty.")]
     Missing(&'static str),
+    /// A name or contact line longer than [`MAX_LINE_CHARS`].
     #[error("The {field} is {chars} characters long; at most {max} fit on the page.")]
     TooLong {
         field: &'static str,
         chars: usize,
         max: usize,
     },
+    /// A guide with no exercises.
     #[error("Choose at least one exercise for the guide.")]
     NoExercises,
+    /// A guide with more than [`MAX_GUIDE_EXERCISES`] exercises.
     #[error("A guide holds at most {MAX_GUIDE_EXERCISES} exercises; {0} were chosen.")]
     TooManyExercises(usize),
     /// The template could not be typeset (a bug here, not the caller's input).
@@ -76,11 +81,14 @@ pub enum ReportError {
 /// A runner's home programme, ready to print.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Handout {
+    /// Whose handout it is: name and contact in the header and footer, brand colour throughout.
     pub clinic: Clinic,
+    /// As the runner wants to be addressed; printed as typed (whitespace collapsed).
     pub runner_name: String,
     /// The day it is printed (shown in the footer, and typst's “today”). The programme's own
     /// start date and length give the dates of the calendar.
     pub issued_on: Date,
+    /// The approved programme: its items, calendar, form cues and cadence target.
     pub programme: Programme,
 }
 
@@ -89,9 +97,15 @@ pub struct Handout {
 pub struct TypesetDocument {
     document: PagedDocument,
     issued_on: Option<Date>,
+    warnings: Vec<String>,
 }
 
 impl TypesetDocument {
+    /// Typst's warnings (a missing glyph, say): the document still printed; worth logging.
+    pub fn warnings(&self) -> &[String] {
+        &self.warnings
+    }
+
     /// Number of pages.
     pub fn page_count(&self) -> usize {
         self.document.pages().len()
@@ -99,10 +113,7 @@ impl TypesetDocument {
 
     /// The document as PDF bytes (fonts embedded and subset).
     pub fn pdf(&self) -> Result<Vec<u8>, ReportError> {
-        let timestamp = self
-            .issued_on
-            .and_then(|d| typst_date(d))
-            .map(Timestamp::new_utc);
+        let timestamp = self.issued_on.and_then(typst_date).map(Timestamp::new_utc);
         let options = PdfOptions {
             ident: Smart::Auto,
             timestamp,
@@ -235,12 +246,19 @@ fn typeset(data: &DocumentData, issued_on: Option<Date>) -> Result<TypesetDocume
         files,
         issued_on.and_then(typst_date),
     );
-    let result = typst::compile::<PagedDocument>(&world).output;
+    let compiled = typst::compile::<PagedDocument>(&world);
     typst::comemo::evict(MEMO_MAX_AGE);
-    let document = result.map_err(|e| ReportError::Typeset(joined(&e)))?;
+    let document = compiled
+        .output
+        .map_err(|e| ReportError::Typeset(joined(&e)))?;
     Ok(TypesetDocument {
         document,
         issued_on,
+        warnings: compiled
+            .warnings
+            .iter()
+            .map(|w| w.message.to_string())
+            .collect(),
     })
 }
 

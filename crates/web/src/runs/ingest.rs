@@ -463,7 +463,8 @@ pub fn prepare(name: &str, bytes: &[u8], options: &AnalyzeOptions) -> Prepared {
         };
         runs.push(NewRun {
             content_hash: format!("{hash}:{}", run.session_index),
-            file_name: name.to_owned(),
+            // The file's own name: a local folder path says nothing to the clinic.
+            file_name: name.rsplit(['/', '\\']).next().unwrap_or(name).to_owned(),
             started_at: run.start_unix.unwrap_or(0),
             sport: run.sport.clone(),
             summary_json,
@@ -487,7 +488,7 @@ pub async fn save(
         Prepared::Runs { runs, skipped } => {
             let mut run_ids = Vec::new();
             for run in &runs {
-                match store.add_run(actor, runner_id, run).await {
+                match add_run_retrying(store, actor, runner_id, run).await {
                     Ok(record) => run_ids.push(record.id),
                     Err(StoreError::Conflict { .. }) => {}
                     Err(e) => return Err(e),
@@ -500,6 +501,29 @@ pub async fn save(
             })
         }
     }
+}
+
+/// SQLite answers "database is locked" at once, without waiting out its busy timeout, when a
+/// transaction that has read must upgrade to write after another connection (a web server on
+/// the same file, say) committed. The transaction was rolled back, so trying again is safe.
+async fn add_run_retrying(
+    store: &dyn Store,
+    actor: &Actor,
+    runner_id: i64,
+    run: &NewRun,
+) -> Result<backstride_store::RunRecord, StoreError> {
+    const TRIES: u32 = 6;
+    let mut wait = std::time::Duration::from_millis(20);
+    for _ in 1..TRIES {
+        match store.add_run(actor, runner_id, run).await {
+            Err(StoreError::Other(message)) if message.contains("database is locked") => {
+                tokio::time::sleep(wait).await;
+                wait *= 2;
+            }
+            other => return other,
+        }
+    }
+    store.add_run(actor, runner_id, run).await
 }
 
 /// Version of the `summary_json` layout.
