@@ -6,7 +6,8 @@
 //! between compilations (comemo); a server prints a different runner's handout each time, so the
 //! headline figures clear that memo before every iteration (`sample_size = 1`, clearing outside
 //! the timed part) and typeset everything afresh. `handout_pdf_reprint` keeps the memo, as when
-//! the same handout is downloaded again.
+//! the same handout is downloaded again, and `handout_pdf_next_runner` is a server's steady
+//! state: a new runner each time, the memo kept as the library keeps it.
 //!
 //! The peer: rather than a second typesetter, the two stages of the same render are timed
 //! apart, `typeset` (typst compile: template, layout, the SVG drawings) against `pdf_export`
@@ -80,6 +81,24 @@ fn handout_pdf_fresh(bencher: Bencher) {
     bencher
         .with_inputs(forget_memo)
         .bench_values(|()| handout_pdf(&h).unwrap());
+}
+
+/// A server's steady state: each iteration prints a handout for a different runner, with typst's
+/// memo kept as the library keeps it between renders (drawings decoded and fonts shaped before
+/// are reused; the document itself is new).
+#[divan::bench(sample_size = 1, sample_count = 40)]
+fn handout_pdf_next_runner(bencher: Bencher) {
+    let h = handout();
+    let n = std::sync::atomic::AtomicU32::new(0);
+    bencher
+        .with_inputs(|| {
+            let n = n.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            Handout {
+                runner_name: format!("Runner number {n}"),
+                ..h.clone()
+            }
+        })
+        .bench_values(|h| handout_pdf(&h).unwrap());
 }
 
 /// The same handout printed again: typst's memo still holds the last render.
