@@ -199,9 +199,15 @@ mod tests {
     #[test]
     fn ticks_are_few_and_on_mondays_for_weeks() {
         // 3 Nov 2025 is a Monday; a week of days is labelled daily.
-        assert_eq!(day_ticks(date(2025, 11, 3), 7, 8), (0..7).collect::<Vec<_>>());
+        assert_eq!(
+            day_ticks(date(2025, 11, 3), 7, 8),
+            (0..7).collect::<Vec<_>>()
+        );
         // Three weeks from a Wednesday: every 3 days.
-        assert_eq!(day_ticks(date(2025, 11, 5), 21, 8), [0, 3, 6, 9, 12, 15, 18]);
+        assert_eq!(
+            day_ticks(date(2025, 11, 5), 21, 8),
+            [0, 3, 6, 9, 12, 15, 18]
+        );
         // Eight weeks from a Wednesday: weekly, on Mondays (offset 5).
         let t = day_ticks(date(2025, 11, 5), 56, 8);
         assert_eq!(t, [5, 12, 19, 26, 33, 40, 47, 54]);

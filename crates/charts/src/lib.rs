@@ -58,10 +58,9 @@
 //! | `chart-run-day` | the group of run-day triangles under the pain axis |
 //! | `chart-bars` | the group of weekly bars |
 //! | `chart-bar` | one bar (`fill`), also the legend swatch |
-//! | `chart-value-label` | the value above a bar |
+//! | `chart-value-label` | the value above a bar (with a paper-coloured halo: `stroke`) |
 //! | `chart-missing` | "no data" in a week's slot |
-//! | `chart-reference` | the dashed reference line (`stroke`) |
-//! | `chart-reference-label` | its label (with a white halo: `stroke`) |
+//! | `chart-reference` | the dashed reference line (`stroke`), labelled in the legend |
 //! | `chart-lsi-heading` | "LSI" left of the LSI row |
 //! | `chart-lsi` | an LSI value under a test date; `chart-lsi-below` when under the cut-off |
 //! | `chart-note` | the note under the sides chart explaining the LSI |
@@ -109,6 +108,7 @@ pub struct Table {
 
 impl Table {
     /// The table as HTML, with `<th scope>` on the header row and on each row's first cell.
+    #[must_use]
     pub fn to_html(&self) -> String {
         use std::fmt::Write as _;
         let mut out = String::new();
@@ -138,6 +138,7 @@ impl Table {
 impl Chart {
     /// The chart as an HTML `<figure>`: the title as its caption, the SVG, and the table in a
     /// closed `<details>` ("Show the data as a table").
+    #[must_use]
     pub fn to_html(&self) -> String {
         format!(
             r#"<figure class="chart-figure" id="chart-{id}"><figcaption class="chart-caption">{title}</figcaption>{svg}<details class="chart-data"><summary>Show the data as a table</summary><div class="table-wrap">{table}</div></details></figure>"#,

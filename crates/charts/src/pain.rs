@@ -72,7 +72,10 @@ pub fn pain_over_time(id: &str, days: &[PainDay], run_days: &[Date]) -> Option<C
     let mut by_date: BTreeMap<Date, [Option<f64>; 3]> = BTreeMap::new();
     for day in days {
         let slot = by_date.entry(day.date).or_insert([None; 3]);
-        for (kept, new) in slot.iter_mut().zip([day.during, day.after_run, day.morning]) {
+        for (kept, new) in slot
+            .iter_mut()
+            .zip([day.during, day.after_run, day.morning])
+        {
             if kept.is_none() {
                 *kept = svg::finite(new);
             }
@@ -91,7 +94,9 @@ pub fn pain_over_time(id: &str, days: &[PainDay], run_days: &[Date]) -> Option<C
     let mut out = String::with_capacity(16 * 1024);
     let mut legend_items: Vec<(Key, String)> = SERIES
         .iter()
-        .map(|(s, _)| (Key::Series(*s), s.label.to_owned()))
+        .enumerate()
+        .filter(|(k, _)| by_date.values().any(|r| r[*k].is_some()))
+        .map(|(_, (s, _))| (Key::Series(*s), s.label.to_owned()))
         .collect();
     if !runs.is_empty() {
         legend_items.push((Key::RunDay, "Run day".to_owned()));
@@ -121,9 +126,8 @@ pub fn pain_over_time(id: &str, days: &[PainDay], run_days: &[Date]) -> Option<C
     #[expect(clippy::cast_precision_loss, reason = "day counts are small")]
     let day_width = plot.width() / n_days as f64;
     #[expect(clippy::cast_precision_loss, reason = "day counts are small")]
-    let day_x = |date: Date| {
-        plot.left() + (dates::days_between(first, date) as f64 + 0.5) * day_width
-    };
+    let day_x =
+        |date: Date| plot.left() + (dates::days_between(first, date) as f64 + 0.5) * day_width;
 
     // Run days: a light band behind the plot, then the values drawn over it.
     if !runs.is_empty() {
@@ -243,7 +247,10 @@ fn describe(
             continue;
         };
         if svg::number(lo) == svg::number(hi) {
-            parts.push(format!("{words} was {} out of 10 each time", svg::number(lo)));
+            parts.push(format!(
+                "{words} was {} out of 10 each time",
+                svg::number(lo)
+            ));
         } else {
             parts.push(format!(
                 "{words} ranged from {} to {} out of 10",
@@ -259,7 +266,12 @@ fn describe(
     };
     let mut text = String::new();
     let when = dates::span(first, last);
-    let _ = write!(text, "{}{}, {joined}.", when[..1].to_uppercase(), &when[1..]);
+    let _ = write!(
+        text,
+        "{}{}, {joined}.",
+        when[..1].to_uppercase(),
+        &when[1..]
+    );
     let logged = by_date.len();
     let _ = write!(
         text,
@@ -328,7 +340,13 @@ mod tests {
             .split(r#"<g class="chart-series chart-series-during">"#)
             .nth(1)
             .unwrap();
-        let d = during.split(" d=\"").nth(1).unwrap().split('"').next().unwrap();
+        let d = during
+            .split(" d=\"")
+            .nth(1)
+            .unwrap()
+            .split('"')
+            .next()
+            .unwrap();
         assert_eq!(d.matches('M').count(), 2, "{d}");
         assert_eq!(during.matches("<circle").count(), 4);
         assert!(!chart.svg.contains("chart-run-day\""));

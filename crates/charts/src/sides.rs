@@ -39,7 +39,8 @@ const PLOT_HEIGHT: f64 = 150.0;
 const MAX_LABELS: usize = 10;
 
 /// Left and right values of one two-sided test over its test dates, evenly spaced in date order
-/// (tests are occasional, so each date gets the same room for its labels).
+/// (tests are occasional, so each date gets the same room for its labels), each side's values
+/// joined by a line.
 ///
 /// - `test_name` as the runner knows it, e.g. "Side bridge hold".
 /// - `unit` follows values ("s", "reps") and labels the value axis.
@@ -118,15 +119,20 @@ pub fn sides_over_time(
     let centre = |i: usize| plot.left() + (i as f64 + 0.5) * slot;
     let size = (slot * 0.2).clamp(2.0, 4.5);
     for (style, side) in [
-        (&LEFT_SERIES, (|p: &SidesPoint| p.left) as fn(&SidesPoint) -> Option<f64>),
+        (
+            &LEFT_SERIES,
+            (|p: &SidesPoint| p.left) as fn(&SidesPoint) -> Option<f64>,
+        ),
         (&RIGHT_SERIES, |p: &SidesPoint| p.right),
     ] {
+        // Tests are occasional, so the line joins a side's tested dates across a date where
+        // that side was not tested (no marker there, and the LSI shows "–").
         let xy: Vec<Option<(f64, f64)>> = points
             .iter()
             .enumerate()
-            .map(|(i, p)| side(p).map(|v| (centre(i), plot.y(v))))
+            .filter_map(|(i, p)| side(p).map(|v| Some((centre(i), plot.y(v)))))
             .collect();
-        if xy.iter().any(Option::is_some) {
+        if !xy.is_empty() {
             svg::series(&mut out, style, &xy, size);
         }
     }
@@ -228,8 +234,7 @@ fn describe(test_name: &str, unit: &str, points: &[SidesPoint], note: &str) -> S
         }
         _ => {}
     }
-    let change = |name: &str, values: Vec<f64>, unit: &str, missing: &str| match values.as_slice()
-    {
+    let change = |name: &str, values: Vec<f64>, unit: &str, missing: &str| match values.as_slice() {
         [] => format!("{name} {missing}"),
         [only] => format!("{name} was {}", svg::with_unit(*only, unit)),
         [first, .., last] => format!(
@@ -297,10 +302,7 @@ mod tests {
         );
         assert_eq!(chart.svg.matches("chart-lsi chart-lsi-below").count(), 2);
         assert!(chart.svg.contains(">93.3%</text>"));
-        assert_eq!(
-            chart.table.rows[0],
-            ["3 Nov 2025", "18", "36", "50"]
-        );
+        assert_eq!(chart.table.rows[0], ["3 Nov 2025", "18", "36", "50"]);
         assert_eq!(chart.table.headers[1], "Left (s)");
     }
 

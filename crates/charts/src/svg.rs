@@ -337,7 +337,8 @@ pub(crate) struct Series {
 
 /// Draws a marker of half-size `s` centred on (x, y).
 pub(crate) fn marker(out: &mut String, shape: Marker, x: f64, y: f64, s: f64, colour: &str) {
-    let common = format!(r#"class="chart-marker" fill="{colour}" stroke="{PAPER}" stroke-width="1""#);
+    let common =
+        format!(r#"class="chart-marker" fill="{colour}" stroke="{PAPER}" stroke-width="1""#);
     match shape {
         Marker::Circle => {
             let _ = write!(
@@ -483,7 +484,14 @@ pub(crate) fn legend(out: &mut String, items: &[(Key, String)]) -> f64 {
                     C(x + SWATCH / 2.0 - 5.0),
                     C(mid - 8.0),
                 );
-                marker(out, Marker::Triangle, x + SWATCH / 2.0, mid + 2.0, 5.0, TEAL);
+                marker(
+                    out,
+                    Marker::Triangle,
+                    x + SWATCH / 2.0,
+                    mid + 2.0,
+                    5.0,
+                    TEAL,
+                );
                 out.push_str("</g>");
             }
         }
@@ -542,10 +550,7 @@ mod tests {
 
     #[test]
     fn escaping_and_ids() {
-        assert_eq!(
-            escape("a<b>&\"c'\u{1}d"),
-            "a&lt;b&gt;&amp;&quot;c&#39;d"
-        );
+        assert_eq!(escape("a<b>&\"c'\u{1}d"), "a&lt;b&gt;&amp;&quot;c&#39;d");
         assert_eq!(id_stem("pain 1/\"x\""), "pain-1--x-");
         assert_eq!(id_stem(""), "chart");
     }

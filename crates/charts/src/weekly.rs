@@ -29,7 +29,8 @@ const MAX_VALUE_LABELS: usize = 16;
 ///   order, one slot per entry (a repeated `week_start` keeps its first entry).
 /// - `y_max` fixes the top of the axis (10 for pain, 100 for adherence); otherwise a rounded value
 ///   above the largest bar. Values outside the axis are drawn at its edge; the table keeps them.
-/// - `reference` draws a dashed line at a value with a short label, e.g. `(80.0, "target")`.
+/// - `reference` draws a dashed line at a value, named in the legend with its short label and
+///   value, e.g. `(80.0, "target")` shows "target 80%".
 ///
 /// `None` when no week has a finite value.
 pub fn weekly_bars(
@@ -99,6 +100,7 @@ pub fn weekly_bars(
     #[expect(clippy::cast_precision_loss, reason = "week counts are small")]
     let centre = |i: usize| plot.left() + (i as f64 + 0.5) * slot;
     out.push_str(r#"<g class="chart-bars">"#);
+    let mut value_labels = String::new();
     for (i, (_, value)) in weeks.iter().enumerate() {
         let Some(v) = value else {
             let text = if slot >= 44.0 { NO_DATA } else { "–" };
@@ -126,9 +128,10 @@ pub fn weekly_bars(
             } else {
                 svg::number(*v)
             };
+            // A paper-coloured halo keeps the value readable where the reference line crosses it.
             let _ = write!(
-                out,
-                r#"<text class="chart-value-label" x="{}" y="{}" text-anchor="middle" font-size="11">{}</text>"#,
+                value_labels,
+                r#"<text class="chart-value-label" x="{}" y="{}" text-anchor="middle" font-size="11" stroke="{PAPER}" stroke-width="3" paint-order="stroke">{}</text>"#,
                 C(centre(i)),
                 C(y - 4.0),
                 svg::escape(&shown),
@@ -137,18 +140,18 @@ pub fn weekly_bars(
     }
     out.push_str("</g>");
 
-    if let Some((v, label)) = reference {
+    // The line's label is its legend entry: a label on the line would collide with the bars.
+    if let Some((v, _)) = reference {
         let y = plot.y(v);
         let _ = write!(
             out,
-            r#"<line class="chart-reference" x1="{l}" x2="{r}" y1="{y}" y2="{y}" stroke="{INK}" stroke-width="1.5" stroke-dasharray="6 4"/><text class="chart-reference-label" x="{r}" y="{ty}" text-anchor="end" font-size="11" stroke="{PAPER}" stroke-width="3" paint-order="stroke">{text}</text>"#,
+            r#"<line class="chart-reference" x1="{l}" x2="{r}" y1="{y}" y2="{y}" stroke="{INK}" stroke-width="1.5" stroke-dasharray="6 4"/>"#,
             l = C(plot.left()),
             r = C(plot.right()),
             y = C(y),
-            ty = C((y - 4.0).max(plot.top - 4.0)),
-            text = svg::escape(&reference_label(v, label, unit)),
         );
     }
+    out.push_str(&value_labels);
 
     let every = svg::label_every(weeks.len(), MAX_X_LABELS);
     let labelled: Vec<(usize, Date)> = weeks
@@ -221,7 +224,12 @@ fn describe(
     let shown = |v: f64| svg::with_unit(v, unit);
     match (weeks.first(), weeks.last(), values) {
         (_, _, [(d, v)]) if weeks.len() == 1 => {
-            let _ = write!(text, "{title}: {} in the week of {}.", shown(*v), dates::long(*d));
+            let _ = write!(
+                text,
+                "{title}: {} in the week of {}.",
+                shown(*v),
+                dates::long(*d)
+            );
         }
         (Some((first, _)), Some((last, latest)), _) => {
             let lowest = values.iter().min_by(|a, b| a.1.total_cmp(&b.1));
@@ -336,6 +344,10 @@ mod tests {
         w.reverse();
         let chart = weekly_bars("v", "t", "", &w, None, None).unwrap();
         assert_eq!(chart.table.rows[0], ["6 Oct 2025", "1"]);
-        assert!(chart.description.ends_with("most recent 3."), "{}", chart.description);
+        assert!(
+            chart.description.ends_with("most recent 3."),
+            "{}",
+            chart.description
+        );
     }
 }
