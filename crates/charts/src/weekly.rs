@@ -210,8 +210,8 @@ fn reference_label(value: f64, label: &str, unit: &str) -> String {
     }
 }
 
-/// "Adherence per week, 8 weeks starting 6 October to 24 November 2025: lowest 55% (week of
-/// 13 Oct), highest 100% (week of 3 Nov), most recent 90%. 1 week has no data. A dashed line marks
+/// "Adherence per week over 8 weeks, from the week of 6 October to the week of 24 November 2025:
+/// lowest 55% (week of 13 Oct), highest 100% (week of 3 Nov), most recent 90%. 1 week has no data. A dashed line marks
 /// 80% (target)."
 fn describe(
     title: &str,
@@ -236,9 +236,9 @@ fn describe(
             let highest = values.iter().max_by(|a, b| a.1.total_cmp(&b.1));
             let _ = write!(
                 text,
-                "{title}, {} weeks starting {}",
+                "{title} over {} weeks, from the week of {}",
                 weeks.len(),
-                dates::join(*first, *last, "to")
+                dates::join(*first, *last, "to the week of")
             );
             if let (Some(lo), Some(hi)) = (lowest, highest) {
                 if values.len() == 1 {
@@ -314,8 +314,8 @@ mod tests {
         .unwrap();
         assert_eq!(
             chart.description,
-            "Adherence per week, 4 weeks starting 6 to 27 October 2025: lowest 55% (week of \
-             6 Oct), highest 100% (week of 20 Oct), most recent 90%. 1 week has no data. A dashed \
+            "Adherence per week over 4 weeks, from the week of 6 to the week of 27 October 2025: \
+             lowest 55% (week of 6 Oct), highest 100% (week of 20 Oct), most recent 90%. 1 week has no data. A dashed \
              line marks 80% (target)."
         );
         assert!(chart.svg.contains(">target 80%</text>"));
