@@ -231,7 +231,7 @@ pub struct RawArticle {
     pub published: bool,
 }
 
-/// A checked article. The body stays Markdown; [`crate::render`] makes safe HTML of it.
+/// A checked article. The body stays Markdown; [`crate::render()`] makes safe HTML of it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Article {
     title: String,

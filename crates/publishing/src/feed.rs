@@ -36,7 +36,7 @@ pub struct FeedEntry {
     pub updated: Timestamp,
     /// Plain text (see [`excerpt`]).
     pub summary: String,
-    /// The article as HTML, from [`crate::render`].
+    /// The article as HTML, from [`crate::render()`].
     pub content_html: String,
     pub tags: Vec<Tag>,
 }

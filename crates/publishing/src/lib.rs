@@ -6,7 +6,7 @@
 //! implements [`EmbedResolver`] with the exercise library and serves the pages.
 //!
 //! - [`article`]: the article form, checked field by field; slugs, tags and who may see what.
-//! - [`render`]: Markdown to safe HTML, shortcodes, excerpts.
+//! - [`mod@render`]: Markdown to safe HTML, shortcodes, excerpts.
 //! - [`feed`]: the Atom 1.0 feed.
 #![forbid(unsafe_code)]
 

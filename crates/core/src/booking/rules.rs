@@ -580,6 +580,12 @@ pub fn check_exceptions(
     raw: &[RawException],
     availability: &Availability,
 ) -> Result<Vec<Exception>, FieldErrors> {
+    #[derive(Clone, Copy, PartialEq, Eq)]
+    enum Kind {
+        DayOff,
+        Changed,
+        Extra,
+    }
     let mut errors = FieldErrors::default();
     if raw.len() > MAX_EXCEPTIONS {
         errors.add(
@@ -605,9 +611,9 @@ pub fn check_exceptions(
         }
         let kind = r.kind.trim().to_lowercase().replace([' ', '-'], "_");
         let kind = match kind.as_str() {
-            "day_off" | "off" => Some(0),
-            "changed_hours" | "changed" => Some(1),
-            "extra_hours" | "extra" => Some(2),
+            "day_off" | "off" => Some(Kind::DayOff),
+            "changed_hours" | "changed" => Some(Kind::Changed),
+            "extra_hours" | "extra" => Some(Kind::Extra),
             _ => {
                 errors.add(
                     &format!("{prefix}.kind"),
@@ -621,7 +627,7 @@ pub fn check_exceptions(
             errors.add(&hours_prefix, too_many_hours());
         }
         let mut hours: Vec<(usize, Hours)> = Vec::new();
-        if kind != Some(0) {
+        if kind != Some(Kind::DayOff) {
             for (j, h) in r.hours.iter().enumerate().take(MAX_HOURS_ENTRIES) {
                 if let Some(h) = check_hours(h, &format!("{hours_prefix}[{j}]"), &mut errors) {
                     hours.push((j, h));
@@ -629,27 +635,27 @@ pub fn check_exceptions(
             }
         }
         match kind {
-            Some(0) if !r.hours.is_empty() => errors.add(
+            Some(Kind::DayOff) if !r.hours.is_empty() => errors.add(
                 &hours_prefix,
                 "A day off has no hours: remove them, or choose changed hours.",
             ),
-            Some(1 | 2) if r.hours.is_empty() => errors.add(
+            Some(Kind::Changed | Kind::Extra) if r.hours.is_empty() => errors.add(
                 &hours_prefix,
                 "Add the hours for this date, or choose a day off.",
             ),
             _ => {}
         }
         let standing = match (kind, date) {
-            (Some(2), Some(d)) => availability.hours_on(d.weekday()),
+            (Some(Kind::Extra), Some(d)) => availability.hours_on(d.weekday()),
             _ => Vec::new(),
         };
         check_overlaps(&hours, &standing, &hours_prefix, &mut errors);
         if let (Some(date), Some(kind)) = (date, kind) {
             let hours: Vec<Hours> = hours.into_iter().map(|(_, h)| h).collect();
             let kind = match kind {
-                0 => ExceptionKind::DayOff,
-                1 => ExceptionKind::ChangedHours(hours),
-                _ => ExceptionKind::ExtraHours(hours),
+                Kind::DayOff => ExceptionKind::DayOff,
+                Kind::Changed => ExceptionKind::ChangedHours(hours),
+                Kind::Extra => ExceptionKind::ExtraHours(hours),
             };
             out.push(Exception { date, kind });
         }
