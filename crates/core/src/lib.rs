@@ -7,6 +7,7 @@
 
 pub mod account;
 pub mod assessment;
+pub mod booking;
 pub mod units;
 
 pub use account::{AccountError, Email, NewPassword, Role, TimeZoneName};
