@@ -105,7 +105,8 @@ async fn seed_riley(store: &dyn Store) -> anyhow::Result<()> {
     let today = jiff::Zoned::now()
         .with_time_zone(riley.time_zone.zone())
         .date();
-    let request = ProgrammeRequest::new(today).run_days([
+    let start = today.checked_sub(jiff::Span::new().days(DEMO_DAYS))?;
+    let request = ProgrammeRequest::new(start).run_days([
         DayOfWeek::Tuesday,
         DayOfWeek::Thursday,
         DayOfWeek::Saturday,
@@ -119,6 +120,151 @@ async fn seed_riley(store: &dyn Store) -> anyhow::Result<()> {
                 assessment_id: Some(saved.id),
                 status: ProgrammeStatus::Approved,
                 body_json: serde_json::to_string(&programme)?,
+            },
+        )
+        .await?;
+    seed_riley_tracking(store, &riley, &clinician, &programme, start, today).await?;
+    seed_riley_retest(store, &riley, &clinician, &raw).await?;
+    Ok(())
+}
+
+/// Days of logs the demo runner has: three weeks.
+const DEMO_DAYS: i64 = 21;
+
+/// Three weeks of realistic logs for Riley: most planned sessions done (a few missed), runs on
+/// the run days growing slowly, pain easing from 4 to about 2 with a bad day after a long run;
+/// then the day's decisions, the weekly reviews (the first two accepted by the clinician, the
+/// last waiting), and any alerts. Deterministic: the same every time.
+async fn seed_riley_tracking(
+    store: &dyn Store,
+    riley: &backstride_store::User,
+    clinician: &backstride_store::User,
+    programme: &backstride_core::programme::Programme,
+    start: jiff::civil::Date,
+    today: jiff::civil::Date,
+) -> anyhow::Result<()> {
+    use backstride_store::{LogKind, NewLog, ReviewKind, ReviewStatus};
+    use serde_json::json;
+    let me = Actor::of(riley);
+    let mut logged_days = Vec::new();
+    for offset in 0..DEMO_DAYS {
+        let date = start.checked_add(jiff::Span::new().days(offset))?;
+        // Pain eases over the weeks; day 9 follows the longest run and is worse.
+        let ease = (offset as f64 / 7.0).floor();
+        let bump = if offset == 9 { 2.0 } else { 0.0 };
+        let morning = (4.0 - ease + bump).clamp(1.0, 10.0);
+        let mut logs = vec![(
+            LogKind::Morning,
+            json!({"date": date, "morning_pain": morning, "stiffness": (morning - 1.0).max(0.0),
+                   "settled_after_yesterday": if offset == 9 { Some(false) } else { None::<bool> }}),
+        )];
+        let skipped = offset % 6 == 4; // a missed day now and then
+        if let Some(day) = programme.day_on(date).filter(|_| !skipped) {
+            for key in &day.exercises {
+                let item = programme.item(key).expect("calendar keys are items");
+                let sets = item.dosage.sets();
+                let sets_done = match item.sidedness {
+                    backstride_core::library::Sidedness::PerSide => json!({"left": sets, "right": sets}),
+                    backstride_core::library::Sidedness::Bilateral => json!(sets),
+                };
+                logs.push((
+                    LogKind::Session,
+                    json!({"date": date, "item_key": key, "sets_done": sets_done,
+                           "pain_during": (morning - 1.0).max(0.0), "effort": 5}),
+                ));
+            }
+            if day.is_run_day {
+                let km = 4.0 + offset as f64 * 0.15;
+                logs.push((
+                    LogKind::Run,
+                    json!({"date": date, "distance_m": km * 1000.0, "duration_s": km * 345.0,
+                           "pain_before": (morning - 1.0).max(0.0), "pain_during": morning,
+                           "pain_after": morning}),
+                ));
+            }
+        }
+        for (n, (kind, body)) in logs.into_iter().enumerate() {
+            store
+                .add_log(
+                    &me,
+                    riley.id,
+                    &NewLog {
+                        kind,
+                        log_date: date.to_string(),
+                        body_json: body.to_string(),
+                        idempotency_key: format!("demo-{date}-{n}"),
+                    },
+                )
+                .await?;
+        }
+        logged_days.push(date);
+    }
+    let Some(journal) = backstride_web::Journal::load(store, &me, riley, today).await? else {
+        return Ok(());
+    };
+    for day in logged_days {
+        journal.after_log(store, &me, day, today).await?;
+    }
+    journal.weekly_reviews_due(store, &me, today).await?;
+    let staff = Actor::of(clinician);
+    let mut weekly: Vec<_> = store
+        .reviews_of(&staff, riley.id)
+        .await?
+        .into_iter()
+        .filter(|r| r.kind == ReviewKind::Weekly)
+        .collect();
+    weekly.sort_by(|a, b| a.review_date.cmp(&b.review_date));
+    for review in weekly.iter().take(weekly.len().saturating_sub(1)) {
+        store
+            .settle_review(&staff, review.id, ReviewStatus::Accepted, "Demo: reviewed in clinic.")
+            .await?;
+    }
+    Ok(())
+}
+
+/// A re-test at the end of the second week, better on most tests, so the change report has
+/// something to say.
+async fn seed_riley_retest(
+    store: &dyn Store,
+    riley: &backstride_store::User,
+    clinician: &backstride_store::User,
+    baseline: &Assessment,
+) -> anyhow::Result<()> {
+    let mut raw = serde_json::to_value(baseline)?;
+    let set = |raw: &mut serde_json::Value, path: &[&str], value: serde_json::Value| {
+        let mut at = raw;
+        for key in path {
+            at = &mut at[*key];
+        }
+        *at = value;
+    };
+    set(&mut raw, &["baseline", "pain_now"], 1.into());
+    set(&mut raw, &["baseline", "pain_next_morning"], 2.into());
+    set(&mut raw, &["baseline", "global_rating_of_change"], 4.into());
+    if let Some(activities) = raw["baseline"]["psfs"].as_array_mut() {
+        for (activity, score) in activities.iter_mut().zip([7, 8, 8]) {
+            activity["score"] = score.into();
+        }
+    }
+    set(&mut raw, &["hip_stability", "single_leg_bridge_hold"], serde_json::json!({"left": 27, "right": 32}));
+    set(&mut raw, &["hip_stability", "single_leg_bridge_reps"], serde_json::json!({"left": 21, "right": 25}));
+    set(&mut raw, &["hip_mobility", "thomas_thigh_angle"], serde_json::json!({"left": 1, "right": -2}));
+    let retest: Assessment = serde_json::from_value(raw)?;
+    let result = assess(&retest, &Thresholds::default())
+        .map_err(|e| anyhow::anyhow!("demo re-test: {e:?}"))?;
+    store
+        .save_assessment(
+            &Actor::of(clinician),
+            riley.id,
+            &SaveAssessment {
+                id: None,
+                kind: AssessmentKind::Retest,
+                status: AssessmentStatus::Complete,
+                protocol_version: result.protocol_version.clone(),
+                step: "done".into(),
+                raw_json: serde_json::to_string(&retest)?,
+                result_json: Some(serde_json::to_string(&result)?),
+                notes: "Demo: re-tested at the end of week two.".into(),
             },
         )
         .await?;

@@ -79,6 +79,13 @@ pub trait Store: Send + Sync + 'static {
     async fn clinic_by_name(&self, name: &str) -> StoreResult<Clinic>;
     /// The clinic self-signed-up runners join (the first clinic), if any exists.
     async fn default_clinic(&self) -> StoreResult<Option<Clinic>>;
+    /// Saves a clinic's settings (admins of that clinic only; anyone else gets `NotFound`).
+    async fn update_clinic_settings(
+        &self,
+        actor: &Actor,
+        clinic_id: i64,
+        settings: &ClinicSettings,
+    ) -> StoreResult<Clinic>;
 
     // People
     async fn create_user(&self, user: &NewUser) -> StoreResult<User>;
@@ -171,6 +178,37 @@ pub trait Store: Send + Sync + 'static {
     /// A runner's runs, newest first.
     async fn runs_of(&self, actor: &Actor, runner_id: i64) -> StoreResult<Vec<RunRecord>>;
 
+    // Daily tracking (audited)
+    /// Stores a log once: a second log with the same idempotency key returns the first.
+    /// A second morning check-in for one date is a `Conflict` on `tracking_log_one_morning`.
+    async fn add_log(
+        &self,
+        actor: &Actor,
+        runner_id: i64,
+        log: &NewLog,
+    ) -> StoreResult<(LogRecord, LogSaved)>;
+    /// A runner's logs dated on or after `since` (`YYYY-MM-DD`), oldest first.
+    async fn logs_of(&self, actor: &Actor, runner_id: i64, since: &str)
+    -> StoreResult<Vec<LogRecord>>;
+    /// Stores the review of a day; a later review of the same day and kind replaces it while
+    /// it is still a suggestion (one already accepted or overridden is kept as it is).
+    async fn save_review(
+        &self,
+        actor: &Actor,
+        runner_id: i64,
+        review: &NewReview,
+    ) -> StoreResult<ReviewRecord>;
+    /// A runner's reviews, newest first.
+    async fn reviews_of(&self, actor: &Actor, runner_id: i64) -> StoreResult<Vec<ReviewRecord>>;
+    /// The clinician accepts or overrides a suggested review (staff of the runner's clinic only).
+    async fn settle_review(
+        &self,
+        actor: &Actor,
+        review_id: i64,
+        status: ReviewStatus,
+        note: &str,
+    ) -> StoreResult<ReviewRecord>;
+
     // Calendar subscription
     /// Sets the runner's private calendar link (replacing any earlier one).
     async fn set_calendar_feed(&self, runner_id: i64, token_hash: &str) -> StoreResult<()>;
@@ -178,7 +216,8 @@ pub trait Store: Send + Sync + 'static {
     async fn calendar_feed_runner(&self, token_hash: &str) -> StoreResult<Option<i64>>;
 
     // Alerts
-    /// Raises an alert about a runner for their clinician (a system action, not audited).
+    /// Raises an alert about a runner for their clinician (a system action, not audited). The
+    /// same reason already open is not raised twice: its id is returned instead.
     async fn raise_alert(
         &self,
         runner_id: i64,

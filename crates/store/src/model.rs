@@ -9,6 +9,30 @@ pub struct Clinic {
     pub name: String,
     pub units: UnitPreference,
     pub time_zone: TimeZoneName,
+    pub settings: ClinicSettings,
+}
+
+/// What a clinic's admin sets: how the clinic is printed and reached, and the cut-offs it chose
+/// (JSON overrides of core's `Thresholds` and `ProgressionThresholds`; `None` keeps the defaults).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClinicSettings {
+    /// One line, e.g. "0161 496 0000 · hello@riverside.example".
+    pub contact: String,
+    /// `#rrggbb`.
+    pub brand_colour: String,
+    pub thresholds_json: Option<String>,
+    pub progression_json: Option<String>,
+}
+
+impl Default for ClinicSettings {
+    fn default() -> Self {
+        ClinicSettings {
+            contact: String::new(),
+            brand_colour: "#1f6f8b".to_owned(),
+            thresholds_json: None,
+            progression_json: None,
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -291,4 +315,74 @@ pub struct Alert {
     pub reason: String,
     pub created_at: i64,
     pub resolved_at: Option<i64>,
+}
+
+stored_enum!(
+    /// What a tracking log records.
+    LogKind { Session => "session", Run => "run", Morning => "morning" }
+);
+stored_enum!(
+    /// A pain-monitoring review: made after a logged day, or the weekly one.
+    ReviewKind { AfterDay => "after_day", Weekly => "weekly" }
+);
+stored_enum!(
+    /// Where a review's decisions are: awaiting the clinician, accepted, or changed by them.
+    ReviewStatus { Suggested => "suggested", Accepted => "accepted", Overridden => "overridden" }
+);
+
+/// One log as the runner entered it (a JSON document made by `core::tracking`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct LogRecord {
+    pub id: i64,
+    pub runner_id: i64,
+    pub entered_by: i64,
+    pub kind: LogKind,
+    /// `YYYY-MM-DD`, the day the log is about (not when it was entered).
+    pub log_date: String,
+    pub body_json: String,
+    pub idempotency_key: String,
+    pub created_at: i64,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewLog {
+    pub kind: LogKind,
+    pub log_date: String,
+    pub body_json: String,
+    /// Made by the browser for each entry, so an entry sent twice is stored once.
+    pub idempotency_key: String,
+}
+
+/// Whether [`crate::Store::add_log`] stored the log or found it already stored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogSaved {
+    New,
+    AlreadyStored,
+}
+
+/// A stored review: core's decisions for one day (JSON), and what the clinician made of them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReviewRecord {
+    pub id: i64,
+    pub runner_id: i64,
+    pub programme_id: i64,
+    pub review_date: String,
+    pub kind: ReviewKind,
+    pub status: ReviewStatus,
+    pub body_json: String,
+    /// The clinician's note when they accepted or overrode it.
+    pub note: String,
+    pub decided_by: Option<i64>,
+    pub decided_at: Option<i64>,
+    pub created_at: i64,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewReview {
+    pub programme_id: i64,
+    pub review_date: String,
+    pub kind: ReviewKind,
+    /// `Suggested` for a clinic's runner; `Accepted` for a self-directed one.
+    pub status: ReviewStatus,
+    pub body_json: String,
 }

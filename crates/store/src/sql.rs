@@ -60,7 +60,11 @@ impl SqlStore<Postgres> {
 }
 
 const USER_COLUMNS: &str = "id, clinic_id, email, display_name, password_hash, role, time_zone, distance_unit, mass_unit, created_at";
-const CLINIC_COLUMNS: &str = "id, name, distance_unit, mass_unit, time_zone";
+const CLINIC_COLUMNS: &str =
+    "id, name, distance_unit, mass_unit, time_zone, contact, brand_colour, thresholds_json, progression_json";
+const LOG_COLUMNS: &str =
+    "id, runner_id, entered_by, kind, log_date, body_json, idempotency_key, created_at";
+const REVIEW_COLUMNS: &str = "id, runner_id, programme_id, review_date, kind, status, body_json, note, decided_by, decided_at, created_at";
 const OUTBOX_COLUMNS: &str = "id, to_address, subject, body_text, status, attempts, next_attempt_at, last_error, created_at, sent_at";
 /// How long a claimed email stays reserved for the worker that claimed it.
 const CLAIM_SECONDS: i64 = 120;
@@ -106,6 +110,10 @@ struct ClinicRow {
     distance_unit: String,
     mass_unit: String,
     time_zone: String,
+    contact: String,
+    brand_colour: String,
+    thresholds_json: Option<String>,
+    progression_json: Option<String>,
 }
 
 impl From<ClinicRow> for Clinic {
@@ -118,7 +126,75 @@ impl From<ClinicRow> for Clinic {
                 .time_zone
                 .parse()
                 .unwrap_or_else(|_| TimeZoneName::utc()),
+            settings: ClinicSettings {
+                contact: row.contact,
+                brand_colour: row.brand_colour,
+                thresholds_json: row.thresholds_json,
+                progression_json: row.progression_json,
+            },
         }
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct LogRow {
+    id: i64,
+    runner_id: i64,
+    entered_by: i64,
+    kind: String,
+    log_date: String,
+    body_json: String,
+    idempotency_key: String,
+    created_at: i64,
+}
+
+impl TryFrom<LogRow> for LogRecord {
+    type Error = StoreError;
+    fn try_from(r: LogRow) -> StoreResult<Self> {
+        Ok(LogRecord {
+            id: r.id,
+            runner_id: r.runner_id,
+            entered_by: r.entered_by,
+            kind: r.kind.parse()?,
+            log_date: r.log_date,
+            body_json: r.body_json,
+            idempotency_key: r.idempotency_key,
+            created_at: r.created_at,
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct ReviewRow {
+    id: i64,
+    runner_id: i64,
+    programme_id: i64,
+    review_date: String,
+    kind: String,
+    status: String,
+    body_json: String,
+    note: String,
+    decided_by: Option<i64>,
+    decided_at: Option<i64>,
+    created_at: i64,
+}
+
+impl TryFrom<ReviewRow> for ReviewRecord {
+    type Error = StoreError;
+    fn try_from(r: ReviewRow) -> StoreResult<Self> {
+        Ok(ReviewRecord {
+            id: r.id,
+            runner_id: r.runner_id,
+            programme_id: r.programme_id,
+            review_date: r.review_date,
+            kind: r.kind.parse()?,
+            status: r.status.parse()?,
+            body_json: r.body_json,
+            note: r.note,
+            decided_by: r.decided_by,
+            decided_at: r.decided_at,
+            created_at: r.created_at,
+        })
     }
 }
 
@@ -680,6 +756,138 @@ macro_rules! impl_store {
                 Ok(rows.into_iter().map(Into::into).collect())
             }
 
+            async fn update_clinic_settings(&self, actor: &Actor, clinic_id: i64, c: &ClinicSettings) -> StoreResult<Clinic> {
+                if actor.role != Role::Admin || actor.clinic_id != Some(clinic_id) {
+                    return Err(StoreError::NotFound);
+                }
+                let sql = format!(
+                    "UPDATE clinic SET contact = $1, brand_colour = $2, thresholds_json = $3, progression_json = $4 \
+                     WHERE id = $5 RETURNING {CLINIC_COLUMNS}"
+                );
+                let row: Option<ClinicRow> = sqlx::query_as(&sql)
+                    .bind(&c.contact).bind(&c.brand_colour).bind(&c.thresholds_json).bind(&c.progression_json).bind(clinic_id)
+                    .fetch_optional(&self.pool).await?;
+                row.map(Clinic::from).ok_or(StoreError::NotFound)
+            }
+
+            async fn add_log(&self, actor: &Actor, runner_id: i64, log: &NewLog) -> StoreResult<(LogRecord, LogSaved)> {
+                let mut tx = self.pool.begin().await?;
+                require_record!(tx, actor, runner_id, "add log");
+                let find = format!("SELECT {LOG_COLUMNS} FROM tracking_log WHERE runner_id = $1 AND idempotency_key = $2");
+                let existing: Option<LogRow> = sqlx::query_as(&find).bind(runner_id).bind(&log.idempotency_key)
+                    .fetch_optional(&mut *tx).await?;
+                if let Some(row) = existing {
+                    tx.commit().await?;
+                    return Ok((row.try_into()?, LogSaved::AlreadyStored));
+                }
+                let sql = format!(
+                    "INSERT INTO tracking_log (runner_id, entered_by, kind, log_date, body_json, idempotency_key, created_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING {LOG_COLUMNS}"
+                );
+                let inserted: Result<LogRow, sqlx::Error> = sqlx::query_as(&sql)
+                    .bind(runner_id).bind(actor.user_id).bind(log.kind.as_str()).bind(&log.log_date)
+                    .bind(&log.body_json).bind(&log.idempotency_key).bind(now())
+                    .fetch_one(&mut *tx).await;
+                match inserted {
+                    Ok(row) => {
+                        tx.commit().await?;
+                        Ok((row.try_into()?, LogSaved::New))
+                    }
+                    Err(err) => {
+                        drop(tx);
+                        match StoreError::from(err) {
+                            // Sent twice at once: the other request stored it.
+                            StoreError::Conflict { constraint } if constraint.contains("idempotency") => {
+                                let row: LogRow = sqlx::query_as(&find).bind(runner_id).bind(&log.idempotency_key)
+                                    .fetch_one(&self.pool).await?;
+                                Ok((row.try_into()?, LogSaved::AlreadyStored))
+                            }
+                            StoreError::Conflict { .. } => Err(StoreError::Conflict { constraint: "tracking_log_one_morning".into() }),
+                            other => Err(other),
+                        }
+                    }
+                }
+            }
+
+            async fn logs_of(&self, actor: &Actor, runner_id: i64, since: &str) -> StoreResult<Vec<LogRecord>> {
+                let mut tx = self.pool.begin().await?;
+                let access = open_record!(&mut tx, actor, runner_id, "list logs");
+                let sql = format!("SELECT {LOG_COLUMNS} FROM tracking_log WHERE runner_id = $1 AND log_date >= $2 ORDER BY log_date, id");
+                let rows: Vec<LogRow> = sqlx::query_as(&sql).bind(runner_id).bind(since).fetch_all(&mut *tx).await?;
+                tx.commit().await?;
+                access?;
+                rows.into_iter().map(LogRecord::try_from).collect()
+            }
+
+            async fn save_review(&self, actor: &Actor, runner_id: i64, r: &NewReview) -> StoreResult<ReviewRecord> {
+                let mut tx = self.pool.begin().await?;
+                require_record!(tx, actor, runner_id, "save review");
+                let find = format!(
+                    "SELECT {REVIEW_COLUMNS} FROM review WHERE runner_id = $1 AND programme_id = $2 AND review_date = $3 AND kind = $4"
+                );
+                let existing: Option<ReviewRow> = sqlx::query_as(&find)
+                    .bind(runner_id).bind(r.programme_id).bind(&r.review_date).bind(r.kind.as_str())
+                    .fetch_optional(&mut *tx).await?;
+                let now = now();
+                let decided = (r.status != ReviewStatus::Suggested).then_some((actor.user_id, now));
+                let row: ReviewRow = match existing {
+                    Some(row) if row.status != "suggested" && r.status == ReviewStatus::Suggested => row,
+                    Some(row) => {
+                        let sql = format!(
+                            "UPDATE review SET body_json = $1, status = $2, decided_by = $3, decided_at = $4 WHERE id = $5 \
+                             RETURNING {REVIEW_COLUMNS}"
+                        );
+                        sqlx::query_as(&sql).bind(&r.body_json).bind(r.status.as_str())
+                            .bind(decided.map(|d| d.0)).bind(decided.map(|d| d.1)).bind(row.id)
+                            .fetch_one(&mut *tx).await?
+                    }
+                    None => {
+                        let sql = format!(
+                            "INSERT INTO review (runner_id, programme_id, review_date, kind, status, body_json, decided_by, \
+                             decided_at, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING {REVIEW_COLUMNS}"
+                        );
+                        sqlx::query_as(&sql)
+                            .bind(runner_id).bind(r.programme_id).bind(&r.review_date).bind(r.kind.as_str())
+                            .bind(r.status.as_str()).bind(&r.body_json)
+                            .bind(decided.map(|d| d.0)).bind(decided.map(|d| d.1)).bind(now)
+                            .fetch_one(&mut *tx).await?
+                    }
+                };
+                tx.commit().await?;
+                row.try_into()
+            }
+
+            async fn reviews_of(&self, actor: &Actor, runner_id: i64) -> StoreResult<Vec<ReviewRecord>> {
+                let mut tx = self.pool.begin().await?;
+                let access = open_record!(&mut tx, actor, runner_id, "list reviews");
+                let sql = format!("SELECT {REVIEW_COLUMNS} FROM review WHERE runner_id = $1 ORDER BY review_date DESC, id DESC");
+                let rows: Vec<ReviewRow> = sqlx::query_as(&sql).bind(runner_id).fetch_all(&mut *tx).await?;
+                tx.commit().await?;
+                access?;
+                rows.into_iter().map(ReviewRecord::try_from).collect()
+            }
+
+            async fn settle_review(&self, actor: &Actor, review_id: i64, status: ReviewStatus, note: &str) -> StoreResult<ReviewRecord> {
+                let mut tx = self.pool.begin().await?;
+                let found: Option<(i64,)> = sqlx::query_as("SELECT runner_id FROM review WHERE id = $1")
+                    .bind(review_id).fetch_optional(&mut *tx).await?;
+                let (runner_id,) = found.ok_or(StoreError::NotFound)?;
+                let access = open_record!(&mut tx, actor, runner_id, "settle review");
+                if access.is_err() || !actor.role.is_staff() {
+                    tx.commit().await?;
+                    return Err(StoreError::NotFound);
+                }
+                let sql = format!(
+                    "UPDATE review SET status = $1, note = $2, decided_by = $3, decided_at = $4 WHERE id = $5 \
+                     AND status = 'suggested' RETURNING {REVIEW_COLUMNS}"
+                );
+                let row: Option<ReviewRow> = sqlx::query_as(&sql).bind(status.as_str()).bind(note).bind(actor.user_id)
+                    .bind(now()).bind(review_id).fetch_optional(&mut *tx).await?;
+                let row = row.ok_or(StoreError::Conflict { constraint: "review_not_suggested".into() })?;
+                tx.commit().await?;
+                row.try_into()
+            }
+
             async fn set_calendar_feed(&self, runner_id: i64, token_hash: &str) -> StoreResult<()> {
                 let mut tx = self.pool.begin().await?;
                 sqlx::query("DELETE FROM calendar_feed WHERE runner_id = $1").bind(runner_id).execute(&mut *tx).await?;
@@ -702,11 +910,20 @@ macro_rules! impl_store {
             }
 
             async fn raise_alert(&self, runner_id: i64, tier: AlertTier, reason: &str, now: i64) -> StoreResult<i64> {
-                let (id,): (i64,) = sqlx::query_as(
-                    "INSERT INTO alert (runner_id, tier, reason, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
+                let inserted: Option<(i64,)> = sqlx::query_as(
+                    "INSERT INTO alert (runner_id, tier, reason, created_at) \
+                     SELECT $1, CAST($2 AS TEXT), $3, CAST($4 AS BIGINT) WHERE NOT EXISTS \
+                     (SELECT 1 FROM alert WHERE runner_id = $1 AND reason = $3 AND resolved_at IS NULL) RETURNING id",
                 )
                 .bind(runner_id).bind(tier.as_str()).bind(reason).bind(now)
-                .fetch_one(&self.pool).await?;
+                .fetch_optional(&self.pool).await?;
+                if let Some((id,)) = inserted {
+                    return Ok(id);
+                }
+                let (id,): (i64,) = sqlx::query_as(
+                    "SELECT id FROM alert WHERE runner_id = $1 AND reason = $2 AND resolved_at IS NULL ORDER BY id LIMIT 1",
+                )
+                .bind(runner_id).bind(reason).fetch_one(&self.pool).await?;
                 Ok(id)
             }
 

@@ -745,3 +745,143 @@ async fn calendar_links_replace_each_other() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn clinic_settings_are_for_that_clinics_admin_only() {
+    each_backend(|store| async move {
+        let c = clinic(&store, "Settings Clinic").await;
+        assert_eq!(c.settings, ClinicSettings::default());
+        let admin = store
+            .create_user(&new_user(Some(c.id), "sa@example.com", Role::Admin))
+            .await
+            .unwrap();
+        let clin = store
+            .create_user(&new_user(Some(c.id), "sc@example.com", Role::Clinician))
+            .await
+            .unwrap();
+        let other = clinic(&store, "Other Settings Clinic").await;
+        let settings = ClinicSettings {
+            contact: "0161 496 0000".into(),
+            brand_colour: "#aa3300".into(),
+            thresholds_json: Some(r#"{"low_cadence_below":{"value":165,"source":"x","our_choice":true}}"#.into()),
+            progression_json: None,
+        };
+        for (who, clinic_id) in [(&clin, c.id), (&admin, other.id)] {
+            assert!(matches!(
+                store.update_clinic_settings(&Actor::of(who), clinic_id, &settings).await,
+                Err(StoreError::NotFound)
+            ));
+        }
+        let saved = store
+            .update_clinic_settings(&Actor::of(&admin), c.id, &settings)
+            .await
+            .unwrap();
+        assert_eq!(saved.settings, settings);
+        assert_eq!(store.clinic(c.id).await.unwrap().settings, settings);
+        assert_eq!(store.clinic(other.id).await.unwrap().settings, ClinicSettings::default());
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn logs_are_stored_once_and_reviews_await_the_clinician() {
+    each_backend(|store| async move {
+        let c = clinic(&store, "Log Clinic").await;
+        let runner = store
+            .create_user(&new_user(Some(c.id), "lr@example.com", Role::Runner))
+            .await
+            .unwrap();
+        let clin = store
+            .create_user(&new_user(Some(c.id), "lc@example.com", Role::Clinician))
+            .await
+            .unwrap();
+        let stranger = store
+            .create_user(&new_user(None, "ls@example.com", Role::Clinician))
+            .await
+            .unwrap();
+        let me = Actor::of(&runner);
+        let log = |kind, date: &str, key: &str| NewLog {
+            kind,
+            log_date: date.into(),
+            body_json: format!("{{\"date\":\"{date}\"}}"),
+            idempotency_key: key.into(),
+        };
+        let (first, saved) = store
+            .add_log(&me, runner.id, &log(LogKind::Session, "2026-11-20", "k1"))
+            .await
+            .unwrap();
+        assert_eq!(saved, LogSaved::New);
+        let (again, saved) = store
+            .add_log(&me, runner.id, &log(LogKind::Session, "2026-11-20", "k1"))
+            .await
+            .unwrap();
+        assert_eq!((saved, again.id), (LogSaved::AlreadyStored, first.id));
+        store
+            .add_log(&me, runner.id, &log(LogKind::Morning, "2026-11-21", "k2"))
+            .await
+            .unwrap();
+        match store
+            .add_log(&me, runner.id, &log(LogKind::Morning, "2026-11-21", "k3"))
+            .await
+        {
+            Err(StoreError::Conflict { constraint }) => {
+                assert_eq!(constraint, "tracking_log_one_morning")
+            }
+            other => panic!("expected a conflict, got {other:?}"),
+        }
+        let logs = store.logs_of(&me, runner.id, "2026-11-01").await.unwrap();
+        assert_eq!(logs.len(), 2);
+        assert_eq!(store.logs_of(&me, runner.id, "2026-11-21").await.unwrap().len(), 1);
+        assert!(matches!(
+            store.logs_of(&Actor::of(&stranger), runner.id, "2026-11-01").await,
+            Err(StoreError::NotFound)
+        ));
+        assert!(matches!(
+            store
+                .add_log(&Actor::of(&stranger), runner.id, &log(LogKind::Run, "2026-11-21", "k4"))
+                .await,
+            Err(StoreError::NotFound)
+        ));
+        let denied = store.audit_events_about(runner.id).await.unwrap();
+        assert!(denied.iter().any(|e| e.action == "add log" && e.outcome == "denied"));
+
+        let programme = store
+            .add_programme(
+                &Actor::of(&clin),
+                runner.id,
+                &NewProgramme {
+                    assessment_id: None,
+                    status: ProgrammeStatus::Approved,
+                    body_json: "{}".into(),
+                },
+            )
+            .await
+            .unwrap();
+        let review = |body: &str| NewReview {
+            programme_id: programme.id,
+            review_date: "2026-11-21".into(),
+            kind: ReviewKind::AfterDay,
+            status: ReviewStatus::Suggested,
+            body_json: body.into(),
+        };
+        let r1 = store.save_review(&me, runner.id, &review("{\"n\":1}")).await.unwrap();
+        let r2 = store.save_review(&me, runner.id, &review("{\"n\":2}")).await.unwrap();
+        assert_eq!((r2.id, r2.body_json.as_str()), (r1.id, "{\"n\":2}"));
+        assert!(matches!(
+            store.settle_review(&me, r1.id, ReviewStatus::Accepted, "").await,
+            Err(StoreError::NotFound)
+        ));
+        let settled = store
+            .settle_review(&Actor::of(&clin), r1.id, ReviewStatus::Overridden, "Keep level 2 another week")
+            .await
+            .unwrap();
+        assert_eq!(
+            (settled.status, settled.decided_by, settled.note.as_str()),
+            (ReviewStatus::Overridden, Some(clin.id), "Keep level 2 another week")
+        );
+        let kept = store.save_review(&me, runner.id, &review("{\"n\":3}")).await.unwrap();
+        assert_eq!(kept.body_json, "{\"n\":2}", "a settled review is not replaced");
+        assert_eq!(store.reviews_of(&me, runner.id).await.unwrap().len(), 1);
+    })
+    .await;
+}

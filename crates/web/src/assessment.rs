@@ -22,7 +22,7 @@ use axum::routing::get;
 use axum::{Form, Router};
 use backstride_core::Role;
 use backstride_core::assessment::{
-    Area, Assessment, AssessmentResult, PROTOCOL, PROTOCOL_VERSION, Thresholds, assess, score,
+    Area, Assessment, AssessmentResult, PROTOCOL, PROTOCOL_VERSION, assess, score,
     validate,
 };
 use backstride_store::{
@@ -432,6 +432,11 @@ async fn save_step(
         })
     };
     let store = &ctx.state.store;
+    let thresholds = crate::clinic_settings::assessment_thresholds(
+        crate::clinic_settings::clinic_of(store.as_ref(), rec.runner_id)
+            .await?
+            .as_ref(),
+    );
 
     if area == Area::RedFlags {
         let screen_only = Assessment {
@@ -439,7 +444,7 @@ async fn save_step(
             red_flags: updated.red_flags.clone(),
             ..Assessment::default()
         };
-        let screened = assess(&screen_only, &Thresholds::default())
+        let screened = assess(&screen_only, &thresholds)
             .map_err(|e| AppError::Internal(format!("red-flag screen did not score: {e}")))?;
         if !screened.programme_allowed {
             let done = save(
@@ -466,7 +471,7 @@ async fn save_step(
     // The last step: the whole assessment must now be valid to be scored as complete.
     match validate(&updated) {
         Ok(valid) => {
-            let result = score(&valid, &Thresholds::default());
+            let result = score(&valid, &thresholds);
             let done = save(
                 AssessmentStatus::Complete,
                 steps::slug(area),
@@ -565,7 +570,12 @@ async fn results_page(ctx: Ctx, Path(id): Path<i64>) -> AppResult<Response> {
     };
     let result: AssessmentResult = serde_json::from_str(result_json)
         .map_err(|e| AppError::Internal(format!("stored result {id}: {e}")))?;
-    let v = results::view(&result, &Thresholds::default());
+    let thresholds = crate::clinic_settings::assessment_thresholds(
+        crate::clinic_settings::clinic_of(ctx.state.store.as_ref(), rec.runner_id)
+            .await?
+            .as_ref(),
+    );
+    let v = results::view(&result, &thresholds);
     let viewer = ctx.user()?;
     let runner = ctx.state.store.user(rec.runner_id).await?;
     let stopped = rec.status == AssessmentStatus::Stopped;

@@ -9,6 +9,7 @@ mod admin;
 mod assessment;
 mod assets;
 mod auth;
+mod clinic_settings;
 mod config;
 mod context;
 mod error;
@@ -16,13 +17,16 @@ mod ics;
 pub mod mail;
 mod pages;
 mod passwords;
+mod print;
 mod programme;
 mod runs;
 mod security;
 mod templates;
+mod tracking;
 
 pub use config::{MailConfig, MailTransport, WebConfig};
 pub use passwords::hash_password;
+pub use tracking::journal::Journal;
 
 use axum::Router;
 use axum::routing::{get, post};
@@ -80,6 +84,10 @@ pub fn router(state: AppState) -> Router {
         .route("/runners/{id}", get(pages::runner_record))
         .route("/clinic", get(admin::clinic_page))
         .route("/clinic/invites", post(admin::send_invite))
+        .route(
+            "/clinic/settings",
+            get(clinic_settings::settings_page).post(clinic_settings::save_settings),
+        )
         .route("/clinic/alerts/{id}/resolve", post(admin::resolve_alert))
         .route(
             "/invite/{token}",
@@ -94,6 +102,8 @@ pub fn router(state: AppState) -> Router {
         .merge(assessment::routes())
         .merge(runs::routes())
         .merge(programme::routes())
+        .merge(print::routes())
+        .merge(tracking::routes())
         .fallback(pages::not_found)
         .layer(axum::extract::DefaultBodyLimit::max(body_limit))
         .layer(tower_http::limit::RequestBodyLimitLayer::new(body_limit));

@@ -94,8 +94,19 @@ pub async fn runner_record(ctx: Ctx, Path(id): Path<i64>) -> AppResult<Response>
             outcome: event.outcome,
         });
     }
+    let reviews = ctx
+        .state
+        .store
+        .reviews_of(&actor, runner.id)
+        .await?
+        .iter()
+        .take(10)
+        .filter_map(|r| crate::tracking::review_view(r, &viewer.time_zone))
+        .collect();
     render(RunnerRecord {
         page: ctx.page(&runner.display_name).await?,
+        reviews,
+        can_settle: viewer.role.is_staff() && runner.id != viewer.id,
         runner_id: runner.id,
         runner_name: runner.display_name.clone(),
         runner_email: runner.email.to_string(),

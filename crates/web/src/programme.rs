@@ -195,7 +195,13 @@ async fn create(ctx: Ctx, Path(id): Path<i64>, Form(fields): Fields) -> AppResul
         return new_page_with(&ctx, id, form, Vec::new()).await;
     };
     let request = match programme::ProgrammeRequest::try_from(raw) {
-        Ok(r) => r,
+        Ok(mut r) => {
+            let clinic =
+                crate::clinic_settings::clinic_of(ctx.state.store.as_ref(), record.runner_id)
+                    .await?;
+            r.thresholds = crate::clinic_settings::assessment_thresholds(clinic.as_ref());
+            r
+        }
         Err(err) => {
             let field = match err {
                 programme::ProgrammeError::CalendarLength(_) => "days",

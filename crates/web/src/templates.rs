@@ -206,6 +206,8 @@ pub struct RunnerRecord {
     pub time_zone: String,
     pub is_self: bool,
     pub audit: Vec<AuditLine>,
+    pub reviews: Vec<crate::tracking::ReviewView>,
+    pub can_settle: bool,
 }
 
 pub struct PersonLine {

@@ -480,6 +480,24 @@ pub struct Programme {
     pub notes: Vec<String>,
 }
 
+impl Programme {
+    /// The calendar day planned for `date`: the calendar repeats after its last day until a new
+    /// programme replaces it (our choice); `None` before the start.
+    pub fn day_on(&self, date: Date) -> Option<&CalendarDay> {
+        let offset = i64::from((date - self.settings.start_date).get_days());
+        let len = i64::try_from(self.calendar.len()).ok().filter(|l| *l > 0)?;
+        if offset < 0 {
+            return None;
+        }
+        self.calendar.get(usize::try_from(offset % len).ok()?)
+    }
+
+    /// The programme item with this key.
+    pub fn item(&self, key: &str) -> Option<&ProgrammeItem> {
+        self.items.iter().find(|i| i.key == key)
+    }
+}
+
 /// Makes a programme from scored findings. Deterministic; refuses a blocked assessment.
 pub fn generate(
     result: &AssessmentResult,

@@ -9,6 +9,7 @@
 //! - [`progression`]: the pain-monitoring guide (CLINICAL.md §7) as progress / hold / regress /
 //!   stop decisions per exercise, and the change in running volume.
 //! - [`mod@alerts`]: clinician alert tiers (CLINICAL.md §7).
+//! - [`trends`]: pain per day and, per programme week, morning pain, adherence and running.
 //! - [`change`]: the re-test change report, judged against minimal important differences
 //!   (CLINICAL.md §6).
 
@@ -17,6 +18,7 @@ pub mod change;
 pub mod logs;
 pub mod progression;
 pub mod thresholds;
+pub mod trends;
 mod words;
 
 #[cfg(test)]

@@ -254,13 +254,7 @@ impl<'a> Context<'a> {
 
     /// The calendar day planned for `date`; the calendar repeats after its last day.
     fn calendar_day(&self, date: Date) -> Option<&'a CalendarDay> {
-        let calendar = &self.programme.calendar;
-        let offset = days_between(self.programme.settings.start_date, date);
-        let len = i64::try_from(calendar.len()).ok().filter(|l| *l > 0)?;
-        if offset < 0 {
-            return None;
-        }
-        calendar.get(usize::try_from(offset % len).ok()?)
+        self.programme.day_on(date)
     }
 
     /// The window's planned dates for which `planned` holds. Today counts only once done: the

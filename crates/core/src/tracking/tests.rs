@@ -792,3 +792,34 @@ fn a_clinicians_own_exercise_is_left_to_the_clinician() {
             .contains("Ask your clinician how to make it easier.")
     );
 }
+
+#[test]
+fn weekly_trends_count_adherence_like_the_rules() {
+    use super::trends::{daily_pain, weeks};
+    let mut logs = good_week();
+    // Second week, today is day 9 (Wednesday): Monday done, Tuesday missed, today not yet.
+    logs.sessions.push(session(7, 2));
+    logs.mornings.push(morning(7, 4));
+    logs.mornings.push(morning(8, 3));
+    let today = on(9);
+    let w = weeks(&programme(), &logs, today);
+    assert_eq!(w.len(), 3, "the programme began a week before the good week");
+    assert_eq!((w[0].sessions_done, w[0].sessions_planned), (0, 5));
+    assert_eq!(w[0].morning_pain_mean, None);
+    assert_eq!((w[1].sessions_done, w[1].sessions_planned), (5, 5));
+    assert_eq!(w[1].adherence_percent, Some(100.0));
+    assert_eq!(w[1].morning_pain_mean, Some(2.0));
+    assert_eq!(w[1].run_metres, 15_000.0);
+    // Today isn't over: only Monday and Tuesday are planned so far.
+    assert_eq!((w[2].sessions_done, w[2].sessions_planned), (1, 2));
+    assert_eq!(w[2].adherence_percent, Some(50.0));
+    assert_eq!(w[2].morning_pain_mean, Some(3.5));
+    // A session on an unplanned day counts for the same exercise, up to what was planned.
+    logs.sessions.push(session(5, 1));
+    let w = weeks(&programme(), &logs, today);
+    assert_eq!((w[1].sessions_done, w[1].sessions_planned), (5, 5));
+    let days = daily_pain(&logs, on(0), on(9));
+    let day1 = days.iter().find(|d| d.date == on(1)).unwrap();
+    assert_eq!((day1.during_exercise, day1.run, day1.morning, day1.ran), (Some(1), Some(1), Some(2), true));
+    assert!(days.iter().all(|d| d.date <= on(9)));
+}

@@ -17,7 +17,9 @@ pub const PASSWORD: &str = "a long enough pass";
 pub struct Resp {
     pub status: StatusCode,
     pub headers: HeaderMap,
+    /// The body as text (lossy for binary bodies; see `bytes`).
     pub body: String,
+    pub bytes: Vec<u8>,
 }
 
 impl Resp {
@@ -88,8 +90,8 @@ impl Client {
                 Some(pair)
             };
         }
-        let body = String::from_utf8(res.into_body().collect().await.unwrap().to_bytes().to_vec())
-            .unwrap();
+        let bytes = res.into_body().collect().await.unwrap().to_bytes().to_vec();
+        let body = String::from_utf8_lossy(&bytes).into_owned();
         if let Some(token) = csrf_in(&body) {
             self.csrf = Some(token);
         }
@@ -97,6 +99,7 @@ impl Client {
             status,
             headers,
             body,
+            bytes,
         }
     }
 

@@ -9,3 +9,4 @@ mod outbox;
 mod programme;
 mod runs;
 mod security;
+mod tracking;

@@ -9,7 +9,7 @@ use backstride_store::{Actor, AssessmentKind, AssessmentStatus, SaveAssessment, 
 use std::sync::Arc;
 
 /// A completed assessment of `runner` made from the example file, entered by `by`.
-async fn scored_assessment(store: &Arc<dyn Store>, runner: &User, by: &User) -> i64 {
+pub(crate) async fn scored_assessment(store: &Arc<dyn Store>, runner: &User, by: &User) -> i64 {
     let text = std::fs::read_to_string(concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/../core/examples/assessment.json"
@@ -321,6 +321,7 @@ async fn a_self_directed_runner_gets_the_programme_at_once() {
     assert_eq!(feed.status, StatusCode::OK);
     assert!(feed.body.starts_with("BEGIN:VCALENDAR"));
     c.post("/programme/calendar-link", &[]).await;
+    assert_handout_lists_the_programme(&mut c, &runner, id).await;
     assert_eq!(
         anonymous.get(&link).await.status,
         StatusCode::NOT_FOUND,
@@ -387,4 +388,52 @@ async fn clinician_edits_and_approves_in_chromium_and_the_runner_sees_it() {
     b.assert_accessible().await;
     b.screenshot("programme-runner").await;
     b.close().await;
+}
+
+/// The handout PDF is served to the runner and its text (poppler's pdftotext) names every
+/// exercise and its dose; someone outside the record gets a 404.
+async fn assert_handout_lists_the_programme(c: &mut Client, runner: &User, id: i64) {
+    let res = c.get(&format!("/programmes/{id}/handout.pdf")).await;
+    assert_eq!(res.status, StatusCode::OK);
+    assert_eq!(res.headers[axum::http::header::CONTENT_TYPE], "application/pdf");
+    assert!(res.bytes.starts_with(b"%PDF-"));
+    let page = c.get(&format!("/programmes/{id}")).await.body;
+    assert!(page.contains(&format!("/programmes/{id}/handout.pdf")));
+    match pdf_text(&res.bytes) {
+        Some(text) => {
+            let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+            let record = c.store.programme(&Actor::of(runner), id).await.unwrap();
+            let body: backstride_core::programme::Programme =
+                serde_json::from_str(&record.body_json).unwrap();
+            for item in &body.items {
+                assert!(flat.contains(&item.name), "{} missing from the handout", item.name);
+            }
+        }
+        None => eprintln!("skipped: pdftotext (poppler-utils) is not installed"),
+    }
+    let mut stranger = c.another();
+    assert_ne!(
+        stranger.get(&format!("/programmes/{id}/handout.pdf")).await.status,
+        StatusCode::OK
+    );
+}
+
+fn pdf_text(pdf: &[u8]) -> Option<String> {
+    let dir = std::env::temp_dir().join(format!("bs-handout-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).ok()?;
+    let path = dir.join(format!("{}.pdf", rand_suffix()));
+    std::fs::write(&path, pdf).ok()?;
+    let out = std::process::Command::new("pdftotext")
+        .arg(&path)
+        .arg("-")
+        .output()
+        .ok()?;
+    out.status.success().then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+fn rand_suffix() -> u128 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos()
 }

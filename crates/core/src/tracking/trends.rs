@@ -1,0 +1,147 @@
+//! What the tracking charts show, computed from the logs: pain per day, and per programme week
+//! the average morning pain, adherence and running volume.
+//!
+//! Weeks are programme weeks: 7 days from the programme's start date. Adherence follows the
+//! progression rules (`progression`): per exercise, sessions done count up to those planned,
+//! so a swapped day is not a missed one; today counts only once done (the day is not over).
+
+use super::logs::TrackingLogs;
+use crate::programme::Programme;
+use jiff::civil::Date;
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// The pain logged on one date: the worst of each kind, `None` where nothing was logged.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DayPain {
+    pub date: Date,
+    /// Worst pain during an exercise session.
+    pub during_exercise: Option<u8>,
+    /// Worst pain during or after a run.
+    pub run: Option<u8>,
+    pub morning: Option<u8>,
+    pub ran: bool,
+}
+
+/// One programme week.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Week {
+    /// The week's first day.
+    pub start: Date,
+    /// Average morning pain, `None` without a check-in.
+    pub morning_pain_mean: Option<f64>,
+    pub mornings: usize,
+    /// Sessions done (counted up to those planned, per exercise) and planned.
+    pub sessions_done: usize,
+    pub sessions_planned: usize,
+    /// Whole percent, `None` when nothing was planned.
+    pub adherence_percent: Option<f64>,
+    /// Metres run in the week.
+    pub run_metres: f64,
+}
+
+fn add_days(date: Date, n: i64) -> Option<Date> {
+    date.checked_add(jiff::Span::new().days(n)).ok()
+}
+
+/// Pain per day from `first` to `last` (inclusive), days without any log left out.
+pub fn daily_pain(logs: &TrackingLogs, first: Date, last: Date) -> Vec<DayPain> {
+    let mut days: BTreeMap<Date, DayPain> = BTreeMap::new();
+    fn on(days: &mut BTreeMap<Date, DayPain>, date: Date) -> &mut DayPain {
+        days.entry(date).or_insert(DayPain {
+            date,
+            during_exercise: None,
+            run: None,
+            morning: None,
+            ran: false,
+        })
+    }
+    let worst = |slot: &mut Option<u8>, v: u8| *slot = Some(slot.map_or(v, |s| s.max(v)));
+    let within = |d: Date| (first..=last).contains(&d);
+    for s in logs.sessions.iter().filter(|s| within(s.date)) {
+        worst(&mut on(&mut days, s.date).during_exercise, s.pain_during.get());
+    }
+    for r in logs.runs.iter().filter(|r| within(r.date)) {
+        let d = on(&mut days, r.date);
+        d.ran = true;
+        worst(&mut d.run, r.pain_during.get().max(r.pain_after.get()));
+    }
+    for m in logs.mornings.iter().filter(|m| within(m.date)) {
+        worst(&mut on(&mut days, m.date).morning, m.morning_pain.get());
+    }
+    days.into_values().collect()
+}
+
+/// Every programme week from the start up to the one holding `today`.
+pub fn weeks(programme: &Programme, logs: &TrackingLogs, today: Date) -> Vec<Week> {
+    let start = programme.settings.start_date;
+    let mut out = Vec::new();
+    let mut week_start = start;
+    while week_start <= today {
+        let Some(week_end) = add_days(week_start, 6) else {
+            break;
+        };
+        let last = week_end.min(today);
+        out.push(week(programme, logs, week_start, last, today));
+        match add_days(week_start, 7) {
+            Some(next) => week_start = next,
+            None => break,
+        }
+    }
+    out
+}
+
+fn week(programme: &Programme, logs: &TrackingLogs, first: Date, last: Date, today: Date) -> Week {
+    let within = |d: Date| (first..=last).contains(&d);
+    let mornings: Vec<f64> = logs
+        .mornings
+        .iter()
+        .filter(|m| within(m.date))
+        .map(|m| f64::from(m.morning_pain.get()))
+        .collect();
+    let done: BTreeMap<&str, BTreeSet<Date>> =
+        logs.sessions
+            .iter()
+            .filter(|s| within(s.date) && s.sets_done.any())
+            .fold(BTreeMap::new(), |mut acc, s| {
+                acc.entry(s.item_key.as_str()).or_default().insert(s.date);
+                acc
+            });
+    let mut planned: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut d = first;
+    while d <= last {
+        if let Some(day) = programme.day_on(d) {
+            for key in &day.exercises {
+                let done_today = done.get(key.as_str()).is_some_and(|s| s.contains(&d));
+                if d < today || done_today {
+                    *planned.entry(key.as_str()).or_default() += 1;
+                }
+            }
+        }
+        match add_days(d, 1) {
+            Some(n) => d = n,
+            None => break,
+        }
+    }
+    let sessions_planned: usize = planned.values().sum();
+    let sessions_done: usize = planned
+        .iter()
+        .map(|(key, n)| done.get(key).map_or(0, |s| s.len().min(*n)))
+        .sum();
+    Week {
+        start: first,
+        morning_pain_mean: (!mornings.is_empty())
+            .then(|| crate::assessment::explain::round_to(mornings.iter().sum::<f64>() / mornings.len() as f64, 1)),
+        mornings: mornings.len(),
+        sessions_done,
+        sessions_planned,
+        adherence_percent: (sessions_planned > 0)
+            .then(|| (sessions_done as f64 * 100.0 / sessions_planned as f64).round()),
+        run_metres: logs
+            .runs
+            .iter()
+            .filter(|r| within(r.date))
+            .map(|r| r.distance_m)
+            .sum(),
+    }
+}

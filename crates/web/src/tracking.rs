@@ -1,0 +1,685 @@
+//! Daily tracking: the runner's Today page (the day's exercises with timers and counters, a run,
+//! the morning check-in, back-filling up to 7 days), the decisions core's pain-monitoring guide
+//! makes of each logged day and each week, and the clinician accepting or overriding them.
+//!
+//! One handler takes every log, as an HTML form post or — from the page's offline queue — the
+//! same form sent with `Accept: application/json`, answered in JSON. A key made with the form
+//! (the idempotency key) means an entry sent twice is stored once.
+
+pub mod journal;
+mod progress;
+mod words;
+
+use crate::AppState;
+use crate::context::Ctx;
+use crate::error::{AppError, AppResult};
+use crate::security::random_token;
+use crate::templates::{FormState, Page, render_status};
+use askama::Template;
+use axum::extract::{Path, Query};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Form, Json, Router};
+use backstride_core::Role;
+use backstride_core::library::{DosageKind, Sidedness};
+use backstride_core::tracking::{
+    LogError, LogErrors, RawMorningCheckIn, RawRunLog, RawSessionLog, RedFlagSymptom,
+};
+use backstride_store::{
+    Actor, LogKind, LogSaved, NewLog, ReviewKind, ReviewRecord, ReviewStatus, StoreError, User,
+};
+use jiff::civil::Date;
+use journal::{Journal, days_before, today_for};
+use serde_json::{Value, json};
+pub use words::{ReviewView, review_view};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/today", get(today_page))
+        .route("/today/log", post(log_entry))
+        .route("/reviews/{id}/settle", post(settle))
+        .route("/progress", get(progress::own))
+        .route("/runners/{id}/progress", get(progress::page))
+        .route("/assessments/{id}/change", get(progress::change_page))
+}
+
+/// The red-flag symptoms a log can report, in the order the form lists them.
+const RED_FLAGS: [RedFlagSymptom; 6] = [
+    RedFlagSymptom::SaddleNumbness,
+    RedFlagSymptom::BladderChange,
+    RedFlagSymptom::BowelControlLoss,
+    RedFlagSymptom::LegWeakness,
+    RedFlagSymptom::FeverOrChills,
+    RedFlagSymptom::NightPain,
+];
+
+fn flag_value(flag: RedFlagSymptom) -> String {
+    serde_json::to_value(flag)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default()
+}
+
+// --- The page -------------------------------------------------------------------------------
+
+/// One exercise card.
+pub struct ItemCard {
+    pub form_id: String,
+    pub key: String,
+    pub name: String,
+    pub dosage: String,
+    pub per_side: bool,
+    /// Seconds for a hold or stretch (the timer); `None` for reps.
+    pub timer_seconds: Option<u16>,
+    /// Reps per set (the counter); `None` for holds.
+    pub reps: Option<u16>,
+    pub done: Vec<String>,
+    pub idempotency_key: String,
+}
+
+/// A link to one of the days that can be logged.
+pub struct DayLink {
+    pub date: String,
+    pub label: String,
+    pub current: bool,
+}
+
+#[derive(Template)]
+#[template(path = "today.html")]
+struct TodayPage {
+    page: Page,
+    date: String,
+    date_label: String,
+    is_today: bool,
+    days: Vec<DayLink>,
+    has_programme: bool,
+    programme_id: i64,
+    cards: Vec<ItemCard>,
+    others: Vec<(String, String)>,
+    other_key: String,
+    morning_done: Option<String>,
+    morning_key: String,
+    runs_done: Vec<String>,
+    run_key: String,
+    distance_unit: &'static str,
+    decision: Option<ReviewView>,
+    weekly: Option<ReviewView>,
+    retest_due: bool,
+    runner_id: i64,
+    red_flags: Vec<(String, &'static str)>,
+    /// Which form failed (its `form_id`), so only it shows the errors and values.
+    failed: String,
+    form: FormState,
+}
+
+#[derive(serde::Deserialize)]
+struct DayQuery {
+    date: Option<String>,
+}
+
+/// The day a page or log is about: given, or today; refused outside the back-fill window.
+fn chosen_day(raw: Option<&str>, today: Date) -> Result<Date, String> {
+    let Some(raw) = raw.map(str::trim).filter(|r| !r.is_empty()) else {
+        return Ok(today);
+    };
+    let date: Date = raw
+        .parse()
+        .map_err(|_| "Give the date as YYYY-MM-DD.".to_owned())?;
+    if date > today {
+        return Err("This date is in the future: log a day once it has happened.".into());
+    }
+    if date < days_before(today, backstride_core::tracking::logs::BACKFILL_DAYS) {
+        return Err(format!(
+            "Missed days can be filled in up to {} days back.",
+            backstride_core::tracking::logs::BACKFILL_DAYS
+        ));
+    }
+    Ok(date)
+}
+
+fn runner_only(ctx: &Ctx) -> AppResult<User> {
+    Ok(ctx.user_with_role(&[Role::Runner])?.clone())
+}
+
+async fn today_page(ctx: Ctx, Query(q): Query<DayQuery>) -> AppResult<Response> {
+    let runner = runner_only(&ctx)?;
+    let today = today_for(&runner);
+    let date = match chosen_day(q.date.as_deref(), today) {
+        Ok(d) => d,
+        Err(message) => {
+            ctx.flash("error", message).await?;
+            return Ok(Redirect::to("/today").into_response());
+        }
+    };
+    render_today(&ctx, &runner, date, String::new(), FormState::default()).await
+}
+
+async fn render_today(
+    ctx: &Ctx,
+    runner: &User,
+    date: Date,
+    failed: String,
+    form: FormState,
+) -> AppResult<Response> {
+    let store = ctx.state.store.as_ref();
+    let actor = Actor::of(runner);
+    let today = today_for(runner);
+    let mut journal = Journal::load(store, &actor, runner, today).await?;
+    if let Some(j) = &journal
+        && j.weekly_reviews_due(store, &actor, today).await?
+    {
+        journal = Journal::load(store, &actor, runner, today).await?;
+    }
+    let units = ctx.units().await?;
+    let days = (0..=backstride_core::tracking::logs::BACKFILL_DAYS)
+        .map(|n| days_before(today, n))
+        .map(|d| DayLink {
+            date: d.to_string(),
+            label: words::day_label(d, today),
+            current: d == date,
+        })
+        .collect();
+    let reviews = store.reviews_of(&actor, runner.id).await?;
+    let decision = reviews
+        .iter()
+        .find(|r| r.kind == ReviewKind::AfterDay && r.review_date == date.to_string())
+        .and_then(|r| review_view(r, &runner.time_zone));
+    let weekly = reviews
+        .iter()
+        .find(|r| r.kind == ReviewKind::Weekly)
+        .and_then(|r| review_view(r, &runner.time_zone));
+    let waiting_status = if form.has_errors() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    let mut page = TodayPage {
+        page: ctx.page("Today").await?,
+        date: date.to_string(),
+        date_label: words::day_label(date, today),
+        is_today: date == today,
+        days,
+        has_programme: journal.is_some(),
+        programme_id: 0,
+        cards: Vec::new(),
+        others: Vec::new(),
+        other_key: random_token(16),
+        morning_done: None,
+        morning_key: random_token(16),
+        runs_done: Vec::new(),
+        run_key: random_token(16),
+        distance_unit: units.distance.as_str(),
+        decision,
+        weekly,
+        retest_due: false,
+        runner_id: runner.id,
+        red_flags: RED_FLAGS
+            .iter()
+            .map(|f| (flag_value(*f), f.words()))
+            .collect(),
+        failed,
+        form,
+    };
+    if let Some(j) = &journal {
+        fill_day(&mut page, j, date, units.distance);
+        page.retest_due = retest_due(ctx, &actor, j, today).await?;
+    }
+    render_status(waiting_status, page)
+}
+
+/// The day's cards, what was logged, and the other exercises that can be logged.
+fn fill_day(
+    page: &mut TodayPage,
+    j: &Journal,
+    date: Date,
+    unit: backstride_core::DistanceUnit,
+) {
+    page.programme_id = j.programme_record.id;
+    let planned: Vec<String> = j
+        .programme
+        .day_on(date)
+        .map(|d| d.exercises.clone())
+        .unwrap_or_default();
+    let done_on = |key: &str| -> Vec<String> {
+        j.logs
+            .sessions
+            .iter()
+            .filter(|s| s.date == date && s.item_key == key)
+            .map(words::session_summary)
+            .collect()
+    };
+    let logged_keys: Vec<&str> = j
+        .logs
+        .sessions
+        .iter()
+        .filter(|s| s.date == date)
+        .map(|s| s.item_key.as_str())
+        .collect();
+    for item in &j.programme.items {
+        let is_planned = planned.contains(&item.key);
+        if !is_planned && !logged_keys.contains(&item.key.as_str()) {
+            page.others.push((item.key.clone(), item.name.clone()));
+            continue;
+        }
+        let d = &item.dosage;
+        let amount = d.reps_or_seconds();
+        page.cards.push(ItemCard {
+            form_id: format!("session-{}", item.key),
+            key: item.key.clone(),
+            name: item.name.clone(),
+            dosage: d.describe(item.sidedness),
+            per_side: item.sidedness == Sidedness::PerSide,
+            timer_seconds: (d.kind() != DosageKind::Reps).then_some(amount),
+            reps: (d.kind() == DosageKind::Reps).then_some(amount),
+            done: done_on(&item.key),
+            idempotency_key: random_token(16),
+        });
+    }
+    page.morning_done = j
+        .logs
+        .mornings
+        .iter()
+        .find(|m| m.date == date)
+        .map(words::morning_summary);
+    page.runs_done = j
+        .logs
+        .runs
+        .iter()
+        .filter(|r| r.date == date)
+        .map(|r| words::run_summary(r, unit))
+        .collect();
+}
+
+/// A re-test is due from day 7 of the programme, until one is done after the programme began.
+async fn retest_due(ctx: &Ctx, actor: &Actor, j: &Journal, today: Date) -> AppResult<bool> {
+    let start = j.programme.settings.start_date;
+    if today < start.checked_add(jiff::Span::new().days(7)).unwrap_or(start) {
+        return Ok(false);
+    }
+    let started_at = start
+        .to_zoned(j.runner.time_zone.zone().clone())
+        .map(|z| z.timestamp().as_second())
+        .unwrap_or(0);
+    let assessments = ctx.state.store.assessments_of(actor, j.runner.id).await?;
+    Ok(!assessments.iter().any(|a| {
+        a.kind == backstride_store::AssessmentKind::Retest && a.created_at >= started_at
+    }))
+}
+
+// --- Logging ----------------------------------------------------------------------------------
+
+/// Reads a number field: `None` with an error when it is empty or not a number.
+fn number(fields: &[(String, String)], name: &str, errors: &mut Vec<LogError>) -> Option<f64> {
+    let raw = field(fields, name).trim().replace(',', ".");
+    if raw.is_empty() {
+        errors.push(LogError {
+            field: name.to_owned(),
+            message: "Fill this in.".to_owned(),
+        });
+        return None;
+    }
+    match raw.parse::<f64>() {
+        Ok(v) if v.is_finite() => Some(v),
+        _ => {
+            errors.push(LogError {
+                field: name.to_owned(),
+                message: "Give a number.".to_owned(),
+            });
+            None
+        }
+    }
+}
+
+fn field<'a>(fields: &'a [(String, String)], name: &str) -> &'a str {
+    fields
+        .iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.as_str())
+        .unwrap_or("")
+}
+
+fn flags(fields: &[(String, String)]) -> Vec<RedFlagSymptom> {
+    fields
+        .iter()
+        .filter(|(k, _)| k == "red_flag")
+        .filter_map(|(_, v)| serde_json::from_value(Value::String(v.clone())).ok())
+        .collect()
+}
+
+fn note(fields: &[(String, String)]) -> Option<String> {
+    Some(field(fields, "note").to_owned()).filter(|n| !n.trim().is_empty())
+}
+
+/// A checked log ready to store: its kind, date and JSON body.
+struct Checked {
+    kind: LogKind,
+    date: Date,
+    body: String,
+    red_flags: Vec<RedFlagSymptom>,
+}
+
+/// Turns the form into a checked log, or every refused field.
+fn check_log(
+    fields: &[(String, String)],
+    j: &Journal,
+    today: Date,
+    unit: backstride_core::DistanceUnit,
+) -> Result<Checked, Vec<LogError>> {
+    let mut errors = Vec::new();
+    let date = match chosen_day(Some(field(fields, "date")), today) {
+        Ok(d) => Some(d),
+        Err(message) => {
+            errors.push(LogError {
+                field: "date".into(),
+                message,
+            });
+            None
+        }
+    };
+    let kind = field(fields, "kind");
+    let checked: Option<(LogKind, String, Vec<RedFlagSymptom>)> = match kind {
+        "session" => {
+            let per_side = !field(fields, "sets_left").is_empty()
+                || !field(fields, "sets_right").is_empty();
+            let sets = if per_side {
+                let l = number(fields, "sets_left", &mut errors);
+                let r = number(fields, "sets_right", &mut errors);
+                l.zip(r).map(|(left, right)| json!({"left": left, "right": right}))
+            } else {
+                number(fields, "sets", &mut errors).map(|n| json!(n))
+            };
+            let pain = number(fields, "pain_during", &mut errors);
+            let effort = number(fields, "effort", &mut errors);
+            let raw = (|| {
+                Some(RawSessionLog {
+                    date: date?,
+                    item_key: field(fields, "item_key").to_owned(),
+                    sets_done: serde_json::from_value(sets?).ok()?,
+                    pain_during: pain?,
+                    effort: effort?,
+                    note: note(fields),
+                    red_flags: flags(fields),
+                })
+            })();
+            raw.and_then(|raw| match raw.validate(&j.programme, today) {
+                Ok(log) => Some((LogKind::Session, to_json(&log), log.red_flags.clone())),
+                Err(LogErrors(e)) => {
+                    errors.extend(e);
+                    None
+                }
+            })
+        }
+        "run" => {
+            let distance = number(fields, "distance", &mut errors);
+            let minutes = number(fields, "duration_minutes", &mut errors);
+            let before = number(fields, "pain_before", &mut errors);
+            let during = number(fields, "pain_during", &mut errors);
+            let after = number(fields, "pain_after", &mut errors);
+            let raw = (|| {
+                Some(RawRunLog {
+                    date: date?,
+                    distance_m: unit.to_metres(distance?),
+                    duration_s: minutes? * 60.0,
+                    pain_before: before?,
+                    pain_during: during?,
+                    pain_after: after?,
+                    note: note(fields),
+                    red_flags: flags(fields),
+                })
+            })();
+            raw.and_then(|raw| match raw.validate(today) {
+                Ok(log) => Some((LogKind::Run, to_json(&log), log.red_flags.clone())),
+                Err(LogErrors(e)) => {
+                    errors.extend(e.into_iter().map(|mut e| {
+                        e.field = match e.field.as_str() {
+                            "distance_m" => "distance".into(),
+                            "duration_s" => "duration_minutes".into(),
+                            _ => e.field,
+                        };
+                        e
+                    }));
+                    None
+                }
+            })
+        }
+        "morning" => {
+            let pain = number(fields, "morning_pain", &mut errors);
+            let stiffness = number(fields, "stiffness", &mut errors);
+            let settled = match field(fields, "settled") {
+                "yes" => Some(true),
+                "no" => Some(false),
+                _ => None,
+            };
+            let raw = (|| {
+                Some(RawMorningCheckIn {
+                    date: date?,
+                    morning_pain: pain?,
+                    stiffness: stiffness?,
+                    settled_after_yesterday: settled,
+                    red_flags: flags(fields),
+                })
+            })();
+            raw.and_then(|raw| match raw.validate(today) {
+                Ok(log) => Some((LogKind::Morning, to_json(&log), log.red_flags.clone())),
+                Err(LogErrors(e)) => {
+                    errors.extend(e);
+                    None
+                }
+            })
+        }
+        _ => {
+            errors.push(LogError {
+                field: "kind".into(),
+                message: "Choose what you are logging: an exercise, a run or the morning check-in."
+                    .into(),
+            });
+            None
+        }
+    };
+    let key = field(fields, "idempotency_key");
+    if key.is_empty() || key.len() > 100 {
+        errors.push(LogError {
+            field: "idempotency_key".into(),
+            message: "This entry has no key: reload the page and enter it again.".into(),
+        });
+    }
+    match (checked, date) {
+        (Some((kind, body, red_flags)), Some(date)) if errors.is_empty() => Ok(Checked {
+            kind,
+            date,
+            body,
+            red_flags,
+        }),
+        _ => Err(errors),
+    }
+}
+
+fn to_json(v: &impl serde::Serialize) -> String {
+    serde_json::to_string(v).unwrap_or_default()
+}
+
+fn wants_json(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|a| a.contains("application/json"))
+}
+
+fn problem_with_errors(errors: &[LogError]) -> Response {
+    let body = json!({
+        "type": "about:blank",
+        "title": "Please check the entry",
+        "status": 422,
+        "errors": errors,
+    });
+    let mut res = (StatusCode::UNPROCESSABLE_ENTITY, body.to_string()).into_response();
+    res.headers_mut().insert(
+        header::CONTENT_TYPE,
+        header::HeaderValue::from_static("application/problem+json"),
+    );
+    res
+}
+
+/// `POST /today/log`: stores one session, run or morning check-in.
+async fn log_entry(
+    ctx: Ctx,
+    headers: HeaderMap,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> AppResult<Response> {
+    let json_reply = wants_json(&headers);
+    let runner = runner_only(&ctx)?;
+    let store = ctx.state.store.as_ref();
+    let actor = Actor::of(&runner);
+    let today = today_for(&runner);
+    let Some(journal) = Journal::load(store, &actor, &runner, today).await? else {
+        let errors = [LogError {
+            field: "kind".into(),
+            message: "There is no approved programme to log against yet.".into(),
+        }];
+        return if json_reply {
+            Ok(problem_with_errors(&errors))
+        } else {
+            ctx.flash("error", errors[0].message.clone()).await?;
+            Ok(Redirect::to("/today").into_response())
+        };
+    };
+    let unit = ctx.units().await?.distance;
+    let failed_form = |fields: &[(String, String)]| match field(fields, "kind") {
+        "session" => format!("session-{}", field(fields, "item_key")),
+        other => other.to_owned(),
+    };
+    let checked = match check_log(&fields, &journal, today, unit) {
+        Ok(c) => c,
+        Err(errors) => {
+            if json_reply {
+                return Ok(problem_with_errors(&errors));
+            }
+            let mut form = FormState::from_values(fields.iter().cloned().collect());
+            for e in &errors {
+                form.set_error(&e.field, e.message.clone());
+            }
+            let date = chosen_day(Some(field(&fields, "date")), today).unwrap_or(today);
+            return render_today(&ctx, &runner, date, failed_form(&fields), form).await;
+        }
+    };
+    let saved = store
+        .add_log(
+            &actor,
+            runner.id,
+            &NewLog {
+                kind: checked.kind,
+                log_date: checked.date.to_string(),
+                body_json: checked.body.clone(),
+                idempotency_key: field(&fields, "idempotency_key").to_owned(),
+            },
+        )
+        .await;
+    let message = match saved {
+        Ok((_, LogSaved::AlreadyStored)) => {
+            "This entry was already saved; it is stored once.".to_owned()
+        }
+        Ok((_, LogSaved::New)) => {
+            let journal = Journal::load(store, &actor, &runner, today)
+                .await?
+                .ok_or_else(|| AppError::Internal("programme vanished".into()))?;
+            let review = journal
+                .after_log(store, &actor, checked.date, today)
+                .await?;
+            words::saved_message(&review, &checked.red_flags, runner.clinic_id.is_some())
+        }
+        Err(StoreError::Conflict { .. }) => {
+            let errors = [LogError {
+                field: "morning_pain".into(),
+                message: format!(
+                    "You have already checked in for {}. Each morning is logged once.",
+                    words::day_label(checked.date, today)
+                ),
+            }];
+            if json_reply {
+                return Ok(problem_with_errors(&errors));
+            }
+            let mut form = FormState::from_values(fields.iter().cloned().collect());
+            form.set_error(&errors[0].field, errors[0].message.clone());
+            return render_today(&ctx, &runner, checked.date, "morning".into(), form).await;
+        }
+        Err(other) => return Err(other.into()),
+    };
+    let emergency = checked.red_flags.iter().any(|f| f.is_emergency());
+    if json_reply {
+        return Ok(Json(json!({
+            "status": if message.starts_with("This entry was already") { "already_stored" } else { "stored" },
+            "message": message,
+            "emergency": emergency,
+        }))
+        .into_response());
+    }
+    ctx.flash(if emergency || !checked.red_flags.is_empty() { "error" } else { "success" }, message)
+        .await?;
+    Ok(Redirect::to(&format!("/today?date={}", checked.date)).into_response())
+}
+
+// --- The clinician's part ---------------------------------------------------------------------
+
+/// `POST /reviews/{id}/settle`: the clinician accepts a suggested review (applying any level
+/// changes to the programme as a new version) or overrides it with a note.
+async fn settle(
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> AppResult<Response> {
+    let staff = ctx
+        .user_with_role(&[Role::Clinician, Role::Admin])?
+        .clone();
+    let actor = Actor::of(&staff);
+    let note = field(&fields, "note").trim().to_owned();
+    let (status, back_note) = match field(&fields, "decision") {
+        "accept" => (ReviewStatus::Accepted, note),
+        "override" if !note.is_empty() && note.chars().count() <= 1000 => {
+            (ReviewStatus::Overridden, note)
+        }
+        "override" => {
+            ctx.flash(
+                "error",
+                "To override a suggestion, say what you decided instead (up to 1,000 characters).",
+            )
+            .await?;
+            return back_to_runner(&fields);
+        }
+        _ => return Err(AppError::NotFound),
+    };
+    let store = ctx.state.store.as_ref();
+    let settled: ReviewRecord = match store.settle_review(&actor, id, status, &back_note).await {
+        Ok(r) => r,
+        Err(StoreError::Conflict { .. }) => {
+            ctx.flash("info", "That suggestion was already dealt with.").await?;
+            return back_to_runner(&fields);
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let mut message = match status {
+        ReviewStatus::Overridden => "Override saved; the runner sees your note.".to_owned(),
+        _ => "Suggestion accepted.".to_owned(),
+    };
+    if status == ReviewStatus::Accepted {
+        let review: backstride_core::tracking::Review = serde_json::from_str(&settled.body_json)
+            .map_err(|e| AppError::Internal(format!("stored review {id}: {e}")))?;
+        if let Some((record, _)) =
+            journal::approved_programme(store, &actor, settled.runner_id).await?
+            && journal::apply_review(store, &actor, &record, &review).await?
+        {
+            message.push_str(" The programme's levels were updated as a new version.");
+        }
+    }
+    ctx.flash("success", message).await?;
+    Ok(Redirect::to(&format!("/runners/{}", settled.runner_id)).into_response())
+}
+
+/// Back to the runner page the form was on (its `runner_id` field), or the clinic page.
+fn back_to_runner(fields: &[(String, String)]) -> AppResult<Response> {
+    let target = match field(fields, "runner_id").parse::<i64>() {
+        Ok(id) => format!("/runners/{id}"),
+        Err(_) => "/clinic".to_owned(),
+    };
+    Ok(Redirect::to(&target).into_response())
+}

@@ -1,0 +1,273 @@
+//! The progress page (charts of pain, morning pain, adherence, running and left/right tests
+//! over time, each with a data table) and the re-test change report.
+
+use super::journal::{Journal, days_before, today_for};
+use crate::context::Ctx;
+use crate::error::{AppError, AppResult};
+use crate::templates::{Page, render};
+use askama::Template;
+use axum::extract::Path;
+use axum::response::{IntoResponse, Redirect, Response};
+use backstride_charts::{Chart, PainDay, SidesPoint, WeekValue};
+use backstride_core::assessment::values::PainScore;
+use backstride_core::assessment::{Assessment, AssessmentResult, Measured, Value, validate};
+use backstride_core::tracking::{self, ChangeReport, Judgement, trends};
+use backstride_store::{Actor, AssessmentKind, AssessmentRecord, AssessmentStatus};
+use std::collections::BTreeMap;
+
+/// Days of pain shown on the pain chart. **Our choice**: six weeks, a 1–2 week programme and
+/// its re-tests with room either side.
+const PAIN_DAYS: i64 = 42;
+
+#[derive(Template)]
+#[template(path = "progress.html")]
+struct ProgressPage {
+    page: Page,
+    runner_id: i64,
+    runner_name: String,
+    is_self: bool,
+    has_programme: bool,
+    charts: Vec<Chart>,
+    side_charts: Vec<Chart>,
+    retests: Vec<(i64, String)>,
+}
+
+/// `GET /progress`: the runner's own.
+pub async fn own(ctx: Ctx) -> AppResult<Response> {
+    let user = ctx.user()?;
+    Ok(Redirect::to(&format!("/runners/{}/progress", user.id)).into_response())
+}
+
+/// `GET /runners/{id}/progress`.
+pub async fn page(ctx: Ctx, Path(runner_id): Path<i64>) -> AppResult<Response> {
+    let viewer = ctx.user()?.clone();
+    let actor = Actor::of(&viewer);
+    let store = ctx.state.store.as_ref();
+    let runner = store
+        .open_runner_record(&actor, runner_id, "view progress")
+        .await?;
+    let today = today_for(&runner);
+    let journal = Journal::load(store, &actor, &runner, today).await?;
+    let clinic = crate::clinic_settings::clinic_of(store, runner.id).await?;
+    let symmetric_from = crate::clinic_settings::assessment_thresholds(clinic.as_ref())
+        .lsi_symmetric_from
+        .value;
+    let mut charts = Vec::new();
+    if let Some(j) = &journal {
+        charts = tracking_charts(j, today, ctx.units().await?.distance);
+    }
+    let mut assessments = store.assessments_of(&actor, runner_id).await?;
+    assessments.reverse();
+    let complete: Vec<&AssessmentRecord> = assessments
+        .iter()
+        .filter(|a| a.status == AssessmentStatus::Complete)
+        .collect();
+    let retests = complete
+        .iter()
+        .filter(|a| a.kind == AssessmentKind::Retest)
+        .map(|a| (a.id, crate::pages::local_time(a.updated_at, &viewer.time_zone)))
+        .collect();
+    render(ProgressPage {
+        page: ctx.page(&format!("Progress: {}", runner.display_name)).await?,
+        runner_id,
+        runner_name: runner.display_name.clone(),
+        is_self: viewer.id == runner_id,
+        has_programme: journal.is_some(),
+        charts,
+        side_charts: side_charts(&complete, &runner.time_zone, symmetric_from),
+        retests,
+    })
+}
+
+fn tracking_charts(j: &Journal, today: jiff::civil::Date, unit: backstride_core::DistanceUnit) -> Vec<Chart> {
+    let days = trends::daily_pain(&j.logs, days_before(today, PAIN_DAYS - 1), today);
+    let pain_days: Vec<PainDay> = days
+        .iter()
+        .map(|d| PainDay {
+            date: d.date,
+            during: d.during_exercise.map(f64::from),
+            after_run: d.run.map(f64::from),
+            morning: d.morning.map(f64::from),
+        })
+        .collect();
+    let run_days: Vec<_> = days.iter().filter(|d| d.ran).map(|d| d.date).collect();
+    let weeks = trends::weeks(&j.programme, &j.logs, today);
+    let series = |f: &dyn Fn(&trends::Week) -> Option<f64>| -> Vec<WeekValue> {
+        weeks
+            .iter()
+            .map(|w| WeekValue {
+                week_start: w.start,
+                value: f(w),
+            })
+            .collect()
+    };
+    let adherence_line = j.thresholds.adherence_min_percent.value;
+    [
+        backstride_charts::pain_over_time("pain", &pain_days, &run_days),
+        backstride_charts::weekly_bars(
+            "morning",
+            "Average morning pain per programme week",
+            "/10",
+            &series(&|w| w.morning_pain_mean),
+            Some(10.0),
+            None,
+        ),
+        backstride_charts::weekly_bars(
+            "adherence",
+            "Exercise sessions done per programme week",
+            "%",
+            &series(&|w| w.adherence_percent),
+            Some(100.0),
+            Some((adherence_line, "needed to move up")),
+        ),
+        backstride_charts::weekly_bars(
+            "volume",
+            "Running per programme week",
+            unit.as_str(),
+            &series(&|w| Some(unit.from_metres(w.run_metres))),
+            None,
+            None,
+        ),
+    ]
+    .into_iter()
+    .flatten()
+    .collect()
+}
+
+/// Left and right values of each two-sided test across the complete assessments, with the LSI.
+fn side_charts(
+    complete: &[&AssessmentRecord],
+    tz: &backstride_core::TimeZoneName,
+    symmetric_from: f64,
+) -> Vec<Chart> {
+    let mut tests: BTreeMap<(String, String, String), Vec<SidesPoint>> = BTreeMap::new();
+    for record in complete {
+        let Some(result) = record
+            .result_json
+            .as_deref()
+            .and_then(|j| serde_json::from_str::<AssessmentResult>(j).ok())
+        else {
+            continue;
+        };
+        let Ok(date) = jiff::Timestamp::from_second(record.updated_at).map(|t| t.to_zoned(tz.zone().clone()).date()) else {
+            continue;
+        };
+        for f in result.findings() {
+            let (Some(asym), Measured::LeftRight { left, right, unit }) = (&f.asymmetry, &f.measured)
+            else {
+                continue;
+            };
+            let (Value::Number(l), Value::Number(r)) = (left, right) else {
+                continue;
+            };
+            tests
+                .entry((f.test_id.clone(), f.test_name.clone(), unit.suffix().trim().to_owned()))
+                .or_default()
+                .push(SidesPoint {
+                    date,
+                    left: Some(*l),
+                    right: Some(*r),
+                    lsi: Some(asym.lsi_percent),
+                });
+        }
+    }
+    tests
+        .into_iter()
+        .filter_map(|((id, name, unit), points)| {
+            backstride_charts::sides_over_time(&format!("sides-{id}"), &name, &unit, &points, symmetric_from)
+        })
+        .collect()
+}
+
+// --- The change report ------------------------------------------------------------------------
+
+#[derive(Template)]
+#[template(path = "change_report.html")]
+struct ChangePage {
+    page: Page,
+    runner_id: i64,
+    runner_name: String,
+    before_when: String,
+    after_when: String,
+    assessment_id: i64,
+    report: ChangeReport,
+}
+
+fn judgement_words(j: Judgement) -> &'static str {
+    match j {
+        Judgement::ImprovedMeaningfully => "improved by at least the change that matters",
+        Judgement::ImprovedSlightly => "improved, by less than the change that matters",
+        Judgement::NoChange => "no change",
+        Judgement::WorsenedSlightly => "worse, by less than the change that matters",
+        Judgement::WorsenedMeaningfully => "worse by at least the change that matters",
+    }
+}
+
+struct Scored {
+    result: AssessmentResult,
+    pain: PainScore,
+    psfs: Vec<(String, backstride_core::assessment::values::ActivityRating)>,
+    global: Option<backstride_core::assessment::values::ChangeRating>,
+}
+
+fn scored(record: &AssessmentRecord) -> AppResult<Scored> {
+    let result: AssessmentResult = record
+        .result_json
+        .as_deref()
+        .and_then(|j| serde_json::from_str(j).ok())
+        .ok_or(AppError::NotFound)?;
+    let raw: Assessment = serde_json::from_str(&record.raw_json)
+        .map_err(|e| AppError::Internal(format!("stored assessment {}: {e}", record.id)))?;
+    let baseline = validate(&raw).ok().and_then(|v| v.baseline);
+    let zero = PainScore::try_from(0.0).map_err(|e| AppError::Internal(e.to_owned()))?;
+    Ok(Scored {
+        result,
+        pain: baseline
+            .as_ref()
+            .and_then(|b| b.pain_now.or(b.pain_worst_last_run))
+            .unwrap_or(zero),
+        psfs: baseline.as_ref().and_then(|b| b.psfs.clone()).unwrap_or_default(),
+        global: baseline.and_then(|b| b.global_rating_of_change),
+    })
+}
+
+/// `GET /assessments/{id}/change`: a re-test against the assessment before it.
+pub async fn change_page(ctx: Ctx, Path(id): Path<i64>) -> AppResult<Response> {
+    let viewer = ctx.user()?.clone();
+    let actor = Actor::of(&viewer);
+    let store = ctx.state.store.as_ref();
+    let after = store.assessment(&actor, id).await?;
+    if after.kind != AssessmentKind::Retest || after.status != AssessmentStatus::Complete {
+        return Err(AppError::NotFound);
+    }
+    let earlier = store.assessments_of(&actor, after.runner_id).await?;
+    let before = earlier
+        .iter()
+        .filter(|a| {
+            a.status == AssessmentStatus::Complete
+                && (a.created_at, a.id) < (after.created_at, after.id)
+        })
+        .max_by_key(|a| (a.created_at, a.id))
+        .ok_or(AppError::NotFound)?;
+    let runner = store.user(after.runner_id).await?;
+    let clinic = crate::clinic_settings::clinic_of(store, runner.id).await?;
+    let thresholds = crate::clinic_settings::progression_thresholds(clinic.as_ref());
+    let (b, a) = (scored(before)?, scored(&after)?);
+    let report = tracking::change_report(
+        &b.result, &a.result, b.pain, a.pain, &b.psfs, &a.psfs, a.global, &thresholds,
+    );
+    render(ChangePage {
+        page: ctx.page("What has changed").await?,
+        runner_id: runner.id,
+        runner_name: runner.display_name.clone(),
+        before_when: crate::pages::local_time(before.updated_at, &viewer.time_zone),
+        after_when: crate::pages::local_time(after.updated_at, &viewer.time_zone),
+        assessment_id: id,
+        report,
+    })
+}
+
+/// For the template: a judgement in words.
+pub fn judged<J: std::borrow::Borrow<Judgement>>(j: J) -> &'static str {
+    judgement_words(*j.borrow())
+}

@@ -1,0 +1,166 @@
+//! Tracking in plain words: day labels, log summaries, the message after a log, and a stored
+//! review as the runner and clinician read it.
+
+use crate::pages::local_time;
+use backstride_core::tracking::{
+    MorningCheckIn, ProgressionAction, RedFlagSymptom, Review, RunLog, RunningAction, SessionLog,
+    SetsDone,
+};
+use backstride_core::{DistanceUnit, TimeZoneName};
+use backstride_store::{ReviewKind, ReviewRecord, ReviewStatus};
+use jiff::civil::Date;
+
+/// "Today", "Yesterday", or "Mon 23 Nov".
+pub fn day_label(date: Date, today: Date) -> String {
+    let back = (today - date).get_days();
+    match back {
+        0 => "Today".to_owned(),
+        1 => "Yesterday".to_owned(),
+        _ => date.strftime("%a %-d %b").to_string(),
+    }
+}
+
+pub fn session_summary(s: &SessionLog) -> String {
+    let sets = match s.sets_done {
+        SetsDone::Both(n) => format!("{n} sets"),
+        SetsDone::PerSide(p) => format!("{} left, {} right", p.left, p.right),
+    };
+    format!(
+        "Done: {sets}, pain {}/10, effort {}/10",
+        s.pain_during.get(),
+        s.effort.get()
+    )
+}
+
+pub fn morning_summary(m: &MorningCheckIn) -> String {
+    let settled = match m.settled_after_yesterday {
+        Some(true) => ", yesterday's run settled",
+        Some(false) => ", yesterday's run had not settled",
+        None => "",
+    };
+    format!(
+        "Morning pain {}/10, stiffness {}/10{settled}.",
+        m.morning_pain.get(),
+        m.stiffness.get()
+    )
+}
+
+pub fn run_summary(r: &RunLog, unit: DistanceUnit) -> String {
+    let distance = unit.from_metres(r.distance_m);
+    format!(
+        "{:.1} {} in {:.0} min; pain {}/10 before, {}/10 during, {}/10 after.",
+        distance,
+        unit.as_str(),
+        r.duration_s / 60.0,
+        r.pain_before.get(),
+        r.pain_during.get(),
+        r.pain_after.get()
+    )
+}
+
+/// What the runner is told once a log is stored: red-flag advice first, then the day's decision.
+pub fn saved_message(review: &Review, flags: &[RedFlagSymptom], has_clinician: bool) -> String {
+    if let Some(worst) = flags.iter().find(|f| f.is_emergency()).or(flags.first()) {
+        let told = if has_clinician {
+            " Your clinician has been alerted."
+        } else {
+            ""
+        };
+        return format!("Saved. You reported {}. {}{told}", worst.words(), worst.advice());
+    }
+    let moving: Vec<String> = review
+        .items
+        .iter()
+        .filter(|d| d.action != ProgressionAction::Hold)
+        .map(|d| d.reason.clone())
+        .collect();
+    let summary = if moving.is_empty() {
+        "Today's decision: keep your exercises where they are.".to_owned()
+    } else {
+        format!("Today's decision: {}", moving.join(" "))
+    };
+    let pending = if has_clinician {
+        " Your clinician will confirm it."
+    } else {
+        ""
+    };
+    format!("Saved. {summary}{pending}")
+}
+
+/// One decision, ready for the page.
+pub struct DecisionLine {
+    pub name: String,
+    pub action: &'static str,
+    pub class: &'static str,
+    pub reason: String,
+}
+
+/// A stored review, ready for the page.
+pub struct ReviewView {
+    pub id: i64,
+    pub heading: String,
+    pub status: String,
+    pub suggested: bool,
+    pub lines: Vec<DecisionLine>,
+    pub running: String,
+    pub note: String,
+    pub clinician_note: String,
+}
+
+fn action_words(a: ProgressionAction) -> (&'static str, &'static str) {
+    match a {
+        ProgressionAction::Progress => ("Move up", "progress"),
+        ProgressionAction::Hold => ("Hold", "hold"),
+        ProgressionAction::Regress => ("Step down", "regress"),
+        ProgressionAction::StopSeeClinician => ("Stop and see your clinician", "stop"),
+    }
+}
+
+fn running_words(a: RunningAction) -> &'static str {
+    match a {
+        RunningAction::Add => "Running: add a little",
+        RunningAction::Hold => "Running: keep the same",
+        RunningAction::Cut => "Running: cut back",
+        RunningAction::Stop => "Running: stop for now",
+    }
+}
+
+/// The review as words; `None` if its body no longer parses.
+pub fn review_view(record: &ReviewRecord, tz: &TimeZoneName) -> Option<ReviewView> {
+    let review: Review = serde_json::from_str(&record.body_json).ok()?;
+    let kind = match record.kind {
+        ReviewKind::AfterDay => "Decision after",
+        ReviewKind::Weekly => "Weekly review to",
+    };
+    let status = match record.status {
+        ReviewStatus::Suggested => "suggested, awaiting your clinician",
+        ReviewStatus::Accepted => "accepted",
+        ReviewStatus::Overridden => "changed by your clinician",
+    };
+    let decided = record
+        .decided_at
+        .map(|at| format!(" ({})", local_time(at, tz)))
+        .unwrap_or_default();
+    Some(ReviewView {
+        id: record.id,
+        heading: format!("{kind} {}", review.date.strftime("%a %-d %b")),
+        status: format!("{status}{decided}"),
+        suggested: record.status == ReviewStatus::Suggested,
+        lines: review
+            .items
+            .iter()
+            .map(|d| {
+                let (action, class) = action_words(d.action);
+                DecisionLine {
+                    name: d.name.clone(),
+                    action,
+                    class,
+                    reason: d.reason.clone(),
+                }
+            })
+            .collect(),
+        running: format!("{}: {}", running_words(review.running.action), review.running.reason),
+        note: review.note,
+        clinician_note: record.note.clone(),
+    })
+}

@@ -1,0 +1,401 @@
+//! Daily tracking: logs checked and stored once (form and JSON), the day's decision stored and
+//! settled by the clinician, weekly reviews, alerts, and the denials.
+
+use crate::client::*;
+use crate::programme::scored_assessment;
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use backstride_core::Role;
+use backstride_core::assessment::AssessmentResult;
+use backstride_core::programme::{self, Programme, ProgrammeRequest};
+use backstride_store::{
+    Actor, AlertTier, NewProgramme, ProgrammeStatus, ReviewKind, ReviewStatus, Store, User,
+};
+use jiff::civil::Date;
+use std::sync::Arc;
+
+fn today() -> Date {
+    jiff::Timestamp::now().to_zoned(jiff::tz::TimeZone::UTC).date()
+}
+
+fn days_ago(n: i64) -> Date {
+    today().checked_sub(jiff::Span::new().days(n)).unwrap()
+}
+
+/// An approved programme for `runner`, started `started_days_ago`, from the example assessment.
+pub(crate) async fn approved_programme(
+    store: &Arc<dyn Store>,
+    runner: &User,
+    by: &User,
+    started_days_ago: i64,
+) -> (i64, Programme) {
+    let assessment_id = scored_assessment(store, runner, by).await;
+    let record = store
+        .assessment(&Actor::of(by), assessment_id)
+        .await
+        .unwrap();
+    let result: AssessmentResult =
+        serde_json::from_str(record.result_json.as_deref().unwrap()).unwrap();
+    let body = programme::generate(&result, &ProgrammeRequest::new(days_ago(started_days_ago)))
+        .unwrap();
+    let saved = store
+        .add_programme(
+            &Actor::of(by),
+            runner.id,
+            &NewProgramme {
+                assessment_id: Some(assessment_id),
+                status: ProgrammeStatus::Approved,
+                body_json: serde_json::to_string(&body).unwrap(),
+            },
+        )
+        .await
+        .unwrap();
+    (saved.id, body)
+}
+
+/// A form post answered in JSON, as the page's offline queue sends it.
+async fn post_json(c: &mut Client, fields: &[(&str, &str)]) -> Resp {
+    let mut all = fields.to_vec();
+    let token = c.csrf.clone().unwrap_or_default();
+    all.push(("csrf_token", &token));
+    let req = Request::post("/today/log")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::ACCEPT, "application/json")
+        .body(Body::from(serde_urlencoded::to_string(&all).unwrap()))
+        .unwrap();
+    c.send(req).await
+}
+
+#[tokio::test]
+async fn logs_are_checked_stored_once_and_the_clinician_settles_the_decision() {
+    each_backend(|store| async move {
+        let home = clinic(&store, "Track A").await;
+        let away = clinic(&store, "Track B").await;
+        let runner = person(&store, Some(&home), "tr-run@example.com", Role::Runner).await;
+        let doc = person(&store, Some(&home), "tr-doc@example.com", Role::Clinician).await;
+        person(&store, Some(&away), "tr-other@example.com", Role::Clinician).await;
+        let (_, body) = approved_programme(&store, &runner, &doc, 8).await;
+        let planned = body.day_on(today()).unwrap().exercises.clone();
+        let item = body.item(&planned[0]).unwrap();
+        let per_side = item.sidedness == backstride_core::library::Sidedness::PerSide;
+
+        let t = today().to_string();
+        let mut c = Client::new(store.clone());
+        c.login("tr-run@example.com", PASSWORD).await;
+        let page = c.get("/today").await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(page.body.contains(&item.name), "today's exercise is listed");
+        assert!(page.body.contains("Morning check-in"));
+        assert!(page.body.contains("Time for your re-test"), "day 8: a re-test is due");
+
+        // Bad input: a message by the field, everything typed kept, nothing stored.
+        let bad = c
+            .post(
+                "/today/log",
+                &[
+                    ("kind", "run"),
+                    ("date", &today().to_string()),
+                    ("idempotency_key", "run-bad"),
+                    ("distance", "5"),
+                    ("duration_minutes", "31"),
+                    ("pain_before", "1"),
+                    ("pain_during", "11"),
+                    ("pain_after", "2"),
+                    ("note", "felt heavy"),
+                ],
+            )
+            .await;
+        assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(bad.body.contains("id=\"run-pain_during-error\""), "{}", bad.body);
+        assert!(bad.body.contains("value=\"31\"") && bad.body.contains("felt heavy"));
+        for (date, why) in [
+            (today().checked_add(jiff::Span::new().days(1)).unwrap(), "in the future"),
+            (days_ago(8), "up to 7 days back"),
+        ] {
+            let res = post_json(
+                &mut c,
+                &[
+                    ("kind", "morning"),
+                    ("date", &date.to_string()),
+                    ("idempotency_key", "m-date"),
+                    ("morning_pain", "2"),
+                    ("stiffness", "2"),
+                ],
+            )
+            .await;
+            assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+            assert!(res.body.contains(why), "{}", res.body);
+        }
+        let unknown = post_json(
+            &mut c,
+            &[
+                ("kind", "session"),
+                ("date", &today().to_string()),
+                ("idempotency_key", "s-unknown"),
+                ("item_key", "not-an-item"),
+                ("sets", "2"),
+                ("pain_during", "1"),
+                ("effort", "4"),
+            ],
+        )
+        .await;
+        assert_eq!(unknown.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(unknown.body.contains("not in your programme"));
+        let logs = store
+            .logs_of(&Actor::of(&runner), runner.id, "2000-01-01")
+            .await
+            .unwrap();
+        assert!(logs.is_empty(), "nothing refused was stored");
+
+        // The same entry sent twice (as the offline queue may) is stored once.
+        let sets: Vec<(&str, &str)> = if per_side {
+            vec![("sets_left", "2"), ("sets_right", "2")]
+        } else {
+            vec![("sets", "2")]
+        };
+        let mut session = vec![
+            ("kind", "session"),
+            ("date", t.as_str()),
+            ("idempotency_key", "s-1"),
+            ("item_key", planned[0].as_str()),
+            ("pain_during", "1"),
+            ("effort", "5"),
+        ];
+        session.extend(sets);
+        let first = post_json(&mut c, &session).await;
+        assert_eq!(first.status, StatusCode::OK, "{}", first.body);
+        assert!(first.body.contains("\"stored\""), "{}", first.body);
+        let again = post_json(&mut c, &session).await;
+        assert!(again.body.contains("already_stored"), "{}", again.body);
+        let form = c.post("/today/log", &session).await;
+        assert_eq!(form.status, StatusCode::SEE_OTHER);
+        let logs = store
+            .logs_of(&Actor::of(&runner), runner.id, "2000-01-01")
+            .await
+            .unwrap();
+        assert_eq!(logs.len(), 1);
+
+        // A morning is checked in once; a second one for that day is refused by the field.
+        let morning = |key: &'static str| -> Vec<(&str, &str)> {
+            vec![
+                ("kind", "morning"),
+                ("date", t.as_str()),
+                ("idempotency_key", key),
+                ("morning_pain", "1"),
+                ("stiffness", "2"),
+                ("settled", "yes"),
+            ]
+        };
+        assert_eq!(c.post("/today/log", &morning("m-1")).await.status, StatusCode::SEE_OTHER);
+        let twice = c.post("/today/log", &morning("m-2")).await;
+        assert_eq!(twice.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(twice.body.contains("already checked in"));
+
+        // The day's decision is stored as a suggestion, and the weekly review came due.
+        let page = c.get("/today").await.body;
+        assert!(page.contains("Today's decision"), "{page}");
+        assert!(page.contains("awaiting your clinician"));
+        let reviews = store.reviews_of(&Actor::of(&runner), runner.id).await.unwrap();
+        assert!(reviews.iter().any(|r| r.kind == ReviewKind::Weekly));
+        let day = reviews
+            .iter()
+            .find(|r| r.kind == ReviewKind::AfterDay && r.review_date == today().to_string())
+            .unwrap()
+            .clone();
+        assert_eq!(day.status, ReviewStatus::Suggested);
+
+        // Runners can't settle; a clinician of another clinic gets 404 and is audited.
+        let settle = |decision: &'static str, note: &'static str| {
+            vec![("decision", decision), ("note", note)]
+        };
+        let path = format!("/reviews/{}/settle", day.id);
+        assert_eq!(c.post(&path, &settle("accept", "")).await.status, StatusCode::FORBIDDEN);
+        let mut other = c.another();
+        other.login("tr-other@example.com", PASSWORD).await;
+        other.get("/clinic").await;
+        assert_eq!(other.post(&path, &settle("accept", "")).await.status, StatusCode::NOT_FOUND);
+        let audit = store.audit_events_about(runner.id).await.unwrap();
+        assert!(audit.iter().any(|e| e.action == "settle review" && e.outcome == "denied"));
+
+        // The clinician overrides with a note; an override needs one.
+        let mut d = c.another();
+        d.login("tr-doc@example.com", PASSWORD).await;
+        let record = d.get(&format!("/runners/{}", runner.id)).await.body;
+        assert!(record.contains(&path), "the suggestion can be settled from the record");
+        let empty = d.post(&path, &settle("override", " ")).await;
+        assert_eq!(empty.status, StatusCode::SEE_OTHER);
+        assert!(d.get(&format!("/runners/{}", runner.id)).await.body.contains("say what you decided"));
+        d.post(&path, &settle("override", "Stay at this level until the review.")).await;
+        let reviews = store.reviews_of(&Actor::of(&runner), runner.id).await.unwrap();
+        let settled = reviews.iter().find(|r| r.id == day.id).unwrap();
+        assert_eq!(settled.status, ReviewStatus::Overridden);
+        let page = c.get("/today").await.body;
+        assert!(page.contains("Stay at this level until the review."));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_red_flag_in_a_log_raises_a_critical_alert_and_says_what_to_do() {
+    let store = backstride_store::testing::sqlite().await;
+    let home = clinic(&store, "Flag Clinic").await;
+    let runner = person(&store, Some(&home), "fl-run@example.com", Role::Runner).await;
+    let doc = person(&store, Some(&home), "fl-doc@example.com", Role::Clinician).await;
+    approved_programme(&store, &runner, &doc, 2).await;
+    let mut c = Client::new(store.clone());
+    c.login("fl-run@example.com", PASSWORD).await;
+    c.get("/today").await;
+    let res = c
+        .post(
+            "/today/log",
+            &[
+                ("kind", "morning"),
+                ("date", &today().to_string()),
+                ("idempotency_key", "flag-1"),
+                ("morning_pain", "3"),
+                ("stiffness", "3"),
+                ("red_flag", "saddle_numbness"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    let page = c.get(res.location()).await.body;
+    assert!(page.contains("emergency department"), "{page}");
+    let alerts = store.open_alerts(&Actor::of(&doc)).await.unwrap();
+    assert!(
+        alerts.iter().any(|a| a.runner_id == runner.id && a.tier == AlertTier::Critical),
+        "{alerts:?}"
+    );
+}
+
+/// Chromium's network emulation through chromedriver: offline or back online.
+#[derive(Debug)]
+struct NetworkConditions {
+    offline: bool,
+}
+
+impl fantoccini::wd::WebDriverCompatibleCommand for NetworkConditions {
+    fn endpoint(
+        &self,
+        base_url: &url::Url,
+        session_id: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        base_url.join(&format!(
+            "session/{}/chromium/network_conditions",
+            session_id.unwrap_or_default()
+        ))
+    }
+
+    fn method_and_body(&self, _: &url::Url) -> (axum::http::Method, Option<String>) {
+        let body = serde_json::json!({ "network_conditions": {
+            "offline": self.offline, "latency": 0,
+            "download_throughput": -1, "upload_throughput": -1 } });
+        (axum::http::Method::POST, Some(body.to_string()))
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_session_logged_with_the_timers_then_a_check_in_made_offline_is_stored_once() {
+    let Some(b) = crate::browser::Browser::start().await else {
+        return;
+    };
+    let home = clinic(&b.store, "Browser Track Clinic").await;
+    let runner = person(&b.store, Some(&home), "bt-run@example.com", Role::Runner).await;
+    let doc = person(&b.store, Some(&home), "bt-doc@example.com", Role::Clinician).await;
+    let (_, body) = approved_programme(&b.store, &runner, &doc, 2).await;
+    b.goto("/login").await;
+    b.fill("#email", "bt-run@example.com").await;
+    b.fill("#password", PASSWORD).await;
+    b.click("form.stack button[type=submit]").await;
+    b.wait_for_text("Hello,").await;
+    // Timers run 50 times faster in this test (a test-only setting in the browser's storage).
+    b.client
+        .execute("window.localStorage.setItem('bs-timer-scale', '50');", vec![])
+        .await
+        .unwrap();
+    b.goto("/today").await;
+    b.assert_accessible().await;
+    b.screenshot("today").await;
+
+    // The first exercise card: count its sets with the timer or the rep counter.
+    let planned = body.day_on(today()).unwrap().exercises.clone();
+    let item = body.item(&planned[0]).unwrap();
+    let form = format!("session-{}", item.key);
+    let card = format!("article[aria-labelledby='{form}-h']");
+    let timer = b
+        .client
+        .find_all(fantoccini::Locator::Css(&format!("{card} button.timer")))
+        .await
+        .unwrap();
+    if let Some(first) = timer.first() {
+        first.click().await.unwrap();
+        b.wait_for_text("one set counted").await;
+    } else {
+        let reps = item.dosage.reps_or_seconds();
+        for _ in 0..reps {
+            b.click(&format!("{card} button.counter")).await;
+        }
+        b.wait_for_text("one set counted").await;
+    }
+    let sets_field = if item.sidedness == backstride_core::library::Sidedness::PerSide {
+        "sets_left"
+    } else {
+        "sets"
+    };
+    let counted = b
+        .client
+        .find(fantoccini::Locator::Css(&format!("#{form}-{sets_field}")))
+        .await
+        .unwrap()
+        .prop("value")
+        .await
+        .unwrap();
+    assert_eq!(counted.as_deref(), Some("1"), "the timer or counter counted one set");
+    if sets_field == "sets_left" {
+        b.fill(&format!("#{form}-sets_right"), "1").await;
+    }
+    b.fill(&format!("#{form}-pain_during"), "1").await;
+    b.fill(&format!("#{form}-effort"), "4").await;
+    b.click(&format!("#{form} button[type=submit]")).await;
+    b.wait_for_text("Today's decision").await;
+
+    // Offline: the check-in is kept in the browser, then sent once when back online.
+    b.client
+        .issue_cmd(NetworkConditions { offline: true })
+        .await
+        .unwrap();
+    b.fill("#morning-morning_pain", "2").await;
+    b.fill("#morning-stiffness", "3").await;
+    b.click("#morning button[type=submit]").await;
+    b.wait_for_text("You're offline").await;
+    assert_eq!(mornings(&b.store, &runner).await, 0, "nothing reached the server while offline");
+    b.client
+        .issue_cmd(NetworkConditions { offline: false })
+        .await
+        .unwrap();
+    b.client
+        .execute("window.dispatchEvent(new Event('online'));", vec![])
+        .await
+        .unwrap();
+    b.wait_for_text("Saved.").await;
+    // A second 'online' (or a reload) sends nothing again: the queue is empty.
+    b.client
+        .execute("window.dispatchEvent(new Event('online'));", vec![])
+        .await
+        .unwrap();
+    b.goto("/today").await;
+    b.wait_for_text("Morning pain 2/10").await;
+    assert_eq!(mornings(&b.store, &runner).await, 1, "stored once");
+    b.assert_accessible().await;
+    b.close().await;
+}
+
+async fn mornings(store: &Arc<dyn Store>, runner: &User) -> usize {
+    store
+        .logs_of(&Actor::of(runner), runner.id, "2000-01-01")
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|l| l.kind == backstride_store::LogKind::Morning)
+        .count()
+}
