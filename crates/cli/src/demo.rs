@@ -164,7 +164,9 @@ async fn seed_riley_tracking(
                 let item = programme.item(key).expect("calendar keys are items");
                 let sets = item.dosage.sets();
                 let sets_done = match item.sidedness {
-                    backstride_core::library::Sidedness::PerSide => json!({"left": sets, "right": sets}),
+                    backstride_core::library::Sidedness::PerSide => {
+                        json!({"left": sets, "right": sets})
+                    }
                     backstride_core::library::Sidedness::Bilateral => json!(sets),
                 };
                 logs.push((
@@ -216,7 +218,12 @@ async fn seed_riley_tracking(
     weekly.sort_by(|a, b| a.review_date.cmp(&b.review_date));
     for review in weekly.iter().take(weekly.len().saturating_sub(1)) {
         store
-            .settle_review(&staff, review.id, ReviewStatus::Accepted, "Demo: reviewed in clinic.")
+            .settle_review(
+                &staff,
+                review.id,
+                ReviewStatus::Accepted,
+                "Demo: reviewed in clinic.",
+            )
             .await?;
     }
     Ok(())
@@ -246,9 +253,21 @@ async fn seed_riley_retest(
             activity["score"] = score.into();
         }
     }
-    set(&mut raw, &["hip_stability", "single_leg_bridge_hold"], serde_json::json!({"left": 27, "right": 32}));
-    set(&mut raw, &["hip_stability", "single_leg_bridge_reps"], serde_json::json!({"left": 21, "right": 25}));
-    set(&mut raw, &["hip_mobility", "thomas_thigh_angle"], serde_json::json!({"left": 1, "right": -2}));
+    set(
+        &mut raw,
+        &["hip_stability", "single_leg_bridge_hold"],
+        serde_json::json!({"left": 27, "right": 32}),
+    );
+    set(
+        &mut raw,
+        &["hip_stability", "single_leg_bridge_reps"],
+        serde_json::json!({"left": 21, "right": 25}),
+    );
+    set(
+        &mut raw,
+        &["hip_mobility", "thomas_thigh_angle"],
+        serde_json::json!({"left": 1, "right": -2}),
+    );
     let retest: Assessment = serde_json::from_value(raw)?;
     let result = assess(&retest, &Thresholds::default())
         .map_err(|e| anyhow::anyhow!("demo re-test: {e:?}"))?;

@@ -188,8 +188,12 @@ pub trait Store: Send + Sync + 'static {
         log: &NewLog,
     ) -> StoreResult<(LogRecord, LogSaved)>;
     /// A runner's logs dated on or after `since` (`YYYY-MM-DD`), oldest first.
-    async fn logs_of(&self, actor: &Actor, runner_id: i64, since: &str)
-    -> StoreResult<Vec<LogRecord>>;
+    async fn logs_of(
+        &self,
+        actor: &Actor,
+        runner_id: i64,
+        since: &str,
+    ) -> StoreResult<Vec<LogRecord>>;
     /// Stores the review of a day; a later review of the same day and kind replaces it while
     /// it is still a suggestion (one already accepted or overridden is kept as it is).
     async fn save_review(

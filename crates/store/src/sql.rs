@@ -60,8 +60,7 @@ impl SqlStore<Postgres> {
 }
 
 const USER_COLUMNS: &str = "id, clinic_id, email, display_name, password_hash, role, time_zone, distance_unit, mass_unit, created_at";
-const CLINIC_COLUMNS: &str =
-    "id, name, distance_unit, mass_unit, time_zone, contact, brand_colour, thresholds_json, progression_json";
+const CLINIC_COLUMNS: &str = "id, name, distance_unit, mass_unit, time_zone, contact, brand_colour, thresholds_json, progression_json";
 const LOG_COLUMNS: &str =
     "id, runner_id, entered_by, kind, log_date, body_json, idempotency_key, created_at";
 const REVIEW_COLUMNS: &str = "id, runner_id, programme_id, review_date, kind, status, body_json, note, decided_by, decided_at, created_at";

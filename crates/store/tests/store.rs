@@ -763,12 +763,16 @@ async fn clinic_settings_are_for_that_clinics_admin_only() {
         let settings = ClinicSettings {
             contact: "0161 496 0000".into(),
             brand_colour: "#aa3300".into(),
-            thresholds_json: Some(r#"{"low_cadence_below":{"value":165,"source":"x","our_choice":true}}"#.into()),
+            thresholds_json: Some(
+                r#"{"low_cadence_below":{"value":165,"source":"x","our_choice":true}}"#.into(),
+            ),
             progression_json: None,
         };
         for (who, clinic_id) in [(&clin, c.id), (&admin, other.id)] {
             assert!(matches!(
-                store.update_clinic_settings(&Actor::of(who), clinic_id, &settings).await,
+                store
+                    .update_clinic_settings(&Actor::of(who), clinic_id, &settings)
+                    .await,
                 Err(StoreError::NotFound)
             ));
         }
@@ -778,7 +782,10 @@ async fn clinic_settings_are_for_that_clinics_admin_only() {
             .unwrap();
         assert_eq!(saved.settings, settings);
         assert_eq!(store.clinic(c.id).await.unwrap().settings, settings);
-        assert_eq!(store.clinic(other.id).await.unwrap().settings, ClinicSettings::default());
+        assert_eq!(
+            store.clinic(other.id).await.unwrap().settings,
+            ClinicSettings::default()
+        );
     })
     .await;
 }
@@ -831,19 +838,36 @@ async fn logs_are_stored_once_and_reviews_await_the_clinician() {
         }
         let logs = store.logs_of(&me, runner.id, "2026-11-01").await.unwrap();
         assert_eq!(logs.len(), 2);
-        assert_eq!(store.logs_of(&me, runner.id, "2026-11-21").await.unwrap().len(), 1);
+        assert_eq!(
+            store
+                .logs_of(&me, runner.id, "2026-11-21")
+                .await
+                .unwrap()
+                .len(),
+            1
+        );
         assert!(matches!(
-            store.logs_of(&Actor::of(&stranger), runner.id, "2026-11-01").await,
+            store
+                .logs_of(&Actor::of(&stranger), runner.id, "2026-11-01")
+                .await,
             Err(StoreError::NotFound)
         ));
         assert!(matches!(
             store
-                .add_log(&Actor::of(&stranger), runner.id, &log(LogKind::Run, "2026-11-21", "k4"))
+                .add_log(
+                    &Actor::of(&stranger),
+                    runner.id,
+                    &log(LogKind::Run, "2026-11-21", "k4")
+                )
                 .await,
             Err(StoreError::NotFound)
         ));
         let denied = store.audit_events_about(runner.id).await.unwrap();
-        assert!(denied.iter().any(|e| e.action == "add log" && e.outcome == "denied"));
+        assert!(
+            denied
+                .iter()
+                .any(|e| e.action == "add log" && e.outcome == "denied")
+        );
 
         let programme = store
             .add_programme(
@@ -864,23 +888,46 @@ async fn logs_are_stored_once_and_reviews_await_the_clinician() {
             status: ReviewStatus::Suggested,
             body_json: body.into(),
         };
-        let r1 = store.save_review(&me, runner.id, &review("{\"n\":1}")).await.unwrap();
-        let r2 = store.save_review(&me, runner.id, &review("{\"n\":2}")).await.unwrap();
+        let r1 = store
+            .save_review(&me, runner.id, &review("{\"n\":1}"))
+            .await
+            .unwrap();
+        let r2 = store
+            .save_review(&me, runner.id, &review("{\"n\":2}"))
+            .await
+            .unwrap();
         assert_eq!((r2.id, r2.body_json.as_str()), (r1.id, "{\"n\":2}"));
         assert!(matches!(
-            store.settle_review(&me, r1.id, ReviewStatus::Accepted, "").await,
+            store
+                .settle_review(&me, r1.id, ReviewStatus::Accepted, "")
+                .await,
             Err(StoreError::NotFound)
         ));
         let settled = store
-            .settle_review(&Actor::of(&clin), r1.id, ReviewStatus::Overridden, "Keep level 2 another week")
+            .settle_review(
+                &Actor::of(&clin),
+                r1.id,
+                ReviewStatus::Overridden,
+                "Keep level 2 another week",
+            )
             .await
             .unwrap();
         assert_eq!(
             (settled.status, settled.decided_by, settled.note.as_str()),
-            (ReviewStatus::Overridden, Some(clin.id), "Keep level 2 another week")
+            (
+                ReviewStatus::Overridden,
+                Some(clin.id),
+                "Keep level 2 another week"
+            )
         );
-        let kept = store.save_review(&me, runner.id, &review("{\"n\":3}")).await.unwrap();
-        assert_eq!(kept.body_json, "{\"n\":2}", "a settled review is not replaced");
+        let kept = store
+            .save_review(&me, runner.id, &review("{\"n\":3}"))
+            .await
+            .unwrap();
+        assert_eq!(
+            kept.body_json, "{\"n\":2}",
+            "a settled review is not replaced"
+        );
         assert_eq!(store.reviews_of(&me, runner.id).await.unwrap().len(), 1);
     })
     .await;

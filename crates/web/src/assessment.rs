@@ -22,8 +22,7 @@ use axum::routing::get;
 use axum::{Form, Router};
 use backstride_core::Role;
 use backstride_core::assessment::{
-    Area, Assessment, AssessmentResult, PROTOCOL, PROTOCOL_VERSION, assess, score,
-    validate,
+    Area, Assessment, AssessmentResult, PROTOCOL, PROTOCOL_VERSION, assess, score, validate,
 };
 use backstride_store::{
     Actor, AlertTier, AssessmentKind, AssessmentRecord, AssessmentStatus, SaveAssessment,

@@ -59,39 +59,227 @@ const fn s(
 use Group::{Assessment as A, Progression as P};
 
 const SETTINGS: &[Setting] = &[
-    s(A, "low_cadence_below", "Cadence counts as low below", "steps/min", 120.0, 200.0),
-    s(A, "trunk_upright_below", "Trunk lean counts as upright below", "°", 0.0, 20.0),
-    s(A, "trunk_leaning_back_below", "Trunk lean counts as leaning back below", "°", -20.0, 5.0),
-    s(A, "prone_hip_extension_below", "Prone hip extension is limited below", "°", 0.0, 30.0),
-    s(A, "lsi_symmetric_from", "Sides count as symmetric from an LSI of", "%", 60.0, 100.0),
-    s(A, "lsi_marked_below", "Asymmetry is marked below an LSI of", "%", 50.0, 100.0),
-    s(A, "bridge_hold_target", "Single-leg bridge hold target", "s", 10.0, 120.0),
-    s(A, "hip_abduction_weak_sd_below_norm", "Hip abduction is weak this many SDs below the norm", "SD", 0.5, 3.0),
-    s(A, "leg_lowering_good_below", "Double-leg lowering is good below", "°", 0.0, 90.0),
-    s(A, "leg_lowering_poor_from", "Double-leg lowering is poor from", "°", 0.0, 90.0),
-    s(A, "pallof_hold_target", "Half-kneeling Pallof hold target", "s", 10.0, 120.0),
-    s(A, "pain_critical_from", "Pain counts as severe from", "/10", 5.0, 10.0),
-    s(P, "adherence_min_percent", "Moving up needs at least this share of sessions done", "%", 50.0, 100.0),
-    s(P, "mornings_above_baseline_to_regress", "Step down after this many mornings above usual in a week", "mornings", 1.0, 7.0),
-    s(P, "weekly_morning_rise", "Step down when the week's morning pain rises by", "points", 0.5, 5.0),
-    s(P, "mornings_for_weekly_average", "Check-ins needed in a week to compare weeks", "mornings", 1.0, 7.0),
-    s(P, "run_increase_max_percent", "Running may grow each week by at most", "%", 0.0, 30.0),
-    s(P, "run_cut_percent", "Running is cut when stepping down by", "%", 5.0, 100.0),
-    s(P, "alert_critical_pain_from", "Critical alert from pain of", "/10", 5.0, 10.0),
-    s(P, "alert_high_rise", "High alert when morning pain is up by", "points", 1.0, 10.0),
-    s(P, "alert_high_days_without_log", "High alert after this many days without a log", "days", 2.0, 60.0),
-    s(P, "alert_low_days_without_log", "Low alert after this many days without a log", "days", 1.0, 30.0),
-    s(P, "alert_low_pain_from", "Low alert from morning pain of", "/10", 1.0, 10.0),
-    s(P, "alert_low_rise", "…when it is also up by", "points", 0.5, 10.0),
+    s(
+        A,
+        "low_cadence_below",
+        "Cadence counts as low below",
+        "steps/min",
+        120.0,
+        200.0,
+    ),
+    s(
+        A,
+        "trunk_upright_below",
+        "Trunk lean counts as upright below",
+        "°",
+        0.0,
+        20.0,
+    ),
+    s(
+        A,
+        "trunk_leaning_back_below",
+        "Trunk lean counts as leaning back below",
+        "°",
+        -20.0,
+        5.0,
+    ),
+    s(
+        A,
+        "prone_hip_extension_below",
+        "Prone hip extension is limited below",
+        "°",
+        0.0,
+        30.0,
+    ),
+    s(
+        A,
+        "lsi_symmetric_from",
+        "Sides count as symmetric from an LSI of",
+        "%",
+        60.0,
+        100.0,
+    ),
+    s(
+        A,
+        "lsi_marked_below",
+        "Asymmetry is marked below an LSI of",
+        "%",
+        50.0,
+        100.0,
+    ),
+    s(
+        A,
+        "bridge_hold_target",
+        "Single-leg bridge hold target",
+        "s",
+        10.0,
+        120.0,
+    ),
+    s(
+        A,
+        "hip_abduction_weak_sd_below_norm",
+        "Hip abduction is weak this many SDs below the norm",
+        "SD",
+        0.5,
+        3.0,
+    ),
+    s(
+        A,
+        "leg_lowering_good_below",
+        "Double-leg lowering is good below",
+        "°",
+        0.0,
+        90.0,
+    ),
+    s(
+        A,
+        "leg_lowering_poor_from",
+        "Double-leg lowering is poor from",
+        "°",
+        0.0,
+        90.0,
+    ),
+    s(
+        A,
+        "pallof_hold_target",
+        "Half-kneeling Pallof hold target",
+        "s",
+        10.0,
+        120.0,
+    ),
+    s(
+        A,
+        "pain_critical_from",
+        "Pain counts as severe from",
+        "/10",
+        5.0,
+        10.0,
+    ),
+    s(
+        P,
+        "adherence_min_percent",
+        "Moving up needs at least this share of sessions done",
+        "%",
+        50.0,
+        100.0,
+    ),
+    s(
+        P,
+        "mornings_above_baseline_to_regress",
+        "Step down after this many mornings above usual in a week",
+        "mornings",
+        1.0,
+        7.0,
+    ),
+    s(
+        P,
+        "weekly_morning_rise",
+        "Step down when the week's morning pain rises by",
+        "points",
+        0.5,
+        5.0,
+    ),
+    s(
+        P,
+        "mornings_for_weekly_average",
+        "Check-ins needed in a week to compare weeks",
+        "mornings",
+        1.0,
+        7.0,
+    ),
+    s(
+        P,
+        "run_increase_max_percent",
+        "Running may grow each week by at most",
+        "%",
+        0.0,
+        30.0,
+    ),
+    s(
+        P,
+        "run_cut_percent",
+        "Running is cut when stepping down by",
+        "%",
+        5.0,
+        100.0,
+    ),
+    s(
+        P,
+        "alert_critical_pain_from",
+        "Critical alert from pain of",
+        "/10",
+        5.0,
+        10.0,
+    ),
+    s(
+        P,
+        "alert_high_rise",
+        "High alert when morning pain is up by",
+        "points",
+        1.0,
+        10.0,
+    ),
+    s(
+        P,
+        "alert_high_days_without_log",
+        "High alert after this many days without a log",
+        "days",
+        2.0,
+        60.0,
+    ),
+    s(
+        P,
+        "alert_low_days_without_log",
+        "Low alert after this many days without a log",
+        "days",
+        1.0,
+        30.0,
+    ),
+    s(
+        P,
+        "alert_low_pain_from",
+        "Low alert from morning pain of",
+        "/10",
+        1.0,
+        10.0,
+    ),
+    s(
+        P,
+        "alert_low_rise",
+        "…when it is also up by",
+        "points",
+        0.5,
+        10.0,
+    ),
 ];
 
 /// Pairs that must stay in order: (lower, higher), with the message shown by the lower one.
 const ORDER: &[(&str, &str, &str)] = &[
-    ("lsi_marked_below", "lsi_symmetric_from", "The marked-asymmetry LSI must be below the symmetric one."),
-    ("trunk_leaning_back_below", "trunk_upright_below", "Leaning back must start below upright."),
-    ("leg_lowering_good_below", "leg_lowering_poor_from", "The good angle must be below the poor one."),
-    ("alert_low_days_without_log", "alert_high_days_without_log", "The low alert must come before the high one."),
-    ("alert_low_pain_from", "alert_critical_pain_from", "The low-alert pain must be below the critical one."),
+    (
+        "lsi_marked_below",
+        "lsi_symmetric_from",
+        "The marked-asymmetry LSI must be below the symmetric one.",
+    ),
+    (
+        "trunk_leaning_back_below",
+        "trunk_upright_below",
+        "Leaning back must start below upright.",
+    ),
+    (
+        "leg_lowering_good_below",
+        "leg_lowering_poor_from",
+        "The good angle must be below the poor one.",
+    ),
+    (
+        "alert_low_days_without_log",
+        "alert_high_days_without_log",
+        "The low alert must come before the high one.",
+    ),
+    (
+        "alert_low_pain_from",
+        "alert_critical_pain_from",
+        "The low-alert pain must be below the critical one.",
+    ),
 ];
 
 fn field_name(setting: &Setting) -> String {
@@ -218,8 +406,16 @@ async fn page_with(ctx: &Ctx, clinic: &Clinic, form: FormState) -> AppResult<Res
         })
         .map(|(k, v)| FixedRow {
             label: k.replace('_', " "),
-            value: v.get("value").and_then(Value::as_f64).map(number).unwrap_or_default(),
-            source: v.get("source").and_then(Value::as_str).unwrap_or_default().to_owned(),
+            value: v
+                .get("value")
+                .and_then(Value::as_f64)
+                .map(number)
+                .unwrap_or_default(),
+            source: v
+                .get("source")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_owned(),
         })
         .collect();
     let status = if form.has_errors() {
@@ -355,8 +551,11 @@ pub async fn save_settings(
         .store
         .update_clinic_settings(&ctx.actor()?, clinic_id, &settings)
         .await?;
-    ctx.flash("success", "Settings saved. New scores and reviews use them from now on.")
-        .await?;
+    ctx.flash(
+        "success",
+        "Settings saved. New scores and reviews use them from now on.",
+    )
+    .await?;
     Ok(Redirect::to("/clinic/settings").into_response())
 }
 

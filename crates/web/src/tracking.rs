@@ -229,12 +229,7 @@ async fn render_today(
 }
 
 /// The day's cards, what was logged, and the other exercises that can be logged.
-fn fill_day(
-    page: &mut TodayPage,
-    j: &Journal,
-    date: Date,
-    unit: backstride_core::DistanceUnit,
-) {
+fn fill_day(page: &mut TodayPage, j: &Journal, date: Date, unit: backstride_core::DistanceUnit) {
     page.programme_id = j.programme_record.id;
     let planned: Vec<String> = j
         .programme
@@ -294,7 +289,11 @@ fn fill_day(
 /// A re-test is due from day 7 of the programme, until one is done after the programme began.
 async fn retest_due(ctx: &Ctx, actor: &Actor, j: &Journal, today: Date) -> AppResult<bool> {
     let start = j.programme.settings.start_date;
-    if today < start.checked_add(jiff::Span::new().days(7)).unwrap_or(start) {
+    if today
+        < start
+            .checked_add(jiff::Span::new().days(7))
+            .unwrap_or(start)
+    {
         return Ok(false);
     }
     let started_at = start
@@ -302,9 +301,9 @@ async fn retest_due(ctx: &Ctx, actor: &Actor, j: &Journal, today: Date) -> AppRe
         .map(|z| z.timestamp().as_second())
         .unwrap_or(0);
     let assessments = ctx.state.store.assessments_of(actor, j.runner.id).await?;
-    Ok(!assessments.iter().any(|a| {
-        a.kind == backstride_store::AssessmentKind::Retest && a.created_at >= started_at
-    }))
+    Ok(!assessments
+        .iter()
+        .any(|a| a.kind == backstride_store::AssessmentKind::Retest && a.created_at >= started_at))
 }
 
 // --- Logging ----------------------------------------------------------------------------------
@@ -380,12 +379,13 @@ fn check_log(
     let kind = field(fields, "kind");
     let checked: Option<(LogKind, String, Vec<RedFlagSymptom>)> = match kind {
         "session" => {
-            let per_side = !field(fields, "sets_left").is_empty()
-                || !field(fields, "sets_right").is_empty();
+            let per_side =
+                !field(fields, "sets_left").is_empty() || !field(fields, "sets_right").is_empty();
             let sets = if per_side {
                 let l = number(fields, "sets_left", &mut errors);
                 let r = number(fields, "sets_right", &mut errors);
-                l.zip(r).map(|(left, right)| json!({"left": left, "right": right}))
+                l.zip(r)
+                    .map(|(left, right)| json!({"left": left, "right": right}))
             } else {
                 number(fields, "sets", &mut errors).map(|n| json!(n))
             };
@@ -614,8 +614,15 @@ async fn log_entry(
         }))
         .into_response());
     }
-    ctx.flash(if emergency || !checked.red_flags.is_empty() { "error" } else { "success" }, message)
-        .await?;
+    ctx.flash(
+        if emergency || !checked.red_flags.is_empty() {
+            "error"
+        } else {
+            "success"
+        },
+        message,
+    )
+    .await?;
     Ok(Redirect::to(&format!("/today?date={}", checked.date)).into_response())
 }
 
@@ -628,9 +635,7 @@ async fn settle(
     Path(id): Path<i64>,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> AppResult<Response> {
-    let staff = ctx
-        .user_with_role(&[Role::Clinician, Role::Admin])?
-        .clone();
+    let staff = ctx.user_with_role(&[Role::Clinician, Role::Admin])?.clone();
     let actor = Actor::of(&staff);
     let note = field(&fields, "note").trim().to_owned();
     let (status, back_note) = match field(&fields, "decision") {
@@ -652,7 +657,8 @@ async fn settle(
     let settled: ReviewRecord = match store.settle_review(&actor, id, status, &back_note).await {
         Ok(r) => r,
         Err(StoreError::Conflict { .. }) => {
-            ctx.flash("info", "That suggestion was already dealt with.").await?;
+            ctx.flash("info", "That suggestion was already dealt with.")
+                .await?;
             return back_to_runner(&fields);
         }
         Err(e) => return Err(e.into()),

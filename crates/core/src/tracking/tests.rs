@@ -803,7 +803,11 @@ fn weekly_trends_count_adherence_like_the_rules() {
     logs.mornings.push(morning(8, 3));
     let today = on(9);
     let w = weeks(&programme(), &logs, today);
-    assert_eq!(w.len(), 3, "the programme began a week before the good week");
+    assert_eq!(
+        w.len(),
+        3,
+        "the programme began a week before the good week"
+    );
     assert_eq!((w[0].sessions_done, w[0].sessions_planned), (0, 5));
     assert_eq!(w[0].morning_pain_mean, None);
     assert_eq!((w[1].sessions_done, w[1].sessions_planned), (5, 5));
@@ -820,6 +824,9 @@ fn weekly_trends_count_adherence_like_the_rules() {
     assert_eq!((w[1].sessions_done, w[1].sessions_planned), (5, 5));
     let days = daily_pain(&logs, on(0), on(9));
     let day1 = days.iter().find(|d| d.date == on(1)).unwrap();
-    assert_eq!((day1.during_exercise, day1.run, day1.morning, day1.ran), (Some(1), Some(1), Some(2), true));
+    assert_eq!(
+        (day1.during_exercise, day1.run, day1.morning, day1.ran),
+        (Some(1), Some(1), Some(2), true)
+    );
     assert!(days.iter().all(|d| d.date <= on(9)));
 }

@@ -59,7 +59,10 @@ pub fn daily_pain(logs: &TrackingLogs, first: Date, last: Date) -> Vec<DayPain> 
     let worst = |slot: &mut Option<u8>, v: u8| *slot = Some(slot.map_or(v, |s| s.max(v)));
     let within = |d: Date| (first..=last).contains(&d);
     for s in logs.sessions.iter().filter(|s| within(s.date)) {
-        worst(&mut on(&mut days, s.date).during_exercise, s.pain_during.get());
+        worst(
+            &mut on(&mut days, s.date).during_exercise,
+            s.pain_during.get(),
+        );
     }
     for r in logs.runs.iter().filter(|r| within(r.date)) {
         let d = on(&mut days, r.date);
@@ -99,14 +102,14 @@ fn week(programme: &Programme, logs: &TrackingLogs, first: Date, last: Date, tod
         .filter(|m| within(m.date))
         .map(|m| f64::from(m.morning_pain.get()))
         .collect();
-    let done: BTreeMap<&str, BTreeSet<Date>> =
-        logs.sessions
-            .iter()
-            .filter(|s| within(s.date) && s.sets_done.any())
-            .fold(BTreeMap::new(), |mut acc, s| {
-                acc.entry(s.item_key.as_str()).or_default().insert(s.date);
-                acc
-            });
+    let done: BTreeMap<&str, BTreeSet<Date>> = logs
+        .sessions
+        .iter()
+        .filter(|s| within(s.date) && s.sets_done.any())
+        .fold(BTreeMap::new(), |mut acc, s| {
+            acc.entry(s.item_key.as_str()).or_default().insert(s.date);
+            acc
+        });
     let mut planned: BTreeMap<&str, usize> = BTreeMap::new();
     let mut d = first;
     while d <= last {
@@ -130,8 +133,12 @@ fn week(programme: &Programme, logs: &TrackingLogs, first: Date, last: Date, tod
         .sum();
     Week {
         start: first,
-        morning_pain_mean: (!mornings.is_empty())
-            .then(|| crate::assessment::explain::round_to(mornings.iter().sum::<f64>() / mornings.len() as f64, 1)),
+        morning_pain_mean: (!mornings.is_empty()).then(|| {
+            crate::assessment::explain::round_to(
+                mornings.iter().sum::<f64>() / mornings.len() as f64,
+                1,
+            )
+        }),
         mornings: mornings.len(),
         sessions_done,
         sessions_planned,

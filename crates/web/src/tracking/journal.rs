@@ -235,9 +235,9 @@ impl Journal {
         let stored = store.reviews_of(actor, self.runner.id).await?;
         let mut applied = false;
         for date in self.weekly_dates(today) {
-            let exists = stored.iter().any(|r| {
-                r.kind == ReviewKind::Weekly && r.review_date == date.to_string()
-            });
+            let exists = stored
+                .iter()
+                .any(|r| r.kind == ReviewKind::Weekly && r.review_date == date.to_string());
             if exists {
                 continue;
             }

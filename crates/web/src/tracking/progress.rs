@@ -65,10 +65,17 @@ pub async fn page(ctx: Ctx, Path(runner_id): Path<i64>) -> AppResult<Response> {
     let retests = complete
         .iter()
         .filter(|a| a.kind == AssessmentKind::Retest)
-        .map(|a| (a.id, crate::pages::local_time(a.updated_at, &viewer.time_zone)))
+        .map(|a| {
+            (
+                a.id,
+                crate::pages::local_time(a.updated_at, &viewer.time_zone),
+            )
+        })
         .collect();
     render(ProgressPage {
-        page: ctx.page(&format!("Progress: {}", runner.display_name)).await?,
+        page: ctx
+            .page(&format!("Progress: {}", runner.display_name))
+            .await?,
         runner_id,
         runner_name: runner.display_name.clone(),
         is_self: viewer.id == runner_id,
@@ -79,7 +86,11 @@ pub async fn page(ctx: Ctx, Path(runner_id): Path<i64>) -> AppResult<Response> {
     })
 }
 
-fn tracking_charts(j: &Journal, today: jiff::civil::Date, unit: backstride_core::DistanceUnit) -> Vec<Chart> {
+fn tracking_charts(
+    j: &Journal,
+    today: jiff::civil::Date,
+    unit: backstride_core::DistanceUnit,
+) -> Vec<Chart> {
     let days = trends::daily_pain(&j.logs, days_before(today, PAIN_DAYS - 1), today);
     let pain_days: Vec<PainDay> = days
         .iter()
@@ -149,11 +160,14 @@ fn side_charts(
         else {
             continue;
         };
-        let Ok(date) = jiff::Timestamp::from_second(record.updated_at).map(|t| t.to_zoned(tz.zone().clone()).date()) else {
+        let Ok(date) = jiff::Timestamp::from_second(record.updated_at)
+            .map(|t| t.to_zoned(tz.zone().clone()).date())
+        else {
             continue;
         };
         for f in result.findings() {
-            let (Some(asym), Measured::LeftRight { left, right, unit }) = (&f.asymmetry, &f.measured)
+            let (Some(asym), Measured::LeftRight { left, right, unit }) =
+                (&f.asymmetry, &f.measured)
             else {
                 continue;
             };
@@ -161,7 +175,11 @@ fn side_charts(
                 continue;
             };
             tests
-                .entry((f.test_id.clone(), f.test_name.clone(), unit.suffix().trim().to_owned()))
+                .entry((
+                    f.test_id.clone(),
+                    f.test_name.clone(),
+                    unit.suffix().trim().to_owned(),
+                ))
                 .or_default()
                 .push(SidesPoint {
                     date,
@@ -174,7 +192,13 @@ fn side_charts(
     tests
         .into_iter()
         .filter_map(|((id, name, unit), points)| {
-            backstride_charts::sides_over_time(&format!("sides-{id}"), &name, &unit, &points, symmetric_from)
+            backstride_charts::sides_over_time(
+                &format!("sides-{id}"),
+                &name,
+                &unit,
+                &points,
+                symmetric_from,
+            )
         })
         .collect()
 }
@@ -226,7 +250,10 @@ fn scored(record: &AssessmentRecord) -> AppResult<Scored> {
             .as_ref()
             .and_then(|b| b.pain_now.or(b.pain_worst_last_run))
             .unwrap_or(zero),
-        psfs: baseline.as_ref().and_then(|b| b.psfs.clone()).unwrap_or_default(),
+        psfs: baseline
+            .as_ref()
+            .and_then(|b| b.psfs.clone())
+            .unwrap_or_default(),
         global: baseline.and_then(|b| b.global_rating_of_change),
     })
 }
@@ -254,7 +281,14 @@ pub async fn change_page(ctx: Ctx, Path(id): Path<i64>) -> AppResult<Response> {
     let thresholds = crate::clinic_settings::progression_thresholds(clinic.as_ref());
     let (b, a) = (scored(before)?, scored(&after)?);
     let report = tracking::change_report(
-        &b.result, &a.result, b.pain, a.pain, &b.psfs, &a.psfs, a.global, &thresholds,
+        &b.result,
+        &a.result,
+        b.pain,
+        a.pain,
+        &b.psfs,
+        &a.psfs,
+        a.global,
+        &thresholds,
     );
     render(ChangePage {
         page: ctx.page("What has changed").await?,

@@ -66,7 +66,11 @@ pub fn saved_message(review: &Review, flags: &[RedFlagSymptom], has_clinician: b
         } else {
             ""
         };
-        return format!("Saved. You reported {}. {}{told}", worst.words(), worst.advice());
+        return format!(
+            "Saved. You reported {}. {}{told}",
+            worst.words(),
+            worst.advice()
+        );
     }
     let moving: Vec<String> = review
         .items
@@ -159,7 +163,11 @@ pub fn review_view(record: &ReviewRecord, tz: &TimeZoneName) -> Option<ReviewVie
                 }
             })
             .collect(),
-        running: format!("{}: {}", running_words(review.running.action), review.running.reason),
+        running: format!(
+            "{}: {}",
+            running_words(review.running.action),
+            review.running.reason
+        ),
         note: review.note,
         clinician_note: record.note.clone(),
     })

@@ -395,7 +395,10 @@ async fn clinician_edits_and_approves_in_chromium_and_the_runner_sees_it() {
 async fn assert_handout_lists_the_programme(c: &mut Client, runner: &User, id: i64) {
     let res = c.get(&format!("/programmes/{id}/handout.pdf")).await;
     assert_eq!(res.status, StatusCode::OK);
-    assert_eq!(res.headers[axum::http::header::CONTENT_TYPE], "application/pdf");
+    assert_eq!(
+        res.headers[axum::http::header::CONTENT_TYPE],
+        "application/pdf"
+    );
     assert!(res.bytes.starts_with(b"%PDF-"));
     let page = c.get(&format!("/programmes/{id}")).await.body;
     assert!(page.contains(&format!("/programmes/{id}/handout.pdf")));
@@ -406,14 +409,21 @@ async fn assert_handout_lists_the_programme(c: &mut Client, runner: &User, id: i
             let body: backstride_core::programme::Programme =
                 serde_json::from_str(&record.body_json).unwrap();
             for item in &body.items {
-                assert!(flat.contains(&item.name), "{} missing from the handout", item.name);
+                assert!(
+                    flat.contains(&item.name),
+                    "{} missing from the handout",
+                    item.name
+                );
             }
         }
         None => eprintln!("skipped: pdftotext (poppler-utils) is not installed"),
     }
     let mut stranger = c.another();
     assert_ne!(
-        stranger.get(&format!("/programmes/{id}/handout.pdf")).await.status,
+        stranger
+            .get(&format!("/programmes/{id}/handout.pdf"))
+            .await
+            .status,
         StatusCode::OK
     );
 }
@@ -428,7 +438,9 @@ fn pdf_text(pdf: &[u8]) -> Option<String> {
         .arg("-")
         .output()
         .ok()?;
-    out.status.success().then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
 }
 
 fn rand_suffix() -> u128 {

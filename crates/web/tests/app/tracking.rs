@@ -15,7 +15,9 @@ use jiff::civil::Date;
 use std::sync::Arc;
 
 fn today() -> Date {
-    jiff::Timestamp::now().to_zoned(jiff::tz::TimeZone::UTC).date()
+    jiff::Timestamp::now()
+        .to_zoned(jiff::tz::TimeZone::UTC)
+        .date()
 }
 
 fn days_ago(n: i64) -> Date {
@@ -36,8 +38,8 @@ pub(crate) async fn approved_programme(
         .unwrap();
     let result: AssessmentResult =
         serde_json::from_str(record.result_json.as_deref().unwrap()).unwrap();
-    let body = programme::generate(&result, &ProgrammeRequest::new(days_ago(started_days_ago)))
-        .unwrap();
+    let body =
+        programme::generate(&result, &ProgrammeRequest::new(days_ago(started_days_ago))).unwrap();
     let saved = store
         .add_programme(
             &Actor::of(by),
@@ -86,7 +88,10 @@ async fn logs_are_checked_stored_once_and_the_clinician_settles_the_decision() {
         assert_eq!(page.status, StatusCode::OK);
         assert!(page.body.contains(&item.name), "today's exercise is listed");
         assert!(page.body.contains("Morning check-in"));
-        assert!(page.body.contains("Time for your re-test"), "day 8: a re-test is due");
+        assert!(
+            page.body.contains("Time for your re-test"),
+            "day 8: a re-test is due"
+        );
 
         // Bad input: a message by the field, everything typed kept, nothing stored.
         let bad = c
@@ -106,10 +111,17 @@ async fn logs_are_checked_stored_once_and_the_clinician_settles_the_decision() {
             )
             .await;
         assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
-        assert!(bad.body.contains("id=\"run-pain_during-error\""), "{}", bad.body);
+        assert!(
+            bad.body.contains("id=\"run-pain_during-error\""),
+            "{}",
+            bad.body
+        );
         assert!(bad.body.contains("value=\"31\"") && bad.body.contains("felt heavy"));
         for (date, why) in [
-            (today().checked_add(jiff::Span::new().days(1)).unwrap(), "in the future"),
+            (
+                today().checked_add(jiff::Span::new().days(1)).unwrap(),
+                "in the future",
+            ),
             (days_ago(8), "up to 7 days back"),
         ] {
             let res = post_json(
@@ -186,7 +198,10 @@ async fn logs_are_checked_stored_once_and_the_clinician_settles_the_decision() {
                 ("settled", "yes"),
             ]
         };
-        assert_eq!(c.post("/today/log", &morning("m-1")).await.status, StatusCode::SEE_OTHER);
+        assert_eq!(
+            c.post("/today/log", &morning("m-1")).await.status,
+            StatusCode::SEE_OTHER
+        );
         let twice = c.post("/today/log", &morning("m-2")).await;
         assert_eq!(twice.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(twice.body.contains("already checked in"));
@@ -195,7 +210,10 @@ async fn logs_are_checked_stored_once_and_the_clinician_settles_the_decision() {
         let page = c.get("/today").await.body;
         assert!(page.contains("Today's decision"), "{page}");
         assert!(page.contains("awaiting your clinician"));
-        let reviews = store.reviews_of(&Actor::of(&runner), runner.id).await.unwrap();
+        let reviews = store
+            .reviews_of(&Actor::of(&runner), runner.id)
+            .await
+            .unwrap();
         assert!(reviews.iter().any(|r| r.kind == ReviewKind::Weekly));
         let day = reviews
             .iter()
@@ -209,24 +227,49 @@ async fn logs_are_checked_stored_once_and_the_clinician_settles_the_decision() {
             vec![("decision", decision), ("note", note)]
         };
         let path = format!("/reviews/{}/settle", day.id);
-        assert_eq!(c.post(&path, &settle("accept", "")).await.status, StatusCode::FORBIDDEN);
+        assert_eq!(
+            c.post(&path, &settle("accept", "")).await.status,
+            StatusCode::FORBIDDEN
+        );
         let mut other = c.another();
         other.login("tr-other@example.com", PASSWORD).await;
         other.get("/clinic").await;
-        assert_eq!(other.post(&path, &settle("accept", "")).await.status, StatusCode::NOT_FOUND);
+        assert_eq!(
+            other.post(&path, &settle("accept", "")).await.status,
+            StatusCode::NOT_FOUND
+        );
         let audit = store.audit_events_about(runner.id).await.unwrap();
-        assert!(audit.iter().any(|e| e.action == "settle review" && e.outcome == "denied"));
+        assert!(
+            audit
+                .iter()
+                .any(|e| e.action == "settle review" && e.outcome == "denied")
+        );
 
         // The clinician overrides with a note; an override needs one.
         let mut d = c.another();
         d.login("tr-doc@example.com", PASSWORD).await;
         let record = d.get(&format!("/runners/{}", runner.id)).await.body;
-        assert!(record.contains(&path), "the suggestion can be settled from the record");
+        assert!(
+            record.contains(&path),
+            "the suggestion can be settled from the record"
+        );
         let empty = d.post(&path, &settle("override", " ")).await;
         assert_eq!(empty.status, StatusCode::SEE_OTHER);
-        assert!(d.get(&format!("/runners/{}", runner.id)).await.body.contains("say what you decided"));
-        d.post(&path, &settle("override", "Stay at this level until the review.")).await;
-        let reviews = store.reviews_of(&Actor::of(&runner), runner.id).await.unwrap();
+        assert!(
+            d.get(&format!("/runners/{}", runner.id))
+                .await
+                .body
+                .contains("say what you decided")
+        );
+        d.post(
+            &path,
+            &settle("override", "Stay at this level until the review."),
+        )
+        .await;
+        let reviews = store
+            .reviews_of(&Actor::of(&runner), runner.id)
+            .await
+            .unwrap();
         let settled = reviews.iter().find(|r| r.id == day.id).unwrap();
         assert_eq!(settled.status, ReviewStatus::Overridden);
         let page = c.get("/today").await.body;
@@ -263,7 +306,9 @@ async fn a_red_flag_in_a_log_raises_a_critical_alert_and_says_what_to_do() {
     assert!(page.contains("emergency department"), "{page}");
     let alerts = store.open_alerts(&Actor::of(&doc)).await.unwrap();
     assert!(
-        alerts.iter().any(|a| a.runner_id == runner.id && a.tier == AlertTier::Critical),
+        alerts
+            .iter()
+            .any(|a| a.runner_id == runner.id && a.tier == AlertTier::Critical),
         "{alerts:?}"
     );
 }
@@ -310,7 +355,10 @@ async fn a_session_logged_with_the_timers_then_a_check_in_made_offline_is_stored
     b.wait_for_text("Hello,").await;
     // Timers run 50 times faster in this test (a test-only setting in the browser's storage).
     b.client
-        .execute("window.localStorage.setItem('bs-timer-scale', '50');", vec![])
+        .execute(
+            "window.localStorage.setItem('bs-timer-scale', '50');",
+            vec![],
+        )
         .await
         .unwrap();
     b.goto("/today").await;
@@ -350,7 +398,11 @@ async fn a_session_logged_with_the_timers_then_a_check_in_made_offline_is_stored
         .prop("value")
         .await
         .unwrap();
-    assert_eq!(counted.as_deref(), Some("1"), "the timer or counter counted one set");
+    assert_eq!(
+        counted.as_deref(),
+        Some("1"),
+        "the timer or counter counted one set"
+    );
     if sets_field == "sets_left" {
         b.fill(&format!("#{form}-sets_right"), "1").await;
     }
@@ -368,7 +420,11 @@ async fn a_session_logged_with_the_timers_then_a_check_in_made_offline_is_stored
     b.fill("#morning-stiffness", "3").await;
     b.click("#morning button[type=submit]").await;
     b.wait_for_text("You're offline").await;
-    assert_eq!(mornings(&b.store, &runner).await, 0, "nothing reached the server while offline");
+    assert_eq!(
+        mornings(&b.store, &runner).await,
+        0,
+        "nothing reached the server while offline"
+    );
     b.client
         .issue_cmd(NetworkConditions { offline: false })
         .await
