@@ -216,6 +216,20 @@ async fn seed_riley_tracking(
         .filter(|r| r.kind == ReviewKind::Weekly)
         .collect();
     weekly.sort_by(|a, b| a.review_date.cmp(&b.review_date));
+    // The clinician has been through the daily decisions up to three days ago.
+    let seen_until = today.checked_sub(jiff::Span::new().days(3))?.to_string();
+    let daily = store
+        .reviews_of(&staff, riley.id)
+        .await?
+        .into_iter()
+        .filter(|r| {
+            r.kind == ReviewKind::AfterDay && r.review_date.as_str() <= seen_until.as_str()
+        });
+    for review in daily {
+        store
+            .settle_review(&staff, review.id, ReviewStatus::Accepted, "")
+            .await?;
+    }
     for review in weekly.iter().take(weekly.len().saturating_sub(1)) {
         store
             .settle_review(

@@ -305,3 +305,8 @@ pub async fn change_page(ctx: Ctx, Path(id): Path<i64>) -> AppResult<Response> {
 pub fn judged<J: std::borrow::Borrow<Judgement>>(j: J) -> &'static str {
     judgement_words(*j.borrow())
 }
+
+/// For the template: a score rounded to one decimal place, without trailing zeros.
+pub fn n<V: std::borrow::Borrow<f64>>(v: V) -> String {
+    backstride_core::assessment::explain::format_number(*v.borrow(), 1)
+}

@@ -636,3 +636,115 @@ async fn a_red_flag_stops_the_assessment_in_chromium() {
     b.screenshot("assessment-emergency").await;
     b.close().await;
 }
+
+#[tokio::test]
+async fn a_clinics_own_cut_offs_are_checked_saved_and_used_for_scoring() {
+    each_backend(|store| async move {
+        let (mut c, runner, clinic) = runner_in_clinic(&store, "cut@example.com").await;
+        person(&store, Some(&clinic), "cut-admin@example.com", Role::Admin).await;
+        person(
+            &store,
+            Some(&clinic),
+            "cut-doc@example.com",
+            Role::Clinician,
+        )
+        .await;
+        let mut admin = c.another();
+        admin.login("cut-admin@example.com", PASSWORD).await;
+        let page = admin.get("/clinic/settings").await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(page.body.contains("Cadence counts as low below"));
+        assert!(page.body.contains("value=\"160\""), "the default is shown");
+        let mut doc = c.another();
+        doc.login("cut-doc@example.com", PASSWORD).await;
+        assert_eq!(
+            doc.get("/clinic/settings").await.status,
+            StatusCode::FORBIDDEN
+        );
+        assert_eq!(
+            c.get("/clinic/settings").await.status,
+            StatusCode::FORBIDDEN
+        );
+
+        // Every field as the page has it, with some changes.
+        let form_values = |body: &str| -> Vec<(String, String)> {
+            body.split("<input ")
+                .skip(1)
+                .filter_map(|tag| {
+                    let attr = |name: &str| {
+                        let at = tag.find(&format!("{name}=\""))? + name.len() + 2;
+                        Some(tag[at..at + tag[at..].find('"')?].to_owned())
+                    };
+                    Some((attr("name")?, attr("value").unwrap_or_default()))
+                })
+                .filter(|(k, _)| k != "csrf_token")
+                .collect()
+        };
+        let mut values = form_values(&page.body);
+        let set = |values: &mut Vec<(String, String)>, name: &str, v: &str| {
+            values.iter_mut().find(|(k, _)| k == name).unwrap().1 = v.to_owned();
+        };
+        set(&mut values, "contact", "0161 496 0000");
+        set(&mut values, "t-low_cadence_below", "250");
+        set(&mut values, "t-lsi_marked_below", "95");
+        let p: Vec<(&str, &str)> = values
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        let bad = admin.post("/clinic/settings", &p).await;
+        assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            bad.body.contains("id=\"t-low_cadence_below-error\""),
+            "{}",
+            bad.body
+        );
+        assert!(bad.body.contains("must be below the symmetric one"));
+        assert!(
+            bad.body.contains("value=\"0161 496 0000\""),
+            "what was typed is kept"
+        );
+        assert_eq!(
+            store
+                .clinic(clinic.id)
+                .await
+                .unwrap()
+                .settings
+                .thresholds_json,
+            None
+        );
+
+        set(&mut values, "t-low_cadence_below", "150");
+        set(&mut values, "t-lsi_marked_below", "80");
+        let p: Vec<(&str, &str)> = values
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        let ok = admin.post("/clinic/settings", &p).await;
+        assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.body);
+        let saved = store.clinic(clinic.id).await.unwrap().settings;
+        assert_eq!(saved.contact, "0161 496 0000");
+        assert!(saved.thresholds_json.unwrap().contains("low_cadence_below"));
+        assert!(
+            admin
+                .get("/clinic/settings")
+                .await
+                .body
+                .contains("set by the clinic")
+        );
+
+        // The clinic's runner is now scored with the clinic's cut-off.
+        let id = start(&mut c, runner).await;
+        step(&mut c, id, "red_flags", &red_flags(&[]), "baseline").await;
+        step(&mut c, id, "baseline", &baseline(), "posture_form").await;
+        step(&mut c, id, "posture_form", &posture_form(), "hip_mobility").await;
+        step(&mut c, id, "hip_mobility", &hip_mobility(), "hip_stability").await;
+        step(&mut c, id, "hip_stability", &hip_stability(), "core").await;
+        step(&mut c, id, "core", &core_step(), "results").await;
+        let results = c.get(&format!("/assessments/{id}")).await.body;
+        assert!(
+            results.contains("Cadence below 150 steps/min is low"),
+            "{results}"
+        );
+    })
+    .await;
+}

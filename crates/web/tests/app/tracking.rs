@@ -443,6 +443,11 @@ async fn a_session_logged_with_the_timers_then_a_check_in_made_offline_is_stored
     b.wait_for_text("Morning pain 2/10").await;
     assert_eq!(mornings(&b.store, &runner).await, 1, "stored once");
     b.assert_accessible().await;
+    b.goto("/progress").await;
+    b.wait_for_text("Your progress").await;
+    b.wait_for_text("chart-pain").await;
+    b.assert_accessible().await;
+    b.screenshot("progress").await;
     b.close().await;
 }
 
