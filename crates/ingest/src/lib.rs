@@ -1,4 +1,4 @@
-//! Watch files in, stored runs out — shared by `backstride import` and the upload page.
+//! Watch files in, stored runs out — shared by `backstride import` and the web upload page.
 //!
 //! - [`expand_zip`]: the FIT entries of a zip export, read under size limits that stop zip bombs,
 //!   with unsafe (path-traversal) names refused.
@@ -7,9 +7,6 @@
 //! - [`save`]: writes a prepared file's runs; the same content for the same runner is a duplicate.
 //! - [`StoredRun`] and [`Series`]: the `summary_json` format (the analysed run plus a downsampled
 //!   series for the charts), written here and read by the run pages.
-//!
-//! The CLI compiles this same file (`crates/cli/src/import.rs` includes it by path), so it uses
-//! external crates only, never `crate::`.
 
 use backstride_running::fit::{self, DecodeOptions, FitError, FitFile, Record};
 use backstride_running::{AnalyzeOptions, FormFlag, Run, analyze_file};
