@@ -20,15 +20,9 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::settings::{ConnectArgs, Settings};
 
-// The decoding and storing rules are the web upload's, compiled here from the same file.
-#[allow(
-    dead_code,
-    reason = "the web tier uses the parts that read stored runs back"
-)]
-#[path = "../../web/src/runs/ingest.rs"]
-mod ingest;
-
-use ingest::{FileReport, Outcome, Prepared, Rejected, WatchFile, ZipLimits};
+use backstride_ingest::{
+    self as ingest, FileReport, Outcome, Prepared, Rejected, WatchFile, ZipLimits,
+};
 
 /// Flags of `backstride import`.
 #[derive(clap::Args, Debug)]

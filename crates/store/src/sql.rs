@@ -390,7 +390,7 @@ fn unit_columns(
 }
 
 macro_rules! impl_store {
-    ($db:ty, $name:literal, $migrations:literal, $sessions:ident) => {
+    ($db:ty, $name:literal, $migrations:literal, $sessions:ident, $begin_write:literal) => {
         #[async_trait]
         impl Store for SqlStore<$db> {
             fn backend(&self) -> &'static str {
@@ -731,7 +731,9 @@ macro_rules! impl_store {
             }
 
             async fn add_run(&self, actor: &Actor, runner_id: i64, run: &NewRun) -> StoreResult<RunRecord> {
-                let mut tx = self.pool.begin().await?;
+                // Reads, then writes: begun as a writer so SQLite waits out its busy timeout
+                // instead of failing the upgrade with "database is locked".
+                let mut tx = self.pool.begin_with($begin_write).await?;
                 require_record!(tx, actor, runner_id, "import run");
                 let sql = format!(
                     "INSERT INTO run (runner_id, content_hash, file_name, started_at, sport, summary_json, imported_at) \
@@ -1133,5 +1135,18 @@ macro_rules! insert_user {
     }};
 }
 
-impl_store!(Sqlite, "sqlite", "./migrations/sqlite", Sqlite);
-impl_store!(Postgres, "postgres", "./migrations/postgres", Postgres);
+// The last argument begins a transaction that reads before it writes (see `add_run`).
+impl_store!(
+    Sqlite,
+    "sqlite",
+    "./migrations/sqlite",
+    Sqlite,
+    "BEGIN IMMEDIATE"
+);
+impl_store!(
+    Postgres,
+    "postgres",
+    "./migrations/postgres",
+    Postgres,
+    "BEGIN"
+);

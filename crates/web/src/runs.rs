@@ -3,7 +3,6 @@
 //! (every look audited by the store; anyone else gets a 404).
 
 mod charts;
-pub mod ingest;
 
 use crate::AppState;
 use crate::context::Ctx;
@@ -18,11 +17,14 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
 use backstride_core::{DistanceUnit, Role, UnitPreference};
+use backstride_ingest as ingest;
+use backstride_ingest::{
+    FileReport, FlagNote, Outcome, Prepared, StoredRun, StoredStats, ZipLimits,
+};
 use backstride_running::AnalyzeOptions;
 use backstride_running::metrics::{GCT_BALANCE_MAX_LEFT_PCT, GCT_BALANCE_MIN_LEFT_PCT};
 use backstride_store::{RunRecord, User};
 use charts::{ChartView, LineChart, clock};
-use ingest::{FileReport, FlagNote, Outcome, Prepared, StoredRun, StoredStats, ZipLimits};
 use std::io::Cursor;
 
 /// The pages that read runs.

@@ -1,4 +1,4 @@
-//! Watch files in, stored runs out — shared by `backstride import` and the upload page.
+//! Watch files in, stored runs out — shared by `backstride import` and the web upload page.
 //!
 //! - [`expand_zip`]: the FIT entries of a zip export, read under size limits that stop zip bombs,
 //!   with unsafe (path-traversal) names refused.
@@ -7,9 +7,6 @@
 //! - [`save`]: writes a prepared file's runs; the same content for the same runner is a duplicate.
 //! - [`StoredRun`] and [`Series`]: the `summary_json` format (the analysed run plus a downsampled
 //!   series for the charts), written here and read by the run pages.
-//!
-//! The CLI compiles this same file (`crates/cli/src/import.rs` includes it by path), so it uses
-//! external crates only, never `crate::`.
 
 use backstride_running::fit::{self, DecodeOptions, FitError, FitFile, Record};
 use backstride_running::{AnalyzeOptions, FormFlag, Run, analyze_file};
@@ -488,7 +485,7 @@ pub async fn save(
         Prepared::Runs { runs, skipped } => {
             let mut run_ids = Vec::new();
             for run in &runs {
-                match add_run_retrying(store, actor, runner_id, run).await {
+                match store.add_run(actor, runner_id, run).await {
                     Ok(record) => run_ids.push(record.id),
                     Err(StoreError::Conflict { .. }) => {}
                     Err(e) => return Err(e),
@@ -501,29 +498,6 @@ pub async fn save(
             })
         }
     }
-}
-
-/// SQLite answers "database is locked" at once, without waiting out its busy timeout, when a
-/// transaction that has read must upgrade to write after another connection (a web server on
-/// the same file, say) committed. The transaction was rolled back, so trying again is safe.
-async fn add_run_retrying(
-    store: &dyn Store,
-    actor: &Actor,
-    runner_id: i64,
-    run: &NewRun,
-) -> Result<backstride_store::RunRecord, StoreError> {
-    const TRIES: u32 = 6;
-    let mut wait = std::time::Duration::from_millis(20);
-    for _ in 1..TRIES {
-        match store.add_run(actor, runner_id, run).await {
-            Err(StoreError::Other(message)) if message.contains("database is locked") => {
-                tokio::time::sleep(wait).await;
-                wait *= 2;
-            }
-            other => return other,
-        }
-    }
-    store.add_run(actor, runner_id, run).await
 }
 
 /// Version of the `summary_json` layout.
