@@ -446,7 +446,7 @@ macro_rules! impl_store {
             }
 
             async fn create_user(&self, user: &NewUser) -> StoreResult<User> {
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.pool.begin_with($begin_write).await?;
                 let created = insert_user!(&mut *tx, user)?;
                 tx.commit().await?;
                 Ok(created)
@@ -554,7 +554,7 @@ macro_rules! impl_store {
             }
 
             async fn accept_invite(&self, token_hash: &str, user: &NewUser, now: i64) -> StoreResult<User> {
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.pool.begin_with($begin_write).await?;
                 let used = sqlx::query(
                     "UPDATE invite SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL AND expires_at > $1",
                 )
@@ -599,14 +599,14 @@ macro_rules! impl_store {
             }
 
             async fn open_runner_record(&self, actor: &Actor, runner_id: i64, action: &str) -> StoreResult<User> {
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.pool.begin_with($begin_write).await?;
                 let runner = open_record!(&mut tx, actor, runner_id, action);
                 tx.commit().await?;
                 runner
             }
 
             async fn save_assessment(&self, actor: &Actor, runner_id: i64, a: &SaveAssessment) -> StoreResult<AssessmentRecord> {
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.pool.begin_with($begin_write).await?;
                 require_record!(tx, actor, runner_id, "save assessment");
                 let now = now();
                 let row: Option<AssessmentRow> = match a.id {
@@ -641,7 +641,7 @@ macro_rules! impl_store {
             }
 
             async fn assessment(&self, actor: &Actor, id: i64) -> StoreResult<AssessmentRecord> {
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.pool.begin_with($begin_write).await?;
                 let sql = format!("SELECT {ASSESSMENT_COLUMNS} FROM assessment WHERE id = $1");
                 let row: Option<AssessmentRow> = sqlx::query_as(&sql).bind(id).fetch_optional(&mut *tx).await?;
                 let row = row.ok_or(StoreError::NotFound)?;
@@ -652,7 +652,7 @@ macro_rules! impl_store {
             }
 
             async fn assessments_of(&self, actor: &Actor, runner_id: i64) -> StoreResult<Vec<AssessmentRecord>> {
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.pool.begin_with($begin_write).await?;
                 let access = open_record!(&mut tx, actor, runner_id, "list assessments");
                 let sql = format!("SELECT {ASSESSMENT_COLUMNS} FROM assessment WHERE runner_id = $1 ORDER BY created_at DESC, id DESC");
                 let rows: Vec<AssessmentRow> = sqlx::query_as(&sql).bind(runner_id).fetch_all(&mut *tx).await?;
@@ -662,7 +662,7 @@ macro_rules! impl_store {
             }
 
             async fn add_programme(&self, actor: &Actor, runner_id: i64, p: &NewProgramme) -> StoreResult<ProgrammeRecord> {
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.pool.begin_with($begin_write).await?;
                 require_record!(tx, actor, runner_id, "add programme version");
                 let (latest,): (Option<i64>,) = sqlx::query_as("SELECT MAX(version) FROM programme WHERE runner_id = $1")
                     .bind(runner_id).fetch_one(&mut *tx).await?;
@@ -686,7 +686,7 @@ macro_rules! impl_store {
             }
 
             async fn approve_programme(&self, actor: &Actor, programme_id: i64) -> StoreResult<ProgrammeRecord> {
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.pool.begin_with($begin_write).await?;
                 let found: Option<(i64,)> = sqlx::query_as("SELECT runner_id FROM programme WHERE id = $1")
                     .bind(programme_id).fetch_optional(&mut *tx).await?;
                 let (runner_id,) = found.ok_or(StoreError::NotFound)?;
@@ -710,7 +710,7 @@ macro_rules! impl_store {
             }
 
             async fn programme(&self, actor: &Actor, programme_id: i64) -> StoreResult<ProgrammeRecord> {
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.pool.begin_with($begin_write).await?;
                 let sql = format!("SELECT {PROGRAMME_COLUMNS} FROM programme WHERE id = $1");
                 let row: Option<ProgrammeRow> = sqlx::query_as(&sql).bind(programme_id).fetch_optional(&mut *tx).await?;
                 let row = row.ok_or(StoreError::NotFound)?;
@@ -721,7 +721,7 @@ macro_rules! impl_store {
             }
 
             async fn programmes_of(&self, actor: &Actor, runner_id: i64) -> StoreResult<Vec<ProgrammeRecord>> {
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.pool.begin_with($begin_write).await?;
                 let access = open_record!(&mut tx, actor, runner_id, "list programmes");
                 let sql = format!("SELECT {PROGRAMME_COLUMNS} FROM programme WHERE runner_id = $1 ORDER BY version DESC");
                 let rows: Vec<ProgrammeRow> = sqlx::query_as(&sql).bind(runner_id).fetch_all(&mut *tx).await?;
@@ -748,7 +748,7 @@ macro_rules! impl_store {
             }
 
             async fn runs_of(&self, actor: &Actor, runner_id: i64) -> StoreResult<Vec<RunRecord>> {
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.pool.begin_with($begin_write).await?;
                 let access = open_record!(&mut tx, actor, runner_id, "list runs");
                 let sql = format!("SELECT {RUN_COLUMNS} FROM run WHERE runner_id = $1 ORDER BY started_at DESC, id DESC");
                 let rows: Vec<RunRow> = sqlx::query_as(&sql).bind(runner_id).fetch_all(&mut *tx).await?;
@@ -772,7 +772,7 @@ macro_rules! impl_store {
             }
 
             async fn add_log(&self, actor: &Actor, runner_id: i64, log: &NewLog) -> StoreResult<(LogRecord, LogSaved)> {
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.pool.begin_with($begin_write).await?;
                 require_record!(tx, actor, runner_id, "add log");
                 let find = format!("SELECT {LOG_COLUMNS} FROM tracking_log WHERE runner_id = $1 AND idempotency_key = $2");
                 let existing: Option<LogRow> = sqlx::query_as(&find).bind(runner_id).bind(&log.idempotency_key)
@@ -811,7 +811,7 @@ macro_rules! impl_store {
             }
 
             async fn logs_of(&self, actor: &Actor, runner_id: i64, since: &str) -> StoreResult<Vec<LogRecord>> {
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.pool.begin_with($begin_write).await?;
                 let access = open_record!(&mut tx, actor, runner_id, "list logs");
                 let sql = format!("SELECT {LOG_COLUMNS} FROM tracking_log WHERE runner_id = $1 AND log_date >= $2 ORDER BY log_date, id");
                 let rows: Vec<LogRow> = sqlx::query_as(&sql).bind(runner_id).bind(since).fetch_all(&mut *tx).await?;
@@ -821,7 +821,7 @@ macro_rules! impl_store {
             }
 
             async fn save_review(&self, actor: &Actor, runner_id: i64, r: &NewReview) -> StoreResult<ReviewRecord> {
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.pool.begin_with($begin_write).await?;
                 require_record!(tx, actor, runner_id, "save review");
                 let find = format!(
                     "SELECT {REVIEW_COLUMNS} FROM review WHERE runner_id = $1 AND programme_id = $2 AND review_date = $3 AND kind = $4"
@@ -859,7 +859,7 @@ macro_rules! impl_store {
             }
 
             async fn reviews_of(&self, actor: &Actor, runner_id: i64) -> StoreResult<Vec<ReviewRecord>> {
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.pool.begin_with($begin_write).await?;
                 let access = open_record!(&mut tx, actor, runner_id, "list reviews");
                 let sql = format!("SELECT {REVIEW_COLUMNS} FROM review WHERE runner_id = $1 ORDER BY review_date DESC, id DESC");
                 let rows: Vec<ReviewRow> = sqlx::query_as(&sql).bind(runner_id).fetch_all(&mut *tx).await?;
@@ -869,7 +869,7 @@ macro_rules! impl_store {
             }
 
             async fn settle_review(&self, actor: &Actor, review_id: i64, status: ReviewStatus, note: &str) -> StoreResult<ReviewRecord> {
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.pool.begin_with($begin_write).await?;
                 let found: Option<(i64,)> = sqlx::query_as("SELECT runner_id FROM review WHERE id = $1")
                     .bind(review_id).fetch_optional(&mut *tx).await?;
                 let (runner_id,) = found.ok_or(StoreError::NotFound)?;
@@ -890,7 +890,7 @@ macro_rules! impl_store {
             }
 
             async fn set_calendar_feed(&self, runner_id: i64, token_hash: &str) -> StoreResult<()> {
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.pool.begin_with($begin_write).await?;
                 sqlx::query("DELETE FROM calendar_feed WHERE runner_id = $1").bind(runner_id).execute(&mut *tx).await?;
                 sqlx::query("INSERT INTO calendar_feed (runner_id, token_hash, created_at) VALUES ($1, $2, $3)")
                     .bind(runner_id)
@@ -940,7 +940,7 @@ macro_rules! impl_store {
             }
 
             async fn resolve_alert(&self, actor: &Actor, alert_id: i64, now: i64) -> StoreResult<()> {
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.pool.begin_with($begin_write).await?;
                 let found: Option<(i64,)> = sqlx::query_as("SELECT runner_id FROM alert WHERE id = $1")
                     .bind(alert_id).fetch_optional(&mut *tx).await?;
                 let (runner_id,) = found.ok_or(StoreError::NotFound)?;
@@ -1135,7 +1135,10 @@ macro_rules! insert_user {
     }};
 }
 
-// The last argument begins a transaction that reads before it writes (see `add_run`).
+// The last argument begins every transaction. Nearly all of them read and then write (the
+// audit row of a staff member's access, or the change itself), and SQLite refuses at once —
+// without waiting out its busy timeout — to turn a WAL read snapshot into a write once another
+// connection has written; `BEGIN IMMEDIATE` takes the write lock up front so writers queue.
 impl_store!(
     Sqlite,
     "sqlite",
