@@ -3,11 +3,15 @@
 //! trail written in the same transaction as every access to a runner's record by someone else.
 #![forbid(unsafe_code)]
 
+mod booking;
+mod front;
 mod model;
 mod sessions;
 mod sql;
 pub mod testing;
 
+pub use booking::BookingStore;
+pub use front::FrontStore;
 pub use model::*;
 pub use sessions::{SessionBackend, Sessions};
 pub use sql::SqlStore;
@@ -63,7 +67,7 @@ pub type StoreResult<T> = Result<T, StoreError>;
 /// Everything Backstride keeps. Implemented by [`SqlStore`] for SQLite and PostgreSQL; the web
 /// tier holds an `Arc<dyn Store>` and never sees which.
 #[async_trait]
-pub trait Store: Send + Sync + 'static {
+pub trait Store: BookingStore + FrontStore + Send + Sync + 'static {
     /// Which backend this is ("sqlite" or "postgres"), for logs and `/readyz`.
     fn backend(&self) -> &'static str;
     /// Brings the schema up to date (idempotent).
@@ -232,6 +236,23 @@ pub trait Store: Send + Sync + 'static {
     /// Open alerts about runners of the actor's clinic, most urgent first (staff only).
     async fn open_alerts(&self, actor: &Actor) -> StoreResult<Vec<Alert>>;
     async fn resolve_alert(&self, actor: &Actor, alert_id: i64, now: i64) -> StoreResult<()>;
+
+    // The clinic's inbox (front door)
+    /// Adds an inbox item (a public action: no actor).
+    async fn add_inbox_item(&self, item: &NewInboxItem, now: i64) -> StoreResult<InboxItem>;
+    /// The inbox of the actor's clinic, newest first (staff only; anyone else gets nothing).
+    async fn inbox(&self, actor: &Actor) -> StoreResult<Vec<InboxItem>>;
+    /// One item of the actor's clinic (`NotFound` for anyone else).
+    async fn inbox_item(&self, actor: &Actor, id: i64) -> StoreResult<InboxItem>;
+    /// Moves an item along the pipeline and keeps the staff member's notes.
+    async fn update_inbox_item(
+        &self,
+        actor: &Actor,
+        id: i64,
+        stage: InboxStage,
+        notes: &str,
+        now: i64,
+    ) -> StoreResult<InboxItem>;
 
     // Email outbox
     async fn enqueue_email(&self, email: &NewEmail, now: i64) -> StoreResult<i64>;

@@ -386,3 +386,43 @@ pub struct NewReview {
     pub status: ReviewStatus,
     pub body_json: String,
 }
+
+stored_enum!(
+    /// How someone came through the clinic's front door.
+    InboxKind { Guide => "guide", Consult => "consult", Booking => "booking" }
+);
+stored_enum!(
+    /// Where an inbox item is in the clinic's pipeline.
+    InboxStage { New => "new", Contacted => "contacted", CallBooked => "call_booked", Enrolled => "enrolled", Closed => "closed" }
+);
+
+/// Someone who came through the front door, for the clinic's inbox.
+#[derive(Debug, Clone, PartialEq)]
+pub struct InboxItem {
+    pub id: i64,
+    pub clinic_id: i64,
+    pub kind: InboxKind,
+    pub name: String,
+    pub email: String,
+    pub phone: String,
+    pub message: String,
+    /// Where they came from, e.g. "landing page" or an article's slug.
+    pub source: String,
+    pub stage: InboxStage,
+    pub notes: String,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewInboxItem {
+    pub clinic_id: i64,
+    pub kind: InboxKind,
+    pub name: String,
+    pub email: String,
+    pub phone: String,
+    pub message: String,
+    pub source: String,
+    /// `CallBooked` for a booking, else `New`.
+    pub stage: InboxStage,
+}

@@ -17,7 +17,7 @@ use std::time::Duration;
 /// A store on one SQL database; `DB` is [`Sqlite`] or [`Postgres`].
 #[derive(Debug, Clone)]
 pub struct SqlStore<DB: Database> {
-    pool: Pool<DB>,
+    pub(crate) pool: Pool<DB>,
 }
 
 impl<DB: Database> SqlStore<DB> {
@@ -193,6 +193,44 @@ impl TryFrom<ReviewRow> for ReviewRecord {
             decided_by: r.decided_by,
             decided_at: r.decided_at,
             created_at: r.created_at,
+        })
+    }
+}
+
+const INBOX_COLUMNS: &str = "id, clinic_id, kind, name, email, phone, message, source, stage, notes, created_at, updated_at";
+
+#[derive(sqlx::FromRow)]
+struct InboxRow {
+    id: i64,
+    clinic_id: i64,
+    kind: String,
+    name: String,
+    email: String,
+    phone: String,
+    message: String,
+    source: String,
+    stage: String,
+    notes: String,
+    created_at: i64,
+    updated_at: i64,
+}
+
+impl TryFrom<InboxRow> for InboxItem {
+    type Error = StoreError;
+    fn try_from(r: InboxRow) -> StoreResult<Self> {
+        Ok(InboxItem {
+            id: r.id,
+            clinic_id: r.clinic_id,
+            kind: r.kind.parse()?,
+            name: r.name,
+            email: r.email,
+            phone: r.phone,
+            message: r.message,
+            source: r.source,
+            stage: r.stage.parse()?,
+            notes: r.notes,
+            created_at: r.created_at,
+            updated_at: r.updated_at,
         })
     }
 }
@@ -887,6 +925,42 @@ macro_rules! impl_store {
                 let row = row.ok_or(StoreError::Conflict { constraint: "review_not_suggested".into() })?;
                 tx.commit().await?;
                 row.try_into()
+            }
+
+            async fn add_inbox_item(&self, item: &NewInboxItem, now: i64) -> StoreResult<InboxItem> {
+                let sql = format!(
+                    "INSERT INTO inbox_item (clinic_id, kind, name, email, phone, message, source, stage, created_at, updated_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING {INBOX_COLUMNS}"
+                );
+                let row: InboxRow = sqlx::query_as(&sql)
+                    .bind(item.clinic_id).bind(item.kind.as_str()).bind(&item.name).bind(&item.email)
+                    .bind(&item.phone).bind(&item.message).bind(&item.source).bind(item.stage.as_str()).bind(now)
+                    .fetch_one(&self.pool).await?;
+                row.try_into()
+            }
+
+            async fn inbox(&self, actor: &Actor) -> StoreResult<Vec<InboxItem>> {
+                let (Some(clinic_id), true) = (actor.clinic_id, actor.role.is_staff()) else { return Ok(Vec::new()) };
+                let sql = format!("SELECT {INBOX_COLUMNS} FROM inbox_item WHERE clinic_id = $1 ORDER BY created_at DESC, id DESC");
+                let rows: Vec<InboxRow> = sqlx::query_as(&sql).bind(clinic_id).fetch_all(&self.pool).await?;
+                rows.into_iter().map(InboxItem::try_from).collect()
+            }
+
+            async fn inbox_item(&self, actor: &Actor, id: i64) -> StoreResult<InboxItem> {
+                let (Some(clinic_id), true) = (actor.clinic_id, actor.role.is_staff()) else { return Err(StoreError::NotFound) };
+                let sql = format!("SELECT {INBOX_COLUMNS} FROM inbox_item WHERE id = $1 AND clinic_id = $2");
+                let row: Option<InboxRow> = sqlx::query_as(&sql).bind(id).bind(clinic_id).fetch_optional(&self.pool).await?;
+                row.ok_or(StoreError::NotFound)?.try_into()
+            }
+
+            async fn update_inbox_item(&self, actor: &Actor, id: i64, stage: InboxStage, notes: &str, now: i64) -> StoreResult<InboxItem> {
+                let (Some(clinic_id), true) = (actor.clinic_id, actor.role.is_staff()) else { return Err(StoreError::NotFound) };
+                let sql = format!(
+                    "UPDATE inbox_item SET stage = $1, notes = $2, updated_at = $3 WHERE id = $4 AND clinic_id = $5 RETURNING {INBOX_COLUMNS}"
+                );
+                let row: Option<InboxRow> = sqlx::query_as(&sql).bind(stage.as_str()).bind(notes).bind(now).bind(id).bind(clinic_id)
+                    .fetch_optional(&self.pool).await?;
+                row.ok_or(StoreError::NotFound)?.try_into()
             }
 
             async fn set_calendar_feed(&self, runner_id: i64, token_hash: &str) -> StoreResult<()> {

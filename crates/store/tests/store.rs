@@ -932,3 +932,65 @@ async fn logs_are_stored_once_and_reviews_await_the_clinician() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn the_inbox_belongs_to_its_clinic() {
+    each_backend(|store| async move {
+        let a = clinic(&store, "Inbox A").await;
+        let b = clinic(&store, "Inbox B").await;
+        let doc_a = store
+            .create_user(&new_user(Some(a.id), "ia@example.com", Role::Clinician))
+            .await
+            .unwrap();
+        let doc_b = store
+            .create_user(&new_user(Some(b.id), "ib@example.com", Role::Clinician))
+            .await
+            .unwrap();
+        let item = store
+            .add_inbox_item(
+                &NewInboxItem {
+                    clinic_id: a.id,
+                    kind: InboxKind::Consult,
+                    name: "Pat".into(),
+                    email: "pat@example.com".into(),
+                    phone: String::new(),
+                    message: "Sore after long runs".into(),
+                    source: "landing page".into(),
+                    stage: InboxStage::New,
+                },
+                100,
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            store.inbox(&Actor::of(&doc_a)).await.unwrap(),
+            vec![item.clone()]
+        );
+        assert!(store.inbox(&Actor::of(&doc_b)).await.unwrap().is_empty());
+        assert!(matches!(
+            store.inbox_item(&Actor::of(&doc_b), item.id).await,
+            Err(StoreError::NotFound)
+        ));
+        assert!(matches!(
+            store
+                .update_inbox_item(&Actor::of(&doc_b), item.id, InboxStage::Closed, "", 101)
+                .await,
+            Err(StoreError::NotFound)
+        ));
+        let moved = store
+            .update_inbox_item(
+                &Actor::of(&doc_a),
+                item.id,
+                InboxStage::Contacted,
+                "Called",
+                102,
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            (moved.stage, moved.notes.as_str()),
+            (InboxStage::Contacted, "Called")
+        );
+    })
+    .await;
+}

@@ -9,10 +9,12 @@ mod admin;
 mod assessment;
 mod assets;
 mod auth;
+mod booking;
 mod clinic_settings;
 mod config;
 mod context;
 mod error;
+mod front;
 mod ics;
 pub mod mail;
 mod pages;
@@ -104,6 +106,8 @@ pub fn router(state: AppState) -> Router {
         .merge(programme::routes())
         .merge(print::routes())
         .merge(tracking::routes())
+        .merge(front::routes())
+        .merge(booking::routes())
         .fallback(pages::not_found)
         .layer(axum::extract::DefaultBodyLimit::max(body_limit))
         .layer(tower_http::limit::RequestBodyLimitLayer::new(body_limit));
