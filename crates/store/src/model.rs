@@ -134,6 +134,18 @@ pub struct NewEmail {
     pub body_text: String,
 }
 
+impl NewEmail {
+    /// A plain-text email. Build emails with this (not a struct literal) so fields added later
+    /// (attachments, say) keep their defaults.
+    pub fn text(to: Email, subject: impl Into<String>, body_text: impl Into<String>) -> Self {
+        NewEmail {
+            to,
+            subject: subject.into(),
+            body_text: body_text.into(),
+        }
+    }
+}
+
 /// Where an email is in its life.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum EmailStatus {

@@ -348,11 +348,7 @@ async fn audit_trail_is_append_only() {
 #[tokio::test]
 async fn outbox_claims_retries_and_keeps_failures() {
     each_backend(|store| async move {
-        let msg = NewEmail {
-            to: email("to@example.com"),
-            subject: "Hi".into(),
-            body_text: "Body".into(),
-        };
+        let msg = NewEmail::text(email("to@example.com"), "Hi", "Body");
         let id1 = store.enqueue_email(&msg, 100).await.unwrap();
         let id2 = store.enqueue_email(&msg, 100).await.unwrap();
         assert!(
@@ -415,11 +411,7 @@ async fn outbox_claims_retries_and_keeps_failures() {
 #[tokio::test]
 async fn concurrent_claims_never_share_an_email() {
     each_backend(|store| async move {
-        let msg = NewEmail {
-            to: email("to@example.com"),
-            subject: "Hi".into(),
-            body_text: "Body".into(),
-        };
+        let msg = NewEmail::text(email("to@example.com"), "Hi", "Body");
         for _ in 0..40 {
             store.enqueue_email(&msg, 1).await.unwrap();
         }

@@ -125,11 +125,11 @@ pub async fn send_invite(
     ctx.state
         .store
         .enqueue_email(
-            &NewEmail {
-                to: email.clone(),
-                subject: format!("Join {} on Backstride", clinic.name),
-                body_text: body,
-            },
+            &NewEmail::text(
+                email.clone(),
+                format!("Join {} on Backstride", clinic.name),
+                body,
+            ),
             now,
         )
         .await?;

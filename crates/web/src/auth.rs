@@ -293,11 +293,7 @@ pub async fn forgot(ctx: Ctx, Form(fields): Fields) -> AppResult<Response> {
             ctx.state
                 .store
                 .enqueue_email(
-                    &NewEmail {
-                        to: user.email,
-                        subject: "Reset your Backstride password".into(),
-                        body_text: body,
-                    },
+                    &NewEmail::text(user.email, "Reset your Backstride password", body),
                     now,
                 )
                 .await?;

@@ -23,11 +23,11 @@ async fn email(
 }
 
 fn new_email() -> NewEmail {
-    NewEmail {
-        to: "to@example.com".parse().unwrap(),
-        subject: "Your plan".into(),
-        body_text: "Hello from the outbox".into(),
-    }
+    NewEmail::text(
+        "to@example.com".parse().unwrap(),
+        "Your plan",
+        "Hello from the outbox",
+    )
 }
 
 #[tokio::test]
