@@ -21,6 +21,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::{Form, Router};
 use backstride_core::Role;
+use backstride_core::assessment::measurements::{CadenceAnswer, PostureFormTests};
 use backstride_core::assessment::{
     Area, Assessment, AssessmentResult, PROTOCOL, PROTOCOL_VERSION, assess, score, validate,
 };
@@ -199,8 +200,18 @@ async fn start(ctx: Ctx, Path(runner_id): Path<i64>) -> AppResult<Response> {
     } else {
         AssessmentKind::Baseline
     };
+    // Cadence measured by the watch fills the cadence test; the runner can still change it.
+    let runner = ctx.state.store.user(runner_id).await?;
+    let watch = crate::runs::load::watch_cadence(ctx.state.store.as_ref(), &actor, &runner).await?;
     let raw = Assessment {
         protocol_version: Some(PROTOCOL_VERSION.to_owned()),
+        posture_form: watch.map(|spm| PostureFormTests {
+            cadence: Some(CadenceAnswer {
+                steps_per_minute: Some(spm),
+                steps_in_30_s: None,
+            }),
+            ..PostureFormTests::default()
+        }),
         ..Assessment::default()
     };
     let rec = ctx

@@ -200,6 +200,11 @@ async fn create(ctx: Ctx, Path(id): Path<i64>, Form(fields): Fields) -> AppResul
                 crate::clinic_settings::clinic_of(ctx.state.store.as_ref(), record.runner_id)
                     .await?;
             r.thresholds = crate::clinic_settings::assessment_thresholds(clinic.as_ref());
+            // Cadence measured by the watch sets the target when there is one.
+            let runner = ctx.state.store.user(record.runner_id).await?;
+            let watch =
+                crate::runs::load::watch_cadence(ctx.state.store.as_ref(), &actor, &runner).await?;
+            r.measured_cadence = watch.and_then(|c| programme::MeasuredCadence::try_from(c).ok());
             r
         }
         Err(err) => {

@@ -3,6 +3,7 @@
 //! (every look audited by the store; anyone else gets a 404).
 
 mod charts;
+pub mod load;
 
 use crate::AppState;
 use crate::context::Ctx;
@@ -31,6 +32,8 @@ use std::io::Cursor;
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/runs", get(own_runs))
+        .route("/runs/load", get(load::own))
+        .route("/runners/{runner_id}/load", get(load::page))
         .route("/runs/{id}", get(own_run))
         .route("/runners/{runner_id}/runs", get(runner_runs))
         .route("/runners/{runner_id}/runs/{id}", get(runner_run))

@@ -9,12 +9,14 @@
 //! - [`progression`]: the pain-monitoring guide (CLINICAL.md §7) as progress / hold / regress /
 //!   stop decisions per exercise, and the change in running volume.
 //! - [`mod@alerts`]: clinician alert tiers (CLINICAL.md §7).
+//! - [`load`]: pain versus load — each watch run beside the pain around it, and patterns.
 //! - [`trends`]: pain per day and, per programme week, morning pain, adherence and running.
 //! - [`change`]: the re-test change report, judged against minimal important differences
 //!   (CLINICAL.md §6).
 
 pub mod alerts;
 pub mod change;
+pub mod load;
 pub mod logs;
 pub mod progression;
 pub mod thresholds;

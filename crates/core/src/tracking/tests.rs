@@ -830,3 +830,72 @@ fn weekly_trends_count_adherence_like_the_rules() {
     );
     assert!(days.iter().all(|d| d.date <= on(9)));
 }
+
+#[test]
+fn pain_versus_load_pairs_runs_with_pain_and_flags_patterns_at_the_cut_off() {
+    use super::load::{LoadCutOffs, WatchRun, pain_versus_load};
+    let cut = LoadCutOffs {
+        low_cadence_below: 160.0,
+        balanced_left_pct: (49.0, 51.0),
+    };
+    let watch = |offset: i64, cadence: f64, balance: f64| WatchRun {
+        date: on(offset),
+        distance_m: Some(5000.0),
+        duration_s: Some(1800.0),
+        cadence_spm: Some(cadence),
+        gct_balance_left_pct: Some(balance),
+    };
+    // Low cadence on days 0 and 2, fine on 4 and 6; balance fine throughout (49 and 51 are in).
+    let runs = [
+        watch(0, 152.0, 49.0),
+        watch(2, 155.0, 51.0),
+        watch(4, 168.0, 50.0),
+        watch(6, 170.0, 50.0),
+    ];
+    let mut logs = TrackingLogs {
+        runs: vec![run(0, 5.0, 3, 4)],
+        ..TrackingLogs::default()
+    };
+    for (offset, pain) in [(1, 4), (3, 3), (5, 2), (7, 2)] {
+        logs.mornings.push(morning(offset, pain));
+    }
+    let (rows, patterns) = pain_versus_load(&runs, &logs, cut);
+    assert_eq!(rows.len(), 4);
+    assert_eq!(
+        (
+            rows[0].pain_during,
+            rows[0].pain_after,
+            rows[0].next_morning
+        ),
+        (Some(3), Some(4), Some(4))
+    );
+    assert!(rows[0].low_cadence && !rows[0].off_balance && !rows[2].low_cadence);
+    assert_eq!(rows[1].pain_after, None, "no run log that day");
+    let cadence = patterns.iter().find(|p| p.factor == "low cadence").unwrap();
+    // 3.5 after low-cadence runs against 2.0: 1.5 points, flagged.
+    assert_eq!(
+        (cadence.mean_with, cadence.mean_without, cadence.flagged),
+        (3.5, 2.0, true)
+    );
+    assert!(
+        cadence.text.starts_with("Worth discussing"),
+        "{}",
+        cadence.text
+    );
+    assert!(
+        patterns
+            .iter()
+            .all(|p| p.factor != "off-balance ground contact"),
+        "no off-balance runs to compare"
+    );
+    // Exactly 1 point apart is flagged; 0.5 is not.
+    logs.mornings.retain(|m| m.date != on(3));
+    logs.mornings.push(morning(3, 2));
+    let (_, patterns) = pain_versus_load(&runs, &logs, cut);
+    assert!(patterns[0].flagged, "3.0 against 2.0");
+    logs.mornings.retain(|m| m.date != on(1));
+    logs.mornings.push(morning(1, 3));
+    let (_, patterns) = pain_versus_load(&runs, &logs, cut);
+    assert!(!patterns[0].flagged, "2.5 against 2.0");
+    assert!(patterns[0].text.starts_with("No clear pattern"));
+}

@@ -263,3 +263,107 @@ async fn clinic_staff_see_runs_and_everyone_else_gets_404() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn pain_versus_load_flags_a_pattern_and_watch_cadence_fills_the_assessment() {
+    each_backend(|store| async move {
+        let home = clinic(&store, "Load Clinic").await;
+        let away = clinic(&store, "Other Load Clinic").await;
+        let runner = person(&store, Some(&home), "load@example.com", Role::Runner).await;
+        person(
+            &store,
+            Some(&away),
+            "load-other@example.com",
+            Role::Clinician,
+        )
+        .await;
+        let today = jiff::Timestamp::now()
+            .to_zoned(jiff::tz::TimeZone::UTC)
+            .date();
+        let day = |n: i64| today.checked_sub(jiff::Span::new().days(n)).unwrap();
+        // FIT times count from 1989-12-31 00:00 UTC.
+        let fit_start = |date: jiff::civil::Date| {
+            let unix = date
+                .at(7, 0, 0, 0)
+                .to_zoned(jiff::tz::TimeZone::UTC)
+                .unwrap()
+                .timestamp();
+            u32::try_from(unix.as_second() - 631_065_600).unwrap()
+        };
+        let mut c = Client::new(store.clone());
+        c.login("load@example.com", PASSWORD).await;
+        // Two low-cadence runs followed by sorer mornings, two good ones followed by easy ones.
+        let runs: Vec<(String, Vec<u8>)> = [(8, 150.0), (6, 152.0), (4, 170.0), (2, 172.0)]
+            .iter()
+            .map(|(n, cadence)| {
+                let fit = SyntheticRun {
+                    seconds: 900,
+                    start: fit_start(day(*n)),
+                    cadence_spm: *cadence,
+                    ..SyntheticRun::default()
+                }
+                .to_fit();
+                (format!("run-{n}.fit"), fit)
+            })
+            .collect();
+        let files: Vec<(&str, &[u8])> = runs
+            .iter()
+            .map(|(n, b)| (n.as_str(), b.as_slice()))
+            .collect();
+        assert_eq!(upload(&mut c, &files).await.status, StatusCode::OK);
+        let me = backstride_store::Actor::of(&runner);
+        for (n, pain) in [(7, 5), (5, 4), (3, 2), (1, 2)] {
+            let body = serde_json::json!({"date": day(n), "morning_pain": pain, "stiffness": 2});
+            store
+                .add_log(
+                    &me,
+                    runner.id,
+                    &backstride_store::NewLog {
+                        kind: backstride_store::LogKind::Morning,
+                        log_date: day(n).to_string(),
+                        body_json: body.to_string(),
+                        idempotency_key: format!("load-{n}"),
+                    },
+                )
+                .await
+                .unwrap();
+        }
+        let page = c.get("/runs/load").await;
+        assert_eq!(page.location(), format!("/runners/{}/load", runner.id));
+        let page = c.get(page.location()).await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(page.body.contains("Worth discussing"), "{}", page.body);
+        assert!(page.body.contains("with low cadence"));
+        assert!(page.body.contains("4.5/10"), "{}", page.body);
+        assert!(page.body.contains("<span class=\"tag\">low</span>"));
+        let mut other = c.another();
+        other.login("load-other@example.com", PASSWORD).await;
+        assert_eq!(
+            other
+                .get(&format!("/runners/{}/load", runner.id))
+                .await
+                .status,
+            StatusCode::NOT_FOUND
+        );
+
+        // A new assessment starts with the watch's cadence filled in (median of the last runs).
+        let res = c
+            .post(&format!("/runners/{}/assessments/new", runner.id), &[])
+            .await;
+        let id: i64 = res
+            .location()
+            .trim_start_matches("/assessment/")
+            .split('/')
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap();
+        let started = store.assessment(&me, id).await.unwrap();
+        let raw: serde_json::Value = serde_json::from_str(&started.raw_json).unwrap();
+        assert_eq!(
+            raw["posture_form"]["cadence"]["steps_per_minute"], 161.0,
+            "{raw}"
+        );
+    })
+    .await;
+}
