@@ -64,6 +64,9 @@ pub struct Pattern {
     pub text: String,
 }
 
+/// Whether a row has a form factor.
+type Factor = fn(&LoadRow) -> bool;
+
 /// The table and the patterns, runs oldest first.
 pub fn pain_versus_load(
     runs: &[WatchRun],
@@ -93,8 +96,8 @@ pub fn pain_versus_load(
             }
         })
         .collect();
-    rows.sort_by(|a, b| a.run.date.cmp(&b.run.date));
-    let factors: [(&str, fn(&LoadRow) -> bool); 2] = [
+    rows.sort_by_key(|r| r.run.date);
+    let factors: [(&str, Factor); 2] = [
         ("low cadence", |r| r.low_cadence),
         ("off-balance ground contact", |r| r.off_balance),
     ];
@@ -112,7 +115,7 @@ fn mean(values: &[u8]) -> f64 {
     )
 }
 
-fn pattern(rows: &[LoadRow], factor: &str, has: fn(&LoadRow) -> bool) -> Option<Pattern> {
+fn pattern(rows: &[LoadRow], factor: &str, has: Factor) -> Option<Pattern> {
     let with: Vec<u8> = rows
         .iter()
         .filter(|r| has(r))
@@ -161,7 +164,7 @@ pub const CADENCE_FROM_RUNS: usize = 5;
 /// [`CADENCE_FROM_RUNS`] runs that measured it; `None` without any.
 pub fn recent_cadence(runs: &[WatchRun]) -> Option<f64> {
     let mut recent: Vec<&WatchRun> = runs.iter().filter(|r| r.cadence_spm.is_some()).collect();
-    recent.sort_by(|a, b| b.date.cmp(&a.date));
+    recent.sort_by_key(|r| std::cmp::Reverse(r.date));
     let mut values: Vec<f64> = recent
         .iter()
         .take(CADENCE_FROM_RUNS)
