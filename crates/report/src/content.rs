@@ -56,6 +56,91 @@ pub(crate) struct DocumentData {
     pub form_cues: Vec<FormCueData>,
     pub cadence: Option<CadenceData>,
     pub notes: Vec<String>,
+    /// The re-test change report (only in that kind of document).
+    pub change: Option<ChangeData>,
+}
+
+/// A re-test compared with the assessment before it, every value already in words.
+#[derive(Debug, Serialize)]
+pub(crate) struct ChangeData {
+    /// Pain, the functional-scale average and each activity: label, before, after, verdict.
+    pub scores: Vec<ScoreRow>,
+    pub global: Option<String>,
+    pub areas: Vec<(String, String)>,
+    pub tests: Vec<TestRow>,
+}
+
+#[derive(Debug, Serialize)]
+pub(crate) struct ScoreRow {
+    pub label: String,
+    pub before: String,
+    pub after: String,
+    pub verdict: String,
+    pub source: String,
+}
+
+#[derive(Debug, Serialize)]
+pub(crate) struct TestRow {
+    pub name: String,
+    pub before: String,
+    pub after: String,
+    pub lsi: String,
+    pub text: String,
+}
+
+fn score_row(label: &str, c: &backstride_core::tracking::ScoreChange) -> ScoreRow {
+    let n = |v: f64| backstride_core::assessment::explain::format_number(v, 1);
+    ScoreRow {
+        label: label.to_owned(),
+        before: n(c.before),
+        after: n(c.after),
+        verdict: c.text.clone(),
+        source: c.source.clone(),
+    }
+}
+
+/// The change report as the template reads it.
+pub(crate) fn change(report: &backstride_core::tracking::ChangeReport) -> ChangeData {
+    let mut scores = vec![score_row("Pain (0–10)", &report.pain)];
+    if let Some(p) = &report.psfs {
+        scores.push(score_row(
+            "Activities you find hard: average (0–10)",
+            &p.mean,
+        ));
+        for a in &p.activities {
+            scores.push(score_row(&format!("“{}”", a.activity), &a.change));
+        }
+    }
+    let pct = |v: Option<f64>| v.map_or_else(|| "–".to_owned(), |v| format!("{v:.0}%"));
+    ChangeData {
+        scores,
+        global: report
+            .global_rating
+            .as_ref()
+            .map(|g| format!("{} (from −7 to +7): {}", g.value, g.text)),
+        areas: report
+            .areas
+            .iter()
+            .map(|a| (a.name.clone(), a.text.clone()))
+            .collect(),
+        tests: report
+            .tests
+            .iter()
+            .map(|t| TestRow {
+                name: match t.side {
+                    Some(side) => format!("{} ({side})", t.test_name),
+                    None => t.test_name.clone(),
+                },
+                before: t.before.clone().unwrap_or_else(|| "not tested".to_owned()),
+                after: t.after.clone().unwrap_or_else(|| "not tested".to_owned()),
+                lsi: match (t.lsi_before, t.lsi_after) {
+                    (None, None) => String::new(),
+                    (b, a) => format!("{} → {}", pct(b), pct(a)),
+                },
+                text: t.text.clone(),
+            })
+            .collect(),
+    }
 }
 
 #[derive(Debug, Clone, Copy, Serialize)]
@@ -63,6 +148,7 @@ pub(crate) struct DocumentData {
 pub(crate) enum Kind {
     Handout,
     Guide,
+    Change,
 }
 
 #[derive(Debug, Serialize)]

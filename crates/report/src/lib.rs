@@ -168,6 +168,7 @@ pub fn typeset_handout(handout: &Handout) -> Result<TypesetDocument, ReportError
         form_cues: content::form_cues(programme),
         cadence: content::cadence(programme),
         notes: programme.notes.clone(),
+        change: None,
     };
     typeset(&data, Some(handout.issued_on))
 }
@@ -204,8 +205,44 @@ pub fn typeset_guide(
         form_cues: Vec::new(),
         cadence: None,
         notes: Vec::new(),
+        change: None,
     };
     typeset(&data, None)
+}
+
+/// A re-test's change report, ready to print.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChangeDocument {
+    pub clinic: Clinic,
+    pub runner_name: String,
+    /// "Assessment of 3 November 2026 and re-test of 17 November 2026".
+    pub compared: String,
+    pub issued_on: Date,
+    pub report: backstride_core::tracking::ChangeReport,
+}
+
+/// The change report as an A4 PDF: pain and function against the changes that matter, each
+/// area's status, then every test before and after with its LSI. CPU-bound: call it from
+/// `spawn_blocking`.
+pub fn change_pdf(doc: &ChangeDocument) -> Result<Vec<u8>, ReportError> {
+    let clinic = clinic_data(&doc.clinic)?;
+    let runner = brand::one_line("runner's name", &doc.runner_name)?;
+    let data = DocumentData {
+        kind: Kind::Change,
+        title: format!("What has changed for {runner}"),
+        clinic,
+        runner: Some(runner),
+        period: Some(doc.compared.clone()),
+        issued: Some(format!("Printed {}", content::long_date(doc.issued_on))),
+        exercises: Vec::new(),
+        weeks: Vec::new(),
+        calendar_notes: Vec::new(),
+        form_cues: Vec::new(),
+        cadence: None,
+        notes: Vec::new(),
+        change: Some(content::change(&doc.report)),
+    };
+    typeset(&data, Some(doc.issued_on))?.pdf()
 }
 
 fn clinic_data(clinic: &Clinic) -> Result<ClinicData, ReportError> {

@@ -42,6 +42,7 @@ pub fn routes() -> Router<AppState> {
         .route("/progress", get(progress::own))
         .route("/runners/{id}/progress", get(progress::page))
         .route("/assessments/{id}/change", get(progress::change_page))
+        .route("/assessments/{id}/change.pdf", get(progress::change_pdf))
 }
 
 /// The red-flag symptoms a log can report, in the order the form lists them.

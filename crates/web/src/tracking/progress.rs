@@ -258,8 +258,15 @@ fn scored(record: &AssessmentRecord) -> AppResult<Scored> {
     })
 }
 
-/// `GET /assessments/{id}/change`: a re-test against the assessment before it.
-pub async fn change_page(ctx: Ctx, Path(id): Path<i64>) -> AppResult<Response> {
+/// A re-test compared with the complete assessment before it.
+struct Compared {
+    runner: backstride_store::User,
+    before: AssessmentRecord,
+    after: AssessmentRecord,
+    report: ChangeReport,
+}
+
+async fn compare(ctx: &Ctx, id: i64) -> AppResult<Compared> {
     let viewer = ctx.user()?.clone();
     let actor = Actor::of(&viewer);
     let store = ctx.state.store.as_ref();
@@ -269,7 +276,7 @@ pub async fn change_page(ctx: Ctx, Path(id): Path<i64>) -> AppResult<Response> {
     }
     let earlier = store.assessments_of(&actor, after.runner_id).await?;
     let before = earlier
-        .iter()
+        .into_iter()
         .filter(|a| {
             a.status == AssessmentStatus::Complete
                 && (a.created_at, a.id) < (after.created_at, after.id)
@@ -279,7 +286,7 @@ pub async fn change_page(ctx: Ctx, Path(id): Path<i64>) -> AppResult<Response> {
     let runner = store.user(after.runner_id).await?;
     let clinic = crate::clinic_settings::clinic_of(store, runner.id).await?;
     let thresholds = crate::clinic_settings::progression_thresholds(clinic.as_ref());
-    let (b, a) = (scored(before)?, scored(&after)?);
+    let (b, a) = (scored(&before)?, scored(&after)?);
     let report = tracking::change_report(
         &b.result,
         &a.result,
@@ -290,15 +297,62 @@ pub async fn change_page(ctx: Ctx, Path(id): Path<i64>) -> AppResult<Response> {
         a.global,
         &thresholds,
     );
-    render(ChangePage {
-        page: ctx.page("What has changed").await?,
-        runner_id: runner.id,
-        runner_name: runner.display_name.clone(),
-        before_when: crate::pages::local_time(before.updated_at, &viewer.time_zone),
-        after_when: crate::pages::local_time(after.updated_at, &viewer.time_zone),
-        assessment_id: id,
+    Ok(Compared {
+        runner,
+        before,
+        after,
         report,
     })
+}
+
+/// `GET /assessments/{id}/change`: a re-test against the assessment before it.
+pub async fn change_page(ctx: Ctx, Path(id): Path<i64>) -> AppResult<Response> {
+    let c = compare(&ctx, id).await?;
+    let tz = ctx.user()?.time_zone.clone();
+    render(ChangePage {
+        page: ctx.page("What has changed").await?,
+        runner_id: c.runner.id,
+        runner_name: c.runner.display_name.clone(),
+        before_when: crate::pages::local_time(c.before.updated_at, &tz),
+        after_when: crate::pages::local_time(c.after.updated_at, &tz),
+        assessment_id: id,
+        report: c.report,
+    })
+}
+
+/// `GET /assessments/{id}/change.pdf`: the same report, printed.
+pub async fn change_pdf(ctx: Ctx, Path(id): Path<i64>) -> AppResult<Response> {
+    let c = compare(&ctx, id).await?;
+    let tz = ctx.user()?.time_zone.clone();
+    let date = |at: i64| {
+        jiff::Timestamp::from_second(at)
+            .map(|t| {
+                t.to_zoned(tz.zone().clone())
+                    .date()
+                    .strftime("%-d %B %Y")
+                    .to_string()
+            })
+            .unwrap_or_default()
+    };
+    let clinic = crate::clinic_settings::clinic_of(ctx.state.store.as_ref(), c.runner.id).await?;
+    let doc = backstride_report::ChangeDocument {
+        clinic: crate::print::printed_clinic(clinic.as_ref()),
+        runner_name: c.runner.display_name.clone(),
+        compared: format!(
+            "Assessment of {} and re-test of {}",
+            date(c.before.updated_at),
+            date(c.after.updated_at)
+        ),
+        issued_on: today_for(ctx.user()?),
+        report: c.report,
+    };
+    match crate::print::typeset(move || backstride_report::change_pdf(&doc)).await? {
+        Ok(bytes) => Ok(crate::print::pdf_response(
+            bytes,
+            "backstride-change-report.pdf",
+        )),
+        Err(e) => Err(AppError::Internal(format!("change report {id}: {e}"))),
+    }
 }
 
 /// For the template: a judgement in words.

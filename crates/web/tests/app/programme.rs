@@ -428,7 +428,7 @@ async fn assert_handout_lists_the_programme(c: &mut Client, runner: &User, id: i
     );
 }
 
-fn pdf_text(pdf: &[u8]) -> Option<String> {
+pub(crate) fn pdf_text(pdf: &[u8]) -> Option<String> {
     let dir = std::env::temp_dir().join(format!("bs-handout-{}", std::process::id()));
     std::fs::create_dir_all(&dir).ok()?;
     let path = dir.join(format!("{}.pdf", rand_suffix()));

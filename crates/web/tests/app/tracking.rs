@@ -460,3 +460,68 @@ async fn mornings(store: &Arc<dyn Store>, runner: &User) -> usize {
         .filter(|l| l.kind == backstride_store::LogKind::Morning)
         .count()
 }
+
+#[tokio::test]
+async fn the_change_report_is_a_page_and_a_pdf() {
+    let store = backstride_store::testing::sqlite().await;
+    let home = clinic(&store, "Change Clinic").await;
+    let runner = person(&store, Some(&home), "ch-run@example.com", Role::Runner).await;
+    let doc = person(&store, Some(&home), "ch-doc@example.com", Role::Clinician).await;
+    let baseline = scored_assessment(&store, &runner, &doc).await;
+    let first = store.assessment(&Actor::of(&doc), baseline).await.unwrap();
+    let retest = store
+        .save_assessment(
+            &Actor::of(&doc),
+            runner.id,
+            &backstride_store::SaveAssessment {
+                id: None,
+                kind: backstride_store::AssessmentKind::Retest,
+                status: backstride_store::AssessmentStatus::Complete,
+                protocol_version: first.protocol_version.clone(),
+                step: "done".into(),
+                raw_json: first.raw_json.clone(),
+                result_json: first.result_json.clone(),
+                notes: String::new(),
+            },
+        )
+        .await
+        .unwrap();
+    let mut c = Client::new(store.clone());
+    c.login("ch-run@example.com", PASSWORD).await;
+    assert_eq!(
+        c.get(&format!("/assessments/{baseline}/change"))
+            .await
+            .status,
+        StatusCode::NOT_FOUND,
+        "a baseline has nothing to compare with"
+    );
+    let page = c.get(&format!("/assessments/{}/change", retest.id)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("What has changed"));
+    assert!(page.body.contains("Single-leg bridge"), "{}", page.body);
+    let progress = c
+        .get(&format!("/runners/{}/progress", runner.id))
+        .await
+        .body;
+    assert!(progress.contains(&format!("/assessments/{}/change", retest.id)));
+    let pdf = c
+        .get(&format!("/assessments/{}/change.pdf", retest.id))
+        .await;
+    assert_eq!(pdf.status, StatusCode::OK);
+    assert!(pdf.bytes.starts_with(b"%PDF-"));
+    if let Some(text) = crate::programme::pdf_text(&pdf.bytes) {
+        let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(flat.contains("What has changed for ch-run"), "{flat}");
+        assert!(flat.contains("Pain and function") && flat.contains("Single-leg bridge"));
+    }
+    let mut stranger = c.another();
+    person(&store, None, "ch-x@example.com", Role::Clinician).await;
+    stranger.login("ch-x@example.com", PASSWORD).await;
+    assert_eq!(
+        stranger
+            .get(&format!("/assessments/{}/change.pdf", retest.id))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+}
