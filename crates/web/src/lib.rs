@@ -10,6 +10,7 @@ mod assessment;
 mod assets;
 mod auth;
 mod booking;
+mod caseload;
 mod clinic_settings;
 mod config;
 mod context;
@@ -86,6 +87,7 @@ pub fn router(state: AppState) -> Router {
         .route("/runners/{id}", get(pages::runner_record))
         .route("/clinic", get(admin::clinic_page))
         .route("/clinic/invites", post(admin::send_invite))
+        .route("/clinic/caseload", get(caseload::page))
         .route(
             "/clinic/settings",
             get(clinic_settings::settings_page).post(clinic_settings::save_settings),

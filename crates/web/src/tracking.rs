@@ -8,7 +8,7 @@
 
 pub mod journal;
 mod progress;
-mod words;
+pub mod words;
 
 use crate::AppState;
 use crate::context::Ctx;

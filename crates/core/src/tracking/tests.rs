@@ -899,3 +899,41 @@ fn pain_versus_load_pairs_runs_with_pain_and_flags_patterns_at_the_cut_off() {
     assert!(!patterns[0].flagged, "2.5 against 2.0");
     assert!(patterns[0].text.starts_with("No clear pattern"));
 }
+
+#[test]
+fn pain_trend_compares_the_last_week_with_the_one_before() {
+    use super::trends::{PainDirection, pain_trend};
+    let mut logs = TrackingLogs::default();
+    let today = on(13);
+    assert_eq!(
+        pain_trend(&logs, today, 3, 1.0).direction,
+        PainDirection::Unknown
+    );
+    for d in 0..7 {
+        logs.mornings.push(morning(d, 4));
+    }
+    for d in 7..14 {
+        logs.mornings.push(morning(d, 3));
+    }
+    let t = pain_trend(&logs, today, 3, 1.0);
+    assert_eq!(
+        (t.latest, t.last_week_mean, t.week_before_mean),
+        (Some(3), Some(3.0), Some(4.0))
+    );
+    assert_eq!(t.direction, PainDirection::Better, "exactly 1 point better");
+    logs.mornings.retain(|m| m.date < on(7));
+    for d in 7..14 {
+        logs.mornings
+            .push(morning(d, if d % 2 == 0 { 4 } else { 5 }));
+    }
+    assert_eq!(
+        pain_trend(&logs, today, 3, 1.0).direction,
+        PainDirection::Steady
+    );
+    logs.mornings.retain(|m| m.date < on(11));
+    assert_eq!(
+        pain_trend(&logs, today, 5, 1.0).direction,
+        PainDirection::Unknown,
+        "4 check-ins are not enough when 5 are needed"
+    );
+}

@@ -152,3 +152,72 @@ fn week(programme: &Programme, logs: &TrackingLogs, first: Date, last: Date, tod
             .sum(),
     }
 }
+
+/// Which way morning pain is going.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PainDirection {
+    Better,
+    Steady,
+    Worse,
+    /// Not enough check-ins in one of the two weeks.
+    Unknown,
+}
+
+/// The latest morning pain and its trend: the last 7 days' average against the 7 before.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PainTrend {
+    pub latest: Option<u8>,
+    pub latest_date: Option<Date>,
+    pub last_week_mean: Option<f64>,
+    pub week_before_mean: Option<f64>,
+    pub direction: PainDirection,
+}
+
+/// Morning pain now and its trend. A week needs at least `min_mornings` check-ins (the
+/// progression rules' `mornings_for_weekly_average`), and a change of at least `points` (their
+/// `weekly_morning_rise`) counts as better or worse; less is steady.
+pub fn pain_trend(logs: &TrackingLogs, today: Date, min_mornings: usize, points: f64) -> PainTrend {
+    let latest = logs
+        .mornings
+        .iter()
+        .filter(|m| m.date <= today)
+        .max_by_key(|m| m.date);
+    let week = |from: i64, to: i64| -> Option<f64> {
+        let first = today.checked_sub(jiff::Span::new().days(to)).ok()?;
+        let last = today.checked_sub(jiff::Span::new().days(from)).ok()?;
+        let values: Vec<f64> = logs
+            .mornings
+            .iter()
+            .filter(|m| (first..=last).contains(&m.date))
+            .map(|m| f64::from(m.morning_pain.get()))
+            .collect();
+        (values.len() >= min_mornings.max(1)).then(|| {
+            crate::assessment::explain::round_to(
+                values.iter().sum::<f64>() / values.len() as f64,
+                1,
+            )
+        })
+    };
+    let (last_week_mean, week_before_mean) = (week(0, 6), week(7, 13));
+    let direction = match (last_week_mean, week_before_mean) {
+        (Some(now), Some(before)) => {
+            let change = crate::assessment::explain::round_to(now - before, 1);
+            if change <= -points {
+                PainDirection::Better
+            } else if change >= points {
+                PainDirection::Worse
+            } else {
+                PainDirection::Steady
+            }
+        }
+        _ => PainDirection::Unknown,
+    };
+    PainTrend {
+        latest: latest.map(|m| m.morning_pain.get()),
+        latest_date: latest.map(|m| m.date),
+        last_week_mean,
+        week_before_mean,
+        direction,
+    }
+}

@@ -262,7 +262,11 @@ async fn staff_pages_are_accessible_in_chromium() {
     for path in [
         "/clinic".to_owned(),
         "/admin/outbox".to_owned(),
+        "/clinic/settings".to_owned(),
+        "/clinic/caseload".to_owned(),
         format!("/runners/{}", runner.id),
+        format!("/runners/{}/progress", runner.id),
+        format!("/runners/{}/load", runner.id),
         "/nope".to_owned(),
     ] {
         b.goto(&path).await;

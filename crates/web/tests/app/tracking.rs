@@ -525,3 +525,54 @@ async fn the_change_report_is_a_page_and_a_pdf() {
         StatusCode::NOT_FOUND
     );
 }
+
+#[tokio::test]
+async fn the_caseload_lists_the_clinics_runners_sorted_and_filtered() {
+    each_backend(|store| async move {
+        let home = clinic(&store, "Caseload Clinic").await;
+        let away = clinic(&store, "Caseload Elsewhere").await;
+        let ann = person(&store, Some(&home), "cl-ann@example.com", Role::Runner).await;
+        let bob = person(&store, Some(&home), "cl-bob@example.com", Role::Runner).await;
+        person(&store, Some(&away), "cl-zed@example.com", Role::Runner).await;
+        let doc = person(&store, Some(&home), "cl-doc@example.com", Role::Clinician).await;
+        approved_programme(&store, &ann, &doc, 9).await;
+        store
+            .raise_alert(bob.id, AlertTier::High, "Morning pain up 2 points", 1)
+            .await
+            .unwrap();
+        let mut c = Client::new(store.clone());
+        c.login("cl-doc@example.com", PASSWORD).await;
+        let page = c.get("/clinic/caseload").await;
+        assert_eq!(page.status, StatusCode::OK);
+        let body = &page.body;
+        assert!(body.contains("cl-ann") && body.contains("cl-bob"));
+        assert!(!body.contains("cl-zed"), "only this clinic's runners");
+        assert!(
+            body.find("cl-bob").unwrap() < body.find("cl-ann").unwrap(),
+            "alerts first"
+        );
+        assert!(
+            body.contains("due since"),
+            "ann's day-7 re-test is due: {body}"
+        );
+        let by_name = c.get("/clinic/caseload?sort=name&show=all").await.body;
+        assert!(by_name.find("cl-ann").unwrap() < by_name.find("cl-bob").unwrap());
+        assert!(by_name.contains("aria-sort=\"ascending\""));
+        let with_alerts = c.get("/clinic/caseload?show=alerts").await.body;
+        assert!(with_alerts.contains("cl-bob") && !with_alerts.contains(">cl-ann<"));
+        let due = c.get("/clinic/caseload?show=retest").await.body;
+        assert!(due.contains(">cl-ann<") && !due.contains(">cl-bob<"));
+        let audit = store.audit_events_about(ann.id).await.unwrap();
+        assert!(
+            audit.iter().any(|e| e.actor_user_id == doc.id),
+            "the look is audited"
+        );
+        let mut runner = c.another();
+        runner.login("cl-ann@example.com", PASSWORD).await;
+        assert_eq!(
+            runner.get("/clinic/caseload").await.status,
+            StatusCode::FORBIDDEN
+        );
+    })
+    .await;
+}

@@ -1,0 +1,255 @@
+//! The clinician's caseload: the clinic's runners with their latest morning pain and its trend,
+//! this week's adherence, open alerts and the next re-test, sortable and filterable (by query
+//! parameters, so it works without JavaScript and a view can be bookmarked).
+
+use crate::context::Ctx;
+use crate::error::AppResult;
+use crate::templates::{Page, render};
+use crate::tracking::journal::{Journal, today_for};
+use askama::Template;
+use axum::extract::Query;
+use axum::response::Response;
+use backstride_core::Role;
+use backstride_core::tracking::trends::{PainDirection, pain_trend, weeks};
+use backstride_store::{Actor, AlertTier, AssessmentKind, AssessmentStatus, Store, User};
+use jiff::civil::Date;
+use std::collections::HashMap;
+
+/// One runner's line.
+pub struct CaseLine {
+    pub id: i64,
+    pub name: String,
+    pub pain: String,
+    pub pain_value: Option<u8>,
+    pub trend: &'static str,
+    pub trend_rank: u8,
+    pub adherence: String,
+    pub adherence_value: Option<f64>,
+    pub alerts: String,
+    pub alert_rank: u8,
+    pub alert_class: &'static str,
+    pub retest: String,
+    pub retest_date: Option<Date>,
+    pub retest_due: bool,
+}
+
+#[derive(serde::Deserialize, Default)]
+pub struct CaseQuery {
+    sort: Option<String>,
+    show: Option<String>,
+}
+
+/// A sortable column header.
+pub struct Column {
+    pub label: &'static str,
+    pub href: String,
+    /// `ascending`, `descending` or `none` for `aria-sort`.
+    pub aria_sort: &'static str,
+}
+
+#[derive(Template)]
+#[template(path = "caseload.html")]
+struct CaseloadPage {
+    page: Page,
+    lines: Vec<CaseLine>,
+    columns: Vec<Column>,
+    filters: Vec<(String, &'static str, bool)>,
+    total: usize,
+}
+
+const COLUMNS: [(&str, &str); 6] = [
+    ("name", "Runner"),
+    ("pain", "Morning pain"),
+    ("trend", "Trend"),
+    ("adherence", "Sessions this week"),
+    ("alerts", "Open alerts"),
+    ("retest", "Next re-test"),
+];
+
+const FILTERS: [(&str, &str); 4] = [
+    ("all", "Everyone"),
+    ("alerts", "With open alerts"),
+    ("worse", "Pain getting worse"),
+    ("retest", "Re-test due"),
+];
+
+fn tier_rank(tier: AlertTier) -> u8 {
+    match tier {
+        AlertTier::Critical => 3,
+        AlertTier::High => 2,
+        AlertTier::Low => 1,
+    }
+}
+
+async fn line(
+    store: &dyn Store,
+    actor: &Actor,
+    runner: &User,
+    alerts: &HashMap<i64, Vec<AlertTier>>,
+) -> AppResult<CaseLine> {
+    let today = today_for(runner);
+    let journal = Journal::load(store, actor, runner, today).await?;
+    let (mut pain, mut pain_value, mut trend, mut trend_rank) =
+        ("no check-ins".to_owned(), None, "–", 0);
+    let (mut adherence, mut adherence_value) = ("no programme".to_owned(), None);
+    let (mut retest, mut retest_date, mut retest_due) = ("–".to_owned(), None, false);
+    if let Some(j) = &journal {
+        let t = pain_trend(
+            &j.logs,
+            today,
+            j.thresholds.mornings_for_weekly_average.value as usize,
+            j.thresholds.weekly_morning_rise.value,
+        );
+        if let (Some(p), Some(d)) = (t.latest, t.latest_date) {
+            pain = format!("{p}/10 ({})", crate::tracking::words::day_label(d, today));
+            pain_value = Some(p);
+        }
+        (trend, trend_rank) = match t.direction {
+            PainDirection::Worse => ("worse", 3),
+            PainDirection::Steady => ("steady", 2),
+            PainDirection::Better => ("better", 1),
+            PainDirection::Unknown => ("not enough check-ins", 0),
+        };
+        let week = weeks(&j.programme, &j.logs, today).pop();
+        adherence_value = week.as_ref().and_then(|w| w.adherence_percent);
+        adherence = match &week {
+            Some(w) if w.sessions_planned > 0 => format!(
+                "{} of {} ({}%)",
+                w.sessions_done,
+                w.sessions_planned,
+                w.adherence_percent.unwrap_or(0.0)
+            ),
+            _ => "nothing planned yet".to_owned(),
+        };
+        // Re-tests fall on day 7 and day 14 of the programme (our choice, after the plan).
+        let start = j.programme.settings.start_date;
+        let started = start
+            .to_zoned(runner.time_zone.zone().clone())
+            .map(|z| z.timestamp().as_second())
+            .unwrap_or(0);
+        let done = store
+            .assessments_of(actor, runner.id)
+            .await?
+            .iter()
+            .filter(|a| {
+                a.kind == AssessmentKind::Retest
+                    && a.status == AssessmentStatus::Complete
+                    && a.created_at >= started
+            })
+            .count();
+        let due = [7, 14]
+            .get(done)
+            .and_then(|d| start.checked_add(jiff::Span::new().days(*d)).ok());
+        if let Some(d) = due {
+            retest_due = d <= today;
+            retest = if retest_due {
+                format!("due since {}", d.strftime("%-d %b"))
+            } else {
+                d.strftime("%a %-d %b").to_string()
+            };
+            retest_date = Some(d);
+        } else {
+            retest = "both re-tests done".to_owned();
+        }
+    }
+    let mine = alerts.get(&runner.id).cloned().unwrap_or_default();
+    let worst = mine.iter().copied().max_by_key(|t| tier_rank(*t));
+    Ok(CaseLine {
+        id: runner.id,
+        name: runner.display_name.clone(),
+        pain,
+        pain_value,
+        trend,
+        trend_rank,
+        adherence,
+        adherence_value,
+        alerts: match (mine.len(), worst) {
+            (0, _) | (_, None) => "none".to_owned(),
+            (n, Some(t)) => format!("{n} (worst: {})", t.as_str()),
+        },
+        alert_rank: worst.map_or(0, tier_rank),
+        alert_class: worst.map_or("", |t| t.as_str()),
+        retest,
+        retest_date,
+        retest_due,
+    })
+}
+
+/// `GET /clinic/caseload?sort=…&show=…`.
+pub async fn page(ctx: Ctx, Query(q): Query<CaseQuery>) -> AppResult<Response> {
+    let staff = ctx.user_with_role(&[Role::Clinician, Role::Admin])?.clone();
+    let clinic_id = staff.clinic_id.ok_or(crate::error::AppError::Forbidden)?;
+    let actor = Actor::of(&staff);
+    let store = ctx.state.store.as_ref();
+    let mut alerts: HashMap<i64, Vec<AlertTier>> = HashMap::new();
+    for a in store.open_alerts(&actor).await? {
+        alerts.entry(a.runner_id).or_default().push(a.tier);
+    }
+    let runners: Vec<User> = store
+        .users_in_clinic(clinic_id)
+        .await?
+        .into_iter()
+        .filter(|u| u.role == Role::Runner)
+        .collect();
+    let mut lines = Vec::new();
+    for r in &runners {
+        lines.push(line(store, &actor, r, &alerts).await?);
+    }
+    let total = lines.len();
+    let show = q.show.as_deref().unwrap_or("all");
+    lines.retain(|l| match show {
+        "alerts" => l.alert_rank > 0,
+        "worse" => l.trend == "worse",
+        "retest" => l.retest_due,
+        _ => true,
+    });
+    let sort = q.sort.as_deref().unwrap_or("alerts");
+    // Most urgent first for every column but the name.
+    match sort {
+        "name" => lines.sort_by(|a, b| a.name.to_lowercase().cmp(&b.name.to_lowercase())),
+        "pain" => lines.sort_by(|a, b| b.pain_value.cmp(&a.pain_value)),
+        "trend" => lines.sort_by(|a, b| b.trend_rank.cmp(&a.trend_rank)),
+        "adherence" => lines.sort_by(|a, b| {
+            a.adherence_value
+                .unwrap_or(f64::INFINITY)
+                .total_cmp(&b.adherence_value.unwrap_or(f64::INFINITY))
+        }),
+        "retest" => lines.sort_by_key(|l| l.retest_date.unwrap_or(Date::MAX)),
+        _ => lines.sort_by(|a, b| {
+            (b.alert_rank, b.trend_rank, b.pain_value).cmp(&(
+                a.alert_rank,
+                a.trend_rank,
+                a.pain_value,
+            ))
+        }),
+    }
+    let columns = COLUMNS
+        .iter()
+        .map(|(key, label)| Column {
+            label,
+            href: format!("/clinic/caseload?sort={key}&show={show}"),
+            aria_sort: match (*key == sort, *key) {
+                (false, _) => "none",
+                (true, "name") | (true, "adherence") | (true, "retest") => "ascending",
+                (true, _) => "descending",
+            },
+        })
+        .collect();
+    let filters = FILTERS
+        .iter()
+        .map(|(key, label)| {
+            (
+                format!("/clinic/caseload?sort={sort}&show={key}"),
+                *label,
+                *key == show,
+            )
+        })
+        .collect();
+    render(CaseloadPage {
+        page: ctx.page("Caseload").await?,
+        lines,
+        columns,
+        filters,
+        total,
+    })
+}
