@@ -206,9 +206,9 @@ pub async fn page(ctx: Ctx, Query(q): Query<CaseQuery>) -> AppResult<Response> {
     let sort = q.sort.as_deref().unwrap_or("alerts");
     // Most urgent first for every column but the name.
     match sort {
-        "name" => lines.sort_by(|a, b| a.name.to_lowercase().cmp(&b.name.to_lowercase())),
-        "pain" => lines.sort_by(|a, b| b.pain_value.cmp(&a.pain_value)),
-        "trend" => lines.sort_by(|a, b| b.trend_rank.cmp(&a.trend_rank)),
+        "name" => lines.sort_by_key(|l| l.name.to_lowercase()),
+        "pain" => lines.sort_by_key(|l| std::cmp::Reverse(l.pain_value)),
+        "trend" => lines.sort_by_key(|l| std::cmp::Reverse(l.trend_rank)),
         "adherence" => lines.sort_by(|a, b| {
             a.adherence_value
                 .unwrap_or(f64::INFINITY)
