@@ -25,6 +25,7 @@ mod programme;
 mod runs;
 mod security;
 mod templates;
+mod timeline;
 mod tracking;
 
 pub use config::{MailConfig, MailTransport, WebConfig};
@@ -85,6 +86,7 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/settings/password", post(auth::change_password))
         .route("/runners/{id}", get(pages::runner_record))
+        .route("/runners/{id}/email", post(timeline::email_runner))
         .route("/clinic", get(admin::clinic_page))
         .route("/clinic/invites", post(admin::send_invite))
         .route("/clinic/caseload", get(caseload::page))

@@ -103,8 +103,27 @@ pub async fn runner_record(ctx: Ctx, Path(id): Path<i64>) -> AppResult<Response>
         .take(10)
         .filter_map(|r| crate::tracking::review_view(r, &viewer.time_zone))
         .collect();
+    let is_staff = viewer.role.is_staff() && runner.id != viewer.id;
+    let timeline = if is_staff {
+        crate::timeline::timeline(ctx.state.store.as_ref(), &actor, &runner, viewer).await?
+    } else {
+        Vec::new()
+    };
+    let waiting_programme = if is_staff {
+        ctx.state
+            .store
+            .programmes_of(&actor, runner.id)
+            .await?
+            .into_iter()
+            .find(|p| p.status == backstride_store::ProgrammeStatus::Suggested)
+            .map(|p| p.id)
+    } else {
+        None
+    };
     render(RunnerRecord {
         page: ctx.page(&runner.display_name).await?,
+        timeline,
+        waiting_programme,
         reviews,
         can_settle: viewer.role.is_staff() && runner.id != viewer.id,
         runner_id: runner.id,

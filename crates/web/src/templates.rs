@@ -208,6 +208,8 @@ pub struct RunnerRecord {
     pub audit: Vec<AuditLine>,
     pub reviews: Vec<crate::tracking::ReviewView>,
     pub can_settle: bool,
+    pub timeline: Vec<crate::timeline::TimelineEntry>,
+    pub waiting_programme: Option<i64>,
 }
 
 pub struct PersonLine {

@@ -576,3 +576,49 @@ async fn the_caseload_lists_the_clinics_runners_sorted_and_filtered() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn the_record_shows_a_timeline_and_the_clinician_can_email_the_runner() {
+    let store = backstride_store::testing::sqlite().await;
+    let home = clinic(&store, "Timeline Clinic").await;
+    let away = clinic(&store, "Timeline Elsewhere").await;
+    let runner = person(&store, Some(&home), "tl-run@example.com", Role::Runner).await;
+    let doc = person(&store, Some(&home), "tl-doc@example.com", Role::Clinician).await;
+    person(&store, Some(&away), "tl-other@example.com", Role::Clinician).await;
+    approved_programme(&store, &runner, &doc, 3).await;
+    let mut c = Client::new(store.clone());
+    c.login("tl-doc@example.com", PASSWORD).await;
+    let record = c.get(&format!("/runners/{}", runner.id)).await.body;
+    assert!(record.contains("Timeline"));
+    assert!(record.contains("Programme version 1 approved"), "{record}");
+    assert!(record.contains("baseline completed"), "{record}");
+    let path = format!("/runners/{}/email", runner.id);
+    let empty = c.post(&path, &[("subject", ""), ("message", "hi")]).await;
+    assert_eq!(empty.status, StatusCode::SEE_OTHER);
+    assert!(
+        store.outbox(10).await.unwrap().is_empty(),
+        "nothing sent without a subject"
+    );
+    c.post(
+        &path,
+        &[
+            ("subject", "Your week"),
+            ("message", "Nice work on the bridges."),
+        ],
+    )
+    .await;
+    let sent = store.outbox(10).await.unwrap();
+    assert_eq!(sent.len(), 1);
+    assert_eq!(sent[0].to, "tl-run@example.com");
+    let mut other = c.another();
+    other.login("tl-other@example.com", PASSWORD).await;
+    other.get("/clinic").await;
+    assert_eq!(
+        other
+            .post(&path, &[("subject", "x"), ("message", "y")])
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(store.outbox(10).await.unwrap().len(), 1);
+}

@@ -1,0 +1,152 @@
+//! A runner's timeline for the record page — assessments, programme versions, decisions, logged
+//! days and watch runs, newest first — and the clinician's quick action of emailing the runner.
+
+use crate::auth::now;
+use crate::context::Ctx;
+use crate::error::AppResult;
+use crate::pages::local_time;
+use crate::tracking::journal::{HISTORY_DAYS, days_before, today_for};
+use axum::Form;
+use axum::extract::Path;
+use axum::response::{IntoResponse, Redirect, Response};
+use backstride_core::Role;
+use backstride_store::{Actor, AssessmentStatus, NewEmail, ProgrammeStatus, Store, User};
+use std::collections::BTreeMap;
+
+/// Entries shown. **Our choice**: enough for a fortnight's programme and its re-tests.
+const ENTRIES: usize = 40;
+
+/// One thing that happened.
+pub struct TimelineEntry {
+    /// Sorts the timeline (Unix seconds; a logged day counts at its noon UTC).
+    pub at: i64,
+    pub when: String,
+    pub what: String,
+    pub href: Option<String>,
+}
+
+/// The runner's timeline as `actor` may see it (each read is audited by the store).
+pub async fn timeline(
+    store: &dyn Store,
+    actor: &Actor,
+    runner: &User,
+    viewer: &User,
+) -> AppResult<Vec<TimelineEntry>> {
+    let tz = &viewer.time_zone;
+    let mut entries = Vec::new();
+    let mut add = |at: i64, what: String, href: Option<String>| {
+        entries.push(TimelineEntry {
+            at,
+            when: local_time(at, tz),
+            what,
+            href,
+        })
+    };
+    for a in store.assessments_of(actor, runner.id).await? {
+        let state = match a.status {
+            AssessmentStatus::Complete => "completed",
+            AssessmentStatus::Stopped => "stopped at a red flag",
+            AssessmentStatus::Draft => "started, not finished",
+        };
+        add(
+            a.updated_at,
+            format!("{} {state}", a.kind.as_str().replace("retest", "re-test")),
+            Some(format!("/assessments/{}", a.id)),
+        );
+    }
+    for p in store.programmes_of(actor, runner.id).await? {
+        let what = match p.status {
+            ProgrammeStatus::Suggested => format!(
+                "Programme version {} suggested, awaiting approval",
+                p.version
+            ),
+            ProgrammeStatus::Approved => format!("Programme version {} approved", p.version),
+            ProgrammeStatus::Superseded => {
+                format!("Programme version {} (since replaced)", p.version)
+            }
+        };
+        add(
+            p.approved_at.unwrap_or(p.created_at),
+            what,
+            Some(format!("/programmes/{}", p.id)),
+        );
+    }
+    for r in store.reviews_of(actor, runner.id).await? {
+        if let Some(at) = r.decided_at.filter(|_| r.note.trim().len() > 1) {
+            add(
+                at,
+                format!(
+                    "Decision of {} {}: {}",
+                    r.review_date,
+                    r.status.as_str(),
+                    r.note
+                ),
+                None,
+            );
+        }
+    }
+    for run in store.runs_of(actor, runner.id).await? {
+        add(
+            run.started_at,
+            format!("Watch run imported: {}", run.file_name),
+            Some(format!("/runners/{}/runs/{}", runner.id, run.id)),
+        );
+    }
+    let since = days_before(today_for(runner), HISTORY_DAYS).to_string();
+    let mut days: BTreeMap<String, usize> = BTreeMap::new();
+    for log in store.logs_of(actor, runner.id, &since).await? {
+        *days.entry(log.log_date).or_default() += 1;
+    }
+    for (date, n) in days {
+        let at = date
+            .parse::<jiff::civil::Date>()
+            .ok()
+            .and_then(|d| d.at(12, 0, 0, 0).to_zoned(jiff::tz::TimeZone::UTC).ok())
+            .map_or(0, |z| z.timestamp().as_second());
+        let noun = if n == 1 { "entry" } else { "entries" };
+        add(at, format!("Logged {date}: {n} {noun}"), None);
+    }
+    entries.sort_by_key(|e| std::cmp::Reverse(e.at));
+    entries.truncate(ENTRIES);
+    Ok(entries)
+}
+
+/// `POST /runners/{id}/email`: staff of the runner's clinic send the runner an email (through
+/// the outbox; the access is audited).
+pub async fn email_runner(
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> AppResult<Response> {
+    let staff = ctx.user_with_role(&[Role::Clinician, Role::Admin])?.clone();
+    let store = ctx.state.store.as_ref();
+    let runner = store
+        .open_runner_record(&Actor::of(&staff), id, "email runner")
+        .await?;
+    let field = |name: &str| {
+        fields
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.trim().to_owned())
+            .unwrap_or_default()
+    };
+    let (subject, message) = (field("subject"), field("message"));
+    if subject.is_empty()
+        || message.is_empty()
+        || subject.chars().count() > 200
+        || message.chars().count() > 5000
+    {
+        ctx.flash("error", "Give the email a subject (up to 200 characters) and a message (up to 5,000); nothing was sent.").await?;
+        return Ok(Redirect::to(&format!("/runners/{id}")).into_response());
+    }
+    let body = format!("{message}\n\n— {} (via Backstride)\n", staff.display_name);
+    store
+        .enqueue_email(&NewEmail::text(runner.email.clone(), subject, body), now())
+        .await?;
+    ctx.flash(
+        "success",
+        format!("Email to {} queued.", runner.display_name),
+    )
+    .await?;
+    Ok(Redirect::to(&format!("/runners/{id}")).into_response())
+}
