@@ -217,6 +217,17 @@ pub trait Store: BookingStore + FrontStore + Send + Sync + 'static {
         note: &str,
     ) -> StoreResult<ReviewRecord>;
 
+    // Coaching programmes (audited)
+    /// Starts a named coaching programme for a runner (staff of the runner's clinic only).
+    async fn start_coaching(
+        &self,
+        actor: &Actor,
+        runner_id: i64,
+        coaching: &NewCoaching,
+    ) -> StoreResult<Coaching>;
+    /// A runner's coaching programmes, newest first.
+    async fn coaching_of(&self, actor: &Actor, runner_id: i64) -> StoreResult<Vec<Coaching>>;
+
     // Calendar subscription
     /// Sets the runner's private calendar link (replacing any earlier one).
     async fn set_calendar_feed(&self, runner_id: i64, token_hash: &str) -> StoreResult<()>;

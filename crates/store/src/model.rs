@@ -438,3 +438,23 @@ pub struct NewInboxItem {
     /// `CallBooked` for a booking, else `New`.
     pub stage: InboxStage,
 }
+
+/// A named multi-week coaching programme for one runner.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Coaching {
+    pub id: i64,
+    pub runner_id: i64,
+    pub name: String,
+    pub weeks: i64,
+    /// `YYYY-MM-DD`.
+    pub starts_on: String,
+    pub created_by: i64,
+    pub created_at: i64,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewCoaching {
+    pub name: String,
+    pub weeks: i64,
+    pub starts_on: String,
+}

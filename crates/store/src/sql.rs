@@ -963,6 +963,46 @@ macro_rules! impl_store {
                 row.ok_or(StoreError::NotFound)?.try_into()
             }
 
+            async fn start_coaching(&self, actor: &Actor, runner_id: i64, c: &NewCoaching) -> StoreResult<Coaching> {
+                let mut tx = self.pool.begin_with($begin_write).await?;
+                require_record!(tx, actor, runner_id, "start coaching programme");
+                if !actor.role.is_staff() {
+                    tx.commit().await?;
+                    return Err(StoreError::NotFound);
+                }
+                let row: (i64, i64) = sqlx::query_as(
+                    "INSERT INTO coaching_programme (runner_id, name, weeks, starts_on, created_by, created_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6) RETURNING id, created_at",
+                )
+                .bind(runner_id).bind(&c.name).bind(c.weeks).bind(&c.starts_on).bind(actor.user_id).bind(now())
+                .fetch_one(&mut *tx).await?;
+                tx.commit().await?;
+                Ok(Coaching {
+                    id: row.0,
+                    runner_id,
+                    name: c.name.clone(),
+                    weeks: c.weeks,
+                    starts_on: c.starts_on.clone(),
+                    created_by: actor.user_id,
+                    created_at: row.1,
+                })
+            }
+
+            async fn coaching_of(&self, actor: &Actor, runner_id: i64) -> StoreResult<Vec<Coaching>> {
+                let mut tx = self.pool.begin_with($begin_write).await?;
+                let access = open_record!(&mut tx, actor, runner_id, "list coaching programmes");
+                let rows: Vec<(i64, String, i64, String, i64, i64)> = sqlx::query_as(
+                    "SELECT id, name, weeks, starts_on, created_by, created_at FROM coaching_programme \
+                     WHERE runner_id = $1 ORDER BY starts_on DESC, id DESC",
+                )
+                .bind(runner_id).fetch_all(&mut *tx).await?;
+                tx.commit().await?;
+                access?;
+                Ok(rows.into_iter().map(|(id, name, weeks, starts_on, created_by, created_at)| Coaching {
+                    id, runner_id, name, weeks, starts_on, created_by, created_at,
+                }).collect())
+            }
+
             async fn set_calendar_feed(&self, runner_id: i64, token_hash: &str) -> StoreResult<()> {
                 let mut tx = self.pool.begin_with($begin_write).await?;
                 sqlx::query("DELETE FROM calendar_feed WHERE runner_id = $1").bind(runner_id).execute(&mut *tx).await?;

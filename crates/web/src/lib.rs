@@ -12,6 +12,7 @@ mod auth;
 mod booking;
 mod caseload;
 mod clinic_settings;
+mod coaching;
 mod config;
 mod context;
 mod error;
@@ -87,6 +88,7 @@ pub fn router(state: AppState) -> Router {
         .route("/settings/password", post(auth::change_password))
         .route("/runners/{id}", get(pages::runner_record))
         .route("/runners/{id}/email", post(timeline::email_runner))
+        .route("/runners/{id}/coaching", post(coaching::start))
         .route("/clinic", get(admin::clinic_page))
         .route("/clinic/invites", post(admin::send_invite))
         .route("/clinic/caseload", get(caseload::page))

@@ -120,8 +120,12 @@ pub async fn runner_record(ctx: Ctx, Path(id): Path<i64>) -> AppResult<Response>
     } else {
         None
     };
+    let coaching = crate::coaching::lines(ctx.state.store.as_ref(), &actor, &runner).await?;
+    let today = crate::tracking::journal::today_for(&runner).to_string();
     render(RunnerRecord {
         page: ctx.page(&runner.display_name).await?,
+        coaching,
+        today,
         timeline,
         waiting_programme,
         reviews,

@@ -210,6 +210,8 @@ pub struct RunnerRecord {
     pub can_settle: bool,
     pub timeline: Vec<crate::timeline::TimelineEntry>,
     pub waiting_programme: Option<i64>,
+    pub coaching: Vec<crate::coaching::CoachingLine>,
+    pub today: String,
 }
 
 pub struct PersonLine {

@@ -35,6 +35,7 @@
 //!    cadence target of +5%, later +10% (Heiderscheit 2011) when cadence was measured low.
 
 pub mod calendar;
+pub mod coaching;
 pub mod edit;
 pub mod form;
 pub mod select;

@@ -622,3 +622,53 @@ async fn the_record_shows_a_timeline_and_the_clinician_can_email_the_runner() {
     );
     assert_eq!(store.outbox(10).await.unwrap().len(), 1);
 }
+
+#[tokio::test]
+async fn a_clinician_starts_a_named_coaching_programme() {
+    each_backend(|store| async move {
+        let home = clinic(&store, "Coaching Clinic").await;
+        let runner = person(&store, Some(&home), "co-run@example.com", Role::Runner).await;
+        let doc = person(&store, Some(&home), "co-doc@example.com", Role::Clinician).await;
+        approved_programme(&store, &runner, &doc, 8).await;
+        let mut c = Client::new(store.clone());
+        c.login("co-doc@example.com", PASSWORD).await;
+        c.get(&format!("/runners/{}", runner.id)).await;
+        let path = format!("/runners/{}/coaching", runner.id);
+        c.post(
+            &path,
+            &[("name", ""), ("weeks", "60"), ("starts_on", "soon")],
+        )
+        .await;
+        let page = c.get(&format!("/runners/{}", runner.id)).await.body;
+        assert!(
+            page.contains("was not started") && page.contains("from 1 to 52"),
+            "{page}"
+        );
+        let start = days_ago(8).to_string();
+        c.post(
+            &path,
+            &[
+                ("name", "Return to Run"),
+                ("weeks", "6"),
+                ("starts_on", &start),
+            ],
+        )
+        .await;
+        let page = c.get(&format!("/runners/{}", runner.id)).await.body;
+        assert!(page.contains("Return to Run: week 2 of 6"), "{page}");
+        assert!(page.contains("weekly check-ins so far"));
+        let mut me = c.another();
+        me.login("co-run@example.com", PASSWORD).await;
+        me.get(&format!("/runners/{}", runner.id)).await;
+        assert_eq!(
+            me.post(
+                &path,
+                &[("name", "Mine"), ("weeks", "2"), ("starts_on", &start)]
+            )
+            .await
+            .status,
+            StatusCode::FORBIDDEN
+        );
+    })
+    .await;
+}

@@ -1,0 +1,107 @@
+//! Coaching programmes on the runner's record: staff start a named multi-week programme; the
+//! record shows which week the runner is in and the weekly check-ins (the weekly reviews) in it.
+
+use crate::context::Ctx;
+use crate::error::AppResult;
+use crate::tracking::journal::today_for;
+use axum::Form;
+use axum::extract::Path;
+use axum::response::{IntoResponse, Redirect, Response};
+use backstride_core::Role;
+use backstride_core::programme::coaching::CoachingPlan;
+use backstride_store::{Actor, NewCoaching, ReviewKind, ReviewStatus, Store, User};
+
+/// A coaching programme as the record shows it.
+pub struct CoachingLine {
+    pub description: String,
+    pub check_ins: String,
+}
+
+/// The runner's coaching programmes, newest first, with their weekly check-ins.
+pub async fn lines(
+    store: &dyn Store,
+    actor: &Actor,
+    runner: &User,
+) -> AppResult<Vec<CoachingLine>> {
+    let today = today_for(runner);
+    let reviews = store.reviews_of(actor, runner.id).await?;
+    let mut out = Vec::new();
+    for c in store.coaching_of(actor, runner.id).await? {
+        let Ok(plan) = CoachingPlan::check(&c.name, &c.weeks.to_string(), &c.starts_on) else {
+            continue;
+        };
+        let end = plan
+            .starts_on
+            .checked_add(jiff::Span::new().days(plan.weeks * 7 - 1))
+            .unwrap_or(plan.starts_on)
+            .to_string();
+        let start = plan.starts_on.to_string();
+        let weekly: Vec<_> = reviews
+            .iter()
+            .filter(|r| {
+                r.kind == ReviewKind::Weekly && r.review_date >= start && r.review_date <= end
+            })
+            .collect();
+        let seen = weekly
+            .iter()
+            .filter(|r| r.status != ReviewStatus::Suggested)
+            .count();
+        out.push(CoachingLine {
+            description: plan.describe(today),
+            check_ins: format!(
+                "{} weekly check-ins so far, {seen} reviewed by the clinician",
+                weekly.len()
+            ),
+        });
+    }
+    Ok(out)
+}
+
+/// `POST /runners/{id}/coaching`: starts a coaching programme (staff of the runner's clinic).
+pub async fn start(
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> AppResult<Response> {
+    let staff = ctx.user_with_role(&[Role::Clinician, Role::Admin])?.clone();
+    let field = |name: &str| {
+        fields
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+            .unwrap_or("")
+    };
+    match CoachingPlan::check(field("name"), field("weeks"), field("starts_on")) {
+        Ok(plan) => {
+            ctx.state
+                .store
+                .start_coaching(
+                    &Actor::of(&staff),
+                    id,
+                    &NewCoaching {
+                        name: plan.name.clone(),
+                        weeks: plan.weeks,
+                        starts_on: plan.starts_on.to_string(),
+                    },
+                )
+                .await?;
+            ctx.flash(
+                "success",
+                format!("Coaching programme “{}” started.", plan.name),
+            )
+            .await?;
+        }
+        Err(errors) => {
+            let words: Vec<String> = errors.into_iter().map(|(_, m)| m).collect();
+            ctx.flash(
+                "error",
+                format!(
+                    "The coaching programme was not started: {}",
+                    words.join(" ")
+                ),
+            )
+            .await?;
+        }
+    }
+    Ok(Redirect::to(&format!("/runners/{id}#coaching-h")).into_response())
+}
