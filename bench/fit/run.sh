@@ -6,7 +6,8 @@
 #  2. peak memory (max RSS, /usr/bin/time -v) of `backstride analyze` on the largest corpus file;
 #  3. `backstride analyze` on a generated 1-hour run, process start to finish, median of 20;
 #  4. `backstride import` of 1,000 generated runs into a fresh SQLite database, on 2 cores.
-# Each figure is printed against its target. Prints "skipped: corpus not found" and exits 0
+# Each figure is printed against its target. Other work on the machine skews the figures: run it
+# on an otherwise idle machine (the load average is printed). Prints "skipped: corpus not found" and exits 0
 # when the corpus is absent.
 #
 #   bash bench/fit/run.sh            (env: FIT_CORPUS=DIR, MIN_SECONDS=3, PY_PASSES=1, RUNS=20)
@@ -52,7 +53,9 @@ fi
 "$venv/bin/python" -c 'import importlib.metadata as m; print("fitparse", m.version("fitparse"), "/ fitdecode", m.version("fitdecode"), "/ Python", __import__("sys").version.split()[0])'
 
 step "1. throughput on one core over $corpus"
-"${one_core[@]}" "$examples/throughput" "$corpus" "$min_seconds" | tee -a "$results"
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+# fitparser reports damaged fields on stderr; kept out of the way.
+"${one_core[@]}" "$examples/throughput" "$corpus" "$min_seconds" 2>"$out/throughput.stderr" | tee -a "$results"
 "${one_core[@]}" "$venv/bin/python" "$root/bench/fit/py_throughput.py" "$corpus" "$py_passes" | tee -a "$results"
 
 step "2. peak memory of backstride analyze on the largest corpus file"
@@ -113,6 +116,9 @@ ms = r["analyze_1h"]["ms"]
 row("analyze 1-hour run, process (median)", f"{ms:.1f} ms", "< 50 ms", ms < 50)
 s = r["import_1000"]["s"]
 row("import 1,000 runs, fresh SQLite, 2 cores", f"{s:.2f} s", "< 10 s", s < 10)
+d = r.get("backstride_decode_only")
+if d:
+    print(f"  for context, our decoding alone (no analysis): {d['mb_per_s']:.1f} MB/s")
 for name in ("backstride", "fitparser", "fitparse", "fitdecode"):
     print(f"  {name}: rejected {int(r[name]['rejected'])} files of the corpus")
 w = [max(len(x[i]) for x in rows) for i in range(4)]

@@ -1,6 +1,7 @@
 //! Decoder throughput over a folder of FIT files, on one thread: our decode + analyse
 //! (`backstride_running::analyze`, as `backstride analyze` and import use it) and the `fitparser`
-//! crate's `from_bytes` (every field of every message), each over the same bytes held in memory.
+//! crate's `from_bytes` (every field of every message), each over the same bytes held in memory;
+//! our decoding alone (`fit::parse`, CRC not checked) is shown for context.
 //!
 //! ```text
 //! cargo run --release -p backstride-running --example throughput -- DIR [MIN_SECONDS]
@@ -13,6 +14,7 @@
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
+use backstride_running::fit::{self, DecodeOptions};
 use backstride_running::{AnalyzeOptions, analyze};
 
 fn fit_files(dir: &Path, out: &mut Vec<PathBuf>) {
@@ -82,7 +84,13 @@ fn main() {
     let ours = |b: &[u8]| analyze(b, &options).is_ok();
     let fitparser =
         |b: &[u8]| std::panic::catch_unwind(|| fitparser::from_bytes(b).is_ok()).unwrap_or(false);
-    let decoders: [(&str, &Decode<'_>); 2] = [("backstride", &ours), ("fitparser", &fitparser)];
+    // For context: our decoding alone (typed records, laps, sessions), without the analysis.
+    let ours_decode = |b: &[u8]| fit::parse(b, DecodeOptions { check_crc: false }).is_ok();
+    let decoders: [(&str, &Decode<'_>); 3] = [
+        ("backstride", &ours),
+        ("backstride_decode_only", &ours_decode),
+        ("fitparser", &fitparser),
+    ];
     for (name, decode) in decoders {
         let (secs, rejected) = measure(&files, min_s, decode);
         println!(
