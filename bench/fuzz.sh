@@ -12,9 +12,6 @@ cd "$root"
 seconds=${1:-120}
 corpus=$root/../shared/data/fit
 export CARGO_BUILD_JOBS=${CARGO_BUILD_JOBS:-1}
-# Huge allocations fail fast instead of swapping the machine (8 GiB of address space).
-ulimit -v 8388608 2>/dev/null || true
-
 if [ "${FUZZ_ENGINE:-}" != stable ] && cargo +nightly fuzz --version >/dev/null 2>&1; then
   echo "engine: cargo-fuzz (nightly), $seconds s"
   mkdir -p fuzz/corpus/decode
@@ -22,9 +19,9 @@ if [ "${FUZZ_ENGINE:-}" != stable ] && cargo +nightly fuzz --version >/dev/null 
     find "$corpus" -type f -iname '*.fit' -size -512k -exec cp -n {} fuzz/corpus/decode/ \;
   fi
   cd fuzz
-  # libFuzzer's own -rss_limit_mb does the memory check; ASan needs the address space.
-  ulimit -v unlimited 2>/dev/null || true
-  exec cargo +nightly fuzz run decode -- -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048
+  # libFuzzer's -rss_limit_mb and -malloc_limit_mb do the memory check (ASan needs a huge
+  # address space, so no ulimit -v here).
+  exec cargo +nightly fuzz run decode -- -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -malloc_limit_mb=1024
 fi
 
 echo "engine: stable mutation fuzzer (no cargo-fuzz on nightly here), $seconds s"
@@ -33,4 +30,6 @@ target=$(cargo metadata --format-version 1 --no-deps |
   python3 -c 'import json, sys; print(json.load(sys.stdin)["target_directory"])')
 args=("$seconds" --crashes "$root/bench/fuzz-crashes")
 [ -d "$corpus" ] && args+=(--corpus "$corpus")
+# Huge allocations fail fast instead of swapping the machine (8 GiB of address space).
+ulimit -v 8388608 2>/dev/null || true
 exec "$target/release/examples/fuzz_stable" "${args[@]}"
