@@ -341,8 +341,50 @@ pub fn analyze(bytes: &[u8], options: &AnalyzeOptions) -> Result<Analysis, FitEr
     Ok(analyze_file(&file, options))
 }
 
-fn within(t: Option<u32>, start: u32, end: u32) -> bool {
-    t.is_some_and(|t| t >= start && t <= end)
+/// Positions of timed items (records, laps, samples) by time, to find the items inside a
+/// session's or lap's time window without scanning everything once per window.
+///
+/// Real sessions and laps split the time between them, so their windows hold about as many
+/// items as there are. A crafted file can give thousands of laps or sessions the same window
+/// over every record, which made the analysis quadratic (minutes for 100 kB). Windows are
+/// served until `budget` items have been handed out; past it they come back empty.
+struct TimeIndex {
+    /// (time, position), sorted.
+    by_time: Vec<(u32, usize)>,
+    budget: usize,
+}
+
+impl TimeIndex {
+    fn new(times: impl Iterator<Item = Option<u32>>) -> TimeIndex {
+        let mut by_time: Vec<(u32, usize)> = times
+            .enumerate()
+            .filter_map(|(i, t)| Some((t?, i)))
+            .collect();
+        by_time.sort_unstable();
+        let budget = by_time.len().saturating_mul(4).saturating_add(100_000);
+        TimeIndex { by_time, budget }
+    }
+
+    /// Positions of the items timed in `start..=end`, in their original order; `None` once the
+    /// budget is spent.
+    fn window(&mut self, start: u32, end: u32) -> Option<Vec<usize>> {
+        let lo = self.by_time.partition_point(|&(t, _)| t < start);
+        let hi = self.by_time.partition_point(|&(t, _)| t <= end);
+        let found = self.by_time.get(lo..hi).unwrap_or(&[]);
+        self.budget = self.budget.checked_sub(found.len())?;
+        let mut positions: Vec<usize> = found.iter().map(|&(_, i)| i).collect();
+        positions.sort_unstable();
+        Some(positions)
+    }
+
+    /// The items of `items` in the window, in order (none once the budget is spent).
+    fn select<'a, T>(&mut self, items: &'a [T], start: u32, end: u32) -> Vec<&'a T> {
+        self.window(start, end)
+            .unwrap_or_default()
+            .into_iter()
+            .filter_map(|i| items.get(i))
+            .collect()
+    }
 }
 
 fn window(s: &SummaryMessage) -> Option<(u32, u32)> {
@@ -394,6 +436,9 @@ pub fn analyze_file(file: &FitFile, options: &AnalyzeOptions) -> Analysis {
         });
     }
     let single = sessions.len() == 1;
+    // Built on first use: a single session takes every record and lap without them.
+    let mut record_times = None;
+    let mut lap_times = None;
     for (i, s) in sessions.iter().enumerate() {
         if s.sport != Some(profile::SPORT_RUNNING) {
             analysis.skipped.push(SkippedSession {
@@ -412,11 +457,9 @@ pub fn analyze_file(file: &FitFile, options: &AnalyzeOptions) -> Analysis {
         let win = window(s);
         let records: Vec<&Record> = match win {
             _ if single => file.records.iter().collect(),
-            Some((a, b)) => file
-                .records
-                .iter()
-                .filter(|r| within(r.timestamp, a, b))
-                .collect(),
+            Some((a, b)) => record_times
+                .get_or_insert_with(|| TimeIndex::new(file.records.iter().map(|r| r.timestamp)))
+                .select(&file.records, a, b),
             None => Vec::new(),
         };
         let laps: Vec<&SummaryMessage> = match (s.first_lap_index, s.num_laps, win) {
@@ -430,11 +473,9 @@ pub fn analyze_file(file: &FitFile, options: &AnalyzeOptions) -> Analysis {
                     .collect()
             }
             _ if single => file.laps.iter().collect(),
-            (_, _, Some((a, b))) => file
-                .laps
-                .iter()
-                .filter(|l| within(l.start_time, a, b))
-                .collect(),
+            (_, _, Some((a, b))) => lap_times
+                .get_or_insert_with(|| TimeIndex::new(file.laps.iter().map(|l| l.start_time)))
+                .select(&file.laps, a, b),
             _ => Vec::new(),
         };
         analysis
@@ -579,14 +620,16 @@ fn build_run(
     });
     let moving_s = moving_time(&samples);
     let timer_s = s.total_timer_time;
+    let mut sample_times = None;
     let lap_segments = laps
         .iter()
         .enumerate()
         .map(|(k, lap)| {
             let lap_samples: Vec<Sample> = match window(lap) {
-                Some((a, b)) => samples
-                    .iter()
-                    .filter(|x| within(x.timestamp, a, b))
+                Some((a, b)) => sample_times
+                    .get_or_insert_with(|| TimeIndex::new(samples.iter().map(|x| x.timestamp)))
+                    .select(&samples, a, b)
+                    .into_iter()
                     .copied()
                     .collect(),
                 None => Vec::new(),

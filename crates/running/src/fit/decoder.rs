@@ -88,6 +88,13 @@ impl FitError {
 pub enum FitWarning {
     /// A CRC mismatch tolerated because [`DecodeOptions::check_crc`] is off.
     CrcMismatch(FitError),
+    /// More messages of one kind than [`super::parse`] keeps; the rest were not read.
+    TooMany {
+        /// The kind: "record", "lap", "session", "event" or "sport".
+        what: &'static str,
+        /// How many were kept.
+        kept: usize,
+    },
     /// A field whose size is not a multiple of its base type's size; it reads as absent.
     MisalignedField {
         /// Start of the definition message.
@@ -103,6 +110,10 @@ impl std::fmt::Display for FitWarning {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             FitWarning::CrcMismatch(e) => write!(f, "{e}; the data were read anyway"),
+            FitWarning::TooMany { what, kept } => write!(
+                f,
+                "more than {kept} {what} messages; only the first {kept} were read"
+            ),
             FitWarning::MisalignedField {
                 offset,
                 global,
@@ -232,7 +243,7 @@ pub struct Message<'d> {
     content: &'d [u8],
     offset: usize,
     compressed_timestamp: Option<u32>,
-    descriptions: &'d [DevFieldDescription],
+    descriptions: &'d Descriptions,
 }
 
 /// A field of a message: its definition and raw bytes.
@@ -383,9 +394,7 @@ impl<'d> Message<'d> {
         self.def.dev_fields.iter().filter_map(move |def| {
             let start = usize::try_from(def.offset).ok()?;
             let bytes = content.get(start..start.checked_add(usize::from(def.size))?)?;
-            let description = descriptions
-                .iter()
-                .find(|d| d.developer_data_index == def.dev_index && d.field_number == def.num);
+            let description = descriptions.get(def.dev_index, def.num);
             Some(DevFieldRef {
                 def: *def,
                 description,
@@ -456,7 +465,7 @@ pub struct Decoder<'a> {
     segments: usize,
     defs: [Option<Definition>; 16],
     spare: Vec<Definition>,
-    descriptions: Vec<DevFieldDescription>,
+    descriptions: Descriptions,
     last_timestamp: u32,
     options: DecodeOptions,
     warnings: Vec<FitWarning>,
@@ -478,7 +487,7 @@ impl<'a> Decoder<'a> {
             segments: 0,
             defs: Default::default(),
             spare: Vec::new(),
-            descriptions: Vec::new(),
+            descriptions: Descriptions::default(),
             last_timestamp: 0,
             options,
             warnings: Vec::new(),
@@ -498,7 +507,7 @@ impl<'a> Decoder<'a> {
 
     /// Developer field descriptions seen so far.
     pub fn descriptions(&self) -> &[DevFieldDescription] {
-        &self.descriptions
+        &self.descriptions.list
     }
 
     fn warn(&mut self, w: FitWarning) {
@@ -705,10 +714,10 @@ impl<'a> Decoder<'a> {
                     content,
                     offset,
                     compressed_timestamp: None,
-                    descriptions: &[],
+                    descriptions: &NO_DESCRIPTIONS,
                 };
                 if let Some(d) = description_from(&msg) {
-                    register(&mut self.descriptions, d);
+                    self.descriptions.register(d);
                 }
             }
         }
@@ -844,12 +853,52 @@ fn description_from(msg: &Message<'_>) -> Option<DevFieldDescription> {
     })
 }
 
-fn register(list: &mut Vec<DevFieldDescription>, d: DevFieldDescription) {
-    if let Some(existing) = list.iter_mut().find(|e| {
-        e.developer_data_index == d.developer_data_index && e.field_number == d.field_number
-    }) {
-        *existing = d;
-    } else {
-        list.push(d);
+/// Developer field descriptions in the order first seen, with a table from (developer data
+/// index, field number) to position. A linear search per developer field per message let a file
+/// of thousands of descriptions and records with hundreds of developer fields take hours.
+#[derive(Debug, Default)]
+struct Descriptions {
+    list: Vec<DevFieldDescription>,
+    /// `dev_index << 8 | field_number` → position in `list` + 1 (0: none). Allocated with the
+    /// first description, so files without developer data pay nothing.
+    table: Vec<u32>,
+}
+
+static NO_DESCRIPTIONS: Descriptions = Descriptions {
+    list: Vec::new(),
+    table: Vec::new(),
+};
+
+impl Descriptions {
+    fn key(dev_index: u8, field_number: u8) -> usize {
+        usize::from(dev_index) << 8 | usize::from(field_number)
+    }
+
+    fn get(&self, dev_index: u8, field_number: u8) -> Option<&DevFieldDescription> {
+        let pos = *self.table.get(Self::key(dev_index, field_number))?;
+        self.list.get(usize::try_from(pos).ok()?.checked_sub(1)?)
+    }
+
+    /// Adds a description, replacing an earlier one for the same field.
+    fn register(&mut self, d: DevFieldDescription) {
+        if self.table.is_empty() {
+            self.table = vec![0; 1 << 16];
+        }
+        let key = Self::key(d.developer_data_index, d.field_number);
+        let Some(slot) = self.table.get_mut(key) else {
+            return;
+        };
+        match usize::try_from(*slot).ok().and_then(|p| p.checked_sub(1)) {
+            Some(pos) => {
+                if let Some(existing) = self.list.get_mut(pos) {
+                    *existing = d;
+                }
+            }
+            None => {
+                // At most 65,536 distinct keys, so the position always fits.
+                *slot = u32::try_from(self.list.len() + 1).unwrap_or(0);
+                self.list.push(d);
+            }
+        }
     }
 }

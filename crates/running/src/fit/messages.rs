@@ -321,33 +321,78 @@ pub struct FitFile {
     pub warnings: Vec<FitWarning>,
 }
 
-/// Decodes a whole FIT file into the messages we use.
+/// Most record messages [`parse`] keeps: a week of 1 Hz recording, far beyond any run. A record
+/// can take one byte of the file and a few hundred bytes in memory, so without a limit a crafted
+/// file of millions of one-byte records needs gigabytes. **Our choice.**
+pub const MAX_RECORDS: usize = 7 * 24 * 3600;
+/// Most lap messages [`parse`] keeps (a 24-hour race on a 400 m track has about 600). **Our choice.**
+pub const MAX_LAPS: usize = 10_000;
+/// Most session and sport messages [`parse`] keeps, each (a triathlon has five). **Our choice.**
+pub const MAX_SESSIONS: usize = 1_000;
+/// Most event messages [`parse`] keeps. **Our choice.**
+pub const MAX_EVENTS: usize = 100_000;
+
+/// Pushes `make()` unless `list` is full; the first time it is, notes what was dropped.
+fn keep<T>(
+    list: &mut Vec<T>,
+    limit: usize,
+    what: &'static str,
+    dropped: &mut Vec<FitWarning>,
+    make: impl FnOnce() -> T,
+) {
+    if list.len() < limit {
+        list.push(make());
+    } else if !dropped
+        .iter()
+        .any(|w| matches!(w, FitWarning::TooMany { what: seen, .. } if *seen == what))
+    {
+        dropped.push(FitWarning::TooMany { what, kept: limit });
+    }
+}
+
+/// Decodes a whole FIT file into the messages we use. At most [`MAX_RECORDS`] records,
+/// [`MAX_LAPS`] laps, [`MAX_SESSIONS`] sessions and sports and [`MAX_EVENTS`] events are kept
+/// (with a warning when more were read), so memory stays bounded whatever the input.
 pub fn parse(bytes: &[u8], options: DecodeOptions) -> Result<FitFile, FitError> {
     let mut out = FitFile::default();
     let mut decoder = Decoder::with_options(bytes, options);
     let mut acc = Accumulator::default();
+    let mut dropped = Vec::new();
     while let Some(msg) = decoder.next_message()? {
         out.messages = out.messages.saturating_add(1);
         match msg.global() {
-            mesg::RECORD => out.records.push(Record::from_message(&msg, &mut acc)),
-            mesg::LAP => out
-                .laps
-                .push(SummaryMessage::from_message(&msg, &profile::LAP, false)),
-            mesg::SESSION => {
-                out.sessions
-                    .push(SummaryMessage::from_message(&msg, &profile::SESSION, true));
-            }
+            mesg::RECORD => keep(
+                &mut out.records,
+                MAX_RECORDS,
+                "record",
+                &mut dropped,
+                || Record::from_message(&msg, &mut acc),
+            ),
+            mesg::LAP => keep(&mut out.laps, MAX_LAPS, "lap", &mut dropped, || {
+                SummaryMessage::from_message(&msg, &profile::LAP, false)
+            }),
+            mesg::SESSION => keep(
+                &mut out.sessions,
+                MAX_SESSIONS,
+                "session",
+                &mut dropped,
+                || SummaryMessage::from_message(&msg, &profile::SESSION, true),
+            ),
             mesg::FILE_ID if out.file_id.is_none() => {
                 out.file_id = Some(FileId::from_message(&msg));
             }
-            mesg::EVENT => out.events.push(Event {
-                timestamp: msg.timestamp(),
-                event: get_u8(&msg, 0),
-                event_type: get_u8(&msg, 1),
+            mesg::EVENT => keep(&mut out.events, MAX_EVENTS, "event", &mut dropped, || {
+                Event {
+                    timestamp: msg.timestamp(),
+                    event: get_u8(&msg, 0),
+                    event_type: get_u8(&msg, 1),
+                }
             }),
-            mesg::SPORT => out.sports.push(SportMessage {
-                sport: get_u8(&msg, profile::sport::SPORT),
-                sub_sport: get_u8(&msg, profile::sport::SUB_SPORT),
+            mesg::SPORT => keep(&mut out.sports, MAX_SESSIONS, "sport", &mut dropped, || {
+                SportMessage {
+                    sport: get_u8(&msg, profile::sport::SPORT),
+                    sub_sport: get_u8(&msg, profile::sport::SUB_SPORT),
+                }
             }),
             _ => {}
         }
@@ -355,5 +400,6 @@ pub fn parse(bytes: &[u8], options: DecodeOptions) -> Result<FitFile, FitError> 
     out.dev_fields = decoder.descriptions().to_vec();
     out.segments = decoder.segments();
     out.warnings = decoder.warnings().to_vec();
+    out.warnings.extend(dropped);
     Ok(out)
 }

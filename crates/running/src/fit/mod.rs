@@ -13,7 +13,8 @@ pub use decoder::{
     FieldRef, FitError, FitWarning, Message,
 };
 pub use messages::{
-    Accumulator, DevRunning, Event, FileId, FitFile, Record, SportMessage, SummaryMessage, parse,
+    Accumulator, DevRunning, Event, FileId, FitFile, MAX_EVENTS, MAX_LAPS, MAX_RECORDS,
+    MAX_SESSIONS, Record, SportMessage, SummaryMessage, parse,
 };
 pub use profile::KnownDevField;
 
