@@ -467,7 +467,9 @@ async fn call_hours_are_checked_field_by_field_and_stay_in_their_clinic() {
         let mut cb = Client::new(store.clone());
         cb.login("coach@b.example", PASSWORD).await;
         assert_eq!(cb.get(&own).await.status, StatusCode::NOT_FOUND);
-        cb.get("/clinic/availability").await;
+        // Their own page works (and gives this session's form token).
+        let theirs = cb.get(&format!("/clinic/availability/{}", coach_b.id)).await;
+        assert_eq!(theirs.status, StatusCode::OK);
         let mut evil = good.to_vec();
         evil[3] = ("weekly[0].weekday", "sunday");
         assert_eq!(cb.post(&own, &evil).await.status, StatusCode::NOT_FOUND);
