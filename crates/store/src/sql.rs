@@ -275,7 +275,11 @@ impl From<OutboxRow> for OutboxEmail {
             last_error: row.last_error,
             created_at: row.created_at,
             sent_at: row.sent_at,
-            attachment: match (row.attachment_name, row.attachment_type, row.attachment_body) {
+            attachment: match (
+                row.attachment_name,
+                row.attachment_type,
+                row.attachment_body,
+            ) {
                 (Some(file_name), Some(content_type), Some(body)) => Some(EmailAttachment {
                     file_name,
                     content_type,

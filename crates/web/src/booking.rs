@@ -260,7 +260,10 @@ fn add_core_errors(form: &mut HoursForm, errors: &FieldErrors, prefix: &str, sho
 }
 
 /// The form as stored hours fill it in.
-fn stored_values(hours: Option<&CallHours>, fallback_zone: &TimeZoneName) -> HashMap<String, String> {
+fn stored_values(
+    hours: Option<&CallHours>,
+    fallback_zone: &TimeZoneName,
+) -> HashMap<String, String> {
     let mut v = HashMap::new();
     let window = hours.map(|h| h.window).unwrap_or_default();
     v.insert(
@@ -279,9 +282,7 @@ fn stored_values(hours: Option<&CallHours>, fallback_zone: &TimeZoneName) -> Has
         let [day, start, end, slot] = weekly_names(i);
         let name = WEEKDAYS
             .iter()
-            .find(|(_, long)| {
-                backstride_core::booking::rules::weekday_name(w.weekday) == *long
-            })
+            .find(|(_, long)| backstride_core::booking::rules::weekday_name(w.weekday) == *long)
             .map(|(short, _)| *short)
             .unwrap_or("");
         v.insert(day, name.to_owned());
@@ -466,8 +467,11 @@ async fn save_hours(
                 .store
                 .save_call_hours(&actor, clinician_id, &hours, now_ts().as_second())
                 .await?;
-            ctx.flash("success", "Call hours saved. Visitors see the new times now.")
-                .await?;
+            ctx.flash(
+                "success",
+                "Call hours saved. Visitors see the new times now.",
+            )
+            .await?;
             Ok(Redirect::to(&format!("/clinic/availability/{clinician_id}")).into_response())
         }
         _ => {
@@ -689,7 +693,12 @@ impl Offer {
         ))
     }
 
-    async fn check(&self, ctx: &Ctx, now: Timestamp, start: Timestamp) -> AppResult<Result<Slot, BookingError>> {
+    async fn check(
+        &self,
+        ctx: &Ctx,
+        now: Timestamp,
+        start: Timestamp,
+    ) -> AppResult<Result<Slot, BookingError>> {
         let h = self.hours();
         let booked = self.booked(ctx, now).await?;
         Ok(check_request(
@@ -728,7 +737,11 @@ async fn book_view(
     let next_free = match taken_at {
         Some(at) => {
             let after: Vec<Slot> = open.iter().filter(|s| s.start > at).copied().collect();
-            let list = if after.is_empty() { open.clone() } else { after };
+            let list = if after.is_empty() {
+                open.clone()
+            } else {
+                after
+            };
             slots_by_day(&list[..list.len().min(NEXT_FREE)], &zone)
                 .into_iter()
                 .flat_map(|d| d.slots)
@@ -802,7 +815,16 @@ async fn book_page(
         return no_hours(&ctx, clinic_id).await;
     };
     let (zone, zone_error) = visitor_zone(query.get("tz").map(String::as_str), &offer.clinic);
-    let page = book_view(&ctx, &offer, zone, zone_error, VisitorForm::default(), None, None).await?;
+    let page = book_view(
+        &ctx,
+        &offer,
+        zone,
+        zone_error,
+        VisitorForm::default(),
+        None,
+        None,
+    )
+    .await?;
     render(page)
 }
 
@@ -824,9 +846,15 @@ fn check_visitor(form: &mut VisitorForm) -> Option<Visitor> {
     }
     let name = form.value("name").trim().to_owned();
     if name.is_empty() {
-        form.set_error("name", "Enter your name, so the clinician knows who to call.");
+        form.set_error(
+            "name",
+            "Enter your name, so the clinician knows who to call.",
+        );
     } else if name.chars().count() > MAX_NAME_CHARS {
-        form.set_error("name", format!("Keep your name to {MAX_NAME_CHARS} characters."));
+        form.set_error(
+            "name",
+            format!("Keep your name to {MAX_NAME_CHARS} characters."),
+        );
     }
     let email = match form.value("email").parse::<Email>() {
         Ok(e) => Some(e),
@@ -921,7 +949,10 @@ impl CallFacts<'_> {
 
     fn how(&self) -> String {
         if self.phone.is_empty() {
-            format!("{} will get in touch by email with how to join.", self.clinician)
+            format!(
+                "{} will get in touch by email with how to join.",
+                self.clinician
+            )
         } else {
             format!("{} will ring you on {}.", self.clinician, self.phone)
         }
@@ -932,7 +963,10 @@ impl CallFacts<'_> {
             &self.slot,
             &CallInvite {
                 uid: self.uid.clone(),
-                summary: format!("Coaching call with {} ({})", self.clinician, self.clinic.name),
+                summary: format!(
+                    "Coaching call with {} ({})",
+                    self.clinician, self.clinic.name
+                ),
                 description: format!("{}\nTo cancel or move the call: {}", self.how(), self.link),
                 location: (!self.phone.is_empty()).then(|| format!("Phone: {}", self.phone)),
                 stamp,
@@ -954,7 +988,11 @@ impl CallFacts<'_> {
              To cancel or move the call, use your private link (anyone with it can change the booking, so keep it to yourself):\n\
              {link}\n\nWe will send a reminder a day before.\n\n{clinic}\n",
             name = self.visitor_name,
-            opening = if moved { "We have moved your" } else { "You have booked a" },
+            opening = if moved {
+                "We have moved your"
+            } else {
+                "You have booked a"
+            },
             clinician = self.clinician,
             clinic = self.clinic.name,
             when = self.when(),
@@ -1037,7 +1075,10 @@ async fn book(
         return no_hours(&ctx, clinic_id).await;
     };
     if wanted != Some(offer.clinician().id) && offer.all.len() > 1 {
-        form.set_error("start", "Choose who you would like to talk to, then pick a time.");
+        form.set_error(
+            "start",
+            "Choose who you would like to talk to, then pick a time.",
+        );
     }
     let (zone, zone_error) = visitor_zone(Some(form.value("tz")), &offer.clinic);
     let now = now_ts();
@@ -1089,7 +1130,11 @@ async fn book(
                 "Call with {} on {}.{}{}",
                 offer.clinician().display_name,
                 slot_label(&slot, &offer.clinic.time_zone),
-                if visitor.message.is_empty() { "" } else { "\n\n" },
+                if visitor.message.is_empty() {
+                    ""
+                } else {
+                    "\n\n"
+                },
                 visitor.message
             ),
             source: "booking page".to_owned(),
@@ -1185,7 +1230,12 @@ fn state_of(b: &Booking, now: Timestamp) -> &'static str {
     }
 }
 
-async fn booking_view(ctx: &Ctx, token: &str, b: &Booking, status: StatusCode) -> AppResult<Response> {
+async fn booking_view(
+    ctx: &Ctx,
+    token: &str,
+    b: &Booking,
+    status: StatusCode,
+) -> AppResult<Response> {
     let clinic = ctx.state.store.clinic(b.clinic_id).await?;
     let slot = slot_of(b);
     let page = BookingPage {
@@ -1244,7 +1294,8 @@ async fn cancel(ctx: Ctx, Path(token): Path<String>) -> AppResult<Response> {
     let now = now_ts();
     match state_of(&b, now) {
         "cancelled" => {
-            ctx.flash("info", "This call was already cancelled.").await?;
+            ctx.flash("info", "This call was already cancelled.")
+                .await?;
             return Ok(Redirect::to(&format!("/bookings/{token}")).into_response());
         }
         "past" => {
@@ -1297,7 +1348,16 @@ async fn reschedule_page(
         Some(raw) => visitor_zone(Some(raw), &offer.clinic),
         None => (b.time_zone.clone(), None),
     };
-    let page = book_view(&ctx, &offer, zone, zone_error, VisitorForm::default(), None, Some(&b)).await?;
+    let page = book_view(
+        &ctx,
+        &offer,
+        zone,
+        zone_error,
+        VisitorForm::default(),
+        None,
+        Some(&b),
+    )
+    .await?;
     render(page)
 }
 
@@ -1388,6 +1448,9 @@ mod tests {
             remap("exceptions[0].hours[0].end", "exceptions", &[2]),
             "exceptions[2].hours[0].end"
         );
-        assert_eq!(id_of("exceptions[2].hours[0].end"), "exceptions-2-hours-0-end");
+        assert_eq!(
+            id_of("exceptions[2].hours[0].end"),
+            "exceptions-2-hours-0-end"
+        );
     }
 }

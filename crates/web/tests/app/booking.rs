@@ -6,7 +6,9 @@ use crate::browser::Browser;
 use crate::client::*;
 use axum::http::StatusCode;
 use backstride_core::Role;
-use backstride_core::booking::{Availability, BookingWindow, RawAvailability, RawHours, RawWeeklyHours};
+use backstride_core::booking::{
+    Availability, BookingWindow, RawAvailability, RawHours, RawWeeklyHours,
+};
 use backstride_store::{Actor, Clinic, SaveCallHours, Store, User};
 use jiff::Timestamp;
 use std::sync::Arc;
@@ -140,18 +142,15 @@ async fn racing_visitors_get_one_booking_and_the_others_the_next_free_times() {
         assert_eq!(winners.len(), 1, "exactly one visitor gets the slot");
         assert_eq!(losers, N - 1);
 
-        let booked = store
-            .booked_starts(clinician.id, 0)
-            .await
-            .unwrap();
+        let booked = store.booked_starts(clinician.id, 0).await.unwrap();
         assert_eq!(booked, vec![slot.parse::<Timestamp>().unwrap().as_second()]);
         let outbox = store.outbox(100).await.unwrap();
         let (winner, _) = &winners[0];
-        assert!(outbox.iter().all(|e| e.to == *winner), "only the winner is emailed");
-        let inbox = store
-            .inbox(&Actor::of(&clinician))
-            .await
-            .unwrap();
+        assert!(
+            outbox.iter().all(|e| e.to == *winner),
+            "only the winner is emailed"
+        );
+        let inbox = store.inbox(&Actor::of(&clinician)).await.unwrap();
         assert_eq!(inbox.len(), 1);
         assert_eq!(inbox[0].stage, backstride_store::InboxStage::CallBooked);
         assert_eq!(inbox[0].email, *winner);
@@ -182,15 +181,28 @@ async fn confirmation_carries_the_invite_and_the_reminder_goes_with_a_cancel() {
             .iter()
             .find(|e| e.subject.contains("is booked"))
             .unwrap();
-        let ics = confirmation.attachment.as_ref().expect("the .ics is attached");
+        let ics = confirmation
+            .attachment
+            .as_ref()
+            .expect("the .ics is attached");
         assert_eq!(ics.file_name, "call.ics");
         assert!(ics.content_type.starts_with("text/calendar"));
         let dtstart = format!(
             "DTSTART:{}",
-            Timestamp::from_second(start).unwrap().strftime("%Y%m%dT%H%M%SZ")
+            Timestamp::from_second(start)
+                .unwrap()
+                .strftime("%Y%m%dT%H%M%SZ")
         );
-        assert!(ics.body.contains("BEGIN:VCALENDAR") && ics.body.contains(&dtstart), "{}", ics.body);
-        assert!(confirmation.body_text.contains(&format!("/bookings/{token}")));
+        assert!(
+            ics.body.contains("BEGIN:VCALENDAR") && ics.body.contains(&dtstart),
+            "{}",
+            ics.body
+        );
+        assert!(
+            confirmation
+                .body_text
+                .contains(&format!("/bookings/{token}"))
+        );
         // Both the visitor's zone and the clinic's.
         assert!(confirmation.body_text.contains("(Europe/London)"));
         assert!(confirmation.body_text.contains("(UTC) at the clinic"));
@@ -219,17 +231,40 @@ async fn confirmation_carries_the_invite_and_the_reminder_goes_with_a_cancel() {
         let res = c.post(&format!("/bookings/{token}/cancel"), &[]).await;
         assert_eq!(res.status, StatusCode::SEE_OTHER);
         let page = c.get(&format!("/bookings/{token}")).await;
-        assert!(page.body.contains("Your call is cancelled"), "{}", page.body);
+        assert!(
+            page.body.contains("Your call is cancelled"),
+            "{}",
+            page.body
+        );
         assert!(!page.body.contains("id=\"cancel-call\""));
         let outbox = store.outbox(10).await.unwrap();
-        assert!(outbox.iter().all(|e| !e.subject.starts_with("Reminder")), "reminder dropped");
+        assert!(
+            outbox.iter().all(|e| !e.subject.starts_with("Reminder")),
+            "reminder dropped"
+        );
         let notice = outbox
             .iter()
             .find(|e| e.subject.contains("cancelled"))
             .unwrap();
-        assert!(notice.attachment.as_ref().unwrap().body.contains("METHOD:CANCEL"));
-        assert!(offered(&c.get(&path).await.body).contains(&slot), "slot is free again");
-        assert!(store.booked_starts(clinician.id, 0).await.unwrap().is_empty());
+        assert!(
+            notice
+                .attachment
+                .as_ref()
+                .unwrap()
+                .body
+                .contains("METHOD:CANCEL")
+        );
+        assert!(
+            offered(&c.get(&path).await.body).contains(&slot),
+            "slot is free again"
+        );
+        assert!(
+            store
+                .booked_starts(clinician.id, 0)
+                .await
+                .unwrap()
+                .is_empty()
+        );
         // Cancelling twice is harmless.
         c.get(&format!("/bookings/{token}")).await;
         let again = c.post(&format!("/bookings/{token}/cancel"), &[]).await;
@@ -275,11 +310,18 @@ async fn bad_booking_input_gets_clear_messages_and_keeps_what_was_typed() {
         let slot = slot_after(&page.body, 2);
 
         let missing = c
-            .post(&path, &[("start", slot.as_str()), ("name", ""), ("email", "nope")])
+            .post(
+                &path,
+                &[("start", slot.as_str()), ("name", ""), ("email", "nope")],
+            )
             .await;
         assert_eq!(missing.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(missing.body.contains("Enter your name"));
-        assert!(missing.body.contains("Enter an email address like name@example.com."));
+        assert!(
+            missing
+                .body
+                .contains("Enter an email address like name@example.com.")
+        );
         assert!(missing.body.contains("value=\"nope\""));
 
         let long = "a".repeat(2_001);
@@ -321,9 +363,18 @@ async fn bad_booking_input_gets_clear_messages_and_keeps_what_was_typed() {
 
         // Nothing was booked or sent; an unknown clinic is a 404; a write without the form's
         // token is refused.
-        assert!(store.booked_starts(clinician.id, 0).await.unwrap().is_empty());
+        assert!(
+            store
+                .booked_starts(clinician.id, 0)
+                .await
+                .unwrap()
+                .is_empty()
+        );
         assert!(store.outbox(10).await.unwrap().is_empty());
-        assert_eq!(c.get("/clinics/999999/book").await.status, StatusCode::NOT_FOUND);
+        assert_eq!(
+            c.get("/clinics/999999/book").await.status,
+            StatusCode::NOT_FOUND
+        );
         let body = serde_urlencoded::to_string(details(&slot, "x@example.com")).unwrap();
         assert_eq!(c.post_raw(&path, body).await.status, StatusCode::FORBIDDEN);
     })
@@ -357,31 +408,43 @@ async fn tampered_links_are_refused_and_calls_can_move() {
         assert_eq!(res.status, StatusCode::OK);
         assert!(res.body.contains("Move your call"));
         let res = c
-            .post(&format!("/bookings/{token}/reschedule"), &[("start", second.as_str())])
+            .post(
+                &format!("/bookings/{token}/reschedule"),
+                &[("start", second.as_str())],
+            )
             .await;
         assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
         assert_eq!(
             store.booked_starts(clinician.id, 0).await.unwrap(),
             vec![second.parse::<Timestamp>().unwrap().as_second()]
         );
-        assert!(offered(&c.get(&path).await.body).contains(&first), "old slot freed");
+        assert!(
+            offered(&c.get(&path).await.body).contains(&first),
+            "old slot freed"
+        );
         let moved = store.outbox(10).await.unwrap();
-        assert!(moved.iter().any(|e| e.subject.contains("has moved") && e.attachment.is_some()));
+        assert!(
+            moved
+                .iter()
+                .any(|e| e.subject.contains("has moved") && e.attachment.is_some())
+        );
 
         // Someone else takes a slot; moving onto it is refused with the next free times.
         let mut other = c.another();
         other.get(&path).await;
-        other.post(&path, &details(&first, "other@example.com")).await;
+        other
+            .post(&path, &details(&first, "other@example.com"))
+            .await;
         c.get(&format!("/bookings/{token}/reschedule")).await;
         let res = c
-            .post(&format!("/bookings/{token}/reschedule"), &[("start", first.as_str())])
+            .post(
+                &format!("/bookings/{token}/reschedule"),
+                &[("start", first.as_str())],
+            )
             .await;
         assert_eq!(res.status, StatusCode::CONFLICT);
         assert!(res.body.contains("Someone has just booked that time"));
-        assert_eq!(
-            store.booked_starts(clinician.id, 0).await.unwrap().len(),
-            2
-        );
+        assert_eq!(store.booked_starts(clinician.id, 0).await.unwrap().len(), 2);
     })
     .await;
 }
@@ -468,7 +531,9 @@ async fn call_hours_are_checked_field_by_field_and_stay_in_their_clinic() {
         cb.login("coach@b.example", PASSWORD).await;
         assert_eq!(cb.get(&own).await.status, StatusCode::NOT_FOUND);
         // Their own page works (and gives this session's form token).
-        let theirs = cb.get(&format!("/clinic/availability/{}", coach_b.id)).await;
+        let theirs = cb
+            .get(&format!("/clinic/availability/{}", coach_b.id))
+            .await;
         assert_eq!(theirs.status, StatusCode::OK);
         let mut evil = good.to_vec();
         evil[3] = ("weekly[0].weekday", "sunday");
@@ -478,7 +543,10 @@ async fn call_hours_are_checked_field_by_field_and_stay_in_their_clinic() {
             .await
             .unwrap();
         assert_eq!(
-            kept.unwrap().availability.hours_on(jiff::civil::Weekday::Sunday).len(),
+            kept.unwrap()
+                .availability
+                .hours_on(jiff::civil::Weekday::Sunday)
+                .len(),
             0
         );
         let audit = store.audit_events_about(coach_a.id).await.unwrap();
@@ -498,22 +566,34 @@ async fn call_hours_are_checked_field_by_field_and_stay_in_their_clinic() {
         assert_eq!(page.status, StatusCode::OK);
         assert!(page.body.contains("Call hours for coach"));
         assert_eq!(
-            ad.get(&format!("/clinic/availability/{}", colleague.id)).await.status,
+            ad.get(&format!("/clinic/availability/{}", colleague.id))
+                .await
+                .status,
             StatusCode::OK
         );
         // Runners have no call hours.
         let runner = person(&store, Some(&a), "runner@a.example", Role::Runner).await;
         let mut cr = Client::new(store.clone());
         cr.login("runner@a.example", PASSWORD).await;
-        assert_eq!(cr.get("/clinic/availability").await.status, StatusCode::FORBIDDEN);
+        assert_eq!(
+            cr.get("/clinic/availability").await.status,
+            StatusCode::FORBIDDEN
+        );
         let res = cr.get(&format!("/clinic/availability/{}", runner.id)).await;
         assert_eq!(res.status, StatusCode::NOT_FOUND);
         assert_eq!(
-            ad.get(&format!("/clinic/availability/{}", runner.id)).await.status,
+            ad.get(&format!("/clinic/availability/{}", runner.id))
+                .await
+                .status,
             StatusCode::NOT_FOUND
         );
         // The clinic page links to the hours.
-        assert!(ca.get("/clinic").await.body.contains("/clinic/availability"));
+        assert!(
+            ca.get("/clinic")
+                .await
+                .body
+                .contains("/clinic/availability")
+        );
     })
     .await;
 }
@@ -555,4 +635,79 @@ async fn a_visitor_books_and_cancels_a_call_in_chromium() {
     assert!(outbox.iter().any(|e| e.subject.contains("is booked")));
     assert!(outbox.iter().any(|e| e.subject.contains("cancelled")));
     b.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn the_database_decides_a_race_even_past_the_checks() {
+    each_backend(|store| async move {
+        let (clinic, clinician) = bookable(&store, "Store Race").await;
+        let start = Timestamp::now().as_second() / 3600 * 3600 + 3 * 86_400;
+        let mut racing = tokio::task::JoinSet::new();
+        for i in 0..8 {
+            let store = store.clone();
+            let email: backstride_core::Email = format!("r{i}@example.com").parse().unwrap();
+            let booking = backstride_store::NewBooking {
+                clinic_id: clinic.id,
+                clinician_id: clinician.id,
+                starts_at: start,
+                ends_at: start + 1800,
+                name: format!("Racer {i}"),
+                email: email.clone(),
+                phone: String::new(),
+                message: String::new(),
+                time_zone: backstride_core::TimeZoneName::utc(),
+                token_hash: format!("hash-{i}"),
+                confirmation: backstride_store::NewEmail::text(email.clone(), "Booked", "Hello"),
+                reminder: Some(
+                    backstride_store::NewEmail::text(email, "Reminder", "Tomorrow")
+                        .send_at(start - 86_400),
+                ),
+                inbox: backstride_store::NewInboxItem {
+                    clinic_id: clinic.id,
+                    kind: backstride_store::InboxKind::Booking,
+                    name: format!("Racer {i}"),
+                    email: format!("r{i}@example.com"),
+                    phone: String::new(),
+                    message: String::new(),
+                    source: "test".into(),
+                    stage: backstride_store::InboxStage::CallBooked,
+                },
+            };
+            racing.spawn(async move { store.book_call(&booking, 1).await });
+        }
+        let (mut won, mut taken) = (0, 0);
+        while let Some(done) = racing.join_next().await {
+            match done.unwrap() {
+                Ok(_) => won += 1,
+                Err(backstride_store::StoreError::Conflict { constraint }) => {
+                    assert_eq!(constraint, backstride_store::SLOT_TAKEN);
+                    taken += 1;
+                }
+                Err(other) => panic!("{other}"),
+            }
+        }
+        assert_eq!((won, taken), (1, 7));
+        // The losers left nothing behind: one booking, its two emails, one inbox item.
+        assert_eq!(store.outbox(100).await.unwrap().len(), 2);
+        assert_eq!(store.inbox(&Actor::of(&clinician)).await.unwrap().len(), 1);
+        // A cancelled booking frees the slot for the next visitor.
+        let winner = store
+            .clinic_bookings(&Actor::of(&clinician), 0)
+            .await
+            .unwrap();
+        let notice =
+            backstride_store::NewEmail::text("r0@example.com".parse().unwrap(), "Cancelled", "Bye");
+        store
+            .cancel_booking(&winner[0].token_hash, &notice, 2)
+            .await
+            .unwrap();
+        assert!(
+            store
+                .booked_starts(clinician.id, 0)
+                .await
+                .unwrap()
+                .is_empty()
+        );
+    })
+    .await;
 }
