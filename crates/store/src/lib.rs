@@ -10,7 +10,9 @@ mod sessions;
 mod sql;
 pub mod testing;
 
-pub use booking::BookingStore;
+pub use booking::{
+    Booking, BookingStore, CallHours, NewBooking, Reschedule, SLOT_TAKEN, SaveCallHours,
+};
 pub use front::FrontStore;
 pub use model::*;
 pub use sessions::{SessionBackend, Sessions};

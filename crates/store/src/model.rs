@@ -132,6 +132,19 @@ pub struct NewEmail {
     pub to: Email,
     pub subject: String,
     pub body_text: String,
+    /// One file sent along (a calendar invite, say).
+    pub attachment: Option<EmailAttachment>,
+    /// Not sent before this instant (Unix seconds); `None` sends as soon as it is queued.
+    pub send_at: Option<i64>,
+}
+
+/// A small text file attached to an email, e.g. `call.ics` as `text/calendar`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EmailAttachment {
+    pub file_name: String,
+    /// A MIME type, e.g. `text/calendar; charset=utf-8; method=PUBLISH`.
+    pub content_type: String,
+    pub body: String,
 }
 
 impl NewEmail {
@@ -142,7 +155,30 @@ impl NewEmail {
             to,
             subject: subject.into(),
             body_text: body_text.into(),
+            attachment: None,
+            send_at: None,
         }
+    }
+
+    /// The same email with a file attached.
+    pub fn with_attachment(
+        mut self,
+        file_name: impl Into<String>,
+        content_type: impl Into<String>,
+        body: impl Into<String>,
+    ) -> Self {
+        self.attachment = Some(EmailAttachment {
+            file_name: file_name.into(),
+            content_type: content_type.into(),
+            body: body.into(),
+        });
+        self
+    }
+
+    /// The same email held back until `at` (Unix seconds), e.g. a reminder.
+    pub fn send_at(mut self, at: i64) -> Self {
+        self.send_at = Some(at);
+        self
     }
 }
 
@@ -188,6 +224,7 @@ pub struct OutboxEmail {
     pub last_error: Option<String>,
     pub created_at: i64,
     pub sent_at: Option<i64>,
+    pub attachment: Option<EmailAttachment>,
 }
 
 pub(crate) fn units_from(distance: Option<&str>, mass: Option<&str>) -> Option<UnitPreference> {

@@ -64,7 +64,8 @@ const CLINIC_COLUMNS: &str = "id, name, distance_unit, mass_unit, time_zone, con
 const LOG_COLUMNS: &str =
     "id, runner_id, entered_by, kind, log_date, body_json, idempotency_key, created_at";
 const REVIEW_COLUMNS: &str = "id, runner_id, programme_id, review_date, kind, status, body_json, note, decided_by, decided_at, created_at";
-const OUTBOX_COLUMNS: &str = "id, to_address, subject, body_text, status, attempts, next_attempt_at, last_error, created_at, sent_at";
+const OUTBOX_COLUMNS: &str = "id, to_address, subject, body_text, status, attempts, next_attempt_at, last_error, created_at, sent_at, \
+     attachment_name, attachment_type, attachment_body";
 /// How long a claimed email stays reserved for the worker that claimed it.
 const CLAIM_SECONDS: i64 = 120;
 
@@ -256,6 +257,9 @@ struct OutboxRow {
     last_error: Option<String>,
     created_at: i64,
     sent_at: Option<i64>,
+    attachment_name: Option<String>,
+    attachment_type: Option<String>,
+    attachment_body: Option<String>,
 }
 
 impl From<OutboxRow> for OutboxEmail {
@@ -271,6 +275,18 @@ impl From<OutboxRow> for OutboxEmail {
             last_error: row.last_error,
             created_at: row.created_at,
             sent_at: row.sent_at,
+            attachment: match (
+                row.attachment_name,
+                row.attachment_type,
+                row.attachment_body,
+            ) {
+                (Some(file_name), Some(content_type), Some(body)) => Some(EmailAttachment {
+                    file_name,
+                    content_type,
+                    body,
+                }),
+                _ => None,
+            },
         }
     }
 }
@@ -1092,17 +1108,7 @@ macro_rules! impl_store {
             }
 
             async fn enqueue_email(&self, email: &NewEmail, now: i64) -> StoreResult<i64> {
-                let (id,): (i64,) = sqlx::query_as(
-                    "INSERT INTO outbox_email (to_address, subject, body_text, next_attempt_at, created_at) \
-                     VALUES ($1, $2, $3, $4, $4) RETURNING id",
-                )
-                .bind(email.to.as_str())
-                .bind(&email.subject)
-                .bind(&email.body_text)
-                .bind(now)
-                .fetch_one(&self.pool)
-                .await?;
-                Ok(id)
+                insert_email!(&self.pool, email, now)
             }
 
             async fn claim_due_emails(&self, now: i64, limit: i64) -> StoreResult<Vec<OutboxEmail>> {
@@ -1222,6 +1228,33 @@ macro_rules! require_record {
         }
     };
 }
+
+/// Queues an email on any executor (pool or transaction): due at its `send_at`, else at `now`.
+/// Evaluates to `StoreResult<i64>`, the email's id.
+macro_rules! insert_email {
+    ($executor:expr, $email:expr, $now:expr) => {{
+        let email: &NewEmail = $email;
+        let now: i64 = $now;
+        let attachment = email.attachment.as_ref();
+        let row: Result<(i64,), sqlx::Error> = sqlx::query_as(
+            "INSERT INTO outbox_email (to_address, subject, body_text, next_attempt_at, created_at, \
+             attachment_name, attachment_type, attachment_body) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+        )
+        .bind(email.to.as_str())
+        .bind(&email.subject)
+        .bind(&email.body_text)
+        .bind(email.send_at.unwrap_or(now))
+        .bind(now)
+        .bind(attachment.map(|a| a.file_name.as_str()))
+        .bind(attachment.map(|a| a.content_type.as_str()))
+        .bind(attachment.map(|a| a.body.as_str()))
+        .fetch_one($executor)
+        .await;
+        row.map(|(id,)| id).map_err(StoreError::from)
+    }};
+}
+pub(crate) use insert_email;
 
 /// Inserts a user on any executor (pool or transaction); shared by sign-up and invites.
 macro_rules! insert_user {

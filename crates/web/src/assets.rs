@@ -26,6 +26,16 @@ const FILES: &[(&str, &str, &[u8])] = &[
         include_bytes!("../static/assessment.js"),
     ),
     (
+        "booking.css",
+        "text/css; charset=utf-8",
+        include_bytes!("../static/booking.css"),
+    ),
+    (
+        "booking.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("../static/booking.js"),
+    ),
+    (
         "vendor/htmx.min.js",
         "text/javascript; charset=utf-8",
         include_bytes!("../static/vendor/htmx.min.js"),

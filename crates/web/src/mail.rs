@@ -4,7 +4,8 @@
 
 use crate::config::{MailConfig, MailTransport};
 use backstride_store::{OutboxEmail, Store};
-use lettre::message::Mailbox;
+use lettre::message::header::ContentType;
+use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart};
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use std::path::Path;
@@ -74,12 +75,26 @@ fn build_message(from: &str, email: &OutboxEmail) -> Result<Message, String> {
         .to
         .parse()
         .map_err(|e| format!("bad recipient: {e}"))?;
-    Message::builder()
+    let builder = Message::builder()
         .from(from)
         .to(to)
-        .subject(email.subject.clone())
-        .body(email.body_text.clone())
-        .map_err(|e| e.to_string())
+        .subject(email.subject.clone());
+    let message = match &email.attachment {
+        None => builder.body(email.body_text.clone()),
+        Some(file) => {
+            let content_type = ContentType::parse(&file.content_type)
+                .map_err(|e| format!("bad attachment type: {e}"))?;
+            builder.multipart(
+                MultiPart::mixed()
+                    .singlepart(SinglePart::plain(email.body_text.clone()))
+                    .singlepart(
+                        Attachment::new(file.file_name.clone())
+                            .body(file.body.clone(), content_type),
+                    ),
+            )
+        }
+    };
+    message.map_err(|e| e.to_string())
 }
 
 /// When to try again after `attempts_so_far` failed attempts, or `None` to give up.

@@ -3,6 +3,7 @@
 
 mod accounts;
 mod assessment;
+mod booking;
 mod browser;
 mod client;
 mod outbox;
