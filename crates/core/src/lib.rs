@@ -8,6 +8,7 @@
 pub mod account;
 pub mod assessment;
 pub mod booking;
+pub mod ical;
 pub mod units;
 
 pub use account::{AccountError, Email, NewPassword, Role, TimeZoneName};

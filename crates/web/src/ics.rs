@@ -1,31 +1,9 @@
 //! iCalendar (RFC 5545) export of a programme's calendar: one all-day event per training day.
 
+use backstride_core::ical::{escape, fold};
 use backstride_core::programme::Programme;
 use std::collections::HashMap;
 use std::fmt::Write;
-
-/// Escapes TEXT values (backslash, semicolon, comma, newline).
-fn escape(text: &str) -> String {
-    text.replace('\\', "\\\\")
-        .replace(';', "\\;")
-        .replace(',', "\\,")
-        .replace('\n', "\\n")
-}
-
-/// Folds a content line at 75 octets, never inside a UTF-8 character.
-fn fold(line: &str, out: &mut String) {
-    let mut width = 0;
-    for ch in line.chars() {
-        let len = ch.len_utf8();
-        if width + len > 75 {
-            out.push_str("\r\n ");
-            width = 1;
-        }
-        out.push(ch);
-        width += len;
-    }
-    out.push_str("\r\n");
-}
 
 /// The programme's training days as a calendar; `stamp` (Unix seconds) is the DTSTAMP.
 pub fn programme_calendar(programme: &Programme, programme_id: i64, stamp: i64) -> String {

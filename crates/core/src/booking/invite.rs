@@ -2,6 +2,7 @@
 //! every calendar shows it at the right local time.
 
 use super::slots::Slot;
+use crate::ical::{escape, fold};
 use jiff::Timestamp;
 
 /// What the calendar event says about a booked call.
@@ -20,38 +21,6 @@ pub struct CallInvite {
     pub stamp: Timestamp,
     /// A cancellation notice rather than the booking.
     pub cancelled: bool,
-}
-
-/// Escapes TEXT values (backslash, semicolon, comma, newline) and drops other control
-/// characters, which no calendar expects.
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for ch in text.chars() {
-        match ch {
-            '\\' => out.push_str("\\\\"),
-            ';' => out.push_str("\\;"),
-            ',' => out.push_str("\\,"),
-            '\n' => out.push_str("\\n"),
-            c if c.is_control() => {}
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-/// Folds a content line at 75 octets, never inside a UTF-8 character.
-fn fold(line: &str, out: &mut String) {
-    let mut width = 0;
-    for ch in line.chars() {
-        let len = ch.len_utf8();
-        if width + len > 75 {
-            out.push_str("\r\n ");
-            width = 1;
-        }
-        out.push(ch);
-        width += len;
-    }
-    out.push_str("\r\n");
 }
 
 fn utc(ts: Timestamp) -> String {
