@@ -21,10 +21,10 @@ if [ "${FUZZ_ENGINE:-}" != stable ] && cargo +nightly fuzz --version >/dev/null 
   cd fuzz
   # libFuzzer's -rss_limit_mb and -malloc_limit_mb do the memory check (ASan needs a huge
   # address space, so no ulimit -v here).
-  exec cargo +nightly fuzz run decode -- -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -malloc_limit_mb=1024
+  exec cargo +nightly fuzz run decode -- -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -malloc_limit_mb=1024 -max_len=65536
 fi
 
-echo "engine: stable mutation fuzzer (no cargo-fuzz on nightly here), $seconds s"
+echo "engine: stable mutation fuzzer, $seconds s"
 cargo build --release --quiet -p backstride-running --example fuzz_stable
 target=$(cargo metadata --format-version 1 --no-deps |
   python3 -c 'import json, sys; print(json.load(sys.stdin)["target_directory"])')
