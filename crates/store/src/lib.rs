@@ -11,7 +11,9 @@ mod sql;
 pub mod testing;
 
 pub use booking::BookingStore;
-pub use front::FrontStore;
+pub use front::{
+    ArticleRecord, FormAttempts, FrontStore, Lead, MailToken, MailTokenKind, NewLead, SaveArticle,
+};
 pub use model::*;
 pub use sessions::{SessionBackend, Sessions};
 pub use sql::SqlStore;

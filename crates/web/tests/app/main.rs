@@ -5,6 +5,7 @@ mod accounts;
 mod assessment;
 mod browser;
 mod client;
+mod front;
 mod outbox;
 mod programme;
 mod runs;
