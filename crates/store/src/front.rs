@@ -192,7 +192,8 @@ pub trait FrontStore: Send + Sync {
     async fn enrol_from_invite(&self, invite_token_hash: &str, now: i64) -> StoreResult<()>;
 }
 
-const LEAD_COLUMNS: &str = "id, clinic_id, inbox_item_id, name, email, source, consent_text, consent_at, created_at";
+const LEAD_COLUMNS: &str =
+    "id, clinic_id, inbox_item_id, name, email, source, consent_text, consent_at, created_at";
 const ARTICLE_COLUMNS: &str = "id, clinic_id, slug, title, body, tags, author, article_date, published, created_by, created_at, updated_at";
 const INBOX_COLUMNS: &str = "id, clinic_id, kind, name, email, phone, message, source, stage, notes, created_at, updated_at";
 

@@ -1009,7 +1009,9 @@ async fn front_door_leads_tokens_limits_articles_and_invites() {
         assert_eq!(store.guide_exercises(a.id).await.unwrap(), None);
         let list = vec!["couch_stretch".to_owned(), "hip_cars".to_owned()];
         assert!(matches!(
-            store.set_guide_exercises(&Actor::of(&doc_b), a.id, &list, 1).await,
+            store
+                .set_guide_exercises(&Actor::of(&doc_b), a.id, &list, 1)
+                .await,
             Err(StoreError::NotFound)
         ));
         store
@@ -1020,7 +1022,10 @@ async fn front_door_leads_tokens_limits_articles_and_invites() {
             .set_guide_exercises(&Actor::of(&admin_a), a.id, &list[..1], 2)
             .await
             .unwrap();
-        assert_eq!(store.guide_exercises(a.id).await.unwrap(), Some(list[..1].to_vec()));
+        assert_eq!(
+            store.guide_exercises(a.id).await.unwrap(),
+            Some(list[..1].to_vec())
+        );
 
         // A lead and its inbox item, atomically.
         let (lead, item) = store
@@ -1039,11 +1044,17 @@ async fn front_door_leads_tokens_limits_articles_and_invites() {
         assert_eq!((item.kind, item.stage), (InboxKind::Guide, InboxStage::New));
         assert_eq!(lead.consent_at, 500);
         assert_eq!(
-            store.lead_of_inbox_item(&Actor::of(&admin_a), item.id).await.unwrap(),
+            store
+                .lead_of_inbox_item(&Actor::of(&admin_a), item.id)
+                .await
+                .unwrap(),
             Some(lead.clone())
         );
         assert_eq!(
-            store.lead_of_inbox_item(&Actor::of(&doc_b), item.id).await.unwrap(),
+            store
+                .lead_of_inbox_item(&Actor::of(&doc_b), item.id)
+                .await
+                .unwrap(),
             None
         );
 
@@ -1053,10 +1064,20 @@ async fn front_door_leads_tokens_limits_articles_and_invites() {
             .await
             .unwrap();
         assert_eq!(
-            store.mail_token(MailTokenKind::Guide, "h1").await.unwrap().map(|t| t.clinic_id),
+            store
+                .mail_token(MailTokenKind::Guide, "h1")
+                .await
+                .unwrap()
+                .map(|t| t.clinic_id),
             Some(a.id)
         );
-        assert_eq!(store.mail_token(MailTokenKind::Unsubscribe, "h1").await.unwrap(), None);
+        assert_eq!(
+            store
+                .mail_token(MailTokenKind::Unsubscribe, "h1")
+                .await
+                .unwrap(),
+            None
+        );
         assert!(!store.is_unsubscribed("lou@example.com").await.unwrap());
         store.unsubscribe("Lou@Example.com", 501).await.unwrap();
         store.unsubscribe("lou@example.com", 502).await.unwrap();
@@ -1064,12 +1085,24 @@ async fn front_door_leads_tokens_limits_articles_and_invites() {
 
         // Counters of the public forms.
         for at in [10, 20, 30] {
-            store.record_form_attempt("consult", "1.2.3.4", "x@example.com", at).await.unwrap();
+            store
+                .record_form_attempt("consult", "1.2.3.4", "x@example.com", at)
+                .await
+                .unwrap();
         }
-        store.record_form_attempt("guide", "1.2.3.4", "y@example.com", 30).await.unwrap();
+        store
+            .record_form_attempt("guide", "1.2.3.4", "y@example.com", 30)
+            .await
+            .unwrap();
         assert_eq!(
-            store.form_attempts_since("consult", "1.2.3.4", "X@example.com", 15).await.unwrap(),
-            FormAttempts { by_ip: 2, by_email: 2 }
+            store
+                .form_attempts_since("consult", "1.2.3.4", "X@example.com", 15)
+                .await
+                .unwrap(),
+            FormAttempts {
+                by_ip: 2,
+                by_email: 2
+            }
         );
 
         // Articles: staff of the clinic; the slug is unique within it.
@@ -1083,15 +1116,25 @@ async fn front_door_leads_tokens_limits_articles_and_invites() {
             published: false,
         };
         assert!(matches!(
-            store.save_article(&Actor::of(&runner), None, &article, 1).await,
+            store
+                .save_article(&Actor::of(&runner), None, &article, 1)
+                .await,
             Err(StoreError::NotFound)
         ));
-        let saved = store.save_article(&Actor::of(&admin_a), None, &article, 1).await.unwrap();
+        let saved = store
+            .save_article(&Actor::of(&admin_a), None, &article, 1)
+            .await
+            .unwrap();
         assert!(matches!(
-            store.save_article(&Actor::of(&admin_a), None, &article, 2).await,
+            store
+                .save_article(&Actor::of(&admin_a), None, &article, 2)
+                .await,
             Err(StoreError::Conflict { .. })
         ));
-        store.save_article(&Actor::of(&doc_b), None, &article, 2).await.unwrap();
+        store
+            .save_article(&Actor::of(&doc_b), None, &article, 2)
+            .await
+            .unwrap();
         assert!(store.published_articles(a.id).await.unwrap().is_empty());
         assert!(matches!(
             store.article_for_staff(&Actor::of(&doc_b), saved.id).await,
@@ -1103,17 +1146,36 @@ async fn front_door_leads_tokens_limits_articles_and_invites() {
                 .await,
             Err(StoreError::NotFound)
         ));
-        let published = SaveArticle { published: true, ..article.clone() };
+        let published = SaveArticle {
+            published: true,
+            ..article.clone()
+        };
         store
             .save_article(&Actor::of(&admin_a), Some(saved.id), &published, 4)
             .await
             .unwrap();
-        assert_eq!(store.published_article(a.id, "hips").await.unwrap().updated_at, 4);
-        assert_eq!(store.articles_for_staff(&Actor::of(&admin_a)).await.unwrap().len(), 1);
+        assert_eq!(
+            store
+                .published_article(a.id, "hips")
+                .await
+                .unwrap()
+                .updated_at,
+            4
+        );
+        assert_eq!(
+            store
+                .articles_for_staff(&Actor::of(&admin_a))
+                .await
+                .unwrap()
+                .len(),
+            1
+        );
 
         // An invitation from the inbox: contacted now, enrolled on sign-up.
         assert!(matches!(
-            store.link_inbox_invite(&Actor::of(&doc_b), item.id, "inv", 600).await,
+            store
+                .link_inbox_invite(&Actor::of(&doc_b), item.id, "inv", 600)
+                .await,
             Err(StoreError::NotFound)
         ));
         let moved = store
@@ -1124,7 +1186,11 @@ async fn front_door_leads_tokens_limits_articles_and_invites() {
         store.enrol_from_invite("other", 700).await.unwrap();
         store.enrol_from_invite("inv", 700).await.unwrap();
         assert_eq!(
-            store.inbox_item(&Actor::of(&admin_a), item.id).await.unwrap().stage,
+            store
+                .inbox_item(&Actor::of(&admin_a), item.id)
+                .await
+                .unwrap()
+                .stage,
             InboxStage::Enrolled
         );
     })

@@ -1,5 +1,6 @@
 //! Clinic administration: the clinic's people, invitations, and the email outbox.
 
+use crate::AppState;
 use crate::auth::{INVITE_TTL_SECONDS, now};
 use crate::context::Ctx;
 use crate::error::{AppError, AppResult};
@@ -13,7 +14,6 @@ use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use backstride_core::{Email, Role};
-use crate::AppState;
 use backstride_store::{Actor, Clinic, NewEmail, NewInvite, StoreError, User};
 use std::collections::HashMap;
 

@@ -70,7 +70,10 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/clinic/inbox", get(inbox::list))
         .route("/clinic/inbox/{id}", get(inbox::item).post(inbox::update))
-        .route("/clinic/inbox/{id}/invite", axum::routing::post(inbox::invite))
+        .route(
+            "/clinic/inbox/{id}/invite",
+            axum::routing::post(inbox::invite),
+        )
 }
 
 /// A clinic by the id in a public address; any failure to find it is a plain 404.

@@ -64,12 +64,7 @@ pub fn one_line(
 }
 
 /// A free-text field (line breaks kept), at most `max` characters.
-pub fn text(
-    form: &mut FormState,
-    name: &str,
-    max: usize,
-    missing: Option<&str>,
-) -> Option<String> {
+pub fn text(form: &mut FormState, name: &str, max: usize, missing: Option<&str>) -> Option<String> {
     form.parse(name, |raw| {
         let text = raw.trim().replace("\r\n", "\n");
         let control = text

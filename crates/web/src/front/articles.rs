@@ -274,10 +274,7 @@ pub async fn tag_page(ctx: Ctx, Path((id, tag)): Path<(i64, String)>) -> AppResu
 }
 
 /// `GET /clinics/{id}/articles/{slug}`: a public article (drafts and future dates are 404).
-pub async fn article_page(
-    ctx: Ctx,
-    Path((id, slug)): Path<(i64, String)>,
-) -> AppResult<Response> {
+pub async fn article_page(ctx: Ctx, Path((id, slug)): Path<(i64, String)>) -> AppResult<Response> {
     let clinic = public_clinic(ctx.state.store.as_ref(), id).await?;
     let record = ctx.state.store.published_article(clinic.id, &slug).await?;
     let article = checked(&record)
@@ -307,8 +304,8 @@ pub async fn feed(ctx: Ctx, Path(id): Path<i64>) -> AppResult<Response> {
             // Links in the feed must work outside the site: make the embeds' links absolute.
             let html = render_markdown(a.body(), &embeds(clinic.id, a.slug().as_str()))
                 .replace("href=\"/", &format!("href=\"{base}/"));
-            let updated =
-                jiff::Timestamp::from_second(record.updated_at).unwrap_or(jiff::Timestamp::UNIX_EPOCH);
+            let updated = jiff::Timestamp::from_second(record.updated_at)
+                .unwrap_or(jiff::Timestamp::UNIX_EPOCH);
             FeedEntry::for_article(a, &url, html, updated)
         })
         .collect();
@@ -450,7 +447,13 @@ pub async fn new_page(ctx: Ctx) -> AppResult<Response> {
         date: clinic_today(&clinic).to_string(),
         ..RawArticle::default()
     };
-    form_page(&ctx, "New article", "/clinic/articles/new".into(), form_of(&raw)).await
+    form_page(
+        &ctx,
+        "New article",
+        "/clinic/articles/new".into(),
+        form_of(&raw),
+    )
+    .await
 }
 
 /// Checks the form and saves it; the form again, with each error by its field, when not.
@@ -523,11 +526,15 @@ async fn save(
 }
 
 /// `POST /clinic/articles/new`.
-pub async fn create(
-    ctx: Ctx,
-    Form(fields): Form<HashMap<String, String>>,
-) -> AppResult<Response> {
-    save(&ctx, None, fields, "New article", "/clinic/articles/new".into()).await
+pub async fn create(ctx: Ctx, Form(fields): Form<HashMap<String, String>>) -> AppResult<Response> {
+    save(
+        &ctx,
+        None,
+        fields,
+        "New article",
+        "/clinic/articles/new".into(),
+    )
+    .await
 }
 
 /// `GET /clinic/articles/{id}/edit`.

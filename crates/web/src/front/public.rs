@@ -16,7 +16,9 @@ use axum::extract::{Path, Query};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use backstride_core::Email;
-use backstride_store::{Clinic, InboxKind, InboxStage, MailTokenKind, NewEmail, NewInboxItem, NewLead};
+use backstride_store::{
+    Clinic, InboxKind, InboxStage, MailTokenKind, NewEmail, NewInboxItem, NewLead,
+};
 use serde::Deserialize;
 use std::collections::HashMap;
 
@@ -355,9 +357,7 @@ async fn consult_with(
     render_status(
         status,
         ConsultPage {
-            page: ctx
-                .page(&format!("Free consult · {}", clinic.name))
-                .await?,
+            page: ctx.page(&format!("Free consult · {}", clinic.name)).await?,
             brand: Brand::of(clinic),
             limited: status == StatusCode::TOO_MANY_REQUESTS,
             form,
