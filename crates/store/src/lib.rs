@@ -13,7 +13,9 @@ pub mod testing;
 pub use booking::{
     Booking, BookingStore, CallHours, NewBooking, Reschedule, SLOT_TAKEN, SaveCallHours,
 };
-pub use front::FrontStore;
+pub use front::{
+    ArticleRecord, FormAttempts, FrontStore, Lead, MailToken, MailTokenKind, NewLead, SaveArticle,
+};
 pub use model::*;
 pub use sessions::{SessionBackend, Sessions};
 pub use sql::SqlStore;

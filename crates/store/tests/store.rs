@@ -986,3 +986,213 @@ async fn the_inbox_belongs_to_its_clinic() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn front_door_leads_tokens_limits_articles_and_invites() {
+    each_backend(|store| async move {
+        let a = clinic(&store, "Front A").await;
+        let b = clinic(&store, "Front B").await;
+        let admin_a = store
+            .create_user(&new_user(Some(a.id), "fa@example.com", Role::Admin))
+            .await
+            .unwrap();
+        let doc_b = store
+            .create_user(&new_user(Some(b.id), "fb@example.com", Role::Clinician))
+            .await
+            .unwrap();
+        let runner = store
+            .create_user(&new_user(Some(a.id), "fr@example.com", Role::Runner))
+            .await
+            .unwrap();
+
+        // The guide's exercises: admins of the clinic only.
+        assert_eq!(store.guide_exercises(a.id).await.unwrap(), None);
+        let list = vec!["couch_stretch".to_owned(), "hip_cars".to_owned()];
+        assert!(matches!(
+            store
+                .set_guide_exercises(&Actor::of(&doc_b), a.id, &list, 1)
+                .await,
+            Err(StoreError::NotFound)
+        ));
+        store
+            .set_guide_exercises(&Actor::of(&admin_a), a.id, &list, 1)
+            .await
+            .unwrap();
+        store
+            .set_guide_exercises(&Actor::of(&admin_a), a.id, &list[..1], 2)
+            .await
+            .unwrap();
+        assert_eq!(
+            store.guide_exercises(a.id).await.unwrap(),
+            Some(list[..1].to_vec())
+        );
+
+        // A lead and its inbox item, atomically.
+        let (lead, item) = store
+            .add_lead(
+                &NewLead {
+                    clinic_id: a.id,
+                    name: "Lou".into(),
+                    email: "lou@example.com".into(),
+                    source: "landing".into(),
+                    consent_text: "Yes, email me.".into(),
+                },
+                500,
+            )
+            .await
+            .unwrap();
+        assert_eq!((item.kind, item.stage), (InboxKind::Guide, InboxStage::New));
+        assert_eq!(lead.consent_at, 500);
+        assert_eq!(
+            store
+                .lead_of_inbox_item(&Actor::of(&admin_a), item.id)
+                .await
+                .unwrap(),
+            Some(lead.clone())
+        );
+        assert_eq!(
+            store
+                .lead_of_inbox_item(&Actor::of(&doc_b), item.id)
+                .await
+                .unwrap(),
+            None
+        );
+
+        // Email links and unsubscribing.
+        store
+            .add_mail_token(MailTokenKind::Guide, "h1", a.id, "lou@example.com", 500)
+            .await
+            .unwrap();
+        assert_eq!(
+            store
+                .mail_token(MailTokenKind::Guide, "h1")
+                .await
+                .unwrap()
+                .map(|t| t.clinic_id),
+            Some(a.id)
+        );
+        assert_eq!(
+            store
+                .mail_token(MailTokenKind::Unsubscribe, "h1")
+                .await
+                .unwrap(),
+            None
+        );
+        assert!(!store.is_unsubscribed("lou@example.com").await.unwrap());
+        store.unsubscribe("Lou@Example.com", 501).await.unwrap();
+        store.unsubscribe("lou@example.com", 502).await.unwrap();
+        assert!(store.is_unsubscribed("lou@example.com").await.unwrap());
+
+        // Counters of the public forms.
+        for at in [10, 20, 30] {
+            store
+                .record_form_attempt("consult", "1.2.3.4", "x@example.com", at)
+                .await
+                .unwrap();
+        }
+        store
+            .record_form_attempt("guide", "1.2.3.4", "y@example.com", 30)
+            .await
+            .unwrap();
+        assert_eq!(
+            store
+                .form_attempts_since("consult", "1.2.3.4", "X@example.com", 15)
+                .await
+                .unwrap(),
+            FormAttempts {
+                by_ip: 2,
+                by_email: 2
+            }
+        );
+
+        // Articles: staff of the clinic; the slug is unique within it.
+        let article = SaveArticle {
+            slug: "hips".into(),
+            title: "Hips".into(),
+            body: "Body".into(),
+            tags: "hips".into(),
+            author: "Dr".into(),
+            date: "2024-01-01".into(),
+            published: false,
+        };
+        assert!(matches!(
+            store
+                .save_article(&Actor::of(&runner), None, &article, 1)
+                .await,
+            Err(StoreError::NotFound)
+        ));
+        let saved = store
+            .save_article(&Actor::of(&admin_a), None, &article, 1)
+            .await
+            .unwrap();
+        assert!(matches!(
+            store
+                .save_article(&Actor::of(&admin_a), None, &article, 2)
+                .await,
+            Err(StoreError::Conflict { .. })
+        ));
+        store
+            .save_article(&Actor::of(&doc_b), None, &article, 2)
+            .await
+            .unwrap();
+        assert!(store.published_articles(a.id).await.unwrap().is_empty());
+        assert!(matches!(
+            store.article_for_staff(&Actor::of(&doc_b), saved.id).await,
+            Err(StoreError::NotFound)
+        ));
+        assert!(matches!(
+            store
+                .save_article(&Actor::of(&doc_b), Some(saved.id), &article, 3)
+                .await,
+            Err(StoreError::NotFound)
+        ));
+        let published = SaveArticle {
+            published: true,
+            ..article.clone()
+        };
+        store
+            .save_article(&Actor::of(&admin_a), Some(saved.id), &published, 4)
+            .await
+            .unwrap();
+        assert_eq!(
+            store
+                .published_article(a.id, "hips")
+                .await
+                .unwrap()
+                .updated_at,
+            4
+        );
+        assert_eq!(
+            store
+                .articles_for_staff(&Actor::of(&admin_a))
+                .await
+                .unwrap()
+                .len(),
+            1
+        );
+
+        // An invitation from the inbox: contacted now, enrolled on sign-up.
+        assert!(matches!(
+            store
+                .link_inbox_invite(&Actor::of(&doc_b), item.id, "inv", 600)
+                .await,
+            Err(StoreError::NotFound)
+        ));
+        let moved = store
+            .link_inbox_invite(&Actor::of(&admin_a), item.id, "inv", 600)
+            .await
+            .unwrap();
+        assert_eq!(moved.stage, InboxStage::Contacted);
+        store.enrol_from_invite("other", 700).await.unwrap();
+        store.enrol_from_invite("inv", 700).await.unwrap();
+        assert_eq!(
+            store
+                .inbox_item(&Actor::of(&admin_a), item.id)
+                .await
+                .unwrap()
+                .stage,
+            InboxStage::Enrolled
+        );
+    })
+    .await;
+}

@@ -1,5 +1,6 @@
 //! Clinic administration: the clinic's people, invitations, and the email outbox.
 
+use crate::AppState;
 use crate::auth::{INVITE_TTL_SECONDS, now};
 use crate::context::Ctx;
 use crate::error::{AppError, AppResult};
@@ -13,7 +14,7 @@ use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use backstride_core::{Email, Role};
-use backstride_store::{Actor, NewEmail, NewInvite, StoreError, User};
+use backstride_store::{Actor, Clinic, NewEmail, NewInvite, StoreError, User};
 use std::collections::HashMap;
 
 fn staff_clinic(user: &User) -> AppResult<i64> {
@@ -103,26 +104,42 @@ pub async fn send_invite(
         Err(StoreError::NotFound) => {}
         Err(err) => return Err(err.into()),
     }
+    send_invite_email(&ctx.state, &user, &clinic, &email, role).await?;
+    ctx.flash("success", format!("Invitation sent to {email}."))
+        .await?;
+    Ok(Redirect::to("/clinic").into_response())
+}
+
+/// Creates an invitation into `clinic` and queues its email; returns the token's hash, so the
+/// caller can follow what becomes of it (the inbox moves an item to "enrolled" on sign-up).
+pub(crate) async fn send_invite_email(
+    state: &AppState,
+    inviter: &User,
+    clinic: &Clinic,
+    email: &Email,
+    role: Role,
+) -> AppResult<String> {
     let token = random_token(32);
+    let hash = token_hash(&token);
     let now = now();
-    ctx.state
+    state
         .store
         .create_invite(&NewInvite {
-            token_hash: token_hash(&token),
+            token_hash: hash.clone(),
             clinic_id: clinic.id,
             email: email.clone(),
             role,
-            invited_by: user.id,
+            invited_by: inviter.id,
             expires_at: now + INVITE_TTL_SECONDS,
         })
         .await?;
-    let link = format!("{}/invite/{token}", ctx.state.config.base_url());
+    let link = format!("{}/invite/{token}", state.config.base_url());
     let body = format!(
         "Hello,\n\n{} has invited you to join {} on Backstride as a {role}.\n\n\
          Open this link within 7 days to create your account:\n\n{link}\n",
-        user.display_name, clinic.name
+        inviter.display_name, clinic.name
     );
-    ctx.state
+    state
         .store
         .enqueue_email(
             &NewEmail::text(
@@ -133,9 +150,7 @@ pub async fn send_invite(
             now,
         )
         .await?;
-    ctx.flash("success", format!("Invitation sent to {email}."))
-        .await?;
-    Ok(Redirect::to("/clinic").into_response())
+    Ok(hash)
 }
 
 pub async fn outbox_page(ctx: Ctx) -> AppResult<Response> {

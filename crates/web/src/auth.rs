@@ -471,6 +471,8 @@ pub async fn accept_invite(
     };
     match ctx.state.store.accept_invite(&hash, &new, now()).await {
         Ok(user) => {
+            // An invitation sent from the clinic's inbox moves its item to "enrolled".
+            ctx.state.store.enrol_from_invite(&hash, now()).await?;
             ctx.log_in(&user, false).await?;
             ctx.flash("success", "Welcome! Your account is ready.")
                 .await?;

@@ -1,8 +1,142 @@
 //! The clinic's public front door (landing page, free guide, consult requests, articles with an Atom feed) and the clinician inbox.
+//!
+//! - [`public`]: the branded landing page, its stylesheet, the free guide (lead, PDF, email,
+//!   unsubscribe) and consult requests — all without an account.
+//! - [`abuse`]: what guards the public forms: a honeypot, store-backed rate limits per IP and
+//!   per email, length limits.
+//! - [`articles`]: the public article list, tag pages, article pages and Atom feed; the
+//!   clinicians' editor; exercise cards and calls to action embedded in articles.
+//! - [`inbox`]: the clinic's inbox of leads, consult requests and bookings, with one-click
+//!   invitations.
+//! - [`guide_settings`]: the admin's choice of the guide's exercises.
+//!
+//! Branding: each clinic's pages link `/clinics/{id}/brand.css`, a tiny stylesheet that sets the
+//! page's brand colour (darkened for contrast when too pale), since the CSP allows no inline
+//! styles. The logo is a generated monogram (the clinic's initials in a brand-coloured disc) —
+//! no uploads to validate or store.
+
+mod abuse;
+mod articles;
+mod guide_settings;
+mod inbox;
+mod public;
 
 use crate::AppState;
+use crate::error::{AppError, AppResult};
 use axum::Router;
+use axum::routing::get;
+use backstride_store::{Clinic, Store, StoreError};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
+        .route("/clinics/{id}", get(public::landing))
+        .route("/clinics/{id}/brand.css", get(public::brand_css))
+        .route(
+            "/clinics/{id}/guide",
+            get(public::guide_page).post(public::guide_submit),
+        )
+        .route(
+            "/clinics/{id}/guide/ready/{token}",
+            get(public::guide_ready),
+        )
+        .route("/clinics/{id}/guide/sent", get(public::guide_sent))
+        .route(
+            "/clinics/{id}/consult",
+            get(public::consult_page).post(public::consult_submit),
+        )
+        .route("/clinics/{id}/consult/thanks", get(public::consult_thanks))
+        .route("/guide/{file}", get(public::guide_download))
+        .route(
+            "/unsubscribe/{token}",
+            get(public::unsubscribe_page).post(public::unsubscribe),
+        )
+        .route("/clinics/{id}/articles", get(articles::list))
+        .route("/clinics/{id}/articles/feed.atom", get(articles::feed))
+        .route("/clinics/{id}/articles/tags/{tag}", get(articles::tag_page))
+        .route("/clinics/{id}/articles/{slug}", get(articles::article_page))
+        .route("/clinic/articles", get(articles::staff_list))
+        .route(
+            "/clinic/articles/new",
+            get(articles::new_page).post(articles::create),
+        )
+        .route("/clinic/articles/{id}", get(articles::staff_preview))
+        .route(
+            "/clinic/articles/{id}/edit",
+            get(articles::edit_page).post(articles::update),
+        )
+        .route(
+            "/clinic/guide",
+            get(guide_settings::page).post(guide_settings::save),
+        )
+        .route("/clinic/inbox", get(inbox::list))
+        .route("/clinic/inbox/{id}", get(inbox::item).post(inbox::update))
+        .route(
+            "/clinic/inbox/{id}/invite",
+            axum::routing::post(inbox::invite),
+        )
+}
+
+/// A clinic by the id in a public address; any failure to find it is a plain 404.
+async fn public_clinic(store: &dyn Store, id: i64) -> AppResult<Clinic> {
+    match store.clinic(id).await {
+        Ok(c) => Ok(c),
+        Err(StoreError::NotFound) => Err(AppError::NotFound),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// How a clinic appears at the top of its public pages.
+#[derive(Debug, Clone)]
+pub struct Brand {
+    pub clinic_id: i64,
+    pub name: String,
+    pub contact: String,
+    /// Up to two letters for the monogram.
+    pub initials: String,
+}
+
+impl Brand {
+    pub fn of(clinic: &Clinic) -> Self {
+        Brand {
+            clinic_id: clinic.id,
+            name: clinic.name.clone(),
+            contact: clinic.settings.contact.clone(),
+            initials: initials(&clinic.name),
+        }
+    }
+}
+
+/// The monogram's letters: the first letter of the first two words that start with one.
+fn initials(name: &str) -> String {
+    let letters: String = name
+        .split_whitespace()
+        .filter_map(|w| w.chars().find(|c| c.is_alphanumeric()))
+        .take(2)
+        .flat_map(char::to_uppercase)
+        .collect();
+    if letters.is_empty() {
+        "·".to_owned()
+    } else {
+        letters
+    }
+}
+
+/// Today's date in the clinic's time zone (articles are public from their date on).
+fn clinic_today(clinic: &Clinic) -> jiff::civil::Date {
+    jiff::Timestamp::now()
+        .to_zoned(clinic.time_zone.zone())
+        .date()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::initials;
+
+    #[test]
+    fn monogram_takes_the_first_letters_of_two_words() {
+        assert_eq!(initials("Riverside Physio Clinic"), "RP");
+        assert_eq!(initials("élan"), "É");
+        assert_eq!(initials("  <b> "), "B");
+        assert_eq!(initials("!!"), "·");
+    }
 }

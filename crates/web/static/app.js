@@ -175,3 +175,9 @@ document.addEventListener("click", function (event) {
   window.addEventListener("online", flush);
   document.addEventListener("DOMContentLoaded", flush);
 })();
+
+// Free guide: start the download at once (the link stays for browsers that block it).
+document.addEventListener("DOMContentLoaded", function () {
+  var link = document.querySelector("a[data-autodownload]");
+  if (link) link.click();
+});

@@ -6,6 +6,7 @@ mod assessment;
 mod booking;
 mod browser;
 mod client;
+mod front;
 mod outbox;
 mod programme;
 mod runs;

@@ -1,0 +1,120 @@
+//! What guards the public forms: a honeypot field people never see, rate limits per IP address
+//! and per email kept in the database (so several web instances share them), and length limits.
+//!
+//! The limits are our choice: generous for a person (who sends a form once or twice), tight for
+//! a script.
+
+use crate::auth::now;
+use crate::error::AppResult;
+use crate::templates::FormState;
+use backstride_store::Store;
+
+/// The honeypot's field name: a plausible word, so form-filling bots fill it in.
+pub const HONEYPOT: &str = "website";
+/// The window the counters look back over.
+pub const WINDOW_SECONDS: i64 = 60 * 60;
+/// Submissions of one form from one IP address per window.
+pub const MAX_PER_IP: i64 = 10;
+/// Submissions of one form for one email address per window.
+pub const MAX_PER_EMAIL: i64 = 3;
+
+pub const MAX_NAME_CHARS: usize = 100;
+pub const MAX_PHONE_CHARS: usize = 40;
+pub const MAX_MESSAGE_CHARS: usize = 4000;
+pub const MAX_TIMES_CHARS: usize = 500;
+pub const MAX_SOURCE_CHARS: usize = 100;
+
+/// Whether the hidden field was filled in: a bot. The caller answers as if it had worked and
+/// stores nothing.
+pub fn is_bot(form: &FormState) -> bool {
+    !form.value(HONEYPOT).trim().is_empty()
+}
+
+/// Whether this submission would go over a limit; otherwise counts it.
+pub async fn over_limit(store: &dyn Store, form: &str, ip: &str, email: &str) -> AppResult<bool> {
+    let now = now();
+    let seen = store
+        .form_attempts_since(form, ip, email, now - WINDOW_SECONDS)
+        .await?;
+    if seen.by_ip >= MAX_PER_IP || seen.by_email >= MAX_PER_EMAIL {
+        tracing::info!(form, "public form rate limit reached");
+        return Ok(true);
+    }
+    store.record_form_attempt(form, ip, email, now).await?;
+    Ok(false)
+}
+
+/// A one-line field: spaces tidied, required or not, at most `max` characters.
+pub fn one_line(
+    form: &mut FormState,
+    name: &str,
+    max: usize,
+    missing: Option<&str>,
+) -> Option<String> {
+    form.parse(name, |raw| {
+        let text = raw.split_whitespace().collect::<Vec<_>>().join(" ");
+        match missing {
+            Some(message) if text.is_empty() => Err(message.to_owned()),
+            _ if text.chars().count() > max => {
+                Err(format!("Keep this to {max} characters or fewer."))
+            }
+            _ => Ok(text),
+        }
+    })
+}
+
+/// A free-text field (line breaks kept), at most `max` characters.
+pub fn text(form: &mut FormState, name: &str, max: usize, missing: Option<&str>) -> Option<String> {
+    form.parse(name, |raw| {
+        let text = raw.trim().replace("\r\n", "\n");
+        let control = text
+            .chars()
+            .any(|c| c.is_control() && c != '\n' && c != '\t');
+        match missing {
+            Some(message) if text.is_empty() => Err(message.to_owned()),
+            _ if text.chars().count() > max => Err(format!(
+                "That is {} characters: keep it to {max}.",
+                text.chars().count()
+            )),
+            _ if control => Err("Remove the special control characters.".to_owned()),
+            _ => Ok(text),
+        }
+    })
+}
+
+/// Where a form was sent from (`landing`, `article:couch-stretch-guide`): only letters, digits,
+/// `:` and `-` kept, so it is safe anywhere it is shown.
+pub fn source(raw: &str) -> String {
+    let kept: String = raw
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, ':' | '-' | '_'))
+        .take(MAX_SOURCE_CHARS)
+        .collect();
+    if kept.is_empty() {
+        "landing".to_owned()
+    } else {
+        kept
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn source_keeps_only_safe_characters() {
+        assert_eq!(source("article:couch-stretch"), "article:couch-stretch");
+        assert_eq!(source("<script>"), "script");
+        assert_eq!(source(""), "landing");
+    }
+
+    #[test]
+    fn long_and_missing_fields_are_refused() {
+        let mut form = FormState::default()
+            .with_value("name", &"x".repeat(101))
+            .with_value("msg", " ");
+        assert!(one_line(&mut form, "name", MAX_NAME_CHARS, Some("Name?")).is_none());
+        assert!(text(&mut form, "msg", 10, Some("Say something.")).is_none());
+        assert_eq!(form.error("msg"), Some("Say something."));
+    }
+}

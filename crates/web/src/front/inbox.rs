@@ -1,0 +1,257 @@
+//! `/clinic/inbox`: everyone who came through the front door — guide leads, consult requests,
+//! booked calls — moved along the pipeline with notes, and invited as a runner in one click.
+
+use crate::auth::now;
+use crate::context::Ctx;
+use crate::error::{AppError, AppResult};
+use crate::pages::local_time;
+use crate::templates::{FormState, Page, render, render_status};
+use askama::Template;
+use axum::Form;
+use axum::extract::Path;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use backstride_core::{Email, Role};
+use backstride_store::{InboxItem, InboxStage, StoreError, User};
+use std::collections::HashMap;
+
+/// Longest note a clinician keeps on an item (our choice).
+const MAX_NOTES_CHARS: usize = 5000;
+
+const STAGES: [(InboxStage, &str); 5] = [
+    (InboxStage::New, "New"),
+    (InboxStage::Contacted, "Contacted"),
+    (InboxStage::CallBooked, "Call booked"),
+    (InboxStage::Enrolled, "Enrolled"),
+    (InboxStage::Closed, "Closed"),
+];
+
+fn stage_label(stage: InboxStage) -> &'static str {
+    STAGES
+        .iter()
+        .find(|(s, _)| *s == stage)
+        .map(|(_, l)| *l)
+        .unwrap_or("")
+}
+
+fn kind_label(item: &InboxItem) -> &'static str {
+    match item.kind.as_str() {
+        "guide" => "Guide download",
+        "consult" => "Consult request",
+        _ => "Booked call",
+    }
+}
+
+pub struct ItemLine {
+    pub id: i64,
+    pub kind: &'static str,
+    pub name: String,
+    pub email: String,
+    pub when: String,
+    pub notes: String,
+}
+
+pub struct StageColumn {
+    pub key: &'static str,
+    pub label: &'static str,
+    pub items: Vec<ItemLine>,
+}
+
+#[derive(Template)]
+#[template(path = "front_inbox.html")]
+struct InboxPage {
+    page: Page,
+    clinic_id: i64,
+    stages: Vec<StageColumn>,
+}
+
+pub struct StageOption {
+    pub key: &'static str,
+    pub label: &'static str,
+    pub selected: bool,
+}
+
+#[derive(Template)]
+#[template(path = "front_inbox_item.html")]
+struct ItemPage {
+    page: Page,
+    id: i64,
+    kind: &'static str,
+    stage: &'static str,
+    name: String,
+    email: String,
+    phone: String,
+    message: String,
+    source: String,
+    when: String,
+    consent: Option<String>,
+    stages: Vec<StageOption>,
+    form: FormState,
+    /// Why the person can't be invited, if they can't.
+    invite_blocked: Option<String>,
+}
+
+fn staff(ctx: &Ctx) -> AppResult<&User> {
+    let user = ctx.user_with_role(&[Role::Clinician, Role::Admin])?;
+    user.clinic_id.ok_or(AppError::Forbidden)?;
+    Ok(user)
+}
+
+/// `GET /clinic/inbox`.
+pub async fn list(ctx: Ctx) -> AppResult<Response> {
+    let user = staff(&ctx)?.clone();
+    let items = ctx.state.store.inbox(&ctx.actor()?).await?;
+    let stages = STAGES
+        .iter()
+        .map(|(stage, label)| StageColumn {
+            key: stage.as_str(),
+            label,
+            items: items
+                .iter()
+                .filter(|i| i.stage == *stage)
+                .map(|i| ItemLine {
+                    id: i.id,
+                    kind: kind_label(i),
+                    name: i.name.clone(),
+                    email: i.email.clone(),
+                    when: local_time(i.created_at, &user.time_zone),
+                    notes: i.notes.clone(),
+                })
+                .collect(),
+        })
+        .collect();
+    render(InboxPage {
+        page: ctx.page("Inbox").await?,
+        clinic_id: user.clinic_id.unwrap_or_default(),
+        stages,
+    })
+}
+
+async fn invite_blocked(ctx: &Ctx, item: &InboxItem) -> AppResult<Option<String>> {
+    let Ok(email) = item.email.parse::<Email>() else {
+        return Ok(Some("The email address can't be used.".to_owned()));
+    };
+    match ctx.state.store.user_by_email(&email).await {
+        Ok(_) => return Ok(Some("This person already has an account.".to_owned())),
+        Err(StoreError::NotFound) => {}
+        Err(e) => return Err(e.into()),
+    }
+    if ctx.state.store.is_unsubscribed(email.as_str()).await? {
+        return Ok(Some(
+            "This person asked for no more emails, so an invitation can't be sent. Ask them to sign up instead."
+                .to_owned(),
+        ));
+    }
+    Ok(None)
+}
+
+async fn item_with(ctx: &Ctx, id: i64, form: Option<FormState>) -> AppResult<Response> {
+    let user = staff(ctx)?.clone();
+    let actor = ctx.actor()?;
+    let item = ctx.state.store.inbox_item(&actor, id).await?;
+    let lead = ctx.state.store.lead_of_inbox_item(&actor, id).await?;
+    let status = if form.as_ref().is_some_and(FormState::has_errors) {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    let form = form.unwrap_or_else(|| {
+        FormState::default()
+            .with_value("stage", item.stage.as_str())
+            .with_value("notes", &item.notes)
+    });
+    let chosen = form.value("stage").to_owned();
+    render_status(
+        status,
+        ItemPage {
+            page: ctx.page(&format!("Inbox: {}", item.name)).await?,
+            id: item.id,
+            kind: kind_label(&item),
+            stage: stage_label(item.stage),
+            invite_blocked: invite_blocked(ctx, &item).await?,
+            name: item.name,
+            email: item.email,
+            phone: item.phone,
+            message: item.message,
+            source: item.source,
+            when: local_time(item.created_at, &user.time_zone),
+            consent: lead.map(|l| {
+                format!(
+                    "Consent given {}: “{}”",
+                    local_time(l.consent_at, &user.time_zone),
+                    l.consent_text
+                )
+            }),
+            stages: STAGES
+                .iter()
+                .map(|(s, label)| StageOption {
+                    key: s.as_str(),
+                    label,
+                    selected: s.as_str() == chosen,
+                })
+                .collect(),
+            form,
+        },
+    )
+}
+
+/// `GET /clinic/inbox/{id}`.
+pub async fn item(ctx: Ctx, Path(id): Path<i64>) -> AppResult<Response> {
+    item_with(&ctx, id, None).await
+}
+
+/// `POST /clinic/inbox/{id}`: a new stage and the notes.
+pub async fn update(
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Form(fields): Form<HashMap<String, String>>,
+) -> AppResult<Response> {
+    staff(&ctx)?;
+    let actor = ctx.actor()?;
+    // Another clinic's item is a 404 before the form is looked at.
+    ctx.state.store.inbox_item(&actor, id).await?;
+    let mut form = FormState::from_values(fields);
+    let stage = form.parse("stage", |raw| {
+        raw.parse::<InboxStage>()
+            .map_err(|_| "Choose a stage from the list.")
+    });
+    let notes = super::abuse::text(&mut form, "notes", MAX_NOTES_CHARS, None);
+    let (Some(stage), Some(notes)) = (stage, notes) else {
+        return item_with(&ctx, id, Some(form)).await;
+    };
+    ctx.state
+        .store
+        .update_inbox_item(&actor, id, stage, &notes, now())
+        .await?;
+    ctx.flash("success", "Saved.").await?;
+    Ok(Redirect::to(&format!("/clinic/inbox/{id}")).into_response())
+}
+
+/// `POST /clinic/inbox/{id}/invite`: emails the person an invitation to join the clinic as a
+/// runner; the item moves to "contacted" now and to "enrolled" when they sign up.
+pub async fn invite(ctx: Ctx, Path(id): Path<i64>) -> AppResult<Response> {
+    let user = staff(&ctx)?.clone();
+    let actor = ctx.actor()?;
+    let item = ctx.state.store.inbox_item(&actor, id).await?;
+    if let Some(why) = invite_blocked(&ctx, &item).await? {
+        ctx.flash("error", why).await?;
+        return Ok(Redirect::to(&format!("/clinic/inbox/{id}")).into_response());
+    }
+    let email: Email = item
+        .email
+        .parse()
+        .map_err(|_| AppError::Internal(format!("inbox item {id}: stored email")))?;
+    let clinic = ctx.state.store.clinic(item.clinic_id).await?;
+    let hash =
+        crate::admin::send_invite_email(&ctx.state, &user, &clinic, &email, Role::Runner).await?;
+    ctx.state
+        .store
+        .link_inbox_invite(&actor, id, &hash, now())
+        .await?;
+    ctx.flash(
+        "success",
+        format!("Invitation sent to {email}. The item moves to Enrolled when they sign up."),
+    )
+    .await?;
+    Ok(Redirect::to(&format!("/clinic/inbox/{id}")).into_response())
+}
