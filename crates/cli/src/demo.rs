@@ -64,7 +64,99 @@ pub async fn seed(store: &dyn Store) -> anyhow::Result<Vec<(Role, String)>> {
         }
     }
     seed_riley(store).await?;
+    seed_front_door(store, &clinic).await?;
     Ok(logins)
+}
+
+/// The clinic's front door: a contact line, the clinician's call hours (weekday mornings) and a
+/// published article with an exercise card, so the public pages have something to show.
+/// Skipped when the clinician has hours already.
+async fn seed_front_door(
+    store: &dyn Store,
+    clinic: &backstride_store::Clinic,
+) -> anyhow::Result<()> {
+    use backstride_core::booking::{
+        Availability, BookingWindow, RawAvailability, RawHours, RawWeeklyHours,
+    };
+    use backstride_store::{ClinicSettings, SaveArticle, SaveCallHours};
+    let admin = store
+        .user_by_email(&"admin@demo.backstride.test".parse()?)
+        .await?;
+    let clinician = store
+        .user_by_email(&"clinician@demo.backstride.test".parse()?)
+        .await?;
+    let staff = Actor::of(&clinician);
+    if store
+        .clinic_call_hours(clinic.id)
+        .await?
+        .iter()
+        .any(|(u, _)| u.id == clinician.id)
+    {
+        return Ok(());
+    }
+    store
+        .update_clinic_settings(
+            &Actor::of(&admin),
+            clinic.id,
+            &ClinicSettings {
+                contact: "0161 496 0000 · hello@riverside.example".into(),
+                ..clinic.settings.clone()
+            },
+        )
+        .await?;
+    let raw = RawAvailability {
+        time_zone: clinic.time_zone.to_string(),
+        weekly: ["monday", "tuesday", "wednesday", "thursday", "friday"]
+            .iter()
+            .map(|day| RawWeeklyHours {
+                weekday: (*day).into(),
+                hours: RawHours {
+                    start: "09:00".into(),
+                    end: "12:00".into(),
+                    slot_minutes: "30".into(),
+                },
+            })
+            .collect(),
+    };
+    let availability =
+        Availability::try_from(&raw).map_err(|e| anyhow::anyhow!("demo call hours: {e}"))?;
+    let now = jiff::Timestamp::now().as_second();
+    store
+        .save_call_hours(
+            &staff,
+            clinician.id,
+            &SaveCallHours {
+                availability,
+                exceptions: Vec::new(),
+                window: BookingWindow::default(),
+            },
+            now,
+        )
+        .await?;
+    let today = jiff::Zoned::now()
+        .with_time_zone(clinic.time_zone.zone())
+        .date();
+    store
+        .save_article(
+            &staff,
+            None,
+            &SaveArticle {
+                slug: "why-your-hips-matter-for-your-back".into(),
+                title: "Why your hips matter for your back".into(),
+                body: "When the hips don't share the work of running, the low back often takes \
+                       more than its share. A strong, steady pelvis on one leg is a good start.\n\n\
+                       {{exercise single-leg-bridge-hold}}\n\n\
+                       Try it for a week, then see how your runs feel.\n\n{{cta guide}}\n"
+                    .into(),
+                tags: "back pain, strength training".into(),
+                author: clinician.display_name.clone(),
+                date: today.to_string(),
+                published: true,
+            },
+            now,
+        )
+        .await?;
+    Ok(())
 }
 
 /// The example assessment shipped with the protocol, as a demo runner's baseline.
