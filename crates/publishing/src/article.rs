@@ -20,50 +20,9 @@ pub const MAX_TAG_CHARS: usize = 40;
 /// Longest author name, in characters (our choice).
 pub const MAX_AUTHOR_CHARS: usize = 100;
 
-/// One field that was refused, with a message for the person who typed it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct FieldError {
-    /// The form field's name: `title`, `slug`, `body`, `tags`, `author` or `date`.
-    pub field: String,
-    pub message: String,
-}
-
+pub use backstride_core::fields::FieldError;
 /// Every field of an article form that was refused.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
-pub struct ArticleErrors(pub Vec<FieldError>);
-
-impl fmt::Display for ArticleErrors {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let lines: Vec<String> = self
-            .0
-            .iter()
-            .map(|e| format!("{}: {}", e.field, e.message))
-            .collect();
-        f.write_str(&lines.join(" "))
-    }
-}
-
-impl ArticleErrors {
-    /// Whether `field` was refused.
-    pub fn has(&self, field: &str) -> bool {
-        self.0.iter().any(|e| e.field == field)
-    }
-
-    /// The first message for `field`, if it was refused.
-    pub fn message(&self, field: &str) -> Option<&str> {
-        self.0
-            .iter()
-            .find(|e| e.field == field)
-            .map(|e| e.message.as_str())
-    }
-
-    fn add(&mut self, field: &str, message: impl Into<String>) {
-        self.0.push(FieldError {
-            field: field.to_owned(),
-            message: message.into(),
-        });
-    }
-}
+pub type ArticleErrors = backstride_core::fields::FieldErrors;
 
 /// The last part of an article's web address: lower-case letters, digits and single hyphens,
 /// e.g. `why-your-back-aches-on-long-runs`.

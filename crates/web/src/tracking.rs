@@ -24,7 +24,7 @@ use axum::{Form, Json, Router};
 use backstride_core::Role;
 use backstride_core::library::{DosageKind, Sidedness};
 use backstride_core::tracking::{
-    LogError, LogErrors, RawMorningCheckIn, RawRunLog, RawSessionLog, RedFlagSymptom,
+    LogError, RawMorningCheckIn, RawRunLog, RawSessionLog, RedFlagSymptom,
 };
 use backstride_store::{
     Actor, LogKind, LogSaved, NewLog, ReviewKind, ReviewRecord, ReviewStatus, StoreError, User,
@@ -405,7 +405,7 @@ fn check_log(
             })();
             raw.and_then(|raw| match raw.validate(&j.programme, today) {
                 Ok(log) => Some((LogKind::Session, to_json(&log), log.red_flags.clone())),
-                Err(LogErrors(e)) => {
+                Err(backstride_core::fields::FieldErrors(e)) => {
                     errors.extend(e);
                     None
                 }
@@ -431,7 +431,7 @@ fn check_log(
             })();
             raw.and_then(|raw| match raw.validate(today) {
                 Ok(log) => Some((LogKind::Run, to_json(&log), log.red_flags.clone())),
-                Err(LogErrors(e)) => {
+                Err(backstride_core::fields::FieldErrors(e)) => {
                     errors.extend(e.into_iter().map(|mut e| {
                         e.field = match e.field.as_str() {
                             "distance_m" => "distance".into(),
@@ -463,7 +463,7 @@ fn check_log(
             })();
             raw.and_then(|raw| match raw.validate(today) {
                 Ok(log) => Some((LogKind::Morning, to_json(&log), log.red_flags.clone())),
-                Err(LogErrors(e)) => {
+                Err(backstride_core::fields::FieldErrors(e)) => {
                     errors.extend(e);
                     None
                 }

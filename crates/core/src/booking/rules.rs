@@ -5,7 +5,6 @@
 use crate::account::TimeZoneName;
 use jiff::civil::{Date, Time, Weekday};
 use serde::{Deserialize, Serialize};
-use std::fmt;
 
 /// Call length used when the clinician leaves it blank (our choice: a short coaching call).
 pub const DEFAULT_SLOT_MINUTES: u16 = 30;
@@ -237,7 +236,7 @@ impl Availability {
                 );
             }
         }
-        errors.into_result(Availability { time_zone, weekly })
+        into_result(errors, Availability { time_zone, weekly })
     }
 
     /// The time zone the hours are in.
@@ -319,56 +318,14 @@ impl Default for BookingWindow {
     }
 }
 
-/// One field that was refused, with a message for the person who typed it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct FieldError {
-    /// The field's name, e.g. `weekly[2].end` or `exceptions[0].date`.
-    pub field: String,
-    pub message: String,
-}
+pub use crate::fields::{FieldError, FieldErrors};
 
-/// Every field of an availability form that was refused.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
-pub struct FieldErrors(pub Vec<FieldError>);
-
-impl fmt::Display for FieldErrors {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let lines: Vec<String> = self
-            .0
-            .iter()
-            .map(|e| format!("{}: {}", e.field, e.message))
-            .collect();
-        f.write_str(&lines.join(" "))
-    }
-}
-
-impl FieldErrors {
-    /// Whether `field` was refused.
-    pub fn has(&self, field: &str) -> bool {
-        self.0.iter().any(|e| e.field == field)
-    }
-
-    /// The message for `field`, if it was refused.
-    pub fn message(&self, field: &str) -> Option<&str> {
-        self.0
-            .iter()
-            .find(|e| e.field == field)
-            .map(|e| e.message.as_str())
-    }
-
-    fn add(&mut self, field: &str, message: impl Into<String>) {
-        self.0.push(FieldError {
-            field: field.to_owned(),
-            message: message.into(),
-        });
-    }
-
-    fn into_result<T>(self, value: T) -> Result<T, FieldErrors> {
-        if self.0.is_empty() {
-            Ok(value)
-        } else {
-            Err(self)
-        }
+/// `value` when nothing was refused.
+fn into_result<T>(errors: FieldErrors, value: T) -> Result<T, FieldErrors> {
+    if errors.is_empty() {
+        Ok(value)
+    } else {
+        Err(errors)
     }
 }
 
@@ -660,5 +617,5 @@ pub fn check_exceptions(
             out.push(Exception { date, kind });
         }
     }
-    errors.into_result(out)
+    into_result(errors, out)
 }

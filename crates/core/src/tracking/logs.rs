@@ -12,7 +12,6 @@ use crate::library::Sidedness;
 use crate::programme::Programme;
 use jiff::civil::Date;
 use serde::{Deserialize, Deserializer, Serialize};
-use std::fmt;
 
 /// How many days back a missed day can still be logged.
 pub const BACKFILL_DAYS: i64 = 7;
@@ -228,35 +227,10 @@ pub struct RawMorningCheckIn {
     pub red_flags: Vec<RedFlagSymptom>,
 }
 
-/// One field that was refused, and why.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct LogError {
-    /// The field's name, e.g. `pain_during` or `sets_done.left`.
-    pub field: String,
-    pub message: String,
-}
-
+/// One field of a log that was refused, and why.
+pub type LogError = crate::fields::FieldError;
 /// Every field of a log that was refused.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
-pub struct LogErrors(pub Vec<LogError>);
-
-impl fmt::Display for LogErrors {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let lines: Vec<String> = self
-            .0
-            .iter()
-            .map(|e| format!("{}: {}", e.field, e.message))
-            .collect();
-        f.write_str(&lines.join(" "))
-    }
-}
-
-impl LogErrors {
-    /// Whether `field` was refused.
-    pub fn has(&self, field: &str) -> bool {
-        self.0.iter().any(|e| e.field == field)
-    }
-}
+pub type LogErrors = crate::fields::FieldErrors;
 
 /// Collects refusals while a log is checked.
 #[derive(Default)]
@@ -338,7 +312,7 @@ impl Check {
     fn finish<T>(self, value: Option<T>) -> Result<T, LogErrors> {
         match value {
             Some(v) if self.0.is_empty() => Ok(v),
-            _ => Err(LogErrors(self.0)),
+            _ => Err(crate::fields::FieldErrors(self.0)),
         }
     }
 }
