@@ -9,6 +9,7 @@
 //! anyone outside the clinic, as the rest of the store does.
 
 use crate::model::{InboxItem, InboxStage};
+use crate::sql::{INBOX_COLUMNS, InboxRow};
 use crate::{Actor, SqlStore, StoreError, StoreResult};
 use async_trait::async_trait;
 use backstride_core::Role;
@@ -195,7 +196,6 @@ pub trait FrontStore: Send + Sync {
 const LEAD_COLUMNS: &str =
     "id, clinic_id, inbox_item_id, name, email, source, consent_text, consent_at, created_at";
 const ARTICLE_COLUMNS: &str = "id, clinic_id, slug, title, body, tags, author, article_date, published, created_by, created_at, updated_at";
-const INBOX_COLUMNS: &str = "id, clinic_id, kind, name, email, phone, message, source, stage, notes, created_at, updated_at";
 
 #[derive(sqlx::FromRow)]
 struct LeadRow {
@@ -258,42 +258,6 @@ impl From<ArticleRow> for ArticleRecord {
             created_at: r.created_at,
             updated_at: r.updated_at,
         }
-    }
-}
-
-#[derive(sqlx::FromRow)]
-struct InboxRow {
-    id: i64,
-    clinic_id: i64,
-    kind: String,
-    name: String,
-    email: String,
-    phone: String,
-    message: String,
-    source: String,
-    stage: String,
-    notes: String,
-    created_at: i64,
-    updated_at: i64,
-}
-
-impl TryFrom<InboxRow> for InboxItem {
-    type Error = StoreError;
-    fn try_from(r: InboxRow) -> StoreResult<Self> {
-        Ok(InboxItem {
-            id: r.id,
-            clinic_id: r.clinic_id,
-            kind: r.kind.parse()?,
-            name: r.name,
-            email: r.email,
-            phone: r.phone,
-            message: r.message,
-            source: r.source,
-            stage: r.stage.parse()?,
-            notes: r.notes,
-            created_at: r.created_at,
-            updated_at: r.updated_at,
-        })
     }
 }
 

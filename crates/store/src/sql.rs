@@ -198,11 +198,11 @@ impl TryFrom<ReviewRow> for ReviewRecord {
     }
 }
 
-const INBOX_COLUMNS: &str = "id, clinic_id, kind, name, email, phone, message, source, stage, notes, created_at, updated_at";
+pub(crate) const INBOX_COLUMNS: &str = "id, clinic_id, kind, name, email, phone, message, source, stage, notes, created_at, updated_at";
 
 #[derive(sqlx::FromRow)]
-struct InboxRow {
-    id: i64,
+pub(crate) struct InboxRow {
+    pub(crate) id: i64,
     clinic_id: i64,
     kind: String,
     name: String,
