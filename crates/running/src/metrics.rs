@@ -26,50 +26,90 @@ pub struct Stats {
     pub max: f64,
 }
 
-fn quantile(sorted: &[f64], q: f64) -> Option<f64> {
-    let last = sorted.len().checked_sub(1)?;
+/// The `k`-th and `(k + 1)`-th smallest of `v` (the second is the first when `k` is the last
+/// position). Reorders `v` so that `v[..k]` holds the `k` smallest and `v[k + 1..]` the rest.
+fn order_pair(v: &mut [f64], k: usize) -> Option<(f64, f64)> {
+    if k >= v.len() {
+        return None;
+    }
+    let (_, a, right) = v.select_nth_unstable_by(k, f64::total_cmp);
+    let a = *a;
+    let b = right.iter().copied().min_by(f64::total_cmp).unwrap_or(a);
+    Some((a, b))
+}
+
+/// Position and weight of quantile `q` of `n` values (linear interpolation between order
+/// statistics): the value is `x[lo] + (x[lo + 1] − x[lo]) × frac`.
+fn quantile_position(n: usize, q: f64) -> (usize, f64) {
     #[expect(
         clippy::cast_precision_loss,
         reason = "sample counts are far below 2^53"
     )]
-    let pos = q * last as f64;
+    let pos = q * n.saturating_sub(1) as f64;
     #[expect(
         clippy::cast_possible_truncation,
         clippy::cast_sign_loss,
-        reason = "0 ≤ pos ≤ last"
+        reason = "0 ≤ pos ≤ n − 1"
     )]
     let lo = pos.floor() as usize;
-    let frac = pos - pos.floor();
-    let a = *sorted.get(lo)?;
-    let b = *sorted.get(lo.saturating_add(1)).unwrap_or(&a);
-    Some(a + (b - a) * frac)
+    (lo, pos - pos.floor())
+}
+
+fn interpolate((a, b): (f64, f64), frac: f64) -> f64 {
+    a + (b - a) * frac
 }
 
 impl Stats {
     /// Statistics of the finite values in `values` (reorders the slice); `None` when empty.
+    ///
+    /// The quartiles come from selection rather than a full sort: the median splits the values,
+    /// then each quartile is selected within its half, so the work is linear in the count.
     pub fn from_values(values: &mut Vec<f64>) -> Option<Stats> {
         values.retain(|v| v.is_finite());
-        if values.is_empty() {
-            return None;
-        }
-        values.sort_by(f64::total_cmp);
         let n = values.len();
+        let (&first, _) = values.split_first()?;
+        let (mut sum, mut min, mut max) = (0.0, first, first);
+        for &v in values.iter() {
+            sum += v;
+            min = min.min(v);
+            max = max.max(v);
+        }
         #[expect(
             clippy::cast_precision_loss,
             reason = "sample counts are far below 2^53"
         )]
-        let mean = values.iter().sum::<f64>() / n as f64;
-        let q1 = quantile(values, 0.25)?;
-        let q3 = quantile(values, 0.75)?;
+        let mean = sum / n as f64;
+        let (km, fm) = quantile_position(n, 0.5);
+        let (k1, f1) = quantile_position(n, 0.25);
+        let (k3, f3) = quantile_position(n, 0.75);
+        let mid = order_pair(values, km)?;
+        // Now values[..km] are the km smallest and values[km + 1..] the largest, with the
+        // median pair's first value at km; k1 ≤ km ≤ k3.
+        let (lower, rest) = values.split_at_mut(km);
+        let upper = rest.get_mut(1..).unwrap_or(&mut []);
+        let low_pair = if k1 == km {
+            mid
+        } else if k1 + 1 == km {
+            (lower.iter().copied().max_by(f64::total_cmp)?, mid.0)
+        } else {
+            order_pair(lower, k1)?
+        };
+        let high_pair = if k3 == km {
+            mid
+        } else {
+            order_pair(upper, k3 - km - 1)?
+        };
+        let q1 = interpolate(low_pair, f1);
+        let q3 = interpolate(high_pair, f3);
         Some(Stats {
             n,
             mean,
-            median: quantile(values, 0.5)?,
+            median: interpolate(mid, fm),
             q1,
             q3,
             iqr: q3 - q1,
-            min: *values.first()?,
-            max: *values.last()?,
+            min,
+            max,
         })
     }
 }
@@ -333,6 +373,36 @@ mod tests {
         assert!(Stats::from_values(&mut Vec::new()).is_none());
         let one = Stats::from_values(&mut vec![7.0]).unwrap();
         assert_eq!((one.median, one.iqr), (7.0, 0.0));
+    }
+
+    /// The quartiles by selection equal those read off a fully sorted copy, for every count
+    /// from 1 to 60 and values with many ties.
+    #[test]
+    fn selected_quartiles_match_sorted_ones() {
+        fn sorted_quantile(sorted: &[f64], q: f64) -> f64 {
+            let (lo, frac) = quantile_position(sorted.len(), q);
+            let a = sorted[lo];
+            let b = *sorted.get(lo + 1).unwrap_or(&a);
+            a + (b - a) * frac
+        }
+        let mut seed = 0x2545_f491_u64;
+        for n in 1..=60 {
+            for ties in [3, 1000] {
+                let mut v: Vec<f64> = (0..n)
+                    .map(|_| {
+                        seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+                        f64::from(u32::try_from((seed >> 33) % ties).unwrap())
+                    })
+                    .collect();
+                let mut sorted = v.clone();
+                sorted.sort_by(f64::total_cmp);
+                let s = Stats::from_values(&mut v).unwrap();
+                assert_eq!(s.median, sorted_quantile(&sorted, 0.5), "n={n}");
+                assert_eq!(s.q1, sorted_quantile(&sorted, 0.25), "n={n}");
+                assert_eq!(s.q3, sorted_quantile(&sorted, 0.75), "n={n}");
+                assert_eq!((s.min, s.max), (sorted[0], sorted[n - 1]));
+            }
+        }
     }
 
     #[test]

@@ -146,24 +146,32 @@ pub struct MetricSummary {
     pub leg_spring_stiffness_kn_per_m: Option<Stats>,
 }
 
-fn stats_of(samples: &[Sample], f: impl Fn(&Sample) -> Option<f64>) -> Option<Stats> {
-    let mut v: Vec<f64> = samples.iter().filter_map(f).collect();
-    Stats::from_values(&mut v)
+/// Statistics of one metric over `samples`, gathered in `scratch` (reused between metrics so a
+/// summary allocates once).
+fn stats_of(
+    samples: &[Sample],
+    scratch: &mut Vec<f64>,
+    f: impl Fn(&Sample) -> Option<f64>,
+) -> Option<Stats> {
+    scratch.clear();
+    scratch.extend(samples.iter().filter_map(f));
+    Stats::from_values(scratch)
 }
 
 impl MetricSummary {
     fn from_samples(s: &[Sample]) -> MetricSummary {
+        let scratch = &mut Vec::with_capacity(s.len());
         MetricSummary {
-            speed_mps: stats_of(s, |x| x.speed),
-            heart_rate_bpm: stats_of(s, |x| x.heart_rate),
-            cadence_spm: stats_of(s, |x| x.cadence_spm),
-            ground_contact_ms: stats_of(s, |x| x.gct_ms.map(|v| v.0)),
-            gct_balance_left_pct: stats_of(s, |x| x.balance.map(|v| v.0)),
-            vertical_oscillation_mm: stats_of(s, |x| x.vo_mm.map(|v| v.0)),
-            vertical_ratio_pct: stats_of(s, |x| x.vr_pct.map(|v| v.0)),
-            step_length_mm: stats_of(s, |x| x.step_mm.map(|v| v.0)),
-            power_w: stats_of(s, |x| x.power.map(|v| v.0)),
-            leg_spring_stiffness_kn_per_m: stats_of(s, |x| x.lss),
+            speed_mps: stats_of(s, scratch, |x| x.speed),
+            heart_rate_bpm: stats_of(s, scratch, |x| x.heart_rate),
+            cadence_spm: stats_of(s, scratch, |x| x.cadence_spm),
+            ground_contact_ms: stats_of(s, scratch, |x| x.gct_ms.map(|v| v.0)),
+            gct_balance_left_pct: stats_of(s, scratch, |x| x.balance.map(|v| v.0)),
+            vertical_oscillation_mm: stats_of(s, scratch, |x| x.vo_mm.map(|v| v.0)),
+            vertical_ratio_pct: stats_of(s, scratch, |x| x.vr_pct.map(|v| v.0)),
+            step_length_mm: stats_of(s, scratch, |x| x.step_mm.map(|v| v.0)),
+            power_w: stats_of(s, scratch, |x| x.power.map(|v| v.0)),
+            leg_spring_stiffness_kn_per_m: stats_of(s, scratch, |x| x.lss),
         }
     }
 
