@@ -148,30 +148,32 @@ pub struct MetricSummary {
 
 /// Statistics of one metric over `samples`, gathered in `scratch` (reused between metrics so a
 /// summary allocates once).
-fn stats_of(
-    samples: &[Sample],
+fn stats_of<'s>(
+    samples: impl Iterator<Item = &'s Sample>,
     scratch: &mut Vec<f64>,
     f: impl Fn(&Sample) -> Option<f64>,
 ) -> Option<Stats> {
     scratch.clear();
-    scratch.extend(samples.iter().filter_map(f));
+    scratch.extend(samples.filter_map(f));
     Stats::from_values(scratch)
 }
 
 impl MetricSummary {
-    fn from_samples(s: &[Sample]) -> MetricSummary {
-        let scratch = &mut Vec::with_capacity(s.len());
+    /// Summaries over `samples` (a slice's iterator, or a lap's picks from one).
+    fn from_samples<'s>(samples: impl Iterator<Item = &'s Sample> + Clone) -> MetricSummary {
+        let s = || samples.clone();
+        let scratch = &mut Vec::with_capacity(samples.size_hint().0);
         MetricSummary {
-            speed_mps: stats_of(s, scratch, |x| x.speed),
-            heart_rate_bpm: stats_of(s, scratch, |x| x.heart_rate),
-            cadence_spm: stats_of(s, scratch, |x| x.cadence_spm),
-            ground_contact_ms: stats_of(s, scratch, |x| x.gct_ms.map(|v| v.0)),
-            gct_balance_left_pct: stats_of(s, scratch, |x| x.balance.map(|v| v.0)),
-            vertical_oscillation_mm: stats_of(s, scratch, |x| x.vo_mm.map(|v| v.0)),
-            vertical_ratio_pct: stats_of(s, scratch, |x| x.vr_pct.map(|v| v.0)),
-            step_length_mm: stats_of(s, scratch, |x| x.step_mm.map(|v| v.0)),
-            power_w: stats_of(s, scratch, |x| x.power.map(|v| v.0)),
-            leg_spring_stiffness_kn_per_m: stats_of(s, scratch, |x| x.lss),
+            speed_mps: stats_of(s(), scratch, |x| x.speed),
+            heart_rate_bpm: stats_of(s(), scratch, |x| x.heart_rate),
+            cadence_spm: stats_of(s(), scratch, |x| x.cadence_spm),
+            ground_contact_ms: stats_of(s(), scratch, |x| x.gct_ms.map(|v| v.0)),
+            gct_balance_left_pct: stats_of(s(), scratch, |x| x.balance.map(|v| v.0)),
+            vertical_oscillation_mm: stats_of(s(), scratch, |x| x.vo_mm.map(|v| v.0)),
+            vertical_ratio_pct: stats_of(s(), scratch, |x| x.vr_pct.map(|v| v.0)),
+            step_length_mm: stats_of(s(), scratch, |x| x.step_mm.map(|v| v.0)),
+            power_w: stats_of(s(), scratch, |x| x.power.map(|v| v.0)),
+            leg_spring_stiffness_kn_per_m: stats_of(s(), scratch, |x| x.lss),
         }
     }
 
@@ -521,13 +523,13 @@ fn moving_time(samples: &[Sample]) -> Option<f64> {
     Some(total as f64)
 }
 
-fn segment_of(
+fn segment_of<'s>(
     number: usize,
     run_start: Option<u32>,
     start: Option<u32>,
     duration_s: Option<f64>,
     distance_m: Option<f64>,
-    samples: &[Sample],
+    samples: impl Iterator<Item = &'s Sample> + Clone,
     body: &Body,
 ) -> Segment {
     let metrics = MetricSummary::from_samples(samples);
@@ -578,7 +580,7 @@ fn splits(samples: &[Sample], run_start: Option<u32>, body: &Body) -> Vec<Segmen
                 begin_time,
                 duration,
                 Some(SPLIT_M),
-                slice,
+                slice.iter(),
                 body,
             ));
             current = idx;
@@ -602,7 +604,7 @@ fn splits(samples: &[Sample], run_start: Option<u32>, body: &Body) -> Vec<Segmen
             begin_time,
             duration,
             Some(rest),
-            slice,
+            slice.iter(),
             body,
         ));
     }
@@ -618,7 +620,7 @@ fn build_run(
 ) -> Run {
     let body = &options.body;
     let samples: Vec<Sample> = records.iter().map(|r| Sample::from_record(r)).collect();
-    let metrics = MetricSummary::from_samples(&samples);
+    let metrics = MetricSummary::from_samples(samples.iter());
     let start = s.start_time.or(samples.iter().find_map(|x| x.timestamp));
     let first_d = samples.iter().find_map(|x| x.distance);
     let last_d = samples.iter().rev().find_map(|x| x.distance);
@@ -633,13 +635,10 @@ fn build_run(
         .iter()
         .enumerate()
         .map(|(k, lap)| {
-            let lap_samples: Vec<Sample> = match window(lap) {
+            let lap_samples: Vec<&Sample> = match window(lap) {
                 Some((a, b)) => sample_times
                     .get_or_insert_with(|| TimeIndex::new(samples.iter().map(|x| x.timestamp)))
-                    .select(&samples, a, b)
-                    .into_iter()
-                    .copied()
-                    .collect(),
+                    .select(&samples, a, b),
                 None => Vec::new(),
             };
             segment_of(
@@ -648,7 +647,7 @@ fn build_run(
                 lap.start_time,
                 lap.total_timer_time.or(lap.total_elapsed_time),
                 lap.total_distance,
-                &lap_samples,
+                lap_samples.iter().copied(),
                 body,
             )
         })

@@ -311,6 +311,11 @@ impl<'d> Message<'d> {
         self.offset
     }
 
+    /// Size of the message's content in bytes (without its header byte).
+    pub fn size(&self) -> usize {
+        self.content.len()
+    }
+
     /// The definition this message was decoded with.
     pub fn definition(&self) -> &'d Definition {
         self.def

@@ -325,6 +325,9 @@ pub struct FitFile {
 /// can take one byte of the file and a few hundred bytes in memory, so without a limit a crafted
 /// file of millions of one-byte records needs gigabytes. **Our choice.**
 pub const MAX_RECORDS: usize = 7 * 24 * 3600;
+/// Most records [`parse`] makes room for before it has seen them (nine hours at 1 Hz, about
+/// 10 MB); longer recordings grow the list as usual.
+const RECORDS_RESERVED_AT_MOST: usize = 1 << 15;
 /// Most lap messages [`parse`] keeps (a 24-hour race on a 400 m track has about 600). **Our choice.**
 pub const MAX_LAPS: usize = 10_000;
 /// Most session and sport messages [`parse`] keeps, each (a triathlon has five). **Our choice.**
@@ -361,6 +364,15 @@ pub fn parse(bytes: &[u8], options: DecodeOptions) -> Result<FitFile, FitError> 
     while let Some(msg) = decoder.next_message()? {
         out.messages = out.messages.saturating_add(1);
         match msg.global() {
+            mesg::RECORD if out.records.capacity() == 0 => {
+                // Records are most of an activity file: size the list once from the bytes
+                // left and this record's size instead of growing it by copying. Capped, so a
+                // crafted file with one tiny record cannot reserve much.
+                let left = bytes.len().saturating_sub(msg.offset());
+                let estimate = left / msg.size().saturating_add(1);
+                out.records.reserve(estimate.min(RECORDS_RESERVED_AT_MOST));
+                out.records.push(Record::from_message(&msg, &mut acc));
+            }
             mesg::RECORD => keep(
                 &mut out.records,
                 MAX_RECORDS,
