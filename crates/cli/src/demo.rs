@@ -317,20 +317,21 @@ async fn seed_riley_tracking(
         .filter(|r| {
             r.kind == ReviewKind::AfterDay && r.review_date.as_str() <= seen_until.as_str()
         });
-    for review in daily {
-        store
-            .settle_review(&staff, review.id, ReviewStatus::Accepted, "")
+    let accepted = daily
+        .map(|r| (r, ""))
+        .chain(
+            weekly
+                .iter()
+                .take(weekly.len().saturating_sub(1))
+                .cloned()
+                .map(|r| (r, "Demo: reviewed in clinic.")),
+        );
+    // Accepted as the clinician's button does: level changes become a new programme version.
+    for (review, note) in accepted {
+        let settled = store
+            .settle_review(&staff, review.id, ReviewStatus::Accepted, note)
             .await?;
-    }
-    for review in weekly.iter().take(weekly.len().saturating_sub(1)) {
-        store
-            .settle_review(
-                &staff,
-                review.id,
-                ReviewStatus::Accepted,
-                "Demo: reviewed in clinic.",
-            )
-            .await?;
+        backstride_web::apply_accepted(store, &staff, &settled).await?;
     }
     Ok(())
 }

@@ -10,7 +10,8 @@
 //! to 512 KiB). Each input is a pure function of (run seed, input number): a seed file with 1–8
 //! stacked mutations (bit flips, byte sets, interesting values, truncation, splices with another
 //! seed, inserted and deleted ranges, header-size and data-size tweaks, definition field-size and
-//! base-type tweaks). The decoding path ([`exercise`]) runs under `catch_unwind`.
+//! base-type tweaks). The decoding path (`backstride_running::fuzzing::exercise`) runs under
+//! `catch_unwind`.
 //!
 //! The work runs in child processes so that what cannot be caught in-process is still found:
 //! an abort (a failed huge allocation, a stack overflow) or a hang. A child reports progress;
@@ -25,9 +26,8 @@ use std::process::{Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use backstride_running::fit::{self, DecodeOptions, Decoder};
+use backstride_running::fuzzing::exercise;
 use backstride_running::write::SyntheticRun;
-use backstride_running::{AnalyzeOptions, analyze_file};
 
 /// An input slower than this is saved as a hang candidate.
 const SLOW: Duration = Duration::from_secs(2);
@@ -39,35 +39,6 @@ const BIG_RSS_KB: u64 = 1024 * 1024;
 const REPORT_EVERY: u64 = 256;
 /// Largest corpus file used as a seed.
 const MAX_SEED_BYTES: u64 = 512 * 1024;
-
-/// The decoding path of an import: `fit::parse` (strict, then tolerating CRC mismatches, as
-/// `backstride_ingest::prepare` does), `analyze_file` and its JSON, plus a streaming pass that
-/// reads every field. Keep in step with `fuzz/fuzz_targets/decode.rs`.
-fn exercise(bytes: &[u8]) {
-    let file = match fit::parse(bytes, DecodeOptions::default()) {
-        Err(fit::FitError::FileCrc { .. } | fit::FitError::HeaderCrc { .. }) => {
-            fit::parse(bytes, DecodeOptions { check_crc: false })
-        }
-        other => other,
-    };
-    if let Ok(file) = file {
-        let analysis = analyze_file(&file, &AnalyzeOptions::default());
-        let _ = serde_json::to_string(&analysis);
-    }
-    let mut d = Decoder::with_options(bytes, DecodeOptions { check_crc: false });
-    while let Ok(Some(m)) = d.next_message() {
-        let _ = m.timestamp();
-        for f in m.fields() {
-            let _ = f.value();
-            let _ = f.values().count();
-            let _ = f.as_str();
-        }
-        for f in m.dev_fields() {
-            let _ = f.value_f64();
-            let _ = f.is_array();
-        }
-    }
-}
 
 /// SplitMix64: small, fast, and seedable per input.
 struct Rng(u64);

@@ -5,9 +5,11 @@
 //! - [`metrics`]: statistics and the form thresholds (named constants with sources).
 //! - [`spring_mass`]: Morin 2005 peak force and stiffness.
 //! - [`write`]: a small FIT encoder and a synthetic run, so tests always have input.
+//! - [`fuzzing`]: the whole decoding path in one call, for the fuzzers.
 #![forbid(unsafe_code)]
 
 pub mod fit;
+pub mod fuzzing;
 pub mod metrics;
 pub mod run;
 pub mod spring_mass;

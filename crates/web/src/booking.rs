@@ -933,6 +933,8 @@ struct CallFacts<'a> {
     slot: Slot,
     link: String,
     uid: String,
+    /// When the booking was first made (the calendar event's SEQUENCE counts from it).
+    booked_at: Timestamp,
 }
 
 impl CallFacts<'_> {
@@ -970,6 +972,7 @@ impl CallFacts<'_> {
                 description: format!("{}\nTo cancel or move the call: {}", self.how(), self.link),
                 location: (!self.phone.is_empty()).then(|| format!("Phone: {}", self.phone)),
                 stamp,
+                booked_at: self.booked_at,
                 cancelled,
             },
         )
@@ -1106,6 +1109,7 @@ async fn book(
         slot,
         link: format!("{}/bookings/{token}", ctx.state.config.base_url()),
         uid: call_uid(&hash),
+        booked_at: now,
     };
     let booking = NewBooking {
         clinic_id,
@@ -1283,6 +1287,7 @@ async fn facts_for<'a>(
         slot: slot_of(b),
         link: format!("{}/bookings/{token}", ctx.state.config.base_url()),
         uid: call_uid(&b.token_hash),
+        booked_at: Timestamp::from_second(b.created_at).unwrap_or(Timestamp::UNIX_EPOCH),
     }
 }
 

@@ -3,9 +3,12 @@
 
 use crate::context::Ctx;
 use crate::error::AppResult;
+use crate::pages::runner_page;
+use crate::templates::FormState;
 use crate::tracking::journal::today_for;
 use axum::Form;
 use axum::extract::Path;
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use backstride_core::Role;
 use backstride_core::programme::coaching::CoachingPlan;
@@ -92,15 +95,16 @@ pub async fn start(
             .await?;
         }
         Err(errors) => {
-            let words: Vec<String> = errors.into_iter().map(|(_, m)| m).collect();
-            ctx.flash(
-                "error",
-                format!(
-                    "The coaching programme was not started: {}",
-                    words.join(" ")
-                ),
-            )
-            .await?;
+            let mut form = FormState::from_values(
+                ["name", "weeks", "starts_on"]
+                    .into_iter()
+                    .map(|k| (k.to_owned(), field(k).to_owned()))
+                    .collect(),
+            );
+            for (name, message) in errors {
+                form.set_error(name, message);
+            }
+            return runner_page(&ctx, id, form, StatusCode::UNPROCESSABLE_ENTITY).await;
         }
     }
     Ok(Redirect::to(&format!("/runners/{id}#coaching-h")).into_response())

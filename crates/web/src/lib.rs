@@ -31,7 +31,7 @@ mod tracking;
 
 pub use config::{MailConfig, MailTransport, WebConfig};
 pub use passwords::hash_password;
-pub use tracking::journal::Journal;
+pub use tracking::journal::{Journal, apply_accepted};
 
 use axum::Router;
 use axum::routing::{get, post};

@@ -63,6 +63,18 @@ pub async fn home(ctx: Ctx) -> AppResult<Response> {
 /// A runner's record. Only the runner and their clinic's staff may open it; anyone else gets
 /// the same 404 as for a record that doesn't exist, and the attempt is audited.
 pub async fn runner_record(ctx: Ctx, Path(id): Path<i64>) -> AppResult<Response> {
+    let today = FormState::default().with_value("weeks", "6");
+    runner_page(&ctx, id, today, StatusCode::OK).await
+}
+
+/// The runner's record, with the coaching-programme form as given (blank, or refused with a
+/// message by each field and everything typed kept).
+pub async fn runner_page(
+    ctx: &Ctx,
+    id: i64,
+    coaching_form: FormState,
+    status: StatusCode,
+) -> AppResult<Response> {
     let actor = ctx.actor()?;
     let viewer = ctx.user()?;
     let runner = ctx
@@ -122,10 +134,17 @@ pub async fn runner_record(ctx: Ctx, Path(id): Path<i64>) -> AppResult<Response>
     };
     let coaching = crate::coaching::lines(ctx.state.store.as_ref(), &actor, &runner).await?;
     let today = crate::tracking::journal::today_for(&runner).to_string();
-    render(RunnerRecord {
+    let coaching_form = if coaching_form.value("starts_on").is_empty() {
+        coaching_form.with_value("starts_on", &today)
+    } else {
+        coaching_form
+    };
+    render_status(
+        status,
+        RunnerRecord {
         page: ctx.page(&runner.display_name).await?,
         coaching,
-        today,
+        coaching_form,
         timeline,
         waiting_programme,
         reviews,
@@ -138,7 +157,8 @@ pub async fn runner_record(ctx: Ctx, Path(id): Path<i64>) -> AppResult<Response>
         time_zone: runner.time_zone.to_string(),
         is_self: runner.id == viewer.id,
         audit,
-    })
+    },
+    )
 }
 
 fn units_label(units: UnitPreference) -> &'static str {

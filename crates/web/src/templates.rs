@@ -211,7 +211,8 @@ pub struct RunnerRecord {
     pub timeline: Vec<crate::timeline::TimelineEntry>,
     pub waiting_programme: Option<i64>,
     pub coaching: Vec<crate::coaching::CoachingLine>,
-    pub today: String,
+    /// The start-a-coaching-programme form: what was typed and what was wrong with it.
+    pub coaching_form: FormState,
 }
 
 pub struct PersonLine {

@@ -668,15 +668,8 @@ async fn settle(
         ReviewStatus::Overridden => "Override saved; the runner sees your note.".to_owned(),
         _ => "Suggestion accepted.".to_owned(),
     };
-    if status == ReviewStatus::Accepted {
-        let review: backstride_core::tracking::Review = serde_json::from_str(&settled.body_json)
-            .map_err(|e| AppError::Internal(format!("stored review {id}: {e}")))?;
-        if let Some((record, _)) =
-            journal::approved_programme(store, &actor, settled.runner_id).await?
-            && journal::apply_review(store, &actor, &record, &review).await?
-        {
-            message.push_str(" The programme's levels were updated as a new version.");
-        }
+    if status == ReviewStatus::Accepted && journal::apply_accepted(store, &actor, &settled).await? {
+        message.push_str(" The programme's levels were updated as a new version.");
     }
     ctx.flash("success", message).await?;
     Ok(Redirect::to(&format!("/runners/{}", settled.runner_id)).into_response())

@@ -19,6 +19,10 @@ pub struct CallInvite {
     pub location: Option<String>,
     /// When the file was made (DTSTAMP).
     pub stamp: Timestamp,
+    /// When the booking was first made: the event's SEQUENCE is the whole seconds from then to
+    /// `stamp`, so a moved or cancelled call always outranks the file before it without a
+    /// stored counter (0 for the first confirmation).
+    pub booked_at: Timestamp,
     /// A cancellation notice rather than the booking.
     pub cancelled: bool,
 }
@@ -53,13 +57,21 @@ pub fn call_invite(slot: &Slot, invite: &CallInvite) -> String {
     if let Some(location) = &invite.location {
         lines.push(format!("LOCATION:{}", escape(location)));
     }
-    if invite.cancelled {
-        lines.push("STATUS:CANCELLED".to_owned());
-        lines.push("SEQUENCE:1".to_owned());
+    lines.push(
+        if invite.cancelled {
+            "STATUS:CANCELLED"
+        } else {
+            "STATUS:CONFIRMED"
+        }
+        .to_owned(),
+    );
+    // Later files outrank earlier ones, even a change in the booking's own second.
+    let sequence = if invite.stamp > invite.booked_at {
+        (invite.stamp.as_second() - invite.booked_at.as_second()).max(1)
     } else {
-        lines.push("STATUS:CONFIRMED".to_owned());
-        lines.push("SEQUENCE:0".to_owned());
-    }
+        0
+    };
+    lines.push(format!("SEQUENCE:{sequence}"));
     lines.push("END:VEVENT".to_owned());
     lines.push("END:VCALENDAR".to_owned());
     let mut out = String::new();

@@ -423,6 +423,7 @@ fn calendar_invite_is_a_valid_ics_event() {
         description: format!("We will ring you; to change it reply.\n{}", "é".repeat(60)),
         location: Some("Phone".into()),
         stamp: ts("2026-11-20T08:00:00Z"),
+        booked_at: ts("2026-11-20T08:00:00Z"),
         cancelled: false,
     };
     let ics = call_invite(&slot, &invite);
@@ -444,14 +445,26 @@ fn calendar_invite_is_a_valid_ics_event() {
     ] {
         assert!(unfolded.contains(expected), "{expected} in {unfolded}");
     }
+    assert!(ics.contains("SEQUENCE:0\r\n"));
+    // A move an hour later, then a cancellation: each outranks the file before it.
+    let moved = call_invite(
+        &slot,
+        &CallInvite {
+            stamp: ts("2026-11-20T09:00:00Z"),
+            ..invite.clone()
+        },
+    );
+    assert!(moved.contains("SEQUENCE:3600\r\n"), "{moved}");
     let cancelled = call_invite(
         &slot,
         &CallInvite {
             cancelled: true,
+            stamp: ts("2026-11-20T09:00:05Z"),
             ..invite
         },
     );
     assert!(cancelled.contains("METHOD:CANCEL") && cancelled.contains("STATUS:CANCELLED"));
+    assert!(cancelled.contains("SEQUENCE:3605\r\n"));
 }
 
 fn raw_week(rows: &[(&str, &str, &str, &str)]) -> RawAvailability {

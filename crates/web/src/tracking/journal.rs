@@ -259,6 +259,21 @@ impl Journal {
     }
 }
 
+/// Applies a review the clinician has just accepted to the runner's approved programme (see
+/// [`apply_review`]). Returns whether the programme changed.
+pub async fn apply_accepted(
+    store: &dyn Store,
+    actor: &Actor,
+    settled: &ReviewRecord,
+) -> AppResult<bool> {
+    let review: Review = serde_json::from_str(&settled.body_json)
+        .map_err(|e| AppError::Internal(format!("stored review {}: {e}", settled.id)))?;
+    match approved_programme(store, actor, settled.runner_id).await? {
+        Some((record, _)) => apply_review(store, actor, &record, &review).await,
+        None => Ok(false),
+    }
+}
+
 /// Moves each item the review progresses or regresses to its new rung, as a new approved
 /// programme version. Returns whether anything changed.
 pub async fn apply_review(

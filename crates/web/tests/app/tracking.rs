@@ -634,16 +634,21 @@ async fn a_clinician_starts_a_named_coaching_programme() {
         c.login("co-doc@example.com", PASSWORD).await;
         c.get(&format!("/runners/{}", runner.id)).await;
         let path = format!("/runners/{}/coaching", runner.id);
-        c.post(
-            &path,
-            &[("name", ""), ("weeks", "60"), ("starts_on", "soon")],
-        )
-        .await;
-        let page = c.get(&format!("/runners/{}", runner.id)).await.body;
-        assert!(
-            page.contains("was not started") && page.contains("from 1 to 52"),
-            "{page}"
-        );
+        // Refused field by field, on the record itself, with what was typed kept.
+        let refused = c
+            .post(
+                &path,
+                &[("name", "   "), ("weeks", "60"), ("starts_on", "soon")],
+            )
+            .await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+        let page = refused.body;
+        assert!(page.contains(r#"id="name-error""#), "{page}");
+        assert!(page.contains(r#"id="weeks-error">Give the length in whole weeks, from 1 to 52."#));
+        assert!(page.contains(r#"id="starts_on-error""#));
+        assert!(page.contains(r#"value="60""#) && page.contains(r#"value="soon""#));
+        assert!(page.contains("<details open>"));
+        assert!(c.get(&format!("/runners/{}", runner.id)).await.body.contains("Not enrolled"));
         let start = days_ago(8).to_string();
         c.post(
             &path,
