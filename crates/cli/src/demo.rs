@@ -317,15 +317,13 @@ async fn seed_riley_tracking(
         .filter(|r| {
             r.kind == ReviewKind::AfterDay && r.review_date.as_str() <= seen_until.as_str()
         });
-    let accepted = daily
-        .map(|r| (r, ""))
-        .chain(
-            weekly
-                .iter()
-                .take(weekly.len().saturating_sub(1))
-                .cloned()
-                .map(|r| (r, "Demo: reviewed in clinic.")),
-        );
+    let accepted = daily.map(|r| (r, "")).chain(
+        weekly
+            .iter()
+            .take(weekly.len().saturating_sub(1))
+            .cloned()
+            .map(|r| (r, "Demo: reviewed in clinic.")),
+    );
     // Accepted as the clinician's button does: level changes become a new programme version.
     for (review, note) in accepted {
         let settled = store

@@ -153,6 +153,10 @@ async fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
         mailer,
         settings.web.mail.from.clone(),
         std::time::Duration::from_secs(settings.web.outbox_poll_seconds.max(1)),
+        worker_stop_rx.clone(),
+    ));
+    let housekeeping = tokio::spawn(backstride_web::housekeeping::run(
+        store.clone(),
         worker_stop_rx,
     ));
     let listener = tokio::net::TcpListener::bind(&settings.addr)
@@ -174,6 +178,7 @@ async fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
     tracing::info!("stopping: in-flight requests finished, stopping the outbox worker");
     let _ = stop_worker.send(true);
     worker.await.ok();
+    housekeeping.await.ok();
     Ok(())
 }
 

@@ -191,6 +191,32 @@ pub trait FrontStore: Send + Sync {
     /// Called when an invitation is accepted: the inbox item it was sent for (if any) moves
     /// to "enrolled".
     async fn enrol_from_invite(&self, invite_token_hash: &str, now: i64) -> StoreResult<()>;
+
+    /// Deletes an article of the actor's clinic (staff only; `NotFound` otherwise).
+    async fn delete_article(&self, actor: &Actor, id: i64) -> StoreResult<()>;
+
+    // Housekeeping
+    /// Forgets what the front door no longer needs, in one transaction: rate-limit counters
+    /// from before `attempts_before`, guide download links made before `enquiries_before`,
+    /// and every free-guide or consult enquiry (inbox item, lead with its consent, invitation
+    /// links) last touched before `enquiries_before` that did not become a runner or a booked
+    /// call. Unsubscribe records stay, so an address that asked to hear no more never does.
+    async fn forget_old_front_door(
+        &self,
+        attempts_before: i64,
+        enquiries_before: i64,
+    ) -> StoreResult<Forgotten>;
+}
+
+/// What [`FrontStore::forget_old_front_door`] removed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Forgotten {
+    /// Rate-limit counter rows.
+    pub attempts: u64,
+    /// Guide download links.
+    pub guide_links: u64,
+    /// Enquiries (inbox items, with their leads and invitation links).
+    pub enquiries: u64,
 }
 
 const LEAD_COLUMNS: &str =
@@ -611,6 +637,63 @@ macro_rules! impl_front {
                 .execute(&self.pool)
                 .await?;
                 Ok(())
+            }
+
+            async fn delete_article(&self, actor: &Actor, id: i64) -> StoreResult<()> {
+                let Some(clinic_id) = staff_clinic(actor) else {
+                    return Err(StoreError::NotFound);
+                };
+                let done = sqlx::query("DELETE FROM article WHERE id = $1 AND clinic_id = $2")
+                    .bind(id)
+                    .bind(clinic_id)
+                    .execute(&self.pool)
+                    .await?;
+                if done.rows_affected() == 0 {
+                    return Err(StoreError::NotFound);
+                }
+                Ok(())
+            }
+
+            async fn forget_old_front_door(
+                &self,
+                attempts_before: i64,
+                enquiries_before: i64,
+            ) -> StoreResult<Forgotten> {
+                let mut tx = self.pool.begin_with($begin_write).await?;
+                let attempts = sqlx::query("DELETE FROM front_attempt WHERE at < $1")
+                    .bind(attempts_before)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected();
+                let guide_links =
+                    sqlx::query("DELETE FROM front_mail_token WHERE kind = 'guide' AND created_at < $1")
+                        .bind(enquiries_before)
+                        .execute(&mut *tx)
+                        .await?
+                        .rows_affected();
+                let stale: Vec<(i64,)> = sqlx::query_as(
+                    "SELECT id FROM inbox_item WHERE kind IN ('guide', 'consult') \
+                     AND stage IN ('new', 'contacted', 'closed') AND updated_at < $1 \
+                     AND NOT EXISTS (SELECT 1 FROM booking WHERE booking.inbox_item_id = inbox_item.id)",
+                )
+                .bind(enquiries_before)
+                .fetch_all(&mut *tx)
+                .await?;
+                for (id,) in &stale {
+                    for sql in [
+                        "DELETE FROM front_inbox_invite WHERE inbox_item_id = $1",
+                        "DELETE FROM front_lead WHERE inbox_item_id = $1",
+                        "DELETE FROM inbox_item WHERE id = $1",
+                    ] {
+                        sqlx::query(sql).bind(id).execute(&mut *tx).await?;
+                    }
+                }
+                tx.commit().await?;
+                Ok(Forgotten {
+                    attempts,
+                    guide_links,
+                    enquiries: u64::try_from(stale.len()).unwrap_or(u64::MAX),
+                })
             }
         }
     };

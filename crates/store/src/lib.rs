@@ -14,7 +14,8 @@ pub use booking::{
     Booking, BookingStore, CallHours, NewBooking, Reschedule, SLOT_TAKEN, SaveCallHours,
 };
 pub use front::{
-    ArticleRecord, FormAttempts, FrontStore, Lead, MailToken, MailTokenKind, NewLead, SaveArticle,
+    ArticleRecord, Forgotten, FormAttempts, FrontStore, Lead, MailToken, MailTokenKind, NewLead,
+    SaveArticle,
 };
 pub use model::*;
 pub use sessions::{SessionBackend, Sessions};

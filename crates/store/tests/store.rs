@@ -1193,6 +1193,183 @@ async fn front_door_leads_tokens_limits_articles_and_invites() {
                 .stage,
             InboxStage::Enrolled
         );
+
+        // Articles are deleted by staff of their clinic only.
+        assert!(matches!(
+            store.delete_article(&Actor::of(&doc_b), saved.id).await,
+            Err(StoreError::NotFound)
+        ));
+        assert!(matches!(
+            store.delete_article(&Actor::of(&runner), saved.id).await,
+            Err(StoreError::NotFound)
+        ));
+        store
+            .delete_article(&Actor::of(&admin_a), saved.id)
+            .await
+            .unwrap();
+        assert!(matches!(
+            store
+                .article_for_staff(&Actor::of(&admin_a), saved.id)
+                .await,
+            Err(StoreError::NotFound)
+        ));
+    })
+    .await;
+}
+
+/// Housekeeping forgets old counters, old guide links and stale enquiries; it keeps what is
+/// recent, what became a runner, booked calls and who unsubscribed.
+#[tokio::test]
+async fn the_front_door_forgets_what_it_no_longer_needs() {
+    each_backend(|store| async move {
+        let a = clinic(&store, "Forgetful Clinic").await;
+        let admin = store
+            .create_user(&new_user(Some(a.id), "fg-admin@example.com", Role::Admin))
+            .await
+            .unwrap();
+        let lead = |name: &str| NewLead {
+            clinic_id: a.id,
+            name: name.into(),
+            email: format!("{name}@example.com"),
+            source: "landing".into(),
+            consent_text: "Yes".into(),
+        };
+        let (_, old_lead) = store.add_lead(&lead("old"), 100).await.unwrap();
+        let (_, recent_lead) = store.add_lead(&lead("recent"), 5_000).await.unwrap();
+        let (_, enrolled) = store.add_lead(&lead("enrolled"), 100).await.unwrap();
+        store
+            .link_inbox_invite(&Actor::of(&admin), enrolled.id, "inv-e", 150)
+            .await
+            .unwrap();
+        store.enrol_from_invite("inv-e", 200).await.unwrap();
+        store
+            .link_inbox_invite(&Actor::of(&admin), old_lead.id, "inv-o", 150)
+            .await
+            .unwrap();
+        let consult = store
+            .add_inbox_item(
+                &NewInboxItem {
+                    clinic_id: a.id,
+                    kind: InboxKind::Consult,
+                    name: "Cas".into(),
+                    email: "cas@example.com".into(),
+                    phone: String::new(),
+                    message: "My back".into(),
+                    source: "landing".into(),
+                    stage: InboxStage::New,
+                },
+                100,
+            )
+            .await
+            .unwrap();
+        let booked = store
+            .add_inbox_item(
+                &NewInboxItem {
+                    clinic_id: a.id,
+                    kind: InboxKind::Booking,
+                    name: "Bo".into(),
+                    email: "bo@example.com".into(),
+                    phone: String::new(),
+                    message: String::new(),
+                    source: "booking".into(),
+                    stage: InboxStage::CallBooked,
+                },
+                100,
+            )
+            .await
+            .unwrap();
+        store
+            .add_mail_token(MailTokenKind::Guide, "g-old", a.id, "old@example.com", 100)
+            .await
+            .unwrap();
+        store
+            .add_mail_token(
+                MailTokenKind::Guide,
+                "g-new",
+                a.id,
+                "recent@example.com",
+                5_000,
+            )
+            .await
+            .unwrap();
+        store
+            .add_mail_token(
+                MailTokenKind::Unsubscribe,
+                "u-old",
+                a.id,
+                "old@example.com",
+                100,
+            )
+            .await
+            .unwrap();
+        store.unsubscribe("old@example.com", 120).await.unwrap();
+        for at in [10, 20, 4_000] {
+            store
+                .record_form_attempt("guide", "9.9.9.9", "x@example.com", at)
+                .await
+                .unwrap();
+        }
+
+        let gone = store.forget_old_front_door(1_000, 1_000).await.unwrap();
+        assert_eq!(
+            gone,
+            Forgotten {
+                attempts: 2,
+                guide_links: 1,
+                enquiries: 2
+            }
+        );
+        let staff = Actor::of(&admin);
+        for (item, kept) in [
+            (old_lead.id, false),
+            (consult.id, false),
+            (recent_lead.id, true),
+            (enrolled.id, true),
+            (booked.id, true),
+        ] {
+            assert_eq!(store.inbox_item(&staff, item).await.is_ok(), kept, "{item}");
+        }
+        assert_eq!(
+            store.lead_of_inbox_item(&staff, old_lead.id).await.unwrap(),
+            None
+        );
+        assert!(
+            store
+                .mail_token(MailTokenKind::Guide, "g-old")
+                .await
+                .unwrap()
+                .is_none()
+        );
+        assert!(
+            store
+                .mail_token(MailTokenKind::Guide, "g-new")
+                .await
+                .unwrap()
+                .is_some()
+        );
+        assert!(
+            store
+                .mail_token(MailTokenKind::Unsubscribe, "u-old")
+                .await
+                .unwrap()
+                .is_some()
+        );
+        assert!(store.is_unsubscribed("old@example.com").await.unwrap());
+        assert_eq!(
+            store
+                .form_attempts_since("guide", "9.9.9.9", "x@example.com", 0)
+                .await
+                .unwrap(),
+            FormAttempts {
+                by_ip: 1,
+                by_email: 1
+            }
+        );
+        // A second pass finds nothing more.
+        assert_eq!(
+            store.forget_old_front_door(1_000, 1_000).await.unwrap(),
+            Forgotten::default()
+        );
     })
     .await;
 }

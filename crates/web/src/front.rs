@@ -65,6 +65,10 @@ pub fn routes() -> Router<AppState> {
             get(articles::edit_page).post(articles::update),
         )
         .route(
+            "/clinic/articles/{id}/delete",
+            axum::routing::post(articles::delete),
+        )
+        .route(
             "/clinic/guide",
             get(guide_settings::page).post(guide_settings::save),
         )

@@ -17,6 +17,7 @@ mod config;
 mod context;
 mod error;
 mod front;
+pub mod housekeeping;
 mod ics;
 pub mod mail;
 mod pages;

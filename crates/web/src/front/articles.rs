@@ -359,6 +359,8 @@ struct FormPage {
     action: String,
     form: FormState,
     exercises: Vec<(&'static str, &'static str)>,
+    /// Where the delete button posts, for an article that exists.
+    delete_action: Option<String>,
 }
 
 fn staff(ctx: &Ctx) -> AppResult<i64> {
@@ -416,12 +418,15 @@ async fn form_page(
         FormPage {
             page: ctx.page(heading).await?,
             heading: heading.to_owned(),
-            action,
             form,
             exercises: library::all()
                 .iter()
                 .map(|e| (e.id.as_str(), e.name))
                 .collect(),
+            delete_action: action
+                .strip_suffix("/edit")
+                .map(|article| format!("{article}/delete")),
+            action,
         },
     )
 }
@@ -567,6 +572,36 @@ pub async fn update(
         format!("/clinic/articles/{id}/edit"),
     )
     .await
+}
+
+/// The delete form: only its confirmation box matters.
+#[derive(serde::Deserialize)]
+pub struct ConfirmDelete {
+    confirm: Option<String>,
+}
+
+/// `POST /clinic/articles/{id}/delete`: deletes an article of the clinic for good, once the
+/// confirmation box is ticked.
+pub async fn delete(
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Form(form): Form<ConfirmDelete>,
+) -> AppResult<Response> {
+    staff(&ctx)?;
+    let actor = ctx.actor()?;
+    let record = ctx.state.store.article_for_staff(&actor, id).await?;
+    if form.confirm.as_deref() != Some("on") {
+        ctx.flash(
+            "error",
+            "The article was not deleted: tick “Yes, delete it for good” first.",
+        )
+        .await?;
+        return Ok(Redirect::to(&format!("/clinic/articles/{id}/edit")).into_response());
+    }
+    ctx.state.store.delete_article(&actor, id).await?;
+    ctx.flash("success", format!("“{}” was deleted.", record.title))
+        .await?;
+    Ok(Redirect::to("/clinic/articles").into_response())
 }
 
 /// `GET /clinic/articles/{id}`: the article as readers will see it, draft or not.

@@ -714,6 +714,13 @@ async fn clinics_are_isolated_and_drafts_stay_private() {
             )
             .await;
         assert_eq!(res.status, StatusCode::NOT_FOUND);
+        let res = doc_a
+            .post(
+                &format!("/clinic/articles/{b_public}/delete"),
+                &[("confirm", "on")],
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::NOT_FOUND);
         let inbox = doc_a.get("/clinic/inbox").await;
         assert!(!inbox.body.contains("B's lead"));
         let list = doc_a.get("/clinic/articles").await;
@@ -763,6 +770,41 @@ async fn clinics_are_isolated_and_drafts_stay_private() {
         );
         let res = public.get("/clinic/inbox").await;
         assert!(res.location().starts_with("/login"));
+
+        // B's clinician deletes B's public article, only once the box is ticked.
+        let mut doc = Client::new(store.clone());
+        doc.login("doc@b.example", PASSWORD).await;
+        let edit = doc.get(&format!("/clinic/articles/{b_public}/edit")).await;
+        assert!(
+            edit.body
+                .contains(&format!("/clinic/articles/{b_public}/delete"))
+        );
+        let delete = format!("/clinic/articles/{b_public}/delete");
+        let res = doc.post(&delete, &[]).await;
+        assert!(res.location().ends_with("/edit"));
+        let edit = doc.get(&format!("/clinic/articles/{b_public}/edit")).await;
+        assert!(edit.body.contains("was not deleted"), "{}", edit.body);
+        let res = doc.post(&delete, &[("confirm", "on")]).await;
+        assert_eq!(res.location(), "/clinic/articles");
+        assert!(
+            doc.get("/clinic/articles")
+                .await
+                .body
+                .contains("was deleted")
+        );
+        assert_eq!(
+            public
+                .get(&format!("/clinics/{}/articles/b-public", b.id))
+                .await
+                .status,
+            StatusCode::NOT_FOUND
+        );
+        assert!(
+            !doc.get("/clinic/articles/new")
+                .await
+                .body
+                .contains("/delete\"")
+        );
     })
     .await;
 }

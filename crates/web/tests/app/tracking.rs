@@ -648,7 +648,12 @@ async fn a_clinician_starts_a_named_coaching_programme() {
         assert!(page.contains(r#"id="starts_on-error""#));
         assert!(page.contains(r#"value="60""#) && page.contains(r#"value="soon""#));
         assert!(page.contains("<details open>"));
-        assert!(c.get(&format!("/runners/{}", runner.id)).await.body.contains("Not enrolled"));
+        assert!(
+            c.get(&format!("/runners/{}", runner.id))
+                .await
+                .body
+                .contains("Not enrolled")
+        );
         let start = days_ago(8).to_string();
         c.post(
             &path,

@@ -1,0 +1,53 @@
+//! Housekeeping: the front door forgets what it no longer needs, once an hour while the server
+//! runs (rate-limit counters, old guide links, enquiries that went nowhere).
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use backstride_store::{Forgotten, Store, StoreResult};
+
+/// Rate-limit counters are kept a day. **Our choice**: the limits look back one hour
+/// (`front::abuse::WINDOW_SECONDS`); a day leaves room to look into abuse.
+pub const ATTEMPTS_KEPT_SECONDS: i64 = 24 * 60 * 60;
+
+/// A free-guide or consult enquiry that did not become a runner or a booked call is forgotten
+/// two years after it was last touched, with its lead and consent record. **Our choice**: long
+/// enough for a slow decision, short of keeping strangers' details for ever.
+pub const ENQUIRIES_KEPT_DAYS: i64 = 730;
+
+/// How often the pass runs.
+pub const EVERY: Duration = Duration::from_secs(60 * 60);
+
+/// One pass at `now` (Unix seconds).
+pub async fn forget_old(store: &dyn Store, now: i64) -> StoreResult<Forgotten> {
+    store
+        .forget_old_front_door(
+            now - ATTEMPTS_KEPT_SECONDS,
+            now - ENQUIRIES_KEPT_DAYS * 24 * 60 * 60,
+        )
+        .await
+}
+
+/// Runs a pass now and then every [`EVERY`] until `shutdown` turns true.
+pub async fn run(store: Arc<dyn Store>, mut shutdown: tokio::sync::watch::Receiver<bool>) {
+    loop {
+        if *shutdown.borrow() {
+            break;
+        }
+        let now = time::OffsetDateTime::now_utc().unix_timestamp();
+        match forget_old(store.as_ref(), now).await {
+            Ok(gone) if gone != Forgotten::default() => tracing::info!(
+                attempts = gone.attempts,
+                guide_links = gone.guide_links,
+                enquiries = gone.enquiries,
+                "housekeeping: forgot old front-door records"
+            ),
+            Ok(_) => {}
+            Err(err) => tracing::warn!(%err, "housekeeping pass failed"),
+        }
+        tokio::select! {
+            _ = shutdown.changed() => {}
+            _ = tokio::time::sleep(EVERY) => {}
+        }
+    }
+}
