@@ -57,6 +57,16 @@ async fn bookable(store: &Arc<dyn Store>, name: &str) -> (Clinic, User) {
     (clinic, clinician)
 }
 
+/// A bookable clinic's booking page, just opened by a new visitor: the clinic's clinician, the
+/// page's path (`/clinics/{id}/book`), the visitor and the page.
+async fn visit(store: &Arc<dyn Store>, name: &str) -> (User, String, Client, Resp) {
+    let (clinic, clinician) = bookable(store, name).await;
+    let path = format!("/clinics/{}/book", clinic.id);
+    let mut visitor = Client::new(store.clone());
+    let page = visitor.get(&path).await;
+    (clinician, path, visitor, page)
+}
+
 /// The slot values (RFC 3339 starts) offered on a booking page, in order.
 fn offered(body: &str) -> Vec<String> {
     body.match_indices("name=\"start\" value=\"")
@@ -98,10 +108,7 @@ fn token_of(location: &str) -> String {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn racing_visitors_get_one_booking_and_the_others_the_next_free_times() {
     each_backend(|store| async move {
-        let (clinic, clinician) = bookable(&store, "Race Clinic").await;
-        let path = format!("/clinics/{}/book", clinic.id);
-        let mut first = Client::new(store.clone());
-        let page = first.get(&path).await;
+        let (clinician, path, mut first, page) = visit(&store, "Race Clinic").await;
         assert_eq!(page.status, StatusCode::OK);
         let slot = slot_after(&page.body, 30);
 
@@ -164,9 +171,7 @@ async fn racing_visitors_get_one_booking_and_the_others_the_next_free_times() {
 #[tokio::test]
 async fn confirmation_carries_the_invite_and_the_reminder_goes_with_a_cancel() {
     each_backend(|store| async move {
-        let (clinic, clinician) = bookable(&store, "Mail Clinic").await;
-        let path = format!("/clinics/{}/book", clinic.id);
-        let mut c = Client::new(store.clone());
+        let (clinician, path, mut c, _) = visit(&store, "Mail Clinic").await;
         let page = c.get(&format!("{path}?tz=America/New_York")).await;
         assert!(page.body.contains("America/New_York"));
         let slot = slot_after(&page.body, 30);
@@ -276,10 +281,7 @@ async fn confirmation_carries_the_invite_and_the_reminder_goes_with_a_cancel() {
 #[tokio::test]
 async fn the_invite_is_attached_when_the_email_is_sent() {
     let store = backstride_store::testing::sqlite().await;
-    let (clinic, _) = bookable(&store, "File Clinic").await;
-    let path = format!("/clinics/{}/book", clinic.id);
-    let mut c = Client::new(store.clone());
-    let page = c.get(&path).await;
+    let (_, path, mut c, page) = visit(&store, "File Clinic").await;
     let slot = slot_after(&page.body, 2);
     let res = c.post(&path, &details(&slot, "eml@example.com")).await;
     assert_eq!(res.status, StatusCode::SEE_OTHER);
@@ -303,10 +305,7 @@ async fn the_invite_is_attached_when_the_email_is_sent() {
 #[tokio::test]
 async fn bad_booking_input_gets_clear_messages_and_keeps_what_was_typed() {
     each_backend(|store| async move {
-        let (clinic, clinician) = bookable(&store, "Check Clinic").await;
-        let path = format!("/clinics/{}/book", clinic.id);
-        let mut c = Client::new(store.clone());
-        let page = c.get(&path).await;
+        let (clinician, path, mut c, page) = visit(&store, "Check Clinic").await;
         let slot = slot_after(&page.body, 2);
 
         let missing = c
@@ -384,10 +383,7 @@ async fn bad_booking_input_gets_clear_messages_and_keeps_what_was_typed() {
 #[tokio::test]
 async fn tampered_links_are_refused_and_calls_can_move() {
     each_backend(|store| async move {
-        let (clinic, clinician) = bookable(&store, "Link Clinic").await;
-        let path = format!("/clinics/{}/book", clinic.id);
-        let mut c = Client::new(store.clone());
-        let page = c.get(&path).await;
+        let (clinician, path, mut c, page) = visit(&store, "Link Clinic").await;
         let slots = offered(&page.body);
         let (first, second) = (slots[0].clone(), slots[3].clone());
         let res = c.post(&path, &details(&first, "mover@example.com")).await;
