@@ -4,7 +4,7 @@
 use crate::context::Ctx;
 use crate::error::AppResult;
 use crate::pages::runner_page;
-use crate::templates::FormState;
+use crate::templates::{FormState, RunnerForms};
 use crate::tracking::journal::today_for;
 use axum::Form;
 use axum::extract::Path;
@@ -104,7 +104,11 @@ pub async fn start(
             for (name, message) in errors {
                 form.set_error(name, message);
             }
-            return runner_page(&ctx, id, form, StatusCode::UNPROCESSABLE_ENTITY).await;
+            let forms = RunnerForms {
+                coaching: form,
+                ..RunnerForms::default()
+            };
+            return runner_page(&ctx, id, forms, StatusCode::UNPROCESSABLE_ENTITY).await;
         }
     }
     Ok(Redirect::to(&format!("/runners/{id}#coaching-h")).into_response())

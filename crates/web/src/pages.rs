@@ -5,7 +5,7 @@ use crate::auth::units_choice;
 use crate::context::Ctx;
 use crate::error::{AppResult, problem};
 use crate::templates::{
-    AuditLine, FormState, Home, Landing, RunnerRecord, Settings, render, render_status,
+    AuditLine, FormState, Home, Landing, RunnerForms, RunnerRecord, Settings, render, render_status,
 };
 use axum::Form;
 use axum::extract::{Path, State};
@@ -63,16 +63,15 @@ pub async fn home(ctx: Ctx) -> AppResult<Response> {
 /// A runner's record. Only the runner and their clinic's staff may open it; anyone else gets
 /// the same 404 as for a record that doesn't exist, and the attempt is audited.
 pub async fn runner_record(ctx: Ctx, Path(id): Path<i64>) -> AppResult<Response> {
-    let today = FormState::default().with_value("weeks", "6");
-    runner_page(&ctx, id, today, StatusCode::OK).await
+    runner_page(&ctx, id, RunnerForms::default(), StatusCode::OK).await
 }
 
-/// The runner's record, with the coaching-programme form as given (blank, or refused with a
-/// message by each field and everything typed kept).
+/// The runner's record, with its forms as given (blank, or refused with a message by each
+/// field and everything typed kept).
 pub async fn runner_page(
     ctx: &Ctx,
     id: i64,
-    coaching_form: FormState,
+    mut forms: RunnerForms,
     status: StatusCode,
 ) -> AppResult<Response> {
     let actor = ctx.actor()?;
@@ -134,17 +133,15 @@ pub async fn runner_page(
     };
     let coaching = crate::coaching::lines(ctx.state.store.as_ref(), &actor, &runner).await?;
     let today = crate::tracking::journal::today_for(&runner).to_string();
-    let coaching_form = if coaching_form.value("starts_on").is_empty() {
-        coaching_form.with_value("starts_on", &today)
-    } else {
-        coaching_form
-    };
+    if forms.coaching.value("starts_on").is_empty() {
+        forms.coaching = forms.coaching.with_value("starts_on", &today);
+    }
     render_status(
         status,
         RunnerRecord {
             page: ctx.page(&runner.display_name).await?,
             coaching,
-            coaching_form,
+            forms,
             timeline,
             waiting_programme,
             reviews,

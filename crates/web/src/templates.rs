@@ -211,8 +211,26 @@ pub struct RunnerRecord {
     pub timeline: Vec<crate::timeline::TimelineEntry>,
     pub waiting_programme: Option<i64>,
     pub coaching: Vec<crate::coaching::CoachingLine>,
-    /// The start-a-coaching-programme form: what was typed and what was wrong with it.
-    pub coaching_form: FormState,
+    /// The record's forms: what was typed and what was wrong with it.
+    pub forms: RunnerForms,
+}
+
+/// The forms on a runner's record, blank or sent back with a message by each refused field.
+#[derive(Debug, Clone)]
+pub struct RunnerForms {
+    /// Start a coaching programme.
+    pub coaching: FormState,
+    /// Email the runner.
+    pub email: FormState,
+}
+
+impl Default for RunnerForms {
+    fn default() -> Self {
+        RunnerForms {
+            coaching: FormState::default().with_value("weeks", "6"),
+            email: FormState::default(),
+        }
+    }
 }
 
 pub struct PersonLine {

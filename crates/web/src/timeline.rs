@@ -4,10 +4,12 @@
 use crate::auth::now;
 use crate::context::Ctx;
 use crate::error::AppResult;
-use crate::pages::local_time;
+use crate::pages::{local_time, runner_page};
+use crate::templates::{FormState, RunnerForms};
 use crate::tracking::journal::{HISTORY_DAYS, days_before, today_for};
 use axum::Form;
 use axum::extract::Path;
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use backstride_core::Role;
 use backstride_store::{Actor, AssessmentStatus, NewEmail, ProgrammeStatus, Store, User};
@@ -15,6 +17,12 @@ use std::collections::BTreeMap;
 
 /// Entries shown. **Our choice**: enough for a fortnight's programme and its re-tests.
 const ENTRIES: usize = 40;
+
+/// Longest subject of an email to a runner, in characters.
+const MAX_SUBJECT_CHARS: usize = 200;
+
+/// Longest message of an email to a runner, in characters.
+const MAX_MESSAGE_CHARS: usize = 5000;
 
 /// One thing that happened.
 pub struct TimelineEntry {
@@ -123,21 +131,27 @@ pub async fn email_runner(
     let runner = store
         .open_runner_record(&Actor::of(&staff), id, "email runner")
         .await?;
-    let field = |name: &str| {
-        fields
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.trim().to_owned())
-            .unwrap_or_default()
-    };
-    let (subject, message) = (field("subject"), field("message"));
-    if subject.is_empty()
-        || message.is_empty()
-        || subject.chars().count() > 200
-        || message.chars().count() > 5000
-    {
-        ctx.flash("error", "Give the email a subject (up to 200 characters) and a message (up to 5,000); nothing was sent.").await?;
-        return Ok(Redirect::to(&format!("/runners/{id}")).into_response());
+    let mut form = FormState::from_values(fields.into_iter().collect());
+    let subject = form.value("subject").trim().to_owned();
+    let message = form.value("message").trim().to_owned();
+    if subject.is_empty() || subject.chars().count() > MAX_SUBJECT_CHARS {
+        form.set_error(
+            "subject",
+            format!("Give the email a subject of 1 to {MAX_SUBJECT_CHARS} characters."),
+        );
+    }
+    if message.is_empty() || message.chars().count() > MAX_MESSAGE_CHARS {
+        form.set_error(
+            "message",
+            "Write a message of 1 to 5,000 characters.".to_owned(),
+        );
+    }
+    if form.has_errors() {
+        let forms = RunnerForms {
+            email: form,
+            ..RunnerForms::default()
+        };
+        return runner_page(&ctx, id, forms, StatusCode::UNPROCESSABLE_ENTITY).await;
     }
     let body = format!("{message}\n\n— {} (via Backstride)\n", staff.display_name);
     store

@@ -593,8 +593,22 @@ async fn the_record_shows_a_timeline_and_the_clinician_can_email_the_runner() {
     assert!(record.contains("Programme version 1 approved"), "{record}");
     assert!(record.contains("baseline completed"), "{record}");
     let path = format!("/runners/{}/email", runner.id);
-    let empty = c.post(&path, &[("subject", ""), ("message", "hi")]).await;
-    assert_eq!(empty.status, StatusCode::SEE_OTHER);
+    let long = "a".repeat(5001);
+    let refused = c
+        .post(&path, &[("subject", "  "), ("message", &long)])
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused.body.contains(r#"id="subject-error""#),
+        "{}",
+        refused.body
+    );
+    assert!(
+        refused
+            .body
+            .contains(r#"id="message-error">Write a message of 1 to 5,000"#)
+    );
+    assert!(refused.body.contains(&long), "the message typed is kept");
     assert!(
         store.outbox(10).await.unwrap().is_empty(),
         "nothing sent without a subject"
