@@ -133,7 +133,8 @@ pub async fn runner_page(
     };
     let coaching = crate::coaching::lines(ctx.state.store.as_ref(), &actor, &runner).await?;
     let today = crate::tracking::journal::today_for(&runner).to_string();
-    if forms.coaching.value("starts_on").is_empty() {
+    // A blank form starts today; a refused one shows what was typed, even nothing.
+    if !forms.coaching.has_errors() && forms.coaching.value("starts_on").is_empty() {
         forms.coaching = forms.coaching.with_value("starts_on", &today);
     }
     render_status(
