@@ -272,6 +272,16 @@ async fn staff_pages_are_accessible_in_chromium() {
         b.goto(&path).await;
         b.assert_accessible().await;
     }
+    // A refused form on the record: messages by the fields, still accessible.
+    b.goto(&format!("/runners/{}", runner.id)).await;
+    b.click("section[aria-labelledby=coaching-h] details > summary")
+        .await;
+    b.fill("#weeks", "60").await;
+    b.click("form[action$='/coaching'] button[type=submit]")
+        .await;
+    b.wait_for_text("Please check the form").await;
+    b.wait_for_text("from 1 to 52").await;
+    b.assert_accessible().await;
     b.screenshot("clinic").await;
     b.close().await;
 }
