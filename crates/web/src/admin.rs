@@ -11,7 +11,6 @@ use crate::templates::{
 };
 use axum::Form;
 use axum::extract::Path;
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use backstride_core::{Email, Role};
 use backstride_store::{Actor, Clinic, NewEmail, NewInvite, StoreError, User};
@@ -56,11 +55,7 @@ async fn clinic_with(ctx: &Ctx, invite: FormState) -> AppResult<Response> {
         email: u.email.to_string(),
         role: u.role.as_str(),
     };
-    let status = if invite.has_errors() {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
-    };
+    let status = invite.status();
     render_status(
         status,
         ClinicPage {

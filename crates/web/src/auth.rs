@@ -40,11 +40,7 @@ async fn account_form(
     form: FormState,
     intro: &str,
 ) -> AppResult<Response> {
-    let status = if form.has_errors() {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
-    };
+    let status = form.status();
     let time_zones = if matches!(kind, AccountFormKind::Signup | AccountFormKind::Invite) {
         TimeZoneName::all()
     } else {

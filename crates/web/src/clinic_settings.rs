@@ -10,7 +10,6 @@ use crate::error::{AppError, AppResult};
 use crate::templates::{FormState, Page, render_status};
 use askama::Template;
 use axum::Form;
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use backstride_core::Role;
 use backstride_core::assessment::Thresholds;
@@ -418,11 +417,7 @@ async fn page_with(ctx: &Ctx, clinic: &Clinic, form: FormState) -> AppResult<Res
                 .to_owned(),
         })
         .collect();
-    let status = if form.has_errors() {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
-    };
+    let status = form.status();
     render_status(
         status,
         SettingsPage {

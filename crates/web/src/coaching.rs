@@ -8,7 +8,6 @@ use crate::templates::{FormState, RunnerForms};
 use crate::tracking::journal::today_for;
 use axum::Form;
 use axum::extract::Path;
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use backstride_core::Role;
 use backstride_core::programme::coaching::CoachingPlan;
@@ -67,14 +66,12 @@ pub async fn start(
     Form(fields): Form<Vec<(String, String)>>,
 ) -> AppResult<Response> {
     let staff = ctx.user_with_role(&[Role::Clinician, Role::Admin])?.clone();
-    let field = |name: &str| {
-        fields
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.as_str())
-            .unwrap_or("")
-    };
-    match CoachingPlan::check(field("name"), field("weeks"), field("starts_on")) {
+    let mut form = FormState::from_values(fields.into_iter().collect());
+    match CoachingPlan::check(
+        form.value("name"),
+        form.value("weeks"),
+        form.value("starts_on"),
+    ) {
         Ok(plan) => {
             ctx.state
                 .store
@@ -95,12 +92,6 @@ pub async fn start(
             .await?;
         }
         Err(errors) => {
-            let mut form = FormState::from_values(
-                ["name", "weeks", "starts_on"]
-                    .into_iter()
-                    .map(|k| (k.to_owned(), field(k).to_owned()))
-                    .collect(),
-            );
             for (name, message) in errors {
                 form.set_error(name, message);
             }
@@ -108,7 +99,7 @@ pub async fn start(
                 coaching: form,
                 ..RunnerForms::default()
             };
-            return runner_page(&ctx, id, forms, StatusCode::UNPROCESSABLE_ENTITY).await;
+            return runner_page(&ctx, id, forms).await;
         }
     }
     Ok(Redirect::to(&format!("/runners/{id}#coaching-h")).into_response())

@@ -63,17 +63,12 @@ pub async fn home(ctx: Ctx) -> AppResult<Response> {
 /// A runner's record. Only the runner and their clinic's staff may open it; anyone else gets
 /// the same 404 as for a record that doesn't exist, and the attempt is audited.
 pub async fn runner_record(ctx: Ctx, Path(id): Path<i64>) -> AppResult<Response> {
-    runner_page(&ctx, id, RunnerForms::default(), StatusCode::OK).await
+    runner_page(&ctx, id, RunnerForms::default()).await
 }
 
 /// The runner's record, with its forms as given (blank, or refused with a message by each
-/// field and everything typed kept).
-pub async fn runner_page(
-    ctx: &Ctx,
-    id: i64,
-    mut forms: RunnerForms,
-    status: StatusCode,
-) -> AppResult<Response> {
+/// field and everything typed kept, answered with 422).
+pub async fn runner_page(ctx: &Ctx, id: i64, mut forms: RunnerForms) -> AppResult<Response> {
     let actor = ctx.actor()?;
     let viewer = ctx.user()?;
     let runner = ctx
@@ -138,7 +133,7 @@ pub async fn runner_page(
         forms.coaching = forms.coaching.with_value("starts_on", &today);
     }
     render_status(
-        status,
+        forms.status(),
         RunnerRecord {
             page: ctx.page(&runner.display_name).await?,
             coaching,

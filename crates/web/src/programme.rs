@@ -429,12 +429,7 @@ async fn show_with(
         swap_choices,
         edit_form,
     };
-    let status = if view.edit_form.has_errors() {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
-    };
-    render_status(status, view)
+    render_status(view.edit_form.status(), view)
 }
 
 async fn show(ctx: Ctx, Path(id): Path<i64>) -> AppResult<Response> {

@@ -98,6 +98,15 @@ impl FormState {
         !self.errors.is_empty()
     }
 
+    /// The status of a page showing this form: 422 when a field was refused, else 200.
+    pub fn status(&self) -> StatusCode {
+        if self.has_errors() {
+            StatusCode::UNPROCESSABLE_ENTITY
+        } else {
+            StatusCode::OK
+        }
+    }
+
     /// Parses a field, recording its error and returning `None` when it doesn't parse.
     pub fn parse<T, E: std::fmt::Display>(
         &mut self,
@@ -222,6 +231,17 @@ pub struct RunnerForms {
     pub coaching: FormState,
     /// Email the runner.
     pub email: FormState,
+}
+
+impl RunnerForms {
+    /// 422 when either form was refused, else 200.
+    pub fn status(&self) -> StatusCode {
+        if self.email.has_errors() {
+            self.email.status()
+        } else {
+            self.coaching.status()
+        }
+    }
 }
 
 impl Default for RunnerForms {

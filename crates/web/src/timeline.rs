@@ -9,7 +9,6 @@ use crate::templates::{FormState, RunnerForms};
 use crate::tracking::journal::{HISTORY_DAYS, days_before, today_for};
 use axum::Form;
 use axum::extract::Path;
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use backstride_core::Role;
 use backstride_store::{Actor, AssessmentStatus, NewEmail, ProgrammeStatus, Store, User};
@@ -151,7 +150,7 @@ pub async fn email_runner(
             email: form,
             ..RunnerForms::default()
         };
-        return runner_page(&ctx, id, forms, StatusCode::UNPROCESSABLE_ENTITY).await;
+        return runner_page(&ctx, id, forms).await;
     }
     let body = format!("{message}\n\n— {} (via Backstride)\n", staff.display_name);
     store

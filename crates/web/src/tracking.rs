@@ -190,11 +190,7 @@ async fn render_today(
         .iter()
         .find(|r| r.kind == ReviewKind::Weekly)
         .and_then(|r| review_view(r, &runner.time_zone));
-    let waiting_status = if form.has_errors() {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
-    };
+    let waiting_status = form.status();
     let mut page = TodayPage {
         page: ctx.page("Today").await?,
         date: date.to_string(),

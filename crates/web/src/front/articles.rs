@@ -13,7 +13,7 @@ use crate::templates::{FormState, Page, render, render_status};
 use askama::Template;
 use axum::Form;
 use axum::extract::Path;
-use axum::http::{StatusCode, header};
+use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
 use backstride_core::Role;
 use backstride_core::library;
@@ -408,11 +408,7 @@ async fn form_page(
     action: String,
     form: FormState,
 ) -> AppResult<Response> {
-    let status = if form.has_errors() {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
-    };
+    let status = form.status();
     render_status(
         status,
         FormPage {

@@ -150,11 +150,7 @@ async fn item_with(ctx: &Ctx, id: i64, form: Option<FormState>) -> AppResult<Res
     let actor = ctx.actor()?;
     let item = ctx.state.store.inbox_item(&actor, id).await?;
     let lead = ctx.state.store.lead_of_inbox_item(&actor, id).await?;
-    let status = if form.as_ref().is_some_and(FormState::has_errors) {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
-    };
+    let status = form.as_ref().map_or(StatusCode::OK, FormState::status);
     let form = form.unwrap_or_else(|| {
         FormState::default()
             .with_value("stage", item.stage.as_str())
