@@ -364,22 +364,23 @@ pub fn parse(bytes: &[u8], options: DecodeOptions) -> Result<FitFile, FitError> 
     while let Some(msg) = decoder.next_message()? {
         out.messages = out.messages.saturating_add(1);
         match msg.global() {
-            mesg::RECORD if out.records.capacity() == 0 => {
-                // Records are most of an activity file: size the list once from the bytes
-                // left and this record's size instead of growing it by copying. Capped, so a
-                // crafted file with one tiny record cannot reserve much.
-                let left = bytes.len().saturating_sub(msg.offset());
-                let estimate = left / msg.size().saturating_add(1);
-                out.records.reserve(estimate.min(RECORDS_RESERVED_AT_MOST));
-                out.records.push(Record::from_message(&msg, &mut acc));
+            mesg::RECORD => {
+                if out.records.capacity() == 0 {
+                    // Records are most of an activity file: size the list once from the bytes
+                    // left and this record's size instead of growing it by copying. Capped, so
+                    // a crafted file with one tiny record cannot reserve much.
+                    let left = bytes.len().saturating_sub(msg.offset());
+                    let estimate = left / msg.size().saturating_add(1);
+                    out.records.reserve(estimate.min(RECORDS_RESERVED_AT_MOST));
+                }
+                keep(
+                    &mut out.records,
+                    MAX_RECORDS,
+                    "record",
+                    &mut dropped,
+                    || Record::from_message(&msg, &mut acc),
+                );
             }
-            mesg::RECORD => keep(
-                &mut out.records,
-                MAX_RECORDS,
-                "record",
-                &mut dropped,
-                || Record::from_message(&msg, &mut acc),
-            ),
             mesg::LAP => keep(&mut out.laps, MAX_LAPS, "lap", &mut dropped, || {
                 SummaryMessage::from_message(&msg, &profile::LAP, false)
             }),
