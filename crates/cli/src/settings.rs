@@ -79,7 +79,7 @@ impl Settings {
         match &self.database_url {
             Some(url) => Ok(url.clone()),
             None => {
-                std::fs::create_dir_all(&self.web.data_dir).with_context(|| {
+                backstride_store::files::create_private_dir(&self.web.data_dir).with_context(|| {
                     format!(
                         "creating the data directory {}",
                         self.web.data_dir.display()

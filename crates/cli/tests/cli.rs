@@ -1,4 +1,5 @@
-//! The `backstride` binary end to end: help, demo seeding (idempotent), user creation, migrate.
+//! The `backstride` binary end to end: help, demo seeding (idempotent), user creation, migrate,
+//! serve (with its files private to its user).
 
 use std::io::Write;
 use std::process::{Command, Stdio};
@@ -197,6 +198,23 @@ fn serve_answers_health_checks_and_stops_cleanly_on_sigterm() {
         let mut reply = String::new();
         stream.read_to_string(&mut reply).unwrap();
         assert!(reply.starts_with("HTTP/1.1 200"), "{path}: {reply}");
+    }
+    #[cfg(unix)]
+    {
+        // Files at rest are the server's user's alone: reset and invitation links sit in them.
+        use std::os::unix::fs::PermissionsExt;
+        let mode = |path: std::path::PathBuf| {
+            let meta = std::fs::metadata(&path).unwrap_or_else(|e| panic!("{path:?}: {e}"));
+            (path, meta.permissions().mode() & 0o777)
+        };
+        for dir in [data.clone(), data.join("mail")] {
+            let (dir, found) = mode(dir);
+            assert_eq!(found, 0o700, "{dir:?} is {found:o}");
+        }
+        for file in ["backstride.db", "backstride.db-wal", "backstride.db-shm"] {
+            let (file, found) = mode(data.join(file));
+            assert_eq!(found, 0o600, "{file:?} is {found:o}");
+        }
     }
     let killed = Command::new("kill")
         .args(["-TERM", &child.id().to_string()])

@@ -4,6 +4,7 @@
 #![forbid(unsafe_code)]
 
 mod booking;
+pub mod files;
 mod front;
 mod model;
 mod sessions;
@@ -129,6 +130,13 @@ pub trait Store: BookingStore + FrontStore + Send + Sync + 'static {
         since: i64,
     ) -> StoreResult<LoginFailures>;
     async fn clear_login_failures(&self, email: &str) -> StoreResult<()>;
+    /// Forgets sign-in records nobody needs any more: sessions that expired before
+    /// `sessions_expired_before` and login failures from before `failures_before`.
+    async fn forget_old_sign_ins(
+        &self,
+        sessions_expired_before: i64,
+        failures_before: i64,
+    ) -> StoreResult<SignInsForgotten>;
 
     // Runner records (audited)
     /// Opens a runner's record for `actor`. The runner themself, or staff of the runner's

@@ -114,6 +114,15 @@ pub struct LoginFailures {
     pub for_ip: i64,
 }
 
+/// What [`crate::Store::forget_old_sign_ins`] removed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SignInsForgotten {
+    /// Expired session rows.
+    pub sessions: u64,
+    /// Old login-failure rows.
+    pub login_failures: u64,
+}
+
 /// One line of the append-only audit trail.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AuditEvent {

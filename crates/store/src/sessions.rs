@@ -29,6 +29,34 @@ impl SessionBackend {
         }
     }
 
+    /// Deletes the sessions that expired before `at` (Unix seconds); returns how many.
+    pub(crate) async fn delete_expired_before(&self, at: i64) -> crate::StoreResult<u64> {
+        // The tables are tower-sessions' own: `expiry_date` is a timestamp on PostgreSQL and
+        // an RFC 3339 text on SQLite (its `delete_expired` compares it with `datetime` too).
+        let done = match self {
+            SessionBackend::Sqlite(pool) => {
+                sqlx::query(
+                    "DELETE FROM tower_sessions WHERE datetime(expiry_date) < datetime($1, 'unixepoch')",
+                )
+                .bind(at)
+                .execute(pool)
+                .await?
+                .rows_affected()
+            }
+            SessionBackend::Postgres(pool) => {
+                sqlx::query(
+                    "DELETE FROM \"tower_sessions\".\"session\" \
+                     WHERE expiry_date < to_timestamp(CAST($1 AS DOUBLE PRECISION))",
+                )
+                .bind(at)
+                .execute(pool)
+                .await?
+                .rows_affected()
+            }
+        };
+        Ok(done)
+    }
+
     pub(crate) async fn migrate(&self) -> crate::StoreResult<()> {
         match self.store() {
             Sessions::Sqlite(s) => s.migrate().await?,

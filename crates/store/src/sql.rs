@@ -40,12 +40,34 @@ impl SqlStore<Sqlite> {
         .synchronous(SqliteSynchronous::Normal)
         .foreign_keys(true)
         .busy_timeout(Duration::from_secs(10));
+        let file = options.get_filename().to_owned();
+        let on_disk = !(url.contains(":memory:") || url.contains("mode=memory"));
+        if on_disk {
+            // SQLite gives the -wal and -shm files the database file's mode when it makes them.
+            crate::files::create_private_file(&file).map_err(|e| private_failed(&file, &e))?;
+        }
         let pool = SqlitePoolOptions::new()
             .max_connections(8)
             .connect_with(options)
             .await?;
+        if on_disk {
+            // Databases made by earlier versions were 0644; so may their -wal and -shm be.
+            for suffix in ["", "-wal", "-shm"] {
+                let mut name = file.clone().into_os_string();
+                name.push(suffix);
+                let path = std::path::PathBuf::from(name);
+                crate::files::make_private(&path).map_err(|e| private_failed(&path, &e))?;
+            }
+        }
         Ok(SqlStore { pool })
     }
+}
+
+fn private_failed(path: &std::path::Path, err: &std::io::Error) -> StoreError {
+    StoreError::Other(format!(
+        "could not make {} readable by this user only: {err}",
+        path.display()
+    ))
 }
 
 impl SqlStore<Postgres> {
@@ -650,6 +672,16 @@ macro_rules! impl_store {
             async fn clear_login_failures(&self, email: &str) -> StoreResult<()> {
                 sqlx::query("DELETE FROM login_failure WHERE email = $1").bind(email).execute(&self.pool).await?;
                 Ok(())
+            }
+
+            async fn forget_old_sign_ins(&self, sessions_expired_before: i64, failures_before: i64) -> StoreResult<SignInsForgotten> {
+                let sessions = self.session_backend().delete_expired_before(sessions_expired_before).await?;
+                let login_failures = sqlx::query("DELETE FROM login_failure WHERE at < $1")
+                    .bind(failures_before)
+                    .execute(&self.pool)
+                    .await?
+                    .rows_affected();
+                Ok(SignInsForgotten { sessions, login_failures })
             }
 
             async fn open_runner_record(&self, actor: &Actor, runner_id: i64, action: &str) -> StoreResult<User> {

@@ -1373,3 +1373,52 @@ async fn the_front_door_forgets_what_it_no_longer_needs() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn expired_sessions_and_old_login_failures_are_forgotten() {
+    use tower_sessions::SessionStore;
+    use tower_sessions::session::{Id, Record};
+    each_backend(|store| async move {
+        let sessions = store.session_backend().store();
+        let record = |id: i128, expires: i64| Record {
+            id: Id(id),
+            data: Default::default(),
+            expiry_date: time::OffsetDateTime::from_unix_timestamp(expires).unwrap(),
+        };
+        // Expired long ago, and one that lives until 2096.
+        sessions.save(&record(1, 1_000)).await.unwrap();
+        sessions.save(&record(2, 4_000_000_000)).await.unwrap();
+        for at in [10, 20, 4_000] {
+            store
+                .record_login_failure("ann@example.com", "9.9.9.9", at)
+                .await
+                .unwrap();
+        }
+
+        let gone = store.forget_old_sign_ins(3_000_000_000, 1_000).await.unwrap();
+        assert_eq!(
+            gone,
+            SignInsForgotten {
+                sessions: 1,
+                login_failures: 2
+            }
+        );
+        assert!(sessions.load(&Id(2)).await.unwrap().is_some());
+        assert_eq!(
+            store
+                .login_failures_since("ann@example.com", "9.9.9.9", 0)
+                .await
+                .unwrap(),
+            LoginFailures {
+                for_email: 1,
+                for_ip: 1
+            }
+        );
+        // A second pass finds nothing more.
+        assert_eq!(
+            store.forget_old_sign_ins(3_000_000_000, 1_000).await.unwrap(),
+            SignInsForgotten::default()
+        );
+    })
+    .await;
+}

@@ -1,10 +1,11 @@
 //! Housekeeping: the front door forgets what it no longer needs, once an hour while the server
-//! runs (rate-limit counters, old guide links, enquiries that went nowhere).
+//! runs (rate-limit counters, old guide links, enquiries that went nowhere), and so do sign-ins
+//! (expired sessions, old login failures).
 
 use std::sync::Arc;
 use std::time::Duration;
 
-use backstride_store::{Forgotten, Store, StoreResult};
+use backstride_store::{Forgotten, SignInsForgotten, Store, StoreResult};
 
 /// Rate-limit counters are kept a day. **Our choice**: the limits look back one hour
 /// (`front::abuse::WINDOW_SECONDS`); a day leaves room to look into abuse.
@@ -14,6 +15,10 @@ pub const ATTEMPTS_KEPT_SECONDS: i64 = 24 * 60 * 60;
 /// two years after it was last touched, with its lead and consent record. **Our choice**: long
 /// enough for a slow decision, short of keeping strangers' details for ever.
 pub const ENQUIRIES_KEPT_DAYS: i64 = 730;
+
+/// Login failures are kept a day. **Our choice**: throttling looks back 15 minutes
+/// (`auth::THROTTLE_WINDOW_SECONDS`); a day leaves room to look into an attack.
+pub const LOGIN_FAILURES_KEPT_SECONDS: i64 = 24 * 60 * 60;
 
 /// How often the pass runs.
 pub const EVERY: Duration = Duration::from_secs(60 * 60);
@@ -25,6 +30,14 @@ pub async fn forget_old(store: &dyn Store, now: i64) -> StoreResult<Forgotten> {
             now - ATTEMPTS_KEPT_SECONDS,
             now - ENQUIRIES_KEPT_DAYS * 24 * 60 * 60,
         )
+        .await
+}
+
+/// Forgets sessions that have expired by `now` and login failures older than
+/// [`LOGIN_FAILURES_KEPT_SECONDS`].
+pub async fn forget_old_sign_ins(store: &dyn Store, now: i64) -> StoreResult<SignInsForgotten> {
+    store
+        .forget_old_sign_ins(now, now - LOGIN_FAILURES_KEPT_SECONDS)
         .await
 }
 
@@ -44,6 +57,15 @@ pub async fn run(store: Arc<dyn Store>, mut shutdown: tokio::sync::watch::Receiv
             ),
             Ok(_) => {}
             Err(err) => tracing::warn!(%err, "housekeeping pass failed"),
+        }
+        match forget_old_sign_ins(store.as_ref(), now).await {
+            Ok(gone) if gone != SignInsForgotten::default() => tracing::info!(
+                sessions = gone.sessions,
+                login_failures = gone.login_failures,
+                "housekeeping: forgot expired sessions and old login failures"
+            ),
+            Ok(_) => {}
+            Err(err) => tracing::warn!(%err, "housekeeping pass on sign-ins failed"),
         }
         tokio::select! {
             _ = shutdown.changed() => {}

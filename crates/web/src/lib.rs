@@ -136,7 +136,8 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             security::headers,
         ))
-        .layer(tower_http::trace::TraceLayer::new_for_http())
+        // Logged by route template: raw paths carry reset, booking and unsubscribe tokens.
+        .layer(tower_http::trace::TraceLayer::new_for_http().make_span_with(security::request_span))
         .with_state(state)
 }
 

@@ -8,7 +8,7 @@ use lettre::message::header::ContentType;
 use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart};
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -20,7 +20,10 @@ pub const FIRST_RETRY_SECONDS: i64 = 30;
 /// Where emails go.
 #[derive(Clone)]
 pub enum Mailer {
-    File(AsyncFileTransport<Tokio1Executor>),
+    File {
+        transport: AsyncFileTransport<Tokio1Executor>,
+        dir: PathBuf,
+    },
     Smtp(AsyncSmtpTransport<Tokio1Executor>),
     Log,
 }
@@ -30,9 +33,14 @@ impl Mailer {
     pub fn from_config(config: &MailConfig, data_dir: &Path) -> anyhow::Result<Self> {
         Ok(match config.transport {
             MailTransport::File => {
+                // The files hold reset and invitation links: the server's user alone reads them.
+                backstride_store::files::create_private_dir(data_dir)?;
                 let dir = data_dir.join("mail");
-                std::fs::create_dir_all(&dir)?;
-                Mailer::File(AsyncFileTransport::new(dir))
+                backstride_store::files::create_private_dir(&dir)?;
+                Mailer::File {
+                    transport: AsyncFileTransport::new(dir.clone()),
+                    dir,
+                }
             }
             MailTransport::Log => Mailer::Log,
             MailTransport::Smtp => {
@@ -59,7 +67,11 @@ impl Mailer {
 
     async fn send(&self, message: Message) -> Result<(), String> {
         match self {
-            Mailer::File(t) => t.send(message).await.map(|_| ()).map_err(|e| e.to_string()),
+            Mailer::File { transport, dir } => {
+                let id = transport.send(message).await.map_err(|e| e.to_string())?;
+                backstride_store::files::make_private(&dir.join(format!("{id}.eml")))
+                    .map_err(|e| e.to_string())
+            }
             Mailer::Smtp(t) => t.send(message).await.map(|_| ()).map_err(|e| e.to_string()),
             Mailer::Log => {
                 tracing::info!("email would be sent (log transport)");

@@ -27,6 +27,19 @@ pub fn random_token(bytes: usize) -> String {
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(buf)
 }
 
+/// The route template a request matched (`/password/reset/{token}`), for logs: a raw path can
+/// carry a secret (a reset, booking or unsubscribe token) and a query string anything at all.
+pub fn route_of<B>(req: &axum::http::Request<B>) -> &str {
+    req.extensions()
+        .get::<axum::extract::MatchedPath>()
+        .map_or("(no route)", |matched| matched.as_str())
+}
+
+/// The span each request is logged in: its method and route template, never its URI.
+pub fn request_span(req: &Request) -> tracing::Span {
+    tracing::debug_span!("request", method = %req.method(), route = route_of(req))
+}
+
 /// SHA-256 of a token, hex: what the database keeps instead of the token.
 pub fn token_hash(token: &str) -> String {
     use sha2::Digest;
@@ -142,7 +155,7 @@ pub async fn csrf_guard(
         p.len() == expected.len() && bool::from(p.as_bytes().ct_eq(expected.as_bytes()))
     });
     if !matches {
-        tracing::info!(path = %req.uri().path(), "csrf token missing or stale");
+        tracing::info!(route = route_of(&req), "csrf token missing or stale");
         return if req.uri().path().starts_with("/api/") {
             crate::error::problem(
                 StatusCode::FORBIDDEN,

@@ -44,7 +44,17 @@ async fn file_transport_writes_eml_files() {
     );
     let files: Vec<_> = std::fs::read_dir(dir.join("mail")).unwrap().collect();
     assert_eq!(files.len(), 1);
-    let text = std::fs::read_to_string(files[0].as_ref().unwrap().path()).unwrap();
+    let path = files[0].as_ref().unwrap().path();
+    #[cfg(unix)]
+    {
+        // It holds reset and invitation links: readable by the server's user only.
+        use std::os::unix::fs::PermissionsExt;
+        let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&path), 0o600);
+        assert_eq!(mode(&dir.join("mail")), 0o700);
+        assert_eq!(mode(&dir), 0o700);
+    }
+    let text = std::fs::read_to_string(&path).unwrap();
     assert!(text.contains("Subject: Your plan") && text.contains("Hello from the outbox"));
     assert_eq!(store.outbox(5).await.unwrap()[0].status, EmailStatus::Sent);
 }

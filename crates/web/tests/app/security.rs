@@ -296,3 +296,56 @@ async fn clinicians_see_and_resolve_their_clinics_alerts_only() {
     })
     .await;
 }
+
+/// Log lines written while the returned guard lives, at every level, with span fields.
+fn capture_logs() -> (
+    std::sync::Arc<std::sync::Mutex<Vec<u8>>>,
+    tracing::subscriber::DefaultGuard,
+) {
+    #[derive(Clone)]
+    struct Buffer(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+    impl std::io::Write for Buffer {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(bytes);
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let buffer = Buffer(Default::default());
+    let lines = buffer.0.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_ansi(false)
+        .with_writer(move || buffer.clone())
+        .finish();
+    (lines, tracing::subscriber::set_default(subscriber))
+}
+
+#[tokio::test]
+async fn refused_forms_log_route_templates_not_token_bearing_paths() {
+    let store = backstride_store::testing::sqlite().await;
+    let (lines, _guard) = capture_logs();
+    let mut c = Client::new(store);
+    c.get("/login").await;
+    for path in [
+        "/password/reset/SECRET-RESET-TOKEN?next=SECRET-QUERY",
+        "/bookings/SECRET-BOOKING-TOKEN/cancel",
+        "/unsubscribe/SECRET-UNSUBSCRIBE-TOKEN",
+    ] {
+        // No CSRF token: refused by the guard, which logs the refusal.
+        let res = c.post_raw(path, "password=whatever+long+enough".into()).await;
+        assert_eq!(res.status, StatusCode::FORBIDDEN, "{path}");
+    }
+    let logged = String::from_utf8(lines.lock().unwrap().clone()).unwrap();
+    assert!(logged.contains("csrf token missing or stale"), "{logged}");
+    for route in [
+        "/password/reset/{token}",
+        "/bookings/{token}/cancel",
+        "/unsubscribe/{token}",
+    ] {
+        assert!(logged.contains(route), "{route} not in {logged}");
+    }
+    assert!(!logged.contains("SECRET"), "a token reached the log: {logged}");
+}
