@@ -6,6 +6,7 @@ mod analyze;
 mod assess;
 mod demo;
 mod import;
+mod outbox;
 mod settings;
 mod user;
 
@@ -49,6 +50,11 @@ enum Command {
     Migrate {
         #[command(flatten)]
         connect: ConnectArgs,
+    },
+    /// The operator's view of outgoing email: every clinic's and the instance-wide mail.
+    Outbox {
+        #[command(subcommand)]
+        action: outbox::OutboxCommand,
     },
     /// Manage accounts.
     User {
@@ -130,6 +136,7 @@ async fn run_async(command: Command) -> anyhow::Result<()> {
             Ok(())
         }
         Command::User { action } => user::run(action).await,
+        Command::Outbox { action } => outbox::run(action).await,
         Command::Import(args) => import::run(args).await,
         Command::Assess { .. } | Command::Analyze { .. } => {
             unreachable!("handled without a runtime")

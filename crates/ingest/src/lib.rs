@@ -21,6 +21,21 @@ const MIB: u64 = 1024 * 1024;
 /// not a watch recording. **Our choice.**
 pub const MAX_FILE_BYTES: u64 = 64 * MIB;
 
+/// Most bytes unpacked from the zips of one web upload, nested ones included. **Our choice**: a
+/// year of runs is about 300 FIT files of 100–300 KiB, well inside; a zip bomb stops here.
+pub const UPLOAD_UNZIPPED_BYTES: u64 = 64 * MIB;
+
+/// Largest zip inside a zip (it is held in memory while its entries are read). **Our choice**:
+/// a Garmin export nests one zip per activity, each far smaller.
+pub const MAX_NESTED_ZIP_BYTES: u64 = 256 * MIB;
+
+/// How deep zips inside zips are opened: 2 means a zip in a zip in the upload. **Our choice**:
+/// exports nest one level; deeper nesting is a crafted archive.
+pub const MAX_ZIP_DEPTH: u8 = 2;
+
+/// Bytes read from an entry at a time; the buffer grows only by what was actually read.
+const READ_CHUNK: usize = 64 * 1024;
+
 /// Limits on unpacking a zip, against zip bombs and endless archives.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ZipLimits {
@@ -37,13 +52,28 @@ pub struct ZipLimits {
 }
 
 impl Default for ZipLimits {
+    /// The limits of `backstride import`: the operator's own files, a whole export at a time.
     fn default() -> Self {
         ZipLimits {
             entry_bytes: MAX_FILE_BYTES,
-            nested_zip_bytes: 1024 * MIB,
+            nested_zip_bytes: MAX_NESTED_ZIP_BYTES,
             total_bytes: 8 * 1024 * MIB,
             entries: 200_000,
-            depth: 2,
+            depth: MAX_ZIP_DEPTH,
+        }
+    }
+}
+
+impl ZipLimits {
+    /// The limits of one web upload: [`UPLOAD_UNZIPPED_BYTES`] in all, shared by every zip of
+    /// the upload (see [`expand_zip_within`]).
+    pub fn upload() -> Self {
+        ZipLimits {
+            entry_bytes: MAX_FILE_BYTES.min(UPLOAD_UNZIPPED_BYTES),
+            nested_zip_bytes: UPLOAD_UNZIPPED_BYTES,
+            total_bytes: UPLOAD_UNZIPPED_BYTES,
+            entries: 20_000,
+            depth: MAX_ZIP_DEPTH,
         }
     }
 }
@@ -259,7 +289,61 @@ pub fn expand_zip<R: Read + Seek>(
     each: &mut dyn FnMut(Result<WatchFile, Rejected>),
 ) -> Result<(), Rejected> {
     let mut budget = limits.total_bytes;
-    expand_zip_at(zip_name, reader, limits, limits.depth, &mut budget, each)
+    expand_zip_within(zip_name, reader, limits, &mut budget, each)
+}
+
+/// Like [`expand_zip`], with `budget` (bytes still to be unpacked, out of `limits.total_bytes`)
+/// shared with other archives: every zip of one upload draws on the same budget.
+pub fn expand_zip_within<R: Read + Seek>(
+    zip_name: &str,
+    reader: R,
+    limits: &ZipLimits,
+    budget: &mut u64,
+    each: &mut dyn FnMut(Result<WatchFile, Rejected>),
+) -> Result<(), Rejected> {
+    expand_zip_at(zip_name, reader, limits, limits.depth, budget, each).map(|_| ())
+}
+
+/// Whether to go on with the next entry once one archive is done: not once the budget is spent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Next {
+    GoOn,
+    Stop,
+}
+
+/// An entry read into memory, or how much was read before it went over its limit.
+enum Unpacked {
+    Whole(Vec<u8>),
+    Over { read: u64 },
+}
+
+/// Reads `entry` to its end, but never more than `limit` bytes (plus one chunk to notice): the
+/// buffer grows with what was actually read, never from a size the archive declares.
+fn read_within(entry: &mut impl Read, limit: u64) -> std::io::Result<Unpacked> {
+    let mut bytes = Vec::new();
+    let mut chunk = vec![0u8; READ_CHUNK];
+    loop {
+        let n = match entry.read(&mut chunk) {
+            Ok(0) => return Ok(Unpacked::Whole(bytes)),
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        let read = bytes.len() as u64 + n as u64;
+        if read > limit {
+            return Ok(Unpacked::Over { read });
+        }
+        bytes.extend_from_slice(&chunk[..n]);
+    }
+}
+
+/// Why the rest of an archive is not read once the budget is spent, with the limit in words.
+fn over_budget(limits: &ZipLimits) -> String {
+    format!(
+        "unpacking would go over {} in all, the limit for one upload or import (a zip bomb?); \
+         this entry and the rest were not read",
+        human_bytes(limits.total_bytes)
+    )
 }
 
 fn expand_zip_at<R: Read + Seek>(
@@ -269,7 +353,7 @@ fn expand_zip_at<R: Read + Seek>(
     depth: u8,
     budget: &mut u64,
     each: &mut dyn FnMut(Result<WatchFile, Rejected>),
-) -> Result<(), Rejected> {
+) -> Result<Next, Rejected> {
     let mut archive = zip::ZipArchive::new(reader).map_err(|e| Rejected {
         name: zip_name.to_owned(),
         reason: format!("not a readable zip archive ({e})"),
@@ -326,32 +410,29 @@ fn expand_zip_at<R: Read + Seek>(
             ));
             continue;
         }
-        let cap = if fit {
-            limits.entry_bytes
+        let (cap, what) = if fit {
+            (limits.entry_bytes, "file")
         } else {
-            limits.nested_zip_bytes
+            (limits.nested_zip_bytes, "archive inside the archive")
         };
         if size > cap {
             each(reject(format!(
-                "it unpacks to {}, more than the {} limit for one {}",
+                "it unpacks to {}, more than the {} limit for one {what}",
                 human_bytes(size),
                 human_bytes(cap),
-                if fit { "file" } else { "archive" }
             )));
             continue;
         }
         if nested && depth == 0 {
-            each(reject(
-                "a zip nested too deeply; unpack it first".to_owned(),
-            ));
+            each(reject(format!(
+                "zips inside zips are opened only {} levels deep; unpack this one first",
+                limits.depth
+            )));
             continue;
         }
         if size > *budget {
-            each(reject(format!(
-                "the archive unpacks to more than {} in all; this entry and the rest were not read",
-                human_bytes(limits.total_bytes)
-            )));
-            return Ok(());
+            each(reject(over_budget(limits)));
+            return Ok(Next::Stop);
         }
         let mut entry = match archive.by_index(i) {
             Ok(e) => e,
@@ -360,42 +441,50 @@ fn expand_zip_at<R: Read + Seek>(
                 continue;
             }
         };
-        // Trust no declared size: read at most one byte past the limit to detect a lie.
+        // Trust no declared size: the budget runs while the entry streams in.
         let limit = cap.min(*budget);
-        let mut bytes = Vec::with_capacity(usize::try_from(size.min(limit)).unwrap_or(0));
-        let read = (&mut entry)
-            .take(limit.saturating_add(1))
-            .read_to_end(&mut bytes);
+        let read = read_within(&mut entry, limit);
         drop(entry);
+        let bytes = match read {
+            Err(e) => {
+                each(reject(format!("it can't be unpacked ({e})")));
+                continue;
+            }
+            Ok(Unpacked::Over { read }) => {
+                *budget = budget.saturating_sub(read);
+                if limit < cap {
+                    each(reject(over_budget(limits)));
+                    return Ok(Next::Stop);
+                }
+                each(reject(format!(
+                    "it unpacks to more than the {} limit for one {what} although it declares \
+                     {} (a zip bomb?)",
+                    human_bytes(cap),
+                    human_bytes(size)
+                )));
+                continue;
+            }
+            Ok(Unpacked::Whole(bytes)) => bytes,
+        };
         let actual = bytes.len() as u64;
-        if let Err(e) = read {
-            each(reject(format!("it can't be unpacked ({e})")));
-            continue;
-        }
-        if actual > limit {
-            each(reject(format!(
-                "it unpacks to more than {} although it declares {} (a zip bomb?)",
-                human_bytes(limit),
-                human_bytes(size)
-            )));
-            continue;
-        }
+        *budget -= actual;
         if actual != size {
             each(reject(format!(
                 "it unpacks to {actual} bytes but declares {size}: the archive is damaged"
             )));
             continue;
         }
-        *budget -= actual;
         if fit {
             each(Ok(WatchFile { name, bytes }));
-        } else if let Err(r) =
-            expand_zip_at(&name, Cursor::new(bytes), limits, depth - 1, budget, each)
-        {
-            each(Err(r));
+            continue;
+        }
+        match expand_zip_at(&name, Cursor::new(bytes), limits, depth - 1, budget, each) {
+            Ok(Next::GoOn) => {}
+            Ok(Next::Stop) => return Ok(Next::Stop),
+            Err(r) => each(Err(r)),
         }
     }
-    Ok(())
+    Ok(Next::GoOn)
 }
 
 /// Decodes one file and turns its running sessions into store rows. Never panics; a zip, an
@@ -732,5 +821,47 @@ impl StoredRun {
     /// Reads `summary_json`; an unreadable one shows as an empty run rather than an error page.
     pub fn parse(json: &str) -> StoredRun {
         serde_json::from_str(json).unwrap_or_default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// An endless entry (a zip bomb's output) that counts what is taken from it.
+    struct Endless {
+        taken: u64,
+    }
+
+    impl Read for Endless {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            buf.fill(0);
+            self.taken += buf.len() as u64;
+            Ok(buf.len())
+        }
+    }
+
+    #[test]
+    fn an_endless_entry_is_read_no_further_than_its_limit() {
+        let mut bomb = Endless { taken: 0 };
+        let limit = 3 * MIB + 17;
+        match read_within(&mut bomb, limit).unwrap() {
+            Unpacked::Over { read } => assert!(read > limit),
+            Unpacked::Whole(_) => panic!("an endless entry ended"),
+        }
+        assert!(
+            bomb.taken <= limit + READ_CHUNK as u64,
+            "read {} for a limit of {limit}",
+            bomb.taken
+        );
+    }
+
+    #[test]
+    fn an_entry_within_its_limit_is_read_whole() {
+        let data: Vec<u8> = (0..200_000u32).map(|i| i as u8).collect();
+        match read_within(&mut &data[..], data.len() as u64).unwrap() {
+            Unpacked::Whole(bytes) => assert_eq!(bytes, data),
+            Unpacked::Over { .. } => panic!("refused at exactly its limit"),
+        }
     }
 }

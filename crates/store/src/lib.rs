@@ -257,7 +257,8 @@ pub trait Store: BookingStore + FrontStore + Send + Sync + 'static {
         reason: &str,
         now: i64,
     ) -> StoreResult<i64>;
-    /// Open alerts about runners of the actor's clinic, most urgent first (staff only).
+    /// Open alerts about runners of the actor's clinic, most urgent first (staff only). Their
+    /// reasons are health details: an audit event about each runner shown is appended.
     async fn open_alerts(&self, actor: &Actor) -> StoreResult<Vec<Alert>>;
     async fn resolve_alert(&self, actor: &Actor, alert_id: i64, now: i64) -> StoreResult<()>;
 
@@ -290,9 +291,18 @@ pub trait Store: BookingStore + FrontStore + Send + Sync + 'static {
         error: &str,
         retry_at: Option<i64>,
     ) -> StoreResult<()>;
+    /// Every email of the instance, failed first, then newest: the operator's view
+    /// (`backstride outbox list`), never a web page's.
     async fn outbox(&self, limit: i64) -> StoreResult<Vec<OutboxEmail>>;
-    /// Puts a failed email back in the queue.
+    /// Puts a failed email back in the queue: the operator's (`backstride outbox retry`).
     async fn retry_email(&self, id: i64, now: i64) -> StoreResult<()>;
+    /// The emails the actor's clinic sent, failed first, then newest (the clinic's admins only;
+    /// anyone else gets `NotFound`). Seeing emails about a runner appends an audit event about
+    /// that runner, one per runner shown, in the same transaction.
+    async fn clinic_outbox(&self, actor: &Actor, limit: i64) -> StoreResult<Vec<OutboxEmail>>;
+    /// Puts a failed email of the actor's clinic back in the queue (its admins only). Another
+    /// clinic's email, instance-wide mail and an email not failed are all `NotFound`.
+    async fn retry_clinic_email(&self, actor: &Actor, id: i64, now: i64) -> StoreResult<()>;
 }
 
 /// Opens the store a URL names: `postgres://…` for PostgreSQL, anything else (`sqlite://path`

@@ -145,6 +145,11 @@ pub struct NewEmail {
     pub attachment: Option<EmailAttachment>,
     /// Not sent before this instant (Unix seconds); `None` sends as soon as it is queued.
     pub send_at: Option<i64>,
+    /// The clinic sending it, whose admins see it in their outbox; `None` for instance-wide
+    /// mail (a self-signed-up runner's password reset), which only the operator sees.
+    pub clinic_id: Option<i64>,
+    /// The runner the email is about: a staff member's view of it is audited.
+    pub about_runner: Option<i64>,
 }
 
 /// A small text file attached to an email, e.g. `call.ics` as `text/calendar`.
@@ -166,7 +171,21 @@ impl NewEmail {
             body_text: body_text.into(),
             attachment: None,
             send_at: None,
+            clinic_id: None,
+            about_runner: None,
         }
+    }
+
+    /// The same email as one `clinic_id` sends (`None`: instance-wide mail).
+    pub fn from_clinic(mut self, clinic_id: Option<i64>) -> Self {
+        self.clinic_id = clinic_id;
+        self
+    }
+
+    /// The same email marked as being about runner `runner_id`.
+    pub fn about_runner(mut self, runner_id: i64) -> Self {
+        self.about_runner = Some(runner_id);
+        self
     }
 
     /// The same email with a file attached.
@@ -234,6 +253,10 @@ pub struct OutboxEmail {
     pub created_at: i64,
     pub sent_at: Option<i64>,
     pub attachment: Option<EmailAttachment>,
+    /// As in [`NewEmail::clinic_id`].
+    pub clinic_id: Option<i64>,
+    /// As in [`NewEmail::about_runner`].
+    pub about_runner: Option<i64>,
 }
 
 pub(crate) fn units_from(distance: Option<&str>, mass: Option<&str>) -> Option<UnitPreference> {

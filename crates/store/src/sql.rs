@@ -87,7 +87,7 @@ const LOG_COLUMNS: &str =
     "id, runner_id, entered_by, kind, log_date, body_json, idempotency_key, created_at";
 const REVIEW_COLUMNS: &str = "id, runner_id, programme_id, review_date, kind, status, body_json, note, decided_by, decided_at, created_at";
 const OUTBOX_COLUMNS: &str = "id, to_address, subject, body_text, status, attempts, next_attempt_at, last_error, created_at, sent_at, \
-     attachment_name, attachment_type, attachment_body";
+     attachment_name, attachment_type, attachment_body, clinic_id, about_user_id";
 /// How long a claimed email stays reserved for the worker that claimed it.
 const CLAIM_SECONDS: i64 = 120;
 
@@ -282,6 +282,8 @@ struct OutboxRow {
     attachment_name: Option<String>,
     attachment_type: Option<String>,
     attachment_body: Option<String>,
+    clinic_id: Option<i64>,
+    about_user_id: Option<i64>,
 }
 
 impl From<OutboxRow> for OutboxEmail {
@@ -309,6 +311,8 @@ impl From<OutboxRow> for OutboxEmail {
                 }),
                 _ => None,
             },
+            clinic_id: row.clinic_id,
+            about_runner: row.about_user_id,
         }
     }
 }
@@ -1092,13 +1096,18 @@ macro_rules! impl_store {
 
             async fn open_alerts(&self, actor: &Actor) -> StoreResult<Vec<Alert>> {
                 let (Some(clinic_id), true) = (actor.clinic_id, actor.role.is_staff()) else { return Ok(Vec::new()) };
+                let mut tx = self.pool.begin_with($begin_write).await?;
                 let rows: Vec<AlertRow> = sqlx::query_as(
                     "SELECT a.id, a.runner_id, a.tier, a.reason, a.created_at, a.resolved_at FROM alert a \
                      JOIN app_user u ON u.id = a.runner_id WHERE u.clinic_id = $1 AND a.resolved_at IS NULL \
                      ORDER BY CASE a.tier WHEN 'critical' THEN 0 WHEN 'high' THEN 1 ELSE 2 END, a.created_at DESC",
                 )
-                .bind(clinic_id).fetch_all(&self.pool).await?;
-                rows.into_iter().map(Alert::try_from).collect()
+                .bind(clinic_id).fetch_all(&mut *tx).await?;
+                let mut alerts = rows.into_iter().map(Alert::try_from).collect::<StoreResult<Vec<_>>>()?;
+                let hidden = audit_shown!(&mut tx, actor, alerts.iter().map(|a| a.runner_id), "see open alerts");
+                alerts.retain(|a| !hidden.contains(&a.runner_id));
+                tx.commit().await?;
+                Ok(alerts)
             }
 
             async fn resolve_alert(&self, actor: &Actor, alert_id: i64, now: i64) -> StoreResult<()> {
@@ -1212,6 +1221,41 @@ macro_rules! impl_store {
                 .await?;
                 if done.rows_affected() == 0 { Err(StoreError::NotFound) } else { Ok(()) }
             }
+
+            async fn clinic_outbox(&self, actor: &Actor, limit: i64) -> StoreResult<Vec<OutboxEmail>> {
+                let (Some(clinic_id), Role::Admin) = (actor.clinic_id, actor.role) else { return Err(StoreError::NotFound) };
+                let mut tx = self.pool.begin_with($begin_write).await?;
+                let sql = format!(
+                    "SELECT {OUTBOX_COLUMNS} FROM outbox_email WHERE clinic_id = $1 \
+                     ORDER BY CASE status WHEN 'failed' THEN 0 ELSE 1 END, id DESC LIMIT $2"
+                );
+                let rows: Vec<OutboxRow> = sqlx::query_as(&sql).bind(clinic_id).bind(limit).fetch_all(&mut *tx).await?;
+                let mut emails: Vec<OutboxEmail> = rows.into_iter().map(Into::into).collect();
+                let hidden = audit_shown!(&mut tx, actor, emails.iter().filter_map(|e| e.about_runner), "see emails in the outbox");
+                emails.retain(|e| e.about_runner.is_none_or(|r| !hidden.contains(&r)));
+                tx.commit().await?;
+                Ok(emails)
+            }
+
+            async fn retry_clinic_email(&self, actor: &Actor, id: i64, now: i64) -> StoreResult<()> {
+                let (Some(clinic_id), Role::Admin) = (actor.clinic_id, actor.role) else { return Err(StoreError::NotFound) };
+                let mut tx = self.pool.begin_with($begin_write).await?;
+                let found: Option<(Option<i64>,)> = sqlx::query_as(
+                    "SELECT about_user_id FROM outbox_email WHERE id = $1 AND clinic_id = $2",
+                )
+                .bind(id).bind(clinic_id).fetch_optional(&mut *tx).await?;
+                let Some((about,)) = found else { return Err(StoreError::NotFound) };
+                if let Some(runner_id) = about {
+                    require_record!(tx, actor, runner_id, "send an outbox email again");
+                }
+                let done = sqlx::query(
+                    "UPDATE outbox_email SET status = 'pending', next_attempt_at = $1 \
+                     WHERE id = $2 AND clinic_id = $3 AND status = 'failed'",
+                )
+                .bind(now).bind(id).bind(clinic_id).execute(&mut *tx).await?;
+                tx.commit().await?;
+                if done.rows_affected() == 0 { Err(StoreError::NotFound) } else { Ok(()) }
+            }
         }
     };
 }
@@ -1247,6 +1291,25 @@ macro_rules! open_record {
     }};
 }
 
+/// Audits a staff member's sight of several runners' details at once: `open_record!` (one audit
+/// event) for each distinct runner id of `$runners`. Evaluates to the ids the actor may not
+/// see, whose details the caller leaves out.
+macro_rules! audit_shown {
+    ($tx:expr, $actor:expr, $runners:expr, $action:expr) => {{
+        let tx = $tx;
+        let mut runners: Vec<i64> = $runners.collect();
+        runners.sort_unstable();
+        runners.dedup();
+        let mut hidden: Vec<i64> = Vec::new();
+        for runner_id in runners {
+            if open_record!(&mut *tx, $actor, runner_id, $action).is_err() {
+                hidden.push(runner_id);
+            }
+        }
+        hidden
+    }};
+}
+
 /// Like `open_record!`, but returns from the calling method on denial — after committing, so
 /// the denied attempt stays in the audit trail.
 macro_rules! require_record {
@@ -1270,8 +1333,8 @@ macro_rules! insert_email {
         let attachment = email.attachment.as_ref();
         let row: Result<(i64,), sqlx::Error> = sqlx::query_as(
             "INSERT INTO outbox_email (to_address, subject, body_text, next_attempt_at, created_at, \
-             attachment_name, attachment_type, attachment_body) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+             attachment_name, attachment_type, attachment_body, clinic_id, about_user_id) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
         )
         .bind(email.to.as_str())
         .bind(&email.subject)
@@ -1281,6 +1344,8 @@ macro_rules! insert_email {
         .bind(attachment.map(|a| a.file_name.as_str()))
         .bind(attachment.map(|a| a.content_type.as_str()))
         .bind(attachment.map(|a| a.body.as_str()))
+        .bind(email.clinic_id)
+        .bind(email.about_runner)
         .fetch_one($executor)
         .await;
         row.map(|(id,)| id).map_err(StoreError::from)

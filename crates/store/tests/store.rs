@@ -1422,3 +1422,124 @@ async fn expired_sessions_and_old_login_failures_are_forgotten() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn each_clinic_sees_and_resends_only_its_own_email_and_the_sight_is_audited() {
+    each_backend(|store| async move {
+        let a = clinic(&store, "Outbox A").await;
+        let b = clinic(&store, "Outbox B").await;
+        let make = |clinic: Option<i64>, addr: &'static str, role: Role| {
+            let store = store.clone();
+            async move { store.create_user(&new_user(clinic, addr, role)).await.unwrap() }
+        };
+        let admin_a = make(Some(a.id), "oa-admin@example.com", Role::Admin).await;
+        let admin_b = make(Some(b.id), "ob-admin@example.com", Role::Admin).await;
+        let clin_a = make(Some(a.id), "oa-clin@example.com", Role::Clinician).await;
+        let runner = make(Some(a.id), "oa-run@example.com", Role::Runner).await;
+        let to = |addr: &str| NewEmail::text(email(addr), "Re: your night pain", "Body");
+        let about = store
+            .enqueue_email(
+                &to("oa-run@example.com")
+                    .from_clinic(Some(a.id))
+                    .about_runner(runner.id),
+                10,
+            )
+            .await
+            .unwrap();
+        let visitor = store
+            .enqueue_email(&to("visitor@example.com").from_clinic(Some(a.id)), 11)
+            .await
+            .unwrap();
+        let instance = store
+            .enqueue_email(&to("solo@example.com"), 12)
+            .await
+            .unwrap();
+        let theirs = store
+            .enqueue_email(&to("b@example.com").from_clinic(Some(b.id)), 13)
+            .await
+            .unwrap();
+        for id in [about, visitor, instance, theirs] {
+            store.mark_email_attempt_failed(id, "refused", None).await.unwrap();
+        }
+        let ids = |emails: Vec<OutboxEmail>| emails.iter().map(|e| e.id).collect::<Vec<_>>();
+
+        assert_eq!(
+            ids(store.outbox(50).await.unwrap()),
+            vec![theirs, instance, visitor, about],
+            "the operator sees everything"
+        );
+        assert_eq!(
+            ids(store.clinic_outbox(&Actor::of(&admin_b), 50).await.unwrap()),
+            vec![theirs]
+        );
+        assert!(
+            store.audit_events_about(runner.id).await.unwrap().is_empty(),
+            "nothing about the runner was shown"
+        );
+        assert_eq!(
+            ids(store.clinic_outbox(&Actor::of(&admin_a), 50).await.unwrap()),
+            vec![visitor, about]
+        );
+        let audit = store.audit_events_about(runner.id).await.unwrap();
+        assert_eq!(audit.len(), 1);
+        assert_eq!(audit[0].action, "see emails in the outbox");
+        assert_eq!(audit[0].actor_user_id, admin_a.id);
+        for not_admin in [&clin_a, &runner] {
+            assert!(matches!(
+                store.clinic_outbox(&Actor::of(not_admin), 50).await,
+                Err(StoreError::NotFound)
+            ));
+        }
+
+        for (actor, id) in [
+            (&admin_b, about),
+            (&admin_a, instance),
+            (&admin_a, theirs),
+            (&clin_a, about),
+            (&admin_a, 424_242),
+        ] {
+            assert!(
+                matches!(
+                    store.retry_clinic_email(&Actor::of(actor), id, 20).await,
+                    Err(StoreError::NotFound)
+                ),
+                "{} resent {id}",
+                actor.email
+            );
+        }
+        store
+            .retry_clinic_email(&Actor::of(&admin_a), about, 20)
+            .await
+            .unwrap();
+        let status = |id: i64| {
+            let store = store.clone();
+            async move {
+                store
+                    .outbox(50)
+                    .await
+                    .unwrap()
+                    .into_iter()
+                    .find(|e| e.id == id)
+                    .unwrap()
+                    .status
+            }
+        };
+        assert_eq!(status(about).await, EmailStatus::Pending);
+        assert_eq!(status(theirs).await, EmailStatus::Failed);
+        assert_eq!(
+            store.audit_events_about(runner.id).await.unwrap()[0].action,
+            "send an outbox email again"
+        );
+
+        // Alert reasons are health details too: each view is audited.
+        store
+            .raise_alert(runner.id, AlertTier::High, "Pain 9/10 after a run today.", 30)
+            .await
+            .unwrap();
+        assert_eq!(store.open_alerts(&Actor::of(&clin_a)).await.unwrap().len(), 1);
+        let audit = store.audit_events_about(runner.id).await.unwrap();
+        assert_eq!(audit[0].action, "see open alerts");
+        assert_eq!(audit[0].actor_user_id, clin_a.id);
+    })
+    .await;
+}

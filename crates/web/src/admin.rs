@@ -141,19 +141,22 @@ pub(crate) async fn send_invite_email(
                 email.clone(),
                 format!("Join {} on Backstride", clinic.name),
                 body,
-            ),
+            )
+            .from_clinic(Some(clinic.id)),
             now,
         )
         .await?;
     Ok(hash)
 }
 
+/// The emails this admin's clinic sent (instance-wide mail is the operator's: `backstride
+/// outbox`). The store audits the sight of emails about runners.
 pub async fn outbox_page(ctx: Ctx) -> AppResult<Response> {
     let user = ctx.user_with_role(&[Role::Admin])?;
     let emails = ctx
         .state
         .store
-        .outbox(200)
+        .clinic_outbox(&Actor::of(user), 200)
         .await?
         .into_iter()
         .map(|e| OutboxLine {
@@ -173,8 +176,8 @@ pub async fn outbox_page(ctx: Ctx) -> AppResult<Response> {
 }
 
 pub async fn retry_email(ctx: Ctx, Path(id): Path<i64>) -> AppResult<Response> {
-    ctx.user_with_role(&[Role::Admin])?;
-    ctx.state.store.retry_email(id, now()).await?;
+    let actor = ctx.user_with_role(&[Role::Admin]).map(Actor::of)?;
+    ctx.state.store.retry_clinic_email(&actor, id, now()).await?;
     ctx.flash("success", "The email is queued to be sent again.")
         .await?;
     Ok(Redirect::to("/admin/outbox").into_response())

@@ -286,13 +286,14 @@ pub async fn forgot(ctx: Ctx, Form(fields): Fields) -> AppResult<Response> {
                  If it wasn't you, ignore this email: your password stays as it is.\n",
                 user.display_name
             );
-            ctx.state
-                .store
-                .enqueue_email(
-                    &NewEmail::text(user.email, "Reset your Backstride password", body),
-                    now,
-                )
-                .await?;
+            // A clinic's member's reset is that clinic's mail; a self-signed-up runner's is the
+            // operator's alone.
+            let mut email = NewEmail::text(user.email, "Reset your Backstride password", body)
+                .from_clinic(user.clinic_id);
+            if user.role == Role::Runner {
+                email = email.about_runner(user.id);
+            }
+            ctx.state.store.enqueue_email(&email, now).await?;
         }
         Err(StoreError::NotFound) => {}
         Err(err) => return Err(err.into()),

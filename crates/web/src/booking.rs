@@ -1002,7 +1002,9 @@ impl CallFacts<'_> {
             how = self.how(),
             link = self.link,
         );
-        NewEmail::text(to.clone(), subject, body).with_attachment(
+        NewEmail::text(to.clone(), subject, body)
+            .from_clinic(Some(self.clinic.id))
+            .with_attachment(
             "call.ics",
             "text/calendar; charset=utf-8; method=PUBLISH",
             self.invite(now, false),
@@ -1027,7 +1029,8 @@ impl CallFacts<'_> {
                 format!("Reminder: your call with {} tomorrow", self.clinic.name),
                 body,
             )
-            .send_at(due.as_second()),
+            .send_at(due.as_second())
+            .from_clinic(Some(self.clinic.id)),
         )
     }
 
@@ -1052,6 +1055,7 @@ impl CallFacts<'_> {
             format!("Your call with {} is cancelled", self.clinic.name),
             body,
         )
+        .from_clinic(Some(self.clinic.id))
         .with_attachment(
             "cancel.ics",
             "text/calendar; charset=utf-8; method=CANCEL",

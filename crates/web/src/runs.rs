@@ -44,10 +44,6 @@ pub fn upload_routes() -> Router<AppState> {
     Router::new().route("/runs/upload", post(upload))
 }
 
-/// Most bytes unpacked from the zips of one upload. **Our choice**: a 100 MiB upload of
-/// compressed FIT files unpacks to a few hundred MiB.
-const UPLOAD_UNZIPPED_BYTES: u64 = 2 * 1024 * 1024 * 1024;
-
 /// One row of the runs table.
 pub struct RunLine {
     pub href: String,
@@ -445,10 +441,9 @@ fn multipart_problem(err: &MultipartError, limit: usize) -> (StatusCode, String)
 /// Decodes the uploaded files (zips unpacked) off the async runtime.
 fn prepare_uploads(files: Vec<(String, axum::body::Bytes)>) -> Vec<(String, u64, Prepared)> {
     let options = AnalyzeOptions::default();
-    let limits = ZipLimits {
-        total_bytes: UPLOAD_UNZIPPED_BYTES,
-        ..ZipLimits::default()
-    };
+    // Every zip of the upload draws on one budget, so several bombs can't add up.
+    let limits = ZipLimits::upload();
+    let mut budget = limits.total_bytes;
     let mut out = Vec::new();
     for (name, bytes) in files {
         let size = bytes.len() as u64;
@@ -458,7 +453,12 @@ fn prepare_uploads(files: Vec<(String, axum::body::Bytes)>) -> Vec<(String, u64,
             continue;
         }
         let before = out.len();
-        let expanded = ingest::expand_zip(&name, Cursor::new(&bytes[..]), &limits, &mut |e| {
+        let expanded = ingest::expand_zip_within(
+            &name,
+            Cursor::new(&bytes[..]),
+            &limits,
+            &mut budget,
+            &mut |e| {
             out.push(match e {
                 Ok(w) => {
                     let prepared = ingest::prepare(&w.name, &w.bytes, &options);

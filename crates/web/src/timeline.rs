@@ -154,7 +154,12 @@ pub async fn email_runner(
     }
     let body = format!("{message}\n\n— {} (via Backstride)\n", staff.display_name);
     store
-        .enqueue_email(&NewEmail::text(runner.email.clone(), subject, body), now())
+        .enqueue_email(
+            &NewEmail::text(runner.email.clone(), subject, body)
+                .from_clinic(runner.clinic_id)
+                .about_runner(runner.id),
+            now(),
+        )
         .await?;
     ctx.flash(
         "success",

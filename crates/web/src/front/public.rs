@@ -275,7 +275,8 @@ async fn send_front_email(
     );
     store
         .enqueue_email(
-            &NewEmail::text(to.clone(), format!("{subject} · {}", clinic.name), full),
+            &NewEmail::text(to.clone(), format!("{subject} · {}", clinic.name), full)
+                .from_clinic(Some(clinic.id)),
             now,
         )
         .await?;

@@ -1,5 +1,6 @@
 //! The email outbox worker: the file transport writes .eml files; a failing SMTP server leads to
-//! retries with backoff and, in the end, a failed email an admin can see and resend.
+//! retries with backoff and, in the end, a failed email an admin can see and resend — an admin of
+//! the clinic that sent it, and no one else.
 
 use crate::client::*;
 use axum::http::StatusCode;
@@ -100,7 +101,11 @@ async fn smtp_failures_retry_with_backoff_and_stay_visible() {
             ..MailConfig::default()
         };
         let mailer = Mailer::from_config(&config, &std::env::temp_dir()).unwrap();
-        let id = store.enqueue_email(&new_email(), 100).await.unwrap();
+        let clinic = clinic(&store, "Mail Clinic").await;
+        let id = store
+            .enqueue_email(&new_email().from_clinic(Some(clinic.id)), 100)
+            .await
+            .unwrap();
         deliver_due(store.as_ref(), &mailer, "c@example.com", 100)
             .await
             .unwrap();
@@ -124,7 +129,6 @@ async fn smtp_failures_retry_with_backoff_and_stay_visible() {
         );
         assert_eq!(e.attempts, backstride_web::mail::MAX_ATTEMPTS);
 
-        let clinic = clinic(&store, "Mail Clinic").await;
         person(&store, Some(&clinic), "mailadmin@example.com", Role::Admin).await;
         let mut admin = Client::new(store.clone());
         admin.login("mailadmin@example.com", PASSWORD).await;
@@ -138,6 +142,116 @@ async fn smtp_failures_retry_with_backoff_and_stay_visible() {
             admin.post("/admin/outbox/424242/retry", &[]).await.status,
             StatusCode::NOT_FOUND
         );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn another_clinics_admin_sees_none_of_your_emails_and_cannot_resend_them() {
+    each_backend(|store| async move {
+        let home = clinic(&store, "Home Clinic").await;
+        let away = clinic(&store, "Away Clinic").await;
+        let runner = person(&store, Some(&home), "ob-run@example.com", Role::Runner).await;
+        person(&store, Some(&home), "ob-doc@example.com", Role::Clinician).await;
+        let home_admin = person(&store, Some(&home), "ob-admin@example.com", Role::Admin).await;
+        person(&store, Some(&away), "ob-away@example.com", Role::Admin).await;
+        person(&store, None, "ob-solo@example.com", Role::Runner).await;
+
+        // The clinician writes to the runner; a self-signed-up runner asks for a reset.
+        let mut doc = Client::new(store.clone());
+        doc.login("ob-doc@example.com", PASSWORD).await;
+        doc.get(&format!("/runners/{}", runner.id)).await;
+        doc.post(
+            &format!("/runners/{}/email", runner.id),
+            &[
+                ("subject", "Re: your night pain and 9/10 run pain"),
+                ("message", "Please call us today."),
+            ],
+        )
+        .await;
+        let mut solo = doc.another();
+        solo.get("/password/forgot").await;
+        solo.post("/password/forgot", &[("email", "ob-solo@example.com")])
+            .await;
+        let all = store.outbox(50).await.unwrap();
+        let message = all.iter().find(|e| e.to == "ob-run@example.com").unwrap();
+        assert_eq!(message.clinic_id, Some(home.id));
+        assert_eq!(message.about_runner, Some(runner.id));
+        let reset = all.iter().find(|e| e.to == "ob-solo@example.com").unwrap();
+        assert_eq!(reset.clinic_id, None, "instance-wide mail");
+        for id in [message.id, reset.id] {
+            store
+                .mark_email_attempt_failed(id, "relay refused", None)
+                .await
+                .unwrap();
+        }
+
+        let mut other = doc.another();
+        other.login("ob-away@example.com", PASSWORD).await;
+        let page = other.get("/admin/outbox").await;
+        assert_eq!(page.status, StatusCode::OK);
+        for secret in ["night pain", "ob-run@example.com", "ob-solo@example.com"] {
+            assert!(!page.body.contains(secret), "{secret} shown to another clinic");
+        }
+        for id in [message.id, reset.id] {
+            let res = other.post(&format!("/admin/outbox/{id}/retry"), &[]).await;
+            assert_eq!(res.status, StatusCode::NOT_FOUND, "email {id}");
+        }
+        assert_eq!(email(&store, message.id).await.status, EmailStatus::Failed);
+
+        let before = store.audit_events_about(runner.id).await.unwrap().len();
+        let mut admin = doc.another();
+        admin.login("ob-admin@example.com", PASSWORD).await;
+        let page = admin.get("/admin/outbox").await;
+        assert!(page.body.contains("night pain"), "{}", page.body);
+        assert!(
+            !page.body.contains("ob-solo@example.com"),
+            "instance-wide mail is the operator's"
+        );
+        let audit = store.audit_events_about(runner.id).await.unwrap();
+        assert_eq!(audit.len(), before + 1);
+        assert_eq!(audit[0].action, "see emails in the outbox");
+        assert_eq!(audit[0].actor_user_id, home_admin.id);
+        assert_eq!(
+            admin
+                .post(&format!("/admin/outbox/{}/retry", reset.id), &[])
+                .await
+                .status,
+            StatusCode::NOT_FOUND
+        );
+        let res = admin
+            .post(&format!("/admin/outbox/{}/retry", message.id), &[])
+            .await;
+        assert_eq!(res.location(), "/admin/outbox");
+        assert_eq!(email(&store, message.id).await.status, EmailStatus::Pending);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_clinic_page_audits_the_alert_reasons_it_shows() {
+    each_backend(|store| async move {
+        let home = clinic(&store, "Alert Clinic").await;
+        let runner = person(&store, Some(&home), "al-run@example.com", Role::Runner).await;
+        let doc = person(&store, Some(&home), "al-doc@example.com", Role::Clinician).await;
+        store
+            .raise_alert(
+                runner.id,
+                backstride_store::AlertTier::High,
+                "Pain 9/10 after a run today.",
+                100,
+            )
+            .await
+            .unwrap();
+        let before = store.audit_events_about(runner.id).await.unwrap().len();
+        let mut c = Client::new(store.clone());
+        c.login("al-doc@example.com", PASSWORD).await;
+        let page = c.get("/clinic").await;
+        assert!(page.body.contains("Pain 9/10 after a run today."));
+        let audit = store.audit_events_about(runner.id).await.unwrap();
+        assert_eq!(audit.len(), before + 1, "{audit:?}");
+        assert_eq!(audit[0].action, "see open alerts");
+        assert_eq!(audit[0].actor_user_id, doc.id);
     })
     .await;
 }
