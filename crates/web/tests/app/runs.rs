@@ -378,3 +378,38 @@ async fn pain_versus_load_flags_a_pattern_and_watch_cadence_fills_the_assessment
     })
     .await;
 }
+
+/// Zips of one upload share one budget of unpacked bytes: two small zips that each unpack to
+/// 80 MiB are refused past the first 64 MiB, and the refusal states the limit.
+#[tokio::test]
+async fn nested_zip_bombs_in_one_upload_share_its_unpacking_budget() {
+    let store = backstride_store::testing::sqlite().await;
+    let clinic = clinic(&store, "Bomb Clinic").await;
+    person(&store, Some(&clinic), "bomber@example.com", Role::Runner).await;
+    let mut c = Client::new(store.clone());
+    c.login("bomber@example.com", PASSWORD).await;
+    c.get("/runs").await;
+    let zeros = vec![0u8; 20 * 1024 * 1024];
+    let mut inner = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let stored = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Stored)
+        .large_file(true);
+    for name in ["a.fit", "b.fit"] {
+        inner.start_file(name, stored).unwrap();
+        inner.write_all(&zeros).unwrap();
+    }
+    let inner = inner.finish().unwrap().into_inner();
+    let bomb = zip_of(&[("inner.zip", &inner)]);
+    assert!(bomb.len() < 1024 * 1024, "{}", bomb.len());
+
+    let res = upload(&mut c, &[("one.zip", &bomb), ("two.zip", &bomb)]).await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    for refused in ["one.zip/inner.zip/b.fit", "two.zip/inner.zip"] {
+        let line = row(&res.body, refused);
+        assert!(
+            line.contains("64.0 MiB in all") && line.contains("zip bomb"),
+            "{line}"
+        );
+    }
+    assert!(!res.body.contains("two.zip/inner.zip/a.fit"));
+}
