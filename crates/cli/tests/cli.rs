@@ -32,7 +32,9 @@ fn help_explains_every_command() {
         .output()
         .unwrap();
     let text = String::from_utf8_lossy(&out.stdout);
-    for command in ["serve", "migrate", "demo", "user", "assess", "analyze"] {
+    for command in [
+        "serve", "migrate", "demo", "user", "assess", "analyze", "outbox",
+    ] {
         assert!(
             text.contains(command),
             "{command} missing from --help:\n{text}"
@@ -235,4 +237,58 @@ fn serve_answers_health_checks_and_stops_cleanly_on_sigterm() {
         data.join("backstride.db").exists(),
         "SQLite file in the data directory"
     );
+}
+
+#[test]
+fn the_operator_lists_every_clinics_email_and_the_instance_wide_mail() {
+    use backstride_store::{NewClinic, NewEmail};
+    let data = temp_dir("outbox");
+    let (ok, _, err) = backstride(&data, &["migrate"]);
+    assert!(ok, "{err}");
+    let failed = tokio::runtime::Runtime::new().unwrap().block_on(async {
+        let store = backstride_store::connect(&data.join("backstride.db").display().to_string())
+            .await
+            .unwrap();
+        let clinic = store
+            .create_clinic(&NewClinic {
+                name: "Operator Clinic".into(),
+                units: Default::default(),
+                time_zone: backstride_core::TimeZoneName::utc(),
+            })
+            .await
+            .unwrap();
+        let email = |to: &str, subject: &str| {
+            NewEmail::text(to.parse().unwrap(), subject, "Body")
+        };
+        store
+            .enqueue_email(
+                &email("visitor@example.com", "Your call is booked").from_clinic(Some(clinic.id)),
+                10,
+            )
+            .await
+            .unwrap();
+        let reset = store
+            .enqueue_email(&email("solo@example.com", "Reset your password"), 11)
+            .await
+            .unwrap();
+        store
+            .mark_email_attempt_failed(reset, "relay refused", None)
+            .await
+            .unwrap();
+        reset
+    });
+    let (ok, listed, err) = backstride(&data, &["outbox", "list"]);
+    assert!(ok, "{err}");
+    assert!(
+        listed.contains("Operator Clinic\tvisitor@example.com\tYour call is booked"),
+        "{listed}"
+    );
+    assert!(
+        listed.contains("(instance-wide)\tsolo@example.com\tReset your password\t(relay refused)"),
+        "{listed}"
+    );
+    let (ok, said, err) = backstride(&data, &["outbox", "retry", &failed.to_string()]);
+    assert!(ok && said.contains("queued to be sent again"), "{said}{err}");
+    let (ok, _, err) = backstride(&data, &["outbox", "retry", &failed.to_string()]);
+    assert!(!ok && err.contains("no failed email"), "{err}");
 }
