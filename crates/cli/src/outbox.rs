@@ -37,8 +37,8 @@ pub async fn run(command: OutboxCommand) -> anyhow::Result<()> {
             }
             let mut clinics: HashMap<i64, String> = HashMap::new();
             for id in emails.iter().filter_map(|e| e.clinic_id) {
-                if !clinics.contains_key(&id) {
-                    clinics.insert(id, store.clinic(id).await?.name);
+                if let std::collections::hash_map::Entry::Vacant(slot) = clinics.entry(id) {
+                    slot.insert(store.clinic(id).await?.name);
                 }
             }
             for e in &emails {

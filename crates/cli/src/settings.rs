@@ -79,12 +79,14 @@ impl Settings {
         match &self.database_url {
             Some(url) => Ok(url.clone()),
             None => {
-                backstride_store::files::create_private_dir(&self.web.data_dir).with_context(|| {
-                    format!(
-                        "creating the data directory {}",
-                        self.web.data_dir.display()
-                    )
-                })?;
+                backstride_store::files::create_private_dir(&self.web.data_dir).with_context(
+                    || {
+                        format!(
+                            "creating the data directory {}",
+                            self.web.data_dir.display()
+                        )
+                    },
+                )?;
                 Ok(self
                     .web
                     .data_dir

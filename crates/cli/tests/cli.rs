@@ -257,9 +257,7 @@ fn the_operator_lists_every_clinics_email_and_the_instance_wide_mail() {
             })
             .await
             .unwrap();
-        let email = |to: &str, subject: &str| {
-            NewEmail::text(to.parse().unwrap(), subject, "Body")
-        };
+        let email = |to: &str, subject: &str| NewEmail::text(to.parse().unwrap(), subject, "Body");
         store
             .enqueue_email(
                 &email("visitor@example.com", "Your call is booked").from_clinic(Some(clinic.id)),
@@ -288,7 +286,10 @@ fn the_operator_lists_every_clinics_email_and_the_instance_wide_mail() {
         "{listed}"
     );
     let (ok, said, err) = backstride(&data, &["outbox", "retry", &failed.to_string()]);
-    assert!(ok && said.contains("queued to be sent again"), "{said}{err}");
+    assert!(
+        ok && said.contains("queued to be sent again"),
+        "{said}{err}"
+    );
     let (ok, _, err) = backstride(&data, &["outbox", "retry", &failed.to_string()]);
     assert!(!ok && err.contains("no failed email"), "{err}");
 }

@@ -34,16 +34,18 @@ fn nested_bomb() -> Vec<u8> {
     )
 }
 
-fn expand(
-    bytes: &[u8],
-    limits: &ZipLimits,
-    budget: &mut u64,
-) -> (Vec<WatchFile>, Vec<Rejected>) {
+fn expand(bytes: &[u8], limits: &ZipLimits, budget: &mut u64) -> (Vec<WatchFile>, Vec<Rejected>) {
     let (mut files, mut refused) = (Vec::new(), Vec::new());
-    expand_zip_within("bomb.zip", Cursor::new(bytes), limits, budget, &mut |e| match e {
-        Ok(file) => files.push(file),
-        Err(r) => refused.push(r),
-    })
+    expand_zip_within(
+        "bomb.zip",
+        Cursor::new(bytes),
+        limits,
+        budget,
+        &mut |e| match e {
+            Ok(file) => files.push(file),
+            Err(r) => refused.push(r),
+        },
+    )
     .unwrap();
     (files, refused)
 }

@@ -1395,7 +1395,10 @@ async fn expired_sessions_and_old_login_failures_are_forgotten() {
                 .unwrap();
         }
 
-        let gone = store.forget_old_sign_ins(3_000_000_000, 1_000).await.unwrap();
+        let gone = store
+            .forget_old_sign_ins(3_000_000_000, 1_000)
+            .await
+            .unwrap();
         assert_eq!(
             gone,
             SignInsForgotten {
@@ -1416,7 +1419,10 @@ async fn expired_sessions_and_old_login_failures_are_forgotten() {
         );
         // A second pass finds nothing more.
         assert_eq!(
-            store.forget_old_sign_ins(3_000_000_000, 1_000).await.unwrap(),
+            store
+                .forget_old_sign_ins(3_000_000_000, 1_000)
+                .await
+                .unwrap(),
             SignInsForgotten::default()
         );
     })
@@ -1430,7 +1436,12 @@ async fn each_clinic_sees_and_resends_only_its_own_email_and_the_sight_is_audite
         let b = clinic(&store, "Outbox B").await;
         let make = |clinic: Option<i64>, addr: &'static str, role: Role| {
             let store = store.clone();
-            async move { store.create_user(&new_user(clinic, addr, role)).await.unwrap() }
+            async move {
+                store
+                    .create_user(&new_user(clinic, addr, role))
+                    .await
+                    .unwrap()
+            }
         };
         let admin_a = make(Some(a.id), "oa-admin@example.com", Role::Admin).await;
         let admin_b = make(Some(b.id), "ob-admin@example.com", Role::Admin).await;
@@ -1459,7 +1470,10 @@ async fn each_clinic_sees_and_resends_only_its_own_email_and_the_sight_is_audite
             .await
             .unwrap();
         for id in [about, visitor, instance, theirs] {
-            store.mark_email_attempt_failed(id, "refused", None).await.unwrap();
+            store
+                .mark_email_attempt_failed(id, "refused", None)
+                .await
+                .unwrap();
         }
         let ids = |emails: Vec<OutboxEmail>| emails.iter().map(|e| e.id).collect::<Vec<_>>();
 
@@ -1473,7 +1487,11 @@ async fn each_clinic_sees_and_resends_only_its_own_email_and_the_sight_is_audite
             vec![theirs]
         );
         assert!(
-            store.audit_events_about(runner.id).await.unwrap().is_empty(),
+            store
+                .audit_events_about(runner.id)
+                .await
+                .unwrap()
+                .is_empty(),
             "nothing about the runner was shown"
         );
         assert_eq!(
@@ -1533,10 +1551,18 @@ async fn each_clinic_sees_and_resends_only_its_own_email_and_the_sight_is_audite
 
         // Alert reasons are health details too: each view is audited.
         store
-            .raise_alert(runner.id, AlertTier::High, "Pain 9/10 after a run today.", 30)
+            .raise_alert(
+                runner.id,
+                AlertTier::High,
+                "Pain 9/10 after a run today.",
+                30,
+            )
             .await
             .unwrap();
-        assert_eq!(store.open_alerts(&Actor::of(&clin_a)).await.unwrap().len(), 1);
+        assert_eq!(
+            store.open_alerts(&Actor::of(&clin_a)).await.unwrap().len(),
+            1
+        );
         let audit = store.audit_events_about(runner.id).await.unwrap();
         assert_eq!(audit[0].action, "see open alerts");
         assert_eq!(audit[0].actor_user_id, clin_a.id);

@@ -177,7 +177,10 @@ pub async fn outbox_page(ctx: Ctx) -> AppResult<Response> {
 
 pub async fn retry_email(ctx: Ctx, Path(id): Path<i64>) -> AppResult<Response> {
     let actor = ctx.user_with_role(&[Role::Admin]).map(Actor::of)?;
-    ctx.state.store.retry_clinic_email(&actor, id, now()).await?;
+    ctx.state
+        .store
+        .retry_clinic_email(&actor, id, now())
+        .await?;
     ctx.flash("success", "The email is queued to be sent again.")
         .await?;
     Ok(Redirect::to("/admin/outbox").into_response())

@@ -1005,10 +1005,10 @@ impl CallFacts<'_> {
         NewEmail::text(to.clone(), subject, body)
             .from_clinic(Some(self.clinic.id))
             .with_attachment(
-            "call.ics",
-            "text/calendar; charset=utf-8; method=PUBLISH",
-            self.invite(now, false),
-        )
+                "call.ics",
+                "text/calendar; charset=utf-8; method=PUBLISH",
+                self.invite(now, false),
+            )
     }
 
     fn reminder(&self, to: &Email, now: Timestamp) -> Option<NewEmail> {

@@ -459,14 +459,15 @@ fn prepare_uploads(files: Vec<(String, axum::body::Bytes)>) -> Vec<(String, u64,
             &limits,
             &mut budget,
             &mut |e| {
-            out.push(match e {
-                Ok(w) => {
-                    let prepared = ingest::prepare(&w.name, &w.bytes, &options);
-                    (w.name, w.bytes.len() as u64, prepared)
-                }
-                Err(r) => (r.name, 0, Prepared::Failed { reason: r.reason }),
-            });
-        });
+                out.push(match e {
+                    Ok(w) => {
+                        let prepared = ingest::prepare(&w.name, &w.bytes, &options);
+                        (w.name, w.bytes.len() as u64, prepared)
+                    }
+                    Err(r) => (r.name, 0, Prepared::Failed { reason: r.reason }),
+                });
+            },
+        );
         if let Err(r) = expanded {
             out.push((r.name, size, Prepared::Failed { reason: r.reason }));
         } else if out.len() == before {

@@ -191,7 +191,10 @@ async fn another_clinics_admin_sees_none_of_your_emails_and_cannot_resend_them()
         let page = other.get("/admin/outbox").await;
         assert_eq!(page.status, StatusCode::OK);
         for secret in ["night pain", "ob-run@example.com", "ob-solo@example.com"] {
-            assert!(!page.body.contains(secret), "{secret} shown to another clinic");
+            assert!(
+                !page.body.contains(secret),
+                "{secret} shown to another clinic"
+            );
         }
         for id in [message.id, reset.id] {
             let res = other.post(&format!("/admin/outbox/{id}/retry"), &[]).await;

@@ -335,7 +335,9 @@ async fn refused_forms_log_route_templates_not_token_bearing_paths() {
         "/unsubscribe/SECRET-UNSUBSCRIBE-TOKEN",
     ] {
         // No CSRF token: refused by the guard, which logs the refusal.
-        let res = c.post_raw(path, "password=whatever+long+enough".into()).await;
+        let res = c
+            .post_raw(path, "password=whatever+long+enough".into())
+            .await;
         assert_eq!(res.status, StatusCode::FORBIDDEN, "{path}");
     }
     let logged = String::from_utf8(lines.lock().unwrap().clone()).unwrap();
@@ -347,5 +349,8 @@ async fn refused_forms_log_route_templates_not_token_bearing_paths() {
     ] {
         assert!(logged.contains(route), "{route} not in {logged}");
     }
-    assert!(!logged.contains("SECRET"), "a token reached the log: {logged}");
+    assert!(
+        !logged.contains("SECRET"),
+        "a token reached the log: {logged}"
+    );
 }
