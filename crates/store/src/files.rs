@@ -4,8 +4,8 @@
 use std::io;
 use std::path::Path;
 
-/// Creates `dir` (and its parents) if missing and makes it 0700 — also when it already existed
-/// with a wider mode, as data folders made by earlier versions did.
+/// Creates `dir` (and any missing parents, 0700 too) and makes `dir` 0700 — also when it already
+/// existed with a wider mode, as data folders made by earlier versions did.
 pub fn create_private_dir(dir: &Path) -> io::Result<()> {
     #[cfg(unix)]
     {

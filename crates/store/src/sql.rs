@@ -44,7 +44,9 @@ impl SqlStore<Sqlite> {
         let on_disk = !(url.contains(":memory:") || url.contains("mode=memory"));
         if on_disk {
             // SQLite gives the -wal and -shm files the database file's mode when it makes them.
-            crate::files::create_private_file(&file).map_err(|e| private_failed(&file, &e))?;
+            crate::files::create_private_file(&file).map_err(|e| {
+                StoreError::Other(format!("could not create {}: {e}", file.display()))
+            })?;
         }
         let pool = SqlitePoolOptions::new()
             .max_connections(8)

@@ -34,7 +34,7 @@ impl Mailer {
         Ok(match config.transport {
             MailTransport::File => {
                 // The files hold reset and invitation links: the server's user alone reads them.
-                backstride_store::files::create_private_dir(data_dir)?;
+                // (A missing data folder is made 0700 on the way; `serve` tightens an old one.)
                 let dir = data_dir.join("mail");
                 backstride_store::files::create_private_dir(&dir)?;
                 Mailer::File {
