@@ -26,8 +26,8 @@ use backstride_core::booking::{
     RawAvailability, RawException, RawHours, RawWeeklyHours, Slot, SlotDay, call_invite,
     check_exceptions, check_request, open_slots, parse_requested_start, slot_label, slots_by_day,
 };
-use backstride_core::{Email, Role, TimeZoneName};
 use backstride_core::dates::CALL_HOURS_EXCEPTION;
+use backstride_core::{Email, Role, TimeZoneName};
 use backstride_store::{
     Booking, CallHours, Clinic, InboxKind, InboxStage, NewBooking, NewEmail, NewInboxItem,
     Reschedule, SLOT_TAKEN, SaveCallHours, StoreError, User,

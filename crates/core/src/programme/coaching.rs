@@ -129,7 +129,12 @@ mod tests {
     #[test]
     fn fields_are_checked_and_weeks_counted_at_the_edges() {
         let today = date(2026, 11, 10);
-        assert!(CoachingPlan::check(" ", "0", "soon", today).unwrap_err().len() == 3);
+        assert!(
+            CoachingPlan::check(" ", "0", "soon", today)
+                .unwrap_err()
+                .len()
+                == 3
+        );
         assert!(CoachingPlan::check("x", "53", "2026-12-01", today).is_err());
         let plan = CoachingPlan::check("Return  to Run", "6", "2026-11-02", today).unwrap();
         assert_eq!(plan.name, "Return to Run");
@@ -156,7 +161,11 @@ mod tests {
             let errors = CoachingPlan::check("Return to Run", "6", far, today).unwrap_err();
             assert_eq!(errors.len(), 1);
             assert_eq!(errors[0].0, "starts_on");
-            assert!(errors[0].1.contains("within a year of today"), "{}", errors[0].1);
+            assert!(
+                errors[0].1.contains("within a year of today"),
+                "{}",
+                errors[0].1
+            );
         }
         assert!(CoachingPlan::check("Return to Run", "6", "2027-12-08", today).is_ok());
         assert!(CoachingPlan::stored("Return to Run", "6", "2024-01-01").is_some());

@@ -482,7 +482,9 @@ fn bad_requests_get_a_clear_message() {
             "Cadence must be from 100 to 250 steps per minute; -1 is outside that.",
         ),
         (
-            raw_request(monday(), Some(400)).validate(monday()).map(|_| ()),
+            raw_request(monday(), Some(400))
+                .validate(monday())
+                .map(|_| ()),
             "A programme calendar runs from 7 to 28 days (usually 7 or 14); 400 days is outside that.",
         ),
         (

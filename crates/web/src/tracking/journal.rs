@@ -6,6 +6,7 @@
 //! hourly background task ([`make_weekly_reviews_for_everyone`]), only ever for the latest
 //! [`WEEKLY_REVIEWS_CAUGHT_UP`] weeks. The rules replay the logs on a blocking thread.
 
+use crate::blocking::off_runtime;
 use crate::clinic_settings::{clinic_of, progression_thresholds};
 use crate::error::{AppError, AppResult};
 use backstride_core::assessment::values::PainScore;
@@ -19,7 +20,6 @@ use backstride_store::{
     Actor, AlertTier, Clinic, LogKind, LogRecord, NewProgramme, NewReview, ProgrammeRecord,
     ProgrammeStatus, ReviewKind, ReviewRecord, ReviewStatus, Store, User,
 };
-use crate::blocking::off_runtime;
 use jiff::civil::Date;
 use std::collections::HashSet;
 use std::sync::Arc;

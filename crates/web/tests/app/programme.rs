@@ -350,7 +350,13 @@ async fn a_start_date_years_away_is_refused_by_its_field_for_a_runner_and_a_clin
         let home = clinic(&store, "Dates Clinic").await;
         let solo = person(&store, None, "dates-solo@example.com", Role::Runner).await;
         let runner = person(&store, Some(&home), "dates-run@example.com", Role::Runner).await;
-        let doc = person(&store, Some(&home), "dates-doc@example.com", Role::Clinician).await;
+        let doc = person(
+            &store,
+            Some(&home),
+            "dates-doc@example.com",
+            Role::Clinician,
+        )
+        .await;
         let own = scored_assessment(&store, &solo, &solo).await;
         let theirs = scored_assessment(&store, &runner, &doc).await;
         for (email, assessment, owner) in [
@@ -392,7 +398,13 @@ async fn a_suggested_version_is_refused_to_the_runner_in_every_view() {
     each_backend(|store| async move {
         let home = clinic(&store, "Draft Clinic").await;
         let runner = person(&store, Some(&home), "draft-run@example.com", Role::Runner).await;
-        let doc = person(&store, Some(&home), "draft-doc@example.com", Role::Clinician).await;
+        let doc = person(
+            &store,
+            Some(&home),
+            "draft-doc@example.com",
+            Role::Clinician,
+        )
+        .await;
         let assessment = scored_assessment(&store, &runner, &doc).await;
         let mut clin = Client::new(store.clone());
         clin.login("draft-doc@example.com", PASSWORD).await;
@@ -442,7 +454,11 @@ async fn a_suggested_version_is_refused_to_the_runner_in_every_view() {
         let res = run.get(&format!("/programmes/{v2}/calendar.ics")).await;
         assert_eq!(res.status, StatusCode::NOT_FOUND);
         let res = run.get(&format!("/programmes/{v1}/calendar.ics")).await;
-        assert_eq!(res.status, StatusCode::OK, "the approved version is the runner's");
+        assert_eq!(
+            res.status,
+            StatusCode::OK,
+            "the approved version is the runner's"
+        );
     })
     .await;
 }

@@ -675,7 +675,11 @@ async fn a_clinician_starts_a_named_coaching_programme() {
             let refused = c
                 .post(
                     &path,
-                    &[("name", "Return to Run"), ("weeks", "6"), ("starts_on", far)],
+                    &[
+                        ("name", "Return to Run"),
+                        ("weeks", "6"),
+                        ("starts_on", far),
+                    ],
                 )
                 .await;
             assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -736,8 +740,7 @@ async fn weekly_reviews(store: &Arc<dyn Store>, runner: &User) -> Vec<String> {
 }
 
 #[tokio::test]
-async fn a_look_at_today_writes_no_review_and_the_week_is_reviewed_by_the_log_or_the_hourly_task()
-{
+async fn a_look_at_today_writes_no_review_and_the_week_is_reviewed_by_the_log_or_the_hourly_task() {
     each_backend(|store| async move {
         let home = clinic(&store, "Quiet Reads").await;
         let doc = person(&store, Some(&home), "qr-doc@example.com", Role::Clinician).await;
@@ -824,18 +827,27 @@ async fn a_programme_begun_long_ago_makes_a_bounded_number_of_weekly_reviews() {
         assert_eq!(c.get("/today").await.status, StatusCode::OK);
         assert_eq!(c.get("/progress").await.status, StatusCode::SEE_OTHER);
         assert_eq!(
-            c.get(&format!("/runners/{}/progress", ancient.id)).await.status,
+            c.get(&format!("/runners/{}/progress", ancient.id))
+                .await
+                .status,
             StatusCode::OK
         );
         let mut d = c.another();
         d.login("la-doc@example.com", PASSWORD).await;
-        assert_eq!(d.get("/clinic").await.status, StatusCode::OK, "the caseload");
+        assert_eq!(
+            d.get("/clinic").await.status,
+            StatusCode::OK,
+            "the caseload"
+        );
         make_weekly_reviews(store.as_ref()).await.unwrap();
         let bound = backstride_web::WEEKLY_REVIEWS_CAUGHT_UP as usize;
         for runner in [&earliest, &ancient] {
             let made = weekly_reviews(&store, runner).await;
             assert!(!made.is_empty() && made.len() <= bound, "{made:?}");
-            assert!(made.iter().all(|d| d.as_str() <= today().to_string().as_str()));
+            assert!(
+                made.iter()
+                    .all(|d| d.as_str() <= today().to_string().as_str())
+            );
         }
     })
     .await;
