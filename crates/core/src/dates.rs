@@ -41,6 +41,14 @@ pub const CALL_HOURS_EXCEPTION: DateWindow = DateWindow {
     reach: "from a year ago to a year ahead",
 };
 
+/// The date an article carries: from 30 years back (a clinic's older writing keeps its date)
+/// to a year ahead (an article made public later). **Our choice.**
+pub const ARTICLE_DATE: DateWindow = DateWindow {
+    days_before: 30 * 365,
+    days_after: YEAR_DAYS,
+    reach: "from 30 years ago to a year ahead",
+};
+
 /// The message for a date that is not a date at all.
 pub const NOT_A_DATE: &str = "Enter the date as YYYY-MM-DD, for example 2026-03-02.";
 
