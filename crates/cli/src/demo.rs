@@ -299,7 +299,7 @@ async fn seed_riley_tracking(
     for day in logged_days {
         journal.after_log(store, &me, day, today).await?;
     }
-    journal.weekly_reviews_due(store, &me, today).await?;
+    journal.make_weekly_reviews(store, &me, today).await?;
     let staff = Actor::of(clinician);
     let mut weekly: Vec<_> = store
         .reviews_of(&staff, riley.id)

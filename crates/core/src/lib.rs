@@ -8,6 +8,7 @@
 pub mod account;
 pub mod assessment;
 pub mod booking;
+pub mod dates;
 pub mod fields;
 pub mod ical;
 pub mod units;

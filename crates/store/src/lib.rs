@@ -102,6 +102,9 @@ pub trait Store: BookingStore + FrontStore + Send + Sync + 'static {
     async fn user(&self, id: i64) -> StoreResult<User>;
     async fn user_by_email(&self, email: &Email) -> StoreResult<User>;
     async fn users_in_clinic(&self, clinic_id: i64) -> StoreResult<Vec<User>>;
+    /// Runners with an approved programme, for the background task that makes their weekly
+    /// reviews (a system read of who, not of any record: not audited).
+    async fn runners_with_approved_programme(&self) -> StoreResult<Vec<User>>;
     async fn set_password_hash(&self, user_id: i64, hash: &str) -> StoreResult<()>;
     async fn set_preferences(&self, user_id: i64, prefs: &Preferences) -> StoreResult<()>;
 

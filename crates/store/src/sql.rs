@@ -552,6 +552,15 @@ macro_rules! impl_store {
                 rows.into_iter().map(User::try_from).collect()
             }
 
+            async fn runners_with_approved_programme(&self) -> StoreResult<Vec<User>> {
+                let sql = format!(
+                    "SELECT {USER_COLUMNS} FROM app_user WHERE id IN \
+                     (SELECT runner_id FROM programme WHERE status = 'approved') ORDER BY id"
+                );
+                let rows: Vec<UserRow> = sqlx::query_as(&sql).fetch_all(&self.pool).await?;
+                rows.into_iter().map(User::try_from).collect()
+            }
+
             async fn set_password_hash(&self, user_id: i64, hash: &str) -> StoreResult<()> {
                 let done = sqlx::query("UPDATE app_user SET password_hash = $1 WHERE id = $2")
                     .bind(hash)

@@ -577,6 +577,14 @@ async fn programme_versions_are_kept_and_approval_supersedes() {
             .unwrap();
         assert_eq!(v1.version, 1);
         assert!(
+            store
+                .runners_with_approved_programme()
+                .await
+                .unwrap()
+                .is_empty(),
+            "a suggestion alone gets no weekly reviews"
+        );
+        assert!(
             matches!(
                 store.approve_programme(&Actor::of(&runner), v1.id).await,
                 Err(StoreError::NotFound)
@@ -620,6 +628,18 @@ async fn programme_versions_are_kept_and_approval_supersedes() {
             store.approve_programme(&Actor::of(&clin), v1.id).await,
             Err(StoreError::Conflict { .. })
         ));
+        let listed: Vec<i64> = store
+            .runners_with_approved_programme()
+            .await
+            .unwrap()
+            .iter()
+            .map(|u| u.id)
+            .collect();
+        assert_eq!(
+            listed,
+            vec![runner.id],
+            "listed once, however many versions"
+        );
     })
     .await;
 }

@@ -26,6 +26,7 @@ use backstride_core::booking::{
     RawAvailability, RawException, RawHours, RawWeeklyHours, Slot, SlotDay, call_invite,
     check_exceptions, check_request, open_slots, parse_requested_start, slot_label, slots_by_day,
 };
+use backstride_core::dates::CALL_HOURS_EXCEPTION;
 use backstride_core::{Email, Role, TimeZoneName};
 use backstride_store::{
     Booking, CallHours, Clinic, InboxKind, InboxStage, NewBooking, NewEmail, NewInboxItem,
@@ -290,7 +291,15 @@ fn stored_values(
         v.insert(end, hhmm(w.hours.end()));
         v.insert(slot, w.hours.slot().minutes().to_string());
     }
-    for (i, e) in hours.exceptions.iter().enumerate() {
+    // An exception too old to save again has no effect any more: the form leaves it out.
+    let today = now_ts()
+        .to_zoned(hours.availability.time_zone().zone())
+        .date();
+    let current = hours
+        .exceptions
+        .iter()
+        .filter(|e| CALL_HOURS_EXCEPTION.contains(e.date, today));
+    for (i, e) in current.enumerate() {
         let [date, kind, start, end, slot] = exception_names(i);
         v.insert(date, e.date.to_string());
         let (k, list) = match &e.kind {
@@ -400,7 +409,8 @@ fn check_hours_form(form: &mut HoursForm) -> Option<SaveCallHours> {
         (Some(a), _) | (None, Ok(a)) => a,
         (None, Err(_)) => return None,
     };
-    let exceptions = match check_exceptions(&raw_exceptions, against) {
+    let today = now_ts().to_zoned(against.time_zone().zone()).date();
+    let exceptions = match check_exceptions(&raw_exceptions, against, today) {
         Ok(e) => Some(e),
         Err(errors) => {
             add_core_errors(form, &errors, "exceptions", &exceptions_shown);

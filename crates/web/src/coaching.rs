@@ -29,7 +29,7 @@ pub async fn lines(
     let reviews = store.reviews_of(actor, runner.id).await?;
     let mut out = Vec::new();
     for c in store.coaching_of(actor, runner.id).await? {
-        let Ok(plan) = CoachingPlan::check(&c.name, &c.weeks.to_string(), &c.starts_on) else {
+        let Some(plan) = CoachingPlan::stored(&c.name, &c.weeks.to_string(), &c.starts_on) else {
             continue;
         };
         let end = plan
@@ -71,6 +71,7 @@ pub async fn start(
         form.value("name"),
         form.value("weeks"),
         form.value("starts_on"),
+        today_for(&staff),
     ) {
         Ok(plan) => {
             ctx.state

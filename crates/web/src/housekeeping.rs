@@ -1,6 +1,7 @@
 //! Housekeeping: the front door forgets what it no longer needs, once an hour while the server
 //! runs (rate-limit counters, old guide links, enquiries that went nowhere), and so do sign-ins
-//! (expired sessions, old login failures).
+//! (expired sessions, old login failures); and the weekly reviews that have come due are made
+//! (pages only read them).
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -41,6 +42,13 @@ pub async fn forget_old_sign_ins(store: &dyn Store, now: i64) -> StoreResult<Sig
         .await
 }
 
+/// Makes the weekly reviews that have come due for every runner with an approved programme
+/// (a bounded number each: `tracking::journal::WEEKLY_REVIEWS_CAUGHT_UP`). Returns how many
+/// runners were looked at.
+pub async fn make_weekly_reviews(store: &dyn Store) -> crate::error::AppResult<usize> {
+    crate::tracking::journal::make_weekly_reviews_for_everyone(store).await
+}
+
 /// Runs a pass now and then every [`EVERY`] until `shutdown` turns true.
 pub async fn run(store: Arc<dyn Store>, mut shutdown: tokio::sync::watch::Receiver<bool>) {
     loop {
@@ -66,6 +74,9 @@ pub async fn run(store: Arc<dyn Store>, mut shutdown: tokio::sync::watch::Receiv
             ),
             Ok(_) => {}
             Err(err) => tracing::warn!(%err, "housekeeping pass on sign-ins failed"),
+        }
+        if let Err(err) = make_weekly_reviews(store.as_ref()).await {
+            tracing::warn!(%err, "housekeeping: weekly reviews not made");
         }
         tokio::select! {
             _ = shutdown.changed() => {}

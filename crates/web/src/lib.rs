@@ -9,6 +9,7 @@ mod admin;
 mod assessment;
 mod assets;
 mod auth;
+mod blocking;
 mod booking;
 mod caseload;
 mod clinic_settings;
@@ -32,7 +33,7 @@ mod tracking;
 
 pub use config::{MailConfig, MailTransport, WebConfig};
 pub use passwords::hash_password;
-pub use tracking::journal::{Journal, apply_accepted};
+pub use tracking::journal::{Journal, WEEKLY_REVIEWS_CAUGHT_UP, apply_accepted};
 
 use axum::Router;
 use axum::routing::{get, post};

@@ -11,7 +11,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use backstride_core::programme::Programme;
 use backstride_report::{BrandColour, Handout, ReportError};
-use backstride_store::{Clinic, ProgrammeStatus};
+use backstride_store::Clinic;
 
 pub fn routes() -> Router<AppState> {
     Router::new().route("/programmes/{id}/handout.pdf", get(handout))
@@ -49,9 +49,7 @@ pub async fn typeset<F>(make: F) -> AppResult<Result<Vec<u8>, ReportError>>
 where
     F: FnOnce() -> Result<Vec<u8>, ReportError> + Send + 'static,
 {
-    tokio::task::spawn_blocking(make)
-        .await
-        .map_err(|e| AppError::Internal(format!("typesetting task: {e}")))
+    crate::blocking::off_runtime(make).await
 }
 
 /// A PDF response, offered as a download named `file_name`.
@@ -73,10 +71,7 @@ pub fn pdf_response(bytes: Vec<u8>, file_name: &str) -> Response {
 /// gets only an approved version of their own; staff of the runner's clinic any version.
 async fn handout(ctx: Ctx, Path(id): Path<i64>) -> AppResult<Response> {
     let viewer = ctx.user()?.clone();
-    let record = ctx.state.store.programme(&ctx.actor()?, id).await?;
-    if record.status == ProgrammeStatus::Suggested && !viewer.role.is_staff() {
-        return Err(AppError::NotFound);
-    }
+    let record = crate::programme::downloadable(&ctx, id).await?;
     let programme: Programme = serde_json::from_str(&record.body_json)
         .map_err(|e| AppError::Internal(format!("stored programme {id}: {e}")))?;
     let runner = ctx.state.store.user(record.runner_id).await?;

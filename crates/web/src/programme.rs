@@ -36,6 +36,24 @@ pub fn routes() -> Router<AppState> {
 
 type Fields = Form<HashMap<String, String>>;
 
+/// The one rule for every view of a version (page, list, handout PDF, calendar file): staff
+/// of the runner's clinic see any version the store lets them open; the runner sees only
+/// versions their clinician approved, never a suggestion still waiting.
+pub fn shown_to(viewer: &User, record: &ProgrammeRecord) -> bool {
+    viewer.role.is_staff() || record.status != ProgrammeStatus::Suggested
+}
+
+/// The version `id` for a download (handout PDF, calendar file): one the viewer may not see is
+/// answered like one that does not exist.
+pub async fn downloadable(ctx: &Ctx, id: i64) -> AppResult<ProgrammeRecord> {
+    let record = ctx.state.store.programme(&ctx.actor()?, id).await?;
+    if shown_to(ctx.user()?, &record) {
+        Ok(record)
+    } else {
+        Err(AppError::NotFound)
+    }
+}
+
 fn parse_body(record: &ProgrammeRecord) -> AppResult<Programme> {
     serde_json::from_str(&record.body_json)
         .map_err(|e| AppError::Internal(format!("stored programme {}: {e}", record.id)))
@@ -194,7 +212,7 @@ async fn create(ctx: Ctx, Path(id): Path<i64>, Form(fields): Fields) -> AppResul
     let Some(raw) = request_from(&mut form) else {
         return new_page_with(&ctx, id, form, Vec::new()).await;
     };
-    let request = match programme::ProgrammeRequest::try_from(raw) {
+    let request = match raw.validate(today(ctx.user()?)) {
         Ok(mut r) => {
             let clinic =
                 crate::clinic_settings::clinic_of(ctx.state.store.as_ref(), record.runner_id)
@@ -351,8 +369,7 @@ async fn show_with(
     edit_form: FormState,
 ) -> AppResult<Response> {
     let viewer = ctx.user()?.clone();
-    let is_runner = viewer.id == record.runner_id;
-    if is_runner && record.status == ProgrammeStatus::Suggested && !viewer.role.is_staff() {
+    if !shown_to(&viewer, &record) {
         ctx.flash("info", "Your clinician hasn't approved this programme yet. You'll see it here as soon as they do.").await?;
         return Ok(Redirect::to("/programme").into_response());
     }
@@ -490,7 +507,7 @@ async fn versions(ctx: Ctx, Path(runner_id): Path<i64>) -> AppResult<Response> {
         .await?;
     let versions = all
         .into_iter()
-        .filter(|p| viewer.role.is_staff() || p.status != ProgrammeStatus::Suggested)
+        .filter(|p| shown_to(&viewer, p))
         .map(|p| {
             (
                 p.id,
@@ -624,7 +641,7 @@ async fn edit(ctx: Ctx, Path(id): Path<i64>, Form(fields): Fields) -> AppResult<
 }
 
 async fn calendar_ics(ctx: Ctx, Path(id): Path<i64>) -> AppResult<Response> {
-    let record = ctx.state.store.programme(&ctx.actor()?, id).await?;
+    let record = downloadable(&ctx, id).await?;
     let body = parse_body(&record)?;
     let ics = crate::ics::programme_calendar(&body, record.id, now());
     Ok((

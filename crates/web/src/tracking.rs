@@ -127,16 +127,7 @@ fn chosen_day(raw: Option<&str>, today: Date) -> Result<Date, String> {
     let date: Date = raw
         .parse()
         .map_err(|_| "Give the date as YYYY-MM-DD.".to_owned())?;
-    if date > today {
-        return Err("This date is in the future: log a day once it has happened.".into());
-    }
-    if date < days_before(today, backstride_core::tracking::logs::BACKFILL_DAYS) {
-        return Err(format!(
-            "Missed days can be filled in up to {} days back.",
-            backstride_core::tracking::logs::BACKFILL_DAYS
-        ));
-    }
-    Ok(date)
+    backstride_core::tracking::logs::check_log_date(date, today)
 }
 
 fn runner_only(ctx: &Ctx) -> AppResult<User> {
@@ -166,12 +157,7 @@ async fn render_today(
     let store = ctx.state.store.as_ref();
     let actor = Actor::of(runner);
     let today = today_for(runner);
-    let mut journal = Journal::load(store, &actor, runner, today).await?;
-    if let Some(j) = &journal
-        && j.weekly_reviews_due(store, &actor, today).await?
-    {
-        journal = Journal::load(store, &actor, runner, today).await?;
-    }
+    let journal = Journal::load(store, &actor, runner, today).await?;
     let units = ctx.units().await?;
     let days = (0..=backstride_core::tracking::logs::BACKFILL_DAYS)
         .map(|n| days_before(today, n))
@@ -186,10 +172,19 @@ async fn render_today(
         .iter()
         .find(|r| r.kind == ReviewKind::AfterDay && r.review_date == date.to_string())
         .and_then(|r| review_view(r, &runner.time_zone));
-    let weekly = reviews
-        .iter()
-        .find(|r| r.kind == ReviewKind::Weekly)
-        .and_then(|r| review_view(r, &runner.time_zone));
+    // A weekly review that has come due is shown as it stands until a log or the hourly task
+    // stores it: this page never writes.
+    let pending = match &journal {
+        Some(j) => j.weekly_review_pending(&reviews, today).await?,
+        None => None,
+    };
+    let weekly = match pending {
+        Some((review, status)) => Some(words::pending_review_view(&review, status)),
+        None => reviews
+            .iter()
+            .find(|r| r.kind == ReviewKind::Weekly)
+            .and_then(|r| review_view(r, &runner.time_zone)),
+    };
     let waiting_status = form.status();
     let mut page = TodayPage {
         page: ctx.page("Today").await?,

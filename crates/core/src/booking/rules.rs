@@ -3,6 +3,7 @@
 //! are valid by construction, with one plain message per field that is wrong.
 
 use crate::account::TimeZoneName;
+use crate::dates::CALL_HOURS_EXCEPTION;
 use jiff::civil::{Date, Time, Weekday};
 use serde::{Deserialize, Serialize};
 
@@ -530,12 +531,14 @@ impl TryFrom<&RawAvailability> for Availability {
     }
 }
 
-/// Checks an exceptions form against the weekly hours: valid dates, one exception per date, a
-/// known kind, valid hours (none for a day off, at least one otherwise) and no overlaps — extra
-/// hours may not overlap the weekly hours of that day either.
+/// Checks an exceptions form on `today` (the clinician's) against the weekly hours: valid dates
+/// within [`CALL_HOURS_EXCEPTION`], one exception per date, a known kind, valid hours (none for
+/// a day off, at least one otherwise) and no overlaps — extra hours may not overlap the weekly
+/// hours of that day either.
 pub fn check_exceptions(
     raw: &[RawException],
     availability: &Availability,
+    today: Date,
 ) -> Result<Vec<Exception>, FieldErrors> {
     #[derive(Clone, Copy, PartialEq, Eq)]
     enum Kind {
@@ -554,12 +557,15 @@ pub fn check_exceptions(
     let mut seen: Vec<Date> = Vec::new();
     for (i, r) in raw.iter().enumerate().take(MAX_EXCEPTIONS) {
         let prefix = format!("exceptions[{i}]");
-        let date = r.date.trim().parse::<Date>().ok();
+        let date = match r.date.trim().parse::<Date>() {
+            Err(_) => Err("Enter the date as YYYY-MM-DD, for example 2025-12-24.".to_owned()),
+            Ok(d) => CALL_HOURS_EXCEPTION.check(d, today),
+        };
+        let date = date
+            .map_err(|message| errors.add(&format!("{prefix}.date"), message))
+            .ok();
         match date {
-            None => errors.add(
-                &format!("{prefix}.date"),
-                "Enter the date as YYYY-MM-DD, for example 2025-12-24.",
-            ),
+            None => {}
             Some(d) if seen.contains(&d) => errors.add(
                 &format!("{prefix}.date"),
                 "This date already has an exception: change that one instead.",

@@ -5,6 +5,9 @@ use jiff::Timestamp;
 use jiff::civil::{Date, Time, Weekday};
 use proptest::prelude::*;
 
+/// The day the exception checks are run on.
+const TODAY: Date = jiff::civil::date(2026, 12, 7);
+
 fn zone(name: &str) -> TimeZoneName {
     name.parse().unwrap()
 }
@@ -613,6 +616,7 @@ fn exceptions_are_checked_against_the_week() {
             raw("2026-12-21", "changed_hours", &[("10:00", "11:00")]),
         ],
         &availability,
+        TODAY,
     )
     .unwrap();
     assert_eq!(ok[0].kind, ExceptionKind::DayOff);
@@ -673,9 +677,22 @@ fn exceptions_are_checked_against_the_week() {
             "exceptions[0].hours[0].end",
             "The end time must be after the start time.",
         ),
+        (
+            vec![raw("0000-01-01", "day_off", &[])],
+            "exceptions[0].date",
+            "Choose a date from a year ago to a year ahead: from 6 Dec 2025 to 8 Dec 2027.",
+        ),
+        (
+            vec![
+                raw("2026-12-07", "day_off", &[]),
+                raw("9999-12-31", "day_off", &[]),
+            ],
+            "exceptions[1].date",
+            "Choose a date from a year ago to a year ahead: from 6 Dec 2025 to 8 Dec 2027.",
+        ),
     ];
     for (raw, field, message) in cases {
-        let errors = check_exceptions(raw, &availability).unwrap_err();
+        let errors = check_exceptions(raw, &availability, TODAY).unwrap_err();
         assert_eq!(errors.message(field), Some(*message), "{errors}");
     }
 }

@@ -2,6 +2,7 @@
 //! groups a runner's exercise programmes and weekly check-ins. Checks what a clinician types,
 //! and says which week a date falls in.
 
+use crate::dates::COACHING_START;
 use jiff::civil::Date;
 
 /// Longest name. **Our choice.**
@@ -27,11 +28,28 @@ pub enum CoachingWeek {
 }
 
 impl CoachingPlan {
-    /// Checks each field, returning (field, message) for every one refused.
+    /// Checks each field as typed on `today`, the start within [`COACHING_START`], returning
+    /// (field, message) for every one refused.
     pub fn check(
         name: &str,
         weeks: &str,
         starts_on: &str,
+        today: Date,
+    ) -> Result<CoachingPlan, Vec<(&'static str, String)>> {
+        Self::check_within(name, weeks, starts_on, Some(today))
+    }
+
+    /// Reads a stored programme back: the same checks but the start date's window, which held
+    /// on the day it was typed.
+    pub fn stored(name: &str, weeks: &str, starts_on: &str) -> Option<CoachingPlan> {
+        Self::check_within(name, weeks, starts_on, None).ok()
+    }
+
+    fn check_within(
+        name: &str,
+        weeks: &str,
+        starts_on: &str,
+        today: Option<Date>,
     ) -> Result<CoachingPlan, Vec<(&'static str, String)>> {
         let mut errors = Vec::new();
         let name = name.split_whitespace().collect::<Vec<_>>().join(" ");
@@ -52,12 +70,15 @@ impl CoachingPlan {
             }
         };
         let starts_on = match starts_on.trim().parse::<Date>() {
-            Ok(d) => Some(d),
-            Err(_) => {
-                errors.push(("starts_on", "Give the start date as YYYY-MM-DD.".to_owned()));
-                None
-            }
+            Err(_) => Err("Give the start date as YYYY-MM-DD.".to_owned()),
+            Ok(d) => match today {
+                Some(today) => COACHING_START.check(d, today),
+                None => Ok(d),
+            },
         };
+        let starts_on = starts_on
+            .map_err(|message| errors.push(("starts_on", message)))
+            .ok();
         match (weeks, starts_on) {
             (Some(weeks), Some(starts_on)) if errors.is_empty() => Ok(CoachingPlan {
                 name,
@@ -107,9 +128,15 @@ mod tests {
 
     #[test]
     fn fields_are_checked_and_weeks_counted_at_the_edges() {
-        assert!(CoachingPlan::check(" ", "0", "soon").unwrap_err().len() == 3);
-        assert!(CoachingPlan::check("x", "53", "2026-12-01").is_err());
-        let plan = CoachingPlan::check("Return  to Run", "6", "2026-11-02").unwrap();
+        let today = date(2026, 11, 10);
+        assert!(
+            CoachingPlan::check(" ", "0", "soon", today)
+                .unwrap_err()
+                .len()
+                == 3
+        );
+        assert!(CoachingPlan::check("x", "53", "2026-12-01", today).is_err());
+        let plan = CoachingPlan::check("Return  to Run", "6", "2026-11-02", today).unwrap();
         assert_eq!(plan.name, "Return to Run");
         assert_eq!(plan.week_of(date(2026, 11, 1)), CoachingWeek::NotStarted);
         assert_eq!(plan.week_of(date(2026, 11, 2)), CoachingWeek::Week(1));
@@ -125,5 +152,22 @@ mod tests {
             plan.describe(date(2026, 12, 20)),
             "Return to Run: finished 13 Dec 2026"
         );
+    }
+
+    #[test]
+    fn a_start_years_away_is_refused_by_its_field_but_a_stored_one_still_reads() {
+        let today = date(2026, 12, 7);
+        for far in ["0001-01-01", "0000-01-01", "9999-12-31"] {
+            let errors = CoachingPlan::check("Return to Run", "6", far, today).unwrap_err();
+            assert_eq!(errors.len(), 1);
+            assert_eq!(errors[0].0, "starts_on");
+            assert!(
+                errors[0].1.contains("within a year of today"),
+                "{}",
+                errors[0].1
+            );
+        }
+        assert!(CoachingPlan::check("Return to Run", "6", "2027-12-08", today).is_ok());
+        assert!(CoachingPlan::stored("Return to Run", "6", "2024-01-01").is_some());
     }
 }

@@ -90,6 +90,9 @@ pub enum ProgrammeError {
     Cadence(f64),
     #[error("The start date is too far in the future to plan a calendar from.")]
     StartDate,
+    /// A start date outside [`crate::dates::PROGRAMME_START`], with the window in words.
+    #[error("{0}")]
+    StartDateOutside(String),
     #[error(transparent)]
     Library(#[from] LibraryError),
     #[error(transparent)]
@@ -246,7 +249,7 @@ impl ProgrammeRequest {
     }
 }
 
-/// A request as typed in (a form or JSON), checked by `ProgrammeRequest::try_from`.
+/// A request as typed in (a form or JSON), checked by [`RawProgrammeRequest::validate`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawProgrammeRequest {
@@ -263,17 +266,21 @@ pub struct RawProgrammeRequest {
     pub measured_cadence: Option<f64>,
 }
 
-impl TryFrom<RawProgrammeRequest> for ProgrammeRequest {
-    type Error = ProgrammeError;
-    fn try_from(raw: RawProgrammeRequest) -> Result<Self, Self::Error> {
-        let mut request = ProgrammeRequest::new(raw.start_date).run_days(raw.run_days);
-        if let Some(days) = raw.days {
+impl RawProgrammeRequest {
+    /// Checks the request on `today` (the person's own): the start date within
+    /// [`crate::dates::PROGRAMME_START`], the calendar's length, the cap and any cadence.
+    pub fn validate(self, today: Date) -> Result<ProgrammeRequest, ProgrammeError> {
+        let start = crate::dates::PROGRAMME_START
+            .check(self.start_date, today)
+            .map_err(ProgrammeError::StartDateOutside)?;
+        let mut request = ProgrammeRequest::new(start).run_days(self.run_days);
+        if let Some(days) = self.days {
             request.settings.days = CalendarLength::try_from(days)?;
         }
-        if let Some(cap) = raw.minutes_cap {
+        if let Some(cap) = self.minutes_cap {
             request.settings.minutes_cap = MinutesCap::try_from(cap)?;
         }
-        request.measured_cadence = raw
+        request.measured_cadence = self
             .measured_cadence
             .map(MeasuredCadence::try_from)
             .transpose()?;

@@ -464,7 +464,7 @@ fn form_cues_and_cadence_follow_the_findings() {
 
 #[test]
 fn bad_requests_get_a_clear_message() {
-    let cases: [(Result<(), ProgrammeError>, &str); 6] = [
+    let cases: [(Result<(), ProgrammeError>, &str); 8] = [
         (
             CalendarLength::try_from(0).map(|_| ()),
             "A programme calendar runs from 7 to 28 days (usually 7 or 14); 0 days is outside that.",
@@ -482,15 +482,22 @@ fn bad_requests_get_a_clear_message() {
             "Cadence must be from 100 to 250 steps per minute; -1 is outside that.",
         ),
         (
-            ProgrammeRequest::try_from(RawProgrammeRequest {
-                start_date: monday(),
-                days: Some(400),
-                run_days: vec![],
-                minutes_cap: None,
-                measured_cadence: None,
-            })
-            .map(|_| ()),
+            raw_request(monday(), Some(400))
+                .validate(monday())
+                .map(|_| ()),
             "A programme calendar runs from 7 to 28 days (usually 7 or 14); 400 days is outside that.",
+        ),
+        (
+            raw_request(Date::new(1, 1, 1).unwrap(), None)
+                .validate(monday())
+                .map(|_| ()),
+            "Choose a date within a year of today: from 1 Mar 2025 to 3 Mar 2027.",
+        ),
+        (
+            raw_request(Date::new(9999, 12, 31).unwrap(), None)
+                .validate(monday())
+                .map(|_| ()),
+            "Choose a date within a year of today: from 1 Mar 2025 to 3 Mar 2027.",
         ),
         (
             {
@@ -508,10 +515,20 @@ fn bad_requests_get_a_clear_message() {
         "start_date": "2026-03-02", "days": 7, "run_days": ["monday", "friday"], "minutes_cap": 25
     }))
     .unwrap();
-    let r = ProgrammeRequest::try_from(raw).unwrap();
+    let r = raw.validate(monday()).unwrap();
     assert_eq!(r.settings.days.get(), 7);
     assert_eq!(r.settings.minutes_cap.get(), 25);
     assert_eq!(r.settings.run_days.len(), 2);
+}
+
+fn raw_request(start_date: Date, days: Option<i64>) -> RawProgrammeRequest {
+    RawProgrammeRequest {
+        start_date,
+        days,
+        run_days: vec![],
+        minutes_cap: None,
+        measured_cadence: None,
+    }
 }
 
 fn raw_dosage(sets: i64, amount: i64) -> RawDosage {

@@ -232,6 +232,22 @@ pub type LogError = crate::fields::FieldError;
 /// Every field of a log that was refused.
 pub type LogErrors = crate::fields::FieldErrors;
 
+/// The window a log's date must fall in: today or up to [`BACKFILL_DAYS`] days back (the
+/// page that shows a day and every log use it).
+pub fn check_log_date(date: Date, today: Date) -> Result<Date, String> {
+    let back = days_between(date, today);
+    if back < 0 {
+        Err("This date is in the future: log a day once it has happened.".to_owned())
+    } else if back > BACKFILL_DAYS {
+        Err(format!(
+            "Missed days can be filled in up to {BACKFILL_DAYS} days back; this one is {back} \
+             days ago."
+        ))
+    } else {
+        Ok(date)
+    }
+}
+
 /// Collects refusals while a log is checked.
 #[derive(Default)]
 struct Check(Vec<LogError>);
@@ -245,20 +261,8 @@ impl Check {
     }
 
     fn date(&mut self, date: Date, today: Date) {
-        let back = days_between(date, today);
-        if back < 0 {
-            self.fail(
-                "date",
-                "This date is in the future: log a day once it has happened.",
-            );
-        } else if back > BACKFILL_DAYS {
-            self.fail(
-                "date",
-                format!(
-                    "Missed days can be filled in up to {BACKFILL_DAYS} days back; this one is \
-                     {back} days ago."
-                ),
-            );
+        if let Err(message) = check_log_date(date, today) {
+            self.fail("date", message);
         }
     }
 

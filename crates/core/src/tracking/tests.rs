@@ -794,6 +794,22 @@ fn a_clinicians_own_exercise_is_left_to_the_clinician() {
 }
 
 #[test]
+fn weekly_trends_of_a_programme_begun_centuries_ago_are_the_latest_weeks_only() {
+    use super::trends::{MAX_WEEKS, weeks};
+    let mut old = programme();
+    old.settings.start_date = date(1, 1, 1);
+    let today = date(2026, 12, 7);
+    let w = weeks(&old, &good_week(), today);
+    assert_eq!(w.len() as i64, MAX_WEEKS);
+    let last = w.last().unwrap().start;
+    assert!(last <= today && today < last + 7.days(), "{last}");
+    assert_eq!(w[0].start, last - (7 * (MAX_WEEKS - 1)).days());
+    // Not begun yet: no weeks.
+    old.settings.start_date = date(2027, 1, 1);
+    assert!(weeks(&old, &good_week(), today).is_empty());
+}
+
+#[test]
 fn weekly_trends_count_adherence_like_the_rules() {
     use super::trends::{daily_pain, weeks};
     let mut logs = good_week();

@@ -40,6 +40,10 @@ pub struct Week {
     pub run_metres: f64,
 }
 
+/// Most programme weeks shown, the latest. **Our choice**: half a year of weekly bars; the
+/// record is read about four months back, so older weeks would be empty anyway.
+pub const MAX_WEEKS: i64 = 26;
+
 fn add_days(date: Date, n: i64) -> Option<Date> {
     date.checked_add(jiff::Span::new().days(n)).ok()
 }
@@ -75,11 +79,15 @@ pub fn daily_pain(logs: &TrackingLogs, first: Date, last: Date) -> Vec<DayPain> 
     days.into_values().collect()
 }
 
-/// Every programme week from the start up to the one holding `today`.
+/// The programme weeks up to the one holding `today`: the latest [`MAX_WEEKS`] of them.
 pub fn weeks(programme: &Programme, logs: &TrackingLogs, today: Date) -> Vec<Week> {
     let start = programme.settings.start_date;
     let mut out = Vec::new();
-    let mut week_start = start;
+    // The latest MAX_WEEKS only, the first of them found by counting, not by walking the weeks.
+    let weeks_before = (i64::from((today - start).get_days()) / 7 - (MAX_WEEKS - 1)).max(0);
+    let Some(mut week_start) = add_days(start, 7 * weeks_before) else {
+        return out;
+    };
     while week_start <= today {
         let Some(week_end) = add_days(week_start, 6) else {
             break;

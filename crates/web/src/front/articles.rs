@@ -16,6 +16,7 @@ use axum::extract::Path;
 use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
 use backstride_core::Role;
+use backstride_core::dates::ARTICLE_DATE;
 use backstride_core::library;
 use backstride_publishing::{
     Article, ArticleStatus, CallToAction, EXCERPT_CHARS, EmbedResolver, FeedEntry, FeedMeta,
@@ -465,7 +466,7 @@ async fn save(
     heading: &str,
     action: String,
 ) -> AppResult<Response> {
-    staff(ctx)?;
+    let clinic_id = staff(ctx)?;
     let mut form = FormState::from_values(fields);
     let raw = RawArticle {
         title: form.value("title").to_owned(),
@@ -476,11 +477,22 @@ async fn save(
         date: form.value("date").to_owned(),
         published: form.checked("published"),
     };
-    let article = match Article::try_from(&raw) {
-        Ok(a) => a,
-        Err(errors) => {
-            for e in errors.0 {
+    // Read back from the store an article keeps its date; typed in, the date is checked.
+    let today = clinic_today(&ctx.state.store.clinic(clinic_id).await?);
+    let outside = raw
+        .date
+        .trim()
+        .parse()
+        .ok()
+        .and_then(|d| ARTICLE_DATE.check(d, today).err());
+    let article = match (Article::try_from(&raw), outside) {
+        (Ok(a), None) => a,
+        (checked, outside) => {
+            for e in checked.err().map(|e| e.0).unwrap_or_default() {
                 form.set_error(&e.field, e.message);
+            }
+            if let Some(message) = outside {
+                form.set_error("date", message);
             }
             return form_page(ctx, heading, action, form).await;
         }

@@ -1,7 +1,12 @@
 //! A runner's tracking record as core needs it: the approved programme, every log, the usual
 //! morning pain and the clinic's cut-offs — and what happens after a log is stored (the day's
 //! review, weekly reviews that have come due, alerts for the clinician, decisions applied).
+//!
+//! Pages only read: weekly reviews are stored by the log that completes a week and by the
+//! hourly background task ([`make_weekly_reviews_for_everyone`]), only ever for the latest
+//! [`WEEKLY_REVIEWS_CAUGHT_UP`] weeks. The rules replay the logs on a blocking thread.
 
+use crate::blocking::off_runtime;
 use crate::clinic_settings::{clinic_of, progression_thresholds};
 use crate::error::{AppError, AppResult};
 use backstride_core::assessment::values::PainScore;
@@ -16,19 +21,26 @@ use backstride_store::{
     ProgrammeStatus, ReviewKind, ReviewRecord, ReviewStatus, Store, User,
 };
 use jiff::civil::Date;
+use std::collections::HashSet;
+use std::sync::Arc;
 
 /// How far back the record is read: the review window plus the back-fill allowance, with room
 /// for the weekly comparison and the charts.
 pub const HISTORY_DAYS: i64 = 120;
+
+/// Most weekly reviews made at once: the latest weeks that have come due. **Our choice**: the
+/// hourly task makes each within the hour, so more are missing only after a long outage, and
+/// a week older than this is judged on logs the runner can no longer back-fill.
+pub const WEEKLY_REVIEWS_CAUGHT_UP: i64 = 4;
 
 /// Everything the rules need about one runner.
 pub struct Journal {
     pub runner: User,
     pub clinic: Option<Clinic>,
     pub programme_record: ProgrammeRecord,
-    pub programme: Programme,
+    pub programme: Arc<Programme>,
     pub records: Vec<LogRecord>,
-    pub logs: TrackingLogs,
+    pub logs: Arc<TrackingLogs>,
     /// The usual morning pain, from the assessment behind the programme (our choice: the
     /// "next morning after a run" answer, else pain now, else 0).
     pub baseline_morning: PainScore,
@@ -115,10 +127,14 @@ impl Journal {
         };
         let since = days_before(today, HISTORY_DAYS).to_string();
         let records = store.logs_of(actor, runner.id, &since).await?;
-        let mut logs = TrackingLogs::default();
-        for r in &records {
-            add_to(&mut logs, r);
-        }
+        let (records, logs) = off_runtime(move || {
+            let mut logs = TrackingLogs::default();
+            for r in &records {
+                add_to(&mut logs, r);
+            }
+            (records, logs)
+        })
+        .await?;
         let clinic = clinic_of(store, runner.id).await?;
         Ok(Some(Journal {
             baseline_morning: baseline_morning(store, actor, &programme_record).await?,
@@ -126,9 +142,9 @@ impl Journal {
             runner: runner.clone(),
             clinic,
             programme_record,
-            programme,
+            programme: Arc::new(programme),
             records,
-            logs,
+            logs: Arc::new(logs),
         }))
     }
 
@@ -174,17 +190,24 @@ impl Journal {
         day: Date,
         today: Date,
     ) -> AppResult<Review> {
-        let review = tracking::after_day(
-            &self.programme,
-            &self.logs,
-            self.baseline_morning,
-            day,
-            &self.thresholds,
-        );
+        let review = self.review(day, ReviewKind::AfterDay).await?;
         self.store_review(store, actor, &review, ReviewKind::AfterDay)
             .await?;
+        self.make_weekly_reviews(store, actor, today).await?;
         self.raise_alerts(store, today).await?;
         Ok(review)
+    }
+
+    /// Core's review of `kind` for the days up to `day`, worked out on a blocking thread.
+    pub async fn review(&self, day: Date, kind: ReviewKind) -> AppResult<Review> {
+        let programme = Arc::clone(&self.programme);
+        let logs = Arc::clone(&self.logs);
+        let (baseline, t) = (self.baseline_morning, self.thresholds.clone());
+        off_runtime(move || match kind {
+            ReviewKind::AfterDay => tracking::after_day(&programme, &logs, baseline, day, &t),
+            ReviewKind::Weekly => tracking::weekly_review(&programme, &logs, baseline, day, &t),
+        })
+        .await
     }
 
     /// Raises the alerts core suggests for the logs up to `today` (the store keeps one open
@@ -193,13 +216,11 @@ impl Journal {
         if self.runner.clinic_id.is_none() {
             return Ok(());
         }
-        let found = tracking::alerts(
-            &self.logs,
-            self.baseline_morning,
-            self.programme.settings.start_date,
-            today,
-            &self.thresholds,
-        );
+        let logs = Arc::clone(&self.logs);
+        let (baseline, t) = (self.baseline_morning, self.thresholds.clone());
+        let since = self.programme.settings.start_date;
+        let found =
+            off_runtime(move || tracking::alerts(&logs, baseline, since, today, &t)).await?;
         for a in found {
             let tier = match a.tier {
                 tracking::AlertTier::Critical => AlertTier::Critical,
@@ -213,41 +234,70 @@ impl Journal {
         Ok(())
     }
 
-    /// The weekly review dates that have come: every 7th day from the programme's start.
+    /// The weekly review dates that have come, the latest [`WEEKLY_REVIEWS_CAUGHT_UP`] of
+    /// them, oldest first: every 7th day from the programme's start, counted without walking
+    /// the weeks.
     pub fn weekly_dates(&self, today: Date) -> Vec<Date> {
         let start = self.programme.settings.start_date;
-        (1..)
-            .map(|week| start.checked_add(jiff::Span::new().days(7 * week)).ok())
-            .take_while(|d| d.is_some_and(|d| d <= today))
-            .flatten()
+        let latest = i64::from((today - start).get_days()) / 7;
+        let first = (latest - WEEKLY_REVIEWS_CAUGHT_UP + 1).max(1);
+        (first..=latest)
+            .filter_map(|week| start.checked_add(jiff::Span::new().days(7 * week)).ok())
             .collect()
     }
 
-    /// Makes the weekly reviews that have come due and are not stored yet. A self-directed
-    /// runner's are applied to the programme at once; a clinic's runner's wait for the
-    /// clinician. Returns the newest programme when one was applied.
-    pub async fn weekly_reviews_due(
+    /// The weekly review dates of [`Journal::weekly_dates`] with no weekly review stored yet.
+    fn weekly_dates_missing(&self, stored: &[ReviewRecord], today: Date) -> Vec<Date> {
+        let due = self.weekly_dates(today);
+        let Some(oldest) = due.first().map(Date::to_string) else {
+            return Vec::new();
+        };
+        // Newest first, so the reviews this far back are a prefix.
+        let made: HashSet<&str> = stored
+            .iter()
+            .take_while(|r| r.review_date >= oldest)
+            .filter(|r| r.kind == ReviewKind::Weekly)
+            .map(|r| r.review_date.as_str())
+            .collect();
+        due.into_iter()
+            .filter(|d| !made.contains(d.to_string().as_str()))
+            .collect()
+    }
+
+    /// The latest weekly review as it stands when it has come due but is not stored yet (the
+    /// log that completes the week or the hourly task stores it): pages show it without
+    /// writing. `stored` is the runner's reviews, newest first.
+    pub async fn weekly_review_pending(
+        &self,
+        stored: &[ReviewRecord],
+        today: Date,
+    ) -> AppResult<Option<(Review, ReviewStatus)>> {
+        let latest = self.weekly_dates(today).pop();
+        match latest {
+            Some(date) if self.weekly_dates_missing(stored, today).contains(&date) => Ok(Some((
+                self.review(date, ReviewKind::Weekly).await?,
+                self.review_status(),
+            ))),
+            _ => Ok(None),
+        }
+    }
+
+    /// Makes the weekly reviews that have come due and are not stored yet (at most the latest
+    /// [`WEEKLY_REVIEWS_CAUGHT_UP`]). A self-directed runner's are applied to the programme at
+    /// once; a clinic's runner's wait for the clinician. Returns whether a programme changed.
+    pub async fn make_weekly_reviews(
         &self,
         store: &dyn Store,
         actor: &Actor,
         today: Date,
     ) -> AppResult<bool> {
+        if self.weekly_dates(today).is_empty() {
+            return Ok(false);
+        }
         let stored = store.reviews_of(actor, self.runner.id).await?;
         let mut applied = false;
-        for date in self.weekly_dates(today) {
-            let exists = stored
-                .iter()
-                .any(|r| r.kind == ReviewKind::Weekly && r.review_date == date.to_string());
-            if exists {
-                continue;
-            }
-            let review = tracking::weekly_review(
-                &self.programme,
-                &self.logs,
-                self.baseline_morning,
-                date,
-                &self.thresholds,
-            );
+        for date in self.weekly_dates_missing(&stored, today) {
+            let review = self.review(date, ReviewKind::Weekly).await?;
             let record = self
                 .store_review(store, actor, &review, ReviewKind::Weekly)
                 .await?;
@@ -257,6 +307,20 @@ impl Journal {
         }
         Ok(applied)
     }
+}
+
+/// The hourly task's part: makes the weekly reviews due for every runner with an approved
+/// programme (each as the runner, on their own today). Returns how many runners were looked at.
+pub async fn make_weekly_reviews_for_everyone(store: &dyn Store) -> AppResult<usize> {
+    let runners = store.runners_with_approved_programme().await?;
+    for runner in &runners {
+        let actor = Actor::of(runner);
+        let today = today_for(runner);
+        if let Some(journal) = Journal::load(store, &actor, runner, today).await? {
+            journal.make_weekly_reviews(store, &actor, today).await?;
+        }
+    }
+    Ok(runners.len())
 }
 
 /// Applies a review the clinician has just accepted to the runner's approved programme (see

@@ -132,24 +132,55 @@ fn running_words(a: RunningAction) -> &'static str {
 /// The review as words; `None` if its body no longer parses.
 pub fn review_view(record: &ReviewRecord, tz: &TimeZoneName) -> Option<ReviewView> {
     let review: Review = serde_json::from_str(&record.body_json).ok()?;
-    let kind = match record.kind {
-        ReviewKind::AfterDay => "Decision after",
-        ReviewKind::Weekly => "Weekly review to",
-    };
-    let status = match record.status {
-        ReviewStatus::Suggested => "suggested, awaiting your clinician",
-        ReviewStatus::Accepted => "accepted",
-        ReviewStatus::Overridden => "changed by your clinician",
-    };
     let decided = record
         .decided_at
         .map(|at| format!(" ({})", local_time(at, tz)))
         .unwrap_or_default();
-    Some(ReviewView {
-        id: record.id,
-        heading: format!("{kind} {}", review.date.strftime("%a %-d %b")),
-        status: format!("{status}{decided}"),
-        suggested: record.status == ReviewStatus::Suggested,
+    Some(view_of(
+        review,
+        record.kind,
+        record.status,
+        record.id,
+        decided,
+        record.note.clone(),
+    ))
+}
+
+/// A weekly review that has come due but is not stored yet, as words (no id: nothing to
+/// settle until it is stored).
+pub fn pending_review_view(review: &Review, status: ReviewStatus) -> ReviewView {
+    view_of(
+        review.clone(),
+        ReviewKind::Weekly,
+        status,
+        0,
+        String::new(),
+        String::new(),
+    )
+}
+
+fn view_of(
+    review: Review,
+    kind: ReviewKind,
+    status: ReviewStatus,
+    id: i64,
+    decided: String,
+    clinician_note: String,
+) -> ReviewView {
+    let kind_words = match kind {
+        ReviewKind::AfterDay => "Decision after",
+        ReviewKind::Weekly => "Weekly review to",
+    };
+    let status_words = match status {
+        ReviewStatus::Suggested => "suggested, awaiting your clinician",
+        ReviewStatus::Accepted => "accepted",
+        ReviewStatus::Overridden => "changed by your clinician",
+    };
+    ReviewView {
+        id,
+        heading: format!("{kind_words} {}", review.date.strftime("%a %-d %b")),
+        status: format!("{status_words}{decided}"),
+        suggested: status == ReviewStatus::Suggested,
         lines: review
             .items
             .iter()
@@ -169,6 +200,6 @@ pub fn review_view(record: &ReviewRecord, tz: &TimeZoneName) -> Option<ReviewVie
             review.running.reason
         ),
         note: review.note,
-        clinician_note: record.note.clone(),
-    })
+        clinician_note,
+    }
 }

@@ -486,6 +486,10 @@ async fn call_hours_are_checked_field_by_field_and_stay_in_their_clinic() {
                     ("weekly[2].slot_minutes", "5"),
                     ("exceptions[0].date", "24/12/2026"),
                     ("exceptions[0].kind", "day_off"),
+                    ("exceptions[1].date", "9999-12-31"),
+                    ("exceptions[1].kind", "day_off"),
+                    ("exceptions[2].date", "0000-01-01"),
+                    ("exceptions[2].kind", "day_off"),
                 ],
             )
             .await;
@@ -500,10 +504,21 @@ async fn call_hours_are_checked_field_by_field_and_stay_in_their_clinic() {
             "Enter the date as YYYY-MM-DD",
             "value=\"9am\"",
             "value=\"24/12/2026\"",
+            "id=\"exceptions-1-date-error\"",
+            "Choose a date from a year ago to a year ahead",
+            "value=\"9999-12-31\"",
+            "id=\"exceptions-2-date-error\"",
+            "value=\"0000-01-01\"",
         ] {
             assert!(res.body.contains(expected), "{expected}");
         }
 
+        // A day off within the year ahead that exceptions may reach.
+        let soon = jiff::Zoned::now()
+            .date()
+            .checked_add(jiff::Span::new().days(30))
+            .unwrap()
+            .to_string();
         let good = [
             ("time_zone", "Europe/London"),
             ("minimum_notice_hours", "12"),
@@ -512,14 +527,14 @@ async fn call_hours_are_checked_field_by_field_and_stay_in_their_clinic() {
             ("weekly[0].start", "09:00"),
             ("weekly[0].end", "12:00"),
             ("weekly[0].slot_minutes", "30"),
-            ("exceptions[0].date", "2030-12-24"),
+            ("exceptions[0].date", soon.as_str()),
             ("exceptions[0].kind", "day_off"),
         ];
         let res = ca.post(&own, &good).await;
         assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
         let page = ca.get(&own).await;
         assert!(page.body.contains("Call hours saved"));
-        assert!(page.body.contains("value=\"2030-12-24\""));
+        assert!(page.body.contains(&format!("value=\"{soon}\"")));
 
         // A clinician of clinic B gets a 404 for clinic A's hours, reading or writing, and the
         // attempts are audited.

@@ -838,6 +838,29 @@ async fn the_editor_keeps_values_and_shows_errors_by_field_and_the_feed_is_atom(
         assert!(res.body.contains("id=\"date-error\""));
         assert!(res.body.contains("My *draft* text"));
         assert!(res.body.contains("value=\"Dr Writer\""));
+        for far in ["0000-01-01", "9999-12-31"] {
+            let res = doc
+                .post(
+                    "/clinic/articles/new",
+                    &[
+                        ("title", "Far away"),
+                        ("slug", ""),
+                        ("date", far),
+                        ("author", "Dr Writer"),
+                        ("tags", "hips"),
+                        ("body", "Text"),
+                    ],
+                )
+                .await;
+            assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{far}");
+            assert!(
+                res.body
+                    .contains("id=\"date-error\">Choose a date from 30 years ago to a year ahead"),
+                "{}",
+                res.body
+            );
+            assert!(res.body.contains(&format!("value=\"{far}\"")));
+        }
         for (title, slug, date) in [
             ("Hips first", "hips-first", "2024-03-01"),
             ("Core second", "core-second", "2024-03-02"),

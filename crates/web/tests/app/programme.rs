@@ -301,21 +301,7 @@ async fn a_self_directed_runner_gets_the_programme_at_once() {
     assert!(page.body.contains("When to stop and call the clinic"));
     assert!(!page.body.contains("Change "), "runners don't edit");
     // A private subscription link serves the calendar without a session; a new one replaces it.
-    let res = c.post("/programme/calendar-link", &[]).await;
-    assert_eq!(res.location(), "/programme");
-    let flash = c.get(&format!("/programmes/{id}")).await.body;
-    let link = flash
-        .split("http://127.0.0.1:8080")
-        .nth(1)
-        .unwrap()
-        .split(|ch: char| ch == '<' || ch.is_whitespace())
-        .next()
-        .unwrap()
-        .to_owned();
-    assert!(
-        link.starts_with("/calendar/") && link.ends_with(".ics"),
-        "{link}"
-    );
+    let link = new_calendar_link(&mut c).await;
     let mut anonymous = c.another();
     let feed = anonymous.get(&link).await;
     assert_eq!(feed.status, StatusCode::OK);
@@ -331,6 +317,150 @@ async fn a_self_directed_runner_gets_the_programme_at_once() {
         anonymous.get("/calendar/forged.ics").await.status,
         StatusCode::NOT_FOUND
     );
+}
+
+/// Makes the runner's private calendar link and reads it from the flash that shows it once.
+async fn new_calendar_link(c: &mut Client) -> String {
+    c.get("/programme").await;
+    let res = c.post("/programme/calendar-link", &[]).await;
+    assert_eq!(res.location(), "/programme");
+    let flash = c.get("/programme").await;
+    let flash = match flash.status {
+        StatusCode::SEE_OTHER => c.get(flash.location()).await.body,
+        _ => flash.body,
+    };
+    let link = flash
+        .split("http://127.0.0.1:8080")
+        .nth(1)
+        .unwrap()
+        .split(|ch: char| ch == '<' || ch.is_whitespace())
+        .next()
+        .unwrap()
+        .to_owned();
+    assert!(
+        link.starts_with("/calendar/") && link.ends_with(".ics"),
+        "{link}"
+    );
+    link
+}
+
+#[tokio::test]
+async fn a_start_date_years_away_is_refused_by_its_field_for_a_runner_and_a_clinician() {
+    each_backend(|store| async move {
+        let home = clinic(&store, "Dates Clinic").await;
+        let solo = person(&store, None, "dates-solo@example.com", Role::Runner).await;
+        let runner = person(&store, Some(&home), "dates-run@example.com", Role::Runner).await;
+        let doc = person(
+            &store,
+            Some(&home),
+            "dates-doc@example.com",
+            Role::Clinician,
+        )
+        .await;
+        let own = scored_assessment(&store, &solo, &solo).await;
+        let theirs = scored_assessment(&store, &runner, &doc).await;
+        for (email, assessment, owner) in [
+            ("dates-solo@example.com", own, &solo),
+            ("dates-doc@example.com", theirs, &runner),
+        ] {
+            let mut c = Client::new(store.clone());
+            c.login(email, PASSWORD).await;
+            let path = format!("/assessments/{assessment}/programme");
+            c.get(&path).await;
+            for far in ["0001-01-01", "0000-01-01", "9999-12-31"] {
+                let res = c
+                    .post(
+                        &path,
+                        &[("start_date", far), ("days", "14"), ("minutes_cap", "20")],
+                    )
+                    .await;
+                assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{far}");
+                assert!(
+                    res.body.contains(r#"id="start_date-error""#)
+                        && res.body.contains("Choose a date within a year of today"),
+                    "{}",
+                    res.body
+                );
+                assert!(res.body.contains(&format!("value=\"{far}\"")), "kept");
+            }
+            let versions = store
+                .programmes_of(&Actor::of(owner), owner.id)
+                .await
+                .unwrap();
+            assert!(versions.is_empty(), "nothing was stored");
+        }
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_suggested_version_is_refused_to_the_runner_in_every_view() {
+    each_backend(|store| async move {
+        let home = clinic(&store, "Draft Clinic").await;
+        let runner = person(&store, Some(&home), "draft-run@example.com", Role::Runner).await;
+        let doc = person(
+            &store,
+            Some(&home),
+            "draft-doc@example.com",
+            Role::Clinician,
+        )
+        .await;
+        let assessment = scored_assessment(&store, &runner, &doc).await;
+        let mut clin = Client::new(store.clone());
+        clin.login("draft-doc@example.com", PASSWORD).await;
+        let path = format!("/assessments/{assessment}/programme");
+        clin.get(&path).await;
+        let start = jiff::Timestamp::now()
+            .to_zoned(jiff::tz::TimeZone::UTC)
+            .date()
+            .to_string();
+        let suggest = async |clin: &mut Client| {
+            let res = clin
+                .post(
+                    &path,
+                    &[("start_date", &start), ("days", "7"), ("minutes_cap", "20")],
+                )
+                .await;
+            assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+            id_from(res.location())
+        };
+        let v1 = suggest(&mut clin).await;
+
+        let mut run = clin.another();
+        run.login("draft-run@example.com", PASSWORD).await;
+        assert_eq!(
+            run.get(&format!("/programmes/{v1}")).await.location(),
+            "/programme",
+            "the page"
+        );
+        for view in ["handout.pdf", "calendar.ics"] {
+            let res = run.get(&format!("/programmes/{v1}/{view}")).await;
+            assert_eq!(res.status, StatusCode::NOT_FOUND, "{view}");
+            assert!(!res.body.contains("BEGIN:VCALENDAR"), "{view}");
+        }
+        let ics = clin.get(&format!("/programmes/{v1}/calendar.ics")).await;
+        assert_eq!(ics.status, StatusCode::OK, "the clinician sees the draft");
+
+        // The subscribed calendar only ever shows an approved version.
+        let link = new_calendar_link(&mut run).await;
+        let mut feed = run.another();
+        assert_eq!(feed.get(&link).await.status, StatusCode::NOT_FOUND);
+        clin.get(&format!("/programmes/{v1}")).await;
+        clin.post(&format!("/programmes/{v1}/approve"), &[]).await;
+        let v2 = suggest(&mut clin).await;
+        let body = feed.get(&link).await.body;
+        assert!(body.contains(&format!("UID:programme-{v1}-")), "{body}");
+        assert!(!body.contains(&format!("UID:programme-{v2}-")), "{body}");
+        let res = run.get(&format!("/programmes/{v2}/calendar.ics")).await;
+        assert_eq!(res.status, StatusCode::NOT_FOUND);
+        let res = run.get(&format!("/programmes/{v1}/calendar.ics")).await;
+        assert_eq!(
+            res.status,
+            StatusCode::OK,
+            "the approved version is the runner's"
+        );
+    })
+    .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

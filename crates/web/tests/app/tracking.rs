@@ -31,6 +31,16 @@ pub(crate) async fn approved_programme(
     by: &User,
     started_days_ago: i64,
 ) -> (i64, Programme) {
+    approved_programme_from(store, runner, by, days_ago(started_days_ago)).await
+}
+
+/// An approved programme for `runner` starting on `start` (stored as is, whatever the date).
+async fn approved_programme_from(
+    store: &Arc<dyn Store>,
+    runner: &User,
+    by: &User,
+    start: Date,
+) -> (i64, Programme) {
     let assessment_id = scored_assessment(store, runner, by).await;
     let record = store
         .assessment(&Actor::of(by), assessment_id)
@@ -38,8 +48,7 @@ pub(crate) async fn approved_programme(
         .unwrap();
     let result: AssessmentResult =
         serde_json::from_str(record.result_json.as_deref().unwrap()).unwrap();
-    let body =
-        programme::generate(&result, &ProgrammeRequest::new(days_ago(started_days_ago))).unwrap();
+    let body = programme::generate(&result, &ProgrammeRequest::new(start)).unwrap();
     let saved = store
         .add_programme(
             &Actor::of(by),
@@ -662,6 +671,27 @@ async fn a_clinician_starts_a_named_coaching_programme() {
         assert!(page.contains(r#"id="starts_on-error""#));
         assert!(page.contains(r#"value="60""#) && page.contains(r#"value="soon""#));
         assert!(page.contains("<details open>"));
+        for far in ["0000-01-01", "0001-01-01", "9999-12-31"] {
+            let refused = c
+                .post(
+                    &path,
+                    &[
+                        ("name", "Return to Run"),
+                        ("weeks", "6"),
+                        ("starts_on", far),
+                    ],
+                )
+                .await;
+            assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+            assert!(
+                refused
+                    .body
+                    .contains(r#"id="starts_on-error">Choose a date within a year of today"#),
+                "{}",
+                refused.body
+            );
+            assert!(refused.body.contains(&format!(r#"value="{far}""#)));
+        }
         assert!(
             c.get(&format!("/runners/{}", runner.id))
                 .await
@@ -693,6 +723,132 @@ async fn a_clinician_starts_a_named_coaching_programme() {
             .status,
             StatusCode::FORBIDDEN
         );
+    })
+    .await;
+}
+
+/// The runner's weekly reviews, counted in the store.
+async fn weekly_reviews(store: &Arc<dyn Store>, runner: &User) -> Vec<String> {
+    store
+        .reviews_of(&Actor::of(runner), runner.id)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|r| r.kind == ReviewKind::Weekly)
+        .map(|r| r.review_date)
+        .collect()
+}
+
+#[tokio::test]
+async fn a_look_at_today_writes_no_review_and_the_week_is_reviewed_by_the_log_or_the_hourly_task() {
+    each_backend(|store| async move {
+        let home = clinic(&store, "Quiet Reads").await;
+        let doc = person(&store, Some(&home), "qr-doc@example.com", Role::Clinician).await;
+        let logs = person(&store, Some(&home), "qr-log@example.com", Role::Runner).await;
+        let waits = person(&store, None, "qr-wait@example.com", Role::Runner).await;
+        approved_programme(&store, &logs, &doc, 8).await;
+        approved_programme(&store, &waits, &waits, 8).await;
+        let week_end = days_ago(1).to_string();
+
+        for (email, who) in [
+            ("qr-log@example.com", &logs),
+            ("qr-wait@example.com", &waits),
+        ] {
+            let mut c = Client::new(store.clone());
+            c.login(email, PASSWORD).await;
+            let before = store
+                .reviews_of(&Actor::of(who), who.id)
+                .await
+                .unwrap()
+                .len();
+            let page = c.get("/today").await;
+            assert_eq!(page.status, StatusCode::OK);
+            assert!(
+                page.body.contains("Latest weekly review"),
+                "the week's decision is shown as it stands: {}",
+                page.body
+            );
+            c.get("/today").await;
+            let after = store
+                .reviews_of(&Actor::of(who), who.id)
+                .await
+                .unwrap()
+                .len();
+            assert_eq!((before, after), (0, 0), "a GET writes no review");
+        }
+
+        // The log that completes the week stores its review.
+        let mut c = Client::new(store.clone());
+        c.login("qr-log@example.com", PASSWORD).await;
+        c.get("/today").await;
+        let res = c
+            .post(
+                "/today/log",
+                &[
+                    ("kind", "morning"),
+                    ("date", &today().to_string()),
+                    ("idempotency_key", "qr-m"),
+                    ("morning_pain", "1"),
+                    ("stiffness", "1"),
+                ],
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+        assert_eq!(weekly_reviews(&store, &logs).await, vec![week_end.clone()]);
+        assert!(weekly_reviews(&store, &waits).await.is_empty());
+
+        // The hourly task stores the rest, once.
+        backstride_web::housekeeping::make_weekly_reviews(store.as_ref())
+            .await
+            .unwrap();
+        backstride_web::housekeeping::make_weekly_reviews(store.as_ref())
+            .await
+            .unwrap();
+        assert_eq!(weekly_reviews(&store, &waits).await, vec![week_end.clone()]);
+        assert_eq!(weekly_reviews(&store, &logs).await, vec![week_end]);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_programme_begun_long_ago_makes_a_bounded_number_of_weekly_reviews() {
+    use backstride_core::dates::PROGRAMME_START;
+    use backstride_web::housekeeping::make_weekly_reviews;
+    each_backend(|store| async move {
+        let home = clinic(&store, "Long Ago").await;
+        let doc = person(&store, Some(&home), "la-doc@example.com", Role::Clinician).await;
+        let earliest = person(&store, Some(&home), "la-early@example.com", Role::Runner).await;
+        let ancient = person(&store, None, "la-old@example.com", Role::Runner).await;
+        // The earliest start the form allows, and one stored before the dates were checked.
+        approved_programme_from(&store, &earliest, &doc, PROGRAMME_START.first(today())).await;
+        approved_programme_from(&store, &ancient, &ancient, Date::constant(1, 1, 1)).await;
+        let mut c = Client::new(store.clone());
+        c.login("la-old@example.com", PASSWORD).await;
+        assert_eq!(c.get("/today").await.status, StatusCode::OK);
+        assert_eq!(c.get("/progress").await.status, StatusCode::SEE_OTHER);
+        assert_eq!(
+            c.get(&format!("/runners/{}/progress", ancient.id))
+                .await
+                .status,
+            StatusCode::OK
+        );
+        let mut d = c.another();
+        d.login("la-doc@example.com", PASSWORD).await;
+        assert_eq!(
+            d.get("/clinic").await.status,
+            StatusCode::OK,
+            "the caseload"
+        );
+        make_weekly_reviews(store.as_ref()).await.unwrap();
+        let bound = backstride_web::WEEKLY_REVIEWS_CAUGHT_UP as usize;
+        for runner in [&earliest, &ancient] {
+            let made = weekly_reviews(&store, runner).await;
+            assert!(!made.is_empty() && made.len() <= bound, "{made:?}");
+            assert!(
+                made.iter()
+                    .all(|d| d.as_str() <= today().to_string().as_str())
+            );
+        }
     })
     .await;
 }
