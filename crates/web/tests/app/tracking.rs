@@ -529,6 +529,27 @@ async fn the_offline_queue_is_the_runners_own_survives_a_stale_token_and_is_clea
         "someone else's entry was left alone"
     );
 
+    // An entry still refused with the fresh token is dropped, and the page says so.
+    b.client
+        .execute(
+            "localStorage.setItem('bs-log-queue:' + document.body.dataset.user, JSON.stringify([{ \
+             key: 'refused', action: '/clinic/invites', body: 'csrf_token=stale', form: 'morning'}])); \
+             window.dispatchEvent(new Event('online'));",
+            vec![],
+        )
+        .await
+        .unwrap();
+    b.wait_for_text("this entry could not be sent").await;
+    let kept = b
+        .client
+        .execute(
+            "return JSON.parse(localStorage.getItem('bs-log-queue:' + document.body.dataset.user)).length;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(kept, serde_json::json!(0), "not retried for ever");
+
     // Logging out clears every queue on this browser.
     b.click("nav button.link").await;
     b.wait_for_text("You are logged out.").await;
