@@ -71,7 +71,9 @@ pub fn is_bot(form: &FormState) -> bool {
 }
 
 /// Whether this submission of `form` from the client address `ip` (`Ctx::ip`) for `email`
-/// (empty when there is none yet) would go over a limit; otherwise counts it.
+/// (empty when there is none yet) goes over a limit. It is counted first and then the counts are
+/// read, so parallel submissions can't all slip under the limit: each sees at least itself and
+/// every one counted before it.
 pub async fn over_limit(
     store: &dyn Store,
     form: PublicForm,
@@ -79,15 +81,16 @@ pub async fn over_limit(
     email: &str,
 ) -> AppResult<bool> {
     let now = now();
+    store.record_form_attempt(form.name, ip, email, now).await?;
     let seen = store
         .form_attempts_since(form.name, ip, email, now - WINDOW_SECONDS)
         .await?;
-    if seen.by_ip >= form.per_address || (!email.is_empty() && seen.by_email >= form.per_email) {
+    let over =
+        seen.by_ip > form.per_address || (!email.is_empty() && seen.by_email > form.per_email);
+    if over {
         tracing::info!(form = form.name, "public form rate limit reached");
-        return Ok(true);
     }
-    store.record_form_attempt(form.name, ip, email, now).await?;
-    Ok(false)
+    Ok(over)
 }
 
 /// A one-line field: spaces tidied, required or not, at most `max` characters.

@@ -831,3 +831,30 @@ async fn behind_a_trusted_proxy_the_forwarded_address_is_the_client() {
     })
     .await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn parallel_forgot_password_requests_send_no_more_emails_than_the_limit() {
+    each_backend(|store| async move {
+        person(&store, None, "burst@example.com", Role::Runner).await;
+        let first = Client::new(store.clone());
+        let mut burst = tokio::task::JoinSet::new();
+        for _ in 0..20 {
+            let mut c = first.another();
+            burst.spawn(async move {
+                c.get("/password/forgot").await;
+                c.post("/password/forgot", &[("email", "burst@example.com")])
+                    .await
+                    .status
+            });
+        }
+        let answered = burst.join_all().await;
+        let sent = answered
+            .iter()
+            .filter(|s| **s == StatusCode::SEE_OTHER)
+            .count();
+        assert!(sent <= 3, "{sent} got through");
+        let emails = store.outbox(100).await.unwrap();
+        assert_eq!(emails.len(), sent);
+    })
+    .await;
+}
