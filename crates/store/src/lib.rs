@@ -99,6 +99,12 @@ pub trait Store: BookingStore + FrontStore + Send + Sync + 'static {
 
     // People
     async fn create_user(&self, user: &NewUser) -> StoreResult<User>;
+    /// Creates a self-signed-up account whose email is not confirmed yet: it can't log in by
+    /// password until [`Store::confirm_email`] (its emailed link, or a password reset).
+    async fn create_unconfirmed_user(&self, user: &NewUser) -> StoreResult<User>;
+    /// Whether the account's email was confirmed (always, except a fresh self sign-up).
+    async fn email_confirmed(&self, user_id: i64) -> StoreResult<bool>;
+    async fn confirm_email(&self, user_id: i64) -> StoreResult<()>;
     async fn user(&self, id: i64) -> StoreResult<User>;
     async fn user_by_email(&self, email: &Email) -> StoreResult<User>;
     async fn users_in_clinic(&self, clinic_id: i64) -> StoreResult<Vec<User>>;
@@ -117,6 +123,15 @@ pub trait Store: BookingStore + FrontStore + Send + Sync + 'static {
     ) -> StoreResult<()>;
     /// Marks the token used and returns its user, if it exists, is unused and unexpired at `now`.
     async fn consume_password_reset(&self, token_hash: &str, now: i64) -> StoreResult<Option<i64>>;
+    /// An emailed single-use link that finishes logging in (kept apart from reset links).
+    async fn create_login_link(
+        &self,
+        user_id: i64,
+        token_hash: &str,
+        expires_at: i64,
+    ) -> StoreResult<()>;
+    /// Marks the sign-in link used and returns its user, if it is unused and unexpired at `now`.
+    async fn consume_login_link(&self, token_hash: &str, now: i64) -> StoreResult<Option<i64>>;
     async fn create_invite(&self, invite: &NewInvite) -> StoreResult<()>;
     /// Looks an unused, unexpired invite up without using it.
     async fn invite(&self, token_hash: &str, now: i64) -> StoreResult<Option<Invite>>;
@@ -132,6 +147,7 @@ pub trait Store: BookingStore + FrontStore + Send + Sync + 'static {
         ip: &str,
         since: i64,
     ) -> StoreResult<LoginFailures>;
+    /// Forgets this email's failures and its attempt count (after a successful login or reset).
     async fn clear_login_failures(&self, email: &str) -> StoreResult<()>;
     /// Forgets sign-in records nobody needs any more: sessions that expired before
     /// `sessions_expired_before` and login failures from before `failures_before`.
@@ -140,6 +156,10 @@ pub trait Store: BookingStore + FrontStore + Send + Sync + 'static {
         sessions_expired_before: i64,
         failures_before: i64,
     ) -> StoreResult<SignInsForgotten>;
+    /// Counts one login attempt for `email` and returns the attempts not followed by a success
+    /// since the count last started (a count older than `since` starts again at this one). One
+    /// statement, so parallel attempts each get their own number.
+    async fn count_login_attempt(&self, email: &str, now: i64, since: i64) -> StoreResult<i64>;
 
     // Runner records (audited)
     /// Opens a runner's record for `actor`. The runner themself, or staff of the runner's

@@ -534,6 +534,33 @@ macro_rules! impl_store {
                 Ok(created)
             }
 
+            async fn create_unconfirmed_user(&self, user: &NewUser) -> StoreResult<User> {
+                let mut tx = self.pool.begin_with($begin_write).await?;
+                let created = insert_user!(&mut *tx, user)?;
+                sqlx::query("UPDATE app_user SET email_confirmed = 0 WHERE id = $1")
+                    .bind(created.id)
+                    .execute(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+                Ok(created)
+            }
+
+            async fn email_confirmed(&self, user_id: i64) -> StoreResult<bool> {
+                let (confirmed,): (i32,) = sqlx::query_as("SELECT email_confirmed FROM app_user WHERE id = $1")
+                    .bind(user_id)
+                    .fetch_one(&self.pool)
+                    .await?;
+                Ok(confirmed == 1)
+            }
+
+            async fn confirm_email(&self, user_id: i64) -> StoreResult<()> {
+                sqlx::query("UPDATE app_user SET email_confirmed = 1 WHERE id = $1")
+                    .bind(user_id)
+                    .execute(&self.pool)
+                    .await?;
+                Ok(())
+            }
+
             async fn user(&self, id: i64) -> StoreResult<User> {
                 let sql = format!("SELECT {USER_COLUMNS} FROM app_user WHERE id = $1");
                 let row: UserRow = sqlx::query_as(&sql).bind(id).fetch_one(&self.pool).await?;
@@ -586,25 +613,19 @@ macro_rules! impl_store {
             }
 
             async fn create_password_reset(&self, user_id: i64, token_hash: &str, expires_at: i64) -> StoreResult<()> {
-                sqlx::query("INSERT INTO password_reset (token_hash, user_id, expires_at) VALUES ($1, $2, $3)")
-                    .bind(token_hash)
-                    .bind(user_id)
-                    .bind(expires_at)
-                    .execute(&self.pool)
-                    .await?;
-                Ok(())
+                insert_emailed_link!(&self.pool, "reset", user_id, token_hash, expires_at)
             }
 
             async fn consume_password_reset(&self, token_hash: &str, now: i64) -> StoreResult<Option<i64>> {
-                let user: Option<(i64,)> = sqlx::query_as(
-                    "UPDATE password_reset SET used_at = $1 \
-                     WHERE token_hash = $2 AND used_at IS NULL AND expires_at > $1 RETURNING user_id",
-                )
-                .bind(now)
-                .bind(token_hash)
-                .fetch_optional(&self.pool)
-                .await?;
-                Ok(user.map(|(id,)| id))
+                consume_emailed_link!(&self.pool, "reset", token_hash, now)
+            }
+
+            async fn create_login_link(&self, user_id: i64, token_hash: &str, expires_at: i64) -> StoreResult<()> {
+                insert_emailed_link!(&self.pool, "login", user_id, token_hash, expires_at)
+            }
+
+            async fn consume_login_link(&self, token_hash: &str, now: i64) -> StoreResult<Option<i64>> {
+                consume_emailed_link!(&self.pool, "login", token_hash, now)
             }
 
             async fn create_invite(&self, invite: &NewInvite) -> StoreResult<()> {
@@ -686,6 +707,7 @@ macro_rules! impl_store {
 
             async fn clear_login_failures(&self, email: &str) -> StoreResult<()> {
                 sqlx::query("DELETE FROM login_failure WHERE email = $1").bind(email).execute(&self.pool).await?;
+                sqlx::query("DELETE FROM login_throttle WHERE email = $1").bind(email).execute(&self.pool).await?;
                 Ok(())
             }
 
@@ -696,7 +718,30 @@ macro_rules! impl_store {
                     .execute(&self.pool)
                     .await?
                     .rows_affected();
+                // Attempt counters whose window ended long ago count nothing any more.
+                sqlx::query("DELETE FROM login_throttle WHERE window_start < $1")
+                    .bind(failures_before)
+                    .execute(&self.pool)
+                    .await?;
                 Ok(SignInsForgotten { sessions, login_failures })
+            }
+
+            async fn count_login_attempt(&self, email: &str, now: i64, since: i64) -> StoreResult<i64> {
+                // The upsert takes the row's lock on both backends, so each attempt sees the ones
+                // before it: no two parallel attempts get the same number.
+                let (attempts,): (i64,) = sqlx::query_as(
+                    "INSERT INTO login_throttle (email, window_start, attempts) VALUES ($1, $2, 1) \
+                     ON CONFLICT (email) DO UPDATE SET \
+                       attempts = CASE WHEN login_throttle.window_start < $3 THEN 1 ELSE login_throttle.attempts + 1 END, \
+                       window_start = CASE WHEN login_throttle.window_start < $3 THEN $2 ELSE login_throttle.window_start END \
+                     RETURNING attempts",
+                )
+                .bind(email)
+                .bind(now)
+                .bind(since)
+                .fetch_one(&self.pool)
+                .await?;
+                Ok(attempts)
             }
 
             async fn open_runner_record(&self, actor: &Actor, runner_id: i64, action: &str) -> StoreResult<User> {
@@ -1365,6 +1410,36 @@ macro_rules! insert_email {
 pub(crate) use insert_email;
 
 /// Inserts a user on any executor (pool or transaction); shared by sign-up and invites.
+/// Stores an emailed single-use link's hash; `purpose` keeps reset and sign-in links apart.
+macro_rules! insert_emailed_link {
+    ($executor:expr, $purpose:literal, $user_id:expr, $token_hash:expr, $expires_at:expr) => {{
+        sqlx::query("INSERT INTO password_reset (token_hash, user_id, expires_at, purpose) VALUES ($1, $2, $3, $4)")
+            .bind($token_hash)
+            .bind($user_id)
+            .bind($expires_at)
+            .bind($purpose)
+            .execute($executor)
+            .await?;
+        Ok(())
+    }};
+}
+
+/// Uses an emailed link of `purpose` once, if it is unexpired at `now`; returns its user.
+macro_rules! consume_emailed_link {
+    ($executor:expr, $purpose:literal, $token_hash:expr, $now:expr) => {{
+        let user: Option<(i64,)> = sqlx::query_as(
+            "UPDATE password_reset SET used_at = $1 \
+             WHERE token_hash = $2 AND purpose = $3 AND used_at IS NULL AND expires_at > $1 RETURNING user_id",
+        )
+        .bind($now)
+        .bind($token_hash)
+        .bind($purpose)
+        .fetch_optional($executor)
+        .await?;
+        Ok(user.map(|(id,)| id))
+    }};
+}
+
 macro_rules! insert_user {
     ($executor:expr, $user:expr) => {{
         let user: &NewUser = $user;

@@ -198,6 +198,99 @@ async fn invites_create_the_account_once() {
 }
 
 #[tokio::test]
+async fn sign_in_links_and_reset_links_are_kept_apart() {
+    each_backend(|store| async move {
+        let u = store
+            .create_user(&new_user(None, "cy@example.com", Role::Runner))
+            .await
+            .unwrap();
+        store
+            .create_login_link(u.id, "login-a", 1_000)
+            .await
+            .unwrap();
+        store
+            .create_password_reset(u.id, "reset-a", 1_000)
+            .await
+            .unwrap();
+        assert_eq!(
+            store.consume_password_reset("login-a", 0).await.unwrap(),
+            None
+        );
+        assert_eq!(store.consume_login_link("reset-a", 0).await.unwrap(), None);
+        assert_eq!(
+            store.consume_login_link("login-a", 0).await.unwrap(),
+            Some(u.id)
+        );
+        assert_eq!(
+            store.consume_login_link("login-a", 0).await.unwrap(),
+            None,
+            "single use"
+        );
+        assert_eq!(
+            store.consume_password_reset("reset-a", 0).await.unwrap(),
+            Some(u.id)
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn self_sign_ups_wait_for_their_email() {
+    each_backend(|store| async move {
+        let invited = store
+            .create_user(&new_user(None, "in@example.com", Role::Runner))
+            .await
+            .unwrap();
+        let signed_up = store
+            .create_unconfirmed_user(&new_user(None, "up@example.com", Role::Runner))
+            .await
+            .unwrap();
+        assert!(store.email_confirmed(invited.id).await.unwrap());
+        assert!(!store.email_confirmed(signed_up.id).await.unwrap());
+        store.confirm_email(signed_up.id).await.unwrap();
+        assert!(store.email_confirmed(signed_up.id).await.unwrap());
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn parallel_login_attempts_each_get_their_own_number() {
+    each_backend(|store| async move {
+        let mut attempts = tokio::task::JoinSet::new();
+        for _ in 0..20 {
+            let store = store.clone();
+            attempts
+                .spawn(async move { store.count_login_attempt("z@example.com", 100, 50).await });
+        }
+        let mut numbers: Vec<i64> = attempts
+            .join_all()
+            .await
+            .into_iter()
+            .map(Result::unwrap)
+            .collect();
+        numbers.sort_unstable();
+        assert_eq!(numbers, (1..=20).collect::<Vec<_>>());
+        // A count older than the window starts again; a cleared one too.
+        assert_eq!(
+            store
+                .count_login_attempt("z@example.com", 200, 150)
+                .await
+                .unwrap(),
+            1
+        );
+        store.clear_login_failures("z@example.com").await.unwrap();
+        assert_eq!(
+            store
+                .count_login_attempt("z@example.com", 201, 150)
+                .await
+                .unwrap(),
+            1
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
 async fn login_failures_are_counted_per_email_and_ip() {
     each_backend(|store| async move {
         for at in 0..5 {

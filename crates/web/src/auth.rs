@@ -1,8 +1,10 @@
-//! Accounts: sign-up, login with throttling, logout, password reset by emailed single-use
-//! token, password change, and accepting an invitation.
+//! Accounts: sign-up (confirmed by an emailed link), login with throttling, logout, password
+//! reset by emailed single-use token, password change (which ends every other session), and
+//! accepting an invitation.
 
 use crate::context::Ctx;
 use crate::error::{AppError, AppResult};
+use crate::front::abuse;
 use crate::security::{random_token, token_hash};
 use crate::templates::{AccountForm, AccountFormKind, FormState, render_status};
 use axum::Form;
@@ -12,15 +14,20 @@ use axum::response::{IntoResponse, Redirect, Response};
 use backstride_core::{
     DistanceUnit, Email, MassUnit, NewPassword, Role, TimeZoneName, UnitPreference,
 };
-use backstride_store::{NewEmail, NewUser, StoreError};
+use backstride_store::{NewEmail, NewUser, StoreError, User};
 use std::collections::HashMap;
 
 /// Failed logins counted per account and per address within this window …
 pub const THROTTLE_WINDOW_SECONDS: i64 = 15 * 60;
-/// … lock the account's login once this many have failed (the lock lasts until they age out).
+/// … pause the account's login once this many have failed (until the window ends). Attempts are
+/// counted before the password is checked, so parallel guesses get no more checks than this.
 pub const MAX_FAILURES_PER_ACCOUNT: i64 = 10;
-/// … and an address once this many have failed (several people can share one address).
+/// … and, once this many have failed from one client address, logging in from there needs an
+/// emailed link as well as the password. The address is not refused: several people can share
+/// one (an office, a clinic's wifi), and one person's typos must not lock the others out.
 pub const MAX_FAILURES_PER_IP: i64 = 50;
+/// An emailed sign-in link (sign-up confirmation, or the second step above) works once, this long.
+pub const LOGIN_LINK_TTL_SECONDS: i64 = 24 * 60 * 60;
 /// A password-reset link works once, for this long.
 pub const RESET_TTL_SECONDS: i64 = 60 * 60;
 /// An invitation works once, for this long.
@@ -126,6 +133,27 @@ pub async fn signup(ctx: Ctx, Form(fields): Fields) -> AppResult<Response> {
         )
         .await;
     };
+    if abuse::over_limit(
+        ctx.state.store.as_ref(),
+        abuse::SIGNUP,
+        &ctx.ip,
+        email.as_str(),
+    )
+    .await?
+    {
+        form.set_error("email", abuse::PLEASE_WAIT);
+        let res = account_form(
+            &ctx,
+            AccountFormKind::Signup,
+            "Create your account",
+            "/signup",
+            form,
+            "",
+        )
+        .await?;
+        return Ok(too_many(res));
+    }
+    // Hashed before we know whether the email is taken, so both answers take as long.
     let hash = ctx.state.passwords.hash(password.expose().to_owned()).await;
     let new = NewUser {
         clinic_id: None,
@@ -136,27 +164,95 @@ pub async fn signup(ctx: Ctx, Form(fields): Fields) -> AppResult<Response> {
         time_zone: tz,
         units: units_choice(form.value("units")),
     };
-    match ctx.state.store.create_user(&new).await {
-        Ok(user) => {
-            ctx.log_in(&user, false).await?;
-            ctx.flash("success", "Welcome to Backstride. Your account is ready.")
-                .await?;
-            Ok(Redirect::to("/home").into_response())
-        }
+    // The same answer whether or not the email has an account, so sign-up can't be asked who
+    // has one: the new account waits for its emailed link, an existing one's owner is told.
+    match ctx.state.store.create_unconfirmed_user(&new).await {
+        Ok(user) => send_login_link(&ctx, &user, LoginLinkReason::SignUp).await?,
         Err(StoreError::Conflict { .. }) => {
-            form.set_error("email", "An account with this email already exists. Log in, or reset your password if you forgot it.");
-            account_form(
-                &ctx,
-                AccountFormKind::Signup,
-                "Create your account",
-                "/signup",
-                form,
-                "",
-            )
-            .await
+            let owner = ctx.state.store.user_by_email(&new.email).await?;
+            if ctx.state.store.email_confirmed(owner.id).await? {
+                tell_owner_of_sign_up(&ctx, &owner).await?;
+            } else {
+                send_login_link(&ctx, &owner, LoginLinkReason::SignUp).await?;
+            }
         }
-        Err(err) => Err(err.into()),
+        Err(err) => return Err(err.into()),
     }
+    ctx.flash(
+        "info",
+        format!(
+            "Nearly there: we've emailed {}. Open the link in it to confirm your address and log in.",
+            new.email
+        ),
+    )
+    .await?;
+    Ok(Redirect::to("/login").into_response())
+}
+
+/// Why an emailed sign-in link was sent: it says so in the email.
+#[derive(Clone, Copy)]
+enum LoginLinkReason {
+    SignUp,
+    SecondStep,
+}
+
+/// Emails `user` a single-use link that finishes logging in (and confirms the address).
+async fn send_login_link(ctx: &Ctx, user: &User, reason: LoginLinkReason) -> AppResult<()> {
+    let token = random_token(32);
+    let now = now();
+    ctx.state
+        .store
+        .create_login_link(user.id, &token_hash(&token), now + LOGIN_LINK_TTL_SECONDS)
+        .await?;
+    let link = format!("{}/login/link/{token}", ctx.state.config.base_url());
+    let (subject, why) = match reason {
+        LoginLinkReason::SignUp => (
+            "Confirm your email for Backstride",
+            "Thanks for signing up to Backstride. Open this link within a day to confirm your \
+             email address and log in",
+        ),
+        LoginLinkReason::SecondStep => (
+            "Finish logging in to Backstride",
+            "Someone (hopefully you) logged in to Backstride with your password from a network \
+             where many logins have failed lately. Open this link within a day to finish logging in",
+        ),
+    };
+    let body = format!(
+        "Hello {},\n\n{why}:\n\n{link}\n\nIf it wasn't you, ignore this email and consider \
+         changing your password.\n",
+        user.display_name
+    );
+    ctx.state
+        .store
+        .enqueue_email(&NewEmail::text(user.email.clone(), subject, body), now)
+        .await?;
+    Ok(())
+}
+
+/// Someone signed up with an email that has an account: its owner hears of it, the visitor
+/// doesn't.
+async fn tell_owner_of_sign_up(ctx: &Ctx, owner: &User) -> AppResult<()> {
+    let base = ctx.state.config.base_url();
+    let body = format!(
+        "Hello {},\n\nSomeone (hopefully you) tried to create a Backstride account with this \
+         email address, which already has one. If it was you, log in at {base}/login, or choose \
+         a new password at {base}/password/forgot if you've forgotten it.\n\n\
+         If it wasn't you, ignore this email: nothing has changed.\n",
+        owner.display_name
+    );
+    ctx.state
+        .store
+        .enqueue_email(
+            &NewEmail::text(owner.email.clone(), "Your Backstride account", body),
+            now(),
+        )
+        .await?;
+    Ok(())
+}
+
+fn too_many(mut res: Response) -> Response {
+    *res.status_mut() = StatusCode::TOO_MANY_REQUESTS;
+    res
 }
 
 #[derive(serde::Deserialize)]
@@ -179,36 +275,46 @@ pub async fn login_page(
     account_form(&ctx, AccountFormKind::Login, "Log in", "/login", form, "").await
 }
 
-/// Only same-site paths are followed after login (no open redirects).
+/// Only a local path is followed after login (no open redirects): it starts with one `/`, and
+/// holds printable ASCII only, without `\\` — browsers drop tabs and line breaks and read `\\`
+/// as `/`, so `/\t/evil.example` or `/\\evil.example` would lead to another host — and it must
+/// parse as a path (a line break would otherwise reach the `Location` header).
 fn safe_next(next: &str) -> &str {
-    if next.starts_with('/') && !next.starts_with("//") && !next.starts_with("/\\") {
-        next
-    } else {
-        "/home"
-    }
+    let local = next.starts_with('/')
+        && !next.starts_with("//")
+        && next.bytes().all(|b| b.is_ascii_graphic() && b != b'\\')
+        && next.parse::<axum::http::uri::PathAndQuery>().is_ok();
+    if local { next } else { "/home" }
 }
+
+/// What a login answers when its password is right but one more step is needed, and — word
+/// for word — when it is wrong, so the answer says nothing about the password.
+const LINK_SENT: &str = "For your safety, logging in from here needs one more step: if that \
+    email and password match an account, we've emailed it a link that finishes logging in.";
 
 pub async fn login(ctx: Ctx, Form(fields): Fields) -> AppResult<Response> {
     let mut form = FormState::from_values(fields);
     let typed_email = form.value("email").trim().to_lowercase();
     let now = now();
-    let failures = ctx
-        .state
-        .store
-        .login_failures_since(&typed_email, &ctx.ip, now - THROTTLE_WINDOW_SECONDS)
-        .await?;
-    if failures.for_email >= MAX_FAILURES_PER_ACCOUNT || failures.for_ip >= MAX_FAILURES_PER_IP {
+    let since = now - THROTTLE_WINDOW_SECONDS;
+    let store = ctx.state.store.clone();
+    // Counted before the check, in one statement: parallel guesses each get their own number.
+    let attempts = store.count_login_attempt(&typed_email, now, since).await?;
+    if attempts > MAX_FAILURES_PER_ACCOUNT {
         form.set_error(
             "email",
             "Too many failed attempts. For your safety, logging in is paused for 15 minutes. You can reset your password meanwhile.",
         );
-        let mut res =
-            account_form(&ctx, AccountFormKind::Login, "Log in", "/login", form, "").await?;
-        *res.status_mut() = StatusCode::TOO_MANY_REQUESTS;
-        return Ok(res);
+        let res = account_form(&ctx, AccountFormKind::Login, "Log in", "/login", form, "").await?;
+        return Ok(too_many(res));
     }
+    let busy_address = store
+        .login_failures_since(&typed_email, &ctx.ip, since)
+        .await?
+        .for_ip
+        >= MAX_FAILURES_PER_IP;
     let user = match typed_email.parse::<Email>() {
-        Ok(email) => match ctx.state.store.user_by_email(&email).await {
+        Ok(email) => match store.user_by_email(&email).await {
             Ok(user) => Some(user),
             Err(StoreError::NotFound) => None,
             Err(err) => return Err(err.into()),
@@ -221,24 +327,75 @@ pub async fn login(ctx: Ctx, Form(fields): Fields) -> AppResult<Response> {
         .passwords
         .verify(password, user.as_ref().map(|u| u.password_hash.clone()))
         .await;
-    match (ok, user) {
-        (true, Some(user)) => {
-            ctx.state.store.clear_login_failures(&typed_email).await?;
+    let user = match (ok, user) {
+        (true, Some(user)) => Some(user),
+        _ => None,
+    };
+    let confirmed = match &user {
+        Some(user) => store.email_confirmed(user.id).await?,
+        None => false,
+    };
+    match user {
+        Some(user) if confirmed && !busy_address => {
+            store.clear_login_failures(&typed_email).await?;
             ctx.log_in(&user, form.checked("remember")).await?;
-            Ok(Redirect::to(safe_next(form.value("next"))).into_response())
+            return Ok(Redirect::to(safe_next(form.value("next"))).into_response());
         }
+        Some(user) if busy_address => {
+            send_login_link(&ctx, &user, LoginLinkReason::SecondStep).await?;
+        }
+        // The right password for a sign-up whose email is unconfirmed answers like a wrong one:
+        // otherwise signing up, then logging in, would tell whether the email had an account.
         _ => {
-            ctx.state
-                .store
+            store
                 .record_login_failure(&typed_email, &ctx.ip, now)
                 .await?;
-            form.set_error(
-                "password",
-                "That email and password don't match an account. Check both and try again.",
-            );
-            account_form(&ctx, AccountFormKind::Login, "Log in", "/login", form, "").await
         }
     }
+    if busy_address {
+        form.set_error("email", LINK_SENT);
+    } else {
+        form.set_error(
+            "password",
+            "That email and password don't match an account. Check both and try again. \
+             Just signed up? Open the link we emailed you first.",
+        );
+    }
+    account_form(&ctx, AccountFormKind::Login, "Log in", "/login", form, "").await
+}
+
+/// `GET /login/link/{token}`: a button that finishes logging in. Opening the link changes
+/// nothing, so a mail scanner that follows links doesn't use it up.
+pub async fn login_link_page(ctx: Ctx, Path(token): Path<String>) -> AppResult<Response> {
+    account_form(
+        &ctx,
+        AccountFormKind::LoginLink,
+        "Finish logging in",
+        &format!("/login/link/{token}"),
+        FormState::default(),
+        "Your emailed link works once. Continue to log in on this device.",
+    )
+    .await
+}
+
+/// `POST /login/link/{token}`: uses the emailed link, confirms the address and logs in.
+pub async fn use_login_link(ctx: Ctx, Path(token): Path<String>) -> AppResult<Response> {
+    let store = ctx.state.store.clone();
+    let Some(user_id) = store.consume_login_link(&token_hash(&token), now()).await? else {
+        ctx.flash(
+            "error",
+            "That link has expired or was already used. Log in below, or reset your password to get a fresh link.",
+        )
+        .await?;
+        return Ok(Redirect::to("/login").into_response());
+    };
+    let user = store.user(user_id).await?;
+    store.confirm_email(user.id).await?;
+    store.clear_login_failures(user.email.as_str()).await?;
+    ctx.log_in(&user, false).await?;
+    ctx.flash("success", "Welcome to Backstride. You're logged in.")
+        .await?;
+    Ok(Redirect::to("/home").into_response())
 }
 
 pub async fn logout(ctx: Ctx) -> AppResult<Response> {
@@ -260,8 +417,24 @@ pub async fn forgot_page(ctx: Ctx) -> AppResult<Response> {
 
 pub async fn forgot(ctx: Ctx, Form(fields): Fields) -> AppResult<Response> {
     let mut form = FormState::from_values(fields);
-    let Some(email) = form.parse("email", str::parse::<Email>) else {
-        return account_form(
+    let email = form.parse("email", str::parse::<Email>);
+    let limited = match &email {
+        Some(email) => {
+            abuse::over_limit(
+                ctx.state.store.as_ref(),
+                abuse::FORGOT_PASSWORD,
+                &ctx.ip,
+                email.as_str(),
+            )
+            .await?
+        }
+        None => false,
+    };
+    if limited {
+        form.set_error("email", abuse::PLEASE_WAIT);
+    }
+    let (Some(email), false) = (email, limited) else {
+        let res = account_form(
             &ctx,
             AccountFormKind::Forgot,
             "Reset your password",
@@ -269,7 +442,8 @@ pub async fn forgot(ctx: Ctx, Form(fields): Fields) -> AppResult<Response> {
             form,
             "",
         )
-        .await;
+        .await?;
+        return Ok(if limited { too_many(res) } else { res });
     };
     match ctx.state.store.user_by_email(&email).await {
         Ok(user) => {
@@ -367,13 +541,18 @@ pub async fn reset(
     }
     let hash = ctx.state.passwords.hash(password.expose().to_owned()).await;
     ctx.state.store.set_password_hash(user.id, &hash).await?;
+    // The link proves the address, so a sign-up waiting for its link is confirmed too.
+    ctx.state.store.confirm_email(user.id).await?;
     ctx.state
         .store
         .clear_login_failures(user.email.as_str())
         .await?;
+    // Every session of the account ends with the old password (see `Ctx`); this browser starts
+    // afresh so that the message below survives.
+    ctx.log_out_here().await?;
     ctx.flash(
         "success",
-        "Your password has been changed. Log in with the new one.",
+        "Your password has been changed, and you were signed out everywhere. Log in with the new one.",
     )
     .await?;
     Ok(Redirect::to("/login").into_response())
@@ -396,9 +575,13 @@ pub async fn change_password(ctx: Ctx, Form(fields): Fields) -> AppResult<Respon
         Some(new) if current_ok && !form.has_errors() => {
             let hash = ctx.state.passwords.hash(new.expose().to_owned()).await;
             ctx.state.store.set_password_hash(user.id, &hash).await?;
-            ctx.session.cycle_id().await?;
-            ctx.flash("success", "Your password has been changed.")
-                .await?;
+            // Other sessions still hold the old password's fingerprint: they end (see `Ctx`).
+            ctx.keep_signed_in_after_password_change(&hash).await?;
+            ctx.flash(
+                "success",
+                "Your password has been changed. You were signed out everywhere else.",
+            )
+            .await?;
             Ok(Redirect::to("/settings").into_response())
         }
         _ => crate::pages::settings_with(&ctx, &user, None, Some(form)).await,

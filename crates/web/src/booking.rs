@@ -12,6 +12,7 @@
 use crate::AppState;
 use crate::context::Ctx;
 use crate::error::{AppError, AppResult, render_error};
+use crate::front::abuse;
 use crate::security::{random_token, token_hash};
 use crate::templates::{Page, render, render_status};
 use askama::Template;
@@ -1112,6 +1113,19 @@ async fn book(
         }
     };
 
+    // Each booking holds a clinician's time and sends two emails: the public forms' limits.
+    if abuse::over_limit(
+        ctx.state.store.as_ref(),
+        abuse::BOOKING,
+        &ctx.ip,
+        visitor.email.as_str(),
+    )
+    .await?
+    {
+        form.set_error("email", abuse::PLEASE_WAIT);
+        let page = book_view(&ctx, &offer, zone, zone_error, form, None, None).await?;
+        return render_status(StatusCode::TOO_MANY_REQUESTS, page);
+    }
     let token = random_token(32);
     let hash = token_hash(&token);
     let facts = CallFacts {

@@ -19,6 +19,12 @@ pub struct WebConfig {
     pub upload_limit_bytes: usize,
     /// How often the outbox worker looks for due emails, in seconds.
     pub outbox_poll_seconds: u64,
+    /// The header a reverse proxy or load balancer puts the client's address in (for example
+    /// `X-Forwarded-For`); read only on connections from `trusted_proxies`. Empty: every rate
+    /// limit counts the connection's own address.
+    pub client_ip_header: String,
+    /// Addresses of the proxies allowed to say who the client is.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
     pub mail: MailConfig,
 }
 
@@ -30,6 +36,8 @@ impl Default for WebConfig {
             body_limit_bytes: 64 * 1024,
             upload_limit_bytes: 100 * 1024 * 1024,
             outbox_poll_seconds: 5,
+            client_ip_header: String::new(),
+            trusted_proxies: Vec::new(),
             mail: MailConfig::default(),
         }
     }
@@ -38,6 +46,37 @@ impl Default for WebConfig {
 impl WebConfig {
     pub fn is_https(&self) -> bool {
         self.public_url.starts_with("https://")
+    }
+
+    /// Who is asking, for every rate limit: the connection's address, or — when that is one of
+    /// `trusted_proxies` — the nearest address in `client_ip_header` that is not a trusted proxy
+    /// (entries further left were written by the client and could be made up).
+    pub fn client_address(
+        &self,
+        peer: Option<std::net::IpAddr>,
+        headers: &axum::http::HeaderMap,
+    ) -> String {
+        let Some(peer) = peer else {
+            return "unknown".into();
+        };
+        if self.client_ip_header.is_empty() || !self.trusted_proxies.contains(&peer) {
+            return peer.to_string();
+        }
+        let forwarded = headers
+            .get_all(self.client_ip_header.as_str())
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .collect::<Vec<_>>();
+        let mut nearest = peer;
+        for hop in forwarded.iter().rev() {
+            match hop.trim().parse::<std::net::IpAddr>() {
+                Ok(addr) if self.trusted_proxies.contains(&addr) => nearest = addr,
+                Ok(addr) => return addr.to_string(),
+                Err(_) => break,
+            }
+        }
+        nearest.to_string()
     }
 
     /// `public_url` without a trailing slash, for building links.
@@ -102,5 +141,46 @@ impl std::fmt::Debug for MailConfig {
             )
             .field("smtp_security", &self.smtp_security)
             .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::http::HeaderMap;
+
+    fn behind_balancer() -> WebConfig {
+        WebConfig {
+            client_ip_header: "X-Forwarded-For".into(),
+            trusted_proxies: vec!["10.0.0.2".parse().unwrap(), "10.0.0.3".parse().unwrap()],
+            ..WebConfig::default()
+        }
+    }
+
+    fn forwarded(value: &str) -> HeaderMap {
+        let mut headers = HeaderMap::new();
+        headers.insert("x-forwarded-for", value.parse().unwrap());
+        headers
+    }
+
+    #[test]
+    fn the_client_address_comes_from_a_trusted_proxy_only() {
+        let config = behind_balancer();
+        let proxy = Some("10.0.0.2".parse().unwrap());
+        let stranger = Some("198.51.100.7".parse().unwrap());
+        let headers = forwarded("203.0.113.9, 192.0.2.1, 10.0.0.3");
+        assert_eq!(config.client_address(proxy, &headers), "192.0.2.1");
+        assert_eq!(config.client_address(stranger, &headers), "198.51.100.7");
+        assert_eq!(config.client_address(proxy, &HeaderMap::new()), "10.0.0.2");
+        assert_eq!(
+            config.client_address(proxy, &forwarded("nonsense")),
+            "10.0.0.2"
+        );
+        assert_eq!(
+            WebConfig::default().client_address(proxy, &headers),
+            "10.0.0.2",
+            "no header configured: the socket address"
+        );
+        assert_eq!(config.client_address(None, &headers), "unknown");
     }
 }

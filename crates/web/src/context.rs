@@ -13,7 +13,15 @@ use std::net::SocketAddr;
 use tower_sessions::Session;
 
 pub const USER_KEY: &str = "user_id";
+/// A fingerprint of the password the session logged in with: changing the password ends every
+/// session that holds the old one.
+const PASSWORD_KEY: &str = "password_fingerprint";
 const FLASH_KEY: &str = "flash";
+
+/// Short, one-way, and says nothing about the password (it is a hash of its salted hash).
+fn password_fingerprint(password_hash: &str) -> String {
+    crate::security::token_hash(password_hash)[..16].to_owned()
+}
 
 /// Everything a page handler needs to know about who is asking.
 pub struct Ctx {
@@ -23,7 +31,7 @@ pub struct Ctx {
     pub nonce: String,
     /// Path and query of this request, to come back to after logging in.
     pub here: String,
-    /// The client's address, for per-IP throttling.
+    /// The client's address for every rate limit ([`crate::WebConfig::client_address`]).
     pub ip: String,
 }
 
@@ -37,7 +45,31 @@ impl FromRequestParts<AppState> for Ctx {
         let user_id: Option<i64> = session.get(USER_KEY).await?;
         let user = match user_id {
             Some(id) => match state.store.user(id).await {
-                Ok(user) => Some(user),
+                Ok(user) => {
+                    let current = password_fingerprint(&user.password_hash);
+                    match session.get::<String>(PASSWORD_KEY).await? {
+                        Some(held) if held == current => Some(user),
+                        Some(_) => {
+                            // The password was changed or reset elsewhere: this session ends.
+                            session.flush().await?;
+                            session
+                                .insert(
+                                    FLASH_KEY,
+                                    vec![Flash {
+                                        kind: "info".into(),
+                                        message: "Your password was changed, so you were signed out here. Log in with the new one.".into(),
+                                    }],
+                                )
+                                .await?;
+                            None
+                        }
+                        None => {
+                            // A session from before fingerprints: it holds the current one now.
+                            session.insert(PASSWORD_KEY, current).await?;
+                            Some(user)
+                        }
+                    }
+                }
                 Err(backstride_store::StoreError::NotFound) => {
                     session.flush().await?;
                     None
@@ -51,11 +83,11 @@ impl FromRequestParts<AppState> for Ctx {
             .get::<CspNonce>()
             .map(|n| n.0.clone())
             .unwrap_or_default();
-        let ip = parts
+        let peer = parts
             .extensions
             .get::<ConnectInfo<SocketAddr>>()
-            .map(|ConnectInfo(addr)| addr.ip().to_string())
-            .unwrap_or_else(|| "unknown".into());
+            .map(|ConnectInfo(addr)| addr.ip());
+        let ip = state.config.client_address(peer, &parts.headers);
         let here = parts
             .uri
             .path_and_query()
@@ -151,6 +183,9 @@ impl Ctx {
         self.session.cycle_id().await?;
         self.session.insert(USER_KEY, user.id).await?;
         self.session
+            .insert(PASSWORD_KEY, password_fingerprint(&user.password_hash))
+            .await?;
+        self.session
             .insert(CSRF_SESSION_KEY, random_token(32))
             .await?;
         let idle = if remember {
@@ -160,6 +195,22 @@ impl Ctx {
         };
         self.session
             .set_expiry(Some(tower_sessions::Expiry::OnInactivity(idle)));
+        Ok(())
+    }
+
+    /// After this person changed their password (now `new_hash`): this session stays signed in
+    /// under a new id; every other session of the account holds the old fingerprint and ends.
+    pub async fn keep_signed_in_after_password_change(&self, new_hash: &str) -> AppResult<()> {
+        self.session.cycle_id().await?;
+        self.session
+            .insert(PASSWORD_KEY, password_fingerprint(new_hash))
+            .await?;
+        Ok(())
+    }
+
+    /// Ends this browser's session and starts an empty one (for a flash message).
+    pub async fn log_out_here(&self) -> AppResult<()> {
+        self.session.flush().await?;
         Ok(())
     }
 }

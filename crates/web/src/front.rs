@@ -15,7 +15,7 @@
 //! styles. The logo is a generated monogram (the clinic's initials in a brand-coloured disc) —
 //! no uploads to validate or store.
 
-mod abuse;
+pub(crate) mod abuse;
 mod articles;
 mod guide_settings;
 mod inbox;
@@ -55,15 +55,7 @@ pub fn routes() -> Router<AppState> {
         .route("/clinics/{id}/articles/tags/{tag}", get(articles::tag_page))
         .route("/clinics/{id}/articles/{slug}", get(articles::article_page))
         .route("/clinic/articles", get(articles::staff_list))
-        .route(
-            "/clinic/articles/new",
-            get(articles::new_page).post(articles::create),
-        )
         .route("/clinic/articles/{id}", get(articles::staff_preview))
-        .route(
-            "/clinic/articles/{id}/edit",
-            get(articles::edit_page).post(articles::update),
-        )
         .route(
             "/clinic/articles/{id}/delete",
             axum::routing::post(articles::delete),
@@ -79,6 +71,35 @@ pub fn routes() -> Router<AppState> {
             axum::routing::post(inbox::invite),
         )
 }
+
+/// The article editor: it takes a body of up to [`EDITOR_BODY_LIMIT_BYTES`] (see `lib.rs`).
+pub fn editor_routes() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/clinic/articles/new",
+            get(articles::new_page).post(articles::create),
+        )
+        .route(
+            "/clinic/articles/{id}/edit",
+            get(articles::edit_page).post(articles::update),
+        )
+}
+
+/// Whether `path` is one of [`editor_routes`] (the CSRF guard reads their forms' bodies too).
+pub fn is_editor_path(path: &str) -> bool {
+    path == "/clinic/articles/new"
+        || path
+            .strip_prefix("/clinic/articles/")
+            .and_then(|rest| rest.strip_suffix("/edit"))
+            .is_some_and(|id| !id.contains('/'))
+}
+
+/// The article editor's request body limit, agreeing with the longest article: a form-encoded
+/// character takes at most 12 bytes (4 bytes of UTF-8, each sent as `%XX`), plus room for the
+/// other fields. An article that is too long therefore reaches the editor and gets a message
+/// beside its body (with the text kept) instead of the 413 page.
+pub const EDITOR_BODY_LIMIT_BYTES: usize =
+    backstride_publishing::article::MAX_BODY_CHARS * 12 + 64 * 1024;
 
 /// A clinic by the id in a public address; any failure to find it is a plain 404.
 async fn public_clinic(store: &dyn Store, id: i64) -> AppResult<Clinic> {

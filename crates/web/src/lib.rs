@@ -74,6 +74,10 @@ pub fn router(state: AppState) -> Router {
         .route("/home", get(pages::home))
         .route("/signup", get(auth::signup_page).post(auth::signup))
         .route("/login", get(auth::login_page).post(auth::login))
+        .route(
+            "/login/link/{token}",
+            get(auth::login_link_page).post(auth::use_login_link),
+        )
         .route("/logout", post(auth::logout))
         .route(
             "/password/forgot",
@@ -106,6 +110,7 @@ pub fn router(state: AppState) -> Router {
         .route("/admin/outbox", get(admin::outbox_page))
         .route("/admin/outbox/{id}/retry", post(admin::retry_email))
         .route("/api/me", get(pages::api_me))
+        .route("/api/csrf", get(pages::api_csrf))
         .route("/healthz", get(pages::healthz))
         .route("/readyz", get(pages::readyz))
         .route("/static/{*path}", get(assets::serve))
@@ -125,8 +130,16 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::extract::DefaultBodyLimit::max(upload_limit))
         .layer(tower_http::limit::RequestBodyLimitLayer::new(upload_limit));
 
+    // The article editor takes the longest article there may be (and a little more, so a too
+    // long one gets a message by its field).
+    let editor_limit = body_limit.max(front::EDITOR_BODY_LIMIT_BYTES);
+    let editor = front::editor_routes()
+        .layer(axum::extract::DefaultBodyLimit::max(editor_limit))
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(editor_limit));
+
     limited
         .merge(uploads)
+        .merge(editor)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             security::csrf_guard,

@@ -266,6 +266,16 @@ pub async fn api_me(ctx: Ctx) -> Response {
     }
 }
 
+/// `GET /api/csrf`: this session's CSRF token and who is logged in, for the Today page's offline
+/// queue when its page's token went stale (a new login since the entry was kept).
+pub async fn api_csrf(ctx: Ctx) -> AppResult<Response> {
+    Ok(Json(serde_json::json!({
+        "user_id": ctx.user.as_ref().map(|u| u.id),
+        "csrf_token": ctx.csrf_token().await?,
+    }))
+    .into_response())
+}
+
 pub async fn not_found(ctx: Ctx) -> AppResult<Response> {
     if ctx.here.starts_with("/api/") {
         return Ok(problem(StatusCode::NOT_FOUND, "No such endpoint."));

@@ -141,7 +141,16 @@ pub async fn csrf_guard(
         Some(token) => (req, Some(token)),
         None if is_form => {
             let (parts, body) = req.into_parts();
-            let bytes = match axum::body::to_bytes(body, state.config.body_limit_bytes).await {
+            // The route's own limit comes later; read no more than the largest route allows.
+            let limit = if crate::front::is_editor_path(parts.uri.path()) {
+                state
+                    .config
+                    .body_limit_bytes
+                    .max(crate::front::EDITOR_BODY_LIMIT_BYTES)
+            } else {
+                state.config.body_limit_bytes
+            };
+            let bytes = match axum::body::to_bytes(body, limit).await {
                 Ok(bytes) => bytes,
                 Err(_) => return crate::error::error_page(StatusCode::PAYLOAD_TOO_LARGE),
             };

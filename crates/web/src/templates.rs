@@ -183,6 +183,8 @@ pub enum AccountFormKind {
     Forgot,
     Reset,
     Invite,
+    /// The button behind an emailed sign-in link.
+    LoginLink,
 }
 
 #[derive(Template)]

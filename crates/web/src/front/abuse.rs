@@ -1,5 +1,7 @@
-//! What guards the public forms: a honeypot field people never see, rate limits per IP address
-//! and per email kept in the database (so several web instances share them), and length limits.
+//! What guards the public forms: a honeypot field people never see, rate limits per client
+//! address and per email kept in the database (so several web instances share them), and length
+//! limits. Every form anyone can send without logging in (sign-up, forgot-password, the guide,
+//! consult requests, booking a call) goes through [`over_limit`] with its [`PublicForm`].
 //!
 //! The limits are our choice: generous for a person (who sends a form once or twice), tight for
 //! a script.
@@ -13,10 +15,48 @@ use backstride_store::Store;
 pub const HONEYPOT: &str = "website";
 /// The window the counters look back over.
 pub const WINDOW_SECONDS: i64 = 60 * 60;
-/// Submissions of one form from one IP address per window.
-pub const MAX_PER_IP: i64 = 10;
-/// Submissions of one form for one email address per window.
-pub const MAX_PER_EMAIL: i64 = 3;
+
+/// A form anyone can send, and how often within [`WINDOW_SECONDS`].
+#[derive(Debug, Clone, Copy)]
+pub struct PublicForm {
+    /// The counters' name for the form.
+    pub name: &'static str,
+    /// Submissions from one client address.
+    pub per_address: i64,
+    /// Submissions for one email address (each may send that address an email).
+    pub per_email: i64,
+}
+
+pub const GUIDE: PublicForm = PublicForm {
+    name: "guide",
+    per_address: 10,
+    per_email: 3,
+};
+pub const CONSULT: PublicForm = PublicForm {
+    name: "consult",
+    per_address: 10,
+    per_email: 3,
+};
+pub const SIGNUP: PublicForm = PublicForm {
+    name: "signup",
+    per_address: 10,
+    per_email: 3,
+};
+pub const FORGOT_PASSWORD: PublicForm = PublicForm {
+    name: "forgot-password",
+    per_address: 10,
+    per_email: 3,
+};
+/// Each booking holds a clinician's time and sends two emails.
+pub const BOOKING: PublicForm = PublicForm {
+    name: "booking",
+    per_address: 5,
+    per_email: 3,
+};
+
+/// What a person sees when a form was sent too often.
+pub const PLEASE_WAIT: &str =
+    "We have had many requests from here in the last hour. Please try again later.";
 
 pub const MAX_NAME_CHARS: usize = 100;
 pub const MAX_PHONE_CHARS: usize = 40;
@@ -30,18 +70,27 @@ pub fn is_bot(form: &FormState) -> bool {
     !form.value(HONEYPOT).trim().is_empty()
 }
 
-/// Whether this submission would go over a limit; otherwise counts it.
-pub async fn over_limit(store: &dyn Store, form: &str, ip: &str, email: &str) -> AppResult<bool> {
+/// Whether this submission of `form` from the client address `ip` (`Ctx::ip`) for `email`
+/// (empty when there is none yet) goes over a limit. It is counted first and then the counts are
+/// read, so parallel submissions can't all slip under the limit: each sees at least itself and
+/// every one counted before it.
+pub async fn over_limit(
+    store: &dyn Store,
+    form: PublicForm,
+    ip: &str,
+    email: &str,
+) -> AppResult<bool> {
     let now = now();
+    store.record_form_attempt(form.name, ip, email, now).await?;
     let seen = store
-        .form_attempts_since(form, ip, email, now - WINDOW_SECONDS)
+        .form_attempts_since(form.name, ip, email, now - WINDOW_SECONDS)
         .await?;
-    if seen.by_ip >= MAX_PER_IP || seen.by_email >= MAX_PER_EMAIL {
-        tracing::info!(form, "public form rate limit reached");
-        return Ok(true);
+    let over =
+        seen.by_ip > form.per_address || (!email.is_empty() && seen.by_email > form.per_email);
+    if over {
+        tracing::info!(form = form.name, "public form rate limit reached");
     }
-    store.record_form_attempt(form, ip, email, now).await?;
-    Ok(false)
+    Ok(over)
 }
 
 /// A one-line field: spaces tidied, required or not, at most `max` characters.

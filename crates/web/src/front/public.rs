@@ -175,7 +175,7 @@ pub async fn guide_submit(
     let clinic = public_clinic(store.as_ref(), id).await?;
     let mut form = FormState::from_values(fields);
     if abuse::is_bot(&form) {
-        abuse::over_limit(store.as_ref(), "guide", &ctx.ip, "").await?;
+        abuse::over_limit(store.as_ref(), abuse::GUIDE, &ctx.ip, "").await?;
         return Ok(Redirect::to(&format!("/clinics/{id}/guide/sent")).into_response());
     }
     let name = abuse::one_line(
@@ -194,7 +194,7 @@ pub async fn guide_submit(
     let (Some(name), Some(email), false) = (name, email, form.has_errors()) else {
         return guide_with(&ctx, &clinic, form, StatusCode::UNPROCESSABLE_ENTITY).await;
     };
-    if abuse::over_limit(store.as_ref(), "guide", &ctx.ip, email.as_str()).await? {
+    if abuse::over_limit(store.as_ref(), abuse::GUIDE, &ctx.ip, email.as_str()).await? {
         return guide_with(&ctx, &clinic, form, StatusCode::TOO_MANY_REQUESTS).await;
     }
     let now = now();
@@ -389,7 +389,7 @@ pub async fn consult_submit(
     let mut form = FormState::from_values(fields);
     let thanks = format!("/clinics/{id}/consult/thanks");
     if abuse::is_bot(&form) {
-        abuse::over_limit(store.as_ref(), "consult", &ctx.ip, "").await?;
+        abuse::over_limit(store.as_ref(), abuse::CONSULT, &ctx.ip, "").await?;
         return Ok(Redirect::to(&thanks).into_response());
     }
     let name = abuse::one_line(
@@ -424,7 +424,7 @@ pub async fn consult_submit(
     else {
         return consult_with(&ctx, &clinic, form, StatusCode::UNPROCESSABLE_ENTITY).await;
     };
-    if abuse::over_limit(store.as_ref(), "consult", &ctx.ip, email.as_str()).await? {
+    if abuse::over_limit(store.as_ref(), abuse::CONSULT, &ctx.ip, email.as_str()).await? {
         return consult_with(&ctx, &clinic, form, StatusCode::TOO_MANY_REQUESTS).await;
     }
     let full_message = if times.is_empty() {

@@ -114,8 +114,10 @@ async fn racing_visitors_get_one_booking_and_the_others_the_next_free_times() {
 
         const N: usize = 8;
         let mut visitors = Vec::new();
-        for _ in 0..N {
+        for i in 0..N {
             let mut c = first.another();
+            // Different people on different networks (one address may only book a few calls).
+            c.ip = format!("198.51.100.{}:5000", i + 1).parse().unwrap();
             c.get(&path).await;
             visitors.push(c);
         }
@@ -719,6 +721,59 @@ async fn the_database_decides_a_race_even_past_the_checks() {
                 .unwrap()
                 .is_empty()
         );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn one_visitor_can_book_only_a_few_calls_an_hour() {
+    each_backend(|store| async move {
+        let (clinician, path, mut visitor, page) = visit(&store, "Busy Clinic").await;
+        let slots = offered(&page.body);
+        assert!(slots.len() >= 10, "enough free times to try");
+        let mut booked = 0;
+        for (i, slot) in slots.iter().take(8).enumerate() {
+            let email = format!("grabber{i}@example.com");
+            let res = visitor.post(&path, &details(slot, &email)).await;
+            match res.status {
+                StatusCode::SEE_OTHER => booked += 1,
+                StatusCode::TOO_MANY_REQUESTS => {
+                    assert!(res.body.contains("many requests from here"), "{}", res.body);
+                    assert!(
+                        res.body.contains("Sore back after long runs."),
+                        "typed text kept"
+                    );
+                }
+                other => panic!("unexpected {other}: {}", res.body),
+            }
+        }
+        assert_eq!(booked, 5, "five calls an hour from one address");
+        assert_eq!(store.booked_starts(clinician.id, 0).await.unwrap().len(), 5);
+        let outbox = store.outbox(100).await.unwrap();
+        for refused in 5..8 {
+            let to = format!("grabber{refused}@example.com");
+            assert!(
+                outbox.iter().all(|e| e.to != to),
+                "nothing sent for a refused booking"
+            );
+        }
+
+        // One email address can't be sent many calls from many addresses either.
+        let mut sent = 0;
+        for (i, slot) in slots.iter().skip(8).take(4).enumerate() {
+            let mut other = visitor.another();
+            other.ip = format!("198.51.100.{}:5000", 100 + i).parse().unwrap();
+            other.get(&path).await;
+            let res = other
+                .post(&path, &details(slot, "victim@example.com"))
+                .await;
+            if res.status == StatusCode::SEE_OTHER {
+                sent += 1;
+            } else {
+                assert_eq!(res.status, StatusCode::TOO_MANY_REQUESTS);
+            }
+        }
+        assert_eq!(sent, 3);
     })
     .await;
 }

@@ -460,6 +460,121 @@ async fn a_session_logged_with_the_timers_then_a_check_in_made_offline_is_stored
     b.close().await;
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_offline_queue_is_the_runners_own_survives_a_stale_token_and_is_cleared_at_logout() {
+    let Some(b) = crate::browser::Browser::start().await else {
+        return;
+    };
+    let home = clinic(&b.store, "Queue Clinic").await;
+    let runner = person(&b.store, Some(&home), "q-run@example.com", Role::Runner).await;
+    let doc = person(&b.store, Some(&home), "q-doc@example.com", Role::Clinician).await;
+    approved_programme(&b.store, &runner, &doc, 2).await;
+    b.goto("/login").await;
+    b.fill("#email", "q-run@example.com").await;
+    b.fill("#password", PASSWORD).await;
+    b.click("form.stack button[type=submit]").await;
+    b.wait_for_text("Hello,").await;
+    b.goto("/today").await;
+    // Someone else's entry, left on this browser, is neither sent nor shown here.
+    b.client
+        .execute(
+            "window.localStorage.setItem('bs-log-queue:999999', JSON.stringify([{key: 'x', \
+             action: '/today/log', body: 'kind=morning', form: 'morning'}]));",
+            vec![],
+        )
+        .await
+        .unwrap();
+
+    // Kept offline, then its token goes stale (as after a new login) before it is sent.
+    b.client
+        .issue_cmd(NetworkConditions { offline: true })
+        .await
+        .unwrap();
+    b.fill("#morning-morning_pain", "3").await;
+    b.fill("#morning-stiffness", "1").await;
+    b.click("#morning button[type=submit]").await;
+    b.wait_for_text("You're offline").await;
+    let stale = b
+        .client
+        .execute(
+            "var k = 'bs-log-queue:' + document.body.dataset.user; \
+             var q = JSON.parse(localStorage.getItem(k)); \
+             q[0].body = q[0].body.replace(/csrf_token=[^&]*/, 'csrf_token=stale'); \
+             localStorage.setItem(k, JSON.stringify(q)); return q.length;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        stale,
+        serde_json::json!(1),
+        "the entry is kept under this runner"
+    );
+    b.client
+        .issue_cmd(NetworkConditions { offline: false })
+        .await
+        .unwrap();
+    b.client
+        .execute("window.dispatchEvent(new Event('online'));", vec![])
+        .await
+        .unwrap();
+    b.wait_for_text("Saved.").await;
+    assert_eq!(
+        mornings(&b.store, &runner).await,
+        1,
+        "sent with a fresh token"
+    );
+    let others = b
+        .client
+        .execute(
+            "return localStorage.getItem('bs-log-queue:999999') !== null;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        others,
+        serde_json::json!(true),
+        "someone else's entry was left alone"
+    );
+
+    // An entry still refused with the fresh token is dropped, and the page says so.
+    b.client
+        .execute(
+            "localStorage.setItem('bs-log-queue:' + document.body.dataset.user, JSON.stringify([{ \
+             key: 'refused', action: '/clinic/invites', body: 'csrf_token=stale', form: 'morning'}])); \
+             window.dispatchEvent(new Event('online'));",
+            vec![],
+        )
+        .await
+        .unwrap();
+    b.wait_for_text("this entry could not be sent").await;
+    let kept = b
+        .client
+        .execute(
+            "return JSON.parse(localStorage.getItem('bs-log-queue:' + document.body.dataset.user)).length;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(kept, serde_json::json!(0), "not retried for ever");
+
+    // Logging out clears every queue on this browser.
+    b.click("nav button.link").await;
+    b.wait_for_text("You are logged out.").await;
+    let left = b
+        .client
+        .execute(
+            "var n = 0; for (var i = 0; i < localStorage.length; i++) \
+             { if (localStorage.key(i).indexOf('bs-log-queue') === 0) n++; } return n;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(left, serde_json::json!(0));
+    b.close().await;
+}
+
 async fn mornings(store: &Arc<dyn Store>, runner: &User) -> usize {
     store
         .logs_of(&Actor::of(runner), runner.id, "2000-01-01")
