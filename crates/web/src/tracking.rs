@@ -30,6 +30,7 @@ use backstride_store::{
     Actor, LogKind, LogSaved, NewLog, ReviewKind, ReviewRecord, ReviewStatus, StoreError, User,
 };
 use jiff::civil::Date;
+use crate::programme::hold::{RedFlagHold, red_flag_hold};
 use journal::{Journal, days_before, today_for};
 use serde_json::{Value, json};
 pub use words::{ReviewView, review_view};
@@ -106,6 +107,10 @@ struct TodayPage {
     distance_unit: &'static str,
     decision: Option<ReviewView>,
     weekly: Option<ReviewView>,
+    /// A red flag since the programme: the referral instead of the day's exercises.
+    hold: Option<RedFlagHold>,
+    /// Why running waits (empty when the programme clears it).
+    running_blocked: Vec<String>,
     retest_due: bool,
     runner_id: i64,
     red_flags: Vec<(String, &'static str)>,
@@ -172,6 +177,10 @@ async fn render_today(
     {
         journal = Journal::load(store, &actor, runner, today).await?;
     }
+    let hold = match &journal {
+        Some(j) => j.hold.clone(),
+        None => red_flag_hold(store, &actor, runner.id).await?,
+    };
     let units = ctx.units().await?;
     let days = (0..=backstride_core::tracking::logs::BACKFILL_DAYS)
         .map(|n| days_before(today, n))
@@ -209,6 +218,8 @@ async fn render_today(
         distance_unit: units.distance.as_str(),
         decision,
         weekly,
+        hold,
+        running_blocked: Vec::new(),
         retest_due: false,
         runner_id: runner.id,
         red_flags: RED_FLAGS
@@ -218,7 +229,7 @@ async fn render_today(
         failed,
         form,
     };
-    if let Some(j) = &journal {
+    if let Some(j) = journal.as_ref().filter(|j| j.hold.is_none()) {
         fill_day(&mut page, j, date, units.distance);
         page.retest_due = retest_due(ctx, &actor, j, today).await?;
     }
@@ -228,6 +239,7 @@ async fn render_today(
 /// The day's cards, what was logged, and the other exercises that can be logged.
 fn fill_day(page: &mut TodayPage, j: &Journal, date: Date, unit: backstride_core::DistanceUnit) {
     page.programme_id = j.programme_record.id;
+    page.running_blocked = j.programme.running_blocked_because.clone();
     let planned: Vec<String> = j
         .programme
         .day_on(date)
@@ -518,6 +530,20 @@ fn problem_with_errors(errors: &[LogError]) -> Response {
     res
 }
 
+/// Refuses an entry as a whole (no programme to log against, or one on hold): a problem body
+/// for the offline queue, else a message on Today.
+async fn refuse_log(ctx: &Ctx, json_reply: bool, message: String) -> AppResult<Response> {
+    let errors = [LogError {
+        field: "kind".into(),
+        message,
+    }];
+    if json_reply {
+        return Ok(problem_with_errors(&errors));
+    }
+    ctx.flash("error", errors[0].message.clone()).await?;
+    Ok(Redirect::to("/today").into_response())
+}
+
 /// `POST /today/log`: stores one session, run or morning check-in.
 async fn log_entry(
     ctx: Ctx,
@@ -530,17 +556,12 @@ async fn log_entry(
     let actor = Actor::of(&runner);
     let today = today_for(&runner);
     let Some(journal) = Journal::load(store, &actor, &runner, today).await? else {
-        let errors = [LogError {
-            field: "kind".into(),
-            message: "There is no approved programme to log against yet.".into(),
-        }];
-        return if json_reply {
-            Ok(problem_with_errors(&errors))
-        } else {
-            ctx.flash("error", errors[0].message.clone()).await?;
-            Ok(Redirect::to("/today").into_response())
-        };
+        let message = "There is no approved programme to log against yet.";
+        return refuse_log(&ctx, json_reply, message.into()).await;
     };
+    if let Some(hold) = &journal.hold {
+        return refuse_log(&ctx, json_reply, hold.refusal()).await;
+    }
     let unit = ctx.units().await?.distance;
     let failed_form = |fields: &[(String, String)]| match field(fields, "kind") {
         "session" => format!("session-{}", field(fields, "item_key")),

@@ -7,7 +7,7 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use backstride_core::Role;
 use backstride_core::assessment::AssessmentResult;
-use backstride_core::programme::{self, Programme, ProgrammeRequest};
+use backstride_core::programme::{self, DayOfWeek, Programme, ProgrammeRequest};
 use backstride_store::{
     Actor, AlertTier, NewProgramme, ProgrammeStatus, ReviewKind, ReviewStatus, Store, User,
 };
@@ -31,6 +31,17 @@ pub(crate) async fn approved_programme(
     by: &User,
     started_days_ago: i64,
 ) -> (i64, Programme) {
+    let request = ProgrammeRequest::new(days_ago(started_days_ago));
+    approved_programme_for(store, runner, by, &request).await
+}
+
+/// An approved programme for `runner` from the example assessment, as `request` asks.
+pub(crate) async fn approved_programme_for(
+    store: &Arc<dyn Store>,
+    runner: &User,
+    by: &User,
+    request: &ProgrammeRequest,
+) -> (i64, Programme) {
     let assessment_id = scored_assessment(store, runner, by).await;
     let record = store
         .assessment(&Actor::of(by), assessment_id)
@@ -38,8 +49,7 @@ pub(crate) async fn approved_programme(
         .unwrap();
     let result: AssessmentResult =
         serde_json::from_str(record.result_json.as_deref().unwrap()).unwrap();
-    let body =
-        programme::generate(&result, &ProgrammeRequest::new(days_ago(started_days_ago))).unwrap();
+    let body = programme::generate(&result, request).unwrap();
     let saved = store
         .add_programme(
             &Actor::of(by),
@@ -693,6 +703,69 @@ async fn a_clinician_starts_a_named_coaching_programme() {
             .status,
             StatusCode::FORBIDDEN
         );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn running_held_back_plans_no_run_days_and_judges_no_running() {
+    each_backend(|store| async move {
+        let home = clinic(&store, "Held Clinic").await;
+        let runner = person(&store, Some(&home), "rh-run@example.com", Role::Runner).await;
+        let doc = person(&store, Some(&home), "rh-doc@example.com", Role::Clinician).await;
+        // The example's runner gave birth and has not passed every readiness test: running waits,
+        // however many run days she usually has.
+        let request = ProgrammeRequest::new(days_ago(8)).run_days(DayOfWeek::ALL);
+        let (id, body) = approved_programme_for(&store, &runner, &doc, &request).await;
+        assert!(!body.running_allowed());
+        assert!(body.calendar.iter().all(|d| !d.is_run_day));
+
+        let mut c = Client::new(store.clone());
+        c.login("rh-run@example.com", PASSWORD).await;
+        let page = c.get(&format!("/programmes/{id}")).await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(!page.body.contains("class=\"run-day\""), "no run days on the calendar");
+        let today_page = c.get("/today").await.body;
+        assert!(today_page.contains("Running is on hold"), "{today_page}");
+        assert!(
+            today_page.contains("Not every return-to-running readiness test has been passed yet."),
+            "why it waits"
+        );
+        assert!(today_page.contains("a re-test clears running"), "what unblocks it");
+
+        // A week of runs logged anyway, one of them painful.
+        for n in 0..7 {
+            let date = days_ago(n).to_string();
+            let key = format!("rh-run-{n}");
+            let after = if n == 3 { "6" } else { "2" };
+            let res = post_json(
+                &mut c,
+                &[
+                    ("kind", "run"),
+                    ("date", &date),
+                    ("idempotency_key", &key),
+                    ("distance", "5"),
+                    ("duration_minutes", "30"),
+                    ("pain_before", "1"),
+                    ("pain_during", "2"),
+                    ("pain_after", after),
+                ],
+            )
+            .await;
+            assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+        }
+        let today_page = c.get("/today").await.body;
+        assert!(!today_page.contains("Running: "), "{today_page}");
+        let reviews = store.reviews_of(&Actor::of(&doc), runner.id).await.unwrap();
+        assert!(reviews.iter().any(|r| r.kind == ReviewKind::Weekly));
+        assert!(reviews.iter().any(|r| r.kind == ReviewKind::AfterDay));
+        for r in &reviews {
+            let review: backstride_core::tracking::Review =
+                serde_json::from_str(&r.body_json).unwrap();
+            assert_eq!(review.running, None, "{:?} review {}", r.kind, r.review_date);
+        }
+        let record = c.get(&format!("/runners/{}/progress", runner.id)).await;
+        assert_eq!(record.status, StatusCode::OK);
     })
     .await;
 }
