@@ -13,6 +13,7 @@ pub mod words;
 use crate::AppState;
 use crate::context::Ctx;
 use crate::error::{AppError, AppResult};
+use crate::programme::hold::{RedFlagHold, red_flag_hold};
 use crate::security::random_token;
 use crate::templates::{FormState, Page, render_status};
 use askama::Template;
@@ -30,7 +31,6 @@ use backstride_store::{
     Actor, LogKind, LogSaved, NewLog, ReviewKind, ReviewRecord, ReviewStatus, StoreError, User,
 };
 use jiff::civil::Date;
-use crate::programme::hold::{RedFlagHold, red_flag_hold};
 use journal::{Journal, days_before, today_for};
 use serde_json::{Value, json};
 pub use words::{ReviewView, review_view};

@@ -146,7 +146,12 @@ fn not_done(screen: &PostpartumScreen) -> Vec<&'static str> {
         .load_impact()
         .into_iter()
         .map(|(spec, _)| spec)
-        .filter(|spec| !screen.load_impact.iter().any(|(done, _)| done.id == spec.id));
+        .filter(|spec| {
+            !screen
+                .load_impact
+                .iter()
+                .any(|(done, _)| done.id == spec.id)
+        });
     let strength = answers
         .strength()
         .into_iter()
@@ -225,7 +230,10 @@ mod tests {
         let failed = run(all_readiness(json!({ "readiness_hop_on_spot": false })));
         assert!(!failed.running_allowed);
         let area = failed.area(Area::Postpartum).unwrap();
-        let hop = area.findings.iter().find(|f| f.test_id == "readiness_hop_on_spot");
+        let hop = area
+            .findings
+            .iter()
+            .find(|f| f.test_id == "readiness_hop_on_spot");
         assert_eq!(hop.map(|f| f.severity), Some(Severity::NeedsAttention));
     }
 
@@ -236,7 +244,12 @@ mod tests {
             assert!(!r.running_allowed, "{pp}");
             assert!(r.programme_allowed);
             let why = r.running_blocked_because.join(" ");
-            for name in ["30-minute walk", "Running man", "One-leg calf raise", "Side-lying leg lift"] {
+            for name in [
+                "30-minute walk",
+                "Running man",
+                "One-leg calf raise",
+                "Side-lying leg lift",
+            ] {
                 assert!(why.contains(name), "{name} missing from: {why}");
             }
         }
@@ -249,7 +262,10 @@ mod tests {
         let r = run(partly);
         assert!(!r.running_allowed);
         let why = r.running_blocked_because.join(" ");
-        assert!(why.contains("still to do: 30-minute walk, One-leg sit to stand."), "{why}");
+        assert!(
+            why.contains("still to do: 30-minute walk, One-leg sit to stand."),
+            "{why}"
+        );
         assert!(!why.contains("Running man"), "{why}");
     }
 }

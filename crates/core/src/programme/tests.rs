@@ -349,7 +349,10 @@ fn running_held_back_leaves_no_run_days_on_the_calendar() {
     assert!(!p.running_allowed());
     assert_eq!(p.running_blocked_because, blocked.running_blocked_because);
     assert!(p.calendar.iter().all(|d| !d.is_run_day), "no run days");
-    assert!(p.calendar.iter().all(|d| d.note.is_none()), "no after-run notes");
+    assert!(
+        p.calendar.iter().all(|d| d.note.is_none()),
+        "no after-run notes"
+    );
     assert!(p.notes.iter().any(|n| n.starts_with("Running: ")));
     // A clinician's edit plans the calendar again, still without runs.
     let key = p.items[0].key.clone();

@@ -46,7 +46,12 @@ pub async fn red_flag_hold(
     let assessments = store.assessments_of(actor, runner_id).await?;
     let newest = assessments
         .iter()
-        .filter(|a| matches!(a.status, AssessmentStatus::Complete | AssessmentStatus::Stopped))
+        .filter(|a| {
+            matches!(
+                a.status,
+                AssessmentStatus::Complete | AssessmentStatus::Stopped
+            )
+        })
         .max_by_key(|a| (a.updated_at, a.id));
     let Some(stopped) = newest.filter(|a| a.status == AssessmentStatus::Stopped) else {
         return Ok(None);

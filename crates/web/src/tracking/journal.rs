@@ -4,8 +4,8 @@
 
 use crate::clinic_settings::{clinic_of, progression_thresholds};
 use crate::error::{AppError, AppResult};
-use backstride_core::assessment::values::PainScore;
 use crate::programme::hold::{RedFlagHold, red_flag_hold};
+use backstride_core::assessment::values::PainScore;
 use backstride_core::assessment::{Assessment, AssessmentResult, validate};
 use backstride_core::programme::{self, Programme, ProgrammeEdit};
 use backstride_core::tracking::{

@@ -15,7 +15,12 @@ use std::sync::Arc;
 /// The runner stops a new assessment at the red-flag screen with `yes`; returns its id.
 async fn stop_at_red_flag(c: &mut Client, runner: &User, yes: &str) -> i64 {
     let id = start(c, runner.id).await;
-    let res = post(c, &format!("/assessment/{id}/red_flags"), &red_flags(&[yes])).await;
+    let res = post(
+        c,
+        &format!("/assessment/{id}/red_flags"),
+        &red_flags(&[yes]),
+    )
+    .await;
     assert_eq!(res.location(), format!("/assessments/{id}"));
     id
 }
@@ -73,7 +78,10 @@ async fn a_red_flag_after_an_approved_programme_puts_it_on_hold_for_a_clinic_run
         let (shown, page) = today_shows_exercises(&mut c, &first).await;
         assert!(!shown, "the programme is on hold: {page}");
         assert!(page.contains("Go to an emergency department now"), "{page}");
-        assert!(page.contains(&format!("assessment #{stopped} stopped")), "{page}");
+        assert!(
+            page.contains(&format!("assessment #{stopped} stopped")),
+            "{page}"
+        );
         assert!(!page.contains("Save check-in"), "nothing to log");
         // Nothing is logged against it, from the form or the offline queue.
         let res = c
@@ -89,7 +97,12 @@ async fn a_red_flag_after_an_approved_programme_puts_it_on_hold_for_a_clinic_run
             )
             .await;
         assert_eq!(res.location(), "/today");
-        assert!(c.get("/today").await.body.contains("The programme is on hold"));
+        assert!(
+            c.get("/today")
+                .await
+                .body
+                .contains("The programme is on hold")
+        );
 
         // The clinician: the critical alert, and no approving or building from before it.
         let alerts = store.open_alerts(&Actor::of(&doc)).await.unwrap();
@@ -112,15 +125,27 @@ async fn a_red_flag_after_an_approved_programme_puts_it_on_hold_for_a_clinic_run
             .unwrap();
         assert_eq!(after.status, ProgrammeStatus::Suggested, "not approved");
         let page = clin.get(&format!("/programmes/{}", suggestion.id)).await;
-        assert!(page.body.contains("The programme is on hold"), "{}", page.body);
+        assert!(
+            page.body.contains("The programme is on hold"),
+            "{}",
+            page.body
+        );
         let build = clin
             .post(
                 &format!("/assessments/{older_assessment}/programme"),
-                &[("start_date", "2026-12-01"), ("days", "14"), ("minutes_cap", "20")],
+                &[
+                    ("start_date", "2026-12-01"),
+                    ("days", "14"),
+                    ("minutes_cap", "20"),
+                ],
             )
             .await;
         assert_eq!(build.status, StatusCode::UNPROCESSABLE_ENTITY);
-        assert!(build.body.contains("The programme is on hold"), "{}", build.body);
+        assert!(
+            build.body.contains("The programme is on hold"),
+            "{}",
+            build.body
+        );
 
         // A later assessment that passes the screen lifts the hold.
         scored_assessment(&store, &runner, &doc).await;
@@ -143,7 +168,13 @@ async fn a_red_flag_puts_a_self_directed_runners_programme_on_hold_too() {
     each_backend(|store| async move {
         let runner = person(&store, None, "ho-self@example.com", Role::Runner).await;
         let elsewhere = clinic(&store, "Other Hold Clinic").await;
-        let other = person(&store, Some(&elsewhere), "ho-other@example.com", Role::Clinician).await;
+        let other = person(
+            &store,
+            Some(&elsewhere),
+            "ho-other@example.com",
+            Role::Clinician,
+        )
+        .await;
         let (_, body) = approved_programme(&store, &runner, &runner, 3).await;
         let first = body.items[0].name.clone();
         let older_assessment = scored_assessment(&store, &runner, &runner).await;
@@ -160,18 +191,32 @@ async fn a_red_flag_puts_a_self_directed_runners_programme_on_hold_too() {
         let build = c
             .post(
                 &format!("/assessments/{older_assessment}/programme"),
-                &[("start_date", "2026-12-01"), ("days", "14"), ("minutes_cap", "20")],
+                &[
+                    ("start_date", "2026-12-01"),
+                    ("days", "14"),
+                    ("minutes_cap", "20"),
+                ],
             )
             .await;
         assert_eq!(build.status, StatusCode::UNPROCESSABLE_ENTITY);
-        assert!(build.body.contains("The programme is on hold"), "{}", build.body);
+        assert!(
+            build.body.contains("The programme is on hold"),
+            "{}",
+            build.body
+        );
         // The critical alert is raised; with no clinic, no clinic's staff see it.
         let reason = format!(
             "Assessment #{stopped}: a warning sign at the red-flag screen needs a doctor's check; \
              clear the runner before the programme starts."
         );
         assert!(open_alert_exists(&store, &runner, &reason).await);
-        assert!(store.open_alerts(&Actor::of(&other)).await.unwrap().is_empty());
+        assert!(
+            store
+                .open_alerts(&Actor::of(&other))
+                .await
+                .unwrap()
+                .is_empty()
+        );
     })
     .await;
 }

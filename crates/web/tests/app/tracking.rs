@@ -724,14 +724,20 @@ async fn running_held_back_plans_no_run_days_and_judges_no_running() {
         c.login("rh-run@example.com", PASSWORD).await;
         let page = c.get(&format!("/programmes/{id}")).await;
         assert_eq!(page.status, StatusCode::OK);
-        assert!(!page.body.contains("class=\"run-day\""), "no run days on the calendar");
+        assert!(
+            !page.body.contains("class=\"run-day\""),
+            "no run days on the calendar"
+        );
         let today_page = c.get("/today").await.body;
         assert!(today_page.contains("Running is on hold"), "{today_page}");
         assert!(
             today_page.contains("Not every return-to-running readiness test has been passed yet."),
             "why it waits"
         );
-        assert!(today_page.contains("a re-test clears running"), "what unblocks it");
+        assert!(
+            today_page.contains("a re-test clears running"),
+            "what unblocks it"
+        );
 
         // A week of runs logged anyway, one of them painful.
         for n in 0..7 {
@@ -762,7 +768,11 @@ async fn running_held_back_plans_no_run_days_and_judges_no_running() {
         for r in &reviews {
             let review: backstride_core::tracking::Review =
                 serde_json::from_str(&r.body_json).unwrap();
-            assert_eq!(review.running, None, "{:?} review {}", r.kind, r.review_date);
+            assert_eq!(
+                review.running, None,
+                "{:?} review {}",
+                r.kind, r.review_date
+            );
         }
         let record = c.get(&format!("/runners/{}/progress", runner.id)).await;
         assert_eq!(record.status, StatusCode::OK);
