@@ -779,3 +779,60 @@ async fn running_held_back_plans_no_run_days_and_judges_no_running() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_programme_stored_before_it_kept_why_running_waits_is_held_back_too() {
+    each_backend(|store| async move {
+        let home = clinic(&store, "Old Body Clinic").await;
+        let runner = person(&store, Some(&home), "ob-run@example.com", Role::Runner).await;
+        let doc = person(&store, Some(&home), "ob-doc@example.com", Role::Clinician).await;
+        // As an older version stored it: run days on the calendar and no reasons kept.
+        let request = ProgrammeRequest::new(days_ago(2)).run_days(DayOfWeek::ALL);
+        let (id, _) = approved_programme_for(&store, &runner, &doc, &request).await;
+        let record = store.programme(&Actor::of(&doc), id).await.unwrap();
+        let mut old: serde_json::Value = serde_json::from_str(&record.body_json).unwrap();
+        old.as_object_mut()
+            .unwrap()
+            .remove("running_blocked_because");
+        for day in old["calendar"].as_array_mut().unwrap() {
+            day["is_run_day"] = true.into();
+        }
+        store
+            .add_programme(
+                &Actor::of(&doc),
+                runner.id,
+                &NewProgramme {
+                    assessment_id: record.assessment_id,
+                    status: ProgrammeStatus::Approved,
+                    body_json: old.to_string(),
+                },
+            )
+            .await
+            .unwrap();
+
+        let mut c = Client::new(store.clone());
+        c.login("ob-run@example.com", PASSWORD).await;
+        assert!(c.get("/today").await.body.contains("Running is on hold"));
+        let res = post_json(
+            &mut c,
+            &[
+                ("kind", "run"),
+                ("date", &today().to_string()),
+                ("idempotency_key", "ob-run-1"),
+                ("distance", "5"),
+                ("duration_minutes", "30"),
+                ("pain_before", "1"),
+                ("pain_during", "2"),
+                ("pain_after", "2"),
+            ],
+        )
+        .await;
+        assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+        let reviews = store.reviews_of(&Actor::of(&doc), runner.id).await.unwrap();
+        assert_eq!(reviews.len(), 1);
+        let review: backstride_core::tracking::Review =
+            serde_json::from_str(&reviews[0].body_json).unwrap();
+        assert_eq!(review.running, None);
+    })
+    .await;
+}
