@@ -6,7 +6,7 @@
 //! assessment, asks core to validate and score it, and stores both through the audited store.
 
 mod chart;
-mod results;
+pub mod results;
 mod steps;
 
 use crate::AppState;
@@ -540,16 +540,14 @@ fn red_flag_reason(result: &AssessmentResult, id: i64) -> String {
     }
 }
 
-/// Raises a critical alert for the runner's clinician, when the runner has a clinic.
+/// Raises a critical alert about the runner, whoever they are: their clinic's staff see it
+/// when there is a clinic (a self-directed runner is shown the referral instead).
 async fn alert_clinician(ctx: &Ctx, runner_id: i64, reason: &str) -> AppResult<()> {
-    let runner = ctx.state.store.user(runner_id).await?;
-    if runner.clinic_id.is_some() {
-        let now = time::OffsetDateTime::now_utc().unix_timestamp();
-        ctx.state
-            .store
-            .raise_alert(runner_id, AlertTier::Critical, reason, now)
-            .await?;
-    }
+    let now = time::OffsetDateTime::now_utc().unix_timestamp();
+    ctx.state
+        .store
+        .raise_alert(runner_id, AlertTier::Critical, reason, now)
+        .await?;
     Ok(())
 }
 

@@ -1,5 +1,8 @@
 //! Programmes: generated from a scored assessment, approved or edited by the clinician (every
-//! version kept), followed by the runner, and exported as a calendar (.ics).
+//! version kept), followed by the runner, and exported as a calendar (.ics). A red flag after a
+//! programme puts it on hold (`hold`).
+
+pub mod hold;
 
 use crate::AppState;
 use crate::auth::now;
@@ -154,15 +157,21 @@ async fn new_page_with(
     )
 }
 
+/// Why no programme may be built for the runner now: a red flag on hold since.
+async fn held_back(ctx: &Ctx, runner_id: i64) -> AppResult<Vec<String>> {
+    let hold = hold::red_flag_hold(ctx.state.store.as_ref(), &ctx.actor()?, runner_id).await?;
+    Ok(hold.map(|h| vec![h.refusal()]).unwrap_or_default())
+}
+
 async fn new_page(ctx: Ctx, Path(id): Path<i64>) -> AppResult<Response> {
     let user = ctx.user()?.clone();
-    let (_, result) = scored_assessment(&ctx, id).await?;
+    let (record, result) = scored_assessment(&ctx, id).await?;
     let blocked = match &result {
         None => vec![
             "Finish the assessment first: the programme is built from its findings.".to_owned(),
         ],
         Some(r) if !r.programme_allowed => r.programme_blocked_because.clone(),
-        Some(_) => Vec::new(),
+        Some(_) => held_back(&ctx, record.runner_id).await?,
     };
     let form = FormState::default()
         .with_value("start_date", &today(&user).to_string())
@@ -212,6 +221,10 @@ async fn create(ctx: Ctx, Path(id): Path<i64>, Form(fields): Fields) -> AppResul
     let Some(raw) = request_from(&mut form) else {
         return new_page_with(&ctx, id, form, Vec::new()).await;
     };
+    let held = held_back(&ctx, record.runner_id).await?;
+    if result.programme_allowed && !held.is_empty() {
+        return new_page_with(&ctx, id, form, held).await;
+    }
     let request = match raw.validate(today(ctx.user()?)) {
         Ok(mut r) => {
             let clinic =
@@ -310,6 +323,8 @@ struct ProgrammePageView {
     cues: Vec<(String, String)>,
     cadence: String,
     notes: Vec<String>,
+    /// Why this programme is on hold after a red flag (empty when it is not).
+    on_hold: String,
     swap_choices: Vec<(String, String)>,
     edit_form: FormState,
 }
@@ -443,6 +458,10 @@ async fn show_with(
             .collect(),
         cadence,
         notes: body.notes.clone(),
+        on_hold: match record.status {
+            ProgrammeStatus::Superseded => String::new(),
+            _ => held_back(ctx, record.runner_id).await?.concat(),
+        },
         swap_choices,
         edit_form,
     };
@@ -525,7 +544,16 @@ async fn versions(ctx: Ctx, Path(runner_id): Path<i64>) -> AppResult<Response> {
 }
 
 async fn approve(ctx: Ctx, Path(id): Path<i64>) -> AppResult<Response> {
-    match ctx.state.store.approve_programme(&ctx.actor()?, id).await {
+    let actor = ctx.actor()?;
+    if actor.role.is_staff() {
+        // Approving re-checks: a red flag since this suggestion was made keeps it unapproved.
+        let record = ctx.state.store.programme(&actor, id).await?;
+        if let Some(why) = held_back(&ctx, record.runner_id).await?.pop() {
+            ctx.flash("error", why).await?;
+            return Ok(Redirect::to(&format!("/programmes/{id}")).into_response());
+        }
+    }
+    match ctx.state.store.approve_programme(&actor, id).await {
         Ok(_) => {
             ctx.flash(
                 "success",

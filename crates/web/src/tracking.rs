@@ -13,6 +13,7 @@ pub mod words;
 use crate::AppState;
 use crate::context::Ctx;
 use crate::error::{AppError, AppResult};
+use crate::programme::hold::{RedFlagHold, red_flag_hold};
 use crate::security::random_token;
 use crate::templates::{FormState, Page, render_status};
 use askama::Template;
@@ -106,6 +107,10 @@ struct TodayPage {
     distance_unit: &'static str,
     decision: Option<ReviewView>,
     weekly: Option<ReviewView>,
+    /// A red flag since the programme: the referral instead of the day's exercises.
+    hold: Option<RedFlagHold>,
+    /// Why running waits (empty when the programme clears it).
+    running_blocked: Vec<String>,
     retest_due: bool,
     runner_id: i64,
     red_flags: Vec<(String, &'static str)>,
@@ -158,6 +163,10 @@ async fn render_today(
     let actor = Actor::of(runner);
     let today = today_for(runner);
     let journal = Journal::load(store, &actor, runner, today).await?;
+    let hold = match &journal {
+        Some(j) => j.hold.clone(),
+        None => red_flag_hold(store, &actor, runner.id).await?,
+    };
     let units = ctx.units().await?;
     let days = (0..=backstride_core::tracking::logs::BACKFILL_DAYS)
         .map(|n| days_before(today, n))
@@ -204,6 +213,8 @@ async fn render_today(
         distance_unit: units.distance.as_str(),
         decision,
         weekly,
+        hold,
+        running_blocked: Vec::new(),
         retest_due: false,
         runner_id: runner.id,
         red_flags: RED_FLAGS
@@ -213,7 +224,7 @@ async fn render_today(
         failed,
         form,
     };
-    if let Some(j) = &journal {
+    if let Some(j) = journal.as_ref().filter(|j| j.hold.is_none()) {
         fill_day(&mut page, j, date, units.distance);
         page.retest_due = retest_due(ctx, &actor, j, today).await?;
     }
@@ -223,6 +234,7 @@ async fn render_today(
 /// The day's cards, what was logged, and the other exercises that can be logged.
 fn fill_day(page: &mut TodayPage, j: &Journal, date: Date, unit: backstride_core::DistanceUnit) {
     page.programme_id = j.programme_record.id;
+    page.running_blocked = j.programme.running_blocked_because.clone();
     let planned: Vec<String> = j
         .programme
         .day_on(date)
@@ -513,6 +525,20 @@ fn problem_with_errors(errors: &[LogError]) -> Response {
     res
 }
 
+/// Refuses an entry as a whole (no programme to log against, or one on hold): a problem body
+/// for the offline queue, else a message on Today.
+async fn refuse_log(ctx: &Ctx, json_reply: bool, message: String) -> AppResult<Response> {
+    let errors = [LogError {
+        field: "kind".into(),
+        message,
+    }];
+    if json_reply {
+        return Ok(problem_with_errors(&errors));
+    }
+    ctx.flash("error", errors[0].message.clone()).await?;
+    Ok(Redirect::to("/today").into_response())
+}
+
 /// `POST /today/log`: stores one session, run or morning check-in.
 async fn log_entry(
     ctx: Ctx,
@@ -525,17 +551,12 @@ async fn log_entry(
     let actor = Actor::of(&runner);
     let today = today_for(&runner);
     let Some(journal) = Journal::load(store, &actor, &runner, today).await? else {
-        let errors = [LogError {
-            field: "kind".into(),
-            message: "There is no approved programme to log against yet.".into(),
-        }];
-        return if json_reply {
-            Ok(problem_with_errors(&errors))
-        } else {
-            ctx.flash("error", errors[0].message.clone()).await?;
-            Ok(Redirect::to("/today").into_response())
-        };
+        let message = "There is no approved programme to log against yet.";
+        return refuse_log(&ctx, json_reply, message.into()).await;
     };
+    if let Some(hold) = &journal.hold {
+        return refuse_log(&ctx, json_reply, hold.refusal()).await;
+    }
     let unit = ctx.units().await?.distance;
     let failed_form = |fields: &[(String, String)]| match field(fields, "kind") {
         "session" => format!("session-{}", field(fields, "item_key")),

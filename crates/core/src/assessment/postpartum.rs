@@ -128,6 +128,36 @@ pub(crate) fn score(
         running_blocked
             .push("Not every return-to-running readiness test has been passed yet.".to_owned());
     }
+    let missing = not_done(screen);
+    if !missing.is_empty() {
+        running_blocked.push(format!(
+            "Running is not cleared until every return-to-running readiness test is done and \
+             passed; still to do: {}.",
+            missing.join(", ")
+        ));
+    }
+}
+
+/// The readiness tests not done yet, by name in protocol order: untested is not yet cleared
+/// (CLINICAL.md §5 asks for every load and impact task and 20 reps a side).
+fn not_done(screen: &PostpartumScreen) -> Vec<&'static str> {
+    let answers = super::measurements::PostpartumAnswers::default();
+    let load_impact = answers
+        .load_impact()
+        .into_iter()
+        .map(|(spec, _)| spec)
+        .filter(|spec| {
+            !screen
+                .load_impact
+                .iter()
+                .any(|(done, _)| done.id == spec.id)
+        });
+    let strength = answers
+        .strength()
+        .into_iter()
+        .map(|(spec, _)| spec)
+        .filter(|spec| !screen.strength.iter().any(|(done, _)| done.id == spec.id));
+    load_impact.chain(strength).map(|spec| spec.name).collect()
 }
 
 #[cfg(test)]
@@ -155,7 +185,7 @@ mod tests {
     #[test]
     fn twelve_weeks_is_the_earliest_running() {
         for (weeks, running) in [(11, false), (12, true), (30, true)] {
-            let r = run(json!({ "weeks_since_birth": weeks }));
+            let r = run(all_readiness(json!({ "weeks_since_birth": weeks })));
             assert_eq!(r.running_allowed, running, "{weeks} weeks");
             assert!(r.programme_allowed);
         }
@@ -173,16 +203,69 @@ mod tests {
         );
     }
 
+    /// Every readiness test done and passed, with `changes` on top.
+    fn all_readiness(changes: serde_json::Value) -> serde_json::Value {
+        let mut all = json!({ "weeks_since_birth": 16 });
+        for (spec, _) in crate::assessment::measurements::PostpartumAnswers::default().load_impact()
+        {
+            all[spec.id] = true.into();
+        }
+        for (spec, _) in crate::assessment::measurements::PostpartumAnswers::default().strength() {
+            all[spec.id] = json!({"left": 20, "right": 25});
+        }
+        if let (Some(base), Some(extra)) = (all.as_object_mut(), changes.as_object()) {
+            base.extend(extra.clone());
+        }
+        all
+    }
+
     #[test]
     fn readiness_needs_every_task_and_twenty_reps_a_side() {
-        let ready = run(json!({ "readiness_walk": true,
-                                "readiness_calf_raise": {"left": 20, "right": 25} }));
-        assert!(ready.running_allowed);
-        let short = run(json!({ "readiness_calf_raise": {"left": 19, "right": 20} }));
+        let ready = run(all_readiness(json!({})));
+        assert!(ready.running_allowed, "{:?}", ready.running_blocked_because);
+        let short = run(all_readiness(
+            json!({ "readiness_calf_raise": {"left": 19, "right": 20} }),
+        ));
         assert!(!short.running_allowed);
-        let failed = run(json!({ "readiness_hop_on_spot": false }));
+        let failed = run(all_readiness(json!({ "readiness_hop_on_spot": false })));
         assert!(!failed.running_allowed);
         let area = failed.area(Area::Postpartum).unwrap();
-        assert_eq!(area.findings[0].severity, Severity::NeedsAttention);
+        let hop = area
+            .findings
+            .iter()
+            .find(|f| f.test_id == "readiness_hop_on_spot");
+        assert_eq!(hop.map(|f| f.severity), Some(Severity::NeedsAttention));
+    }
+
+    #[test]
+    fn untested_readiness_is_not_yet_cleared_and_says_what_is_missing() {
+        for pp in [json!({}), json!({ "weeks_since_birth": 16 })] {
+            let r = run(pp.clone());
+            assert!(!r.running_allowed, "{pp}");
+            assert!(r.programme_allowed);
+            let why = r.running_blocked_because.join(" ");
+            for name in [
+                "30-minute walk",
+                "Running man",
+                "One-leg calf raise",
+                "Side-lying leg lift",
+            ] {
+                assert!(why.contains(name), "{name} missing from: {why}");
+            }
+        }
+        // Some done and passed: only the rest are listed.
+        let mut partly = all_readiness(json!({}));
+        if let Some(o) = partly.as_object_mut() {
+            o.remove("readiness_walk");
+            o.remove("readiness_sit_to_stand");
+        }
+        let r = run(partly);
+        assert!(!r.running_allowed);
+        let why = r.running_blocked_because.join(" ");
+        assert!(
+            why.contains("still to do: 30-minute walk, One-leg sit to stand."),
+            "{why}"
+        );
+        assert!(!why.contains("Running man"), "{why}");
     }
 }

@@ -117,8 +117,13 @@ fn days_in_block(days_per_week: u8, len: usize) -> usize {
     }
 }
 
-/// Plans every item onto days and totals each day.
-pub(crate) fn schedule(settings: &ProgrammeSettings, items: &[ProgrammeItem]) -> Vec<CalendarDay> {
+/// Plans every item onto days and totals each day. With `runs_planned` false (running is not
+/// cleared yet) no day is a run day, whatever the runner's usual run days are.
+pub(crate) fn schedule(
+    settings: &ProgrammeSettings,
+    runs_planned: bool,
+    items: &[ProgrammeItem],
+) -> Vec<CalendarDay> {
     let n = usize::from(settings.days.get());
     let mut days: Vec<CalendarDay> = (0..n)
         .map(|i| {
@@ -127,7 +132,7 @@ pub(crate) fn schedule(settings: &ProgrammeSettings, items: &[ProgrammeItem]) ->
             CalendarDay {
                 date,
                 weekday,
-                is_run_day: settings.run_days.contains(&weekday),
+                is_run_day: runs_planned && settings.run_days.contains(&weekday),
                 exercises: Vec::new(),
                 minutes: 0,
                 seconds: 0,

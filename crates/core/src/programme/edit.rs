@@ -136,7 +136,7 @@ pub fn apply(programme: &Programme, edit: ProgrammeEdit) -> Result<Programme, Pr
             next.items.remove(index);
         }
     }
-    next.calendar = calendar::schedule(&next.settings, &next.items);
+    next.calendar = calendar::schedule(&next.settings, next.running_allowed(), &next.items);
     Ok(next)
 }
 

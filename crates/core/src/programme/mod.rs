@@ -33,6 +33,10 @@
 //!    lowest-priority exercise on such a day is left out and listed with the reason.
 //! 8. **Running form.** Cues from CLINICAL.md §1 for each posture and form finding, and a
 //!    cadence target of +5%, later +10% (Heiderscheit 2011) when cadence was measured low.
+//! 9. **Running held back.** While the assessment does not clear running (under 12 weeks after
+//!    birth, a pelvic-floor symptom, readiness not done or not passed; CLINICAL.md §5), the
+//!    programme keeps the reasons, its calendar has no run days, and tracking makes no running
+//!    decisions.
 
 pub mod calendar;
 pub mod coaching;
@@ -486,6 +490,10 @@ pub struct Programme {
     pub cadence_target: Option<CadenceTarget>,
     /// Anything else the runner or clinician should know about this programme.
     pub notes: Vec<String>,
+    /// Why running is not cleared yet (the assessment's reasons); empty when it is. While it is
+    /// not, the calendar has no run days and reviews make no running decisions.
+    #[serde(default)]
+    pub running_blocked_because: Vec<String>,
 }
 
 impl Programme {
@@ -503,6 +511,27 @@ impl Programme {
     /// The programme item with this key.
     pub fn item(&self, key: &str) -> Option<&ProgrammeItem> {
         self.items.iter().find(|i| i.key == key)
+    }
+
+    /// Whether running may be built up on this programme.
+    pub fn running_allowed(&self) -> bool {
+        self.running_blocked_because.is_empty()
+    }
+
+    /// Holds running back for `reasons` (nothing changes when there are none): no day of the
+    /// calendar is a run day any more. For a programme stored before it recorded why running
+    /// waits, the caller passes the reasons of the assessment behind it.
+    pub fn block_running(&mut self, reasons: &[String]) {
+        if reasons.is_empty() {
+            return;
+        }
+        self.running_blocked_because = reasons.to_vec();
+        for day in &mut self.calendar {
+            day.is_run_day = false;
+            if day.note.as_deref() == Some(calendar::AFTER_EASY_RUN) {
+                day.note = None;
+            }
+        }
     }
 }
 
@@ -522,7 +551,7 @@ pub fn generate(
     calendar::check_dates(settings)?;
 
     let plan = select::plan(result, &request.thresholds);
-    let (items, dropped, calendar) = fit_to_cap(settings, plan.items);
+    let (items, dropped, calendar) = fit_to_cap(settings, result.running_allowed, plan.items);
     let cap = settings.minutes_cap;
     let left_out: Vec<LeftOut> = dropped.iter().map(|i| left_out_entry(i, cap)).collect();
 
@@ -553,6 +582,7 @@ pub fn generate(
         form_cues,
         cadence_target,
         notes,
+        running_blocked_because: result.running_blocked_because.clone(),
     })
 }
 
@@ -561,6 +591,7 @@ pub fn generate(
 /// everything still fits (a short exercise can fit once a long one has gone).
 fn fit_to_cap(
     settings: &ProgrammeSettings,
+    runs_planned: bool,
     ranked: Vec<ProgrammeItem>,
 ) -> (Vec<ProgrammeItem>, Vec<ProgrammeItem>, Vec<CalendarDay>) {
     let mut kept = vec![true; ranked.len()];
@@ -574,7 +605,7 @@ fn fit_to_cap(
     };
     loop {
         let items = chosen(&kept);
-        let days = calendar::schedule(settings, &items);
+        let days = calendar::schedule(settings, runs_planned, &items);
         let victim = ranked.iter().enumerate().rposition(|(i, item)| {
             kept[i]
                 && days
@@ -589,12 +620,12 @@ fn fit_to_cap(
     for i in 0..ranked.len() {
         if !kept[i] {
             kept[i] = true;
-            let days = calendar::schedule(settings, &chosen(&kept));
+            let days = calendar::schedule(settings, runs_planned, &chosen(&kept));
             kept[i] = !days.iter().any(|d| d.over_cap);
         }
     }
     let items = chosen(&kept);
-    let calendar = calendar::schedule(settings, &items);
+    let calendar = calendar::schedule(settings, runs_planned, &items);
     let dropped = ranked
         .iter()
         .zip(&kept)

@@ -307,7 +307,7 @@ fn the_calendar_has_the_asked_length_and_respects_strength_spacing() {
             assert_eq!(day.date, monday().checked_add((i as i64).days()).unwrap());
             assert_eq!(
                 day.is_run_day,
-                r.settings.run_days.contains(&day.weekday),
+                p.running_allowed() && r.settings.run_days.contains(&day.weekday),
                 "{}",
                 day.date
             );
@@ -338,6 +338,34 @@ fn the_calendar_has_the_asked_length_and_respects_strength_spacing() {
             }
         }
     }
+}
+
+#[test]
+fn running_held_back_leaves_no_run_days_on_the_calendar() {
+    // The example's runner gave birth and has not passed every readiness test yet.
+    let blocked = example_with(&[]);
+    assert!(!blocked.running_allowed);
+    let p = generate(&blocked, &roomy()).unwrap();
+    assert!(!p.running_allowed());
+    assert_eq!(p.running_blocked_because, blocked.running_blocked_because);
+    assert!(p.calendar.iter().all(|d| !d.is_run_day), "no run days");
+    assert!(
+        p.calendar.iter().all(|d| d.note.is_none()),
+        "no after-run notes"
+    );
+    assert!(p.notes.iter().any(|n| n.starts_with("Running: ")));
+    // A clinician's edit plans the calendar again, still without runs.
+    let key = p.items[0].key.clone();
+    let edited = apply(&p, ProgrammeEdit::Remove { item: key }).unwrap();
+    assert!(edited.calendar.iter().all(|d| !d.is_run_day));
+    // Cleared for running, the usual run days are back.
+    let cleared = generate(&example_with(&[("/postpartum", Json::Null)]), &roomy()).unwrap();
+    assert!(cleared.running_allowed());
+    assert_eq!(cleared.calendar.iter().filter(|d| d.is_run_day).count(), 6);
+    // A programme stored before it kept the reasons is held back the same way.
+    let mut old = cleared.clone();
+    old.block_running(&blocked.running_blocked_because);
+    assert!(!old.running_allowed() && old.calendar.iter().all(|d| !d.is_run_day));
 }
 
 #[test]
@@ -405,7 +433,7 @@ fn the_cap_leaves_out_the_lowest_priority_and_says_so() {
         let kept_or_this =
             |i: &&ProgrammeItem| i.key == out.exercise_id.as_str() || item(&p, &i.key).is_some();
         let with: Vec<ProgrammeItem> = roomy.items.iter().filter(kept_or_this).cloned().collect();
-        let days = calendar::schedule(&p.settings, &with);
+        let days = calendar::schedule(&p.settings, p.running_allowed(), &with);
         assert!(
             days.iter().any(|d| d.over_cap),
             "{} would fit",
@@ -834,6 +862,8 @@ proptest! {
                 prop_assert_eq!(ex.sidedness, library::Sidedness::PerSide);
             }
         }
+        prop_assert_eq!(first.running_allowed(), result.running_allowed);
+        prop_assert!(first.running_allowed() || first.calendar.iter().all(|d| !d.is_run_day));
         let severe = result.findings().any(|f| f.severity > Severity::Fine);
         prop_assert!(severe || first.items.iter().all(|i| i.priority >= ItemPriority::PelvicFloor));
     }

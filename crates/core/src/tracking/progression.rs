@@ -20,6 +20,9 @@
 //!    2/10 or less, 80% of planned sessions done and no morning above usual. Only the weekly
 //!    review moves up; after a logged day, "on track" is a hold.
 //!
+//! While the programme holds running back (CLINICAL.md §5: not cleared after giving birth),
+//! there is no running decision at all: runs logged then are kept, but no volume is judged.
+//!
 //! A missed day is not pain: it counts only against the sessions done. Sessions done on an
 //! unplanned day count towards those planned (a swapped day is not a missed one; our choice).
 //! A log counts for its own date however late it was entered, so back-filled days are judged
@@ -117,7 +120,9 @@ pub struct Review {
     /// The day reviewed: the window is the 7 days ending on it.
     pub date: Date,
     pub items: Vec<ProgressionDecision>,
-    pub running: RunningDecision,
+    /// None while the programme holds running back: no volume is judged then.
+    #[serde(default)]
+    pub running: Option<RunningDecision>,
     /// That the model is a guide, and the clinician's part.
     pub note: String,
 }
@@ -177,7 +182,9 @@ pub fn decide(
         kind,
         date: today,
         items,
-        running: running_decision(logs, &ctx),
+        running: programme
+            .running_allowed()
+            .then(|| running_decision(logs, &ctx)),
         note: GUIDE_NOTE.to_owned(),
     }
 }

@@ -79,6 +79,8 @@ fn one_item_programme() -> Programme {
         })
         .collect();
     p.items = vec![item];
+    // Cleared for running (the example's own runner is not yet): running is judged too.
+    p.running_blocked_because.clear();
     p
 }
 
@@ -381,7 +383,7 @@ fn after_a_day_the_review_holds_where_the_week_would_progress() {
             .reason
             .contains("moving up is decided at the weekly review")
     );
-    assert_eq!(day.running.action, RunningAction::Hold);
+    assert_eq!(day.running.map(|r| r.action), Some(RunningAction::Hold));
     // The week-to-week trend is a weekly rule only.
     let mut logs = good_week();
     logs.mornings.extend((-7..-4).map(|d| morning(d, 1)));
@@ -459,7 +461,49 @@ fn the_calendar_repeats_after_its_last_day() {
         "{}",
         r.items[0].reason
     );
-    assert!(r.running.reason.contains("3 of 3"), "{}", r.running.reason);
+    let running = r.running.expect("running is cleared");
+    assert!(running.reason.contains("3 of 3"), "{}", running.reason);
+}
+
+#[test]
+fn running_held_back_gets_no_running_decisions_however_many_runs_are_logged() {
+    // The example's own runner: not cleared to run after giving birth.
+    let result = example_result(&[]);
+    assert!(!result.running_allowed);
+    let request = ProgrammeRequest::new(START).run_days([
+        DayOfWeek::Tuesday,
+        DayOfWeek::Thursday,
+        DayOfWeek::Saturday,
+    ]);
+    let blocked = generate(&result, &request).unwrap();
+    assert!(blocked.calendar.iter().all(|d| !d.is_run_day));
+    // A week of runs logged anyway, good and bad.
+    let mut logs = good_week();
+    logs.runs[1].pain_after = p(6);
+    for kind in [ReviewKind::AfterDay, ReviewKind::Weekly] {
+        let r = decide(
+            &blocked,
+            &logs,
+            p(BASELINE),
+            sunday(),
+            kind,
+            &ProgressionThresholds::default(),
+        );
+        assert_eq!(r.running, None, "{kind:?}");
+        assert_eq!(r.items.len(), blocked.items.len());
+    }
+    // The same logs on a programme cleared for running are judged.
+    let mut cleared = blocked.clone();
+    cleared.running_blocked_because.clear();
+    let r = decide(
+        &cleared,
+        &logs,
+        p(BASELINE),
+        sunday(),
+        ReviewKind::Weekly,
+        &ProgressionThresholds::default(),
+    );
+    assert_eq!(r.running.map(|d| d.action), Some(RunningAction::Cut));
 }
 
 struct RunCase {
@@ -537,7 +581,9 @@ fn running_volume_at_every_boundary() {
     for case in cases {
         let mut logs = good_week();
         (case.change)(&mut logs);
-        let running = review(&logs, ReviewKind::Weekly).running;
+        let running = review(&logs, ReviewKind::Weekly)
+            .running
+            .expect("running is cleared");
         assert_eq!(
             running.action, case.expected,
             "{}: {}",

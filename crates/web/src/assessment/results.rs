@@ -10,6 +10,7 @@ use backstride_core::assessment::{
 };
 
 /// A referral as the page shows it.
+#[derive(Clone)]
 pub struct ReferralView {
     /// CSS modifier: "emergency", "doctor" or "pelvic".
     pub kind: &'static str,
@@ -60,7 +61,8 @@ pub struct ResultsView {
     pub protocol_version: String,
 }
 
-fn referral(r: Referral, result: &AssessmentResult) -> ReferralView {
+/// A referral with the answers behind it (the results page and a programme on hold).
+pub fn referral(r: Referral, result: &AssessmentResult) -> ReferralView {
     let (kind, heading, rule_ids): (_, _, &[&str]) = match r {
         Referral::Emergency => (
             "emergency",

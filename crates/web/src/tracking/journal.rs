@@ -9,8 +9,9 @@
 use crate::blocking::off_runtime;
 use crate::clinic_settings::{clinic_of, progression_thresholds};
 use crate::error::{AppError, AppResult};
+use crate::programme::hold::{RedFlagHold, red_flag_hold};
 use backstride_core::assessment::values::PainScore;
-use backstride_core::assessment::{Assessment, validate};
+use backstride_core::assessment::{Assessment, AssessmentResult, validate};
 use backstride_core::programme::{self, Programme, ProgrammeEdit};
 use backstride_core::tracking::{
     self, MorningCheckIn, ProgressionAction, ProgressionThresholds, Review, RunLog, SessionLog,
@@ -45,6 +46,8 @@ pub struct Journal {
     /// "next morning after a run" answer, else pain now, else 0).
     pub baseline_morning: PainScore,
     pub thresholds: ProgressionThresholds,
+    /// Set while a red flag since the programme holds it: nothing is logged or reviewed.
+    pub hold: Option<RedFlagHold>,
 }
 
 /// Today in the runner's own time zone.
@@ -95,21 +98,29 @@ pub async fn approved_programme(
     Ok(Some((record, programme)))
 }
 
-/// The usual morning pain from the assessment a programme was made from.
-async fn baseline_morning(
+/// What the rules take from the assessment a programme was made from: the usual morning pain,
+/// and why running waits (for a programme stored before it kept the reasons itself).
+async fn from_assessment(
     store: &dyn Store,
     actor: &Actor,
     record: &ProgrammeRecord,
-) -> AppResult<PainScore> {
+) -> AppResult<(PainScore, Vec<String>)> {
     let Some(id) = record.assessment_id else {
-        return Ok(pain(0.0));
+        return Ok((pain(0.0), Vec::new()));
     };
     let assessment = store.assessment(actor, id).await?;
     let raw: Assessment = serde_json::from_str(&assessment.raw_json).unwrap_or_default();
     let baseline = validate(&raw).ok().and_then(|v| v.baseline);
-    Ok(baseline
+    let running_blocked = assessment
+        .result_json
+        .as_deref()
+        .and_then(|json| serde_json::from_str::<AssessmentResult>(json).ok())
+        .map(|r| r.running_blocked_because)
+        .unwrap_or_default();
+    let usual = baseline
         .and_then(|b| b.pain_next_morning.or(b.pain_now))
-        .unwrap_or_else(|| pain(0.0)))
+        .unwrap_or_else(|| pain(0.0));
+    Ok((usual, running_blocked))
 }
 
 impl Journal {
@@ -120,11 +131,16 @@ impl Journal {
         runner: &User,
         today: Date,
     ) -> AppResult<Option<Journal>> {
-        let Some((programme_record, programme)) =
+        let Some((programme_record, mut programme)) =
             approved_programme(store, actor, runner.id).await?
         else {
             return Ok(None);
         };
+        let (baseline_morning, running_blocked) =
+            from_assessment(store, actor, &programme_record).await?;
+        if programme.running_allowed() {
+            programme.block_running(&running_blocked);
+        }
         let since = days_before(today, HISTORY_DAYS).to_string();
         let records = store.logs_of(actor, runner.id, &since).await?;
         let (records, logs) = off_runtime(move || {
@@ -137,8 +153,9 @@ impl Journal {
         .await?;
         let clinic = clinic_of(store, runner.id).await?;
         Ok(Some(Journal {
-            baseline_morning: baseline_morning(store, actor, &programme_record).await?,
+            baseline_morning,
             thresholds: progression_thresholds(clinic.as_ref()),
+            hold: red_flag_hold(store, actor, runner.id).await?,
             runner: runner.clone(),
             clinic,
             programme_record,
@@ -291,7 +308,7 @@ impl Journal {
         actor: &Actor,
         today: Date,
     ) -> AppResult<bool> {
-        if self.weekly_dates(today).is_empty() {
+        if self.hold.is_some() || self.weekly_dates(today).is_empty() {
             return Ok(false);
         }
         let stored = store.reviews_of(actor, self.runner.id).await?;

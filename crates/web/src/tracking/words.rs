@@ -106,7 +106,8 @@ pub struct ReviewView {
     pub status: String,
     pub suggested: bool,
     pub lines: Vec<DecisionLine>,
-    pub running: String,
+    /// None while the programme holds running back.
+    pub running: Option<String>,
     pub note: String,
     pub clinician_note: String,
 }
@@ -194,11 +195,9 @@ fn view_of(
                 }
             })
             .collect(),
-        running: format!(
-            "{}: {}",
-            running_words(review.running.action),
-            review.running.reason
-        ),
+        running: review
+            .running
+            .map(|r| format!("{}: {}", running_words(r.action), r.reason)),
         note: review.note,
         clinician_note,
     }

@@ -10,7 +10,7 @@ use backstride_core::assessment::measurements::RedFlagAnswers;
 use backstride_store::{Actor, AlertTier, Store};
 use std::sync::Arc;
 
-type Fields = Vec<(String, String)>;
+pub(crate) type Fields = Vec<(String, String)>;
 
 fn fields(pairs: &[(&str, &str)]) -> Fields {
     pairs
@@ -20,7 +20,7 @@ fn fields(pairs: &[(&str, &str)]) -> Fields {
 }
 
 /// The red-flag step: age 34, "yes" to the questions named, "no" to the rest, no birth.
-fn red_flags(yes: &[&str]) -> Fields {
+pub(crate) fn red_flags(yes: &[&str]) -> Fields {
     let mut all = fields(&[("red_flags.age_years", "34"), ("gave_birth", "no")]);
     for (spec, _) in RedFlagAnswers::default().answers() {
         let answer = if yes.contains(&spec.id) { "yes" } else { "no" };
@@ -92,7 +92,7 @@ fn core_step() -> Fields {
     ])
 }
 
-async fn post(c: &mut Client, path: &str, f: &Fields) -> Resp {
+pub(crate) async fn post(c: &mut Client, path: &str, f: &Fields) -> Resp {
     let pairs: Vec<(&str, &str)> = f.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
     c.post(path, &pairs).await
 }
@@ -110,7 +110,7 @@ async fn runner_in_clinic(
 }
 
 /// Starts an assessment for `runner_id`; returns its id.
-async fn start(c: &mut Client, runner_id: i64) -> i64 {
+pub(crate) async fn start(c: &mut Client, runner_id: i64) -> i64 {
     let list = c.get(&format!("/runners/{runner_id}/assessments")).await;
     assert_eq!(list.status, StatusCode::OK, "{}", list.body);
     let res = c

@@ -9,6 +9,7 @@ mod client;
 mod front;
 mod outbox;
 mod programme;
+mod red_flag_hold;
 mod runs;
 mod security;
 mod tracking;

@@ -7,7 +7,7 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use backstride_core::Role;
 use backstride_core::assessment::AssessmentResult;
-use backstride_core::programme::{self, Programme, ProgrammeRequest};
+use backstride_core::programme::{self, DayOfWeek, Programme, ProgrammeRequest};
 use backstride_store::{
     Actor, AlertTier, NewProgramme, ProgrammeStatus, ReviewKind, ReviewStatus, Store, User,
 };
@@ -41,6 +41,16 @@ async fn approved_programme_from(
     by: &User,
     start: Date,
 ) -> (i64, Programme) {
+    approved_programme_for(store, runner, by, &ProgrammeRequest::new(start)).await
+}
+
+/// An approved programme for `runner` from the example assessment, as `request` asks.
+pub(crate) async fn approved_programme_for(
+    store: &Arc<dyn Store>,
+    runner: &User,
+    by: &User,
+    request: &ProgrammeRequest,
+) -> (i64, Programme) {
     let assessment_id = scored_assessment(store, runner, by).await;
     let record = store
         .assessment(&Actor::of(by), assessment_id)
@@ -48,7 +58,7 @@ async fn approved_programme_from(
         .unwrap();
     let result: AssessmentResult =
         serde_json::from_str(record.result_json.as_deref().unwrap()).unwrap();
-    let body = programme::generate(&result, &ProgrammeRequest::new(start)).unwrap();
+    let body = programme::generate(&result, request).unwrap();
     let saved = store
         .add_programme(
             &Actor::of(by),
@@ -926,6 +936,79 @@ async fn a_look_at_today_writes_no_review_and_the_week_is_reviewed_by_the_log_or
 }
 
 #[tokio::test]
+async fn running_held_back_plans_no_run_days_and_judges_no_running() {
+    each_backend(|store| async move {
+        let home = clinic(&store, "Held Clinic").await;
+        let runner = person(&store, Some(&home), "rh-run@example.com", Role::Runner).await;
+        let doc = person(&store, Some(&home), "rh-doc@example.com", Role::Clinician).await;
+        // The example's runner gave birth and has not passed every readiness test: running waits,
+        // however many run days she usually has.
+        let request = ProgrammeRequest::new(days_ago(8)).run_days(DayOfWeek::ALL);
+        let (id, body) = approved_programme_for(&store, &runner, &doc, &request).await;
+        assert!(!body.running_allowed());
+        assert!(body.calendar.iter().all(|d| !d.is_run_day));
+
+        let mut c = Client::new(store.clone());
+        c.login("rh-run@example.com", PASSWORD).await;
+        let page = c.get(&format!("/programmes/{id}")).await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(
+            !page.body.contains("class=\"run-day\""),
+            "no run days on the calendar"
+        );
+        let today_page = c.get("/today").await.body;
+        assert!(today_page.contains("Running is on hold"), "{today_page}");
+        assert!(
+            today_page.contains("Not every return-to-running readiness test has been passed yet."),
+            "why it waits"
+        );
+        assert!(
+            today_page.contains("a re-test clears running"),
+            "what unblocks it"
+        );
+
+        // A week of runs logged anyway, one of them painful.
+        for n in 0..7 {
+            let date = days_ago(n).to_string();
+            let key = format!("rh-run-{n}");
+            let after = if n == 3 { "6" } else { "2" };
+            let res = post_json(
+                &mut c,
+                &[
+                    ("kind", "run"),
+                    ("date", &date),
+                    ("idempotency_key", &key),
+                    ("distance", "5"),
+                    ("duration_minutes", "30"),
+                    ("pain_before", "1"),
+                    ("pain_during", "2"),
+                    ("pain_after", after),
+                ],
+            )
+            .await;
+            assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+        }
+        let today_page = c.get("/today").await.body;
+        assert!(!today_page.contains("Running: "), "{today_page}");
+        let reviews = store.reviews_of(&Actor::of(&doc), runner.id).await.unwrap();
+        assert!(reviews.iter().any(|r| r.kind == ReviewKind::Weekly));
+        assert!(reviews.iter().any(|r| r.kind == ReviewKind::AfterDay));
+        for r in &reviews {
+            let review: backstride_core::tracking::Review =
+                serde_json::from_str(&r.body_json).unwrap();
+            assert_eq!(
+                review.running, None,
+                "{:?} review {}",
+                r.kind, r.review_date
+            );
+        }
+        let record = c.get(&format!("/runners/{}/progress", runner.id)).await;
+        assert_eq!(record.status, StatusCode::OK);
+    })
+    .await;
+}
+
+#[tokio::test]
 async fn a_programme_begun_long_ago_makes_a_bounded_number_of_weekly_reviews() {
     use backstride_core::dates::PROGRAMME_START;
     use backstride_web::housekeeping::make_weekly_reviews;
@@ -964,6 +1047,63 @@ async fn a_programme_begun_long_ago_makes_a_bounded_number_of_weekly_reviews() {
                     .all(|d| d.as_str() <= today().to_string().as_str())
             );
         }
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_programme_stored_before_it_kept_why_running_waits_is_held_back_too() {
+    each_backend(|store| async move {
+        let home = clinic(&store, "Old Body Clinic").await;
+        let runner = person(&store, Some(&home), "ob-run@example.com", Role::Runner).await;
+        let doc = person(&store, Some(&home), "ob-doc@example.com", Role::Clinician).await;
+        // As an older version stored it: run days on the calendar and no reasons kept.
+        let request = ProgrammeRequest::new(days_ago(2)).run_days(DayOfWeek::ALL);
+        let (id, _) = approved_programme_for(&store, &runner, &doc, &request).await;
+        let record = store.programme(&Actor::of(&doc), id).await.unwrap();
+        let mut old: serde_json::Value = serde_json::from_str(&record.body_json).unwrap();
+        old.as_object_mut()
+            .unwrap()
+            .remove("running_blocked_because");
+        for day in old["calendar"].as_array_mut().unwrap() {
+            day["is_run_day"] = true.into();
+        }
+        store
+            .add_programme(
+                &Actor::of(&doc),
+                runner.id,
+                &NewProgramme {
+                    assessment_id: record.assessment_id,
+                    status: ProgrammeStatus::Approved,
+                    body_json: old.to_string(),
+                },
+            )
+            .await
+            .unwrap();
+
+        let mut c = Client::new(store.clone());
+        c.login("ob-run@example.com", PASSWORD).await;
+        assert!(c.get("/today").await.body.contains("Running is on hold"));
+        let res = post_json(
+            &mut c,
+            &[
+                ("kind", "run"),
+                ("date", &today().to_string()),
+                ("idempotency_key", "ob-run-1"),
+                ("distance", "5"),
+                ("duration_minutes", "30"),
+                ("pain_before", "1"),
+                ("pain_during", "2"),
+                ("pain_after", "2"),
+            ],
+        )
+        .await;
+        assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+        let reviews = store.reviews_of(&Actor::of(&doc), runner.id).await.unwrap();
+        assert_eq!(reviews.len(), 1);
+        let review: backstride_core::tracking::Review =
+            serde_json::from_str(&reviews[0].body_json).unwrap();
+        assert_eq!(review.running, None);
     })
     .await;
 }
