@@ -327,14 +327,20 @@ impl Journal {
 }
 
 /// The hourly task's part: makes the weekly reviews due for every runner with an approved
-/// programme (each as the runner, on their own today). Returns how many runners were looked at.
+/// programme (each as the runner, on their own today). One runner's failure is logged and the
+/// rest go on. Returns how many runners were looked at.
 pub async fn make_weekly_reviews_for_everyone(store: &dyn Store) -> AppResult<usize> {
     let runners = store.runners_with_approved_programme().await?;
     for runner in &runners {
         let actor = Actor::of(runner);
         let today = today_for(runner);
-        if let Some(journal) = Journal::load(store, &actor, runner, today).await? {
-            journal.make_weekly_reviews(store, &actor, today).await?;
+        let made = match Journal::load(store, &actor, runner, today).await {
+            Ok(Some(journal)) => journal.make_weekly_reviews(store, &actor, today).await,
+            Ok(None) => Ok(false),
+            Err(e) => Err(e),
+        };
+        if let Err(err) = made {
+            tracing::warn!(runner = runner.id, %err, "weekly reviews not made");
         }
     }
     Ok(runners.len())
