@@ -52,7 +52,8 @@ pub struct Thresholds {
     pub pain_safe_max: Threshold,
     /// Pain during running above this is too much.
     pub pain_acceptable_max: Threshold,
-    /// Pain at or above this raises a critical alert.
+    /// Pain at or above this is severe: a priority finding in an assessment and a critical alert
+    /// in tracking (the one entry for both).
     pub pain_critical_from: Threshold,
     /// A change in pain score of at least this many points matters (minimal important change).
     pub pain_meaningful_change: Threshold,
@@ -64,6 +65,10 @@ pub struct Thresholds {
     pub cadence_first_step_percent: Threshold,
     /// Furthest cadence target: this many percent above the current cadence.
     pub cadence_max_step_percent: Threshold,
+    /// A watch run's median left share of ground contact time below this (%) is an imbalance.
+    pub contact_balance_min_left_percent: Threshold,
+    /// A watch run's median left share of ground contact time above this (%) is an imbalance.
+    pub contact_balance_max_left_percent: Threshold,
     /// Trunk lean below this (degrees forward) is upright.
     pub trunk_upright_below: Threshold,
     /// Trunk lean below this is leaning back.
@@ -117,7 +122,10 @@ impl Default for Thresholds {
             postpartum_strength_reps: Threshold::published(20.0, GOOM),
             pain_safe_max: Threshold::published(2.0, PAIN_MODEL),
             pain_acceptable_max: Threshold::published(5.0, PAIN_MODEL),
-            pain_critical_from: Threshold::chosen(7.0, "MedBridge alert tiers, adapted"),
+            pain_critical_from: Threshold::chosen(
+                7.0,
+                "MedBridge alert tiers, adapted (CLINICAL.md §7)",
+            ),
             pain_meaningful_change: Threshold::published(2.0, "Childs et al. 2005, Spine 30:1331"),
             psfs_meaningful_change: Threshold::published(
                 2.0,
@@ -134,6 +142,14 @@ impl Default for Thresholds {
             cadence_max_step_percent: Threshold::published(
                 10.0,
                 "Heiderscheit et al. 2011, MSSE 43:296",
+            ),
+            contact_balance_min_left_percent: Threshold::chosen(
+                49.0,
+                "50% is symmetric; each 1% of imbalance ~3.7% worse economy (Joubert 2020)",
+            ),
+            contact_balance_max_left_percent: Threshold::chosen(
+                51.0,
+                "50% is symmetric; each 1% of imbalance ~3.7% worse economy (Joubert 2020)",
             ),
             trunk_upright_below: Threshold::chosen(3.0, "Teng & Powers 2015, MSSE 47:625"),
             trunk_leaning_back_below: Threshold::chosen(0.0, "Teng & Powers 2015, MSSE 47:625"),

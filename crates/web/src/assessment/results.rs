@@ -155,7 +155,7 @@ fn finding(f: &Finding, index: usize, t: &Thresholds) -> FindingView {
                 Value::Number(*l).shown(*unit),
                 Value::Number(*r).shown(*unit),
             );
-            let lsi = format!("{}%", format_number(a.lsi_percent, 0));
+            let lsi = a.lsi_shown(t);
             let svg = sides_chart(&SidesChart {
                 id: &format!("chart-{index}"),
                 test_name: &f.test_name,
@@ -174,7 +174,7 @@ fn finding(f: &Finding, index: usize, t: &Thresholds) -> FindingView {
         title,
         severity,
         severity_class,
-        measured: f.measured.shown(),
+        measured: f.measured_shown(),
         rule: f.rule.text.clone(),
         threshold: threshold_shown(f),
         source: f.rule.source.clone(),
