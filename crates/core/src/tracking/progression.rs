@@ -15,7 +15,8 @@
 //! 3. **Hold**: pain 3–5 (cited with whether it settled by the next morning: morning pain no
 //!    higher than usual and, for a run, not answered "not settled"); one morning above usual;
 //!    less than a full week on the programme; nothing planned; fewer than 80% of the planned
-//!    sessions done.
+//!    sessions done; no usual morning pain known yet ([`super::baseline`]: without one no
+//!    morning counts as above usual, and moving up waits).
 //! 4. **Progress** one level (running: add at most 10%): none of the above, every session at
 //!    2/10 or less, 80% of planned sessions done and no morning above usual. Only the weekly
 //!    review moves up; after a logged day, "on track" is a hold.
@@ -30,7 +31,7 @@ use super::logs::{RedFlagSymptom, TrackingLogs};
 use super::thresholds::ProgressionThresholds;
 use super::words::{count, day, day_from, days_before, days_between, join_and, km, next_day, pain};
 use crate::assessment::explain::{format_number, round_to};
-use crate::assessment::values::PainScore;
+use super::baseline::MorningBaseline;
 use crate::library::{self, ExerciseId, Level};
 use crate::programme::{CalendarDay, Programme, ProgrammeItem};
 use jiff::civil::Date;
@@ -126,14 +127,14 @@ pub struct Review {
 pub fn after_day(
     programme: &Programme,
     logs: &TrackingLogs,
-    baseline_morning_pain: PainScore,
+    baseline: MorningBaseline,
     day: Date,
     t: &ProgressionThresholds,
 ) -> Review {
     decide(
         programme,
         logs,
-        baseline_morning_pain,
+        baseline,
         day,
         ReviewKind::AfterDay,
         t,
@@ -144,14 +145,14 @@ pub fn after_day(
 pub fn weekly_review(
     programme: &Programme,
     logs: &TrackingLogs,
-    baseline_morning_pain: PainScore,
+    baseline: MorningBaseline,
     today: Date,
     t: &ProgressionThresholds,
 ) -> Review {
     decide(
         programme,
         logs,
-        baseline_morning_pain,
+        baseline,
         today,
         ReviewKind::Weekly,
         t,
@@ -162,12 +163,12 @@ pub fn weekly_review(
 pub fn decide(
     programme: &Programme,
     logs: &TrackingLogs,
-    baseline_morning_pain: PainScore,
+    baseline: MorningBaseline,
     today: Date,
     kind: ReviewKind,
     t: &ProgressionThresholds,
 ) -> Review {
-    let ctx = Context::new(programme, logs, baseline_morning_pain.get(), today, kind, t);
+    let ctx = Context::new(programme, logs, baseline, today, kind, t);
     let items = programme
         .items
         .iter()
@@ -190,6 +191,11 @@ struct Morning {
     run_not_settled: bool,
 }
 
+/// Whether a morning's pain is above the usual; never without a usual morning pain.
+fn above_usual(baseline: MorningBaseline, morning: u8) -> bool {
+    baseline.is_some_and(|b| morning > b.pain.get())
+}
+
 /// What holds for every item: the window, the mornings and any red flag.
 struct Context<'a> {
     programme: &'a Programme,
@@ -197,7 +203,7 @@ struct Context<'a> {
     kind: ReviewKind,
     today: Date,
     first: Date,
-    baseline: u8,
+    baseline: MorningBaseline,
     mornings: BTreeMap<Date, Morning>,
     red_flags: Vec<(Date, RedFlagSymptom)>,
     /// Mornings of the window above the baseline.
@@ -210,7 +216,7 @@ impl<'a> Context<'a> {
     fn new(
         programme: &'a Programme,
         logs: &TrackingLogs,
-        baseline: u8,
+        baseline: MorningBaseline,
         today: Date,
         kind: ReviewKind,
         t: &'a ProgressionThresholds,
@@ -224,7 +230,7 @@ impl<'a> Context<'a> {
         }
         let worse_mornings = mornings
             .range(first..=today)
-            .filter(|(_, m)| m.pain > baseline)
+            .filter(|(_, m)| above_usual(baseline, m.pain))
             .map(|(d, m)| (*d, m.pain))
             .collect();
         let mean = |from: Date, to: Date| {
@@ -283,8 +289,12 @@ impl<'a> Context<'a> {
         self.programme.settings.start_date <= self.first
     }
 
+    /// "your usual 2/10 (from the assessment)"; only used where a morning was above it.
     fn usual(&self) -> String {
-        format!("your usual {}", pain(self.baseline))
+        self.baseline.map_or_else(
+            || "a usual morning pain (none recorded yet)".to_owned(),
+            |b| b.words(),
+        )
     }
 
     /// "this morning" or "Wednesday morning".
@@ -390,7 +400,8 @@ impl Evidence {
         match ctx.mornings.get(&next) {
             None => Settled::Unknown,
             Some(m)
-                if m.pain > ctx.baseline || (self.settle_answer_counts && m.run_not_settled) =>
+                if above_usual(ctx.baseline, m.pain)
+                    || (self.settle_answer_counts && m.run_not_settled) =>
             {
                 Settled::No(m.pain)
             }
@@ -499,6 +510,14 @@ fn judge(ev: &Evidence, ctx: &Context) -> Verdict {
             format_number(t.adherence_min_percent.value, 0)
         ));
     }
+    if ctx.baseline.is_none() {
+        return Verdict::Hold(format!(
+            "no usual morning pain is known yet (the assessment did not record one, and the \
+             first week has fewer than {} check-ins); moving up waits until mornings can be \
+             compared with it",
+            format_number(t.mornings_for_weekly_average.value, 0)
+        ));
+    }
     let highest = ev.readings.values().map(|r| r.pain).max().unwrap_or(0);
     let all_good = format!(
         "every {} in the last 7 days was at {} or less (highest {}), {adherence}, and no morning \
@@ -552,7 +571,7 @@ fn acceptable_pain(ev: &Evidence, ctx: &Context) -> Option<String> {
             ctx.morning_of(next)
         ),
         Settled::No(p) => format!(
-            "{pain_on} had not settled by {} ({}, above {}); a second morning like that within \
+            "{pain_on} had not settled by {}: {}, above {}; a second morning like that within \
              7 days means stepping down",
             ctx.morning_of(next),
             pain(p),

@@ -8,8 +8,8 @@ use backstride_core::assessment::values::PainScore;
 use backstride_core::assessment::{Assessment, validate};
 use backstride_core::programme::{self, Programme, ProgrammeEdit};
 use backstride_core::tracking::{
-    self, MorningCheckIn, ProgressionAction, ProgressionThresholds, Review, RunLog, SessionLog,
-    TrackingLogs,
+    self, MorningBaseline, MorningCheckIn, ProgressionAction, ProgressionThresholds, Review,
+    RunLog, SessionLog, TrackingLogs, UsualMorningPain,
 };
 use backstride_store::{
     Actor, AlertTier, Clinic, LogKind, LogRecord, NewProgramme, NewReview, ProgrammeRecord,
@@ -29,9 +29,10 @@ pub struct Journal {
     pub programme: Programme,
     pub records: Vec<LogRecord>,
     pub logs: TrackingLogs,
-    /// The usual morning pain, from the assessment behind the programme (our choice: the
-    /// "next morning after a run" answer, else pain now, else 0).
-    pub baseline_morning: PainScore,
+    /// The usual morning pain and where it came from: the assessment behind the programme (our
+    /// choice: the "next morning after a run" answer, else pain now), else the median of the
+    /// first week's check-ins; `None` while neither exists.
+    pub baseline_morning: MorningBaseline,
     pub thresholds: ProgressionThresholds,
 }
 
@@ -44,10 +45,6 @@ pub fn today_for(user: &User) -> Date {
 
 pub fn days_before(date: Date, n: i64) -> Date {
     date.checked_sub(jiff::Span::new().days(n)).unwrap_or(date)
-}
-
-fn pain(v: f64) -> PainScore {
-    PainScore::try_from(v).unwrap_or_else(|_| PainScore::try_from(0.0).expect("0 is a pain score"))
 }
 
 /// Reads a stored log into `logs` (a log that no longer parses is logged and skipped).
@@ -83,21 +80,19 @@ pub async fn approved_programme(
     Ok(Some((record, programme)))
 }
 
-/// The usual morning pain from the assessment a programme was made from.
-async fn baseline_morning(
+/// The usual morning pain the assessment a programme was made from recorded, if any.
+async fn assessment_morning_pain(
     store: &dyn Store,
     actor: &Actor,
     record: &ProgrammeRecord,
-) -> AppResult<PainScore> {
+) -> AppResult<Option<PainScore>> {
     let Some(id) = record.assessment_id else {
-        return Ok(pain(0.0));
+        return Ok(None);
     };
     let assessment = store.assessment(actor, id).await?;
     let raw: Assessment = serde_json::from_str(&assessment.raw_json).unwrap_or_default();
     let baseline = validate(&raw).ok().and_then(|v| v.baseline);
-    Ok(baseline
-        .and_then(|b| b.pain_next_morning.or(b.pain_now))
-        .unwrap_or_else(|| pain(0.0)))
+    Ok(baseline.and_then(|b| b.pain_next_morning.or(b.pain_now)))
 }
 
 impl Journal {
@@ -120,9 +115,16 @@ impl Journal {
             add_to(&mut logs, r);
         }
         let clinic = clinic_of(store, runner.id).await?;
+        let thresholds = progression_thresholds(clinic.as_ref());
+        let baseline_morning = UsualMorningPain::choose(
+            assessment_morning_pain(store, actor, &programme_record).await?,
+            &logs.mornings,
+            programme.settings.start_date,
+            &thresholds,
+        );
         Ok(Some(Journal {
-            baseline_morning: baseline_morning(store, actor, &programme_record).await?,
-            thresholds: progression_thresholds(clinic.as_ref()),
+            baseline_morning,
+            thresholds,
             runner: runner.clone(),
             clinic,
             programme_record,
