@@ -22,6 +22,12 @@ pub fn limb_symmetry_index(a: f64, b: f64) -> f64 {
 /// Places the LSI is shown with in a sentence (our choice: a hand-timed hold is not more exact
 /// than a whole percent).
 pub const LSI_SHOWN_DECIMALS: u32 = 0;
+/// Decimal places from a table entry (0–4; anything else counts as the nearest).
+pub(crate) fn shown_decimals(t: &super::thresholds::Threshold) -> u32 {
+    // Rounded and clamped first, so the cast cannot truncate or wrap.
+    t.value.round().clamp(0.0, 4.0) as u32
+}
+
 /// Places the LSI is kept with in a result and in machine output.
 pub const LSI_KEPT_DECIMALS: u32 = 1;
 
@@ -78,7 +84,7 @@ impl Asymmetry {
             "{}%",
             format_judged(
                 self.lsi_percent,
-                LSI_SHOWN_DECIMALS,
+                shown_decimals(&t.lsi_shown_decimals),
                 &[t.lsi_symmetric_from.value, t.lsi_marked_below.value]
             )
         )

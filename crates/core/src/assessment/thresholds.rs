@@ -103,6 +103,14 @@ pub struct Thresholds {
     pub leg_lowering_poor_from: Threshold,
     /// Half-kneeling Pallof hold target, seconds per side.
     pub pallof_hold_target: Threshold,
+    /// Decimal places an LSI is shown with in a sentence (more only where fewer would show it
+    /// on the other side of a band's cut-off; the band is always chosen from the exact value).
+    pub lsi_shown_decimals: Threshold,
+    /// Decimal places a McGill ratio is shown with in a sentence (as for the LSI).
+    pub ratio_shown_decimals: Threshold,
+    /// A programme day's exercises fit in this many minutes unless the clinician sets another
+    /// cap (the programme's default, [`crate::programme::DEFAULT_MINUTES_CAP`]).
+    pub daily_minutes_cap: Threshold,
 }
 
 impl Default for Thresholds {
@@ -195,6 +203,18 @@ impl Default for Thresholds {
                 "Healthy adolescents 72 ± 13° (PMC8805102)",
             ),
             pallof_hold_target: Threshold::chosen(30.0, "No published norm"),
+            lsi_shown_decimals: Threshold::chosen(
+                f64::from(super::lsi::LSI_SHOWN_DECIMALS),
+                "A hand-timed hold or counted reps are not more exact than a whole percent",
+            ),
+            ratio_shown_decimals: Threshold::chosen(
+                f64::from(super::trunk::RATIO_SHOWN_DECIMALS),
+                "The precision McGill's cut-offs are given in (McGill et al. 1999)",
+            ),
+            daily_minutes_cap: Threshold::chosen(
+                f64::from(crate::programme::DEFAULT_MINUTES_CAP),
+                "A home programme that fits into a day; CLINICAL.md §8 gives no cap",
+            ),
         }
     }
 }

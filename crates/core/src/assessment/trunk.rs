@@ -2,7 +2,7 @@
 
 use super::explain::{format_judged, format_number, format_value, round_judged};
 use super::findings::{Figure, Finding, Measured, Rule, Severity, Value};
-use super::lsi::{Asymmetry, asymmetry_finding};
+use super::lsi::{Asymmetry, asymmetry_finding, shown_decimals};
 use super::protocol::{self as p, TestSpec, Unit};
 use super::scoring::{AreaReport, target_finding, your};
 use super::thresholds::{Threshold, Thresholds};
@@ -36,7 +36,12 @@ fn label((spec, side): (&TestSpec, Option<Side>)) -> String {
     }
 }
 
-fn ratio_finding(rule: &RatioRule<'_>, numerator: f64, denominator: f64) -> Finding {
+fn ratio_finding(
+    rule: &RatioRule<'_>,
+    numerator: f64,
+    denominator: f64,
+    t: &Thresholds,
+) -> Finding {
     let ratio = hold_ratio(numerator, denominator);
     let imbalance = ratio.is_none_or(|r| r > rule.limit.value);
     let (top, bottom) = (label(rule.numerator), label(rule.denominator));
@@ -52,7 +57,7 @@ fn ratio_finding(rule: &RatioRule<'_>, numerator: f64, denominator: f64) -> Find
             "Your {top} ({}) ÷ {bottom} ({}) = {}, {} {limit}: {}",
             format_value(numerator, Unit::Seconds),
             format_value(denominator, Unit::Seconds),
-            format_judged(r, RATIO_SHOWN_DECIMALS, &cut_off),
+            format_judged(r, shown_decimals(&t.ratio_shown_decimals), &cut_off),
             if imbalance { "above" } else { "within" },
             if imbalance { rule.meaning } else { "balanced." }
         ),
@@ -115,7 +120,7 @@ fn side_bridge_balance(bridge: PerSide<f64>, t: &Thresholds) -> Finding {
         format_value(bridge.left, spec.unit),
         ratio.map_or_else(
             || "—".to_owned(),
-            |r| format_judged(r, RATIO_SHOWN_DECIMALS, &cut_offs)
+            |r| format_judged(r, shown_decimals(&t.ratio_shown_decimals), &cut_offs)
         ),
         if imbalance { "more than" } else { "within" },
         format_number(within.value, 2),
@@ -171,7 +176,7 @@ pub(crate) fn score(c: &CoreEndurance, t: &Thresholds, report: &mut AreaReport) 
             limit: &t.mcgill_flexor_extensor_above,
             meaning: BACK_WEAK,
         };
-        report.add(ratio_finding(&rule, f, e));
+        report.add(ratio_finding(&rule, f, e, t));
     }
     if let Some(bridge) = bridge {
         report.add(side_bridge_balance(bridge, t));
@@ -184,7 +189,7 @@ pub(crate) fn score(c: &CoreEndurance, t: &Thresholds, report: &mut AreaReport) 
                     limit: &t.mcgill_side_bridge_extensor_above,
                     meaning: BACK_WEAK,
                 };
-                report.add(ratio_finding(&rule, *bridge.get(side), e));
+                report.add(ratio_finding(&rule, *bridge.get(side), e, t));
             }
         }
     }

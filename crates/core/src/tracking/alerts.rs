@@ -9,7 +9,6 @@
 //! raises at most one alert, the most urgent that applies. Readings of the last 7 days count.
 
 use super::logs::TrackingLogs;
-use super::progression::WINDOW_DAYS;
 use super::thresholds::ProgressionThresholds;
 use super::words::{count, day_from, days_before, days_between, pain};
 use super::baseline::MorningBaseline;
@@ -44,7 +43,9 @@ pub fn alerts(
     today: Date,
     t: &ProgressionThresholds,
 ) -> Vec<AlertSuggestion> {
-    let first = days_before(today, WINDOW_DAYS - 1).unwrap_or(today);
+    // Rounded and at least 1, so the cast cannot wrap.
+    let window = t.alert_window_days.value.round().max(1.0) as i64;
+    let first = days_before(today, window - 1).unwrap_or(today);
     let in_window = |d: Date| (first..=today).contains(&d);
     let mut found = Vec::new();
     let mut alert = |tier, date, reason: String| {

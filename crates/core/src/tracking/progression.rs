@@ -196,6 +196,15 @@ fn above_usual(baseline: MorningBaseline, morning: u8) -> bool {
     baseline.is_some_and(|b| morning > b.pain.get())
 }
 
+/// Whether a morning's pain shows the day before's pain settled: no more than
+/// `settled_within_of_usual` above the usual (with no usual known, only the runner's answer
+/// can say it did not).
+fn settled_morning(ctx: &Context, morning: u8) -> bool {
+    ctx.baseline.is_none_or(|b| {
+        f64::from(morning) <= f64::from(b.pain.get()) + ctx.t.settled_within_of_usual.value
+    })
+}
+
 /// What holds for every item: the window, the mornings and any red flag.
 struct Context<'a> {
     programme: &'a Programme,
@@ -400,7 +409,7 @@ impl Evidence {
         match ctx.mornings.get(&next) {
             None => Settled::Unknown,
             Some(m)
-                if above_usual(ctx.baseline, m.pain)
+                if !settled_morning(ctx, m.pain)
                     || (self.settle_answer_counts && m.run_not_settled) =>
             {
                 Settled::No(m.pain)

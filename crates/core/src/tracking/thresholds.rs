@@ -31,6 +31,11 @@ pub struct ProgressionThresholds {
     pub weekly_morning_rise: Threshold,
     /// Each week needs at least this many morning check-ins before their averages are compared.
     pub mornings_for_weekly_average: Threshold,
+    /// Morning pain up to this many points above the usual still counts as "settled" after the
+    /// day before's activity.
+    pub settled_within_of_usual: Threshold,
+    /// Alerts look at the readings of this many days, ending today.
+    pub alert_window_days: Threshold,
     /// Running volume may grow by at most this percent when moving up.
     pub run_increase_max_percent: Threshold,
     /// Running volume is cut by this percent when stepping down.
@@ -106,6 +111,15 @@ impl Default for ProgressionThresholds {
                 "Thomeé 1997 (morning pain must not rise week to week); 1 point is our choice",
             ),
             mornings_for_weekly_average: chosen(3.0, "Our choice"),
+            settled_within_of_usual: chosen(
+                0.0,
+                "Silbernagel et al. 2007 (pain must settle by the next morning); settled meaning \
+                 no higher than the usual morning pain is our choice",
+            ),
+            alert_window_days: chosen(
+                f64::from(u8::try_from(super::progression::WINDOW_DAYS).unwrap_or(7)),
+                "Our choice: the pain-monitoring guide's 7-day review window (CLINICAL.md §7)",
+            ),
             run_increase_max_percent: chosen(10.0, OUR_RULE),
             run_cut_percent: chosen(30.0, OUR_RULE),
             alert_critical_pain_from: shared.pain_critical_from,
