@@ -4,6 +4,7 @@
 //! CLINICAL.md says so and the comment repeats it.
 
 use backstride_core::assessment::Thresholds;
+use backstride_core::assessment::explain::format_number;
 use serde::Serialize;
 
 /// Distribution of one metric over a run, lap or split.
@@ -241,7 +242,8 @@ impl std::fmt::Display for FormFlag {
             } => {
                 write!(
                     f,
-                    "low cadence: {median_spm:.0} steps/min (below {threshold_spm:.0})"
+                    "low cadence: {median_spm:.0} steps/min (below {})",
+                    format_number(*threshold_spm, 1)
                 )
             }
             FormFlag::GctImbalance {
@@ -250,10 +252,10 @@ impl std::fmt::Display for FormFlag {
                 band_pct,
             } => write!(
                 f,
-                "ground contact imbalance: {median_left_pct:.1}% left (balanced {:.0}–{:.0}%), \
+                "ground contact imbalance: {median_left_pct:.1}% left (balanced {}–{}%), \
                  longer on the {}",
-                band_pct[0],
-                band_pct[1],
+                format_number(band_pct[0], 1),
+                format_number(band_pct[1], 1),
                 match longer_side {
                     Side::Left => "left",
                     Side::Right => "right",
