@@ -300,14 +300,23 @@ async fn bad_input_gets_a_message_by_the_field_and_keeps_what_was_typed() {
         step(&mut c, id, "baseline", &baseline(), "posture_form").await;
         step(&mut c, id, "posture_form", &posture_form(), "hip_mobility").await;
 
+        // An angle outside the test's own range gets that range, not an angle's generic one.
         let mut angles = hip_mobility();
         angles[0].1 = "200".into();
+        angles[2].1 = "200".into();
         let res = post(&mut c, &format!("/assessment/{id}/hip_mobility"), &angles).await;
         assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(
             res.body
-                .contains("An angle must be between -180° and 180°.")
+                .contains("Modified Thomas test thigh angle: enter a value from -45° to 60°."),
+            "{}",
+            res.body
         );
+        assert!(
+            res.body
+                .contains("Modified Thomas test knee bend: enter a value from 0° to 150°.")
+        );
+        assert!(!res.body.contains("between -180° and 180°"));
         step(&mut c, id, "hip_mobility", &hip_mobility(), "hip_stability").await;
 
         let mut holds = hip_stability();
