@@ -56,6 +56,8 @@ pub struct ResultsView {
     pub running_allowed: bool,
     pub running_blocked_because: Vec<String>,
     pub areas: Vec<AreaView>,
+    /// Answers that contradict each other, each saying which one was scored.
+    pub disagreements: Vec<String>,
     pub sources: Vec<String>,
     pub protocol_version: String,
 }
@@ -230,6 +232,11 @@ pub fn view(result: &AssessmentResult, t: &Thresholds) -> ResultsView {
             .iter()
             .filter(|a| !(a.area == Area::Postpartum && a.status == AreaStatus::NotTested))
             .map(|a| area(a, &mut index, t))
+            .collect(),
+        disagreements: result
+            .disagreements
+            .iter()
+            .map(|d| d.message.clone())
             .collect(),
         sources,
         protocol_version: result.protocol_version.clone(),

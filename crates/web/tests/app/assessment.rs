@@ -757,3 +757,28 @@ async fn a_clinics_own_cut_offs_are_checked_saved_and_used_for_scoring() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn answers_that_disagree_are_shown_with_the_one_that_was_scored() {
+    each_backend(|store| async move {
+        let (mut c, runner, _) = runner_in_clinic(&store, "lean@example.com").await;
+        let id = start(&mut c, runner).await;
+        step(&mut c, id, "red_flags", &red_flags(&[]), "baseline").await;
+        step(&mut c, id, "baseline", &baseline(), "posture_form").await;
+        let mut form = posture_form();
+        form.retain(|(k, _)| k != "posture_form.leaning_back");
+        form.push(("posture_form.leaning_back".into(), "no".into()));
+        form.push(("posture_form.trunk_lean_degrees".into(), "-10".into()));
+        step(&mut c, id, "posture_form", &form, "hip_mobility").await;
+        step(&mut c, id, "hip_mobility", &hip_mobility(), "hip_stability").await;
+        step(&mut c, id, "hip_stability", &hip_stability(), "core").await;
+        step(&mut c, id, "core", &core_step(), "results").await;
+        let results = c.get(&format!("/assessments/{id}")).await.body;
+        assert!(results.contains("Answers that disagree"), "{results}");
+        assert!(
+            results.contains("the measured lean was scored and the observation left out"),
+            "{results}"
+        );
+    })
+    .await;
+}
