@@ -347,7 +347,10 @@ fn stored_overrides(clinic: Option<&Clinic>) -> (Option<String>, Option<String>)
         _ => return (assessment, tracking),
     };
     let retired = ProgressionThresholds::RETIRED;
-    if !retired.iter().any(|(old, _)| tracking_map.contains_key(*old)) {
+    if !retired
+        .iter()
+        .any(|(old, _)| tracking_map.contains_key(*old))
+    {
         return (assessment, tracking);
     }
     let mut assessment_map = match assessment.as_deref().map(serde_json::from_str::<Value>) {
@@ -635,19 +638,38 @@ mod tests {
         );
         let set = r#"{"pain_critical_from": {"value": 8, "source": "Set", "our_choice": true}}"#;
         let c = clinic(Some(set), None);
-        assert_eq!(assessment_thresholds(Some(&c)).pain_critical_from.value, 8.0);
-        assert_eq!(progression_thresholds(Some(&c)).alert_critical_pain_from.value, 8.0);
+        assert_eq!(
+            assessment_thresholds(Some(&c)).pain_critical_from.value,
+            8.0
+        );
+        assert_eq!(
+            progression_thresholds(Some(&c))
+                .alert_critical_pain_from
+                .value,
+            8.0
+        );
         // A tracking override saved before the merge moves to the one entry, and the other
         // tracking overrides stored beside it are kept.
         let old = r#"{"alert_critical_pain_from": {"value": 6, "source": "Set", "our_choice": true},
                       "run_cut_percent": {"value": 20, "source": "Set", "our_choice": true}}"#;
         let c = clinic(None, Some(old));
-        assert_eq!(assessment_thresholds(Some(&c)).pain_critical_from.value, 6.0);
+        assert_eq!(
+            assessment_thresholds(Some(&c)).pain_critical_from.value,
+            6.0
+        );
         let p = progression_thresholds(Some(&c));
-        assert_eq!((p.alert_critical_pain_from.value, p.run_cut_percent.value), (6.0, 20.0));
+        assert_eq!(
+            (p.alert_critical_pain_from.value, p.run_cut_percent.value),
+            (6.0, 20.0)
+        );
         // Where both were set, the assessment's entry wins everywhere.
         let c = clinic(Some(set), Some(old));
-        assert_eq!(progression_thresholds(Some(&c)).alert_critical_pain_from.value, 8.0);
+        assert_eq!(
+            progression_thresholds(Some(&c))
+                .alert_critical_pain_from
+                .value,
+            8.0
+        );
     }
 
     #[test]

@@ -36,7 +36,11 @@ pub fn format_value(value: f64, unit: Unit) -> String {
 /// other side of one of `cut_offs` than the exact value is: what a value judged against those
 /// cut-offs may be rounded to without changing the judgement.
 pub fn round_judged(value: f64, decimals: u32, cut_offs: &[f64]) -> f64 {
-    let agrees = |shown: f64| cut_offs.iter().all(|c| value.total_cmp(c) == shown.total_cmp(c));
+    let agrees = |shown: f64| {
+        cut_offs
+            .iter()
+            .all(|c| value.total_cmp(c) == shown.total_cmp(c))
+    };
     (decimals..=6)
         .map(|places| round_to(value, places))
         .find(|&shown| agrees(shown))

@@ -214,16 +214,39 @@ mod tests {
     #[test]
     fn lsi_89_67_is_moderate_and_79_53_is_marked_and_each_is_shown_on_its_side() {
         let t = Thresholds::default();
-        let near_symmetric = Asymmetry::of(PerSide { left: 89.67, right: 100.0 }, &t);
+        let near_symmetric = Asymmetry::of(
+            PerSide {
+                left: 89.67,
+                right: 100.0,
+            },
+            &t,
+        );
         assert_eq!(near_symmetric.band, AsymmetryBand::Moderate);
         assert!(near_symmetric.needs_extra_work());
         assert_eq!(near_symmetric.lsi_shown(&t), "89.7%");
-        let near_moderate = Asymmetry::of(PerSide { left: 79.53, right: 100.0 }, &t);
+        let near_moderate = Asymmetry::of(
+            PerSide {
+                left: 79.53,
+                right: 100.0,
+            },
+            &t,
+        );
         assert_eq!(near_moderate.band, AsymmetryBand::Marked);
         assert_eq!(near_moderate.lsi_shown(&t), "79.5%");
-        let f = asymmetry_finding(&BRIDGE_HOLD, PerSide { left: 89.67, right: 100.0 }, &t);
+        let f = asymmetry_finding(
+            &BRIDGE_HOLD,
+            PerSide {
+                left: 89.67,
+                right: 100.0,
+            },
+            &t,
+        );
         assert_eq!(f.rule.id, "lsi_moderate");
-        assert!(f.explanation.contains("about 89.7% of"), "{}", f.explanation);
+        assert!(
+            f.explanation.contains("about 89.7% of"),
+            "{}",
+            f.explanation
+        );
     }
 
     #[test]

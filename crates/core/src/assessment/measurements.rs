@@ -120,7 +120,9 @@ fn objects_only(value: &serde_json::Value, path: &str) -> Result<(), String> {
                 if item.is_object() {
                     Ok(())
                 } else {
-                    Err(format!("{path}[{i}] must be an object ({{\"activity\": …, \"score\": …}})"))
+                    Err(format!(
+                        "{path}[{i}] must be an object ({{\"activity\": …, \"score\": …}})"
+                    ))
                 }
             })
         }

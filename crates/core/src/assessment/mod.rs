@@ -23,8 +23,8 @@ mod schema_tests;
 mod tests;
 
 pub use findings::{
-    AreaResult, AreaStatus, AssessmentResult, Disagreement, Figure, Finding, Measured, NotTested, Referral, Rule,
-    Severity, Value,
+    AreaResult, AreaStatus, AssessmentResult, Disagreement, Figure, Finding, Measured, NotTested,
+    Referral, Rule, Severity, Value,
 };
 pub use lsi::{Asymmetry, AsymmetryBand, limb_symmetry_index};
 pub use measurements::Assessment;

@@ -16,12 +16,28 @@ fn problems(root: &Json, schema: &Json, value: &Json, path: &str, out: &mut Vec<
         return;
     }
     let known = [
-        "$schema", "$id", "$ref", "$defs", "title", "description", "type", "enum", "oneOf",
-        "properties", "required", "additionalProperties", "items", "minimum", "maximum",
+        "$schema",
+        "$id",
+        "$ref",
+        "$defs",
+        "title",
+        "description",
+        "type",
+        "enum",
+        "oneOf",
+        "properties",
+        "required",
+        "additionalProperties",
+        "items",
+        "minimum",
+        "maximum",
     ];
     if let Some(map) = schema.as_object() {
         for key in map.keys() {
-            assert!(known.contains(&key.as_str()), "the checker does not know {key}");
+            assert!(
+                known.contains(&key.as_str()),
+                "the checker does not know {key}"
+            );
         }
     }
     if let Some(types) = schema.get("type") {
@@ -147,7 +163,13 @@ fn results_match_the_published_schema() {
     // A deliberately wrong document is refused, so the checker is not a rubber stamp.
     let schema: Json = serde_json::from_str(SCHEMA).unwrap();
     let mut out = Vec::new();
-    problems(&schema, &schema, &json!({"areas": [{"area": "elbows"}]}), "$", &mut out);
+    problems(
+        &schema,
+        &schema,
+        &json!({"areas": [{"area": "elbows"}]}),
+        "$",
+        &mut out,
+    );
     assert!(out.len() > 5, "{out:?}");
 }
 
@@ -174,9 +196,15 @@ fn machine_output_carries_the_figures_of_the_explanations() {
             .find(|g| g["name"] == name)
             .map(|g| g["value"].as_f64().unwrap())
     };
-    assert_eq!(figure("cadence", "cadence_first_target"), Some(157.5_f64.round()));
+    assert_eq!(
+        figure("cadence", "cadence_first_target"),
+        Some(157.5_f64.round())
+    );
     assert_eq!(figure("cadence", "cadence_furthest_target"), Some(165.0));
-    assert_eq!(figure("mcgill_side_bridge", "right_to_left_ratio"), Some(1.17));
+    assert_eq!(
+        figure("mcgill_side_bridge", "right_to_left_ratio"),
+        Some(1.17)
+    );
     for f in &findings {
         if let Some(lsi) = f["asymmetry"]["lsi_percent"].as_f64() {
             assert!(has_places(lsi, 1), "{lsi}");
@@ -185,12 +213,16 @@ fn machine_output_carries_the_figures_of_the_explanations() {
             assert!(has_places(ratio, 3), "{ratio}");
         }
     }
-    let lsi = findings
-        .iter()
-        .find_map(|f| f["asymmetry"]["lsi_percent"].as_f64().filter(|_| f["test_id"] == "single_leg_bridge_hold"));
+    let lsi = findings.iter().find_map(|f| {
+        f["asymmetry"]["lsi_percent"]
+            .as_f64()
+            .filter(|_| f["test_id"] == "single_leg_bridge_hold")
+    });
     assert_eq!(lsi, Some(66.4));
-    let ratio = findings
-        .iter()
-        .find_map(|f| f["measured"]["ratio"].as_f64().filter(|_| f["test_id"] == "mcgill_flexor"));
+    let ratio = findings.iter().find_map(|f| {
+        f["measured"]["ratio"]
+            .as_f64()
+            .filter(|_| f["test_id"] == "mcgill_flexor")
+    });
     assert_eq!(ratio, Some(1.429));
 }

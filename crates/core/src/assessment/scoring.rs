@@ -2,8 +2,8 @@
 
 use super::explain::{format_number, format_value};
 use super::findings::{
-    AreaResult, AreaStatus, AssessmentResult, Disagreement, Figure, Finding, Measured, NotTested, Rule,
-    Severity,
+    AreaResult, AreaStatus, AssessmentResult, Disagreement, Figure, Finding, Measured, NotTested,
+    Rule, Severity,
 };
 use super::lsi::lower_first;
 use super::protocol::{self as p, Area, PROTOCOL_VERSION, TestSpec, tests_in};
@@ -445,7 +445,10 @@ fn leaning_back_disagreement(f: &PostureForm, t: &Thresholds) -> Option<Disagree
         format!("{shown}, not leaning back")
     };
     Some(Disagreement {
-        fields: vec![format!("{SECTION}.{}", p::LEANING_BACK.id), lean_field.clone()],
+        fields: vec![
+            format!("{SECTION}.{}", p::LEANING_BACK.id),
+            lean_field.clone(),
+        ],
         used: lean_field,
         message: format!(
             "“{}: {}” disagrees with the measured trunk lean ({measured}); the measured lean was \

@@ -8,10 +8,10 @@
 //! (our choice: 3–5/10 during activity is acceptable in the pain-monitoring guide). Each reading
 //! raises at most one alert, the most urgent that applies. Readings of the last 7 days count.
 
+use super::baseline::MorningBaseline;
 use super::logs::TrackingLogs;
 use super::thresholds::ProgressionThresholds;
 use super::words::{count, day_from, days_before, days_between, pain};
-use super::baseline::MorningBaseline;
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
@@ -264,7 +264,13 @@ mod tests {
         logs.mornings[0]
             .red_flags
             .push(RedFlagSymptom::SaddleNumbness);
-        let found = alerts(&logs, p(4).into(), TODAY, TODAY, &ProgressionThresholds::default());
+        let found = alerts(
+            &logs,
+            p(4).into(),
+            TODAY,
+            TODAY,
+            &ProgressionThresholds::default(),
+        );
         let got: Vec<_> = found.iter().map(|a| a.tier).collect();
         assert_eq!(
             got,

@@ -77,7 +77,11 @@ impl UsualMorningPain {
 
     /// "your usual 2/10 (from the assessment)".
     pub fn words(&self) -> String {
-        format!("your usual {} ({})", pain(self.pain.get()), self.source_words())
+        format!(
+            "your usual {} ({})",
+            pain(self.pain.get()),
+            self.source_words()
+        )
     }
 
     /// Where it came from, in words.

@@ -27,11 +27,11 @@
 //! like any other, and the order of the logs never matters. The calendar repeats after its last
 //! day until a new programme replaces it (our choice).
 
+use super::baseline::MorningBaseline;
 use super::logs::{RedFlagSymptom, TrackingLogs};
 use super::thresholds::ProgressionThresholds;
 use super::words::{count, day, day_from, days_before, days_between, join_and, km, next_day, pain};
 use crate::assessment::explain::{format_number, round_to};
-use super::baseline::MorningBaseline;
 use crate::library::{self, ExerciseId, Level};
 use crate::programme::{CalendarDay, Programme, ProgrammeItem};
 use jiff::civil::Date;
@@ -131,14 +131,7 @@ pub fn after_day(
     day: Date,
     t: &ProgressionThresholds,
 ) -> Review {
-    decide(
-        programme,
-        logs,
-        baseline,
-        day,
-        ReviewKind::AfterDay,
-        t,
-    )
+    decide(programme, logs, baseline, day, ReviewKind::AfterDay, t)
 }
 
 /// The weekly review of the 7 days ending on `today`.
@@ -149,14 +142,7 @@ pub fn weekly_review(
     today: Date,
     t: &ProgressionThresholds,
 ) -> Review {
-    decide(
-        programme,
-        logs,
-        baseline,
-        today,
-        ReviewKind::Weekly,
-        t,
-    )
+    decide(programme, logs, baseline, today, ReviewKind::Weekly, t)
 }
 
 /// Applies the rules to the 7 days ending on `today`. Logs dated after `today` are ignored.

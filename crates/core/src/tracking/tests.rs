@@ -784,7 +784,14 @@ fn a_clinicians_own_exercise_is_left_to_the_clinician() {
     assert!(up.items[0].reason.ends_with("so they decide how."));
     let mut logs = good_week();
     set_session(&mut logs, 3, 9);
-    let down = decide(&prog, &logs, p(BASELINE).into(), sunday(), ReviewKind::Weekly, &t);
+    let down = decide(
+        &prog,
+        &logs,
+        p(BASELINE).into(),
+        sunday(),
+        ReviewKind::Weekly,
+        &t,
+    );
     assert_eq!(down.items[0].action, ProgressionAction::Regress);
     assert!(
         down.items[0]
@@ -946,14 +953,36 @@ fn without_a_usual_morning_pain_no_morning_is_above_it_and_moving_up_waits() {
     set_morning(&mut logs, 4, 4);
     // With a usual 0/10 (the old default) these two mornings would step the exercise down.
     let none = decide(&programme(), &logs, None, sunday(), ReviewKind::Weekly, &t);
-    assert_eq!(none.items[0].action, ProgressionAction::Hold, "{}", none.items[0].reason);
-    assert!(none.items[0].reason.contains("no usual morning pain is known yet"), "{}", none.items[0].reason);
+    assert_eq!(
+        none.items[0].action,
+        ProgressionAction::Hold,
+        "{}",
+        none.items[0].reason
+    );
+    assert!(
+        none.items[0]
+            .reason
+            .contains("no usual morning pain is known yet"),
+        "{}",
+        none.items[0].reason
+    );
     // The first week's check-ins give one (here the reviewed week is the first with
     // check-ins: 2, 2, 3, 2, 4, 2, 2 → 2/10), and the reason says where it came from.
     let since = on(0);
     let usual = UsualMorningPain::choose(None, &logs.mornings, since, &t);
     assert_eq!(usual.map(|u| u.source), Some(UsualMorningSource::FirstWeek));
     let down = decide(&programme(), &logs, usual, sunday(), ReviewKind::Weekly, &t);
-    assert_eq!(down.items[0].action, ProgressionAction::Regress, "{}", down.items[0].reason);
-    assert!(down.items[0].reason.contains("(the middle of your first week's check-ins)"), "{}", down.items[0].reason);
+    assert_eq!(
+        down.items[0].action,
+        ProgressionAction::Regress,
+        "{}",
+        down.items[0].reason
+    );
+    assert!(
+        down.items[0]
+            .reason
+            .contains("(the middle of your first week's check-ins)"),
+        "{}",
+        down.items[0].reason
+    );
 }
