@@ -10,14 +10,16 @@ use std::io::Write as _;
 use std::path::Path;
 
 /// Reads the assessment at `path`, validates and scores it with the default thresholds, and
-/// prints a readable report (or the result as pretty JSON). Every refused field is printed
-/// before the error is returned.
+/// prints a readable report (or the result as pretty JSON, described by
+/// `crates/core/examples/assessment-result.schema.json`). Every refused field is printed before
+/// the error is returned.
 pub fn run(path: &Path, json: bool) -> anyhow::Result<()> {
     let text = std::fs::read_to_string(path)
         .with_context(|| format!("could not read {}", path.display()))?;
-    let raw: Assessment = serde_json::from_str(&text)
+    let raw = Assessment::from_json(&text)
         .map_err(|e| anyhow!("{} is not an assessment file: {e}", path.display()))?;
-    let result = match assess(&raw, &Thresholds::default()) {
+    let thresholds = Thresholds::default();
+    let result = match assess(&raw, &thresholds) {
         Ok(result) => result,
         Err(errors) => {
             eprintln!("{} has {} problem(s):", path.display(), errors.0.len());
@@ -32,20 +34,24 @@ pub fn run(path: &Path, json: bool) -> anyhow::Result<()> {
         serde_json::to_writer_pretty(&mut out, &result)?;
         writeln!(out)?;
     } else {
-        out.write_all(report(&result).as_bytes())?;
+        out.write_all(report(&result, &thresholds).as_bytes())?;
     }
     Ok(())
 }
 
 /// The result as a readable text report: referrals and blocks first, then each area.
-pub fn report(result: &AssessmentResult) -> String {
+pub fn report(result: &AssessmentResult, thresholds: &Thresholds) -> String {
     let mut s = String::new();
     // Writing to a String cannot fail.
-    let _ = write_report(&mut s, result);
+    let _ = write_report(&mut s, result, thresholds);
     s
 }
 
-fn write_report(s: &mut String, result: &AssessmentResult) -> std::fmt::Result {
+fn write_report(
+    s: &mut String,
+    result: &AssessmentResult,
+    thresholds: &Thresholds,
+) -> std::fmt::Result {
     writeln!(
         s,
         "Backstride assessment (protocol {})",
@@ -55,6 +61,12 @@ fn write_report(s: &mut String, result: &AssessmentResult) -> std::fmt::Result {
         writeln!(s, "\nREFERRALS")?;
         for referral in &result.referrals {
             writeln!(s, "  ! {}", referral.message())?;
+        }
+    }
+    if !result.disagreements.is_empty() {
+        writeln!(s, "\nANSWERS THAT DISAGREE")?;
+        for d in &result.disagreements {
+            writeln!(s, "  ? {} ({})", d.message, d.fields.join(" / "))?;
         }
     }
     writeln!(s)?;
@@ -76,7 +88,7 @@ fn write_report(s: &mut String, result: &AssessmentResult) -> std::fmt::Result {
             writeln!(s, "  Nothing to flag.")?;
         }
         for finding in &area.findings {
-            write_finding(s, finding)?;
+            write_finding(s, finding, thresholds)?;
         }
         if !area.not_tested.is_empty() {
             let names: Vec<&str> = area
@@ -101,7 +113,7 @@ fn allowed(s: &mut String, what: &str, yes: bool, because: &[String]) -> std::fm
     }
 }
 
-fn write_finding(s: &mut String, f: &Finding) -> std::fmt::Result {
+fn write_finding(s: &mut String, f: &Finding, thresholds: &Thresholds) -> std::fmt::Result {
     let mark = match f.severity {
         Severity::Fine => "ok",
         Severity::NeedsAttention => "attention",
@@ -112,17 +124,13 @@ fn write_finding(s: &mut String, f: &Finding) -> std::fmt::Result {
         s,
         "  [{mark}] {}{side}: {}",
         f.test_name,
-        f.measured.shown()
+        f.measured_shown()
     )?;
     if let Some(a) = f.asymmetry {
         let weaker = a
             .weaker_side
             .map_or_else(|| "sides equal".to_owned(), |side| format!("{side} weaker"));
-        writeln!(
-            s,
-            "      LSI {}% ({weaker})",
-            format_number(a.lsi_percent, 0)
-        )?;
+        writeln!(s, "      LSI {} ({weaker})", a.lsi_shown(thresholds))?;
     }
     writeln!(s, "      {}", f.explanation)?;
     let threshold = f
@@ -154,9 +162,9 @@ mod tests {
     #[test]
     fn the_example_scores_and_reports_every_area() {
         assert!(run(&example_path(), true).is_ok());
-        let raw: Assessment =
-            serde_json::from_str(&std::fs::read_to_string(example_path()).unwrap()).unwrap();
-        let text = report(&assess(&raw, &Thresholds::default()).unwrap());
+        let raw = Assessment::from_json(&std::fs::read_to_string(example_path()).unwrap()).unwrap();
+        let t = Thresholds::default();
+        let text = report(&assess(&raw, &t).unwrap(), &t);
         assert!(text.contains("== Hip stability: priority"), "{text}");
         assert!(text.contains("LSI 58% (left weaker)"), "{text}");
     }

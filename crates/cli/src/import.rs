@@ -83,10 +83,11 @@ pub async fn run(args: ImportArgs) -> anyhow::Result<()> {
         anyhow::bail!("no .fit or .zip files found in the paths given");
     }
     let actor = Actor::of(&runner);
+    let options = backstride_web::analyze_options_for(store.as_ref(), runner.id).await?;
     let handle = tokio::runtime::Handle::current();
     let started = Instant::now();
     let reports = tokio::task::spawn_blocking(move || {
-        pipeline(&handle, store.as_ref(), &actor, runner.id, inputs)
+        pipeline(&handle, store.as_ref(), &actor, runner.id, inputs, options)
     })
     .await
     .context("the import stopped unexpectedly")??;
@@ -203,13 +204,13 @@ fn pipeline(
     actor: &Actor,
     runner_id: i64,
     inputs: Inputs,
+    options: AnalyzeOptions,
 ) -> anyhow::Result<Vec<FileReport>> {
     let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
     let bar = progress_bar(inputs.count());
     let (job_tx, job_rx) = sync_channel::<Job>(workers * 4);
     let (done_tx, done_rx) = sync_channel::<Decoded>(workers * 4);
     let job_rx = Arc::new(Mutex::new(job_rx));
-    let options = AnalyzeOptions::default();
     let mut reports = Vec::new();
     std::thread::scope(|scope| -> anyhow::Result<()> {
         let reader_done = done_tx.clone();

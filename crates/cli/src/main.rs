@@ -85,8 +85,19 @@ enum Command {
     Import(import::ImportArgs),
 }
 
-fn main() -> anyhow::Result<()> {
-    let cli = Cli::parse();
+/// Runs the command; a refusal or failure is printed as its message and causes, never with a
+/// backtrace (whatever `RUST_BACKTRACE` says: it is an answer for a person, not a crash).
+fn main() -> std::process::ExitCode {
+    match run(Cli::parse()) {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("Error: {e:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Assess { file, json } => assess::run(&file, json),
         Command::Analyze { file, json } => analyze::run(&file, json),

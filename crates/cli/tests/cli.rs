@@ -161,6 +161,56 @@ fn assess_scores_the_example_and_refuses_bad_files() {
     assert!(text.contains("0") && text.contains("10"), "{text}");
 }
 
+/// Runs `backstride assess` on `input` with `RUST_BACKTRACE=1`: (success, stdout, stderr).
+fn assess(name: &str, input: &str, json: bool) -> (bool, String, String) {
+    let file = temp_dir(name).with_extension("json");
+    std::fs::write(&file, input).unwrap();
+    let mut command = Command::new(env!("CARGO_BIN_EXE_backstride"));
+    command.arg("assess").arg(&file).env("RUST_BACKTRACE", "1");
+    if json {
+        command.arg("--json");
+    }
+    let out = command.output().unwrap();
+    let _ = std::fs::remove_file(&file);
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn assess_refuses_an_array_without_a_backtrace() {
+    let (ok, out, err) = assess(
+        "array",
+        r#"["2026.1", {"age_years": 40, "saddle_numbness": true}]"#,
+        false,
+    );
+    assert!(!ok, "an array was scored: {out}");
+    assert!(!out.contains("emergency"), "{out}");
+    assert!(err.contains("an assessment is a JSON object"), "{err}");
+    assert!(!err.to_lowercase().contains("backtrace"), "{err}");
+    let (ok, _, err) = assess("range", r#"{"baseline": {"pain_now": 11}}"#, false);
+    assert!(!ok);
+    assert!(!err.to_lowercase().contains("backtrace"), "{err}");
+}
+
+#[test]
+fn assess_reports_answers_that_disagree() {
+    let input = r#"{"posture_form": {"trunk_lean_degrees": -10, "leaning_back": "no"}}"#;
+    let (ok, out, err) = assess("disagree", input, false);
+    assert!(ok, "{err}");
+    assert!(out.contains("ANSWERS THAT DISAGREE"), "{out}");
+    assert!(out.contains("the measured lean was scored"), "{out}");
+    let (ok, out, err) = assess("disagree-json", input, true);
+    assert!(ok, "{err}");
+    let json: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(
+        json["disagreements"][0]["used"],
+        "posture_form.trunk_lean_degrees"
+    );
+}
+
 #[test]
 fn serve_answers_health_checks_and_stops_cleanly_on_sigterm() {
     use std::io::{BufRead, BufReader, Read};

@@ -3,6 +3,8 @@
 //! Every threshold is a named constant with its source; where the number is our own choice
 //! CLINICAL.md says so and the comment repeats it.
 
+use backstride_core::assessment::Thresholds;
+use backstride_core::assessment::explain::format_number;
 use serde::Serialize;
 
 /// Distribution of one metric over a run, lap or split.
@@ -120,20 +122,6 @@ impl Stats {
     }
 }
 
-/// Cadence below this many steps/min raises "low cadence". CLINICAL.md §1: **our choice,
-/// configurable** (most runners run at 163–185 steps/min per Garmin; Heiderscheit 2011 for the
-/// benefit of raising it).
-pub const LOW_CADENCE_SPM: f64 = 160.0;
-
-/// Lowest left share of ground contact time counted as balanced, %. **Our choice** (49–51%,
-/// configurable); 50% is symmetric, and each 1% of imbalance was linked to ~3.7% worse economy
-/// (Joubert 2020, via CLINICAL.md §9).
-pub const GCT_BALANCE_MIN_LEFT_PCT: f64 = 49.0;
-
-/// Highest left share of ground contact time counted as balanced, %. **Our choice**, see
-/// [`GCT_BALANCE_MIN_LEFT_PCT`].
-pub const GCT_BALANCE_MAX_LEFT_PCT: f64 = 51.0;
-
 /// Garmin ground-contact-time zones (CLINICAL.md §9): < 218 ms, 218–248, 249–277, 278–308,
 /// > 308. Each number is the exclusive upper bound of a zone, on whole milliseconds.
 pub const GCT_ZONE_UPPER_MS: [f64; 4] = [218.0, 249.0, 278.0, 309.0];
@@ -149,24 +137,34 @@ pub const GCT_CONCERN_ZONE: u8 = 4;
 /// Vertical-ratio zone flagged as a concern. **Our choice** (the zone above 8.6%).
 pub const VERTICAL_RATIO_CONCERN_ZONE: u8 = 4;
 
-/// The configurable thresholds for form flags.
+/// The thresholds for form flags: the clinic's own, from core's one table
+/// ([`Thresholds::low_cadence_below`], [`Thresholds::contact_balance_min_left_percent`] and
+/// [`Thresholds::contact_balance_max_left_percent`]; CLINICAL.md §1 and §9, our choice,
+/// configurable). `Default` holds CLINICAL.md's values.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct FormThresholds {
-    /// See [`LOW_CADENCE_SPM`].
+    /// Median cadence below this (steps/min) is low.
     pub low_cadence_spm: f64,
-    /// See [`GCT_BALANCE_MIN_LEFT_PCT`].
+    /// Median left share of ground contact time below this (%) is an imbalance.
     pub balance_min_left_pct: f64,
-    /// See [`GCT_BALANCE_MAX_LEFT_PCT`].
+    /// Median left share of ground contact time above this (%) is an imbalance.
     pub balance_max_left_pct: f64,
+}
+
+impl FormThresholds {
+    /// The form-flag cut-offs of `t`.
+    pub fn from_table(t: &Thresholds) -> Self {
+        FormThresholds {
+            low_cadence_spm: t.low_cadence_below.value,
+            balance_min_left_pct: t.contact_balance_min_left_percent.value,
+            balance_max_left_pct: t.contact_balance_max_left_percent.value,
+        }
+    }
 }
 
 impl Default for FormThresholds {
     fn default() -> Self {
-        FormThresholds {
-            low_cadence_spm: LOW_CADENCE_SPM,
-            balance_min_left_pct: GCT_BALANCE_MIN_LEFT_PCT,
-            balance_max_left_pct: GCT_BALANCE_MAX_LEFT_PCT,
-        }
+        FormThresholds::from_table(&Thresholds::default())
     }
 }
 
@@ -244,7 +242,8 @@ impl std::fmt::Display for FormFlag {
             } => {
                 write!(
                     f,
-                    "low cadence: {median_spm:.0} steps/min (below {threshold_spm:.0})"
+                    "low cadence: {median_spm:.0} steps/min (below {})",
+                    format_number(*threshold_spm, 1)
                 )
             }
             FormFlag::GctImbalance {
@@ -253,10 +252,10 @@ impl std::fmt::Display for FormFlag {
                 band_pct,
             } => write!(
                 f,
-                "ground contact imbalance: {median_left_pct:.1}% left (balanced {:.0}–{:.0}%), \
+                "ground contact imbalance: {median_left_pct:.1}% left (balanced {}–{}%), \
                  longer on the {}",
-                band_pct[0],
-                band_pct[1],
+                format_number(band_pct[0], 1),
+                format_number(band_pct[1], 1),
                 match longer_side {
                     Side::Left => "left",
                     Side::Right => "right",

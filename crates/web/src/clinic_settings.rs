@@ -149,10 +149,26 @@ const SETTINGS: &[Setting] = &[
     s(
         A,
         "pain_critical_from",
-        "Pain counts as severe from",
+        "Pain counts as severe, with a critical alert, from",
         "/10",
         5.0,
         10.0,
+    ),
+    s(
+        A,
+        "contact_balance_min_left_percent",
+        "A watch run's contact-time balance is uneven below",
+        "% left",
+        40.0,
+        50.0,
+    ),
+    s(
+        A,
+        "contact_balance_max_left_percent",
+        "…or above",
+        "% left",
+        50.0,
+        60.0,
     ),
     s(
         P,
@@ -201,14 +217,6 @@ const SETTINGS: &[Setting] = &[
         "%",
         5.0,
         100.0,
-    ),
-    s(
-        P,
-        "alert_critical_pain_from",
-        "Critical alert from pain of",
-        "/10",
-        5.0,
-        10.0,
     ),
     s(
         P,
@@ -276,8 +284,13 @@ const ORDER: &[(&str, &str, &str)] = &[
     ),
     (
         "alert_low_pain_from",
-        "alert_critical_pain_from",
-        "The low-alert pain must be below the critical one.",
+        "pain_critical_from",
+        "The low-alert pain must be below the severe (critical) one.",
+    ),
+    (
+        "contact_balance_min_left_percent",
+        "contact_balance_max_left_percent",
+        "The lower balance limit must be below the upper one.",
     ),
 ];
 
@@ -305,15 +318,57 @@ pub async fn clinic_of(store: &dyn Store, user_id: i64) -> AppResult<Option<Clin
     }
 }
 
-/// The cut-offs a clinic's assessments are scored with: its overrides over CLINICAL.md's
-/// defaults (a stored override that no longer parses is logged and ignored).
+/// The cut-offs a clinic's assessments and watch runs are judged with: its overrides over
+/// CLINICAL.md's defaults (a stored override that no longer parses is logged and ignored).
 pub fn assessment_thresholds(clinic: Option<&Clinic>) -> Thresholds {
-    parse_or_default(clinic.and_then(|c| c.settings.thresholds_json.as_deref()))
+    parse_or_default(stored_overrides(clinic).0.as_deref())
 }
 
-/// The cut-offs of a clinic's pain-monitoring guide and alerts.
+/// The cut-offs of a clinic's pain-monitoring guide and alerts, with the pain levels of its
+/// assessment table (one entry each, so severe pain and a critical alert cannot disagree).
 pub fn progression_thresholds(clinic: Option<&Clinic>) -> ProgressionThresholds {
-    parse_or_default(clinic.and_then(|c| c.settings.progression_json.as_deref()))
+    parse_or_default::<ProgressionThresholds>(stored_overrides(clinic).1.as_deref())
+        .sharing_pain_levels_of(&assessment_thresholds(clinic))
+}
+
+/// The clinic's stored (assessment, tracking) overrides, with the tracking overrides of pain
+/// levels that now have their one entry in the assessment table moved there — unless the
+/// assessment table already overrides that level — so settings saved before keep working.
+fn stored_overrides(clinic: Option<&Clinic>) -> (Option<String>, Option<String>) {
+    let Some(clinic) = clinic else {
+        return (None, None);
+    };
+    let (assessment, tracking) = (
+        clinic.settings.thresholds_json.clone(),
+        clinic.settings.progression_json.clone(),
+    );
+    let tracking_map = match tracking.as_deref().map(serde_json::from_str::<Value>) {
+        Some(Ok(Value::Object(map))) => map,
+        _ => return (assessment, tracking),
+    };
+    let retired = ProgressionThresholds::RETIRED;
+    if !retired
+        .iter()
+        .any(|(old, _)| tracking_map.contains_key(*old))
+    {
+        return (assessment, tracking);
+    }
+    let mut assessment_map = match assessment.as_deref().map(serde_json::from_str::<Value>) {
+        Some(Ok(Value::Object(map))) => map,
+        None => Map::new(),
+        // Broken stored JSON stays broken (and is logged where it is parsed).
+        _ => return (assessment, tracking),
+    };
+    let mut tracking_map = tracking_map;
+    for (old, new) in retired {
+        if let Some(value) = tracking_map.remove(old) {
+            assessment_map.entry(new).or_insert(value);
+        }
+    }
+    (
+        Some(Value::Object(assessment_map).to_string()),
+        Some(Value::Object(tracking_map).to_string()),
+    )
 }
 
 fn parse_or_default<T: serde::de::DeserializeOwned + Default>(json: Option<&str>) -> T {
@@ -557,6 +612,65 @@ pub async fn save_settings(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn clinic(thresholds: Option<&str>, progression: Option<&str>) -> Clinic {
+        Clinic {
+            id: 1,
+            name: "Riverside".to_owned(),
+            units: backstride_core::UnitPreference::default(),
+            time_zone: backstride_core::TimeZoneName::utc(),
+            settings: ClinicSettings {
+                thresholds_json: thresholds.map(str::to_owned),
+                progression_json: progression.map(str::to_owned),
+                ..ClinicSettings::default()
+            },
+        }
+    }
+
+    #[test]
+    fn severe_pain_is_one_setting_for_scoring_and_alerts() {
+        assert_eq!(
+            SETTINGS
+                .iter()
+                .filter(|s| s.key.contains("critical_pain") || s.key.contains("pain_critical"))
+                .count(),
+            1
+        );
+        let set = r#"{"pain_critical_from": {"value": 8, "source": "Set", "our_choice": true}}"#;
+        let c = clinic(Some(set), None);
+        assert_eq!(
+            assessment_thresholds(Some(&c)).pain_critical_from.value,
+            8.0
+        );
+        assert_eq!(
+            progression_thresholds(Some(&c))
+                .alert_critical_pain_from
+                .value,
+            8.0
+        );
+        // A tracking override saved before the merge moves to the one entry, and the other
+        // tracking overrides stored beside it are kept.
+        let old = r#"{"alert_critical_pain_from": {"value": 6, "source": "Set", "our_choice": true},
+                      "run_cut_percent": {"value": 20, "source": "Set", "our_choice": true}}"#;
+        let c = clinic(None, Some(old));
+        assert_eq!(
+            assessment_thresholds(Some(&c)).pain_critical_from.value,
+            6.0
+        );
+        let p = progression_thresholds(Some(&c));
+        assert_eq!(
+            (p.alert_critical_pain_from.value, p.run_cut_percent.value),
+            (6.0, 20.0)
+        );
+        // Where both were set, the assessment's entry wins everywhere.
+        let c = clinic(Some(set), Some(old));
+        assert_eq!(
+            progression_thresholds(Some(&c))
+                .alert_critical_pain_from
+                .value,
+            8.0
+        );
+    }
 
     #[test]
     fn every_setting_names_a_threshold_core_knows_and_its_default_is_in_range() {

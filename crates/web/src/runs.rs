@@ -22,9 +22,8 @@ use backstride_ingest as ingest;
 use backstride_ingest::{
     FileReport, FlagNote, Outcome, Prepared, StoredRun, StoredStats, ZipLimits,
 };
-use backstride_running::AnalyzeOptions;
-use backstride_running::metrics::{GCT_BALANCE_MAX_LEFT_PCT, GCT_BALANCE_MIN_LEFT_PCT};
-use backstride_store::{RunRecord, User};
+use backstride_running::{AnalyzeOptions, FormThresholds};
+use backstride_store::{RunRecord, Store, User};
 use charts::{ChartView, LineChart, clock};
 use std::io::Cursor;
 
@@ -319,6 +318,12 @@ async fn detail_page(
         )
     };
     let unit = ctx.units().await?.distance;
+    let clinic = crate::clinic_settings::clinic_of(ctx.state.store.as_ref(), runner.id).await?;
+    let table = crate::clinic_settings::assessment_thresholds(clinic.as_ref());
+    let balanced = (
+        table.contact_balance_min_left_percent.value,
+        table.contact_balance_max_left_percent.value,
+    );
     let run = StoredRun::parse(&record.summary_json);
     let m = &run.metrics;
     let facts = vec![
@@ -381,11 +386,7 @@ async fn detail_page(
             y: s.balance_left_pct.clone(),
             format: |v| format!("{v:.1}"),
             invert: false,
-            band: Some((
-                GCT_BALANCE_MIN_LEFT_PCT,
-                GCT_BALANCE_MAX_LEFT_PCT,
-                "balanced, our choice",
-            )),
+            band: Some((balanced.0, balanced.1, "balanced, the clinic's cut-offs")),
         },
     ]
     .iter()
@@ -438,9 +439,23 @@ fn multipart_problem(err: &MultipartError, limit: usize) -> (StatusCode, String)
     }
 }
 
+/// How a runner's watch files are analysed: their clinic's cut-offs flag the runs (low cadence,
+/// uneven contact time), CLINICAL.md's defaults without a clinic. Shared by the upload and
+/// `backstride import`.
+pub async fn analyze_options_for(store: &dyn Store, runner_id: i64) -> AppResult<AnalyzeOptions> {
+    let clinic = crate::clinic_settings::clinic_of(store, runner_id).await?;
+    let table = crate::clinic_settings::assessment_thresholds(clinic.as_ref());
+    Ok(AnalyzeOptions {
+        thresholds: FormThresholds::from_table(&table),
+        ..AnalyzeOptions::default()
+    })
+}
+
 /// Decodes the uploaded files (zips unpacked) off the async runtime.
-fn prepare_uploads(files: Vec<(String, axum::body::Bytes)>) -> Vec<(String, u64, Prepared)> {
-    let options = AnalyzeOptions::default();
+fn prepare_uploads(
+    files: Vec<(String, axum::body::Bytes)>,
+    options: &AnalyzeOptions,
+) -> Vec<(String, u64, Prepared)> {
     // Every zip of the upload draws on one budget, so several bombs can't add up.
     let limits = ZipLimits::upload();
     let mut budget = limits.total_bytes;
@@ -448,7 +463,7 @@ fn prepare_uploads(files: Vec<(String, axum::body::Bytes)>) -> Vec<(String, u64,
     for (name, bytes) in files {
         let size = bytes.len() as u64;
         if !ingest::is_zip(&bytes) {
-            let prepared = ingest::prepare(&name, &bytes, &options);
+            let prepared = ingest::prepare(&name, &bytes, options);
             out.push((name, size, prepared));
             continue;
         }
@@ -461,7 +476,7 @@ fn prepare_uploads(files: Vec<(String, axum::body::Bytes)>) -> Vec<(String, u64,
             &mut |e| {
                 out.push(match e {
                     Ok(w) => {
-                        let prepared = ingest::prepare(&w.name, &w.bytes, &options);
+                        let prepared = ingest::prepare(&w.name, &w.bytes, options);
                         (w.name, w.bytes.len() as u64, prepared)
                     }
                     Err(r) => (r.name, 0, Prepared::Failed { reason: r.reason }),
@@ -538,7 +553,8 @@ async fn upload(ctx: Ctx, multipart: Result<Multipart, MultipartRejection>) -> A
         };
         return list_page(&ctx, &user, &records, upload, status).await;
     }
-    let prepared = tokio::task::spawn_blocking(move || prepare_uploads(files))
+    let options = analyze_options_for(ctx.state.store.as_ref(), user.id).await?;
+    let prepared = tokio::task::spawn_blocking(move || prepare_uploads(files, &options))
         .await
         .map_err(|e| AppError::Internal(format!("decoding uploads: {e}")))?;
     let mut reports = Vec::with_capacity(prepared.len());

@@ -32,6 +32,31 @@ pub fn format_value(value: f64, unit: Unit) -> String {
     }
 }
 
+/// `value` rounded to `decimals` places, or more (up to 6) where rounding would put it on the
+/// other side of one of `cut_offs` than the exact value is: what a value judged against those
+/// cut-offs may be rounded to without changing the judgement.
+pub fn round_judged(value: f64, decimals: u32, cut_offs: &[f64]) -> f64 {
+    let agrees = |shown: f64| {
+        cut_offs
+            .iter()
+            .all(|c| value.total_cmp(c) == shown.total_cmp(c))
+    };
+    (decimals..=6)
+        .map(|places| round_to(value, places))
+        .find(|&shown| agrees(shown))
+        .unwrap_or(value)
+}
+
+/// A number shown with `decimals` places, or more where fewer would show it on the other side
+/// of a cut-off it was judged against: 89.67% judged against 90 shows as `89.7`, never `90`.
+pub fn format_judged(value: f64, decimals: u32, cut_offs: &[f64]) -> String {
+    let rounded = round_judged(value, decimals, cut_offs);
+    let places = (decimals..=6)
+        .find(|&places| round_to(rounded, places) == rounded)
+        .unwrap_or(6);
+    format_number(rounded, places)
+}
+
 /// Capitalises the first letter of a sentence fragment.
 pub fn capitalise(text: &str) -> String {
     let mut chars = text.chars();
@@ -58,5 +83,11 @@ mod tests {
         assert_eq!(format_value(-3.0, Unit::Change), "-3");
         assert_eq!(format_value(58.06, Unit::Percent), "58%");
         assert_eq!(capitalise("left side"), "Left side");
+        assert_eq!(format_judged(89.67, 0, &[90.0, 80.0]), "89.7");
+        assert_eq!(format_judged(79.53, 0, &[90.0, 80.0]), "79.5");
+        assert_eq!(format_judged(85.4, 0, &[90.0, 80.0]), "85");
+        assert_eq!(format_judged(1.004, 2, &[1.0]), "1.004");
+        assert_eq!(format_judged(0.754, 2, &[0.75]), "0.754");
+        assert_eq!(format_judged(90.0, 0, &[90.0]), "90");
     }
 }

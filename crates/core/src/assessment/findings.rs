@@ -1,6 +1,6 @@
 //! What scoring produces: findings with their rule and source, area statuses, referrals.
 
-use super::explain::{format_number, format_value, round_to};
+use super::explain::{format_judged, format_value, round_to};
 use super::lsi::Asymmetry;
 use super::protocol::{Area, TestSpec, Unit};
 use super::thresholds::Threshold;
@@ -163,7 +163,8 @@ pub enum Measured {
         denominator_test: String,
         denominator: Value,
         unit: Unit,
-        /// Rounded to 2 places; `None` when the denominator is 0.
+        /// To 3 places (more only where 3 would cross the rule's cut-off; the rule compared the
+        /// exact ratio); `None` when the denominator is 0.
         ratio: Option<f64>,
     },
 }
@@ -194,8 +195,9 @@ impl Measured {
         }
     }
 
-    /// The measurement as one line of text.
-    pub fn shown(&self) -> String {
+    /// The measurement as one line of text; a ratio is shown so that it stays on the side of
+    /// `cut_offs` it was judged on.
+    pub fn shown(&self, cut_offs: &[f64]) -> String {
         match self {
             Measured::One { value, unit } => value.shown(*unit),
             Measured::LeftRight { left, right, unit } => {
@@ -211,8 +213,41 @@ impl Measured {
                 "{} ÷ {} = {}",
                 numerator.shown(*unit),
                 denominator.shown(*unit),
-                ratio.map_or_else(|| "—".to_owned(), |r| format_number(r, 2))
+                ratio.map_or_else(
+                    || "—".to_owned(),
+                    |r| format_judged(r, super::trunk::RATIO_SHOWN_DECIMALS, cut_offs)
+                )
             ),
+        }
+    }
+}
+
+/// A number the explanation quotes that is neither the measurement nor the rule's cut-off
+/// (a cadence target, a side-bridge ratio, a norm), as a field for machine output.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Figure {
+    /// Stable name, e.g. `cadence_first_target`.
+    pub name: String,
+    /// Rounded for machine output: a ratio or a strength norm to 3 places, a percent to 1,
+    /// others as their unit.
+    pub value: f64,
+    pub unit: Unit,
+}
+
+impl Figure {
+    /// `value` rounded for machine output.
+    pub fn new(name: &str, value: f64, unit: Unit) -> Figure {
+        let places = match unit {
+            Unit::Ratio => super::trunk::RATIO_KEPT_DECIMALS,
+            Unit::Percent => super::lsi::LSI_KEPT_DECIMALS,
+            // The strength norm's own precision (Ramskov's formula has 3 places).
+            Unit::NewtonMetresPerKg => 3,
+            _ => unit.decimals(),
+        };
+        Figure {
+            name: name.to_owned(),
+            value: round_to(value, places),
+            unit,
         }
     }
 }
@@ -232,6 +267,9 @@ pub struct Finding {
     pub rule: Rule,
     /// What it means, in plain words.
     pub explanation: String,
+    /// Every other number the explanation quotes, as fields (absent in results stored before).
+    #[serde(default)]
+    pub figures: Vec<Figure>,
 }
 
 impl Finding {
@@ -252,7 +290,20 @@ impl Finding {
             asymmetry: None,
             rule,
             explanation,
+            figures: Vec::new(),
         }
+    }
+
+    /// The same finding, with a number its explanation quotes.
+    pub fn with_figure(mut self, figure: Figure) -> Finding {
+        self.figures.push(figure);
+        self
+    }
+
+    /// What was measured, as one line of text (judged against the rule's cut-off).
+    pub fn measured_shown(&self) -> String {
+        let cut_offs: Vec<f64> = self.rule.threshold.into_iter().collect();
+        self.measured.shown(&cut_offs)
     }
 
     /// The same finding, about one side.
@@ -286,6 +337,17 @@ pub struct AreaResult {
     pub not_tested: Vec<NotTested>,
 }
 
+/// Two answers that say opposite things about the same thing, and which one the scoring used.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Disagreement {
+    /// The fields that disagree, e.g. `posture_form.trunk_lean_degrees`.
+    pub fields: Vec<String>,
+    /// The field whose answer was scored.
+    pub used: String,
+    /// What disagrees and what was done, in plain words.
+    pub message: String,
+}
+
 /// The scored assessment.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AssessmentResult {
@@ -301,6 +363,10 @@ pub struct AssessmentResult {
     pub running_blocked_because: Vec<String>,
     /// Every area in protocol order, including those not tested.
     pub areas: Vec<AreaResult>,
+    /// Answers that contradict each other, each with the one that was scored (shown beside the
+    /// findings so a clinician can correct the input). Absent in results stored before it.
+    #[serde(default)]
+    pub disagreements: Vec<Disagreement>,
 }
 
 impl AssessmentResult {

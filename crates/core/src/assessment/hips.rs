@@ -1,7 +1,7 @@
 //! Hip mobility and hip stability rules, side by side.
 
 use super::explain::{format_number, format_value, round_to};
-use super::findings::{Finding, Measured, Rule, Severity};
+use super::findings::{Figure, Finding, Measured, Rule, Severity};
 use super::lsi::asymmetry_finding;
 use super::protocol::{self as p, TestSpec};
 use super::scoring::{AreaReport, target_finding, your};
@@ -410,4 +410,6 @@ fn hip_abduction_finding(
             }
         ),
     )
+    .with_figure(Figure::new("norm", norm, spec.unit))
+    .with_figure(Figure::new("weak_below", cut_off, spec.unit))
 }

@@ -1,23 +1,35 @@
 //! Side-to-side comparison: the limb symmetry index and the asymmetry band it falls in.
 
-use super::explain::{format_value, round_to};
+use super::explain::{format_judged, format_value, round_judged};
 use super::findings::{Finding, Measured, Rule, Severity};
-use super::protocol::{TestSpec, Unit};
+use super::protocol::TestSpec;
 use super::thresholds::Thresholds;
 use super::values::{PerSide, Side};
 use serde::{Deserialize, Serialize};
 
-/// Limb symmetry index: weaker ÷ stronger × 100, rounded to a whole percent; 100 when both are 0.
+/// Limb symmetry index: weaker ÷ stronger × 100, unrounded; 100 when both are 0.
 ///
-/// Rounded before it is compared with a band, so the percent shown is the one judged: a tenth of
-/// a second in a hand-timed hold is noise. Negative inputs count as 0.
+/// The band is chosen from this exact value; only its display is rounded
+/// ([`Asymmetry::lsi_shown`]). Negative inputs count as 0.
 pub fn limb_symmetry_index(a: f64, b: f64) -> f64 {
     let (weaker, stronger) = (a.min(b).max(0.0), a.max(b).max(0.0));
     if stronger == 0.0 {
         return 100.0;
     }
-    round_to(weaker / stronger * 100.0, 0)
+    weaker / stronger * 100.0
 }
+
+/// Places the LSI is shown with in a sentence (our choice: a hand-timed hold is not more exact
+/// than a whole percent).
+pub const LSI_SHOWN_DECIMALS: u32 = 0;
+/// Decimal places from a table entry (0–4; anything else counts as the nearest).
+pub(crate) fn shown_decimals(t: &super::thresholds::Threshold) -> u32 {
+    // Rounded and clamped first, so the cast cannot truncate or wrap.
+    t.value.round().clamp(0.0, 4.0) as u32
+}
+
+/// Places the LSI is kept with in a result and in machine output.
+pub const LSI_KEPT_DECIMALS: u32 = 1;
 
 /// How far apart the sides are.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -31,7 +43,8 @@ pub enum AsymmetryBand {
 /// A side-to-side comparison of one test.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Asymmetry {
-    /// Whole percent, 0–100.
+    /// 0–100, to 1 decimal (more only where 1 decimal would cross a band's cut-off): the band
+    /// was chosen from the exact value, and this value lies in the same band.
     pub lsi_percent: f64,
     /// The side with the smaller value; `None` when they are equal.
     pub weaker_side: Option<Side>,
@@ -41,24 +54,45 @@ pub struct Asymmetry {
 impl Asymmetry {
     /// Compares the sides of a test where more is better.
     pub fn of(values: PerSide<f64>, t: &Thresholds) -> Asymmetry {
-        let lsi_percent = limb_symmetry_index(values.left, values.right);
+        let exact = limb_symmetry_index(values.left, values.right);
+        let cut_offs = [t.lsi_symmetric_from.value, t.lsi_marked_below.value];
         let weaker_side = match values.left.total_cmp(&values.right) {
             std::cmp::Ordering::Less => Some(Side::Left),
             std::cmp::Ordering::Greater => Some(Side::Right),
             std::cmp::Ordering::Equal => None,
         };
-        let band = if lsi_percent >= t.lsi_symmetric_from.value {
+        let band = if exact >= t.lsi_symmetric_from.value {
             AsymmetryBand::Symmetric
-        } else if lsi_percent >= t.lsi_marked_below.value {
+        } else if exact >= t.lsi_marked_below.value {
             AsymmetryBand::Moderate
         } else {
             AsymmetryBand::Marked
         };
         Asymmetry {
-            lsi_percent,
+            lsi_percent: round_judged(exact, LSI_KEPT_DECIMALS, &cut_offs),
             weaker_side,
             band,
         }
+    }
+}
+
+impl Asymmetry {
+    /// The LSI as shown, with its percent sign: whole percent, or a decimal more where a whole
+    /// percent would land on the other side of a band's cut-off (89.67 → `89.7%`, not `90%`).
+    pub fn lsi_shown(&self, t: &Thresholds) -> String {
+        format!(
+            "{}%",
+            format_judged(
+                self.lsi_percent,
+                shown_decimals(&t.lsi_shown_decimals),
+                &[t.lsi_symmetric_from.value, t.lsi_marked_below.value]
+            )
+        )
+    }
+
+    /// Whether the weaker side needs extra work (the LSI is under the symmetric cut-off).
+    pub fn needs_extra_work(&self) -> bool {
+        self.band != AsymmetryBand::Symmetric && self.weaker_side.is_some()
     }
 }
 
@@ -66,7 +100,7 @@ impl Asymmetry {
 pub fn asymmetry_finding(spec: &TestSpec, values: PerSide<f64>, t: &Thresholds) -> Finding {
     let asymmetry = Asymmetry::of(values, t);
     let name = lower_first(spec.name);
-    let lsi = format_value(asymmetry.lsi_percent, Unit::Percent);
+    let lsi = asymmetry.lsi_shown(t);
     let (severity, rule) = match asymmetry.band {
         AsymmetryBand::Symmetric => (
             Severity::Fine,
@@ -166,9 +200,10 @@ mod tests {
             (79.0, 100.0, AsymmetryBand::Marked),
             (0.0, 10.0, AsymmetryBand::Marked),
             (0.0, 0.0, AsymmetryBand::Symmetric),
-            // 89.5% rounds to 90% and is judged as shown.
-            (89.5, 100.0, AsymmetryBand::Symmetric),
-            (89.4, 100.0, AsymmetryBand::Moderate),
+            // The exact value is judged, not the whole percent it is shown as.
+            (89.5, 100.0, AsymmetryBand::Moderate),
+            (89.99, 100.0, AsymmetryBand::Moderate),
+            (79.5, 100.0, AsymmetryBand::Marked),
         ];
         for (left, right, expected) in cases {
             assert_eq!(band(left, right), expected, "{left} vs {right}");
@@ -177,8 +212,46 @@ mod tests {
     }
 
     #[test]
+    fn lsi_89_67_is_moderate_and_79_53_is_marked_and_each_is_shown_on_its_side() {
+        let t = Thresholds::default();
+        let near_symmetric = Asymmetry::of(
+            PerSide {
+                left: 89.67,
+                right: 100.0,
+            },
+            &t,
+        );
+        assert_eq!(near_symmetric.band, AsymmetryBand::Moderate);
+        assert!(near_symmetric.needs_extra_work());
+        assert_eq!(near_symmetric.lsi_shown(&t), "89.7%");
+        let near_moderate = Asymmetry::of(
+            PerSide {
+                left: 79.53,
+                right: 100.0,
+            },
+            &t,
+        );
+        assert_eq!(near_moderate.band, AsymmetryBand::Marked);
+        assert_eq!(near_moderate.lsi_shown(&t), "79.5%");
+        let f = asymmetry_finding(
+            &BRIDGE_HOLD,
+            PerSide {
+                left: 89.67,
+                right: 100.0,
+            },
+            &t,
+        );
+        assert_eq!(f.rule.id, "lsi_moderate");
+        assert!(
+            f.explanation.contains("about 89.7% of"),
+            "{}",
+            f.explanation
+        );
+    }
+
+    #[test]
     fn lsi_examples() {
-        assert_eq!(limb_symmetry_index(18.0, 31.0), 58.0);
+        assert!((limb_symmetry_index(18.0, 31.0) - 58.064).abs() < 0.001);
         assert_eq!(limb_symmetry_index(0.0, 0.0), 100.0);
         assert_eq!(limb_symmetry_index(0.0, 5.0), 0.0);
     }

@@ -97,6 +97,53 @@ pub struct Assessment {
     pub core: Option<CoreTests>,
 }
 
+impl Assessment {
+    /// Reads an assessment file. Only a JSON object is an assessment: serde would also read a
+    /// record from an array by position (`["2026.1", {…}]`), so an array is refused wherever an
+    /// object belongs — everywhere but the list of functional-scale activities.
+    pub fn from_json(text: &str) -> Result<Assessment, String> {
+        let value: serde_json::Value = serde_json::from_str(text).map_err(|e| e.to_string())?;
+        objects_only(&value, "")?;
+        serde_json::from_str(text).map_err(|e| e.to_string())
+    }
+}
+
+/// The one place an assessment holds a list.
+const LIST_FIELD: &str = "baseline.psfs";
+
+fn objects_only(value: &serde_json::Value, path: &str) -> Result<(), String> {
+    use serde_json::Value;
+    match value {
+        Value::Array(items) if path == LIST_FIELD => {
+            items.iter().enumerate().try_for_each(|(i, item)| {
+                objects_only(item, &format!("{path}[{i}]"))?;
+                if item.is_object() {
+                    Ok(())
+                } else {
+                    Err(format!(
+                        "{path}[{i}] must be an object ({{\"activity\": …, \"score\": …}})"
+                    ))
+                }
+            })
+        }
+        Value::Object(map) => map.iter().try_for_each(|(key, item)| {
+            let inner = if path.is_empty() {
+                key.clone()
+            } else {
+                format!("{path}.{key}")
+            };
+            objects_only(item, &inner)
+        }),
+        _ if path.is_empty() => Err(
+            "an assessment is a JSON object ({\"red_flags\": {…}, …}); this file holds something \
+             else"
+                .to_owned(),
+        ),
+        Value::Array(_) => Err(format!("{path} must be an object ({{…}}), not an array")),
+        _ => Ok(()),
+    }
+}
+
 /// The red-flag screen's answers.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]

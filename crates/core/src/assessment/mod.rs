@@ -18,11 +18,13 @@ pub mod validate;
 pub mod values;
 
 #[cfg(test)]
+mod schema_tests;
+#[cfg(test)]
 mod tests;
 
 pub use findings::{
-    AreaResult, AreaStatus, AssessmentResult, Finding, Measured, NotTested, Referral, Rule,
-    Severity, Value,
+    AreaResult, AreaStatus, AssessmentResult, Disagreement, Figure, Finding, Measured, NotTested,
+    Referral, Rule, Severity, Value,
 };
 pub use lsi::{Asymmetry, AsymmetryBand, limb_symmetry_index};
 pub use measurements::Assessment;

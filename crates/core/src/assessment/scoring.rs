@@ -2,7 +2,8 @@
 
 use super::explain::{format_number, format_value};
 use super::findings::{
-    AreaResult, AreaStatus, AssessmentResult, Finding, Measured, NotTested, Rule, Severity,
+    AreaResult, AreaStatus, AssessmentResult, Disagreement, Figure, Finding, Measured, NotTested,
+    Rule, Severity,
 };
 use super::lsi::lower_first;
 use super::protocol::{self as p, Area, PROTOCOL_VERSION, TestSpec, tests_in};
@@ -41,8 +42,9 @@ pub fn score(assessment: &ValidatedAssessment, thresholds: &Thresholds) -> Asses
         score_baseline(b, t, &mut baseline);
     }
     let mut form = AreaReport::new(Area::PostureForm);
+    let mut disagreements = Vec::new();
     if let Some(f) = &assessment.posture_form {
-        score_posture_form(f, t, &mut form);
+        score_posture_form(f, t, &mut form, &mut disagreements);
     }
     let mut mobility = AreaReport::new(Area::HipMobility);
     if let Some(h) = &assessment.hip_mobility {
@@ -85,6 +87,7 @@ pub fn score(assessment: &ValidatedAssessment, thresholds: &Thresholds) -> Asses
         .into_iter()
         .map(AreaReport::finish)
         .collect(),
+        disagreements,
     }
 }
 
@@ -416,9 +419,58 @@ const FORM_ADVICE: [(&str, &str); 4] = [
     ),
 ];
 
-fn score_posture_form(f: &PostureForm, t: &Thresholds, report: &mut AreaReport) {
+/// The "leaning back" observation against the measured trunk lean: when they disagree, the
+/// measurement is scored and the observation is left out, and the disagreement is reported.
+fn leaning_back_disagreement(f: &PostureForm, t: &Thresholds) -> Option<Disagreement> {
+    let lean = f.trunk_lean?.get();
+    let (_, seen) = f
+        .observations
+        .iter()
+        .find(|(spec, _)| spec.id == p::LEANING_BACK.id)?;
+    let measured_back = lean < t.trunk_leaning_back_below.value;
+    let said_back = match seen {
+        Observation::Yes => true,
+        Observation::No => false,
+        Observation::NotSure => return None,
+    };
+    if measured_back == said_back {
+        return None;
+    }
+    const SECTION: &str = "posture_form";
+    let lean_field = format!("{SECTION}.{}", p::TRUNK_LEAN.id);
+    let shown = format_value(lean, p::TRUNK_LEAN.unit);
+    let measured = if measured_back {
+        format!("{shown}, leaning back")
+    } else {
+        format!("{shown}, not leaning back")
+    };
+    Some(Disagreement {
+        fields: vec![
+            format!("{SECTION}.{}", p::LEANING_BACK.id),
+            lean_field.clone(),
+        ],
+        used: lean_field,
+        message: format!(
+            "“{}: {}” disagrees with the measured trunk lean ({measured}); the measured lean was \
+             scored and the observation left out. Check both and correct the one that is wrong.",
+            p::LEANING_BACK.name,
+            if said_back { "yes" } else { "no" },
+        ),
+    })
+}
+
+fn score_posture_form(
+    f: &PostureForm,
+    t: &Thresholds,
+    report: &mut AreaReport,
+    disagreements: &mut Vec<Disagreement>,
+) {
+    let lean_disagrees = leaning_back_disagreement(f, t);
     for &(spec, seen) in &f.observations {
         report.tested(spec);
+        if lean_disagrees.is_some() && spec.id == p::LEANING_BACK.id {
+            continue;
+        }
         let advice = FORM_ADVICE
             .iter()
             .find(|(id, _)| *id == spec.id)
@@ -459,13 +511,16 @@ fn score_posture_form(f: &PostureForm, t: &Thresholds, report: &mut AreaReport) 
     if let Some(lean) = f.trunk_lean {
         report.add(trunk_lean_finding(lean.get(), t));
     }
+    disagreements.extend(lean_disagrees);
 }
 
 fn cadence_finding(spm: f64, t: &Thresholds) -> Finding {
     let spec = &p::CADENCE;
     let low = &t.low_cadence_below;
-    let step = |t: &Threshold| format_value(spm * (1.0 + t.value / 100.0), spec.unit);
-    let (severity, id, explanation) = if spm < low.value {
+    let target = |t: &Threshold| spm * (1.0 + t.value / 100.0);
+    let step = |t: &Threshold| format_value(target(t), spec.unit);
+    let low_cadence = spm < low.value;
+    let (severity, id, explanation) = if low_cadence {
         (
             Severity::NeedsAttention,
             "low_cadence",
@@ -491,7 +546,7 @@ fn cadence_finding(spm: f64, t: &Thresholds) -> Finding {
             ),
         )
     };
-    Finding::new(
+    let finding = Finding::new(
         spec,
         severity,
         Rule::against(
@@ -504,7 +559,21 @@ fn cadence_finding(spm: f64, t: &Thresholds) -> Finding {
         ),
         Measured::one(spm, spec.unit),
         explanation,
-    )
+    );
+    if !low_cadence {
+        return finding;
+    }
+    finding
+        .with_figure(Figure::new(
+            "cadence_first_target",
+            target(&t.cadence_first_step_percent),
+            spec.unit,
+        ))
+        .with_figure(Figure::new(
+            "cadence_furthest_target",
+            target(&t.cadence_max_step_percent),
+            spec.unit,
+        ))
 }
 
 fn trunk_lean_finding(lean: f64, t: &Thresholds) -> Finding {

@@ -456,6 +456,162 @@ fn core_rules_at_their_thresholds() {
 }
 
 #[test]
+fn mcgill_ratios_just_past_their_cut_offs_are_flagged_and_shown_past_them() {
+    let core = |v: Json| json!({ "core": v });
+    check(vec![
+        case(
+            core(json!({"mcgill_flexor": 100.4, "mcgill_extensor": 100})),
+            "mcgill_flexor",
+            Some(("mcgill_flexor_extensor", Attention)),
+        ),
+        case(
+            core(json!({"mcgill_side_bridge": sides(100.0, 105.4)})),
+            "mcgill_side_bridge",
+            Some(("mcgill_side_bridge_balance", Attention)),
+        ),
+        case(
+            core(json!({"mcgill_side_bridge": sides(100.0, 94.6)})),
+            "mcgill_side_bridge",
+            Some(("mcgill_side_bridge_balance", Attention)),
+        ),
+        left(
+            core(json!({"mcgill_extensor": 100, "mcgill_side_bridge": sides(75.4, 75.4)})),
+            "mcgill_side_bridge",
+            Some(("mcgill_side_bridge_extensor", Attention)),
+        ),
+    ]);
+    let result = score_json(core(json!({
+        "mcgill_flexor": 100.4, "mcgill_extensor": 100, "mcgill_side_bridge": sides(75.4, 79.5)
+    })));
+    let flexor = &findings_for(&result, "mcgill_flexor", None)[0];
+    assert!(
+        flexor.explanation.contains("= 1.004, above 1.00"),
+        "{}",
+        flexor.explanation
+    );
+    assert!(matches!(flexor.measured, Measured::Ratio { ratio: Some(r), .. } if r == 1.004));
+    let balance = findings_for(&result, "mcgill_side_bridge", None)
+        .into_iter()
+        .find(|f| f.rule.id == "mcgill_side_bridge_balance")
+        .unwrap();
+    assert!(
+        balance
+            .explanation
+            .contains("right ÷ left = 1.054, more than 0.05"),
+        "{}",
+        balance.explanation
+    );
+}
+
+#[test]
+fn lsi_just_under_a_band_is_judged_by_its_exact_value() {
+    let stability =
+        |left: f64| json!({"hip_stability": {"single_leg_bridge_hold": sides(left, 100.0)}});
+    for (left, rule, severity) in [
+        (89.67, "lsi_moderate", Attention),
+        (79.53, "lsi_marked", Priority),
+    ] {
+        let result = score_json(stability(left));
+        let f = findings_for(&result, "single_leg_bridge_hold", None)
+            .into_iter()
+            .find(|f| f.asymmetry.is_some())
+            .unwrap();
+        assert_eq!((f.rule.id.as_str(), f.severity), (rule, severity), "{left}");
+    }
+}
+
+#[test]
+fn a_measured_lean_back_against_leaning_back_no_is_reported_and_the_measure_used() {
+    let form = |lean: f64, seen: &str| json!({"posture_form": {"trunk_lean_degrees": lean, "leaning_back": seen}});
+    let result = score_json(form(-10.0, "no"));
+    assert_eq!(result.disagreements.len(), 1, "{result:?}");
+    let d = &result.disagreements[0];
+    assert_eq!(
+        d.fields,
+        [
+            "posture_form.leaning_back",
+            "posture_form.trunk_lean_degrees"
+        ]
+    );
+    assert_eq!(d.used, "posture_form.trunk_lean_degrees");
+    assert!(
+        d.message.contains("Upper body leaning back: no") && d.message.contains("-10°"),
+        "{}",
+        d.message
+    );
+    assert_eq!(
+        findings_for(&result, "trunk_lean_degrees", None)[0].rule.id,
+        "trunk_leaning_back"
+    );
+    // Said "yes" but measured forward: the observation is not scored either.
+    let result = score_json(form(8.0, "yes"));
+    assert_eq!(result.disagreements.len(), 1);
+    assert!(findings_for(&result, "leaning_back", None).is_empty());
+    // Agreeing answers and "not sure" are not a disagreement.
+    for (lean, seen) in [(-10.0, "yes"), (8.0, "no"), (-10.0, "not_sure")] {
+        assert!(
+            score_json(form(lean, seen)).disagreements.is_empty(),
+            "{lean} {seen}"
+        );
+    }
+}
+
+#[test]
+fn only_an_object_is_an_assessment() {
+    assert_eq!(Assessment::from_json(EXAMPLE), Ok(example()));
+    let emergency = r#"{"red_flags": {"age_years": 40, "saddle_numbness": true}}"#;
+    assert!(Assessment::from_json(emergency).is_ok());
+    // serde alone scores an array by position, emergency included.
+    let array = format!(r#"["2026.1", {}]"#, &emergency[14..emergency.len() - 1]);
+    assert!(
+        serde_json::from_str::<Assessment>(&array).is_ok(),
+        "{array}"
+    );
+    let refused = Assessment::from_json(&array).unwrap_err();
+    assert!(
+        refused.starts_with("an assessment is a JSON object"),
+        "{refused}"
+    );
+    for (text, path) in [
+        (
+            r#"{"red_flags": [40, true]}"#,
+            "red_flags must be an object",
+        ),
+        (
+            r#"{"hip_stability": {"single_leg_bridge_hold": [20, 30]}}"#,
+            "hip_stability.single_leg_bridge_hold must be",
+        ),
+        (
+            r#"{"baseline": {"psfs": [["run", 4]]}}"#,
+            "baseline.psfs[0] must be",
+        ),
+        ("42", "an assessment is a JSON object"),
+    ] {
+        let refused = Assessment::from_json(text).unwrap_err();
+        assert!(refused.starts_with(path), "{text}: {refused}");
+    }
+    assert!(
+        Assessment::from_json(r#"{"baseline": {"psfs": [{"activity": "run 5 km", "score": 4}]}}"#)
+            .is_ok()
+    );
+}
+
+#[test]
+fn an_angle_outside_a_tests_range_gets_that_tests_range() {
+    let raw: Assessment = serde_json::from_value(json!({
+        "hip_mobility": {"thomas_knee_angle": {"left": 200, "right": 70}}
+    }))
+    .unwrap();
+    let errors = assess(&raw, &Thresholds::default()).unwrap_err();
+    assert_eq!(errors.0.len(), 1, "{errors:?}");
+    assert_eq!(errors.0[0].field, "hip_mobility.thomas_knee_angle.left");
+    assert_eq!(
+        errors.0[0].message,
+        "Modified Thomas test knee bend: enter a value from 0° to 150°."
+    );
+}
+
+#[test]
 fn every_two_sided_capacity_test_carries_an_lsi() {
     let result = assess(&example(), &Thresholds::default()).unwrap();
     for id in [
@@ -553,12 +709,12 @@ fn the_example_covers_every_test_and_every_area() {
     assert!(!result.running_allowed);
 }
 
-/// Every number in the result JSON has at most two decimal places.
+/// Every number in the result JSON has at most three decimal places (ratios keep three).
 fn assert_rounded(value: &Json) {
     match value {
         Json::Number(n) => {
             let x = n.as_f64().unwrap_or_default();
-            assert!((x * 100.0).round() / 100.0 == x, "{x} is not rounded");
+            assert!((x * 1000.0).round() / 1000.0 == x, "{x} is not rounded");
         }
         Json::Object(map) => map.values().for_each(assert_rounded),
         Json::Array(items) => items.iter().for_each(assert_rounded),

@@ -52,7 +52,8 @@ pub struct Thresholds {
     pub pain_safe_max: Threshold,
     /// Pain during running above this is too much.
     pub pain_acceptable_max: Threshold,
-    /// Pain at or above this raises a critical alert.
+    /// Pain at or above this is severe: a priority finding in an assessment and a critical alert
+    /// in tracking (the one entry for both).
     pub pain_critical_from: Threshold,
     /// A change in pain score of at least this many points matters (minimal important change).
     pub pain_meaningful_change: Threshold,
@@ -64,6 +65,10 @@ pub struct Thresholds {
     pub cadence_first_step_percent: Threshold,
     /// Furthest cadence target: this many percent above the current cadence.
     pub cadence_max_step_percent: Threshold,
+    /// A watch run's median left share of ground contact time below this (%) is an imbalance.
+    pub contact_balance_min_left_percent: Threshold,
+    /// A watch run's median left share of ground contact time above this (%) is an imbalance.
+    pub contact_balance_max_left_percent: Threshold,
     /// Trunk lean below this (degrees forward) is upright.
     pub trunk_upright_below: Threshold,
     /// Trunk lean below this is leaning back.
@@ -98,6 +103,14 @@ pub struct Thresholds {
     pub leg_lowering_poor_from: Threshold,
     /// Half-kneeling Pallof hold target, seconds per side.
     pub pallof_hold_target: Threshold,
+    /// Decimal places an LSI is shown with in a sentence (more only where fewer would show it
+    /// on the other side of a band's cut-off; the band is always chosen from the exact value).
+    pub lsi_shown_decimals: Threshold,
+    /// Decimal places a McGill ratio is shown with in a sentence (as for the LSI).
+    pub ratio_shown_decimals: Threshold,
+    /// A programme day's exercises fit in this many minutes unless the clinician sets another
+    /// cap (the programme's default, [`crate::programme::DEFAULT_MINUTES_CAP`]).
+    pub daily_minutes_cap: Threshold,
 }
 
 impl Default for Thresholds {
@@ -117,7 +130,10 @@ impl Default for Thresholds {
             postpartum_strength_reps: Threshold::published(20.0, GOOM),
             pain_safe_max: Threshold::published(2.0, PAIN_MODEL),
             pain_acceptable_max: Threshold::published(5.0, PAIN_MODEL),
-            pain_critical_from: Threshold::chosen(7.0, "MedBridge alert tiers, adapted"),
+            pain_critical_from: Threshold::chosen(
+                7.0,
+                "MedBridge alert tiers, adapted (CLINICAL.md §7)",
+            ),
             pain_meaningful_change: Threshold::published(2.0, "Childs et al. 2005, Spine 30:1331"),
             psfs_meaningful_change: Threshold::published(
                 2.0,
@@ -134,6 +150,14 @@ impl Default for Thresholds {
             cadence_max_step_percent: Threshold::published(
                 10.0,
                 "Heiderscheit et al. 2011, MSSE 43:296",
+            ),
+            contact_balance_min_left_percent: Threshold::chosen(
+                49.0,
+                "50% is symmetric; each 1% of imbalance ~3.7% worse economy (Joubert 2020)",
+            ),
+            contact_balance_max_left_percent: Threshold::chosen(
+                51.0,
+                "50% is symmetric; each 1% of imbalance ~3.7% worse economy (Joubert 2020)",
             ),
             trunk_upright_below: Threshold::chosen(3.0, "Teng & Powers 2015, MSSE 47:625"),
             trunk_leaning_back_below: Threshold::chosen(0.0, "Teng & Powers 2015, MSSE 47:625"),
@@ -179,6 +203,18 @@ impl Default for Thresholds {
                 "Healthy adolescents 72 ± 13° (PMC8805102)",
             ),
             pallof_hold_target: Threshold::chosen(30.0, "No published norm"),
+            lsi_shown_decimals: Threshold::chosen(
+                f64::from(super::lsi::LSI_SHOWN_DECIMALS),
+                "A hand-timed hold or counted reps are not more exact than a whole percent",
+            ),
+            ratio_shown_decimals: Threshold::chosen(
+                f64::from(super::trunk::RATIO_SHOWN_DECIMALS),
+                "The precision McGill's cut-offs are given in (McGill et al. 1999)",
+            ),
+            daily_minutes_cap: Threshold::chosen(
+                f64::from(crate::programme::DEFAULT_MINUTES_CAP),
+                "A home programme that fits into a day; CLINICAL.md §8 gives no cap",
+            ),
         }
     }
 }

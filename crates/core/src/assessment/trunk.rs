@@ -1,19 +1,24 @@
 //! Core rules: McGill endurance ratios, leg lowering, straight leg lowers and the Pallof hold.
 
-use super::explain::{format_number, format_value, round_to};
-use super::findings::{Finding, Measured, Rule, Severity, Value};
-use super::lsi::{Asymmetry, asymmetry_finding};
+use super::explain::{format_judged, format_number, format_value, round_judged};
+use super::findings::{Figure, Finding, Measured, Rule, Severity, Value};
+use super::lsi::{Asymmetry, asymmetry_finding, shown_decimals};
 use super::protocol::{self as p, TestSpec, Unit};
 use super::scoring::{AreaReport, target_finding, your};
 use super::thresholds::{Threshold, Thresholds};
 use super::validate::CoreEndurance;
 use super::values::{PerSide, Side};
 
-/// `numerator ÷ denominator` rounded to 2 places (the precision the McGill cut-offs are given
-/// in); `None` when the denominator is 0.
+/// `numerator ÷ denominator`, unrounded: the McGill cut-offs are compared with the exact value
+/// and only its display is rounded. `None` when the denominator is 0.
 pub fn hold_ratio(numerator: f64, denominator: f64) -> Option<f64> {
-    (denominator > 0.0).then(|| round_to(numerator / denominator, 2))
+    (denominator > 0.0).then(|| numerator / denominator)
 }
+
+/// Places a ratio is shown with in a sentence (the precision the McGill cut-offs are given in).
+pub const RATIO_SHOWN_DECIMALS: u32 = 2;
+/// Places a ratio is kept with in a result and in machine output.
+pub const RATIO_KEPT_DECIMALS: u32 = 3;
 
 /// One McGill ratio rule: above `limit` is an imbalance.
 struct RatioRule<'a> {
@@ -31,11 +36,17 @@ fn label((spec, side): (&TestSpec, Option<Side>)) -> String {
     }
 }
 
-fn ratio_finding(rule: &RatioRule<'_>, numerator: f64, denominator: f64) -> Finding {
+fn ratio_finding(
+    rule: &RatioRule<'_>,
+    numerator: f64,
+    denominator: f64,
+    t: &Thresholds,
+) -> Finding {
     let ratio = hold_ratio(numerator, denominator);
     let imbalance = ratio.is_none_or(|r| r > rule.limit.value);
     let (top, bottom) = (label(rule.numerator), label(rule.denominator));
     let limit = format!("{:.2}", rule.limit.value);
+    let cut_off = [rule.limit.value];
     let explanation = match ratio {
         None => format!(
             "The {bottom} could not be held at all, so the {top} ({}) outweighs it: {}",
@@ -43,9 +54,10 @@ fn ratio_finding(rule: &RatioRule<'_>, numerator: f64, denominator: f64) -> Find
             rule.meaning
         ),
         Some(r) => format!(
-            "Your {top} ({}) ÷ {bottom} ({}) = {r:.2}, {} {limit}: {}",
+            "Your {top} ({}) ÷ {bottom} ({}) = {}, {} {limit}: {}",
             format_value(numerator, Unit::Seconds),
             format_value(denominator, Unit::Seconds),
+            format_judged(r, shown_decimals(&t.ratio_shown_decimals), &cut_off),
             if imbalance { "above" } else { "within" },
             if imbalance { rule.meaning } else { "balanced." }
         ),
@@ -68,7 +80,7 @@ fn ratio_finding(rule: &RatioRule<'_>, numerator: f64, denominator: f64) -> Find
             denominator_test: rule.denominator.0.id.to_owned(),
             denominator: Value::number(denominator, Unit::Seconds),
             unit: Unit::Seconds,
-            ratio,
+            ratio: ratio.map(|r| round_judged(r, RATIO_KEPT_DECIMALS, &cut_off)),
         },
         explanation,
     );
@@ -88,27 +100,32 @@ fn side_bridge_balance(bridge: PerSide<f64>, t: &Thresholds) -> Finding {
     } else {
         hold_ratio(bridge.right, bridge.left)
     };
-    let off_by = ratio.map(|r| round_to((r - 1.0).abs(), 2));
-    let imbalance = off_by.is_none_or(|d| d > within.value);
+    // Compared with the bounds rather than through |r − 1|, which would carry float noise
+    // (105 ÷ 100 − 1 > 0.05); the ratio is shown so that it stays on the side it was judged on.
+    let cut_offs = [1.0 - within.value, 1.0 + within.value];
+    let imbalance = ratio.is_none_or(|r| r < cut_offs[0] || r > cut_offs[1]);
     let asymmetry = Asymmetry::of(bridge, t);
     let share = match asymmetry.weaker_side {
         Some(weak) => format!(
             " The {weak} side is doing about {} of the {}'s work.",
-            format_value(asymmetry.lsi_percent, Unit::Percent),
+            asymmetry.lsi_shown(t),
             weak.other()
         ),
         None => String::new(),
     };
     let explanation = format!(
-        "Your side bridge held {} on the right and {} on the left: right ÷ left = {}, {} {:.2} \
+        "Your side bridge held {} on the right and {} on the left: right ÷ left = {}, {} {} \
          away from 1.00.{share}",
         format_value(bridge.right, spec.unit),
         format_value(bridge.left, spec.unit),
-        ratio.map_or_else(|| "—".to_owned(), |r| format!("{r:.2}")),
+        ratio.map_or_else(
+            || "—".to_owned(),
+            |r| format_judged(r, shown_decimals(&t.ratio_shown_decimals), &cut_offs)
+        ),
         if imbalance { "more than" } else { "within" },
-        within.value,
+        format_number(within.value, 2),
     );
-    Finding::new(
+    let finding = Finding::new(
         spec,
         if imbalance {
             Severity::NeedsAttention
@@ -126,7 +143,14 @@ fn side_bridge_balance(bridge: PerSide<f64>, t: &Thresholds) -> Finding {
         Measured::sides(bridge, spec.unit),
         explanation,
     )
-    .with_asymmetry(asymmetry)
+    .with_asymmetry(asymmetry);
+    match ratio {
+        Some(r) => finding.with_figure(Figure {
+            value: round_judged(r, RATIO_KEPT_DECIMALS, &cut_offs),
+            ..Figure::new("right_to_left_ratio", r, Unit::Ratio)
+        }),
+        None => finding,
+    }
 }
 
 /// Scores the core tests.
@@ -152,7 +176,7 @@ pub(crate) fn score(c: &CoreEndurance, t: &Thresholds, report: &mut AreaReport) 
             limit: &t.mcgill_flexor_extensor_above,
             meaning: BACK_WEAK,
         };
-        report.add(ratio_finding(&rule, f, e));
+        report.add(ratio_finding(&rule, f, e, t));
     }
     if let Some(bridge) = bridge {
         report.add(side_bridge_balance(bridge, t));
@@ -165,7 +189,7 @@ pub(crate) fn score(c: &CoreEndurance, t: &Thresholds, report: &mut AreaReport) 
                     limit: &t.mcgill_side_bridge_extensor_above,
                     meaning: BACK_WEAK,
                 };
-                report.add(ratio_finding(&rule, *bridge.get(side), e));
+                report.add(ratio_finding(&rule, *bridge.get(side), e, t));
             }
         }
     }

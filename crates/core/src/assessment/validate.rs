@@ -2,7 +2,7 @@
 
 use super::explain::format_number;
 use super::measurements::{Assessment, RawSides};
-use super::protocol::{self as p, PROTOCOL_VERSION, TestSpec};
+use super::protocol::{self as p, PROTOCOL_VERSION, TestSpec, Unit};
 use super::values::{
     ActivityRating, ChangeRating, CouchStretchPosition, Degrees, HipCarsQuality, NewtonMetresPerKg,
     Observation, PainScore, PerSide, Reps, Seconds, Sex, SquatGrade, StepsPerMinute, Weeks, Years,
@@ -157,23 +157,28 @@ impl Check {
         spec: &TestSpec,
         raw: f64,
     ) -> Option<T> {
-        let value = T::try_from(raw).map_err(|m| self.fail(field, m)).ok()?;
+        let typed = T::try_from(raw);
         if let Some(r) = spec.range
             && !(r.min..=r.max).contains(&raw)
         {
-            let unit = spec.unit.suffix();
-            self.fail(
-                field,
-                format!(
-                    "{}: enter a value from {}{unit} to {}{unit}.",
-                    spec.name,
-                    format_number(r.min, 1),
-                    format_number(r.max, 1)
-                ),
-            );
+            // The test's range says more than an angle's generic bounds (a knee bend of 200° is
+            // not "an angle between -180° and 180°"); other types' messages name their scale.
+            let message = match typed {
+                Err(m) if spec.unit != Unit::Degrees => m.to_owned(),
+                _ => {
+                    let unit = spec.unit.suffix();
+                    format!(
+                        "{}: enter a value from {}{unit} to {}{unit}.",
+                        spec.name,
+                        format_number(r.min, 1),
+                        format_number(r.max, 1)
+                    )
+                }
+            };
+            self.fail(field, message);
             return None;
         }
-        Some(value)
+        typed.map_err(|m| self.fail(field, m)).ok()
     }
 
     fn optional<T: TryFrom<f64, Error = &'static str>>(

@@ -48,6 +48,11 @@ const PP_IMPACT: &str = "After giving birth: stop if you feel heaviness, draggin
 
 const CORE_SIX: &str = "Clinic method (one of the six core exercises); dose CLINICAL.md §8";
 const PRACTICE: &str = "Common clinical practice; dose CLINICAL.md §8";
+/// Mobility drills: CLINICAL.md §8 doses stretches, holds and strength, not slow joint circles.
+const CORE_SIX_MOBILITY: &str = "Clinic method (one of the six core exercises); dose our choice: \
+     a few slow reps on most days, like a stretch (CLINICAL.md §8 gives no dose for mobility drills)";
+const PRACTICE_MOBILITY: &str = "Common clinical practice; dose our choice: a few slow reps on \
+     most days, like a stretch (CLINICAL.md §8 gives no dose for mobility drills)";
 
 const fn pain(text: &'static str) -> Cautions {
     Cautions {
@@ -347,7 +352,7 @@ pub(super) static EXERCISES: &[Exercise] = &[
         rep_seconds: 8,
         cautions: pain(PAIN_MOBILITY),
         illustration: "hip_cars_quadruped",
-        source: PRACTICE,
+        source: PRACTICE_MOBILITY,
     },
     Exercise {
         id: Id("hip_cars_supported"),
@@ -378,7 +383,7 @@ pub(super) static EXERCISES: &[Exercise] = &[
         rep_seconds: 10,
         cautions: pain(PAIN_MOBILITY),
         illustration: "hip_cars_standing",
-        source: PRACTICE,
+        source: PRACTICE_MOBILITY,
     },
     Exercise {
         id: Id("hip_cars"),
@@ -411,7 +416,7 @@ pub(super) static EXERCISES: &[Exercise] = &[
         rep_seconds: 10,
         cautions: pain(PAIN_MOBILITY),
         illustration: "hip_cars",
-        source: CORE_SIX,
+        source: CORE_SIX_MOBILITY,
     },
     Exercise {
         id: Id("hip_cars_unsupported"),
@@ -441,7 +446,7 @@ pub(super) static EXERCISES: &[Exercise] = &[
         rep_seconds: 10,
         cautions: pain(PAIN_MOBILITY),
         illustration: "hip_cars_standing",
-        source: PRACTICE,
+        source: PRACTICE_MOBILITY,
     },
     Exercise {
         id: Id("hip_cars_end_range_holds"),
@@ -468,7 +473,7 @@ pub(super) static EXERCISES: &[Exercise] = &[
         rep_seconds: 25,
         cautions: pain(PAIN_MOBILITY),
         illustration: "hip_cars_standing",
-        source: PRACTICE,
+        source: PRACTICE_MOBILITY,
     },
     // --- Single-leg bridge hold ladder (hip stability) -----------------------------------------
     Exercise {
@@ -907,7 +912,7 @@ pub(super) static EXERCISES: &[Exercise] = &[
         sidedness: Bilateral,
         ladder: L("straight_leg_lowers"),
         level: Level::at(5),
-        dosage: strength(3, 6, 60),
+        dosage: strength(3, 8, 60),
         rep_seconds: 6,
         cautions: postpartum_later(PAIN_TRUNK, PP_PRESSURE),
         illustration: "double_leg_lowering",
@@ -1233,7 +1238,7 @@ pub(super) static EXERCISES: &[Exercise] = &[
         sidedness: PerSide,
         ladder: L("bird_dog"),
         level: Level::at(3),
-        dosage: strength(3, 6, 45),
+        dosage: strength(3, 8, 45),
         rep_seconds: 5,
         cautions: postpartum_later(PAIN_TRUNK, PP_PRESSURE),
         illustration: "plank",
@@ -1358,7 +1363,7 @@ pub(super) static EXERCISES: &[Exercise] = &[
         sidedness: PerSide,
         ladder: L("split_squat"),
         level: Level::at(4),
-        dosage: strength(3, 6, 60),
+        dosage: strength(3, 8, 60),
         rep_seconds: SECONDS_PER_REP,
         cautions: with_postpartum(PAIN_LOAD, PP_IMPACT),
         illustration: "single_leg_squat",
@@ -1390,7 +1395,9 @@ pub(super) static EXERCISES: &[Exercise] = &[
         rep_seconds: SECONDS_PER_REP,
         cautions: pain(PAIN_LOAD),
         illustration: "single_leg_calf_raise",
-        source: PRACTICE,
+        source: "Common clinical practice; dose our choice: 15 light reps on both feet, the first step \
+             towards the 20 one-leg reps asked before running after birth (Goom, Donnelly & \
+             Brockwell 2019); ACSM 2009 counts light endurance work from 15 reps",
     },
     Exercise {
         id: Id("single_leg_calf_raise"),
@@ -1476,7 +1483,7 @@ pub(super) static EXERCISES: &[Exercise] = &[
         rep_seconds: 5,
         cautions: pain(PAIN_MOBILITY),
         illustration: "thoracic_extension_foam_roller",
-        source: PRACTICE,
+        source: PRACTICE_MOBILITY,
     },
     // --- 90/90 breathing (breathing and pelvic floor) ------------------------------------------
     Exercise {
@@ -1516,6 +1523,8 @@ pub(super) static EXERCISES: &[Exercise] = &[
         ),
         illustration: "breathing_90_90",
         source: "Goom, Donnelly & Brockwell 2019 (pelvic floor before running); common \
-             pelvic-health practice",
+             pelvic-health practice; dose our choice: 2 slow minutes of breathing every day, \
+             practice rather than a strength hold (CLINICAL.md §8's holds are for strength, and \
+             no published dose exists)",
     },
 ];

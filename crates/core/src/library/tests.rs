@@ -174,6 +174,44 @@ fn library_doses_are_valid_and_follow_clinical_section_8() {
                 );
             }
         }
+    }
+}
+
+#[test]
+fn a_dose_outside_clinical_section_8_is_labelled_our_choice_with_its_reason() {
+    let mut unlabelled = Vec::new();
+    for e in all() {
+        let d = e.dosage;
+        let within = match d.kind() {
+            DosageKind::StretchSeconds => d.reps_or_seconds() >= 30 && d.days_per_week() >= 5,
+            DosageKind::HoldSeconds => {
+                (30..=45).contains(&d.reps_or_seconds()) && (3..=5).contains(&d.sets())
+            }
+            // Strength for beginners 8–12 reps, or light endurance work above 15 (ACSM 2009).
+            DosageKind::Reps => {
+                (1..=3).contains(&d.sets())
+                    && (2..=3).contains(&d.days_per_week())
+                    && ((8..=12).contains(&d.reps_or_seconds()) || d.reps_or_seconds() > 15)
+            }
+        };
+        let labelled = e.source.contains("dose our choice: ");
+        if within == labelled {
+            unlabelled.push(format!(
+                "{} ({} × {}, {} days; within §8: {within}): {}",
+                e.id,
+                d.sets(),
+                d.reps_or_seconds(),
+                d.days_per_week(),
+                e.source
+            ));
+        }
+    }
+    assert!(unlabelled.is_empty(), "\n{}", unlabelled.join("\n"));
+}
+
+#[test]
+fn every_library_dose_takes_a_sensible_time() {
+    for e in all() {
         let minutes = f64::from(e.session_seconds()) / 60.0;
         assert!((0.5..=8.0).contains(&minutes), "{}: {minutes:.1} min", e.id);
     }

@@ -366,24 +366,23 @@ pub(crate) fn first_sentence(text: &str) -> &str {
 }
 
 /// The weakest side-to-side comparison behind a need that is under the symmetric cut-off.
-fn weakest_side<'r>(need: &Need<'r>, t: &Thresholds) -> Option<(Side, &'r Finding)> {
+///
+/// The asymmetry's band decides (it was chosen from the exact LSI), not its rounded percent.
+fn weakest_side<'r>(need: &Need<'r>) -> Option<(Side, &'r Finding)> {
     need.findings
         .iter()
         .filter_map(|f| {
             let a = f.asymmetry?;
             let side = a.weaker_side?;
-            (a.lsi_percent < t.lsi_symmetric_from.value).then_some((a.lsi_percent, side, *f))
+            a.needs_extra_work().then_some((a.lsi_percent, side, *f))
         })
         .min_by(|a, b| a.0.total_cmp(&b.0))
         .map(|(_, side, f)| (side, f))
 }
 
 /// “your left single-leg bridge hold was 18 s against 31 s on the right (58%)”.
-fn side_comparison(f: &Finding, weak: Side) -> String {
-    let lsi = f
-        .asymmetry
-        .map(|a| format_value(a.lsi_percent, Unit::Percent))
-        .unwrap_or_default();
+fn side_comparison(f: &Finding, weak: Side, t: &Thresholds) -> String {
+    let lsi = f.asymmetry.map(|a| a.lsi_shown(t)).unwrap_or_default();
     match &f.measured {
         Measured::LeftRight { left, right, unit } => {
             let shown = |side: Side| match side {
@@ -456,19 +455,19 @@ fn build_item(
             reason.push_str(&format!(" {level_text}: {}.", choice.why.join("; ")));
         }
     }
-    let extra = weakest_side(need, t);
+    let extra = weakest_side(need);
     if let Some((side, f)) = extra {
         let symmetric = format_value(t.lsi_symmetric_from.value, Unit::Percent);
         if ex.sidedness == library::Sidedness::PerSide {
             reason.push_str(&format!(
                 " One extra set on the {side} side, because {}, under {symmetric}.",
-                side_comparison(f, side)
+                side_comparison(f, side, t)
             ));
         } else {
             reason.push_str(&format!(
                 " This level works both legs together; the {side} side gets its extra set once \
                  the exercise is done one side at a time ({}).",
-                side_comparison(f, side)
+                side_comparison(f, side, t)
             ));
         }
     }

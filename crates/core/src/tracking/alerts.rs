@@ -8,11 +8,10 @@
 //! (our choice: 3–5/10 during activity is acceptable in the pain-monitoring guide). Each reading
 //! raises at most one alert, the most urgent that applies. Readings of the last 7 days count.
 
+use super::baseline::MorningBaseline;
 use super::logs::TrackingLogs;
-use super::progression::WINDOW_DAYS;
 use super::thresholds::ProgressionThresholds;
 use super::words::{count, day_from, days_before, days_between, pain};
-use crate::assessment::values::PainScore;
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
@@ -39,14 +38,15 @@ pub struct AlertSuggestion {
 /// has been logged yet.
 pub fn alerts(
     logs: &TrackingLogs,
-    baseline_morning_pain: PainScore,
+    baseline: MorningBaseline,
     tracking_since: Date,
     today: Date,
     t: &ProgressionThresholds,
 ) -> Vec<AlertSuggestion> {
-    let first = days_before(today, WINDOW_DAYS - 1).unwrap_or(today);
+    // Rounded and at least 1, so the cast cannot wrap.
+    let window = t.alert_window_days.value.round().max(1.0) as i64;
+    let first = days_before(today, window - 1).unwrap_or(today);
     let in_window = |d: Date| (first..=today).contains(&d);
-    let baseline = baseline_morning_pain.get();
     let mut found = Vec::new();
     let mut alert = |tier, date, reason: String| {
         found.push(AlertSuggestion {
@@ -94,12 +94,15 @@ pub fn alerts(
     }
     for m in logs.mornings.iter().filter(|m| in_window(m.date)) {
         let p = m.morning_pain.get();
-        let rise = f64::from(p) - f64::from(baseline);
+        // Without a usual morning pain only the critical level applies: a missing answer is
+        // not a usual 0/10.
+        let rise = baseline.map(|b| f64::from(p) - f64::from(b.pain.get()));
+        let rise = |at_least: f64| rise.is_some_and(|r| r >= at_least);
         let tier = if critical(p) {
             Some(AlertTier::Critical)
-        } else if rise >= t.alert_high_rise.value {
+        } else if rise(t.alert_high_rise.value) {
             Some(AlertTier::High)
-        } else if f64::from(p) >= t.alert_low_pain_from.value && rise >= t.alert_low_rise.value {
+        } else if f64::from(p) >= t.alert_low_pain_from.value && rise(t.alert_low_rise.value) {
             Some(AlertTier::Low)
         } else {
             None
@@ -109,10 +112,13 @@ pub fn alerts(
                 tier,
                 m.date,
                 format!(
-                    "Morning pain {} {}, against a usual {}.",
+                    "Morning pain {} {}, against {}.",
                     pain(p),
                     day_from(m.date, today),
-                    pain(baseline)
+                    baseline.map_or_else(
+                        || "no usual morning pain recorded yet".to_owned(),
+                        |b| b.words().replacen("your usual", "a usual", 1)
+                    )
                 ),
             );
         }
@@ -148,6 +154,8 @@ pub fn alerts(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::assessment::values::PainScore;
+    use crate::tracking::baseline::{UsualMorningPain, UsualMorningSource};
     use crate::tracking::logs::{MorningCheckIn, Rating, RedFlagSymptom, RunLog};
     use jiff::ToSpan;
     use jiff::civil::date;
@@ -172,7 +180,7 @@ mod tests {
         let since = TODAY.checked_sub(since_days_ago.days()).unwrap();
         alerts(
             logs,
-            p(baseline),
+            p(baseline).into(),
             since,
             TODAY,
             &ProgressionThresholds::default(),
@@ -256,7 +264,13 @@ mod tests {
         logs.mornings[0]
             .red_flags
             .push(RedFlagSymptom::SaddleNumbness);
-        let found = alerts(&logs, p(4), TODAY, TODAY, &ProgressionThresholds::default());
+        let found = alerts(
+            &logs,
+            p(4).into(),
+            TODAY,
+            TODAY,
+            &ProgressionThresholds::default(),
+        );
         let got: Vec<_> = found.iter().map(|a| a.tier).collect();
         assert_eq!(
             got,
@@ -267,5 +281,45 @@ mod tests {
         assert_eq!(found[1].reason, "Pain 7/10 after a run today.");
         // A reading 8 days ago is outside the window.
         assert_eq!(tiers(&mornings(&[(7, 9)]), 1, 7), vec![AlertTier::Low]);
+    }
+
+    #[test]
+    fn without_a_usual_morning_pain_2_of_10_is_not_a_rise() {
+        let t = ProgressionThresholds::default();
+        let logs = mornings(&[(0, 2)]);
+        // No usual morning pain: only the critical level could alert.
+        assert!(alerts(&logs, None, TODAY, TODAY, &t).is_empty());
+        // The first week's check-ins give one: 2, 2, 3 → a usual 2/10, and 2/10 is not a rise.
+        let since = TODAY.checked_sub(6.days()).unwrap();
+        let first_week = mornings(&[(6, 2), (5, 3), (4, 2), (0, 5)]);
+        let usual = UsualMorningPain::choose(None, &first_week.mornings, since, &t);
+        assert_eq!(
+            usual,
+            Some(UsualMorningPain {
+                pain: p(2),
+                source: UsualMorningSource::FirstWeek
+            })
+        );
+        assert!(alerts(&logs, usual, since, TODAY, &t).is_empty());
+        let found = alerts(&mornings(&[(0, 4)]), usual, since, TODAY, &t);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].tier, AlertTier::High);
+        assert!(
+            found[0]
+                .reason
+                .ends_with("against a usual 2/10 (the middle of your first week's check-ins)."),
+            "{}",
+            found[0].reason
+        );
+        // The assessment's answer, when there is one, comes first.
+        assert_eq!(
+            UsualMorningPain::choose(Some(p(3)), &first_week.mornings, since, &t),
+            p(3).into()
+        );
+        // Too few check-ins in the first week: still none.
+        assert_eq!(
+            UsualMorningPain::choose(None, &mornings(&[(6, 2), (5, 3)]).mornings, since, &t),
+            None
+        );
     }
 }

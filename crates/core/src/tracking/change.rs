@@ -187,7 +187,7 @@ fn test_change(b: Option<&Finding>, a: Option<&Finding>) -> TestChange {
     let lsi = |x: Option<&Finding>| x.and_then(|f| f.asymmetry).map(|s| s.lsi_percent);
     let (lsi_before, lsi_after) = (lsi(b), lsi(a));
     let lsi_change = lsi_before.zip(lsi_after).map(|(x, y)| round_to(y - x, 0));
-    let shown = |x: Option<&Finding>| x.map(|f| f.measured.shown());
+    let shown = |x: Option<&Finding>| x.map(|f| f.measured_shown());
     let side = f.side.map_or(String::new(), |s| format!(" ({s})"));
     let name = format!("{}{side}", f.test_name);
     let text = match (shown(b), shown(a), lsi_before.zip(lsi_after)) {
@@ -195,7 +195,7 @@ fn test_change(b: Option<&Finding>, a: Option<&Finding>) -> TestChange {
             "{name}: {x} before, {y} now; the sides went from {}% to {}% of each other ({}).",
             format_number(lb, 0),
             format_number(la, 0),
-            signed(la - lb, "percentage point")
+            signed(round_to(la - lb, 0), "percentage point")
         ),
         (Some(x), Some(y), None) => format!("{name}: {x} before, {y} now."),
         (None, Some(y), _) => format!("{name}: {y} now; not tested before."),
@@ -569,7 +569,7 @@ mod tests {
             .unwrap();
         assert_eq!(
             (bridge.lsi_before, bridge.lsi_after, bridge.lsi_change),
-            (Some(58.0), Some(90.0), Some(32.0))
+            (Some(58.1), Some(90.3), Some(32.0))
         );
         assert!(
             bridge

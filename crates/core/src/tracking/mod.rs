@@ -4,6 +4,7 @@
 //! Everything here is pure: no IO and no clock. Every function is given the dates it needs
 //! (`today`, the day reviewed), so the same logs always give the same answer, in any order.
 //!
+//! - [`baseline`]: the usual morning pain each check-in is compared with, and its source.
 //! - [`logs`]: session, run and morning check-in logs, and the checks on what was typed in.
 //! - [`thresholds`]: every cut-off the tracking rules use, with its source.
 //! - [`progression`]: the pain-monitoring guide (CLINICAL.md §7) as progress / hold / regress /
@@ -15,6 +16,7 @@
 //!   (CLINICAL.md §6).
 
 pub mod alerts;
+pub mod baseline;
 pub mod change;
 pub mod load;
 pub mod logs;
@@ -27,6 +29,7 @@ mod words;
 mod tests;
 
 pub use alerts::{AlertSuggestion, AlertTier, alerts};
+pub use baseline::{MorningBaseline, UsualMorningPain, UsualMorningSource};
 pub use change::{
     AreaChange, ChangeReport, Direction, GlobalRating, Judgement, PsfsActivityChange, PsfsChange,
     ScoreChange, TestChange, change_report,

@@ -15,7 +15,8 @@
 //! 3. **Hold**: pain 3–5 (cited with whether it settled by the next morning: morning pain no
 //!    higher than usual and, for a run, not answered "not settled"); one morning above usual;
 //!    less than a full week on the programme; nothing planned; fewer than 80% of the planned
-//!    sessions done.
+//!    sessions done; no usual morning pain known yet ([`super::baseline`]: without one no
+//!    morning counts as above usual, and moving up waits).
 //! 4. **Progress** one level (running: add at most 10%): none of the above, every session at
 //!    2/10 or less, 80% of planned sessions done and no morning above usual. Only the weekly
 //!    review moves up; after a logged day, "on track" is a hold.
@@ -29,11 +30,11 @@
 //! like any other, and the order of the logs never matters. The calendar repeats after its last
 //! day until a new programme replaces it (our choice).
 
+use super::baseline::MorningBaseline;
 use super::logs::{RedFlagSymptom, TrackingLogs};
 use super::thresholds::ProgressionThresholds;
 use super::words::{count, day, day_from, days_before, days_between, join_and, km, next_day, pain};
 use crate::assessment::explain::{format_number, round_to};
-use crate::assessment::values::PainScore;
 use crate::library::{self, ExerciseId, Level};
 use crate::programme::{CalendarDay, Programme, ProgrammeItem};
 use jiff::civil::Date;
@@ -131,48 +132,34 @@ pub struct Review {
 pub fn after_day(
     programme: &Programme,
     logs: &TrackingLogs,
-    baseline_morning_pain: PainScore,
+    baseline: MorningBaseline,
     day: Date,
     t: &ProgressionThresholds,
 ) -> Review {
-    decide(
-        programme,
-        logs,
-        baseline_morning_pain,
-        day,
-        ReviewKind::AfterDay,
-        t,
-    )
+    decide(programme, logs, baseline, day, ReviewKind::AfterDay, t)
 }
 
 /// The weekly review of the 7 days ending on `today`.
 pub fn weekly_review(
     programme: &Programme,
     logs: &TrackingLogs,
-    baseline_morning_pain: PainScore,
+    baseline: MorningBaseline,
     today: Date,
     t: &ProgressionThresholds,
 ) -> Review {
-    decide(
-        programme,
-        logs,
-        baseline_morning_pain,
-        today,
-        ReviewKind::Weekly,
-        t,
-    )
+    decide(programme, logs, baseline, today, ReviewKind::Weekly, t)
 }
 
 /// Applies the rules to the 7 days ending on `today`. Logs dated after `today` are ignored.
 pub fn decide(
     programme: &Programme,
     logs: &TrackingLogs,
-    baseline_morning_pain: PainScore,
+    baseline: MorningBaseline,
     today: Date,
     kind: ReviewKind,
     t: &ProgressionThresholds,
 ) -> Review {
-    let ctx = Context::new(programme, logs, baseline_morning_pain.get(), today, kind, t);
+    let ctx = Context::new(programme, logs, baseline, today, kind, t);
     let items = programme
         .items
         .iter()
@@ -197,6 +184,20 @@ struct Morning {
     run_not_settled: bool,
 }
 
+/// Whether a morning's pain is above the usual; never without a usual morning pain.
+fn above_usual(baseline: MorningBaseline, morning: u8) -> bool {
+    baseline.is_some_and(|b| morning > b.pain.get())
+}
+
+/// Whether a morning's pain shows the day before's pain settled: no more than
+/// `settled_within_of_usual` above the usual (with no usual known, only the runner's answer
+/// can say it did not).
+fn settled_morning(ctx: &Context, morning: u8) -> bool {
+    ctx.baseline.is_none_or(|b| {
+        f64::from(morning) <= f64::from(b.pain.get()) + ctx.t.settled_within_of_usual.value
+    })
+}
+
 /// What holds for every item: the window, the mornings and any red flag.
 struct Context<'a> {
     programme: &'a Programme,
@@ -204,7 +205,7 @@ struct Context<'a> {
     kind: ReviewKind,
     today: Date,
     first: Date,
-    baseline: u8,
+    baseline: MorningBaseline,
     mornings: BTreeMap<Date, Morning>,
     red_flags: Vec<(Date, RedFlagSymptom)>,
     /// Mornings of the window above the baseline.
@@ -217,7 +218,7 @@ impl<'a> Context<'a> {
     fn new(
         programme: &'a Programme,
         logs: &TrackingLogs,
-        baseline: u8,
+        baseline: MorningBaseline,
         today: Date,
         kind: ReviewKind,
         t: &'a ProgressionThresholds,
@@ -231,7 +232,7 @@ impl<'a> Context<'a> {
         }
         let worse_mornings = mornings
             .range(first..=today)
-            .filter(|(_, m)| m.pain > baseline)
+            .filter(|(_, m)| above_usual(baseline, m.pain))
             .map(|(d, m)| (*d, m.pain))
             .collect();
         let mean = |from: Date, to: Date| {
@@ -290,8 +291,12 @@ impl<'a> Context<'a> {
         self.programme.settings.start_date <= self.first
     }
 
+    /// "your usual 2/10 (from the assessment)"; only used where a morning was above it.
     fn usual(&self) -> String {
-        format!("your usual {}", pain(self.baseline))
+        self.baseline.map_or_else(
+            || "a usual morning pain (none recorded yet)".to_owned(),
+            |b| b.words(),
+        )
     }
 
     /// "this morning" or "Wednesday morning".
@@ -397,7 +402,8 @@ impl Evidence {
         match ctx.mornings.get(&next) {
             None => Settled::Unknown,
             Some(m)
-                if m.pain > ctx.baseline || (self.settle_answer_counts && m.run_not_settled) =>
+                if !settled_morning(ctx, m.pain)
+                    || (self.settle_answer_counts && m.run_not_settled) =>
             {
                 Settled::No(m.pain)
             }
@@ -506,6 +512,14 @@ fn judge(ev: &Evidence, ctx: &Context) -> Verdict {
             format_number(t.adherence_min_percent.value, 0)
         ));
     }
+    if ctx.baseline.is_none() {
+        return Verdict::Hold(format!(
+            "no usual morning pain is known yet (the assessment did not record one, and the \
+             first week has fewer than {} check-ins); moving up waits until mornings can be \
+             compared with it",
+            format_number(t.mornings_for_weekly_average.value, 0)
+        ));
+    }
     let highest = ev.readings.values().map(|r| r.pain).max().unwrap_or(0);
     let all_good = format!(
         "every {} in the last 7 days was at {} or less (highest {}), {adherence}, and no morning \
@@ -559,7 +573,7 @@ fn acceptable_pain(ev: &Evidence, ctx: &Context) -> Option<String> {
             ctx.morning_of(next)
         ),
         Settled::No(p) => format!(
-            "{pain_on} had not settled by {} ({}, above {}); a second morning like that within \
+            "{pain_on} had not settled by {}: {}, above {}; a second morning like that within \
              7 days means stepping down",
             ctx.morning_of(next),
             pain(p),

@@ -137,7 +137,7 @@ fn review(logs: &TrackingLogs, kind: ReviewKind) -> Review {
     decide(
         &programme(),
         logs,
-        p(BASELINE),
+        p(BASELINE).into(),
         sunday(),
         kind,
         &ProgressionThresholds::default(),
@@ -203,8 +203,8 @@ fn exercise_decisions_at_every_boundary() {
                 set_morning(l, 3, 3);
             },
             expected: Hold,
-            says: "pain 4/10 on Wednesday had not settled by Thursday morning (3/10, above your \
-                   usual 2/10)",
+            says: "pain 4/10 on Wednesday had not settled by Thursday morning: 3/10, above your \
+                   usual 2/10 (from the assessment); a second morning",
         },
         Case {
             name: "pain 4 with no check-in the next morning",
@@ -273,8 +273,8 @@ fn exercise_decisions_at_every_boundary() {
                 set_morning(l, 4, 4);
             },
             expected: Regress,
-            says: "morning pain was above your usual 2/10 on 2 mornings in the last 7 days: \
-                   Wednesday (3/10) and Friday (4/10)",
+            says: "morning pain was above your usual 2/10 (from the assessment) on 2 mornings in \
+                   the last 7 days: Wednesday (3/10) and Friday (4/10)",
         },
         Case {
             name: "a morning above the usual 7 days back is outside the window",
@@ -439,7 +439,7 @@ fn a_programme_younger_than_a_week_holds() {
     let r = decide(
         &young,
         &logs,
-        p(BASELINE),
+        p(BASELINE).into(),
         sunday(),
         ReviewKind::Weekly,
         &ProgressionThresholds::default(),
@@ -484,7 +484,7 @@ fn running_held_back_gets_no_running_decisions_however_many_runs_are_logged() {
         let r = decide(
             &blocked,
             &logs,
-            p(BASELINE),
+            p(BASELINE).into(),
             sunday(),
             kind,
             &ProgressionThresholds::default(),
@@ -498,7 +498,7 @@ fn running_held_back_gets_no_running_decisions_however_many_runs_are_logged() {
     let r = decide(
         &cleared,
         &logs,
-        p(BASELINE),
+        p(BASELINE).into(),
         sunday(),
         ReviewKind::Weekly,
         &ProgressionThresholds::default(),
@@ -793,12 +793,12 @@ proptest! {
         let kind = if weekly { ReviewKind::Weekly } else { ReviewKind::AfterDay };
         let t = ProgressionThresholds::default();
         let prog = programme();
-        let first = decide(&prog, &logs, p(baseline), sunday(), kind, &t);
-        prop_assert_eq!(&first, &decide(&prog, &logs, p(baseline), sunday(), kind, &t));
-        prop_assert_eq!(&first, &decide(&prog, &reordered, p(baseline), sunday(), kind, &t));
+        let first = decide(&prog, &logs, p(baseline).into(), sunday(), kind, &t);
+        prop_assert_eq!(&first, &decide(&prog, &logs, p(baseline).into(), sunday(), kind, &t));
+        prop_assert_eq!(&first, &decide(&prog, &reordered, p(baseline).into(), sunday(), kind, &t));
         prop_assert_eq!(
-            alerts(&logs, p(baseline), START, sunday(), &t),
-            alerts(&reordered, p(baseline), START, sunday(), &t)
+            alerts(&logs, p(baseline).into(), START, sunday(), &t),
+            alerts(&reordered, p(baseline).into(), START, sunday(), &t)
         );
     }
 }
@@ -815,7 +815,7 @@ fn a_clinicians_own_exercise_is_left_to_the_clinician() {
     let up = decide(
         &prog,
         &good_week(),
-        p(BASELINE),
+        p(BASELINE).into(),
         sunday(),
         ReviewKind::Weekly,
         &t,
@@ -830,7 +830,14 @@ fn a_clinicians_own_exercise_is_left_to_the_clinician() {
     assert!(up.items[0].reason.ends_with("so they decide how."));
     let mut logs = good_week();
     set_session(&mut logs, 3, 9);
-    let down = decide(&prog, &logs, p(BASELINE), sunday(), ReviewKind::Weekly, &t);
+    let down = decide(
+        &prog,
+        &logs,
+        p(BASELINE).into(),
+        sunday(),
+        ReviewKind::Weekly,
+        &t,
+    );
     assert_eq!(down.items[0].action, ProgressionAction::Regress);
     assert!(
         down.items[0]
@@ -997,5 +1004,47 @@ fn pain_trend_compares_the_last_week_with_the_one_before() {
         pain_trend(&logs, today, 5, 1.0).direction,
         PainDirection::Unknown,
         "4 check-ins are not enough when 5 are needed"
+    );
+}
+
+#[test]
+fn without_a_usual_morning_pain_no_morning_is_above_it_and_moving_up_waits() {
+    let t = ProgressionThresholds::default();
+    let mut logs = good_week();
+    set_morning(&mut logs, 2, 3);
+    set_morning(&mut logs, 4, 4);
+    // With a usual 0/10 (the old default) these two mornings would step the exercise down.
+    let none = decide(&programme(), &logs, None, sunday(), ReviewKind::Weekly, &t);
+    assert_eq!(
+        none.items[0].action,
+        ProgressionAction::Hold,
+        "{}",
+        none.items[0].reason
+    );
+    assert!(
+        none.items[0]
+            .reason
+            .contains("no usual morning pain is known yet"),
+        "{}",
+        none.items[0].reason
+    );
+    // The first week's check-ins give one (here the reviewed week is the first with
+    // check-ins: 2, 2, 3, 2, 4, 2, 2 → 2/10), and the reason says where it came from.
+    let since = on(0);
+    let usual = UsualMorningPain::choose(None, &logs.mornings, since, &t);
+    assert_eq!(usual.map(|u| u.source), Some(UsualMorningSource::FirstWeek));
+    let down = decide(&programme(), &logs, usual, sunday(), ReviewKind::Weekly, &t);
+    assert_eq!(
+        down.items[0].action,
+        ProgressionAction::Regress,
+        "{}",
+        down.items[0].reason
+    );
+    assert!(
+        down.items[0]
+            .reason
+            .contains("(the middle of your first week's check-ins)"),
+        "{}",
+        down.items[0].reason
     );
 }

@@ -1,11 +1,14 @@
 //! Every cut-off the tracking rules use, in one place, each with its source and whether the
 //! literature gives it or we chose it. `Default` holds CLINICAL.md's values (§6, §7); a clinic
 //! stores overrides as JSON and fields it leaves out keep their defaults.
+//!
+//! The pain levels the assessment also judges (safe, acceptable, severe, a meaningful change)
+//! have one entry, in the assessment's [`Thresholds`]: they are not read from or written to this
+//! table's JSON, and [`ProgressionThresholds::sharing_pain_levels_of`] copies them in.
 
-use crate::assessment::Threshold;
+use crate::assessment::{Threshold, Thresholds};
 use serde::{Deserialize, Serialize};
 
-const PAIN_MODEL: &str = "Thomeé 1997; Silbernagel et al. 2007, AJSM 35:897";
 const OUR_RULE: &str = "CLINICAL.md §7 decision rules (our choice)";
 const ALERT_TIERS: &str = "MedBridge alert tiers, adapted (CLINICAL.md §7)";
 const PSFS: &str = "Stratford 1995; Abbott & Schmitt 2014, JOSPT 44:560";
@@ -15,8 +18,10 @@ const PSFS: &str = "Stratford 1995; Abbott & Schmitt 2014, JOSPT 44:560";
 #[serde(default, deny_unknown_fields)]
 pub struct ProgressionThresholds {
     /// Pain during an activity up to this is safe; every session must stay here to move up.
+    #[serde(skip)]
     pub pain_safe_max: Threshold,
     /// Pain during an activity up to this is acceptable (hold); above it is too much (regress).
+    #[serde(skip)]
     pub pain_acceptable_max: Threshold,
     /// Moving up needs at least this percent of the planned sessions done in the last 7 days.
     pub adherence_min_percent: Threshold,
@@ -26,11 +31,17 @@ pub struct ProgressionThresholds {
     pub weekly_morning_rise: Threshold,
     /// Each week needs at least this many morning check-ins before their averages are compared.
     pub mornings_for_weekly_average: Threshold,
+    /// Morning pain up to this many points above the usual still counts as "settled" after the
+    /// day before's activity.
+    pub settled_within_of_usual: Threshold,
+    /// Alerts look at the readings of this many days, ending today.
+    pub alert_window_days: Threshold,
     /// Running volume may grow by at most this percent when moving up.
     pub run_increase_max_percent: Threshold,
     /// Running volume is cut by this percent when stepping down.
     pub run_cut_percent: Threshold,
-    /// Any pain at or above this raises a critical alert.
+    /// Any pain at or above this raises a critical alert ([`Thresholds::pain_critical_from`]).
+    #[serde(skip)]
     pub alert_critical_pain_from: Threshold,
     /// Morning pain this many points above the usual raises a high alert.
     pub alert_high_rise: Threshold,
@@ -43,6 +54,7 @@ pub struct ProgressionThresholds {
     /// See [`Self::alert_low_pain_from`].
     pub alert_low_rise: Threshold,
     /// A change in pain score of at least this many points matters (NPRS).
+    #[serde(skip)]
     pub pain_meaningful_change: Threshold,
     /// A change of at least this many points in the functional-scale average matters.
     pub psfs_mean_meaningful_change: Threshold,
@@ -66,11 +78,32 @@ fn chosen(value: f64, source: &str) -> Threshold {
     }
 }
 
+impl ProgressionThresholds {
+    /// Keys once stored in a clinic's tracking overrides that now belong to the assessment's
+    /// table, with the key they became there.
+    pub const RETIRED: [(&'static str, &'static str); 4] = [
+        ("pain_safe_max", "pain_safe_max"),
+        ("pain_acceptable_max", "pain_acceptable_max"),
+        ("alert_critical_pain_from", "pain_critical_from"),
+        ("pain_meaningful_change", "pain_meaningful_change"),
+    ];
+
+    /// These cut-offs with the pain levels of `t`, the one table that holds them.
+    pub fn sharing_pain_levels_of(mut self, t: &Thresholds) -> Self {
+        self.pain_safe_max = t.pain_safe_max.clone();
+        self.pain_acceptable_max = t.pain_acceptable_max.clone();
+        self.alert_critical_pain_from = t.pain_critical_from.clone();
+        self.pain_meaningful_change = t.pain_meaningful_change.clone();
+        self
+    }
+}
+
 impl Default for ProgressionThresholds {
     fn default() -> Self {
+        let shared = Thresholds::default();
         ProgressionThresholds {
-            pain_safe_max: published(2.0, PAIN_MODEL),
-            pain_acceptable_max: published(5.0, PAIN_MODEL),
+            pain_safe_max: shared.pain_safe_max,
+            pain_acceptable_max: shared.pain_acceptable_max,
             adherence_min_percent: chosen(80.0, OUR_RULE),
             mornings_above_baseline_to_regress: chosen(2.0, OUR_RULE),
             weekly_morning_rise: chosen(
@@ -78,15 +111,24 @@ impl Default for ProgressionThresholds {
                 "Thomeé 1997 (morning pain must not rise week to week); 1 point is our choice",
             ),
             mornings_for_weekly_average: chosen(3.0, "Our choice"),
+            settled_within_of_usual: chosen(
+                0.0,
+                "Silbernagel et al. 2007 (pain must settle by the next morning); settled meaning \
+                 no higher than the usual morning pain is our choice",
+            ),
+            alert_window_days: chosen(
+                f64::from(u8::try_from(super::progression::WINDOW_DAYS).unwrap_or(7)),
+                "Our choice: the pain-monitoring guide's 7-day review window (CLINICAL.md §7)",
+            ),
             run_increase_max_percent: chosen(10.0, OUR_RULE),
             run_cut_percent: chosen(30.0, OUR_RULE),
-            alert_critical_pain_from: chosen(7.0, ALERT_TIERS),
+            alert_critical_pain_from: shared.pain_critical_from,
             alert_high_rise: chosen(2.0, ALERT_TIERS),
             alert_high_days_without_log: chosen(14.0, ALERT_TIERS),
             alert_low_days_without_log: chosen(3.0, ALERT_TIERS),
             alert_low_pain_from: chosen(5.0, ALERT_TIERS),
             alert_low_rise: chosen(1.0, ALERT_TIERS),
-            pain_meaningful_change: published(2.0, "Childs et al. 2005, Spine 30:1331"),
+            pain_meaningful_change: shared.pain_meaningful_change,
             psfs_mean_meaningful_change: published(2.0, PSFS),
             psfs_activity_meaningful_change: published(3.0, PSFS),
         }
@@ -108,6 +150,29 @@ mod tests {
             ProgressionThresholds::default().pain_safe_max
         );
         assert!(serde_json::from_str::<ProgressionThresholds>(r#"{"pain_sfe_max": {}}"#).is_err());
+    }
+
+    #[test]
+    fn critical_pain_has_one_entry_for_the_assessment_and_the_alerts() {
+        // A stored tracking override of a shared level is not this table's any more.
+        assert!(
+            serde_json::from_str::<ProgressionThresholds>(
+                r#"{"alert_critical_pain_from": {"value": 8, "source": "x", "our_choice": true}}"#
+            )
+            .is_err()
+        );
+        let json = serde_json::to_value(ProgressionThresholds::default()).unwrap();
+        for (retired, _) in ProgressionThresholds::RETIRED {
+            assert!(json.get(retired).is_none(), "{retired}");
+        }
+        let mut t = Thresholds::default();
+        t.pain_critical_from.value = 8.0;
+        let p = ProgressionThresholds::default().sharing_pain_levels_of(&t);
+        assert_eq!(p.alert_critical_pain_from.value, 8.0);
+        assert_eq!(
+            ProgressionThresholds::default().alert_critical_pain_from,
+            Thresholds::default().pain_critical_from
+        );
     }
 
     #[test]

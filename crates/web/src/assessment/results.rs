@@ -57,6 +57,8 @@ pub struct ResultsView {
     pub running_allowed: bool,
     pub running_blocked_because: Vec<String>,
     pub areas: Vec<AreaView>,
+    /// Answers that contradict each other, each saying which one was scored.
+    pub disagreements: Vec<String>,
     pub sources: Vec<String>,
     pub protocol_version: String,
 }
@@ -157,7 +159,7 @@ fn finding(f: &Finding, index: usize, t: &Thresholds) -> FindingView {
                 Value::Number(*l).shown(*unit),
                 Value::Number(*r).shown(*unit),
             );
-            let lsi = format!("{}%", format_number(a.lsi_percent, 0));
+            let lsi = a.lsi_shown(t);
             let svg = sides_chart(&SidesChart {
                 id: &format!("chart-{index}"),
                 test_name: &f.test_name,
@@ -176,7 +178,7 @@ fn finding(f: &Finding, index: usize, t: &Thresholds) -> FindingView {
         title,
         severity,
         severity_class,
-        measured: f.measured.shown(),
+        measured: f.measured_shown(),
         rule: f.rule.text.clone(),
         threshold: threshold_shown(f),
         source: f.rule.source.clone(),
@@ -232,6 +234,11 @@ pub fn view(result: &AssessmentResult, t: &Thresholds) -> ResultsView {
             .iter()
             .filter(|a| !(a.area == Area::Postpartum && a.status == AreaStatus::NotTested))
             .map(|a| area(a, &mut index, t))
+            .collect(),
+        disagreements: result
+            .disagreements
+            .iter()
+            .map(|d| d.message.clone())
             .collect(),
         sources,
         protocol_version: result.protocol_version.clone(),

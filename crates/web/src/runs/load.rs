@@ -15,7 +15,6 @@ use backstride_core::tracking::load::{
 };
 use backstride_core::tracking::{MorningCheckIn, RunLog, TrackingLogs};
 use backstride_ingest::StoredRun;
-use backstride_running::metrics::{GCT_BALANCE_MAX_LEFT_PCT, GCT_BALANCE_MIN_LEFT_PCT};
 use backstride_store::{Actor, LogKind, Store, User};
 
 /// A runner's watch runs, dated in their own time zone.
@@ -114,12 +113,15 @@ pub async fn page(ctx: Ctx, Path(runner_id): Path<i64>) -> AppResult<Response> {
         }
     }
     let clinic = crate::clinic_settings::clinic_of(store, runner_id).await?;
-    let low = crate::clinic_settings::assessment_thresholds(clinic.as_ref())
-        .low_cadence_below
-        .value;
+    let table = crate::clinic_settings::assessment_thresholds(clinic.as_ref());
+    let low = table.low_cadence_below.value;
+    let (balance_min, balance_max) = (
+        table.contact_balance_min_left_percent.value,
+        table.contact_balance_max_left_percent.value,
+    );
     let cut = LoadCutOffs {
         low_cadence_below: low,
-        balanced_left_pct: (GCT_BALANCE_MIN_LEFT_PCT, GCT_BALANCE_MAX_LEFT_PCT),
+        balanced_left_pct: (balance_min, balance_max),
     };
     let runs = watch_runs(store, &actor, &runner).await?;
     let (rows, patterns) = pain_versus_load(&runs, &logs, cut);
@@ -155,8 +157,8 @@ pub async fn page(ctx: Ctx, Path(runner_id): Path<i64>) -> AppResult<Response> {
         patterns,
         cut_offs: format!(
             "Low cadence: below {low:.0} steps/min (the clinic's cut-off). Off-balance contact: \
-             outside {GCT_BALANCE_MIN_LEFT_PCT:.0}–{GCT_BALANCE_MAX_LEFT_PCT:.0}% on the left foot \
-             (our choice)."
+             outside {balance_min:.0}–{balance_max:.0}% on the left foot (the clinic's \
+             cut-offs)."
         ),
         rule: format!(
             "A pattern is shown once at least {MIN_RUNS_EACH} runs with the factor and \

@@ -14,8 +14,8 @@ use backstride_core::assessment::values::PainScore;
 use backstride_core::assessment::{Assessment, AssessmentResult, validate};
 use backstride_core::programme::{self, Programme, ProgrammeEdit};
 use backstride_core::tracking::{
-    self, MorningCheckIn, ProgressionAction, ProgressionThresholds, Review, RunLog, SessionLog,
-    TrackingLogs,
+    self, MorningBaseline, MorningCheckIn, ProgressionAction, ProgressionThresholds, Review,
+    RunLog, SessionLog, TrackingLogs, UsualMorningPain,
 };
 use backstride_store::{
     Actor, AlertTier, Clinic, LogKind, LogRecord, NewProgramme, NewReview, ProgrammeRecord,
@@ -42,9 +42,10 @@ pub struct Journal {
     pub programme: Arc<Programme>,
     pub records: Vec<LogRecord>,
     pub logs: Arc<TrackingLogs>,
-    /// The usual morning pain, from the assessment behind the programme (our choice: the
-    /// "next morning after a run" answer, else pain now, else 0).
-    pub baseline_morning: PainScore,
+    /// The usual morning pain and where it came from: the assessment behind the programme (our
+    /// choice: the "next morning after a run" answer, else pain now), else the median of the
+    /// first week's check-ins; `None` while neither exists.
+    pub baseline_morning: MorningBaseline,
     pub thresholds: ProgressionThresholds,
     /// Set while a red flag since the programme holds it: nothing is logged or reviewed.
     pub hold: Option<RedFlagHold>,
@@ -59,10 +60,6 @@ pub fn today_for(user: &User) -> Date {
 
 pub fn days_before(date: Date, n: i64) -> Date {
     date.checked_sub(jiff::Span::new().days(n)).unwrap_or(date)
-}
-
-fn pain(v: f64) -> PainScore {
-    PainScore::try_from(v).unwrap_or_else(|_| PainScore::try_from(0.0).expect("0 is a pain score"))
 }
 
 /// Reads a stored log into `logs` (a log that no longer parses is logged and skipped).
@@ -98,15 +95,16 @@ pub async fn approved_programme(
     Ok(Some((record, programme)))
 }
 
-/// What the rules take from the assessment a programme was made from: the usual morning pain,
-/// and why running waits (for a programme stored before it kept the reasons itself).
+/// What the rules take from the assessment a programme was made from: the usual morning pain
+/// it recorded, if any, and why running waits (for a programme stored before it kept the
+/// reasons itself).
 async fn from_assessment(
     store: &dyn Store,
     actor: &Actor,
     record: &ProgrammeRecord,
-) -> AppResult<(PainScore, Vec<String>)> {
+) -> AppResult<(Option<PainScore>, Vec<String>)> {
     let Some(id) = record.assessment_id else {
-        return Ok((pain(0.0), Vec::new()));
+        return Ok((None, Vec::new()));
     };
     let assessment = store.assessment(actor, id).await?;
     let raw: Assessment = serde_json::from_str(&assessment.raw_json).unwrap_or_default();
@@ -117,9 +115,7 @@ async fn from_assessment(
         .and_then(|json| serde_json::from_str::<AssessmentResult>(json).ok())
         .map(|r| r.running_blocked_because)
         .unwrap_or_default();
-    let usual = baseline
-        .and_then(|b| b.pain_next_morning.or(b.pain_now))
-        .unwrap_or_else(|| pain(0.0));
+    let usual = baseline.and_then(|b| b.pain_next_morning.or(b.pain_now));
     Ok((usual, running_blocked))
 }
 
@@ -136,7 +132,7 @@ impl Journal {
         else {
             return Ok(None);
         };
-        let (baseline_morning, running_blocked) =
+        let (assessment_morning, running_blocked) =
             from_assessment(store, actor, &programme_record).await?;
         if programme.running_allowed() {
             programme.block_running(&running_blocked);
@@ -152,9 +148,16 @@ impl Journal {
         })
         .await?;
         let clinic = clinic_of(store, runner.id).await?;
+        let thresholds = progression_thresholds(clinic.as_ref());
+        let baseline_morning = UsualMorningPain::choose(
+            assessment_morning,
+            &logs.mornings,
+            programme.settings.start_date,
+            &thresholds,
+        );
         Ok(Some(Journal {
             baseline_morning,
-            thresholds: progression_thresholds(clinic.as_ref()),
+            thresholds,
             hold: red_flag_hold(store, actor, runner.id).await?,
             runner: runner.clone(),
             clinic,

@@ -300,14 +300,23 @@ async fn bad_input_gets_a_message_by_the_field_and_keeps_what_was_typed() {
         step(&mut c, id, "baseline", &baseline(), "posture_form").await;
         step(&mut c, id, "posture_form", &posture_form(), "hip_mobility").await;
 
+        // An angle outside the test's own range gets that range, not an angle's generic one.
         let mut angles = hip_mobility();
         angles[0].1 = "200".into();
+        angles[2].1 = "200".into();
         let res = post(&mut c, &format!("/assessment/{id}/hip_mobility"), &angles).await;
         assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(
             res.body
-                .contains("An angle must be between -180° and 180°.")
+                .contains("Modified Thomas test thigh angle: enter a value from -45° to 60°."),
+            "{}",
+            res.body
         );
+        assert!(
+            res.body
+                .contains("Modified Thomas test knee bend: enter a value from 0° to 150°.")
+        );
+        assert!(!res.body.contains("between -180° and 180°"));
         step(&mut c, id, "hip_mobility", &hip_mobility(), "hip_stability").await;
 
         let mut holds = hip_stability();
@@ -743,6 +752,31 @@ async fn a_clinics_own_cut_offs_are_checked_saved_and_used_for_scoring() {
         let results = c.get(&format!("/assessments/{id}")).await.body;
         assert!(
             results.contains("Cadence below 150 steps/min is low"),
+            "{results}"
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn answers_that_disagree_are_shown_with_the_one_that_was_scored() {
+    each_backend(|store| async move {
+        let (mut c, runner, _) = runner_in_clinic(&store, "lean@example.com").await;
+        let id = start(&mut c, runner).await;
+        step(&mut c, id, "red_flags", &red_flags(&[]), "baseline").await;
+        step(&mut c, id, "baseline", &baseline(), "posture_form").await;
+        let mut form = posture_form();
+        form.retain(|(k, _)| k != "posture_form.leaning_back");
+        form.push(("posture_form.leaning_back".into(), "no".into()));
+        form.push(("posture_form.trunk_lean_degrees".into(), "-10".into()));
+        step(&mut c, id, "posture_form", &form, "hip_mobility").await;
+        step(&mut c, id, "hip_mobility", &hip_mobility(), "hip_stability").await;
+        step(&mut c, id, "hip_stability", &hip_stability(), "core").await;
+        step(&mut c, id, "core", &core_step(), "results").await;
+        let results = c.get(&format!("/assessments/{id}")).await.body;
+        assert!(results.contains("Answers that disagree"), "{results}");
+        assert!(
+            results.contains("the measured lean was scored and the observation left out"),
             "{results}"
         );
     })

@@ -6,6 +6,7 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use backstride_core::Role;
 use backstride_running::write::SyntheticRun;
+use backstride_store::Actor;
 use std::io::Write as _;
 
 const BOUNDARY: &str = "----backstride-test-boundary-7MA4YWxkTrZu0gW";
@@ -87,6 +88,48 @@ fn row<'a>(body: &'a str, file: &str) -> &'a str {
         .unwrap_or_else(|| panic!("no row for {file} in {body}"));
     let end = body[at..].find("</tr>").unwrap();
     &body[at..at + end]
+}
+
+#[tokio::test]
+async fn an_uploaded_run_is_flagged_with_the_clinics_own_cut_offs() {
+    each_backend(|store| async move {
+        let clinic = clinic(&store, "Quick Feet Clinic").await;
+        let admin = person(&store, Some(&clinic), "qf-admin@example.com", Role::Admin).await;
+        person(&store, Some(&clinic), "qf-runner@example.com", Role::Runner).await;
+        let mut c = Client::new(store.clone());
+        c.login("qf-runner@example.com", PASSWORD).await;
+        // The default cut-offs: 170 spm and 50.6% left are not flagged.
+        let res = upload(&mut c, &[("before.fit", &run_fit(0))]).await;
+        assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+        assert!(!c.get("/runs").await.body.contains("low cadence"));
+
+        let overrides = r#"{
+            "low_cadence_below": {"value": 175, "source": "Set by Quick Feet", "our_choice": true},
+            "contact_balance_min_left_percent": {"value": 49.5, "source": "Set", "our_choice": true},
+            "contact_balance_max_left_percent": {"value": 50.5, "source": "Set", "our_choice": true}
+        }"#;
+        let mut settings = store.clinic(clinic.id).await.unwrap().settings;
+        settings.thresholds_json = Some(overrides.to_owned());
+        store
+            .update_clinic_settings(&Actor::of(&admin), clinic.id, &settings)
+            .await
+            .unwrap();
+        let res = upload(&mut c, &[("after.fit", &run_fit(600))]).await;
+        assert!(row(&res.body, "after.fit").contains("Imported"), "{}", res.body);
+        let list = c.get("/runs").await.body;
+        assert!(
+            list.contains("low cadence: 170 steps/min (below 175)"),
+            "{list}"
+        );
+        assert!(
+            list.contains("ground contact imbalance: 50.6% left (balanced 49.5–50.5%)"),
+            "{list}"
+        );
+        // The run page's balance chart shades the clinic's band.
+        let run = c.get(&run_link(&list, "/runs")).await.body;
+        assert!(run.contains("balanced, the clinic&#x27;s cut-offs") || run.contains("balanced, the clinic's cut-offs"), "{run}");
+    })
+    .await;
 }
 
 #[tokio::test]
