@@ -194,7 +194,10 @@ fn every_route_has_a_row_and_every_row_a_route() {
 
 #[tokio::test]
 async fn each_person_gets_the_answer_the_matrix_gives() {
-    each_backend(|store| async move {
+    // Every backend's differences are gathered before failing, so one run shows them all.
+    let wrong = std::sync::Mutex::new(Vec::new());
+    each_backend(|store| async {
+        let backend = store.backend();
         let world = World::build(store).await;
         let mut browsers = Vec::new();
         for who in Who::ALL {
@@ -202,7 +205,6 @@ async fn each_person_gets_the_answer_the_matrix_gives() {
         }
         let gets = MATRIX.iter().filter(|r| r.0 == "GET");
         let posts = MATRIX.iter().filter(|r| r.0 == "POST");
-        let mut wrong = Vec::new();
         for (method, route, template, answers) in gets.chain(posts) {
             let path = world.path(template);
             let expected: Vec<char> = answers
@@ -227,26 +229,27 @@ async fn each_person_gets_the_answer_the_matrix_gives() {
                 };
                 let got = answer(res.status, res.location());
                 if !fits(expected[i], got, res.status) {
-                    wrong.push(format!(
-                        "{method} {route} ({path}) as {who:?}: expected {}, got {got} ({} {})",
+                    wrong.lock().unwrap().push(format!(
+                        "{backend}: {method} {route} ({path}) as {who:?}: expected {}, got {got} ({} {})",
                         expected[i],
                         res.status,
                         res.location()
                     ));
                 }
                 if !who.may_see_the_owner() && res.body.contains(OWNER_MARK) {
-                    wrong.push(format!(
-                        "{method} {route} ({path}) as {who:?}: the owner's record shows through"
+                    wrong.lock().unwrap().push(format!(
+                        "{backend}: {method} {route} ({path}) as {who:?}: the owner's record shows through"
                     ));
                 }
             }
         }
-        assert!(
-            wrong.is_empty(),
-            "{} answers differ from the matrix:\n{}",
-            wrong.len(),
-            wrong.join("\n")
-        );
     })
     .await;
+    let wrong = wrong.into_inner().unwrap();
+    assert!(
+        wrong.is_empty(),
+        "{} answers differ from the matrix:\n{}",
+        wrong.len(),
+        wrong.join("\n")
+    );
 }
