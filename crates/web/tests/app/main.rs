@@ -4,6 +4,7 @@
 mod accounts;
 mod assessment;
 mod booking;
+mod bounds;
 mod browser;
 mod client;
 mod front;
