@@ -78,6 +78,9 @@ pub(crate) fn display_name(form: &mut FormState) -> Option<String> {
         let name = raw.trim();
         match name.chars().count() {
             0 => Err("Tell us what to call you."),
+            _ if name.chars().any(char::is_control) => {
+                Err("Remove the special control characters from your name.")
+            }
             1..=80 => Ok(name.to_owned()),
             _ => Err("Keep your name under 80 characters."),
         }
@@ -191,11 +194,14 @@ fn safe_next(next: &str) -> &str {
 pub async fn login(ctx: Ctx, Form(fields): Fields) -> AppResult<Response> {
     let mut form = FormState::from_values(fields);
     let typed_email = form.value("email").trim().to_lowercase();
+    // Failures are counted under what was typed, less control characters: no account has
+    // them, and PostgreSQL refuses a NUL in text.
+    let throttle_key: String = typed_email.chars().filter(|c| !c.is_control()).collect();
     let now = now();
     let failures = ctx
         .state
         .store
-        .login_failures_since(&typed_email, &ctx.ip, now - THROTTLE_WINDOW_SECONDS)
+        .login_failures_since(&throttle_key, &ctx.ip, now - THROTTLE_WINDOW_SECONDS)
         .await?;
     if failures.for_email >= MAX_FAILURES_PER_ACCOUNT || failures.for_ip >= MAX_FAILURES_PER_IP {
         form.set_error(
@@ -223,14 +229,14 @@ pub async fn login(ctx: Ctx, Form(fields): Fields) -> AppResult<Response> {
         .await;
     match (ok, user) {
         (true, Some(user)) => {
-            ctx.state.store.clear_login_failures(&typed_email).await?;
+            ctx.state.store.clear_login_failures(&throttle_key).await?;
             ctx.log_in(&user, form.checked("remember")).await?;
             Ok(Redirect::to(safe_next(form.value("next"))).into_response())
         }
         _ => {
             ctx.state
                 .store
-                .record_login_failure(&typed_email, &ctx.ip, now)
+                .record_login_failure(&throttle_key, &ctx.ip, now)
                 .await?;
             form.set_error(
                 "password",
