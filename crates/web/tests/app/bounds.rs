@@ -92,12 +92,15 @@ fn at_the_bounds() -> Vec<(&'static str, String)> {
     [
         ("year 0", "0000-01-01"),
         ("year 9999", "9999-12-31"),
-        ("year -1", "-0001-01-01"),
         ("30 February", "2026-02-30"),
         ("negative", "-1"),
-        ("very negative", "-9223372036854775809"),
         ("huge", "99999999999999999999999"),
         ("2^63", "9223372036854775808"),
+        // A NUL among them: PostgreSQL refuses it in text, so the app must refuse it first.
+        (
+            "control characters",
+            "a\u{0}b\u{1}\u{7}\u{1b}[2J\r\n\t\u{7f}\u{85}",
+        ),
     ]
     .into_iter()
     .map(|(what, v)| (what, encode(v)))
@@ -118,10 +121,8 @@ fn everywhere(fields: usize) -> Vec<(&'static str, String)> {
         ("NaN", "NaN".into()),
         ("infinity", "inf".into()),
         ("a long string", "x".repeat(LONG / fields.max(1))),
-        (
-            "control characters",
-            "a\u{0}b\u{1}\u{7}\u{1b}[2J\r\n\t\u{7f}\u{85}".into(),
-        ),
+        ("year -1", "-0001-01-01".into()),
+        ("very negative", "-9223372036854775809".into()),
         ("bidi and zero-width", "\u{202e}evil\u{200b}\u{feff}".into()),
     ]
     .into_iter()
