@@ -291,6 +291,12 @@ impl TryFrom<&RawArticle> for Article {
                      or split it into two articles."
                 ),
             );
+        } else if raw
+            .body
+            .chars()
+            .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+        {
+            errors.add("body", "Remove the special control characters.");
         } else if raw.published && raw.body.trim().is_empty() {
             errors.add(
                 "body",

@@ -85,6 +85,9 @@ pub(crate) fn display_name(form: &mut FormState) -> Option<String> {
         let name = raw.trim();
         match name.chars().count() {
             0 => Err("Tell us what to call you."),
+            _ if name.chars().any(char::is_control) => {
+                Err("Remove the special control characters from your name.")
+            }
             1..=80 => Ok(name.to_owned()),
             _ => Err("Keep your name under 80 characters."),
         }
@@ -295,11 +298,14 @@ const LINK_SENT: &str = "For your safety, logging in from here needs one more st
 pub async fn login(ctx: Ctx, Form(fields): Fields) -> AppResult<Response> {
     let mut form = FormState::from_values(fields);
     let typed_email = form.value("email").trim().to_lowercase();
+    // Failures are counted under what was typed, less control characters: no account has
+    // them, and PostgreSQL refuses a NUL in text.
+    let throttle_key: String = typed_email.chars().filter(|c| !c.is_control()).collect();
     let now = now();
     let since = now - THROTTLE_WINDOW_SECONDS;
     let store = ctx.state.store.clone();
     // Counted before the check, in one statement: parallel guesses each get their own number.
-    let attempts = store.count_login_attempt(&typed_email, now, since).await?;
+    let attempts = store.count_login_attempt(&throttle_key, now, since).await?;
     if attempts > MAX_FAILURES_PER_ACCOUNT {
         form.set_error(
             "email",
@@ -309,7 +315,7 @@ pub async fn login(ctx: Ctx, Form(fields): Fields) -> AppResult<Response> {
         return Ok(too_many(res));
     }
     let busy_address = store
-        .login_failures_since(&typed_email, &ctx.ip, since)
+        .login_failures_since(&throttle_key, &ctx.ip, since)
         .await?
         .for_ip
         >= MAX_FAILURES_PER_IP;
@@ -337,7 +343,7 @@ pub async fn login(ctx: Ctx, Form(fields): Fields) -> AppResult<Response> {
     };
     match user {
         Some(user) if confirmed && !busy_address => {
-            store.clear_login_failures(&typed_email).await?;
+            store.clear_login_failures(&throttle_key).await?;
             ctx.log_in(&user, form.checked("remember")).await?;
             return Ok(Redirect::to(safe_next(form.value("next"))).into_response());
         }
@@ -348,7 +354,7 @@ pub async fn login(ctx: Ctx, Form(fields): Fields) -> AppResult<Response> {
         // otherwise signing up, then logging in, would tell whether the email had an account.
         _ => {
             store
-                .record_login_failure(&typed_email, &ctx.ip, now)
+                .record_login_failure(&throttle_key, &ctx.ip, now)
                 .await?;
         }
     }

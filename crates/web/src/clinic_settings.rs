@@ -522,6 +522,8 @@ fn check(form: &mut FormState, clinic: &Clinic) -> Option<ClinicSettings> {
                 "Keep the contact line to {} characters so it fits on one printed line.",
                 backstride_report::MAX_LINE_CHARS
             ))
+        } else if line.chars().any(char::is_control) {
+            Err("Remove the special control characters.".to_owned())
         } else {
             Ok(line)
         }

@@ -22,6 +22,8 @@ const MAX_SUBJECT_CHARS: usize = 200;
 
 /// Longest message of an email to a runner, in characters.
 const MAX_MESSAGE_CHARS: usize = 5000;
+/// Control characters have no place in an email (and PostgreSQL refuses a NUL in text).
+const CONTROL_CHARACTERS: &str = "Remove the special control characters.";
 
 /// One thing that happened.
 pub struct TimelineEntry {
@@ -138,12 +140,19 @@ pub async fn email_runner(
             "subject",
             format!("Give the email a subject of 1 to {MAX_SUBJECT_CHARS} characters."),
         );
+    } else if subject.chars().any(char::is_control) {
+        form.set_error("subject", CONTROL_CHARACTERS.to_owned());
     }
     if message.is_empty() || message.chars().count() > MAX_MESSAGE_CHARS {
         form.set_error(
             "message",
             "Write a message of 1 to 5,000 characters.".to_owned(),
         );
+    } else if message
+        .chars()
+        .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+    {
+        form.set_error("message", CONTROL_CHARACTERS.to_owned());
     }
     if form.has_errors() {
         let forms = RunnerForms {

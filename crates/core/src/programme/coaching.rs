@@ -58,6 +58,8 @@ impl CoachingPlan {
                 "name",
                 format!("Name the programme in 1 to {MAX_NAME_CHARS} characters."),
             ));
+        } else if name.chars().any(char::is_control) {
+            errors.push(("name", "Remove the special control characters.".to_owned()));
         }
         let weeks = match weeks.trim().parse::<i64>() {
             Ok(w) if (1..=MAX_WEEKS).contains(&w) => Some(w),

@@ -29,7 +29,7 @@ pub(crate) fn red_flags(yes: &[&str]) -> Fields {
     all
 }
 
-fn baseline() -> Fields {
+pub(crate) fn baseline() -> Fields {
     fields(&[
         ("baseline.pain_now", "3"),
         ("baseline.pain_worst_last_run", "5"),
@@ -44,7 +44,7 @@ fn baseline() -> Fields {
     ])
 }
 
-fn posture_form() -> Fields {
+pub(crate) fn posture_form() -> Fields {
     fields(&[
         ("posture_form.forward_head", "yes"),
         ("posture_form.rounded_shoulders", "no"),
@@ -54,7 +54,7 @@ fn posture_form() -> Fields {
     ])
 }
 
-fn hip_mobility() -> Fields {
+pub(crate) fn hip_mobility() -> Fields {
     fields(&[
         ("hip_mobility.thomas_thigh_angle.left", "5"),
         ("hip_mobility.thomas_thigh_angle.right", "-5"),
@@ -67,7 +67,7 @@ fn hip_mobility() -> Fields {
     ])
 }
 
-fn hip_stability() -> Fields {
+pub(crate) fn hip_stability() -> Fields {
     fields(&[
         ("hip_stability.single_leg_bridge_reps.left", "18"),
         ("hip_stability.single_leg_bridge_reps.right", "26"),
@@ -128,7 +128,7 @@ pub(crate) async fn start(c: &mut Client, runner_id: i64) -> i64 {
 }
 
 /// Posts a step and expects to move on to `next` (a step slug, or the results page).
-async fn step(c: &mut Client, id: i64, area: &str, f: &Fields, next: &str) {
+pub(crate) async fn step(c: &mut Client, id: i64, area: &str, f: &Fields, next: &str) {
     let page = c.get(&format!("/assessment/{id}/{area}")).await;
     assert_eq!(page.status, StatusCode::OK, "{area}: {}", page.body);
     let res = post(c, &format!("/assessment/{id}/{area}"), f).await;

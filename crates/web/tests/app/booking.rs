@@ -14,7 +14,7 @@ use jiff::Timestamp;
 use std::sync::Arc;
 
 /// Every day, 09:00–17:00 UTC, half-hour calls, bookable from an hour ahead for two weeks.
-fn every_day() -> SaveCallHours {
+pub(crate) fn every_day() -> SaveCallHours {
     let raw = RawAvailability {
         time_zone: "UTC".into(),
         weekly: ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
@@ -78,7 +78,7 @@ fn offered(body: &str) -> Vec<String> {
 }
 
 /// The first offered slot starting more than `hours` from now.
-fn slot_after(body: &str, hours: i64) -> String {
+pub(crate) fn slot_after(body: &str, hours: i64) -> String {
     let after = Timestamp::now().as_second() + hours * 3600;
     offered(body)
         .into_iter()
@@ -86,7 +86,7 @@ fn slot_after(body: &str, hours: i64) -> String {
         .expect("a slot that far ahead")
 }
 
-fn details<'a>(start: &'a str, email: &'a str) -> Vec<(&'a str, &'a str)> {
+pub(crate) fn details<'a>(start: &'a str, email: &'a str) -> Vec<(&'a str, &'a str)> {
     vec![
         ("start", start),
         ("tz", "Europe/London"),
@@ -98,7 +98,7 @@ fn details<'a>(start: &'a str, email: &'a str) -> Vec<(&'a str, &'a str)> {
     ]
 }
 
-fn token_of(location: &str) -> String {
+pub(crate) fn token_of(location: &str) -> String {
     location
         .strip_prefix("/bookings/")
         .expect("redirect to the private link")

@@ -183,12 +183,12 @@ where
     }
 }
 
-/// The link in the newest email to `to`.
+/// The link in the newest email to `to` that has one starting `path_prefix`.
 pub async fn link_in_email(store: &Arc<dyn Store>, to: &str, path_prefix: &str) -> String {
     let emails = store.outbox(50).await.unwrap();
     let email = emails
         .iter()
-        .find(|e| e.to == to)
+        .find(|e| e.to == to && e.body_text.contains(path_prefix))
         .expect("an email was queued");
     let at = email
         .body_text

@@ -622,7 +622,7 @@ async fn honeypot_rate_limits_and_length_limits_guard_the_public_forms() {
     .await;
 }
 
-async fn article(
+pub(crate) async fn article(
     store: &Arc<dyn Store>,
     who: &User,
     slug: &str,

@@ -4,12 +4,15 @@
 mod accounts;
 mod assessment;
 mod booking;
+mod bounds;
 mod browser;
 mod client;
 mod front;
+mod matrix;
 mod outbox;
 mod programme;
 mod red_flag_hold;
 mod runs;
 mod security;
 mod tracking;
+mod world;

@@ -10,6 +10,16 @@ use std::sync::Arc;
 
 /// A completed assessment of `runner` made from the example file, entered by `by`.
 pub(crate) async fn scored_assessment(store: &Arc<dyn Store>, runner: &User, by: &User) -> i64 {
+    scored_assessment_of_kind(store, runner, by, AssessmentKind::Baseline).await
+}
+
+/// [`scored_assessment`] as a baseline or a re-test.
+pub(crate) async fn scored_assessment_of_kind(
+    store: &Arc<dyn Store>,
+    runner: &User,
+    by: &User,
+    kind: AssessmentKind,
+) -> i64 {
     let text = std::fs::read_to_string(concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/../core/examples/assessment.json"
@@ -23,7 +33,7 @@ pub(crate) async fn scored_assessment(store: &Arc<dyn Store>, runner: &User, by:
             runner.id,
             &SaveAssessment {
                 id: None,
-                kind: AssessmentKind::Baseline,
+                kind,
                 status: AssessmentStatus::Complete,
                 protocol_version: result.protocol_version.clone(),
                 step: "done".into(),

@@ -30,7 +30,7 @@ fn multipart(files: &[(&str, &[u8])]) -> Vec<u8> {
 }
 
 /// Posts files the way the upload form does: multipart, CSRF token in the query.
-async fn upload(c: &mut Client, files: &[(&str, &[u8])]) -> Resp {
+pub(crate) async fn upload(c: &mut Client, files: &[(&str, &[u8])]) -> Resp {
     c.get("/runs").await;
     let token = c.csrf.clone().expect("a CSRF token on the runs page");
     let req = Request::post(format!("/runs/upload?csrf_token={token}"))
@@ -43,7 +43,7 @@ async fn upload(c: &mut Client, files: &[(&str, &[u8])]) -> Resp {
     c.send(req).await
 }
 
-fn run_fit(minutes_later: u32) -> Vec<u8> {
+pub(crate) fn run_fit(minutes_later: u32) -> Vec<u8> {
     SyntheticRun {
         seconds: 1200,
         start: SyntheticRun::default().start + minutes_later * 60,
