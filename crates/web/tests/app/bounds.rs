@@ -41,7 +41,6 @@ const FORMS: &[(&str, &str, Who, Fields)] = &[
     ("/login", "/login", Who::Visitor, Fields::Page("/login")),
     ("/login/link/{token}", "/login/link/not-a-token", Who::Visitor, Fields::Page("/login/link/not-a-token")),
     ("/password/forgot", "/password/forgot", Who::Visitor, Fields::Page("/password/forgot")),
-    ("/password/reset/{token}", "/password/reset/{reset}", Who::Visitor, Fields::Page("/password/reset/{reset}")),
     ("/invite/{token}", "/invite/{invite}", Who::Visitor, Fields::Page("/invite/{invite}")),
     ("/settings", "/settings", Who::Owner, Fields::Page("/settings")),
     ("/settings/password", "/settings/password", Who::Owner, Fields::Page("/settings")),
@@ -80,6 +79,8 @@ const FORMS: &[(&str, &str, Who, Fields)] = &[
     ("/clinic/articles/{id}/delete", "/clinic/articles/{article}/delete", Who::Clinician, Fields::Named(&["confirm"])),
     ("/bookings/{token}/cancel", "/bookings/{booking}/cancel", Who::Visitor, Fields::Named(&[])),
     ("/logout", "/logout", Who::Owner, Fields::Named(&[])),
+    // Last: a reset that goes through ends every session of the owner's account.
+    ("/password/reset/{token}", "/password/reset/{reset}", Who::Visitor, Fields::Page("/password/reset/{reset}")),
 ];
 
 /// The body limit's size and beyond: refused at the door (413), never a 5xx.
