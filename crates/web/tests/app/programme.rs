@@ -320,7 +320,7 @@ async fn a_self_directed_runner_gets_the_programme_at_once() {
 }
 
 /// Makes the runner's private calendar link and reads it from the flash that shows it once.
-async fn new_calendar_link(c: &mut Client) -> String {
+pub(crate) async fn new_calendar_link(c: &mut Client) -> String {
     c.get("/programme").await;
     let res = c.post("/programme/calendar-link", &[]).await;
     assert_eq!(res.location(), "/programme");
