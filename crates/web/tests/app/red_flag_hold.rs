@@ -135,7 +135,7 @@ async fn a_red_flag_after_an_approved_programme_puts_it_on_hold_for_a_clinic_run
             .post(
                 &format!("/assessments/{older_assessment}/programme"),
                 &[
-                    ("start_date", "2026-12-01"),
+                    ("start_date", &typed_days_ahead(7)),
                     ("days", "14"),
                     ("minutes_cap", "20"),
                 ],
@@ -193,7 +193,7 @@ async fn a_red_flag_puts_a_self_directed_runners_programme_on_hold_too() {
             .post(
                 &format!("/assessments/{older_assessment}/programme"),
                 &[
-                    ("start_date", "2026-12-01"),
+                    ("start_date", &typed_days_ahead(7)),
                     ("days", "14"),
                     ("minutes_cap", "20"),
                 ],
