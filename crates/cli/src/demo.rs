@@ -159,8 +159,35 @@ async fn seed_front_door(
     Ok(())
 }
 
-/// The example assessment shipped with the protocol, as a demo runner's baseline.
+/// The example assessment shipped with the protocol, the start of the demo runner's baseline.
 const EXAMPLE_ASSESSMENT: &str = include_str!("../../core/examples/assessment.json");
+
+/// Sets the value at `path` (object keys) in an assessment's JSON.
+fn set_answer(raw: &mut serde_json::Value, path: &[&str], value: serde_json::Value) {
+    let mut at = raw;
+    for key in path {
+        at = &mut at[*key];
+    }
+    *at = value;
+}
+
+/// Riley's baseline: the example assessment, but with every postpartum readiness test done and
+/// passed (the example leaves the hop untested and the single-leg bridge short of 20), so her
+/// running is cleared and the demo shows run days, running decisions and watch runs.
+fn riley_baseline() -> anyhow::Result<Assessment> {
+    let mut raw: serde_json::Value = serde_json::from_str(EXAMPLE_ASSESSMENT)?;
+    set_answer(
+        &mut raw,
+        &["postpartum", "readiness_hop_on_spot"],
+        true.into(),
+    );
+    set_answer(
+        &mut raw,
+        &["postpartum", "readiness_single_leg_bridge"],
+        serde_json::json!({"left": 20, "right": 24}),
+    );
+    Ok(serde_json::from_value(raw)?)
+}
 
 /// Riley gets a scored baseline assessment and a programme the clinician approved, so a new
 /// user sees findings and a programme on first start. Skipped when Riley already has one.
@@ -175,7 +202,7 @@ async fn seed_riley(store: &dyn Store) -> anyhow::Result<()> {
     if !store.assessments_of(&staff, riley.id).await?.is_empty() {
         return Ok(());
     }
-    let raw: Assessment = serde_json::from_str(EXAMPLE_ASSESSMENT)?;
+    let raw = riley_baseline()?;
     let result = assess(&raw, &Thresholds::default())
         .map_err(|e| anyhow::anyhow!("demo assessment: {e:?}"))?;
     let saved = store
@@ -188,7 +215,7 @@ async fn seed_riley(store: &dyn Store) -> anyhow::Result<()> {
                 status: AssessmentStatus::Complete,
                 protocol_version: result.protocol_version.clone(),
                 step: "done".into(),
-                raw_json: EXAMPLE_ASSESSMENT.into(),
+                raw_json: serde_json::to_string(&raw)?,
                 result_json: Some(serde_json::to_string(&result)?),
                 notes: "Demo: assessed in clinic.".into(),
             },
@@ -215,7 +242,8 @@ async fn seed_riley(store: &dyn Store) -> anyhow::Result<()> {
             },
         )
         .await?;
-    seed_riley_tracking(store, &riley, &clinician, &programme, start, today).await?;
+    let runs = seed_riley_tracking(store, &riley, &clinician, &programme, start, today).await?;
+    seed_riley_watch_runs(store, &riley, &runs).await?;
     seed_riley_retest(store, &riley, &clinician, &raw).await?;
     Ok(())
 }
@@ -223,10 +251,17 @@ async fn seed_riley(store: &dyn Store) -> anyhow::Result<()> {
 /// Days of logs the demo runner has: three weeks.
 const DEMO_DAYS: i64 = 21;
 
+/// A run Riley logged: its date, how far (km) and for how long (seconds).
+struct DemoRun {
+    date: jiff::civil::Date,
+    km: f64,
+    seconds: f64,
+}
+
 /// Three weeks of realistic logs for Riley: most planned sessions done (a few missed), runs on
 /// the run days growing slowly, pain easing from 4 to about 2 with a bad day after a long run;
 /// then the day's decisions, the weekly reviews (the first two accepted by the clinician, the
-/// last waiting), and any alerts. Deterministic: the same every time.
+/// last waiting), and any alerts. Deterministic: the same every time. Returns the runs logged.
 async fn seed_riley_tracking(
     store: &dyn Store,
     riley: &backstride_store::User,
@@ -234,11 +269,12 @@ async fn seed_riley_tracking(
     programme: &backstride_core::programme::Programme,
     start: jiff::civil::Date,
     today: jiff::civil::Date,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<Vec<DemoRun>> {
     use backstride_store::{LogKind, NewLog, ReviewKind, ReviewStatus};
     use serde_json::json;
     let me = Actor::of(riley);
     let mut logged_days = Vec::new();
+    let mut runs = Vec::new();
     for offset in 0..DEMO_DAYS {
         let date = start.checked_add(jiff::Span::new().days(offset))?;
         // Pain eases over the weeks; day 9 follows the longest run and is worse.
@@ -269,12 +305,18 @@ async fn seed_riley_tracking(
             }
             if day.is_run_day {
                 let km = 4.0 + offset as f64 * 0.15;
+                let run = DemoRun {
+                    date,
+                    km,
+                    seconds: km * 345.0,
+                };
                 logs.push((
                     LogKind::Run,
-                    json!({"date": date, "distance_m": km * 1000.0, "duration_s": km * 345.0,
+                    json!({"date": date, "distance_m": km * 1000.0, "duration_s": run.seconds,
                            "pain_before": (morning - 1.0).max(0.0), "pain_during": morning,
                            "pain_after": morning}),
                 ));
+                runs.push(run);
             }
         }
         for (n, (kind, body)) in logs.into_iter().enumerate() {
@@ -294,7 +336,7 @@ async fn seed_riley_tracking(
         logged_days.push(date);
     }
     let Some(journal) = backstride_web::Journal::load(store, &me, riley, today).await? else {
-        return Ok(());
+        return Ok(runs);
     };
     for day in logged_days {
         journal.after_log(store, &me, day, today).await?;
@@ -331,6 +373,55 @@ async fn seed_riley_tracking(
             .await?;
         backstride_web::apply_accepted(store, &staff, &settled).await?;
     }
+    Ok(runs)
+}
+
+/// Riley's watch, for each run she logged: a FIT file (written by `backstride-running`'s
+/// synthetic run, imported the way an upload is) at 7 am on the day. Her cadence starts below
+/// the low-cadence cut-off, as at the assessment (158 steps/min), and rises towards the
+/// programme's target in the later weeks, so pain versus load has runs on both sides of it.
+async fn seed_riley_watch_runs(
+    store: &dyn Store,
+    riley: &backstride_store::User,
+    runs: &[DemoRun],
+) -> anyhow::Result<()> {
+    use backstride_running::fit::profile::FIT_EPOCH_UNIX;
+    use backstride_running::write::SyntheticRun;
+    let first = runs.first().map(|r| r.date);
+    let mut files = Vec::new();
+    for run in runs {
+        let start = run
+            .date
+            .at(7, 0, 0, 0)
+            .to_zoned(riley.time_zone.zone().clone())?
+            .timestamp()
+            .as_second();
+        let week = first.map_or(0, |d| (run.date - d).get_days() / 7);
+        let synthetic = SyntheticRun {
+            start: u32::try_from(start - FIT_EPOCH_UNIX)?,
+            seconds: run.seconds.round() as u32,
+            speed_mps: run.km * 1000.0 / run.seconds,
+            cadence_spm: 157.0 + 4.0 * week as f64,
+            ..SyntheticRun::default()
+        };
+        files.push((format!("demo-run-{}.fit", run.date), synthetic));
+    }
+    let prepared = tokio::task::spawn_blocking(move || {
+        let options = backstride_running::AnalyzeOptions::default();
+        files
+            .into_iter()
+            .map(|(name, run)| backstride_ingest::prepare(&name, &run.to_fit(), &options))
+            .collect::<Vec<_>>()
+    })
+    .await?;
+    let me = Actor::of(riley);
+    for file in prepared {
+        match backstride_ingest::save(store, &me, riley.id, file).await? {
+            backstride_ingest::Outcome::Imported { .. } | backstride_ingest::Outcome::Duplicate => {
+            }
+            other => anyhow::bail!("demo watch run: {other:?}"),
+        }
+    }
     Ok(())
 }
 
@@ -343,13 +434,7 @@ async fn seed_riley_retest(
     baseline: &Assessment,
 ) -> anyhow::Result<()> {
     let mut raw = serde_json::to_value(baseline)?;
-    let set = |raw: &mut serde_json::Value, path: &[&str], value: serde_json::Value| {
-        let mut at = raw;
-        for key in path {
-            at = &mut at[*key];
-        }
-        *at = value;
-    };
+    let set = set_answer;
     set(&mut raw, &["baseline", "pain_now"], 1.into());
     set(&mut raw, &["baseline", "pain_next_morning"], 2.into());
     set(&mut raw, &["baseline", "global_rating_of_change"], 4.into());
@@ -401,5 +486,75 @@ pub fn print_logins(logins: &[(Role, String)], url: &str) {
     );
     for (role, email) in logins {
         println!("  {:<10} {email}", role.as_str());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use backstride_core::programme::Programme;
+
+    /// Riley's approved programme, parsed.
+    async fn approved_programme(store: &dyn Store, staff: &Actor, riley: i64) -> Programme {
+        let versions = store.programmes_of(staff, riley).await.unwrap();
+        let approved = versions
+            .iter()
+            .find(|p| p.status == ProgrammeStatus::Approved)
+            .expect("an approved programme");
+        serde_json::from_str(&approved.body_json).unwrap()
+    }
+
+    #[tokio::test]
+    async fn the_demo_runner_is_cleared_to_run_with_watch_runs_beside_her_logs() {
+        let mut stores = vec![backstride_store::testing::sqlite().await];
+        stores.extend(backstride_store::testing::postgres().await);
+        for store in stores {
+            let store = store.as_ref();
+            seed(store).await.unwrap();
+            let riley = store
+                .user_by_email(&"riley@demo.backstride.test".parse().unwrap())
+                .await
+                .unwrap();
+            let clinician = store
+                .user_by_email(&"clinician@demo.backstride.test".parse().unwrap())
+                .await
+                .unwrap();
+            let staff = Actor::of(&clinician);
+            let programme = approved_programme(store, &staff, riley.id).await;
+            assert!(
+                programme.running_allowed(),
+                "{:?}",
+                programme.running_blocked_because
+            );
+            assert!(programme.calendar.iter().any(|d| d.is_run_day));
+            let logged_runs = store
+                .logs_of(&staff, riley.id, "0000-01-01")
+                .await
+                .unwrap()
+                .iter()
+                .filter(|l| l.kind == backstride_store::LogKind::Run)
+                .count();
+            let watch = store.runs_of(&staff, riley.id).await.unwrap();
+            assert!(logged_runs >= 3, "{logged_runs} runs logged");
+            assert_eq!(watch.len(), logged_runs, "a watch file for each logged run");
+            let cadences: Vec<f64> = watch
+                .iter()
+                .filter_map(|r| {
+                    backstride_ingest::StoredRun::parse(&r.summary_json)
+                        .metrics
+                        .cadence_spm
+                        .map(|s| s.median)
+                })
+                .collect();
+            assert_eq!(cadences.len(), watch.len());
+            assert!(cadences.iter().any(|c| *c < 160.0) && cadences.iter().any(|c| *c >= 160.0));
+
+            seed(store).await.unwrap();
+            assert_eq!(
+                store.runs_of(&staff, riley.id).await.unwrap().len(),
+                watch.len(),
+                "seeding again adds no runs"
+            );
+        }
     }
 }

@@ -1,9 +1,52 @@
-//! iCalendar (RFC 5545) export of a programme's calendar: one all-day event per training day.
+//! iCalendar (RFC 5545) export of a programme's calendar: one all-day event per training day,
+//! or a single note while the programme is on hold after a red flag.
 
 use backstride_core::ical::{escape, fold};
 use backstride_core::programme::Programme;
 use std::collections::HashMap;
 use std::fmt::Write;
+
+/// The calendar's opening lines.
+fn begin(out: &mut String) {
+    for line in [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        "PRODID:-//Backstride//Programme//EN",
+        "CALSCALE:GREGORIAN",
+        "X-WR-CALNAME:Backstride programme",
+    ] {
+        fold(line, out);
+    }
+}
+
+/// One all-day event on `date`, shown as free time.
+fn all_day_event(
+    out: &mut String,
+    uid: &str,
+    stamp: i64,
+    date: jiff::civil::Date,
+    summary: &str,
+    description: &str,
+) {
+    let dtstamp = jiff::Timestamp::from_second(stamp)
+        .unwrap_or(jiff::Timestamp::UNIX_EPOCH)
+        .strftime("%Y%m%dT%H%M%SZ")
+        .to_string();
+    let day = date.strftime("%Y%m%d").to_string();
+    let next = date
+        .tomorrow()
+        .map(|d| d.strftime("%Y%m%d").to_string())
+        .unwrap_or_else(|_| day.clone());
+    fold("BEGIN:VEVENT", out);
+    fold(&format!("UID:{uid}"), out);
+    fold(&format!("DTSTAMP:{dtstamp}"), out);
+    fold(&format!("DTSTART;VALUE=DATE:{day}"), out);
+    fold(&format!("DTEND;VALUE=DATE:{next}"), out);
+    fold(&format!("SUMMARY:{}", escape(summary)), out);
+    fold(&format!("DESCRIPTION:{}", escape(description)), out);
+    fold("TRANSP:TRANSPARENT", out);
+    fold("END:VEVENT", out);
+}
 
 /// The programme's training days as a calendar; `stamp` (Unix seconds) is the DTSTAMP.
 pub fn programme_calendar(programme: &Programme, programme_id: i64, stamp: i64) -> String {
@@ -12,20 +55,8 @@ pub fn programme_calendar(programme: &Programme, programme_id: i64, stamp: i64) 
         .iter()
         .map(|i| (i.key.as_str(), i.name.as_str()))
         .collect();
-    let dtstamp = jiff::Timestamp::from_second(stamp)
-        .unwrap_or(jiff::Timestamp::UNIX_EPOCH)
-        .strftime("%Y%m%dT%H%M%SZ")
-        .to_string();
     let mut out = String::new();
-    for line in [
-        "BEGIN:VCALENDAR",
-        "VERSION:2.0",
-        "PRODID:-//Backstride//Programme//EN",
-        "CALSCALE:GREGORIAN",
-        "X-WR-CALNAME:Backstride programme",
-    ] {
-        fold(line, &mut out);
-    }
+    begin(&mut out);
     for day in programme
         .calendar
         .iter()
@@ -40,31 +71,45 @@ pub fn programme_calendar(programme: &Programme, programme_id: i64, stamp: i64) 
         if let Some(note) = &day.note {
             let _ = write!(description, "\n{note}");
         }
-        let date = day.date.strftime("%Y%m%d").to_string();
-        let next = day
-            .date
-            .tomorrow()
-            .map(|d| d.strftime("%Y%m%d").to_string())
-            .unwrap_or_else(|_| date.clone());
-        fold("BEGIN:VEVENT", &mut out);
-        fold(
-            &format!("UID:programme-{programme_id}-{date}@backstride"),
+        all_day_event(
             &mut out,
-        );
-        fold(&format!("DTSTAMP:{dtstamp}"), &mut out);
-        fold(&format!("DTSTART;VALUE=DATE:{date}"), &mut out);
-        fold(&format!("DTEND;VALUE=DATE:{next}"), &mut out);
-        fold(
             &format!(
-                "SUMMARY:{}",
-                escape(&format!("Back programme: {} exercises", exercises.len()))
+                "programme-{programme_id}-{}@backstride",
+                day.date.strftime("%Y%m%d")
             ),
-            &mut out,
+            stamp,
+            day.date,
+            &format!("Back programme: {} exercises", exercises.len()),
+            &description,
         );
-        fold(&format!("DESCRIPTION:{}", escape(&description)), &mut out);
-        fold("TRANSP:TRANSPARENT", &mut out);
-        fold("END:VEVENT", &mut out);
     }
+    fold("END:VCALENDAR", &mut out);
+    out
+}
+
+/// The summary of the one event a programme on hold has in its calendar.
+pub const ON_HOLD_SUMMARY: &str = "Programme on hold — see your results";
+
+/// The calendar of a programme on hold after a red flag: no exercise days, only one all-day
+/// note on `today` saying why (`notice`) and where the results are (`results_url`). Its UID
+/// stays the same, so a subscribed calendar moves the note along rather than piling them up.
+pub fn on_hold_calendar(
+    programme_id: i64,
+    notice: &str,
+    results_url: &str,
+    today: jiff::civil::Date,
+    stamp: i64,
+) -> String {
+    let mut out = String::new();
+    begin(&mut out);
+    all_day_event(
+        &mut out,
+        &format!("programme-{programme_id}-on-hold@backstride"),
+        stamp,
+        today,
+        ON_HOLD_SUMMARY,
+        &format!("{notice}\nYour results: {results_url}"),
+    );
     fold("END:VCALENDAR", &mut out);
     out
 }

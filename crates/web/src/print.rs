@@ -4,10 +4,11 @@
 use crate::AppState;
 use crate::context::Ctx;
 use crate::error::{AppError, AppResult};
+use crate::programme::hold::red_flag_hold;
 use axum::Router;
 use axum::extract::Path;
 use axum::http::header;
-use axum::response::{IntoResponse, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use backstride_core::programme::Programme;
 use backstride_report::{BrandColour, Handout, ReportError};
@@ -16,6 +17,10 @@ use backstride_store::Clinic;
 pub fn routes() -> Router<AppState> {
     Router::new().route("/programmes/{id}/handout.pdf", get(handout))
 }
+
+/// What a runner asking for the handout of a programme on hold is told, above the page's notice.
+pub const NO_HANDOUT_ON_HOLD: &str =
+    "There is no printable handout while the programme is on hold: see why below.";
 
 /// Backstride's own colours and words, for runners outside any clinic.
 const FALLBACK_BRAND: &str = "#1f6f8b";
@@ -68,10 +73,20 @@ pub fn pdf_response(bytes: Vec<u8>, file_name: &str) -> Response {
 }
 
 /// `GET /programmes/{id}/handout.pdf`: the printable handout of a programme version. A runner
-/// gets only an approved version of their own; staff of the runner's clinic any version.
+/// gets only an approved version of their own; staff of the runner's clinic any version. While
+/// a red flag holds the programme there is no handout: back to the version's page, which says
+/// why.
 async fn handout(ctx: Ctx, Path(id): Path<i64>) -> AppResult<Response> {
     let viewer = ctx.user()?.clone();
     let record = crate::programme::downloadable(&ctx, id).await?;
+    let store = ctx.state.store.as_ref();
+    if red_flag_hold(store, &ctx.actor()?, record.runner_id)
+        .await?
+        .is_some()
+    {
+        ctx.flash("info", NO_HANDOUT_ON_HOLD).await?;
+        return Ok(Redirect::to(&format!("/programmes/{id}")).into_response());
+    }
     let programme: Programme = serde_json::from_str(&record.body_json)
         .map_err(|e| AppError::Internal(format!("stored programme {id}: {e}")))?;
     let runner = ctx.state.store.user(record.runner_id).await?;

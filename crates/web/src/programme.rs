@@ -458,10 +458,7 @@ async fn show_with(
             .collect(),
         cadence,
         notes: body.notes.clone(),
-        on_hold: match record.status {
-            ProgrammeStatus::Superseded => String::new(),
-            _ => held_back(ctx, record.runner_id).await?.concat(),
-        },
+        on_hold: held_back(ctx, record.runner_id).await?.concat(),
         swap_choices,
         edit_form,
     };
@@ -668,10 +665,32 @@ async fn edit(ctx: Ctx, Path(id): Path<i64>, Form(fields): Fields) -> AppResult<
     Ok(Redirect::to(&format!("/programmes/{}", saved.id)).into_response())
 }
 
+/// The calendar file of `record`, `runner`'s programme: its training days, or only a note saying
+/// why while a red flag holds the programme (`hold`). Read as `actor`.
+async fn calendar_file(
+    state: &AppState,
+    actor: &Actor,
+    runner: &User,
+    record: &ProgrammeRecord,
+) -> AppResult<String> {
+    Ok(
+        match hold::red_flag_hold(state.store.as_ref(), actor, runner.id).await? {
+            Some(hold) => crate::ics::on_hold_calendar(
+                record.id,
+                &hold.refusal(),
+                &format!("{}{}", state.config.base_url(), hold.results_path()),
+                today(runner),
+                now(),
+            ),
+            None => crate::ics::programme_calendar(&parse_body(record)?, record.id, now()),
+        },
+    )
+}
+
 async fn calendar_ics(ctx: Ctx, Path(id): Path<i64>) -> AppResult<Response> {
     let record = downloadable(&ctx, id).await?;
-    let body = parse_body(&record)?;
-    let ics = crate::ics::programme_calendar(&body, record.id, now());
+    let runner = ctx.state.store.user(record.runner_id).await?;
+    let ics = calendar_file(&ctx.state, &ctx.actor()?, &runner, &record).await?;
     Ok((
         [
             (header::CONTENT_TYPE, "text/calendar; charset=utf-8"),
@@ -703,7 +722,8 @@ async fn new_calendar_link(ctx: Ctx) -> AppResult<Response> {
     Ok(Redirect::to("/programme").into_response())
 }
 
-/// The subscribed calendar: the runner's approved programme, found by the private link alone.
+/// The subscribed calendar: the runner's approved programme (or the note that it is on hold),
+/// found by the private link alone.
 async fn subscribed_calendar(
     axum::extract::State(state): axum::extract::State<AppState>,
     Path(token): Path<String>,
@@ -725,7 +745,7 @@ async fn subscribed_calendar(
     else {
         return Err(AppError::NotFound);
     };
-    let ics = crate::ics::programme_calendar(&parse_body(current)?, current.id, now());
+    let ics = calendar_file(&state, &Actor::of(&runner), &runner, current).await?;
     Ok((
         [(header::CONTENT_TYPE, "text/calendar; charset=utf-8")],
         ics,

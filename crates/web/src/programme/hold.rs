@@ -1,8 +1,9 @@
 //! A programme on hold after a red flag: when the runner's newest finished assessment stopped
 //! at the red-flag screen (an emergency sign, or a see-a-doctor sign no clinician has cleared),
 //! every programme made before it is suspended at once — Today shows the referral instead of
-//! exercises, nothing is logged or reviewed against it, and no older suggestion can be built or
-//! approved — until a later assessment passes the screen (CLINICAL.md §0).
+//! exercises, nothing is logged or reviewed against it, no older suggestion can be built or
+//! approved, every version's page says so, its calendar (file or subscription) holds only a note
+//! and its handout is refused — until a later assessment passes the screen (CLINICAL.md §0).
 
 use crate::assessment::results::{ReferralView, referral};
 use crate::error::AppResult;
@@ -33,6 +34,11 @@ impl RedFlagHold {
              doctor's check).",
             self.assessment_id
         )
+    }
+
+    /// The results page of the assessment that stopped, where the referral is explained.
+    pub fn results_path(&self) -> String {
+        format!("/assessments/{}", self.assessment_id)
     }
 }
 

@@ -14,6 +14,24 @@ use tower::ServiceExt;
 
 pub const PASSWORD: &str = "a long enough pass";
 
+/// Today (UTC), so that a typed date checked against a window around today stays inside it
+/// whenever the tests run.
+pub fn today() -> jiff::civil::Date {
+    jiff::Timestamp::now()
+        .to_zoned(jiff::tz::TimeZone::UTC)
+        .date()
+}
+
+/// `n` days before today.
+pub fn days_ago(n: i64) -> jiff::civil::Date {
+    today().checked_sub(jiff::Span::new().days(n)).unwrap()
+}
+
+/// `n` days after today, as typed into a date field (`YYYY-MM-DD`).
+pub fn typed_days_ahead(n: i64) -> String {
+    days_ago(-n).to_string()
+}
+
 pub struct Resp {
     pub status: StatusCode,
     pub headers: HeaderMap,

@@ -72,6 +72,7 @@ async fn clinician_edits_and_approves_then_the_runner_sees_it() {
         )
         .await;
         let assessment = scored_assessment(&store, &runner, &doc).await;
+        let start = typed_days_ahead(7);
 
         let mut clin = Client::new(store.clone());
         clin.login("pr-doc@example.com", PASSWORD).await;
@@ -87,7 +88,7 @@ async fn clinician_edits_and_approves_then_the_runner_sees_it() {
                 .post(
                     &format!("/assessments/{assessment}/programme"),
                     &[
-                        ("start_date", "2026-12-01"),
+                        ("start_date", start.as_str()),
                         ("days", days),
                         ("minutes_cap", "20"),
                     ],
@@ -96,7 +97,7 @@ async fn clinician_edits_and_approves_then_the_runner_sees_it() {
             assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
             assert!(res.body.contains(message), "{}", res.body);
             assert!(
-                res.body.contains("value=\"2026-12-01\""),
+                res.body.contains(&format!("value=\"{start}\"")),
                 "the date typed is kept"
             );
         }
@@ -104,7 +105,7 @@ async fn clinician_edits_and_approves_then_the_runner_sees_it() {
             .post(
                 &format!("/assessments/{assessment}/programme"),
                 &[
-                    ("start_date", "2026-12-01"),
+                    ("start_date", start.as_str()),
                     ("days", "14"),
                     ("minutes_cap", "20"),
                     ("run_tuesday", "on"),
@@ -248,7 +249,9 @@ async fn clinician_edits_and_approves_then_the_runner_sees_it() {
                 .any(|e| e.action == "view programme" && e.outcome == "denied")
         );
 
-        // The calendar parses and has one event per training day.
+        // The calendar parses and has one event per training day, all in the 14 days planned.
+        let first_day = days_ago(-7).strftime("%Y%m%d").to_string();
+        let last_day = days_ago(-7 - 13).strftime("%Y%m%d").to_string();
         let ics = run.get(&format!("/programmes/{v2}/calendar.ics")).await;
         assert_eq!(
             ics.headers.get("content-type").unwrap(),
@@ -263,9 +266,10 @@ async fn clinician_edits_and_approves_then_the_runner_sees_it() {
                 .iter()
                 .find(|p| p.name == "DTSTART")
                 .unwrap();
+            let day = start.value.as_deref().unwrap();
             assert!(
-                start.value.as_deref().unwrap().starts_with("2026121")
-                    || start.value.as_deref().unwrap().starts_with("2026120")
+                (first_day.as_str()..=last_day.as_str()).contains(&day),
+                "{day}"
             );
         }
         assert!(ics.body.lines().all(|l| l.len() <= 76));
@@ -296,7 +300,7 @@ async fn a_self_directed_runner_gets_the_programme_at_once() {
         .post(
             &format!("/assessments/{assessment}/programme"),
             &[
-                ("start_date", "2026-12-01"),
+                ("start_date", &typed_days_ahead(7)),
                 ("days", "7"),
                 ("minutes_cap", "20"),
             ],
@@ -330,7 +334,7 @@ async fn a_self_directed_runner_gets_the_programme_at_once() {
 }
 
 /// Makes the runner's private calendar link and reads it from the flash that shows it once.
-async fn new_calendar_link(c: &mut Client) -> String {
+pub(crate) async fn new_calendar_link(c: &mut Client) -> String {
     c.get("/programme").await;
     let res = c.post("/programme/calendar-link", &[]).await;
     assert_eq!(res.location(), "/programme");
@@ -420,10 +424,7 @@ async fn a_suggested_version_is_refused_to_the_runner_in_every_view() {
         clin.login("draft-doc@example.com", PASSWORD).await;
         let path = format!("/assessments/{assessment}/programme");
         clin.get(&path).await;
-        let start = jiff::Timestamp::now()
-            .to_zoned(jiff::tz::TimeZone::UTC)
-            .date()
-            .to_string();
+        let start = today().to_string();
         let suggest = async |clin: &mut Client| {
             let res = clin
                 .post(

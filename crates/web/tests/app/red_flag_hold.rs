@@ -1,11 +1,12 @@
 //! A red flag after a programme: the programme goes on hold at once (Today shows the referral,
-//! not exercises; nothing is logged against it), no older suggestion can be approved or built,
-//! the critical alert is raised — for a clinic's runner and a self-directed one alike — and a
-//! later assessment that passes the screen lifts the hold.
+//! not exercises; nothing is logged against it; its calendar holds only a note and its handout
+//! is refused), no older suggestion can be approved or built, the critical alert is raised — for
+//! a clinic's runner and a self-directed one alike — and a later assessment that passes the
+//! screen lifts the hold.
 
 use crate::assessment::{post, red_flags, start};
 use crate::client::*;
-use crate::programme::scored_assessment;
+use crate::programme::{new_calendar_link, scored_assessment};
 use crate::tracking::approved_programme;
 use axum::http::StatusCode;
 use backstride_core::Role;
@@ -134,7 +135,7 @@ async fn a_red_flag_after_an_approved_programme_puts_it_on_hold_for_a_clinic_run
             .post(
                 &format!("/assessments/{older_assessment}/programme"),
                 &[
-                    ("start_date", "2026-12-01"),
+                    ("start_date", &typed_days_ahead(7)),
                     ("days", "14"),
                     ("minutes_cap", "20"),
                 ],
@@ -192,7 +193,7 @@ async fn a_red_flag_puts_a_self_directed_runners_programme_on_hold_too() {
             .post(
                 &format!("/assessments/{older_assessment}/programme"),
                 &[
-                    ("start_date", "2026-12-01"),
+                    ("start_date", &typed_days_ahead(7)),
                     ("days", "14"),
                     ("minutes_cap", "20"),
                 ],
@@ -216,6 +217,90 @@ async fn a_red_flag_puts_a_self_directed_runners_programme_on_hold_too() {
                 .await
                 .unwrap()
                 .is_empty()
+        );
+    })
+    .await;
+}
+
+/// A calendar file as text, its folded lines joined again.
+fn unfolded(calendar: &Resp) -> String {
+    assert_eq!(calendar.status, StatusCode::OK, "{}", calendar.body);
+    calendar.body.replace("\r\n ", "")
+}
+
+#[tokio::test]
+async fn a_held_programme_has_only_a_note_in_its_calendars_and_no_handout() {
+    each_backend(|store| async move {
+        let home = clinic(&store, "Held Views Clinic").await;
+        let runner = person(&store, Some(&home), "hv-run@example.com", Role::Runner).await;
+        let doc = person(&store, Some(&home), "hv-doc@example.com", Role::Clinician).await;
+        let (id, body) = approved_programme(&store, &runner, &doc, 3).await;
+        let first = body.items[0].name.clone();
+        let download = format!("/programmes/{id}/calendar.ics");
+        let handout = format!("/programmes/{id}/handout.pdf");
+
+        let mut c = Client::new(store.clone());
+        c.login("hv-run@example.com", PASSWORD).await;
+        c.get(&format!("/programmes/{id}")).await;
+        let link = new_calendar_link(&mut c).await;
+        let mut subscriber = c.another();
+        for calendar in [subscriber.get(&link).await, c.get(&download).await] {
+            let text = unfolded(&calendar);
+            assert!(
+                text.contains("Back programme:") && text.contains(&first),
+                "{text}"
+            );
+        }
+
+        let stopped = stop_at_red_flag(&mut c, &runner, "saddle_numbness").await;
+        let mut clin = Client::new(store.clone());
+        clin.login("hv-doc@example.com", PASSWORD).await;
+        for calendar in [
+            subscriber.get(&link).await,
+            c.get(&download).await,
+            clin.get(&download).await,
+        ] {
+            let text = unfolded(&calendar);
+            assert!(!text.contains("Back programme:"), "{text}");
+            assert!(!text.contains(&first), "no exercise: {text}");
+            assert_eq!(text.matches("BEGIN:VEVENT").count(), 1, "{text}");
+            assert!(
+                text.contains("SUMMARY:Programme on hold — see your results"),
+                "{text}"
+            );
+            assert!(
+                text.contains(&format!("assessment #{stopped} stopped")),
+                "{text}"
+            );
+            assert!(text.contains(&format!("/assessments/{stopped}")), "{text}");
+        }
+        // No handout, for the runner or the clinician: back to the page, which says why.
+        for client in [&mut c, &mut clin] {
+            let res = client.get(&handout).await;
+            assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+            assert_eq!(res.location(), format!("/programmes/{id}"));
+            let page = client.get(res.location()).await.body;
+            assert!(
+                page.contains("There is no printable handout while the programme is on hold"),
+                "{page}"
+            );
+            assert!(page.contains("The programme is on hold"), "{page}");
+            assert!(!page.contains(&handout), "no link to the handout: {page}");
+            assert!(!page.contains(&download), "no link to the calendar: {page}");
+        }
+
+        // A later assessment that passes the screen brings the exercises and the handout back.
+        scored_assessment(&store, &runner, &doc).await;
+        let text = unfolded(&subscriber.get(&link).await);
+        assert!(
+            text.contains("Back programme:") && text.contains(&first),
+            "{text}"
+        );
+        let res = c.get(&handout).await;
+        assert_eq!(res.status, StatusCode::OK);
+        assert_eq!(
+            res.headers.get(axum::http::header::CONTENT_TYPE).unwrap(),
+            "application/pdf"
         );
     })
     .await;

@@ -14,16 +14,6 @@ use backstride_store::{
 use jiff::civil::Date;
 use std::sync::Arc;
 
-fn today() -> Date {
-    jiff::Timestamp::now()
-        .to_zoned(jiff::tz::TimeZone::UTC)
-        .date()
-}
-
-fn days_ago(n: i64) -> Date {
-    today().checked_sub(jiff::Span::new().days(n)).unwrap()
-}
-
 /// An approved programme for `runner`, started `started_days_ago`, from the example assessment.
 pub(crate) async fn approved_programme(
     store: &Arc<dyn Store>,
