@@ -192,6 +192,18 @@ pub async fn signup(ctx: Ctx, Form(fields): Fields) -> AppResult<Response> {
     Ok(Redirect::to("/login").into_response())
 }
 
+/// An email to `user` about their own account. A clinic member's is that clinic's mail (its
+/// admins see it in the outbox, audited for a runner); a self-signed-up runner's is the
+/// operator's alone.
+fn account_email(user: &User, subject: &str, body: String) -> NewEmail {
+    let email = NewEmail::text(user.email.clone(), subject, body).from_clinic(user.clinic_id);
+    if user.role == Role::Runner {
+        email.about_runner(user.id)
+    } else {
+        email
+    }
+}
+
 /// Why an emailed sign-in link was sent: it says so in the email.
 #[derive(Clone, Copy)]
 enum LoginLinkReason {
@@ -227,7 +239,7 @@ async fn send_login_link(ctx: &Ctx, user: &User, reason: LoginLinkReason) -> App
     );
     ctx.state
         .store
-        .enqueue_email(&NewEmail::text(user.email.clone(), subject, body), now)
+        .enqueue_email(&account_email(user, subject, body), now)
         .await?;
     Ok(())
 }
@@ -246,7 +258,7 @@ async fn tell_owner_of_sign_up(ctx: &Ctx, owner: &User) -> AppResult<()> {
     ctx.state
         .store
         .enqueue_email(
-            &NewEmail::text(owner.email.clone(), "Your Backstride account", body),
+            &account_email(owner, "Your Backstride account", body),
             now(),
         )
         .await?;
@@ -466,13 +478,7 @@ pub async fn forgot(ctx: Ctx, Form(fields): Fields) -> AppResult<Response> {
                  If it wasn't you, ignore this email: your password stays as it is.\n",
                 user.display_name
             );
-            // A clinic's member's reset is that clinic's mail; a self-signed-up runner's is the
-            // operator's alone.
-            let mut email = NewEmail::text(user.email, "Reset your Backstride password", body)
-                .from_clinic(user.clinic_id);
-            if user.role == Role::Runner {
-                email = email.about_runner(user.id);
-            }
+            let email = account_email(&user, "Reset your Backstride password", body);
             ctx.state.store.enqueue_email(&email, now).await?;
         }
         Err(StoreError::NotFound) => {}
