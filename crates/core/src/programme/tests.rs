@@ -289,6 +289,16 @@ fn every_test_skipped_gives_the_six_core_exercises_as_a_starting_point() {
 }
 
 #[test]
+fn a_red_flag_still_stops_a_programme_with_every_test_skipped() {
+    let mut input = every_test_skipped();
+    input["red_flags"]["saddle_numbness"] = json!(true);
+    assert!(matches!(
+        generate(&scored(input), &request()),
+        Err(ProgrammeError::Blocked { .. })
+    ));
+}
+
+#[test]
 fn a_tested_area_that_was_fine_gets_no_starting_point() {
     let mut input = every_test_skipped();
     input["hip_mobility"] = json!({
