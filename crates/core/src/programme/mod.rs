@@ -18,7 +18,8 @@
 //! 3. **Maintenance.** A tested area with nothing to work on gets its core exercise at the core
 //!    level, 2 days a week for strength (our choice); it is the first to go when time is short.
 //!    A tested area that was fine gets no more than that: no starting-point padding.
-//! 3a. **Starting point for untested areas** (our choice). An area whose tests were all skipped
+//!
+//!    **Starting point for untested areas** (our choice). An area whose tests were all skipped
 //!    (not tested — not found fine) gets the clinic's six core exercises of that area
 //!    ([`select::STARTING_POINT`]) at the level each ladder is named after, strength 2 days a
 //!    week (the low end of ACSM's 2–3), with the usual pain and after-birth step-downs. Each

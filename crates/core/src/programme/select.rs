@@ -536,8 +536,7 @@ impl ProgrammeItem {
         if matches!(
             priority,
             ItemPriority::Maintenance | ItemPriority::StartingPoint
-        )
-            && self.dosage.days_per_week() < 5
+        ) && self.dosage.days_per_week() < 5
             && let Ok(dosage) = self.dosage.with_days_per_week(2)
         {
             self.dosage = dosage;

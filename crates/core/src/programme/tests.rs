@@ -268,21 +268,24 @@ fn every_test_skipped_gives_the_six_core_exercises_as_a_starting_point() {
             i.reason
         );
         if ex.dosage.days_per_week() < 5 {
-            assert_eq!(i.dosage.days_per_week(), 2, "strength starts at 2 days a week");
+            assert_eq!(
+                i.dosage.days_per_week(),
+                2,
+                "strength starts at 2 days a week"
+            );
         }
     }
     assert!(
-        p.notes
-            .iter()
-            .any(|n| n.starts_with("Hip mobility was not tested, so its exercises here are a \
-                                     general starting point")),
+        p.notes.iter().any(|n| n.starts_with(
+            "Hip mobility was not tested, so its exercises here are a \
+                                     general starting point"
+        )),
         "{:?}",
         p.notes
     );
     assert!(
-        p.notes.iter().any(|n| n.starts_with(
-            "Posture and running form was not tested, so nothing in this programme"
-        )),
+        p.notes.iter().any(|n| n
+            .starts_with("Posture and running form was not tested, so nothing in this programme")),
         "{:?}",
         p.notes
     );
@@ -317,7 +320,11 @@ fn a_tested_area_that_was_fine_gets_no_starting_point() {
     assert_eq!(hip_mobility.len(), 1, "no hip CARs padding");
     assert_eq!(hip_mobility[0].priority, ItemPriority::Maintenance);
     assert!(ladder_item(&p, "hip_cars").is_none());
-    assert!(!p.notes.iter().any(|n| n.starts_with("Hip mobility")), "{:?}", p.notes);
+    assert!(
+        !p.notes.iter().any(|n| n.starts_with("Hip mobility")),
+        "{:?}",
+        p.notes
+    );
     // The untested areas still get their starting point.
     assert_eq!(
         p.items

@@ -635,7 +635,8 @@ async fn skipping_every_test_gives_the_six_core_exercises_and_an_offer_to_test_l
             assert!(body.contains(&format!(">{name} <span")), "{name}: {body}");
         }
         assert_eq!(
-            body.matches("A starting point, not personalised: your ").count(),
+            body.matches("A starting point, not personalised: your ")
+                .count(),
             6,
             "each says why it is there and that it is not personalised"
         );
@@ -644,7 +645,10 @@ async fn skipping_every_test_gives_the_six_core_exercises_and_an_offer_to_test_l
             "<a href=\"/runners/{}/assessments\">Test later to personalise this programme</a>",
             runner.id
         )));
-        assert!(!body.contains("Left out to keep days short"), "the daily cap leaves none out");
+        assert!(
+            !body.contains("Left out to keep days short"),
+            "the daily cap leaves none out"
+        );
     })
     .await;
 }
