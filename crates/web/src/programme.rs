@@ -325,6 +325,8 @@ struct ProgrammePageView {
     notes: Vec<String>,
     /// Why this programme is on hold after a red flag (empty when it is not).
     on_hold: String,
+    /// Some items are a starting point for areas that were not tested: offer a new self-check.
+    test_later: bool,
     swap_choices: Vec<(String, String)>,
     edit_form: FormState,
 }
@@ -459,6 +461,10 @@ async fn show_with(
         cadence,
         notes: body.notes.clone(),
         on_hold: held_back(ctx, record.runner_id).await?.concat(),
+        test_later: body
+            .items
+            .iter()
+            .any(|i| i.priority == programme::ItemPriority::StartingPoint),
         swap_choices,
         edit_form,
     };

@@ -17,6 +17,16 @@
 //!    ladder's own area first.
 //! 3. **Maintenance.** A tested area with nothing to work on gets its core exercise at the core
 //!    level, 2 days a week for strength (our choice); it is the first to go when time is short.
+//!    A tested area that was fine gets no more than that: no starting-point padding.
+//!
+//!    **Starting point for untested areas** (our choice). An area whose tests were all skipped
+//!    (not tested — not found fine) gets the clinic's six core exercises of that area
+//!    ([`select::STARTING_POINT`]) at the level each ladder is named after, strength 2 days a
+//!    week (the low end of ACSM's 2–3), with the usual pain and after-birth step-downs. Each
+//!    item says it is a starting point, not personalised, and why it is there; the programme
+//!    offers to test later. Posture and running form has no core exercise, so it only gets the
+//!    note that it was not tested. Skipping every test therefore gives six exercises, never an
+//!    empty programme.
 //! 4. **Level** (our choice): a priority starts one rung below the ladder's named exercise, a
 //!    needs-attention finding at it. A position that could not be reached without pain starts
 //!    at level 1; a hip circle that pinched starts one rung lower. A pain score of 7/10 or more
@@ -302,6 +312,9 @@ pub enum ItemPriority {
     Priority,
     /// From a finding that needs attention.
     NeedsAttention,
+    /// A starting point for an area whose tests were not done: one of the clinic's six core
+    /// exercises, not chosen from the runner's results (see [`select::STARTING_POINT`]).
+    StartingPoint,
     /// Keeps a fine area fine.
     Maintenance,
     /// Added by the clinician.

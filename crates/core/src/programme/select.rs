@@ -83,6 +83,18 @@ pub const MAINTENANCE: &[(Area, &str)] = &[
     (Area::Core, "pallof_press"),
 ];
 
+/// The exercises an untested area starts with (our choice): the clinic's six core exercises, by
+/// area. Only for an area whose tests were not done; a tested area that was fine gets
+/// [`MAINTENANCE`] alone. Posture and running form has none: it gets a note.
+pub const STARTING_POINT: &[(Area, &str)] = &[
+    (Area::HipMobility, "couch_stretch"),
+    (Area::HipMobility, "hip_cars"),
+    (Area::HipStability, "single_leg_bridge_hold"),
+    (Area::HipStability, "band_hip_abduction"),
+    (Area::Core, "straight_leg_lowers"),
+    (Area::Core, "pallof_press"),
+];
+
 /// The areas a programme works on; one left untested gets a note.
 const PROGRAMME_AREAS: [Area; 4] = [
     Area::PostureForm,
@@ -234,10 +246,32 @@ pub(crate) fn plan(result: &AssessmentResult, t: &Thresholds) -> Plan {
             .area(area)
             .map_or(AreaStatus::NotTested, |a| a.status);
         if status == AreaStatus::NotTested {
-            notes.push(format!(
-                "{} was not tested, so nothing in this programme is aimed at it yet.",
-                area.name()
-            ));
+            let starting: Vec<&str> = STARTING_POINT
+                .iter()
+                .filter(|(a, _)| *a == area)
+                .map(|(_, ladder)| *ladder)
+                .collect();
+            notes.push(if starting.is_empty() {
+                format!(
+                    "{} was not tested, so nothing in this programme is aimed at it yet.",
+                    area.name()
+                )
+            } else {
+                format!(
+                    "{} was not tested, so its exercises here are a general starting point, not \
+                     chosen from your results. Test it later to personalise them.",
+                    area.name()
+                )
+            });
+            for ladder in starting {
+                if !needs.iter().any(|n| n.spec.id.as_str() == ladder) {
+                    needs.push(Need {
+                        spec: ladder_spec(ladder),
+                        priority: ItemPriority::StartingPoint,
+                        findings: Vec::new(),
+                    });
+                }
+            }
             continue;
         }
         let covered = needs
@@ -423,6 +457,20 @@ fn build_item(
                 area.to_lowercase()
             ));
         }
+        ItemPriority::StartingPoint => {
+            let area = need
+                .spec
+                .area
+                .assessment_area()
+                .map_or("this area", Area::name);
+            reason.push_str(&format!(
+                "A starting point, not personalised: your {} was not tested, so this is one of \
+                 the clinic's six core exercises rather than one chosen from your results. {} \
+                 Test later to personalise it.",
+                area.to_lowercase(),
+                ex.purpose
+            ));
+        }
         ItemPriority::PelvicFloor if need.findings.is_empty() => reason.push_str(
             "You have given birth: breathing with the pelvic floor comes first, and the \
              return-to-running guideline asks for a pelvic floor that copes with load before \
@@ -482,10 +530,13 @@ fn build_item(
 }
 
 impl ProgrammeItem {
-    /// Maintenance strength work drops to 2 days a week, the low end of ACSM's 2–3 (our choice).
+    /// Maintenance and starting-point strength work is 2 days a week, the low end of ACSM's 2–3
+    /// (our choice).
     fn with_maintenance_days(mut self, priority: ItemPriority) -> ProgrammeItem {
-        if priority == ItemPriority::Maintenance
-            && self.dosage.days_per_week() < 5
+        if matches!(
+            priority,
+            ItemPriority::Maintenance | ItemPriority::StartingPoint
+        ) && self.dosage.days_per_week() < 5
             && let Ok(dosage) = self.dosage.with_days_per_week(2)
         {
             self.dosage = dosage;

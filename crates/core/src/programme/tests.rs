@@ -168,10 +168,10 @@ fn generator_rules_case_by_case() {
             expected: None,
         },
         Case {
-            name: "core not tested → nothing for it",
+            name: "core not tested → Pallof press as a starting point",
             changes: vec![("/core", Json::Null)],
             ladder: "pallof_press",
-            expected: None,
+            expected: Some((3, None, StartingPoint)),
         },
         Case {
             name: "forward head seen → thoracic extension",
@@ -216,6 +216,123 @@ fn generator_rules_case_by_case() {
             .map(|i| (i.level().unwrap().get(), i.extra_set_side, i.priority));
         assert_eq!(found, case.expected, "{}", case.name);
     }
+}
+
+/// The example with only the red-flag screen answered: every test skipped.
+fn every_test_skipped() -> Json {
+    let mut input = example_json();
+    for step in [
+        "postpartum",
+        "baseline",
+        "posture_form",
+        "hip_mobility",
+        "hip_stability",
+        "core",
+    ] {
+        input[step] = Json::Null;
+    }
+    input
+}
+
+#[test]
+fn every_test_skipped_gives_the_six_core_exercises_as_a_starting_point() {
+    let p = generate(&scored(every_test_skipped()), &request()).unwrap();
+    let ladders: Vec<&str> = p
+        .items
+        .iter()
+        .map(|i| i.exercise_id().unwrap().exercise().ladder.as_str())
+        .collect();
+    assert_eq!(
+        ladders,
+        [
+            "couch_stretch",
+            "hip_cars",
+            "single_leg_bridge_hold",
+            "band_hip_abduction",
+            "straight_leg_lowers",
+            "pallof_press",
+        ],
+        "nothing left out by the daily cap either: {:?}",
+        p.left_out
+    );
+    for i in &p.items {
+        assert_eq!(i.priority, ItemPriority::StartingPoint, "{}", i.name);
+        assert_eq!(i.level().map(Level::get), Some(3), "{}", i.name);
+        let ex = i.exercise_id().unwrap().exercise();
+        assert!(
+            i.reason.starts_with("A starting point, not personalised:")
+                && i.reason.contains("was not tested")
+                && i.reason.contains(ex.purpose)
+                && i.reason.contains("Test later to personalise it."),
+            "{}",
+            i.reason
+        );
+        if ex.dosage.days_per_week() < 5 {
+            assert_eq!(
+                i.dosage.days_per_week(),
+                2,
+                "strength starts at 2 days a week"
+            );
+        }
+    }
+    assert!(
+        p.notes.iter().any(|n| n.starts_with(
+            "Hip mobility was not tested, so its exercises here are a \
+                                     general starting point"
+        )),
+        "{:?}",
+        p.notes
+    );
+    assert!(
+        p.notes.iter().any(|n| n
+            .starts_with("Posture and running form was not tested, so nothing in this programme")),
+        "{:?}",
+        p.notes
+    );
+}
+
+#[test]
+fn a_red_flag_still_stops_a_programme_with_every_test_skipped() {
+    let mut input = every_test_skipped();
+    input["red_flags"]["saddle_numbness"] = json!(true);
+    assert!(matches!(
+        generate(&scored(input), &request()),
+        Err(ProgrammeError::Blocked { .. })
+    ));
+}
+
+#[test]
+fn a_tested_area_that_was_fine_gets_no_starting_point() {
+    let mut input = every_test_skipped();
+    input["hip_mobility"] = json!({
+        "thomas_thigh_angle": {"left": -5, "right": -5},
+        "thomas_knee_angle": {"left": 75, "right": 75},
+        "prone_hip_extension": {"left": 15, "right": 15},
+        "hip_cars": {"left": "smooth", "right": "smooth"},
+        "couch_stretch": {"left": "upright", "right": "upright"}
+    });
+    let p = generate(&scored(input), &roomy()).unwrap();
+    let hip_mobility: Vec<&ProgrammeItem> = p
+        .items
+        .iter()
+        .filter(|i| i.exercise_id().unwrap().exercise().area == library::ExerciseArea::HipMobility)
+        .collect();
+    assert_eq!(hip_mobility.len(), 1, "no hip CARs padding");
+    assert_eq!(hip_mobility[0].priority, ItemPriority::Maintenance);
+    assert!(ladder_item(&p, "hip_cars").is_none());
+    assert!(
+        !p.notes.iter().any(|n| n.starts_with("Hip mobility")),
+        "{:?}",
+        p.notes
+    );
+    // The untested areas still get their starting point.
+    assert_eq!(
+        p.items
+            .iter()
+            .filter(|i| i.priority == ItemPriority::StartingPoint)
+            .count(),
+        4
+    );
 }
 
 #[test]
@@ -384,18 +501,29 @@ fn strength_prefers_non_run_days_when_there_is_room() {
     let mut r = request().run_days([DayOfWeek::Tuesday, DayOfWeek::Thursday, DayOfWeek::Saturday]);
     r.settings.days = CalendarLength::try_from(7).unwrap();
     let p = generate(&result, &r).unwrap();
-    assert_eq!(p.items.len(), 1);
+    // The untested areas' starting points aside, one item from a finding.
+    let found: Vec<&ProgrammeItem> = p
+        .items
+        .iter()
+        .filter(|i| i.priority != ItemPriority::StartingPoint)
+        .collect();
+    assert_eq!(found.len(), 1);
     let days: Vec<DayOfWeek> = p
         .calendar
         .iter()
-        .filter(|d| !d.exercises.is_empty())
+        .filter(|d| d.exercises.contains(&found[0].key))
         .map(|d| d.weekday)
         .collect();
     assert_eq!(
         days,
         [DayOfWeek::Monday, DayOfWeek::Wednesday, DayOfWeek::Friday]
     );
-    assert!(p.calendar.iter().all(|d| d.note.is_none()));
+    assert!(
+        p.calendar
+            .iter()
+            .filter(|d| d.exercises.contains(&found[0].key))
+            .all(|d| d.note.is_none())
+    );
 }
 
 #[test]

@@ -590,3 +590,65 @@ fn rand_suffix() -> u128 {
         .unwrap()
         .as_nanos()
 }
+
+#[tokio::test]
+async fn skipping_every_test_gives_the_six_core_exercises_and_an_offer_to_test_later() {
+    use crate::assessment::{Fields, red_flags, start, step};
+    each_backend(|store| async move {
+        let runner = person(&store, None, "skip-all@example.com", Role::Runner).await;
+        let mut c = Client::new(store.clone());
+        c.login("skip-all@example.com", PASSWORD).await;
+        let id = start(&mut c, runner.id).await;
+        // Only the red-flag screen is answered; every other step is skipped.
+        step(&mut c, id, "red_flags", &red_flags(&[]), "baseline").await;
+        for (area, next) in [
+            ("baseline", "posture_form"),
+            ("posture_form", "hip_mobility"),
+            ("hip_mobility", "hip_stability"),
+            ("hip_stability", "core"),
+            ("core", "results"),
+        ] {
+            step(&mut c, id, area, &Fields::new(), next).await;
+        }
+        c.get(&format!("/assessments/{id}/programme")).await;
+        let res = c
+            .post(
+                &format!("/assessments/{id}/programme"),
+                &[
+                    ("start_date", &typed_days_ahead(7)),
+                    ("days", "14"),
+                    ("minutes_cap", "20"),
+                ],
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+        let page = c.get(res.location()).await;
+        let body = &page.body;
+        for name in [
+            "Couch stretch",
+            "Hip CARs",
+            "Single-leg bridge isometric hold",
+            "Standing hip abduction with mini band",
+            "Straight leg lowers",
+            "Half-kneeling Pallof press",
+        ] {
+            assert!(body.contains(&format!(">{name} <span")), "{name}: {body}");
+        }
+        assert_eq!(
+            body.matches("A starting point, not personalised: your ")
+                .count(),
+            6,
+            "each says why it is there and that it is not personalised"
+        );
+        assert!(body.contains("id=\"test-later\""), "{body}");
+        assert!(body.contains(&format!(
+            "<a href=\"/runners/{}/assessments\">Test later to personalise this programme</a>",
+            runner.id
+        )));
+        assert!(
+            !body.contains("Left out to keep days short"),
+            "the daily cap leaves none out"
+        );
+    })
+    .await;
+}
