@@ -43,10 +43,12 @@ pub fn request_span(req: &Request) -> tracing::Span {
 /// SHA-256 of a token, hex: what the database keeps instead of the token.
 pub fn token_hash(token: &str) -> String {
     use sha2::Digest;
-    sha2::Sha256::digest(token.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    hex(&sha2::Sha256::digest(token.as_bytes()))
+}
+
+/// Bytes as lowercase hex.
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 pub async fn headers(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
