@@ -285,3 +285,48 @@ async fn personal_pages_and_pages_with_a_nonce_or_token_stay_no_store() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn each_page_shows_the_form_token_masked_afresh_and_every_one_of_them_works() {
+    each_backend(|store| async move {
+        person(&store, None, "masked@http.example", Role::Runner).await;
+        let mut browser = Client::new(store.clone());
+        browser.get("/login").await;
+        let first = browser.csrf.clone().expect("a token on the form");
+        browser.get("/login").await;
+        let second = browser.csrf.clone().unwrap();
+        // Compressed next to what a visitor typed, the same bytes on every page would leak.
+        assert_ne!(first, second);
+        // A changed byte, a token cut short and another session's token are all refused.
+        let mut tampered = first.clone().into_bytes();
+        tampered[50] = if tampered[50] == b'A' { b'B' } else { b'A' };
+        let tampered = String::from_utf8(tampered).unwrap();
+        let other = {
+            let mut other = browser.another();
+            other.get("/login").await;
+            other.csrf.clone().unwrap()
+        };
+        for forged in [tampered.as_str(), &first[..first.len() - 1], &other, ""] {
+            let res = browser
+                .post_raw(
+                    "/login",
+                    format!(
+                        "email=masked%40http.example&password={}&csrf_token={forged}",
+                        PASSWORD.replace(' ', "+")
+                    ),
+                )
+                .await;
+            assert_eq!(res.status, StatusCode::FORBIDDEN, "{forged}");
+        }
+        // The older page's token still signs in: it is the same secret behind another pad.
+        browser.csrf = Some(first);
+        let res = browser
+            .post(
+                "/login",
+                &[("email", "masked@http.example"), ("password", PASSWORD)],
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    })
+    .await;
+}
