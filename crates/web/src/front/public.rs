@@ -94,11 +94,7 @@ pub async fn landing(ctx: Ctx, Path(id): Path<i64>) -> AppResult<Response> {
 
 /// `GET /clinics/{id}/brand.css`: the clinic's colour for its pages. A brand colour too pale to
 /// carry white text is darkened until it does (WCAG AA), as on the printed guide.
-pub async fn brand_css(
-    ctx: Ctx,
-    Path(id): Path<i64>,
-    request: HeaderMap,
-) -> AppResult<Response> {
+pub async fn brand_css(ctx: Ctx, Path(id): Path<i64>, request: HeaderMap) -> AppResult<Response> {
     let clinic = public_clinic(ctx.state.store.as_ref(), id).await?;
     let brand = printed_clinic(Some(&clinic)).brand_colour.ink();
     let css = format!(

@@ -25,7 +25,7 @@ async fn get_with(client: &mut Client, path: &str, name: &str, value: &str) -> R
         .await
 }
 
-fn header_of<'r>(res: &'r Resp, name: header::HeaderName) -> &'r str {
+fn header_of(res: &Resp, name: header::HeaderName) -> &str {
     res.headers
         .get(name)
         .and_then(|v| v.to_str().ok())
@@ -232,7 +232,11 @@ async fn the_feed_and_brand_stylesheet_carry_an_etag_and_answer_if_none_match_wi
             let elsewhere = path.replace(&format!("/{}/", c.id), &format!("/{}/", other.id));
             let other_etag = header_of(&reader.get(&elsewhere).await, header::ETAG).to_owned();
             assert_ne!(other_etag, etag, "{elsewhere}");
-            for held in ["\"0123\"".to_owned(), other_etag, etag.trim_matches('"').to_owned()] {
+            for held in [
+                "\"0123\"".to_owned(),
+                other_etag,
+                etag.trim_matches('"').to_owned(),
+            ] {
                 let res = get_with(&mut reader, &path, "if-none-match", &held).await;
                 assert_eq!(res.status, StatusCode::OK, "{path} {held}");
                 assert_eq!(res.body, first.body);
