@@ -3,7 +3,7 @@
 
 use crate::AppState;
 use crate::error::{AppError, AppResult};
-use crate::security::{CSRF_SESSION_KEY, CspNonce, random_token};
+use crate::security::{CSRF_SESSION_KEY, CspNonce, masked_csrf, random_token};
 use crate::templates::{Flash, NavUser, Page};
 use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::request::Parts;
@@ -126,14 +126,15 @@ impl Ctx {
         self.user().map(Actor::of)
     }
 
-    /// This session's CSRF token, created on first use.
+    /// This session's CSRF token (created on first use) masked afresh for this page, so each
+    /// page shows different bytes for the same secret (see `security::masked_csrf`).
     pub async fn csrf_token(&self) -> AppResult<String> {
         if let Some(token) = self.session.get::<String>(CSRF_SESSION_KEY).await? {
-            return Ok(token);
+            return Ok(masked_csrf(&token));
         }
         let token = random_token(32);
         self.session.insert(CSRF_SESSION_KEY, &token).await?;
-        Ok(token)
+        Ok(masked_csrf(&token))
     }
 
     /// Queues a message for the next page this person sees.

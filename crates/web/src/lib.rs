@@ -11,6 +11,7 @@ mod assets;
 mod auth;
 mod blocking;
 mod booking;
+mod caching;
 mod caseload;
 mod clinic_settings;
 mod coaching;
@@ -151,6 +152,8 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             security::headers,
         ))
+        // Outside the headers, so every response (error pages too) is compressed when worth it.
+        .layer(caching::compression())
         // Logged by route template: raw paths carry reset, booking and unsubscribe tokens.
         .layer(tower_http::trace::TraceLayer::new_for_http().make_span_with(security::request_span))
         .with_state(state)

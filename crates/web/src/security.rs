@@ -27,6 +27,36 @@ pub fn random_token(bytes: usize) -> String {
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(buf)
 }
 
+/// The session's CSRF token as a page shows it: behind a fresh one-time pad every time, so no
+/// two pages carry the same secret bytes and compressing a page that also echoes what was typed
+/// can't leak the token through its size (BREACH).
+pub fn masked_csrf(token: &str) -> String {
+    use base64::Engine;
+    use rand::RngCore;
+    let token = token.as_bytes();
+    let mut pad = vec![0u8; token.len()];
+    rand::rngs::OsRng.fill_bytes(&mut pad);
+    let masked: Vec<u8> = pad.iter().zip(token).map(|(p, t)| p ^ t).collect();
+    pad.extend(masked);
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(pad)
+}
+
+/// The token a presented one stands for: a masked token unmasked, a plain one as it is.
+fn unmasked(presented: &str, token_len: usize) -> Option<Vec<u8>> {
+    use base64::Engine;
+    if presented.len() == token_len {
+        return Some(presented.as_bytes().to_vec());
+    }
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(presented)
+        .ok()?;
+    if bytes.len() != 2 * token_len {
+        return None;
+    }
+    let (pad, masked) = bytes.split_at(token_len);
+    Some(pad.iter().zip(masked).map(|(p, m)| p ^ m).collect())
+}
+
 /// The route template a request matched (`/password/reset/{token}`), for logs: a raw path can
 /// carry a secret (a reset, booking or unsubscribe token) and a query string anything at all.
 pub fn route_of<B>(req: &axum::http::Request<B>) -> &str {
@@ -43,10 +73,12 @@ pub fn request_span(req: &Request) -> tracing::Span {
 /// SHA-256 of a token, hex: what the database keeps instead of the token.
 pub fn token_hash(token: &str) -> String {
     use sha2::Digest;
-    sha2::Sha256::digest(token.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    hex(&sha2::Sha256::digest(token.as_bytes()))
+}
+
+/// Bytes as lowercase hex.
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 pub async fn headers(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
@@ -159,10 +191,12 @@ pub async fn csrf_guard(
         }
         None => (req, None),
     };
-    let matches = presented.is_some_and(|p| {
-        use subtle::ConstantTimeEq;
-        p.len() == expected.len() && bool::from(p.as_bytes().ct_eq(expected.as_bytes()))
-    });
+    let matches = presented
+        .and_then(|p| unmasked(&p, expected.len()))
+        .is_some_and(|p| {
+            use subtle::ConstantTimeEq;
+            bool::from(p.ct_eq(expected.as_bytes()))
+        });
     if !matches {
         tracing::info!(route = route_of(&req), "csrf token missing or stale");
         return if req.uri().path().starts_with("/api/") {

@@ -13,7 +13,7 @@ use crate::templates::{FormState, Page, render, render_status};
 use askama::Template;
 use axum::Form;
 use axum::extract::Path;
-use axum::http::header;
+use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 use backstride_core::Role;
 use backstride_core::dates::ARTICLE_DATE;
@@ -292,7 +292,7 @@ pub async fn article_page(ctx: Ctx, Path((id, slug)): Path<(i64, String)>) -> Ap
 }
 
 /// `GET /clinics/{id}/articles/feed.atom`.
-pub async fn feed(ctx: Ctx, Path(id): Path<i64>) -> AppResult<Response> {
+pub async fn feed(ctx: Ctx, Path(id): Path<i64>, request: HeaderMap) -> AppResult<Response> {
     let clinic = public_clinic(ctx.state.store.as_ref(), id).await?;
     let base = ctx.state.config.base_url().to_owned();
     let site = format!("{base}/clinics/{id}/articles");
@@ -324,14 +324,11 @@ pub async fn feed(ctx: Ctx, Path(id): Path<i64>) -> AppResult<Response> {
         author: clinic.name.clone(),
         updated,
     };
-    Ok((
-        [
-            (header::CONTENT_TYPE, "application/atom+xml; charset=utf-8"),
-            (header::CACHE_CONTROL, "public, max-age=300"),
-        ],
+    Ok(crate::caching::public(
+        &request,
+        "application/atom+xml; charset=utf-8",
         atom_feed(&meta, &entries),
-    )
-        .into_response())
+    ))
 }
 
 // ---- The editor (staff) ---------------------------------------------------------------------

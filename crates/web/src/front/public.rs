@@ -13,7 +13,7 @@ use crate::templates::{FormState, Page, render, render_status};
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, Query};
-use axum::http::{StatusCode, header};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use backstride_core::Email;
 use backstride_store::{
@@ -94,7 +94,7 @@ pub async fn landing(ctx: Ctx, Path(id): Path<i64>) -> AppResult<Response> {
 
 /// `GET /clinics/{id}/brand.css`: the clinic's colour for its pages. A brand colour too pale to
 /// carry white text is darkened until it does (WCAG AA), as on the printed guide.
-pub async fn brand_css(ctx: Ctx, Path(id): Path<i64>) -> AppResult<Response> {
+pub async fn brand_css(ctx: Ctx, Path(id): Path<i64>, request: HeaderMap) -> AppResult<Response> {
     let clinic = public_clinic(ctx.state.store.as_ref(), id).await?;
     let brand = printed_clinic(Some(&clinic)).brand_colour.ink();
     let css = format!(
@@ -102,14 +102,11 @@ pub async fn brand_css(ctx: Ctx, Path(id): Path<i64>) -> AppResult<Response> {
         clinic.id,
         brand.hex()
     );
-    Ok((
-        [
-            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
-            (header::CACHE_CONTROL, "public, max-age=300"),
-        ],
+    Ok(crate::caching::public(
+        &request,
+        "text/css; charset=utf-8",
         css,
-    )
-        .into_response())
+    ))
 }
 
 fn consent_text(clinic: &Clinic) -> String {
