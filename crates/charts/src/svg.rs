@@ -19,6 +19,9 @@ pub(crate) const MAX_X_LABELS: usize = 8;
 /// Body text size in viewBox units.
 const FONT_SIZE: f64 = 12.0;
 const LEGEND_ROW: f64 = 20.0;
+/// Where legend rows wrap: within the part of the chart a 375 px phone shows before it scrolls
+/// sideways (the chart is at least 36rem wide), so no entry is cut off at the screen's edge.
+const LEGEND_RIGHT: f64 = 380.0;
 
 pub(crate) const INK: &str = "#1d2430";
 pub(crate) const MUTED: &str = "#4d5766";
@@ -435,7 +438,7 @@ pub(crate) fn legend(out: &mut String, items: &[(Key, String)]) -> f64 {
     out.push_str(r#"<g class="chart-legend">"#);
     for (key, label) in items {
         let w = SWATCH + 6.0 + text_width(label, FONT_SIZE);
-        if x > LEFT && x + w > WIDTH - RIGHT {
+        if x > LEFT && x + w > LEGEND_RIGHT {
             x = LEFT;
             y += LEGEND_ROW;
         }
