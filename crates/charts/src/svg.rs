@@ -557,4 +557,32 @@ mod tests {
         assert_eq!(id_stem("pain 1/\"x\""), "pain-1--x-");
         assert_eq!(id_stem(""), "chart");
     }
+
+    /// Every legend entry ends within the part of the chart a 375 px phone shows before it
+    /// scrolls, so none is cut off ("Morn…"); a long legend wraps into rows instead.
+    #[test]
+    fn legend_rows_wrap_within_a_phones_view() {
+        let labels = [
+            "Pain during the run",
+            "Pain after the run",
+            "Morning pain",
+            "Run day",
+        ];
+        let items: Vec<(Key, String)> = labels
+            .iter()
+            .map(|l| (Key::Reference, (*l).to_owned()))
+            .collect();
+        let mut out = String::new();
+        let bottom = legend(&mut out, &items);
+        assert!(bottom > 4.0 + LEGEND_ROW, "the legend wraps: {out}");
+        for (at, _) in out.match_indices(r#"class="chart-legend-label" x=""#) {
+            let rest = &out[at + r#"class="chart-legend-label" x=""#.len()..];
+            let x: f64 = rest[..rest.find('"').unwrap()].parse().unwrap();
+            let label = &rest[rest.find('>').unwrap() + 1..rest.find('<').unwrap()];
+            assert!(
+                x + text_width(label, FONT_SIZE) <= LEGEND_RIGHT,
+                "{label} ends past {LEGEND_RIGHT}"
+            );
+        }
+    }
 }
