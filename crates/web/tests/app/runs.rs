@@ -95,7 +95,7 @@ fn run_link(body: &str, prefix: &str) -> String {
 /// The results row of one file.
 fn row<'a>(body: &'a str, file: &str) -> &'a str {
     let at = body
-        .find(&format!("<td>{file}</td>"))
+        .find(&format!("<td data-label=\"File\">{file}</td>"))
         .unwrap_or_else(|| panic!("no row for {file} in {body}"));
     let end = body[at..].find("</tr>").unwrap();
     &body[at..at + end]
@@ -188,7 +188,8 @@ async fn upload_list_run_page_duplicates_and_bad_files() {
         assert!(run.body.contains("<desc id=\"chart-cadence-desc\">"));
         assert!(run.body.contains("Show the numbers as a table"));
         assert!(
-            run.body.contains("<h2 id=\"laps-h\">Laps</h2>") && run.body.contains("<td>4</td>")
+            run.body.contains("<h2 id=\"laps-h\">Laps</h2>")
+                && run.body.contains("<td data-label=\"Lap\">4</td>")
         );
         assert!(!run.body.contains("style="), "inline styles break the CSP");
 
