@@ -19,6 +19,9 @@ pub(crate) const MAX_X_LABELS: usize = 8;
 /// Body text size in viewBox units.
 const FONT_SIZE: f64 = 12.0;
 const LEGEND_ROW: f64 = 20.0;
+/// Where legend rows wrap: within the part of the chart a 375 px phone shows before it scrolls
+/// sideways (the chart is at least 36rem wide), so no entry is cut off at the screen's edge.
+const LEGEND_RIGHT: f64 = 380.0;
 
 pub(crate) const INK: &str = "#1d2430";
 pub(crate) const MUTED: &str = "#4d5766";
@@ -435,7 +438,7 @@ pub(crate) fn legend(out: &mut String, items: &[(Key, String)]) -> f64 {
     out.push_str(r#"<g class="chart-legend">"#);
     for (key, label) in items {
         let w = SWATCH + 6.0 + text_width(label, FONT_SIZE);
-        if x > LEFT && x + w > WIDTH - RIGHT {
+        if x > LEFT && x + w > LEGEND_RIGHT {
             x = LEFT;
             y += LEGEND_ROW;
         }
@@ -553,5 +556,33 @@ mod tests {
         assert_eq!(escape("a<b>&\"c'\u{1}d"), "a&lt;b&gt;&amp;&quot;c&#39;d");
         assert_eq!(id_stem("pain 1/\"x\""), "pain-1--x-");
         assert_eq!(id_stem(""), "chart");
+    }
+
+    /// Every legend entry ends within the part of the chart a 375 px phone shows before it
+    /// scrolls, so none is cut off ("Morn…"); a long legend wraps into rows instead.
+    #[test]
+    fn legend_rows_wrap_within_a_phones_view() {
+        let labels = [
+            "Pain during the run",
+            "Pain after the run",
+            "Morning pain",
+            "Run day",
+        ];
+        let items: Vec<(Key, String)> = labels
+            .iter()
+            .map(|l| (Key::Reference, (*l).to_owned()))
+            .collect();
+        let mut out = String::new();
+        let bottom = legend(&mut out, &items);
+        assert!(bottom > 4.0 + LEGEND_ROW, "the legend wraps: {out}");
+        for (at, _) in out.match_indices(r#"class="chart-legend-label" x=""#) {
+            let rest = &out[at + r#"class="chart-legend-label" x=""#.len()..];
+            let x: f64 = rest[..rest.find('"').unwrap()].parse().unwrap();
+            let label = &rest[rest.find('>').unwrap() + 1..rest.find('<').unwrap()];
+            assert!(
+                x + text_width(label, FONT_SIZE) <= LEGEND_RIGHT,
+                "{label} ends past {LEGEND_RIGHT}"
+            );
+        }
     }
 }

@@ -15,7 +15,7 @@ use axum::Router;
 use axum::extract::Path;
 use axum::extract::multipart::{Multipart, MultipartError, MultipartRejection};
 use axum::http::StatusCode;
-use axum::response::Response;
+use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use backstride_core::{DistanceUnit, Role, UnitPreference};
 use backstride_ingest as ingest;
@@ -25,6 +25,7 @@ use backstride_ingest::{
 use backstride_running::{AnalyzeOptions, FormThresholds};
 use backstride_store::{RunRecord, Store, User};
 use charts::{ChartView, LineChart, clock};
+use serde::{Deserialize, Serialize};
 use std::io::Cursor;
 
 /// The pages that read runs.
@@ -58,12 +59,16 @@ pub struct RunLine {
     pub flags: Vec<FlagNote>,
 }
 
-/// One uploaded file's result.
+/// Where an upload's results wait, in the session, for the page the upload redirects to.
+const UPLOAD_RESULTS_KEY: &str = "upload_results";
+
+/// One uploaded file's result (kept in the session between the upload and its result page).
+#[derive(Serialize, Deserialize)]
 pub struct ResultLine {
     pub name: String,
-    pub label: &'static str,
+    pub label: String,
     /// CSS class suffix (`status-failed` is highlighted).
-    pub class: &'static str,
+    pub class: String,
     pub detail: String,
     pub link: Option<String>,
 }
@@ -185,8 +190,8 @@ fn result_line(report: FileReport, base: &str) -> ResultLine {
     ResultLine {
         detail: report.outcome.detail(),
         name: report.name,
-        label,
-        class,
+        label: label.to_owned(),
+        class: class.to_owned(),
         link,
     }
 }
@@ -207,10 +212,17 @@ fn results_summary(reports: &[FileReport]) -> String {
     )
 }
 
+/// What an upload did, file by file: the summary line and one row per file.
+#[derive(Default, Serialize, Deserialize)]
+struct UploadResults {
+    summary: String,
+    lines: Vec<ResultLine>,
+}
+
 /// What the list page shows besides the runs.
 #[derive(Default)]
 struct Upload {
-    reports: Vec<FileReport>,
+    results: UploadResults,
     error: Option<String>,
 }
 
@@ -241,12 +253,8 @@ async fn list_page(
             .iter()
             .map(|r| run_line(r, &base, viewer, units.distance))
             .collect(),
-        results_summary: results_summary(&upload.reports),
-        results: upload
-            .reports
-            .into_iter()
-            .map(|r| result_line(r, &base))
-            .collect(),
+        results_summary: upload.results.summary,
+        results: upload.results.lines,
         upload_error: upload.error,
         upload_limit: ingest::human_bytes(ctx.state.config.upload_limit_bytes as u64),
         units: units.distance.as_str(),
@@ -254,11 +262,20 @@ async fn list_page(
     render_status(status, page)
 }
 
-/// `GET /runs`: the runner's own runs and the upload form.
+/// `GET /runs`: the runner's own runs and the upload form; after an upload (which redirects
+/// here) also what happened to each file, shown once: a reload shows the list without them.
 async fn own_runs(ctx: Ctx) -> AppResult<Response> {
     let user = ctx.user_with_role(&[Role::Runner])?.clone();
     let records = ctx.state.store.runs_of(&ctx.actor()?, user.id).await?;
-    list_page(&ctx, &user, &records, Upload::default(), StatusCode::OK).await
+    let upload = Upload {
+        results: ctx
+            .session
+            .remove(UPLOAD_RESULTS_KEY)
+            .await?
+            .unwrap_or_default(),
+        error: None,
+    };
+    list_page(&ctx, &user, &records, upload, StatusCode::OK).await
 }
 
 /// `GET /runners/{runner_id}/runs`: a runner's runs, for the runner or their clinic's staff.
@@ -499,7 +516,9 @@ fn prepare_uploads(
 }
 
 /// `POST /runs/upload` (multipart, CSRF token in the query): imports each file on its own and
-/// shows what happened to each.
+/// redirects (303) to `/runs`, which shows what happened to each, so the address bar holds no
+/// token and a reload does not upload again. A form that could not be read (nothing imported)
+/// is answered in place with the message next to the file picker.
 async fn upload(ctx: Ctx, multipart: Result<Multipart, MultipartRejection>) -> AppResult<Response> {
     let user = ctx.user_with_role(&[Role::Runner])?.clone();
     let actor = ctx.actor()?;
@@ -548,7 +567,7 @@ async fn upload(ctx: Ctx, multipart: Result<Multipart, MultipartRejection>) -> A
     if let Some((status, message)) = problem {
         let records = ctx.state.store.runs_of(&actor, user.id).await?;
         let upload = Upload {
-            reports: Vec::new(),
+            results: UploadResults::default(),
             error: Some(message),
         };
         return list_page(&ctx, &user, &records, upload, status).await;
@@ -566,10 +585,13 @@ async fn upload(ctx: Ctx, multipart: Result<Multipart, MultipartRejection>) -> A
             outcome,
         });
     }
-    let records = ctx.state.store.runs_of(&actor, user.id).await?;
-    let upload = Upload {
-        reports,
-        error: None,
+    let results = UploadResults {
+        summary: results_summary(&reports),
+        lines: reports
+            .into_iter()
+            .map(|r| result_line(r, "/runs"))
+            .collect(),
     };
-    list_page(&ctx, &user, &records, upload, StatusCode::OK).await
+    ctx.session.insert(UPLOAD_RESULTS_KEY, results).await?;
+    Ok(Redirect::to("/runs").into_response())
 }

@@ -623,6 +623,7 @@ async fn a_full_self_assessment_in_chromium() {
     next_step(&b, "Assessment results").await;
     b.wait_for_text("class=\"sides-chart\"").await;
     b.assert_accessible().await;
+    b.assert_fits_a_phone().await;
     b.screenshot("assessment-results").await;
     b.client
         .execute("document.querySelector('.chart').scrollIntoView();", vec![])

@@ -169,6 +169,39 @@ impl Browser {
         );
     }
 
+    /// Narrows the window to a 375 px phone and checks the current page fits it: the document is
+    /// no wider than the viewport (no sideways scroll), and every visible link, button, input,
+    /// select and summary is at least 44 px tall and wide (a tick box or radio button with its label).
+    pub async fn assert_fits_a_phone(&self) {
+        self.client.set_window_size(375, 812).await.unwrap();
+        let found = self
+            .client
+            .execute(
+                "const doc = document.documentElement;
+                 const out = [];
+                 if (doc.scrollWidth > doc.clientWidth) out.push('document ' + doc.scrollWidth + ' px wide in a ' + doc.clientWidth + ' px viewport');
+                 for (const el of document.querySelectorAll('a[href], button, input:not([type=hidden]), select, textarea, summary')) {
+                   const r = el.getBoundingClientRect();
+                   if (r.width === 0 || r.height === 0 || r.right <= 0 || getComputedStyle(el).visibility === 'hidden') continue;
+                   if (el.closest('.visually-hidden, details:not([open]) > :not(summary)')) continue;
+                   // A tick box or radio button is tapped through its label as well.
+                   const targets = /^(checkbox|radio)$/.test(el.type) ? [el, ...el.labels] : [el];
+                   if (targets.some(t => { const b = t.getBoundingClientRect(); return b.height >= 44 && b.width >= 44; })) continue;
+                   if (r.height < 44 || r.width < 44) out.push(el.outerHTML.slice(0, 120) + ' is ' + Math.round(r.width) + ' × ' + Math.round(r.height) + ' px');
+                 }
+                 return out;",
+                vec![],
+            )
+            .await
+            .unwrap();
+        let problems: Vec<String> = serde_json::from_value(found).unwrap();
+        let url = self.client.current_url().await.unwrap();
+        assert!(
+            problems.is_empty(),
+            "{url} does not fit a 375 px phone: {problems:#?}"
+        );
+    }
+
     /// Saves a screenshot when BACKSTRIDE_SCREENSHOTS names a folder (for a person to look at).
     pub async fn screenshot(&self, name: &str) {
         if let Ok(dir) = std::env::var("BACKSTRIDE_SCREENSHOTS") {

@@ -29,8 +29,19 @@ fn multipart(files: &[(&str, &[u8])]) -> Vec<u8> {
     body
 }
 
-/// Posts files the way the upload form does: multipart, CSRF token in the query.
+/// Uploads files the way a browser does: posts them (see `post_upload`) and follows the
+/// redirect to the page that shows what happened to each.
 pub(crate) async fn upload(c: &mut Client, files: &[(&str, &[u8])]) -> Resp {
+    let res = post_upload(c, files).await;
+    if res.status != StatusCode::SEE_OTHER {
+        return res;
+    }
+    let location = res.location().to_owned();
+    c.get(&location).await
+}
+
+/// Posts files the way the upload form does: multipart, CSRF token in the query.
+async fn post_upload(c: &mut Client, files: &[(&str, &[u8])]) -> Resp {
     c.get("/runs").await;
     let token = c.csrf.clone().expect("a CSRF token on the runs page");
     let req = Request::post(format!("/runs/upload?csrf_token={token}"))
@@ -84,7 +95,7 @@ fn run_link(body: &str, prefix: &str) -> String {
 /// The results row of one file.
 fn row<'a>(body: &'a str, file: &str) -> &'a str {
     let at = body
-        .find(&format!("<td>{file}</td>"))
+        .find(&format!("<td data-label=\"File\">{file}</td>"))
         .unwrap_or_else(|| panic!("no row for {file} in {body}"));
     let end = body[at..].find("</tr>").unwrap();
     &body[at..at + end]
@@ -177,7 +188,8 @@ async fn upload_list_run_page_duplicates_and_bad_files() {
         assert!(run.body.contains("<desc id=\"chart-cadence-desc\">"));
         assert!(run.body.contains("Show the numbers as a table"));
         assert!(
-            run.body.contains("<h2 id=\"laps-h\">Laps</h2>") && run.body.contains("<td>4</td>")
+            run.body.contains("<h2 id=\"laps-h\">Laps</h2>")
+                && run.body.contains("<td data-label=\"Lap\">4</td>")
         );
         assert!(!run.body.contains("style="), "inline styles break the CSP");
 
@@ -455,4 +467,54 @@ async fn nested_zip_bombs_in_one_upload_share_its_unpacking_budget() {
         );
     }
     assert!(!res.body.contains("two.zip/inner.zip/a.fit"));
+}
+
+/// An upload answers 303 to the runs page, whose address holds no CSRF token; that page shows
+/// each file's result once, and loading it again imports nothing and shows the plain list.
+#[tokio::test]
+async fn upload_redirects_to_its_result_without_the_token_and_a_reload_imports_nothing() {
+    each_backend(|store| async move {
+        let runner = person(&store, None, "reload@example.com", Role::Runner).await;
+        let mut c = Client::new(store.clone());
+        c.login("reload@example.com", PASSWORD).await;
+        let res = post_upload(&mut c, &[("morning.fit", &run_fit(0))]).await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+        let location = res.location().to_owned();
+        assert_eq!(location, "/runs");
+        assert!(!location.contains("csrf") && !location.contains('?'));
+
+        let result = c.get(&location).await;
+        assert_eq!(result.status, StatusCode::OK);
+        assert!(
+            row(&result.body, "morning.fit").contains("Imported"),
+            "{}",
+            result.body
+        );
+        assert!(
+            result
+                .body
+                .contains("1 imported, 0 duplicate, 0 not a run, 0 failed.")
+        );
+        let actor = Actor::of(&runner);
+        assert_eq!(store.runs_of(&actor, runner.id).await.unwrap().len(), 1);
+
+        // The reload: the same address again shows the list without the results, and no new run.
+        let again = c.get(&location).await;
+        assert_eq!(again.status, StatusCode::OK);
+        assert!(
+            !again.body.contains("What happened to each file"),
+            "{}",
+            again.body
+        );
+        assert!(!again.body.contains("morning.fit"));
+        assert_eq!(store.runs_of(&actor, runner.id).await.unwrap().len(), 1);
+
+        // A form without files is answered in place, nothing stored, and no results left over.
+        let empty = post_upload(&mut c, &[]).await;
+        assert_eq!(empty.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(empty.body.contains("Choose one or more .fit files"));
+        assert!(!empty.body.contains("What happened to each file"));
+        assert_eq!(store.runs_of(&actor, runner.id).await.unwrap().len(), 1);
+    })
+    .await;
 }

@@ -1098,3 +1098,60 @@ async fn a_programme_stored_before_it_kept_why_running_waits_is_held_back_too() 
     })
     .await;
 }
+
+/// The runner's loop on a 375 px phone: Today, a watch file imported through the form (the
+/// address afterwards holds no token), the runs page with its table as cards, a run's page and
+/// the progress charts all fit the screen with tap targets of at least 44 px.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_runners_pages_fit_a_phone_in_chromium() {
+    let Some(b) = crate::browser::Browser::start().await else {
+        return;
+    };
+    let home = clinic(&b.store, "Phone Clinic").await;
+    let runner = person(&b.store, Some(&home), "ph-run@example.com", Role::Runner).await;
+    let doc = person(&b.store, Some(&home), "ph-doc@example.com", Role::Clinician).await;
+    approved_programme(&b.store, &runner, &doc, 2).await;
+    b.goto("/login").await;
+    b.fill("#email", "ph-run@example.com").await;
+    b.fill("#password", PASSWORD).await;
+    b.click("form.stack button[type=submit]").await;
+    b.wait_for_text("Hello,").await;
+    b.goto("/today").await;
+    b.assert_fits_a_phone().await;
+
+    let file = std::env::temp_dir().join(format!("bs-phone-{}.fit", std::process::id()));
+    std::fs::write(&file, crate::runs::run_fit(0)).unwrap();
+    b.goto("/runs").await;
+    b.client
+        .find(fantoccini::Locator::Css("#files"))
+        .await
+        .unwrap()
+        .send_keys(&file.display().to_string())
+        .await
+        .unwrap();
+    b.click("form[action^='/runs/upload'] button[type=submit]")
+        .await;
+    b.wait_for_text("What happened to each file").await;
+    let _ = std::fs::remove_file(&file);
+    let url = b.client.current_url().await.unwrap();
+    assert_eq!(url.path(), "/runs");
+    assert_eq!(url.query(), None, "{url}");
+    b.assert_fits_a_phone().await;
+    b.assert_accessible().await;
+    b.screenshot("runs-phone").await;
+    let run = b
+        .store
+        .runs_of(&backstride_store::Actor::of(&runner), runner.id)
+        .await
+        .unwrap()[0]
+        .id;
+    for path in [
+        format!("/runs/{run}"),
+        "/runs/load".to_owned(),
+        "/progress".to_owned(),
+    ] {
+        b.goto(&path).await;
+        b.assert_fits_a_phone().await;
+    }
+    b.close().await;
+}
