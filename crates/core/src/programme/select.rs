@@ -444,30 +444,24 @@ fn build_item(
 ) -> ProgrammeItem {
     let ex = choice.exercise;
     let mut reason = String::new();
+    let area = need
+        .spec
+        .area
+        .assessment_area()
+        .map_or("this area", Area::name)
+        .to_lowercase();
     match need.priority {
         ItemPriority::Maintenance => {
-            let area = need
-                .spec
-                .area
-                .assessment_area()
-                .map_or("this area", Area::name);
             reason.push_str(&format!(
-                "Your {} tests were fine; this keeps them that way. It is the first exercise to \
-                 go when time is short.",
-                area.to_lowercase()
+                "Your {area} tests were fine; this keeps them that way. It is the first exercise to \
+                 go when time is short."
             ));
         }
         ItemPriority::StartingPoint => {
-            let area = need
-                .spec
-                .area
-                .assessment_area()
-                .map_or("this area", Area::name);
             reason.push_str(&format!(
-                "A starting point, not personalised: your {} was not tested, so this is one of \
+                "A starting point, not personalised: your {area} was not tested, so this is one of \
                  the clinic's six core exercises rather than one chosen from your results. {} \
                  Test later to personalise it.",
-                area.to_lowercase(),
                 ex.purpose
             ));
         }
