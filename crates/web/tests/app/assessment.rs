@@ -541,11 +541,7 @@ async fn staff_run_the_assessment_for_their_own_clients_only() {
 async fn browser_start(b: &Browser, email: &str) {
     let clinic = clinic(&b.store, "Browser Clinic").await;
     person(&b.store, Some(&clinic), email, Role::Runner).await;
-    b.goto("/login").await;
-    b.fill("#email", email).await;
-    b.fill("#password", PASSWORD).await;
-    b.click("form.stack button[type=submit]").await;
-    b.wait_for_text("Hello").await;
+    b.log_in(email).await;
     b.goto("/assessment").await;
     b.assert_accessible().await;
     b.click("form.start-assessment button[type=submit]").await;

@@ -132,6 +132,16 @@ impl Browser {
             .unwrap();
     }
 
+    /// Logs `email` in through the login form (every test person's password is `PASSWORD`) and
+    /// waits for a signed-in page.
+    pub async fn log_in(&self, email: &str) {
+        self.goto("/login").await;
+        self.fill("#email", email).await;
+        self.fill("#password", crate::client::PASSWORD).await;
+        self.click("form.stack button[type=submit]").await;
+        self.wait_for_text("Log out").await;
+    }
+
     /// Waits for text to appear in the page body.
     pub async fn wait_for_text(&self, text: &str) {
         for _ in 0..100 {

@@ -964,14 +964,6 @@ async fn the_editor_keeps_values_and_shows_errors_by_field_and_the_feed_is_atom(
 use crate::browser::Browser;
 use fantoccini::Locator;
 
-async fn browser_login(b: &Browser, email: &str) {
-    b.goto("/login").await;
-    b.fill("#email", email).await;
-    b.fill("#password", PASSWORD).await;
-    b.click("form.stack button[type=submit]").await;
-    b.wait_for_text("Log out").await;
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_clinician_publishes_an_article_with_an_exercise_card_in_chromium() {
     let Some(b) = Browser::start().await else {
@@ -985,7 +977,7 @@ async fn a_clinician_publishes_an_article_with_an_exercise_card_in_chromium() {
         Role::Clinician,
     )
     .await;
-    browser_login(&b, "writer@browser.example").await;
+    b.log_in("writer@browser.example").await;
     b.goto("/clinic").await;
     b.click("a[href='/clinic/articles']").await;
     b.wait_for_text("Write an article").await;
@@ -1073,7 +1065,7 @@ async fn guide_consult_inbox_and_invite_in_chromium() {
     b.wait_for_text("we have your request").await;
     b.assert_accessible().await;
 
-    browser_login(&b, "doc@frontdoor.example").await;
+    b.log_in("doc@frontdoor.example").await;
     b.goto("/clinic/inbox").await;
     b.wait_for_text("Consult request").await;
     b.assert_accessible().await;

@@ -357,11 +357,7 @@ async fn a_session_logged_with_the_timers_then_a_check_in_made_offline_is_stored
     let runner = person(&b.store, Some(&home), "bt-run@example.com", Role::Runner).await;
     let doc = person(&b.store, Some(&home), "bt-doc@example.com", Role::Clinician).await;
     let (_, body) = approved_programme(&b.store, &runner, &doc, 2).await;
-    b.goto("/login").await;
-    b.fill("#email", "bt-run@example.com").await;
-    b.fill("#password", PASSWORD).await;
-    b.click("form.stack button[type=submit]").await;
-    b.wait_for_text("Hello,").await;
+    b.log_in("bt-run@example.com").await;
     // Timers run 50 times faster in this test (a test-only setting in the browser's storage).
     b.client
         .execute(
@@ -469,11 +465,7 @@ async fn the_offline_queue_is_the_runners_own_survives_a_stale_token_and_is_clea
     let runner = person(&b.store, Some(&home), "q-run@example.com", Role::Runner).await;
     let doc = person(&b.store, Some(&home), "q-doc@example.com", Role::Clinician).await;
     approved_programme(&b.store, &runner, &doc, 2).await;
-    b.goto("/login").await;
-    b.fill("#email", "q-run@example.com").await;
-    b.fill("#password", PASSWORD).await;
-    b.click("form.stack button[type=submit]").await;
-    b.wait_for_text("Hello,").await;
+    b.log_in("q-run@example.com").await;
     b.goto("/today").await;
     // Someone else's entry, left on this browser, is neither sent nor shown here.
     b.client
@@ -1111,11 +1103,7 @@ async fn the_runners_pages_fit_a_phone_in_chromium() {
     let runner = person(&b.store, Some(&home), "ph-run@example.com", Role::Runner).await;
     let doc = person(&b.store, Some(&home), "ph-doc@example.com", Role::Clinician).await;
     approved_programme(&b.store, &runner, &doc, 2).await;
-    b.goto("/login").await;
-    b.fill("#email", "ph-run@example.com").await;
-    b.fill("#password", PASSWORD).await;
-    b.click("form.stack button[type=submit]").await;
-    b.wait_for_text("Hello,").await;
+    b.log_in("ph-run@example.com").await;
     b.goto("/today").await;
     b.assert_fits_a_phone().await;
 
