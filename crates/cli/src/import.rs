@@ -185,11 +185,12 @@ fn looks_like_zip(path: &Path) -> bool {
         .is_ok_and(|()| ingest::is_zip(&magic))
 }
 
-fn progress_bar(len: u64) -> ProgressBar {
+/// A bar on standard error counting `len` of `unit` (shared by `import` and `export`).
+pub(crate) fn progress_bar(len: u64, unit: &str) -> ProgressBar {
     // indicatif draws nothing when standard error is not a terminal.
     let bar = ProgressBar::with_draw_target(Some(len), ProgressDrawTarget::stderr());
     if let Ok(style) = ProgressStyle::with_template(
-        "{spinner} [{elapsed_precise}] {wide_bar} {pos}/{len} files ({per_sec}) {msg}",
+        &format!("{{spinner}} [{{elapsed_precise}}] {{wide_bar}} {{pos}}/{{len}} {unit} ({{per_sec}}) {{msg}}"),
     ) {
         bar.set_style(style);
     }
@@ -207,7 +208,7 @@ fn pipeline(
     options: AnalyzeOptions,
 ) -> anyhow::Result<Vec<FileReport>> {
     let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
-    let bar = progress_bar(inputs.count());
+    let bar = progress_bar(inputs.count(), "files");
     let (job_tx, job_rx) = sync_channel::<Job>(workers * 4);
     let (done_tx, done_rx) = sync_channel::<Decoded>(workers * 4);
     let job_rx = Arc::new(Mutex::new(job_rx));

@@ -4,6 +4,7 @@
 
 mod analyze;
 mod assess;
+mod data;
 mod demo;
 mod import;
 mod outbox;
@@ -83,6 +84,15 @@ enum Command {
     /// Exits non-zero when the runner is unknown or every file failed (or none was found);
     /// duplicates and files that are not runs are not failures, so re-running an import is safe.
     Import(import::ImportArgs),
+    /// Write everything about one runner into a zip (the same as their "Download my data").
+    Export(data::ExportArgs),
+    /// Restore a runner's export zip into this server (same or other backend), in one
+    /// transaction: a damaged or foreign zip is refused and nothing is imported.
+    ImportExport(data::FileArgs),
+    /// Copy a running SQLite server's database into FILE, consistently, without stopping it.
+    Backup(data::FileArgs),
+    /// Put a backup into an empty data directory (a non-empty one is refused).
+    Restore(data::FileArgs),
 }
 
 /// Runs the command; a refusal or failure is printed as its message and causes, never with a
@@ -149,6 +159,10 @@ async fn run_async(command: Command) -> anyhow::Result<()> {
         Command::User { action } => user::run(action).await,
         Command::Outbox { action } => outbox::run(action).await,
         Command::Import(args) => import::run(args).await,
+        Command::Export(args) => data::export(args).await,
+        Command::ImportExport(args) => data::import(args).await,
+        Command::Backup(args) => data::backup(args).await,
+        Command::Restore(args) => data::restore(args).await,
         Command::Assess { .. } | Command::Analyze { .. } => {
             unreachable!("handled without a runtime")
         }

@@ -30,6 +30,9 @@ pub struct ConnectArgs {
 pub struct Settings {
     pub addr: String,
     pub database_url: Option<String>,
+    /// SQLite's `synchronous`: `full` (default; every acknowledged write survives a power cut)
+    /// or `normal` (faster; survives a crash of the process, not of the machine).
+    pub sqlite_synchronous: backstride_store::SqliteSynchronous,
     #[serde(flatten)]
     pub web: WebConfig,
 }
@@ -39,6 +42,7 @@ impl Default for Settings {
         Settings {
             addr: "127.0.0.1:8080".into(),
             database_url: None,
+            sqlite_synchronous: Default::default(),
             web: WebConfig::default(),
         }
     }
@@ -99,7 +103,7 @@ impl Settings {
 
     pub async fn open_store(&self) -> anyhow::Result<Arc<dyn Store>> {
         let url = self.database_url()?;
-        backstride_store::connect(&url)
+        backstride_store::connect_with(&url, self.sqlite_synchronous)
             .await
             .with_context(|| "opening the database".to_string())
     }

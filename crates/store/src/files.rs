@@ -41,7 +41,7 @@ pub fn make_private(file: &Path) -> io::Result<()> {
 
 /// Creates `file` empty with mode 0600 unless it exists, so nothing is ever written to it while
 /// it is readable by others.
-pub(crate) fn create_private_file(file: &Path) -> io::Result<()> {
+pub fn create_private_file(file: &Path) -> io::Result<()> {
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create_new(true);
     #[cfg(unix)]

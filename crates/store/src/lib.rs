@@ -4,6 +4,7 @@
 #![forbid(unsafe_code)]
 
 mod booking;
+pub mod export;
 pub mod files;
 mod front;
 mod model;
@@ -14,6 +15,7 @@ pub mod testing;
 pub use booking::{
     Booking, BookingStore, CallHours, NewBooking, Reschedule, SLOT_TAKEN, SaveCallHours,
 };
+pub use export::{AccountDataStore, DeletionPlan, RunnerExport};
 pub use front::{
     ArticleRecord, Forgotten, FormAttempts, FrontStore, Lead, MailToken, MailTokenKind, NewLead,
     SaveArticle,
@@ -73,7 +75,7 @@ pub type StoreResult<T> = Result<T, StoreError>;
 /// Everything Backstride keeps. Implemented by [`SqlStore`] for SQLite and PostgreSQL; the web
 /// tier holds an `Arc<dyn Store>` and never sees which.
 #[async_trait]
-pub trait Store: BookingStore + FrontStore + Send + Sync + 'static {
+pub trait Store: BookingStore + FrontStore + AccountDataStore + Send + Sync + 'static {
     /// Which backend this is ("sqlite" or "postgres"), for logs and `/readyz`.
     fn backend(&self) -> &'static str;
     /// Brings the schema up to date (idempotent).
@@ -335,6 +337,43 @@ pub async fn connect(url: &str) -> StoreResult<Arc<dyn Store>> {
         Ok(Arc::new(SqlStore::<sqlx::Postgres>::connect(url).await?))
     } else {
         Ok(Arc::new(SqlStore::<sqlx::Sqlite>::connect(url).await?))
+    }
+}
+
+/// Opens the store a URL names, like [`connect`], with SQLite's `synchronous` setting chosen
+/// (PostgreSQL ignores it: its commits are durable unless its own server says otherwise).
+pub async fn connect_with(
+    url: &str,
+    synchronous: SqliteSynchronous,
+) -> StoreResult<Arc<dyn Store>> {
+    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        Ok(Arc::new(SqlStore::<sqlx::Postgres>::connect(url).await?))
+    } else {
+        Ok(Arc::new(
+            SqlStore::<sqlx::Sqlite>::connect_durable(url, synchronous).await?,
+        ))
+    }
+}
+
+/// SQLite's `synchronous` setting (config `sqlite_synchronous`). In WAL mode, `Full` syncs the
+/// log to disk at every commit, so every acknowledged write survives a power cut; `Normal`
+/// syncs only at checkpoints: still safe from a crash of the process, but a power cut may
+/// lose the last commits before the checkpoint. `Full` is the default: what a runner was told
+/// was saved must stay saved.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SqliteSynchronous {
+    #[default]
+    Full,
+    Normal,
+}
+
+impl SqliteSynchronous {
+    pub(crate) fn pragma(self) -> sqlx::sqlite::SqliteSynchronous {
+        match self {
+            SqliteSynchronous::Full => sqlx::sqlite::SqliteSynchronous::Full,
+            SqliteSynchronous::Normal => sqlx::sqlite::SqliteSynchronous::Normal,
+        }
     }
 }
 

@@ -9,7 +9,7 @@ use crate::{Actor, SessionBackend, Store, StoreError, StoreResult};
 use async_trait::async_trait;
 use backstride_core::{Email, Role, TimeZoneName};
 use sqlx::postgres::PgPoolOptions;
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions};
 use sqlx::{Database, Pool, Postgres, Sqlite};
 use std::str::FromStr;
 use std::time::Duration;
@@ -28,8 +28,17 @@ impl<DB: Database> SqlStore<DB> {
 
 impl SqlStore<Sqlite> {
     /// Opens (creating if missing) a SQLite database in WAL mode with foreign keys on and a
-    /// busy timeout, so concurrent writers wait instead of failing.
+    /// busy timeout, so concurrent writers wait instead of failing; `synchronous` is FULL
+    /// (see [`crate::SqliteSynchronous`]).
     pub async fn connect(url: &str) -> StoreResult<Self> {
+        Self::connect_durable(url, crate::SqliteSynchronous::default()).await
+    }
+
+    /// [`Self::connect`] with the `synchronous` setting chosen.
+    pub async fn connect_durable(
+        url: &str,
+        synchronous: crate::SqliteSynchronous,
+    ) -> StoreResult<Self> {
         let options = if url.starts_with("sqlite:") {
             SqliteConnectOptions::from_str(url)?
         } else {
@@ -37,7 +46,7 @@ impl SqlStore<Sqlite> {
         }
         .create_if_missing(true)
         .journal_mode(SqliteJournalMode::Wal)
-        .synchronous(SqliteSynchronous::Normal)
+        .synchronous(synchronous.pragma())
         .foreign_keys(true)
         .busy_timeout(Duration::from_secs(10));
         let file = options.get_filename().to_owned();
@@ -83,7 +92,7 @@ impl SqlStore<Postgres> {
     }
 }
 
-const USER_COLUMNS: &str = "id, clinic_id, email, display_name, password_hash, role, time_zone, distance_unit, mass_unit, created_at";
+pub(crate) const USER_COLUMNS: &str = "id, clinic_id, email, display_name, password_hash, role, time_zone, distance_unit, mass_unit, created_at";
 const CLINIC_COLUMNS: &str = "id, name, distance_unit, mass_unit, time_zone, contact, brand_colour, thresholds_json, progression_json";
 const LOG_COLUMNS: &str =
     "id, runner_id, entered_by, kind, log_date, body_json, idempotency_key, created_at";
@@ -94,7 +103,7 @@ const OUTBOX_COLUMNS: &str = "id, to_address, subject, body_text, status, attemp
 const CLAIM_SECONDS: i64 = 120;
 
 #[derive(sqlx::FromRow)]
-struct UserRow {
+pub(crate) struct UserRow {
     id: i64,
     clinic_id: Option<i64>,
     email: String,
@@ -458,7 +467,7 @@ fn corrupt(err: impl std::fmt::Display) -> StoreError {
     StoreError::Other(format!("stored value does not parse: {err}"))
 }
 
-fn now() -> i64 {
+pub(crate) fn now() -> i64 {
     time::OffsetDateTime::now_utc().unix_timestamp()
 }
 
@@ -582,7 +591,7 @@ macro_rules! impl_store {
             async fn runners_with_approved_programme(&self) -> StoreResult<Vec<User>> {
                 let sql = format!(
                     "SELECT {USER_COLUMNS} FROM app_user WHERE id IN \
-                     (SELECT runner_id FROM programme WHERE status = 'approved') ORDER BY id"
+                     (SELECT runner_id FROM programme WHERE status = 'approved') AND deleted_at IS NULL ORDER BY id"
                 );
                 let rows: Vec<UserRow> = sqlx::query_as(&sql).fetch_all(&self.pool).await?;
                 rows.into_iter().map(User::try_from).collect()
@@ -1366,6 +1375,8 @@ macro_rules! audit_shown {
     }};
 }
 
+pub(crate) use open_record;
+
 /// Like `open_record!`, but returns from the calling method on denial — after committing, so
 /// the denied attempt stays in the audit trail.
 macro_rules! require_record {
@@ -1379,6 +1390,8 @@ macro_rules! require_record {
         }
     };
 }
+
+pub(crate) use require_record;
 
 /// Queues an email on any executor (pool or transaction): due at its `send_at`, else at `now`.
 /// Evaluates to `StoreResult<i64>`, the email's id.

@@ -5,6 +5,7 @@
 //! several instances can run behind a load balancer.
 #![forbid(unsafe_code)]
 
+pub mod account_data;
 mod admin;
 mod assessment;
 mod assets;
@@ -116,6 +117,7 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(pages::healthz))
         .route("/readyz", get(pages::readyz))
         .route("/static/{*path}", get(assets::serve))
+        .merge(account_data::routes())
         .merge(assessment::routes())
         .merge(runs::routes())
         .merge(programme::routes())

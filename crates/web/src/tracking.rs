@@ -7,7 +7,7 @@
 //! (the idempotency key) means an entry sent twice is stored once.
 
 pub mod journal;
-mod progress;
+pub(crate) mod progress;
 pub mod words;
 
 use crate::AppState;

@@ -267,9 +267,15 @@ struct Compared {
 }
 
 async fn compare(ctx: &Ctx, id: i64) -> AppResult<Compared> {
-    let viewer = ctx.user()?.clone();
-    let actor = Actor::of(&viewer);
-    let store = ctx.state.store.as_ref();
+    compare_as(ctx.state.store.as_ref(), ctx.user()?, id).await
+}
+
+async fn compare_as(
+    store: &dyn backstride_store::Store,
+    viewer: &backstride_store::User,
+    id: i64,
+) -> AppResult<Compared> {
+    let actor = Actor::of(viewer);
     let after = store.assessment(&actor, id).await?;
     if after.kind != AssessmentKind::Retest || after.status != AssessmentStatus::Complete {
         return Err(AppError::NotFound);
@@ -322,8 +328,21 @@ pub async fn change_page(ctx: Ctx, Path(id): Path<i64>) -> AppResult<Response> {
 
 /// `GET /assessments/{id}/change.pdf`: the same report, printed.
 pub async fn change_pdf(ctx: Ctx, Path(id): Path<i64>) -> AppResult<Response> {
-    let c = compare(&ctx, id).await?;
-    let tz = ctx.user()?.time_zone.clone();
+    let bytes = change_pdf_bytes(ctx.state.store.as_ref(), ctx.user()?, id).await?;
+    Ok(crate::print::pdf_response(
+        bytes,
+        "backstride-change-report.pdf",
+    ))
+}
+
+/// The change report of re-test `id` as a PDF, for `viewer` (also put in a data export).
+pub async fn change_pdf_bytes(
+    store: &dyn backstride_store::Store,
+    viewer: &backstride_store::User,
+    id: i64,
+) -> AppResult<Vec<u8>> {
+    let c = compare_as(store, viewer, id).await?;
+    let tz = viewer.time_zone.clone();
     let date = |at: i64| {
         jiff::Timestamp::from_second(at)
             .map(|t| {
@@ -334,7 +353,7 @@ pub async fn change_pdf(ctx: Ctx, Path(id): Path<i64>) -> AppResult<Response> {
             })
             .unwrap_or_default()
     };
-    let clinic = crate::clinic_settings::clinic_of(ctx.state.store.as_ref(), c.runner.id).await?;
+    let clinic = crate::clinic_settings::clinic_of(store, c.runner.id).await?;
     let doc = backstride_report::ChangeDocument {
         clinic: crate::print::printed_clinic(clinic.as_ref()),
         runner_name: c.runner.display_name.clone(),
@@ -343,14 +362,11 @@ pub async fn change_pdf(ctx: Ctx, Path(id): Path<i64>) -> AppResult<Response> {
             date(c.before.updated_at),
             date(c.after.updated_at)
         ),
-        issued_on: today_for(ctx.user()?),
+        issued_on: today_for(viewer),
         report: c.report,
     };
     match crate::print::typeset(move || backstride_report::change_pdf(&doc)).await? {
-        Ok(bytes) => Ok(crate::print::pdf_response(
-            bytes,
-            "backstride-change-report.pdf",
-        )),
+        Ok(bytes) => Ok(bytes),
         Err(e) => Err(AppError::Internal(format!("change report {id}: {e}"))),
     }
 }

@@ -1,6 +1,7 @@
 //! The web tier's tests in one binary: in-process router tests against SQLite (and PostgreSQL
 //! when `TEST_DATABASE_URL` is set), and headless-Chromium browser tests on a real socket.
 
+mod account_data;
 mod accounts;
 mod assessment;
 mod booking;
