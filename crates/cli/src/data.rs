@@ -70,8 +70,7 @@ pub async fn export(args: ExportArgs) -> anyhow::Result<()> {
         .await
         .map_err(|e| anyhow::anyhow!("exporting {email}: {e}"))?;
     bar.finish_and_clear();
-    std::fs::write(&args.file, &zip)
-        .with_context(|| format!("writing {}", args.file.display()))?;
+    std::fs::write(&args.file, &zip).with_context(|| format!("writing {}", args.file.display()))?;
     backstride_store::files::make_private(&args.file)?;
     println!(
         "Exported {email} to {} ({} KB).",
@@ -93,7 +92,8 @@ pub fn read_export(file: &Path) -> anyhow::Result<RunnerExport> {
             MAX_EXPORT_ZIP_BYTES / 1024 / 1024
         );
     }
-    let opened = std::fs::File::open(file).with_context(|| format!("reading {}", file.display()))?;
+    let opened =
+        std::fs::File::open(file).with_context(|| format!("reading {}", file.display()))?;
     let mut archive = zip::ZipArchive::new(opened).map_err(|_| {
         anyhow::anyhow!(
             "{} is not a zip file (or it is damaged): nothing was imported",
@@ -110,7 +110,12 @@ pub fn read_export(file: &Path) -> anyhow::Result<RunnerExport> {
     entry
         .take(MAX_DOCUMENT_BYTES + 1)
         .read_to_end(&mut text)
-        .map_err(|e| anyhow::anyhow!("{DOCUMENT} in {} is damaged ({e}): nothing was imported", file.display()))?;
+        .map_err(|e| {
+            anyhow::anyhow!(
+                "{DOCUMENT} in {} is damaged ({e}): nothing was imported",
+                file.display()
+            )
+        })?;
     if text.len() as u64 > MAX_DOCUMENT_BYTES {
         anyhow::bail!("{DOCUMENT} is larger than a runner's data can be: nothing was imported");
     }
@@ -184,7 +189,12 @@ pub async fn backup(args: FileArgs) -> anyhow::Result<()> {
         );
     }
     let db = settings.database_url()?;
-    if !Path::new(db.trim_start_matches("sqlite://").trim_start_matches("sqlite:")).exists() {
+    if !Path::new(
+        db.trim_start_matches("sqlite://")
+            .trim_start_matches("sqlite:"),
+    )
+    .exists()
+    {
         anyhow::bail!("there is no database at {db} to back up");
     }
     let store = settings.open_store().await?;
@@ -245,6 +255,10 @@ pub async fn restore(args: FileArgs) -> anyhow::Result<()> {
         .migrate()
         .await
         .context("the restored database does not open as Backstride's")?;
-    println!("Restored {} into {}.", args.file.display(), target.display());
+    println!(
+        "Restored {} into {}.",
+        args.file.display(),
+        target.display()
+    );
     Ok(())
 }

@@ -189,9 +189,9 @@ fn looks_like_zip(path: &Path) -> bool {
 pub(crate) fn progress_bar(len: u64, unit: &str) -> ProgressBar {
     // indicatif draws nothing when standard error is not a terminal.
     let bar = ProgressBar::with_draw_target(Some(len), ProgressDrawTarget::stderr());
-    if let Ok(style) = ProgressStyle::with_template(
-        &format!("{{spinner}} [{{elapsed_precise}}] {{wide_bar}} {{pos}}/{{len}} {unit} ({{per_sec}}) {{msg}}"),
-    ) {
+    if let Ok(style) = ProgressStyle::with_template(&format!(
+        "{{spinner}} [{{elapsed_precise}}] {{wide_bar}} {{pos}}/{{len}} {unit} ({{per_sec}}) {{msg}}"
+    )) {
         bar.set_style(style);
     }
     bar.enable_steady_tick(Duration::from_millis(200));

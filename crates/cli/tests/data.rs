@@ -64,7 +64,11 @@ fn backstride(data: &Path, args: &[&str], stdin: &str) -> (bool, String, String)
 }
 
 fn export(data: &Path, file: &Path) -> RunnerExport {
-    let (ok, out, err) = backstride(data, &["export", "--runner", RILEY, &file.display().to_string()], "");
+    let (ok, out, err) = backstride(
+        data,
+        &["export", "--runner", RILEY, &file.display().to_string()],
+        "",
+    );
     assert!(ok, "export: {out}{err}");
     let mut archive = zip::ZipArchive::new(std::fs::File::open(file).unwrap()).unwrap();
     let mut text = String::new();
@@ -80,8 +84,15 @@ fn add_user(data: &Path, role: &str, email: &str) {
     let (ok, out, err) = backstride(
         data,
         &[
-            "user", "add", "--password-stdin", "--role", role, "--clinic",
-            "Riverside Running Clinic", "--email", email,
+            "user",
+            "add",
+            "--password-stdin",
+            "--role",
+            role,
+            "--clinic",
+            "Riverside Running Clinic",
+            "--email",
+            email,
         ],
         "a long enough pass\n",
     );
@@ -97,12 +108,19 @@ fn an_export_imports_into_another_server_and_exports_the_same() {
     let original = export(&a.0, &zip);
     assert!(!original.assessments.is_empty() && !original.logs.is_empty());
     // Writing over an existing file is refused.
-    let (ok, _, err) = backstride(&a.0, &["export", "--runner", RILEY, &zip.display().to_string()], "");
+    let (ok, _, err) = backstride(
+        &a.0,
+        &["export", "--runner", RILEY, &zip.display().to_string()],
+        "",
+    );
     assert!(!ok && err.contains("already exists"), "{err}");
 
     // The clinic must exist on the other server first: refused, nothing imported.
     let (ok, _, err) = backstride(&b.0, &["import-export", &zip.display().to_string()], "");
-    assert!(!ok && err.contains("does not exist on this server"), "{err}");
+    assert!(
+        !ok && err.contains("does not exist on this server"),
+        "{err}"
+    );
     add_user(&b.0, "clinician", "clinician@demo.backstride.test");
     add_user(&b.0, "admin", "admin@demo.backstride.test");
     let (ok, out, err) = backstride(&b.0, &["import-export", &zip.display().to_string()], "");
@@ -131,9 +149,13 @@ fn a_corrupt_or_foreign_zip_is_refused_and_nothing_is_imported() {
     let other_format = files.join("other.zip");
     {
         let mut w = zip::ZipWriter::new(std::fs::File::create(&other_format).unwrap());
-        w.start_file("backstride-export.json", zip::write::SimpleFileOptions::default())
+        w.start_file(
+            "backstride-export.json",
+            zip::write::SimpleFileOptions::default(),
+        )
+        .unwrap();
+        w.write_all(br#"{"format":"someone-else","version":1}"#)
             .unwrap();
-        w.write_all(br#"{"format":"someone-else","version":1}"#).unwrap();
         w.finish().unwrap();
     }
     let truncated = files.join("truncated.zip");
@@ -151,13 +173,30 @@ fn a_corrupt_or_foreign_zip_is_refused_and_nothing_is_imported() {
         (&other_format, "not a runner export"),
         (&truncated, "nothing was imported"),
     ] {
-        let (ok, out, err) = backstride(&data.0, &["import-export", &file.display().to_string()], "");
+        let (ok, out, err) =
+            backstride(&data.0, &["import-export", &file.display().to_string()], "");
         assert!(!ok, "{} was imported: {out}", file.display());
-        assert!(err.contains(says) && err.contains("nothing was imported"), "{}: {err}", file.display());
+        assert!(
+            err.contains(says) && err.contains("nothing was imported"),
+            "{}: {err}",
+            file.display()
+        );
         assert!(!err.contains("panicked"), "{err}");
     }
-    let (ok, _, err) = backstride(&data.0, &["export", "--runner", RILEY, &files.join("x.zip").display().to_string()], "");
-    assert!(!ok && err.contains("no account"), "nothing was imported: {err}");
+    let (ok, _, err) = backstride(
+        &data.0,
+        &[
+            "export",
+            "--runner",
+            RILEY,
+            &files.join("x.zip").display().to_string(),
+        ],
+        "",
+    );
+    assert!(
+        !ok && err.contains("no account"),
+        "nothing was imported: {err}"
+    );
 }
 
 #[test]
@@ -177,9 +216,17 @@ fn backup_then_restore_into_an_empty_directory_only() {
     std::fs::write(busy.join("keep.txt"), "mine").unwrap();
     let (ok, _, err) = backstride(&busy.0, &["restore", &copy.display().to_string()], "");
     assert!(!ok && err.contains("is not empty"), "{err}");
-    assert_eq!(std::fs::read_dir(&busy.0).unwrap().count(), 1, "nothing was changed");
+    assert_eq!(
+        std::fs::read_dir(&busy.0).unwrap().count(),
+        1,
+        "nothing was changed"
+    );
     // Something that is not a backup: refused.
-    let (ok, _, err) = backstride(&files.join("new").as_path(), &["restore", &files.join("nothing").display().to_string()], "");
+    let (ok, _, err) = backstride(
+        &files.join("new").as_path(),
+        &["restore", &files.join("nothing").display().to_string()],
+        "",
+    );
     assert!(!ok && err.contains("not a SQLite backup"), "{err}");
 
     let fresh = files.join("restored");
@@ -188,5 +235,8 @@ fn backup_then_restore_into_an_empty_directory_only() {
     let before = export(&a.0, &files.join("before.zip"));
     let after = export(&fresh, &files.join("after.zip"));
     assert_eq!(after.normalised(), before.normalised());
-    assert_eq!(after.logs.iter().map(|l| l.id).collect::<Vec<_>>(), before.logs.iter().map(|l| l.id).collect::<Vec<_>>());
+    assert_eq!(
+        after.logs.iter().map(|l| l.id).collect::<Vec<_>>(),
+        before.logs.iter().map(|l| l.id).collect::<Vec<_>>()
+    );
 }

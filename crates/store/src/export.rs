@@ -214,10 +214,11 @@ impl RunnerExport {
             return Err("the runner's email address in the export is not valid".into());
         }
         let assessments: Vec<i64> = self.assessments.iter().map(|a| a.id).collect();
-        if let Some(p) = self.programmes.iter().find(|p| {
-            p.assessment_id
-                .is_some_and(|id| !assessments.contains(&id))
-        }) {
+        if let Some(p) = self
+            .programmes
+            .iter()
+            .find(|p| p.assessment_id.is_some_and(|id| !assessments.contains(&id)))
+        {
             return Err(format!(
                 "programme version {} refers to an assessment the export does not hold",
                 p.version
@@ -339,8 +340,12 @@ pub trait AccountDataStore: Send + Sync {
     async fn retention_years(&self, clinic_id: i64) -> StoreResult<i64>;
     /// Sets it (the clinic's admins only; anyone else gets `NotFound`). `years` must be within
     /// [`RETENTION_YEARS`].
-    async fn set_retention_years(&self, actor: &Actor, clinic_id: i64, years: i64)
-    -> StoreResult<()>;
+    async fn set_retention_years(
+        &self,
+        actor: &Actor,
+        clinic_id: i64,
+        years: i64,
+    ) -> StoreResult<()>;
     /// A consistent copy of the whole database written to `path` while it keeps serving
     /// (SQLite's `VACUUM INTO`). PostgreSQL answers with a message: use `pg_dump`.
     async fn backup_into(&self, path: &str) -> StoreResult<()>;
@@ -794,7 +799,10 @@ macro_rules! deletion_plan {
 
 macro_rules! backup {
     (sqlite, $self:ident, $path:ident) => {{
-        sqlx::query("VACUUM INTO $1").bind($path).execute(&$self.pool).await?;
+        sqlx::query("VACUUM INTO $1")
+            .bind($path)
+            .execute(&$self.pool)
+            .await?;
         Ok(())
     }};
     (postgres, $self:ident, $path:ident) => {{
@@ -809,7 +817,10 @@ macro_rules! backup {
 /// MessagePack-encoded).
 fn session_of(data: &[u8]) -> Option<i64> {
     let record: tower_sessions::session::Record = rmp_serde::from_slice(data).ok()?;
-    record.data.get("user_id").and_then(serde_json::Value::as_i64)
+    record
+        .data
+        .get("user_id")
+        .and_then(serde_json::Value::as_i64)
 }
 
 impl_account_data!(sqlx::Sqlite, sqlite, "BEGIN IMMEDIATE", "tower_sessions");

@@ -93,7 +93,10 @@ pub async fn export_zip(
     files.push(("README.txt".into(), README.as_bytes().to_vec()));
     files.push(("logs.csv".into(), logs_csv(&doc).into_bytes()));
     files.push(("runs.csv".into(), runs_csv(&doc).into_bytes()));
-    files.push(("measurements.csv".into(), measurements_csv(&doc).into_bytes()));
+    files.push((
+        "measurements.csv".into(),
+        measurements_csv(&doc).into_bytes(),
+    ));
     done += 1;
     step(done, total);
     let clinic = crate::clinic_settings::clinic_of(store, runner.id).await?;
@@ -268,7 +271,8 @@ fn runs_csv(doc: &RunnerExport) -> String {
 }
 
 fn measurements_csv(doc: &RunnerExport) -> String {
-    let mut out = String::from("assessment,kind,status,date (UTC),entered by,measurement,value\r\n");
+    let mut out =
+        String::from("assessment,kind,status,date (UTC),entered by,measurement,value\r\n");
     for (n, a) in doc.assessments.iter().enumerate() {
         for (field, value) in details(&a.answers) {
             let line = [

@@ -78,7 +78,10 @@ pub async fn run(store: Arc<dyn Store>, mut shutdown: tokio::sync::watch::Receiv
         // Deleted runners' records kept for their clinic's retention period (issue 15).
         match store.forget_retained(now).await {
             Ok(0) => {}
-            Ok(n) => tracing::info!(runners = n, "housekeeping: retention ended, records removed"),
+            Ok(n) => tracing::info!(
+                runners = n,
+                "housekeeping: retention ended, records removed"
+            ),
             Err(err) => tracing::warn!(%err, "housekeeping: retained records not removed"),
         }
         if let Err(err) = make_weekly_reviews(store.as_ref()).await {

@@ -58,14 +58,18 @@ async fn runner_downloads_every_kind_of_record_in_one_zip() {
         ] {
             assert!(names.contains(name), "{name} in {names:?}");
         }
-        let pdfs: Vec<&(String, Vec<u8>)> =
-            files.iter().filter(|(n, _)| n.starts_with("pdf/")).collect();
+        let pdfs: Vec<&(String, Vec<u8>)> = files
+            .iter()
+            .filter(|(n, _)| n.starts_with("pdf/"))
+            .collect();
         assert!(
-            pdfs.iter().any(|(n, _)| n.starts_with("pdf/programme-version-")),
+            pdfs.iter()
+                .any(|(n, _)| n.starts_with("pdf/programme-version-")),
             "a handout: {names:?}"
         );
         assert!(
-            pdfs.iter().any(|(n, _)| n.starts_with("pdf/change-report-")),
+            pdfs.iter()
+                .any(|(n, _)| n.starts_with("pdf/change-report-")),
             "the re-test's change report: {names:?}"
         );
         assert!(pdfs.iter().all(|(_, b)| b.starts_with(b"%PDF")));
@@ -85,15 +89,16 @@ async fn runner_downloads_every_kind_of_record_in_one_zip() {
         // Nothing of anyone else's.
         let all = String::from_utf8_lossy(&files[0].1).into_owned();
         assert!(!all.contains("peer@a.example") && !all.contains("yann-runner"));
-        let logs = String::from_utf8_lossy(
-            &files.iter().find(|(n, _)| n == "logs.csv").unwrap().1,
-        )
-        .into_owned();
+        let logs = String::from_utf8_lossy(&files.iter().find(|(n, _)| n == "logs.csv").unwrap().1)
+            .into_owned();
         assert!(logs.starts_with("date,kind,"), "{logs}");
         assert_eq!(logs.lines().count(), 1 + doc.logs.len());
         // Staff have no such page.
         let mut clinician = world.browser(Who::Clinician).await;
-        assert_eq!(clinician.get("/account/data").await.status, StatusCode::FORBIDDEN);
+        assert_eq!(
+            clinician.get("/account/data").await.status,
+            StatusCode::FORBIDDEN
+        );
     })
     .await;
 }
@@ -105,7 +110,9 @@ async fn clinician_exports_a_runner_of_their_clinic_audited_and_no_other() {
         let owner = world.a.runners[0].id;
         let mut clinician = world.browser(Who::Clinician).await;
         clinician.get(&format!("/runners/{owner}")).await;
-        let res = clinician.post(&format!("/runners/{owner}/export"), &[]).await;
+        let res = clinician
+            .post(&format!("/runners/{owner}/export"), &[])
+            .await;
         assert_eq!(res.status, StatusCode::OK, "{}", res.body);
         let doc = document(&entries(&res.bytes));
         assert_eq!(doc.runner.email, world.a.runners[0].email.as_str());
@@ -148,8 +155,20 @@ async fn an_export_imported_on_another_server_exports_the_same() {
             Err(StoreError::Conflict { constraint }) if constraint == "import_clinic_missing"
         ));
         let clinic = clinic(&target, "Clinic a").await;
-        person(&target, Some(&clinic), world.a.clinician.email.as_str(), Role::Clinician).await;
-        person(&target, Some(&clinic), world.a.admin.email.as_str(), Role::Admin).await;
+        person(
+            &target,
+            Some(&clinic),
+            world.a.clinician.email.as_str(),
+            Role::Clinician,
+        )
+        .await;
+        person(
+            &target,
+            Some(&clinic),
+            world.a.admin.email.as_str(),
+            Role::Admin,
+        )
+        .await;
         let imported = target.import_runner(&doc).await.unwrap();
         assert_eq!(imported.clinic_id, Some(clinic.id));
         let again = target
@@ -215,32 +234,62 @@ async fn deleting_a_clinic_runner_keeps_clinical_records_under_a_pseudonym() {
         let page = browser.get("/account/data").await;
         let pseudonym = format!("Former runner #{}", owner.id);
         assert!(page.body.contains(&pseudonym), "{}", page.body);
-        assert!(page.body.contains("Clinic a must keep your clinical records for 8 years"));
+        assert!(
+            page.body
+                .contains("Clinic a must keep your clinical records for 8 years")
+        );
         assert!(page.body.contains("assessments: 2"), "{}", page.body);
 
         let wrong = browser
             .post("/account/delete", &[("password", "not my password")])
             .await;
         assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
-        assert!(wrong.body.contains("your password. Nothing has been deleted."), "{}", wrong.body);
+        assert!(
+            wrong
+                .body
+                .contains("your password. Nothing has been deleted."),
+            "{}",
+            wrong.body
+        );
         assert_eq!(store.user(owner.id).await.unwrap().email, owner.email);
         assert_eq!(store.runs_of(&staff, owner.id).await.unwrap().len(), 1);
 
-        let done = browser.post("/account/delete", &[("password", PASSWORD)]).await;
+        let done = browser
+            .post("/account/delete", &[("password", PASSWORD)])
+            .await;
         assert_eq!(done.status, StatusCode::OK, "{}", done.body);
         assert!(done.body.contains("Your account has been deleted"));
         let kept = store.user(owner.id).await.unwrap();
         assert_eq!(kept.display_name, pseudonym);
         assert!(kept.email.as_str().ends_with("@deleted.invalid"));
-        assert_eq!(store.assessments_of(&staff, owner.id).await.unwrap().len(), 2);
-        assert_eq!(store.programmes_of(&staff, owner.id).await.unwrap().len(), 2);
+        assert_eq!(
+            store.assessments_of(&staff, owner.id).await.unwrap().len(),
+            2
+        );
+        assert_eq!(
+            store.programmes_of(&staff, owner.id).await.unwrap().len(),
+            2
+        );
         assert!(!store.reviews_of(&staff, owner.id).await.unwrap().is_empty());
-        assert!(store.runs_of(&staff, owner.id).await.unwrap().is_empty(), "watch runs go");
+        assert!(
+            store.runs_of(&staff, owner.id).await.unwrap().is_empty(),
+            "watch runs go"
+        );
         assert!(!store.audit_events_about(owner.id).await.unwrap().is_empty());
         // Signed out everywhere, and the old password opens nothing.
-        assert!(elsewhere.get("/today").await.location().starts_with("/login"));
+        assert!(
+            elsewhere
+                .get("/today")
+                .await
+                .location()
+                .starts_with("/login")
+        );
         assert!(browser.get("/today").await.location().starts_with("/login"));
-        let again = world.base.another().login(owner.email.as_str(), PASSWORD).await;
+        let again = world
+            .base
+            .another()
+            .login(owner.email.as_str(), PASSWORD)
+            .await;
         assert!(!again.location().starts_with("/today") && !again.location().starts_with("/home"));
         // The clinic's staff still see the record, under the pseudonym.
         let mut clinician = world.browser(Who::Clinician).await;
@@ -250,7 +299,10 @@ async fn deleting_a_clinic_runner_keeps_clinical_records_under_a_pseudonym() {
         // When the retention period ends, housekeeping removes what was kept.
         let later = jiff::Timestamp::now().as_second() + 31 * 31_557_600;
         assert_eq!(store.forget_retained(later).await.unwrap(), 1);
-        assert!(matches!(store.user(owner.id).await, Err(StoreError::NotFound)));
+        assert!(matches!(
+            store.user(owner.id).await,
+            Err(StoreError::NotFound)
+        ));
     })
     .await;
 }
@@ -280,12 +332,22 @@ async fn deleting_a_self_directed_runner_removes_everything() {
         let mut c = Client::new(store.clone());
         c.login("alone@example.com", PASSWORD).await;
         let page = c.get("/account/data").await;
-        assert!(page.body.contains("everything is deleted at once"), "{}", page.body);
+        assert!(
+            page.body.contains("everything is deleted at once"),
+            "{}",
+            page.body
+        );
         let done = c.post("/account/delete", &[("password", PASSWORD)]).await;
         assert_eq!(done.status, StatusCode::OK, "{}", done.body);
-        assert!(matches!(store.user(runner.id).await, Err(StoreError::NotFound)));
+        assert!(matches!(
+            store.user(runner.id).await,
+            Err(StoreError::NotFound)
+        ));
         let email = "alone@example.com".parse().unwrap();
-        assert!(matches!(store.user_by_email(&email).await, Err(StoreError::NotFound)));
+        assert!(matches!(
+            store.user_by_email(&email).await,
+            Err(StoreError::NotFound)
+        ));
         // The address can sign up afresh.
         person(&store, None, "alone@example.com", Role::Runner).await;
     })
@@ -313,7 +375,13 @@ async fn the_retention_period_is_the_clinics_within_bounds() {
         assert_eq!(store.retention_years(world.a.clinic).await.unwrap(), 12);
         assert_eq!(store.retention_years(world.b.clinic).await.unwrap(), 8);
         let mut owner = world.browser(Who::Owner).await;
-        assert!(owner.get("/account/data").await.body.contains("for 12 years"));
+        assert!(
+            owner
+                .get("/account/data")
+                .await
+                .body
+                .contains("for 12 years")
+        );
     })
     .await;
 }
@@ -358,7 +426,10 @@ async fn a_sqlite_backup_taken_during_writes_is_consistent() {
     std::fs::create_dir_all(&dir).unwrap();
     let file = dir.join(format!("copy-{}.db", runner.id));
     let _ = std::fs::remove_file(&file);
-    store.backup_into(&file.display().to_string()).await.unwrap();
+    store
+        .backup_into(&file.display().to_string())
+        .await
+        .unwrap();
     writer.await.unwrap();
     let copy = backstride_store::connect(&file.display().to_string())
         .await
@@ -370,7 +441,10 @@ async fn a_sqlite_backup_taken_during_writes_is_consistent() {
     assert_eq!(all.len(), 300);
     assert!(!copied.is_empty() && copied.len() <= all.len());
     for (c, o) in copied.iter().zip(&all) {
-        assert_eq!((c.id, &c.body_json, &c.idempotency_key), (o.id, &o.body_json, &o.idempotency_key));
+        assert_eq!(
+            (c.id, &c.body_json, &c.idempotency_key),
+            (o.id, &o.body_json, &o.idempotency_key)
+        );
     }
     eprintln!("backup held {} of 300 logs", copied.len());
     // PostgreSQL answers with the command to use instead.
@@ -384,11 +458,18 @@ async fn a_sqlite_backup_taken_during_writes_is_consistent() {
 /// exports the runner the same. Skipped with a message without PostgreSQL or `pg_dump`.
 #[tokio::test]
 async fn pg_dump_and_pg_restore_round_trip() {
-    let Some(base) = std::env::var("TEST_DATABASE_URL").ok().filter(|u| !u.is_empty()) else {
+    let Some(base) = std::env::var("TEST_DATABASE_URL")
+        .ok()
+        .filter(|u| !u.is_empty())
+    else {
         eprintln!("skipped: TEST_DATABASE_URL is not set");
         return;
     };
-    if std::process::Command::new("pg_dump").arg("--version").output().is_err() {
+    if std::process::Command::new("pg_dump")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
         eprintln!("skipped: pg_dump is not installed");
         return;
     }
@@ -411,7 +492,10 @@ async fn pg_dump_and_pg_restore_round_trip() {
     store.migrate().await.unwrap();
     let world = World::build(store.clone()).await;
     let owner = &world.a.runners[0];
-    let before = store.export_runner(&Actor::of(owner), owner.id).await.unwrap();
+    let before = store
+        .export_runner(&Actor::of(owner), owner.id)
+        .await
+        .unwrap();
     let dump = std::env::temp_dir().join(format!("bs-pgdump-{}.dump", std::process::id()));
     let ok = std::process::Command::new("pg_dump")
         .args(["--format=custom", "--file"])

@@ -335,3 +335,39 @@ async fn staff_pages_are_accessible_in_chromium() {
     b.screenshot("clinic").await;
     b.close().await;
 }
+
+/// Issue 15: "Your data" at phone size — what the clinic keeps is shown before confirming, a
+/// wrong password is refused by its field, the right one deletes the account.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn your_data_page_fits_a_phone_and_deletes_with_the_password() {
+    let Some(b) = Browser::start().await else {
+        return;
+    };
+    let clinic = crate::client::clinic(&b.store, "Phone Clinic").await;
+    crate::client::person(
+        &b.store,
+        Some(&clinic),
+        "phone-runner@example.com",
+        Role::Runner,
+    )
+    .await;
+    b.log_in("phone-runner@example.com").await;
+    b.goto("/settings").await;
+    b.click("a[href='/account/data']").await;
+    b.wait_for_text("Former runner #").await;
+    b.assert_fits_a_phone().await;
+    b.assert_accessible().await;
+    b.fill("#password", "not the password").await;
+    b.click("form[action='/account/delete'] button[type=submit]")
+        .await;
+    b.wait_for_text("Nothing has been deleted").await;
+    b.assert_fits_a_phone().await;
+    b.assert_accessible().await;
+    b.fill("#password", PASSWORD).await;
+    b.click("form[action='/account/delete'] button[type=submit]")
+        .await;
+    b.wait_for_text("Your account has been deleted").await;
+    b.assert_fits_a_phone().await;
+    b.assert_accessible().await;
+    b.close().await;
+}
