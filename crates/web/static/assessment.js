@@ -76,12 +76,13 @@
     var joint = svgEl("circle", { r: 7, "class": "angle-joint" });
     var word = svgEl("text", { "class": "angle-word" });
     word.textContent = kind === "lean" ? "upright" : kind === "bend" ? "thigh" : "level";
-    [ref, fixed, moving, joint, word].forEach(function (el) { svg.appendChild(el); });
+    // The thigh stays drawn (paler) only for a knee bend.
+    (kind === "bend" ? [ref, fixed, moving, joint, word] : [ref, moving, joint, word]).forEach(function (el) { svg.appendChild(el); });
     function set(el, x1, y1, x2, y2) { el.setAttribute("x1", x1); el.setAttribute("y1", y1); el.setAttribute("x2", x2); el.setAttribute("y2", y2); }
     function draw(deg) {
       var x, y;
       if (kind === "rise") {
-        set(ref, 15, 80, 210, 80); set(fixed, 0, 0, 0, 0);
+        set(ref, 15, 80, 210, 80);
         x = 40 + 150 * Math.cos(rad(deg)); y = 80 - 150 * Math.sin(rad(deg));
         set(moving, 40, 80, x, y); joint.setAttribute("cx", 40); joint.setAttribute("cy", 80);
         word.setAttribute("x", 150); word.setAttribute("y", deg < 0 ? 72 : 98);
@@ -91,7 +92,7 @@
         set(moving, 110, 40, x, y); joint.setAttribute("cx", 110); joint.setAttribute("cy", 40);
         word.setAttribute("x", 30); word.setAttribute("y", 30);
       } else {
-        set(ref, 110, 130, 110, 10); set(fixed, 0, 0, 0, 0);
+        set(ref, 110, 130, 110, 10);
         x = 110 + 110 * Math.sin(rad(deg)); y = 130 - 110 * Math.cos(rad(deg));
         set(moving, 110, 130, x, y); joint.setAttribute("cx", 110); joint.setAttribute("cy", 130);
         word.setAttribute("x", deg < 0 ? 118 : 60); word.setAttribute("y", 20);

@@ -210,8 +210,8 @@ fn area(a: &AreaResult, next_index: &mut usize, t: &Thresholds) -> AreaView {
     }
 }
 
-/// One sentence per area that has a test not done (an optional question left out is none) (a postpartum screen only when it was taken),
-/// saying what a clinic visit would add there.
+/// One sentence per area that has a test not done, saying what a clinic visit would add there
+/// (an optional question left out is no gap; a postpartum screen counts only when taken).
 fn clinic_adds(result: &AssessmentResult) -> Vec<(String, &'static str)> {
     result
         .areas

@@ -890,8 +890,8 @@ mod tests {
 
     #[test]
     fn angle_fields_offer_the_phone_or_a_drawing() {
-        let views = views(Area::HipMobility, mode(), |_| None);
-        let knee = views.iter().find(|v| v.id == "thomas_knee_angle").unwrap();
+        let hips = views(Area::HipMobility, mode(), |_| None);
+        let knee = hips.iter().find(|v| v.id == "thomas_knee_angle").unwrap();
         let tool = knee.controls[0].angle.as_ref().unwrap();
         assert_eq!(tool.from, "hip_mobility.thomas_thigh_angle.left");
         assert_eq!((tool.kind, tool.min, tool.max), ("bend", 0.0, 150.0));
