@@ -515,6 +515,30 @@ pub(crate) static FIGURES: &[Figure] = &[
         )
     },
     Figure {
+        props: &[
+            Prop::Floor,
+            Prop::Block {
+                at: at(HeelL).off(0.0, -2.0, 0.0),
+                x: [-8.0, 10.0],
+                z: 16.0,
+                style: BlockStyle::Box,
+            },
+        ],
+        cues: &[push(at(Pelvis).off(-5.0, 11.0, 0.0), UP, 9.0)],
+        ..row(
+            "single_leg_bridge_box",
+            "Single-leg bridge with the heel on a box",
+            "Lying on the back with one heel up on a box or chair seat, that knee slightly bent, and the \
+             other leg held straight up. Pushing through the heel on the box, the hips lift until the \
+             body is straight from shoulders to knee, and lower again.",
+            &[key(Pose {
+                leg_l: Leg::new(55.0, 25.0, -10.0),
+                leg_r: Leg::new(90.0, 0.0, -30.0),
+                ..SUPINE
+            })],
+        )
+    },
+    Figure {
         cues: &[Cue::Align {
             a: at(Chest).off(0.0, 8.0, 0.0),
             b: at(KneeR).off(0.0, 8.0, 0.0),

@@ -66,6 +66,7 @@ fn ids_are_unique_and_cover_the_protocol() {
         "side_bridge",
         "single_leg_bridge",
         "single_leg_bridge_hold",
+        "single_leg_bridge_box",
         "single_leg_squat",
         "straight_leg_lowers",
         "thomas_test",

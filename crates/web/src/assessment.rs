@@ -113,6 +113,37 @@ pub struct AssessmentList {
     pub lines: Vec<AssessmentLine>,
     /// Where the newest unfinished assessment continues, if there is one.
     pub resume: Option<String>,
+    /// The first screen of a runner's own self-check: time, kit and who each test needs.
+    pub before: Option<BeforeYouStart>,
+}
+
+/// What a runner reads before starting a self-check at home.
+pub struct BeforeYouStart {
+    pub minutes: (u32, u32),
+    pub kit: &'static [&'static str],
+    /// The tests a runner does in the wizard, by mark: on their own, with a helper, in clinic
+    /// (only a clinician enters those).
+    pub alone: usize,
+    pub helper: Vec<&'static str>,
+    pub clinic: Vec<&'static str>,
+}
+
+fn before_you_start() -> BeforeYouStart {
+    use backstride_core::assessment::Setting;
+    use backstride_core::assessment::protocol::{HOME_KIT, SELF_CHECK_MINUTES};
+    let named = |setting| {
+        PROTOCOL
+            .iter()
+            .filter(move |t| t.setting == Some(setting) && t.area != Area::Postpartum)
+            .map(|t| t.name)
+    };
+    BeforeYouStart {
+        minutes: SELF_CHECK_MINUTES,
+        kit: &HOME_KIT,
+        alone: named(Setting::OnYourOwn).count(),
+        helper: named(Setting::WithHelper).collect(),
+        clinic: named(Setting::InClinic).collect(),
+    }
 }
 
 fn kind_words(kind: AssessmentKind) -> &'static str {
@@ -184,6 +215,7 @@ async fn list(ctx: &Ctx, runner_id: i64) -> AppResult<Response> {
         is_self,
         lines,
         resume,
+        before: (is_self && viewer.role == Role::Runner).then(before_you_start),
     })
 }
 
@@ -281,12 +313,17 @@ fn intro(area: Area) -> &'static str {
         Area::PostureForm => {
             "Film yourself running from the side for a few strides, then answer from the video."
         }
-        Area::HipMobility => "How freely each hip moves. Do each test on both sides.",
+        Area::HipMobility => {
+            "How freely each hip moves. Do each test on both sides. The angle tests need a helper, \
+             a firm table or bed, and your phone to measure the angle (or pick it on a drawing)."
+        }
         Area::HipStability => {
             "How strong and steady each hip is. Compare the sides: the weaker one gets extra work."
         }
         Area::Core => {
-            "How long the trunk holds steady. Use the timer, or time yourself and type the seconds."
+            "How long the trunk holds steady. Press the timer's start when you are in position and \
+             stop when the position slips; or time yourself and type the seconds. The first two \
+             holds need a helper."
         }
     }
 }

@@ -28,7 +28,7 @@ pub use findings::{
 };
 pub use lsi::{Asymmetry, AsymmetryBand, limb_symmetry_index};
 pub use measurements::Assessment;
-pub use protocol::{Area, PROTOCOL, PROTOCOL_VERSION, Sides, TestSpec, Unit, test_spec};
+pub use protocol::{Area, PROTOCOL, PROTOCOL_VERSION, Setting, Sides, TestSpec, Unit, test_spec};
 pub use scoring::score;
 pub use thresholds::{Threshold, Thresholds};
 pub use validate::{ValidatedAssessment, ValidationError, ValidationErrors, validate};

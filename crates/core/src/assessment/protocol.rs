@@ -45,7 +45,83 @@ impl Area {
             Area::Core => "Core",
         }
     }
+
+    /// One plain sentence on what a clinic visit would add when tests of this area were not
+    /// done at home (our wording; the methods are the ones the tests' sources describe).
+    pub fn clinic_visit_adds(self) -> &'static str {
+        match self {
+            Area::RedFlags => {
+                "A clinician can go through the safety questions with you and examine your back."
+            }
+            Area::Postpartum => {
+                "A pelvic-health physiotherapist can check your pelvic floor and tummy muscles \
+                 and tell you when running is safe again."
+            }
+            Area::Baseline => {
+                "A clinician can go through your pain and the activities it limits with you, so \
+                 a re-test shows what changed."
+            }
+            Area::PostureForm => {
+                "A clinician can watch you run from the side and from behind, on video at the \
+                 right height and speed, and measure your form."
+            }
+            Area::HipMobility => {
+                "A clinician can hold your pelvis still on a treatment couch and measure how far \
+                 each hip moves with a goniometer, more exactly than a phone."
+            }
+            Area::HipStability => {
+                "A clinician can measure your hip strength with a hand-held strength meter and \
+                 compare it with the norm for runners of your age."
+            }
+            Area::Core => {
+                "A clinician can set up the trunk holds on a proper bench and wedge, hold you in \
+                 place and time them for you."
+            }
+        }
+    }
 }
+
+/// Where a physical test can be done, shown on the test as its mark.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Setting {
+    /// The runner can do it alone at home.
+    OnYourOwn,
+    /// Needs a second person: to hold, film, time or measure.
+    WithHelper,
+    /// Needs a clinician or clinic equipment.
+    InClinic,
+}
+
+impl Setting {
+    /// Every setting, in the order the first screen lists them.
+    pub const ALL: [Setting; 3] = [Setting::OnYourOwn, Setting::WithHelper, Setting::InClinic];
+
+    /// The mark as shown on a test.
+    pub fn label(self) -> &'static str {
+        match self {
+            Setting::OnYourOwn => "On your own",
+            Setting::WithHelper => "With a helper",
+            Setting::InClinic => "In clinic",
+        }
+    }
+}
+
+/// Roughly how long the home self-check takes, in minutes, from start to results
+/// (our estimate: about 2 minutes per test and side, plus the questions).
+pub const SELF_CHECK_MINUTES: (u32, u32) = (30, 45);
+
+/// What a runner needs at home for the self-check, in plain words (our list, from the home
+/// versions of the tests below).
+pub const HOME_KIT: [&str; 6] = [
+    "Your phone: it times the holds, measures angles and films your running",
+    "A sturdy chair or a step",
+    "A resistance band: a small loop for round the ankles (a long band or the same loop tied \
+     to a table leg for one core test)",
+    "A wall",
+    "A firm table or the end of a firm bed, for two hip tests",
+    "Optionally a helper: some tests need someone to film, hold your feet or place the phone",
+];
 
 /// What a test's number (or answer) is measured in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
@@ -133,6 +209,11 @@ pub struct TestSpec {
     pub range: Option<ValidRange>,
     /// Needs a clinician (or their equipment) to do.
     pub clinician_only: bool,
+    /// Where a physical test can be done (its mark); `None` for questions.
+    pub setting: Option<Setting>,
+    /// How the home version differs from the clinic method the source describes, when it does.
+    /// Every home version is our choice: CLINICAL.md gives no home method.
+    pub home_version: Option<&'static str>,
     /// Can be left out without making the area incomplete.
     pub optional: bool,
     /// How to do it, or the question to ask, in our own words.
@@ -160,6 +241,8 @@ const fn spec(
         sides,
         range: None,
         clinician_only: false,
+        setting: None,
+        home_version: None,
         optional: false,
         instructions,
         illustration: None,
@@ -182,6 +265,19 @@ impl TestSpec {
     }
     const fn clinician_only(mut self) -> Self {
         self.clinician_only = true;
+        self.setting = Some(Setting::InClinic);
+        self
+    }
+    const fn alone(mut self) -> Self {
+        self.setting = Some(Setting::OnYourOwn);
+        self
+    }
+    const fn helper(mut self) -> Self {
+        self.setting = Some(Setting::WithHelper);
+        self
+    }
+    const fn at_home(mut self, differs: &'static str) -> Self {
+        self.home_version = Some(differs);
         self
     }
 }
@@ -199,10 +295,12 @@ const fn symptom(id: &'static str, name: &'static str, question: &'static str) -
     spec(id, Postpartum, name, Unit::Answer, One, question, GOOM)
 }
 const fn readiness(id: &'static str, name: &'static str, task: &'static str) -> TestSpec {
-    spec(id, Postpartum, name, Unit::Answer, One, task, GOOM)
+    spec(id, Postpartum, name, Unit::Answer, One, task, GOOM).alone()
 }
 const fn strength_readiness(id: &'static str, name: &'static str, task: &'static str) -> TestSpec {
-    spec(id, Postpartum, name, Unit::Reps, LeftRight, task, GOOM).range(0.0, 200.0)
+    spec(id, Postpartum, name, Unit::Reps, LeftRight, task, GOOM)
+        .range(0.0, 200.0)
+        .alone()
 }
 const fn pain(id: &'static str, name: &'static str, question: &'static str) -> TestSpec {
     spec(
@@ -227,7 +325,14 @@ const fn observation(id: &'static str, name: &'static str, what: &'static str) -
         "Clinic method (observation); CLINICAL.md §1",
     )
     .drawn("running_side_view")
+    .helper()
+    .at_home(FILMED_AT_HOME)
 }
+
+/// Filming at home follows the clinic's video method (CLINICAL.md §10, Souza 2016).
+const FILMED_AT_HOME: &str = "A helper films you with your phone held still at hip height, side \
+     on, while you run past at an easy pace for at least 5 strides (the video method of Souza \
+     2016). On your own, prop the phone at hip height on a chair or a wall.";
 
 // --- Red-flag screen -------------------------------------------------------------------------
 
@@ -495,7 +600,8 @@ pub static CADENCE: TestSpec = spec(
     "Heiderscheit et al. 2011, MSSE 43:296",
 )
 .range(100.0, 250.0)
-.drawn("cadence_count");
+.drawn("cadence_count")
+.alone();
 pub static TRUNK_LEAN: TestSpec = spec(
     "trunk_lean_degrees",
     PostureForm,
@@ -508,14 +614,27 @@ pub static TRUNK_LEAN: TestSpec = spec(
 )
 .range(-30.0, 45.0)
 .optional()
-.drawn("trunk_lean");
+.drawn("trunk_lean")
+.helper()
+.at_home(
+    "Pause your helper's video as your foot passes under your body and pick the angle on the \
+     drawing that matches it: a phone video replaces the clinic's measuring software (our choice).",
+);
 
 // --- Hip mobility -----------------------------------------------------------------------------
 
 const THOMAS: &str =
     "BMC Sports Sci Med Rehabil 2021, doi 10.1186/s13102-021-00242-y; Vigotsky 2016, PeerJ 4:e2325";
-const THOMAS_HOW: &str = "Sit on the end of a firm table, hug one knee to the chest and roll back \
-     so the low back is flat (pelvis tucked under) and stays flat. Let the other leg hang.";
+const THOMAS_HOW: &str = "Sit on the end of a firm table or bed, hug one knee to your chest and \
+     roll back so your low back is flat (pelvis tucked under); keep it flat and let the other leg \
+     hang, relaxed. “Left” means your left leg hangs and is measured while you hug the right \
+     knee. Your helper lays the phone along the front of the hanging thigh, top towards the knee: \
+     level with the table is 0°, the knee higher than that is positive, lower is negative.";
+const THOMAS_KNEE_HOW: &str = "In the same position, your helper lays the phone along the front of \
+     the hanging shin, top towards the ankle, and the knee bend is worked out from the thigh angle \
+     above (measure that first). A level thigh with the shin hanging straight down is 90°.";
+const THOMAS_AT_HOME: &str = "A firm table or the end of a firm bed instead of a treatment couch, \
+     and your phone's tilt sensor instead of a goniometer (our choice).";
 
 pub static THOMAS_THIGH: TestSpec = spec(
     "thomas_thigh_angle",
@@ -527,42 +646,51 @@ pub static THOMAS_THIGH: TestSpec = spec(
     THOMAS,
 )
 .range(-45.0, 60.0)
-.drawn("thomas_test");
+.drawn("thomas_test")
+.helper()
+.at_home(THOMAS_AT_HOME);
 pub static THOMAS_KNEE: TestSpec = spec(
     "thomas_knee_angle",
     HipMobility,
     "Modified Thomas test knee bend",
     Unit::Degrees,
     LeftRight,
-    THOMAS_HOW,
+    THOMAS_KNEE_HOW,
     THOMAS,
 )
 .range(0.0, 150.0)
-.drawn("thomas_test");
+.drawn("thomas_test")
+.helper()
+.at_home(THOMAS_AT_HOME);
 pub static PRONE_HIP_EXTENSION: TestSpec = spec(
     "prone_hip_extension",
     HipMobility,
     "Hip extension lying face down",
     Unit::Degrees,
     LeftRight,
-    "Lying face down with the knee straight, lift one leg off the table without the pelvis \
-     lifting; measure how far the thigh rises.",
+    "Lying face down on the floor or a firm bed, knee straight, lift one leg without the pelvis \
+     lifting. Your helper lays the phone along the back of the lifted thigh, top towards the knee, \
+     and reads how far it rises.",
     "Norkin & White (range 0–20°)",
 )
 .range(-10.0, 45.0)
 .optional()
-.drawn("prone_hip_extension");
+.drawn("prone_hip_extension")
+.helper()
+.at_home("The floor or a firm bed instead of a table, and the phone instead of a goniometer (our choice).");
 pub static HIP_CARS: TestSpec = spec(
     "hip_cars",
     HipMobility,
     "Hip circles (hip CARs)",
     Unit::Observation,
     LeftRight,
-    "Standing tall and holding a support, draw the biggest slow circle you can with the knee; \
-     note whether it is smooth and pain-free, pinches or hurts, or the pelvis or trunk moves.",
+    "Standing tall on one leg, hands on your hips (or one hand on a wall for balance), draw the \
+     biggest slow circle you can with the other knee; note whether it is smooth and pain-free, \
+     pinches or hurts, or the pelvis or trunk moves.",
     "Clinic method (observation); CLINICAL.md §2",
 )
-.drawn("hip_cars");
+.drawn("hip_cars")
+.alone();
 pub static COUCH_STRETCH: TestSpec = spec(
     "couch_stretch",
     HipMobility,
@@ -573,7 +701,8 @@ pub static COUCH_STRETCH: TestSpec = spec(
      trunk upright without back pain?",
     "Clinic method (observation); CLINICAL.md §2",
 )
-.drawn("couch_stretch");
+.drawn("couch_stretch")
+.alone();
 
 // --- Hip stability ----------------------------------------------------------------------------
 
@@ -588,7 +717,13 @@ pub static BRIDGE_REPS: TestSpec = spec(
     "Freckleton et al. 2014, BJSM 48:713",
 )
 .range(0.0, 200.0)
-.drawn("single_leg_bridge");
+.drawn("single_leg_bridge_box")
+.alone()
+.at_home(
+    "A chair seat or a high step (about 45 cm) can stand in for the 60 cm box. It is lower, so \
+     your count may differ from the published one: compare your two sides and your re-tests \
+     (our choice).",
+);
 pub static BRIDGE_HOLD: TestSpec = spec(
     "single_leg_bridge_hold",
     HipStability,
@@ -599,7 +734,8 @@ pub static BRIDGE_HOLD: TestSpec = spec(
     "Our choice (no published norm)",
 )
 .range(0.0, 600.0)
-.drawn("single_leg_bridge_hold");
+.drawn("single_leg_bridge_hold")
+.alone();
 pub static BAND_ABDUCTION: TestSpec = spec(
     "band_hip_abduction_reps",
     HipStability,
@@ -611,7 +747,8 @@ pub static BAND_ABDUCTION: TestSpec = spec(
     "Our choice (no published norm; compare sides)",
 )
 .range(0.0, 200.0)
-.drawn("band_hip_abduction");
+.drawn("band_hip_abduction")
+.alone();
 pub static SINGLE_LEG_SQUAT: TestSpec = spec(
     "single_leg_squat",
     HipStability,
@@ -623,7 +760,9 @@ pub static SINGLE_LEG_SQUAT: TestSpec = spec(
     "Frohm 2010; Kivlan & Martin 2012",
 )
 .range(1.0, 3.0)
-.drawn("single_leg_squat");
+.drawn("single_leg_squat")
+.alone()
+.at_home(SQUAT_AT_HOME);
 pub static SQUAT_PELVIC_DROP: TestSpec = spec(
     "single_leg_squat_pelvic_drop",
     HipStability,
@@ -633,7 +772,12 @@ pub static SQUAT_PELVIC_DROP: TestSpec = spec(
     "During the squat, does the hip on the lifted-leg side drop?",
     "Bramah et al. 2018, AJSM",
 )
-.drawn("single_leg_squat");
+.drawn("single_leg_squat")
+.alone()
+.at_home(SQUAT_AT_HOME);
+
+const SQUAT_AT_HOME: &str = "Face a mirror, or prop the phone on a chair and film yourself from \
+     the front, instead of a clinician watching (our choice).";
 pub static HIP_ABDUCTION_DYNAMOMETER: TestSpec = spec(
     "hip_abduction_dynamometer",
     HipStability,
@@ -659,24 +803,37 @@ pub static MCGILL_FLEXOR: TestSpec = spec(
     "Trunk flexor hold",
     Unit::Seconds,
     One,
-    "Sit with knees bent and the back against a wedge at 60°; fold the arms, slide the wedge \
-     away and hold the position until the back drifts.",
+    "You need a helper. Sit with knees bent, your helper holding your feet down, arms folded \
+     across your chest, and lean back to 60° against a wedge or your helper's hand; they take \
+     the support away and time how long you hold before your back drifts.",
     MCGILL,
 )
 .range(0.0, 900.0)
-.drawn("mcgill_flexor");
+.drawn("mcgill_flexor")
+.helper()
+.at_home(
+    "Your helper's hand (or a firm stack of cushions they slide away) instead of the wedge; \
+     they can check the 60° lean with the phone flat on your back (our choice).",
+);
 pub static MCGILL_EXTENSOR: TestSpec = spec(
     "mcgill_extensor",
     Core,
     "Back extensor hold",
     Unit::Seconds,
     One,
-    "The Biering-Sørensen test: lie face down with the hips at the edge of a bench and the \
-     legs held down; hold the upper body level in the air until it sags.",
+    "You need a helper. Lie face down with your hips at the edge of a bench and your helper \
+     holding your legs down; with arms folded, hold your upper body level in the air until it \
+     sags (the Biering-Sørensen test).",
     MCGILL,
 )
 .range(0.0, 900.0)
-.drawn("mcgill_extensor");
+.drawn("mcgill_extensor")
+.helper()
+.at_home(
+    "The end of a firm bed or a sturdy table instead of a treatment bench, and your helper's \
+     weight on your lower legs instead of straps (our choice). Skip it if the edge feels \
+     unsafe.",
+);
 pub static MCGILL_SIDE_BRIDGE: TestSpec = spec(
     "mcgill_side_bridge",
     Core,
@@ -687,7 +844,8 @@ pub static MCGILL_SIDE_BRIDGE: TestSpec = spec(
     MCGILL,
 )
 .range(0.0, 900.0)
-.drawn("side_bridge");
+.drawn("side_bridge")
+.alone();
 pub static DOUBLE_LEG_LOWERING: TestSpec = spec(
     "double_leg_lowering",
     Core,
@@ -695,11 +853,17 @@ pub static DOUBLE_LEG_LOWERING: TestSpec = spec(
     Unit::Degrees,
     One,
     "On your back with both legs straight up (90°), lower them slowly; note the angle from the \
-     table at which the low back starts to lift. Lower is better.",
+     floor at which your low back starts to lift. Your helper watches your back and lays the \
+     phone along your shins, top towards the feet. Lower is better.",
     "Double-leg lowering in healthy adolescents, PMC8805102",
 )
 .range(0.0, 90.0)
-.drawn("double_leg_lowering");
+.drawn("double_leg_lowering")
+.helper()
+.at_home(
+    "Your helper watches your low back (or keeps a hand under it) and reads the angle with the \
+     phone instead of a pressure cuff and goniometer (our choice).",
+);
 pub static STRAIGHT_LEG_LOWERS: TestSpec = spec(
     "straight_leg_lowers",
     Core,
@@ -711,7 +875,8 @@ pub static STRAIGHT_LEG_LOWERS: TestSpec = spec(
     "Our choice (field test, no norm)",
 )
 .range(0.0, 200.0)
-.drawn("straight_leg_lowers");
+.drawn("straight_leg_lowers")
+.alone();
 pub static PALLOF_HOLD: TestSpec = spec(
     "pallof_hold",
     Core,
@@ -723,7 +888,12 @@ pub static PALLOF_HOLD: TestSpec = spec(
     "Our choice (no published norm)",
 )
 .range(0.0, 600.0)
-.drawn("pallof_press");
+.drawn("pallof_press_half_kneeling")
+.alone()
+.at_home(
+    "Tie the band round a sturdy table leg, or shut it in a door, at chest height when you \
+     kneel (our choice).",
+);
 
 /// The whole catalogue, in the order the tests are done.
 pub static PROTOCOL: [&TestSpec; 62] = [
@@ -821,6 +991,32 @@ mod tests {
             if let Some(r) = t.range {
                 assert!(r.min < r.max, "{}", t.id);
             }
+        }
+    }
+
+    #[test]
+    fn every_physical_test_is_marked_and_every_home_version_names_its_source() {
+        for t in PROTOCOL {
+            let question = matches!(t.area, Area::RedFlags | Area::Baseline)
+                || t.id == "weeks_since_birth"
+                || t.id.starts_with("symptom_");
+            assert_eq!(t.setting.is_none(), question, "{}", t.id);
+            assert_eq!(
+                t.clinician_only,
+                t.setting == Some(Setting::InClinic),
+                "{}",
+                t.id
+            );
+            if let Some(home) = t.home_version {
+                assert!(
+                    home.contains("(our choice)") || home.contains("Souza 2016"),
+                    "{}: say where the home version comes from",
+                    t.id
+                );
+            }
+        }
+        for a in Area::ALL {
+            assert!(a.clinic_visit_adds().ends_with('.'));
         }
     }
 

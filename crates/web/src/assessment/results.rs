@@ -6,7 +6,7 @@ use super::chart::{SidesChart, sides_chart};
 use backstride_core::assessment::explain::format_number;
 use backstride_core::assessment::{
     Area, AreaResult, AreaStatus, AssessmentResult, Finding, Measured, Referral, Severity,
-    Thresholds, Unit, Value,
+    Thresholds, Unit, Value, test_spec,
 };
 
 /// A referral as the page shows it.
@@ -61,6 +61,8 @@ pub struct ResultsView {
     pub disagreements: Vec<String>,
     pub sources: Vec<String>,
     pub protocol_version: String,
+    /// For each area with a test not done: its name and what a clinic visit would add.
+    pub clinic_adds: Vec<(String, &'static str)>,
 }
 
 /// A referral with the answers behind it (the results page and a programme on hold).
@@ -208,6 +210,23 @@ fn area(a: &AreaResult, next_index: &mut usize, t: &Thresholds) -> AreaView {
     }
 }
 
+/// One sentence per area that has a test not done, saying what a clinic visit would add there
+/// (an optional question left out is no gap; a postpartum screen counts only when taken).
+fn clinic_adds(result: &AssessmentResult) -> Vec<(String, &'static str)> {
+    result
+        .areas
+        .iter()
+        .filter(|a| {
+            // An optional question (the change rating, asked on re-tests) is no gap.
+            a.not_tested
+                .iter()
+                .any(|n| test_spec(&n.test_id).is_none_or(|t| !(t.optional && t.setting.is_none())))
+        })
+        .filter(|a| !(a.area == Area::Postpartum && a.status == AreaStatus::NotTested))
+        .map(|a| (a.name.clone(), a.area.clinic_visit_adds()))
+        .collect()
+}
+
 /// Everything the results page shows, from a stored result.
 pub fn view(result: &AssessmentResult, t: &Thresholds) -> ResultsView {
     let mut index = 0;
@@ -242,5 +261,6 @@ pub fn view(result: &AssessmentResult, t: &Thresholds) -> ResultsView {
             .collect(),
         sources,
         protocol_version: result.protocol_version.clone(),
+        clinic_adds: clinic_adds(result),
     }
 }

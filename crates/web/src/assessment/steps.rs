@@ -7,7 +7,9 @@
 
 use crate::templates::FormState;
 use backstride_core::assessment::protocol::tests_in;
-use backstride_core::assessment::{Area, Assessment, Sides, TestSpec, Unit, ValidationError};
+use backstride_core::assessment::{
+    Area, Assessment, Setting, Sides, TestSpec, Unit, ValidationError,
+};
 use serde_json::{Map, Value};
 use std::collections::HashMap;
 
@@ -123,6 +125,58 @@ fn required(spec: &TestSpec) -> bool {
     spec.area == Area::RedFlags || spec.id.starts_with("symptom_")
 }
 
+/// The tick box that marks a whole test "not tested" in one tap; while it is ticked, what was
+/// typed for the test stays in the form (untick to get it back) but is not saved.
+pub fn skip_name(spec: &TestSpec) -> String {
+    format!("skip.{}", spec.id)
+}
+
+/// How an angle can be measured on the page instead of typed: the phone's tilt sensor used as an
+/// inclinometer, or an angle picked on a drawing. The value lands in the test's own field and is
+/// checked by core like a typed one.
+#[derive(Debug, Clone)]
+pub struct AngleTool {
+    /// The drawing: "rise" (a limb rising from level), "bend" (a knee bending from straight) or
+    /// "lean" (a trunk leaning from upright).
+    pub kind: &'static str,
+    /// The limb drawn and measured, in plain words.
+    pub limb: &'static str,
+    /// Whether the tilt sensor can measure it (not for an angle read off a video).
+    pub sensor: bool,
+    /// For a knee bend: the field holding the thigh angle the bend is worked out from.
+    pub from: String,
+    pub min: f64,
+    pub max: f64,
+}
+
+/// The angle tool for a degree field, when the test has one. With the phone flat along the limb
+/// and its top towards the far end, the sensor's front-to-back tilt is the limb's angle from level
+/// (our choice of method; the tests' instructions say where the phone goes).
+fn angle_tool(spec: &TestSpec, field: &str) -> Option<AngleTool> {
+    let (kind, limb, sensor, from) = match spec.id {
+        "thomas_thigh_angle" => ("rise", "thigh", true, String::new()),
+        "thomas_knee_angle" => (
+            "bend",
+            "shin",
+            true,
+            field.replace("thomas_knee_angle", "thomas_thigh_angle"),
+        ),
+        "prone_hip_extension" => ("rise", "thigh", true, String::new()),
+        "double_leg_lowering" => ("rise", "legs", true, String::new()),
+        "trunk_lean" => ("lean", "trunk", false, String::new()),
+        _ => return None,
+    };
+    let range = spec.range?;
+    Some(AngleTool {
+        kind,
+        limb,
+        sensor,
+        from,
+        min: range.min,
+        max: range.max,
+    })
+}
+
 /// One step of a path into a section's JSON.
 #[derive(Debug, Clone, Copy)]
 enum Seg {
@@ -224,6 +278,8 @@ pub struct Control {
     /// "stopwatch" for a hold in seconds, "countdown" for counting over 30 s, else empty.
     pub timer: &'static str,
     pub hint: String,
+    /// Measuring the angle with the phone or on a drawing, for an angle that can be.
+    pub angle: Option<AngleTool>,
 }
 
 impl Control {
@@ -254,6 +310,12 @@ pub struct TestView {
     pub question: bool,
     pub clinician_only: bool,
     pub skippable: bool,
+    /// The test's mark ("On your own", "With a helper", "In clinic") and its CSS modifier.
+    pub setting: Option<(&'static str, &'static str)>,
+    /// How the home version differs from the clinic method, when it does.
+    pub home_version: Option<&'static str>,
+    /// The "not tested" tick box's field name (skippable tests only).
+    pub skip_name: String,
     /// "sides" lays the left and right controls out next to each other; "stack" one under another.
     pub layout: &'static str,
     pub controls: Vec<Control>,
@@ -292,6 +354,7 @@ fn number(path: &FieldPath, spec: &TestSpec, label: String) -> (FieldPath, Contr
                 ""
             },
             hint,
+            angle: None,
         },
     )
 }
@@ -314,6 +377,7 @@ fn choice(path: &FieldPath, label: String, opts: &[Opt], skippable: bool) -> (Fi
             inputmode: "text",
             timer: "",
             hint: String::new(),
+            angle: None,
         },
     )
 }
@@ -351,7 +415,7 @@ fn controls_of(section: &'static str, spec: &'static TestSpec) -> Vec<(FieldPath
             .map(|side| make(&at(&[id, Seg::Key(side)]), side_label(side, spec.unit)))
             .collect::<Vec<_>>()
     };
-    match input_of(spec) {
+    let mut controls = match input_of(spec) {
         Input::Number => vec![number(&at(&[id]), spec, unit_name)],
         Input::Sides => per_side(&|path, label| number(path, spec, label)),
         Input::Choice(opts) => {
@@ -392,6 +456,7 @@ fn controls_of(section: &'static str, spec: &'static TestSpec) -> Vec<(FieldPath
                     options: Vec::new(),
                     inputmode: "text",
                     timer: "",
+                    angle: None,
                     hint: if i == 0 {
                         "For example “run 5 km” or “sit through a film”.".to_owned()
                     } else {
@@ -417,7 +482,13 @@ fn controls_of(section: &'static str, spec: &'static TestSpec) -> Vec<(FieldPath
             all.extend(per_side(&|path, label| number(path, spec, label)));
             all
         }
+    };
+    if spec.unit == Unit::Degrees {
+        for (_, c) in &mut controls {
+            c.angle = angle_tool(spec, &c.name);
+        }
     }
+    controls
 }
 
 /// The red-flag step's extra question, which decides whether the postpartum step follows.
@@ -460,6 +531,20 @@ pub fn views(area: Area, mode: Mode, figure: impl Fn(&str) -> Option<String>) ->
             question,
             clinician_only: spec.clinician_only,
             skippable: !required(spec),
+            setting: spec.setting.map(|s| {
+                let class = match s {
+                    Setting::OnYourOwn => "alone",
+                    Setting::WithHelper => "helper",
+                    Setting::InClinic => "clinic",
+                };
+                (s.label(), class)
+            }),
+            home_version: spec.home_version,
+            skip_name: if required(spec) {
+                String::new()
+            } else {
+                skip_name(spec)
+            },
             layout: match input_of(spec) {
                 Input::Sides | Input::SideChoices(_) => "sides",
                 _ => "stack",
@@ -600,6 +685,10 @@ pub fn apply(
     for spec in tests_on(area, mode) {
         let controls = controls_of(section_name, spec);
         let whole = FieldPath::new(section_name, &[Seg::Key(spec.id)]);
+        if !required(spec) && form.checked(&skip_name(spec)) {
+            whole.remove(section);
+            continue;
+        }
         match input_of(spec) {
             Input::Number => {
                 let (path, c) = &controls[0];
@@ -779,6 +868,39 @@ mod tests {
                 assert_eq!(back.get(name), Some(v), "{name}");
             }
         }
+    }
+
+    #[test]
+    fn a_ticked_not_tested_box_leaves_the_test_out_whatever_was_typed() {
+        let mut form = FormState::from_values(HashMap::from([
+            ("core.mcgill_flexor".to_owned(), "abc".to_owned()),
+            ("skip.mcgill_flexor".to_owned(), "on".to_owned()),
+            ("core.pallof_hold.left".to_owned(), "30".to_owned()),
+            ("core.pallof_hold.right".to_owned(), "25".to_owned()),
+            ("skip.pallof_hold".to_owned(), "on".to_owned()),
+            ("core.mcgill_extensor".to_owned(), "80".to_owned()),
+        ]));
+        let raw = apply(&Assessment::default(), Area::Core, mode(), &mut form).unwrap();
+        assert!(!form.has_errors());
+        assert_eq!(form.value("core.mcgill_flexor"), "abc", "kept in the form");
+        let core = raw.core.unwrap();
+        assert_eq!((core.mcgill_flexor, core.pallof_hold), (None, None));
+        assert!(core.mcgill_extensor.is_some());
+    }
+
+    #[test]
+    fn angle_fields_offer_the_phone_or_a_drawing() {
+        let hips = views(Area::HipMobility, mode(), |_| None);
+        let knee = hips.iter().find(|v| v.id == "thomas_knee_angle").unwrap();
+        let tool = knee.controls[0].angle.as_ref().unwrap();
+        assert_eq!(tool.from, "hip_mobility.thomas_thigh_angle.left");
+        assert_eq!((tool.kind, tool.min, tool.max), ("bend", 0.0, 150.0));
+        let lean = views(Area::PostureForm, mode(), |_| None)
+            .into_iter()
+            .find(|v| v.id == "trunk_lean")
+            .unwrap();
+        assert!(!lean.controls[0].angle.as_ref().unwrap().sensor);
+        assert_eq!(knee.setting, Some(("With a helper", "helper")));
     }
 
     #[test]

@@ -779,3 +779,119 @@ async fn answers_that_disagree_are_shown_with_the_one_that_was_scored() {
     })
     .await;
 }
+
+// --- The self-check at home ----------------------------------------------------------------------
+
+#[tokio::test]
+async fn the_home_self_check_lists_its_needs_marks_each_test_and_names_what_a_clinic_adds() {
+    each_backend(|store| async move {
+        let (mut c, runner, _) = runner_in_clinic(&store, "home@example.com").await;
+        // The first screen: time, kit, and which tests need a helper or a clinic.
+        let first = c.get("/assessment").await;
+        let body = &first.body;
+        for needed in [
+            "Before you start",
+            "about 30–45 minutes",
+            "What you need",
+            "Your phone",
+            "A sturdy chair or a step",
+            "A resistance band",
+            "A wall",
+            "Optionally a helper",
+            "<span class=\"setting setting-helper\">With a helper</span>",
+            "<li>Trunk flexor hold</li>",
+            "<li>Modified Thomas test thigh angle</li>",
+            "<span class=\"setting setting-clinic\">In clinic</span>",
+            "<li>Hip abduction strength (hand-held dynamometer)</li>",
+        ] {
+            assert!(body.contains(needed), "{needed}: {body}");
+        }
+
+        let id = start(&mut c, runner).await;
+        step(&mut c, id, "red_flags", &red_flags(&[]), "baseline").await;
+        step(&mut c, id, "baseline", &baseline(), "posture_form").await;
+        let posture = c.get(&format!("/assessment/{id}/posture_form")).await;
+        assert!(
+            posture
+                .body
+                .contains("class=\"setting setting-helper\">With a helper</p>")
+        );
+        assert!(
+            posture
+                .body
+                .contains("class=\"setting setting-alone\">On your own</p>")
+        );
+        assert!(
+            posture
+                .body
+                .contains("<strong>At home:</strong> A helper films you")
+        );
+        assert!(posture.body.contains("name=\"skip.trunk_lean\""));
+        assert!(posture.body.contains("data-angle=\"lean\""));
+        step(&mut c, id, "posture_form", &posture_form(), "hip_mobility").await;
+
+        // The Thomas test says how to measure and which leg "left" is; the angle fields offer
+        // the phone's tilt sensor and a drawing.
+        let hips = c.get(&format!("/assessment/{id}/hip_mobility")).await;
+        let body = &hips.body;
+        assert!(body.contains("“Left” means your left leg hangs and is measured"));
+        assert!(body.contains("along the front of the hanging thigh, top towards the knee"));
+        assert!(body.contains("data-angle=\"rise\" data-angle-limb=\"thigh\""));
+        assert!(body.contains("data-angle-sensor=\"on\""));
+        assert!(body.contains("data-angle-from=\"hip_mobility.thomas_thigh_angle.right\""));
+        // Bad input on an angle field: its message by the field, what was typed kept.
+        let mut angles = hip_mobility();
+        angles[0].1 = "abc".into();
+        let res = post(&mut c, &format!("/assessment/{id}/hip_mobility"), &angles).await;
+        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(res.body.contains(
+            "id=\"hip_mobility.thomas_thigh_angle.left-error\">Modified Thomas test thigh angle: \
+             type a number from -45° to 60°, or leave it empty to skip."
+        ));
+        assert!(res.body.contains("value=\"abc\"") && res.body.contains("value=\"-5\""));
+        step(&mut c, id, "hip_mobility", &hip_mobility(), "hip_stability").await;
+
+        let stability = c.get(&format!("/assessment/{id}/hip_stability")).await;
+        assert!(stability.body.contains("A chair seat or a high step"));
+        assert!(
+            stability
+                .body
+                .contains("one heel up on a box or chair seat"),
+            "the drawing shows the box"
+        );
+        step(&mut c, id, "hip_stability", &hip_stability(), "core").await;
+
+        // The holds that need a helper say so; a tick marks a test "not tested" in one tap, even
+        // with something typed in it.
+        let core = c.get(&format!("/assessment/{id}/core")).await;
+        assert!(core.body.contains("You need a helper. Sit with knees bent"));
+        assert!(core.body.contains("You need a helper. Lie face down"));
+        let mut holds = core_step();
+        holds[0].1 = "abc".into();
+        for skipped in ["mcgill_flexor", "mcgill_extensor", "double_leg_lowering"] {
+            holds.push((format!("skip.{skipped}"), "on".into()));
+        }
+        step(&mut c, id, "core", &holds, "results").await;
+
+        let results = c.get(&format!("/assessments/{id}")).await;
+        let body = &results.body;
+        assert!(body.contains("What a clinic visit would add"), "{body}");
+        assert!(body.contains(
+            "<strong>Core:</strong> A clinician can set up the trunk holds on a proper bench"
+        ));
+        assert!(
+            body.contains(
+                "<strong>Hip stability:</strong> A clinician can measure your hip strength"
+            )
+        );
+        assert!(
+            body.contains("Trunk flexor hold; Back extensor hold; Double-leg lowering"),
+            "{body}"
+        );
+        assert!(
+            !body.contains("<strong>Pain and function today:</strong>"),
+            "every question was answered (the re-test's change rating is not a gap)"
+        );
+    })
+    .await;
+}

@@ -16,5 +16,6 @@ mod programme;
 mod red_flag_hold;
 mod runs;
 mod security;
+mod self_check_browser;
 mod tracking;
 mod world;
