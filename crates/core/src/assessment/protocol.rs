@@ -224,7 +224,7 @@ const fn observation(id: &'static str, name: &'static str, what: &'static str) -
         Unit::Observation,
         One,
         what,
-        "Clinic method (observation); CLINICAL.md §1",
+        "Clinic method (observation); cues after Heiderscheit et al. 2011 and Teng & Powers 2015",
     )
     .drawn("running_side_view")
 }
@@ -315,7 +315,7 @@ pub static BACK_EXTENSION_PAIN: TestSpec = spec(
     Unit::Answer,
     One,
     "Does arching your back (bending backwards) keep bringing on the pain?",
-    "Spondylolysis in young athletes; CLINICAL.md §0",
+    "Spondylolysis in young athletes (NICE NG59; Finucane et al. 2020)",
 );
 
 // --- After giving birth ----------------------------------------------------------------------
@@ -560,7 +560,7 @@ pub static HIP_CARS: TestSpec = spec(
     LeftRight,
     "Standing tall and holding a support, draw the biggest slow circle you can with the knee; \
      note whether it is smooth and pain-free, pinches or hurts, or the pelvis or trunk moves.",
-    "Clinic method (observation); CLINICAL.md §2",
+    "Clinic method (observation)",
 )
 .drawn("hip_cars");
 pub static COUCH_STRETCH: TestSpec = spec(
@@ -571,7 +571,7 @@ pub static COUCH_STRETCH: TestSpec = spec(
     LeftRight,
     "Kneel with the back shin up a wall or sofa and the other foot forward: can you bring the \
      trunk upright without back pain?",
-    "Clinic method (observation); CLINICAL.md §2",
+    "Clinic method (observation)",
 )
 .drawn("couch_stretch");
 

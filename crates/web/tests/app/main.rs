@@ -13,6 +13,7 @@ mod matrix;
 mod outbox;
 mod programme;
 mod red_flag_hold;
+mod results_browser;
 mod runs;
 mod security;
 mod tracking;
