@@ -156,10 +156,14 @@ mod tests {
 
     #[test]
     fn bars_say_before_and_after_and_escape_labels() {
-        let c = before_after_bars("change", "Before and after", &[pain(Some(6.0), Some(2.0))])
-            .unwrap();
+        let c =
+            before_after_bars("change", "Before and after", &[pain(Some(6.0), Some(2.0))]).unwrap();
         assert!(c.svg.contains("Pain &lt;now&gt;"), "{}", c.svg);
-        assert!(c.svg.contains(">6/10<") && c.svg.contains(">2/10<"), "{}", c.svg);
+        assert!(
+            c.svg.contains(">6/10<") && c.svg.contains(">2/10<"),
+            "{}",
+            c.svg
+        );
         assert_eq!(c.description, "Pain <now>: before 6/10, after 2/10.");
         assert_eq!(c.table.rows, vec![vec!["Pain <now>", "6/10", "2/10"]]);
         assert!(!c.svg.contains("NaN"));
@@ -168,8 +172,12 @@ mod tests {
     #[test]
     fn nothing_measured_draws_nothing_and_a_gap_is_said() {
         assert!(before_after_bars("x", "t", &[pain(None, None)]).is_none());
-        let c = before_after_bars("x", "t", &[pain(None, Some(f64::NAN)), pain(Some(3.0), None)])
-            .unwrap();
+        let c = before_after_bars(
+            "x",
+            "t",
+            &[pain(None, Some(f64::NAN)), pain(Some(3.0), None)],
+        )
+        .unwrap();
         assert_eq!(c.table.rows.len(), 1);
         assert!(c.svg.contains("not measured"));
     }

@@ -272,7 +272,10 @@ impl std::fmt::Display for FormFlag {
             FormFlag::VerticalRatioZone {
                 label, median_pct, ..
             } => {
-                write!(f, "vertical ratio {median_pct:.1}%: {label} by Garmin's ranges")
+                write!(
+                    f,
+                    "vertical ratio {median_pct:.1}%: {label} by Garmin's ranges"
+                )
             }
         }
     }

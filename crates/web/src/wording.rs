@@ -26,7 +26,10 @@ const SELF_DIRECTED: &[(&str, &str)] = &[
         "so your clinician is alerted to check in with you before the programme is loaded up",
         "so the programme starts gently; see a physiotherapist or doctor if it stays this high",
     ),
-    ("or more alerts the clinician", "or more means starting gently"),
+    (
+        "or more alerts the clinician",
+        "or more means starting gently",
+    ),
     (
         "Ask your clinician how to make it easier.",
         "Make it easier: fewer reps, a shorter hold or a smaller range.",
@@ -47,12 +50,24 @@ const SELF_DIRECTED: &[(&str, &str)] = &[
         "so your clinician sees it",
         "so the weekly review counts it",
     ),
-    ("Stop and see your clinician", "Stop and see a physiotherapist or doctor"),
-    ("see a doctor or your clinician", "see a doctor or physiotherapist"),
+    (
+        "Stop and see your clinician",
+        "Stop and see a physiotherapist or doctor",
+    ),
+    (
+        "see a doctor or your clinician",
+        "see a doctor or physiotherapist",
+    ),
     ("see your clinician", "see a physiotherapist or doctor"),
     ("tell your clinician", "see a pelvic-health physiotherapist"),
-    ("Worth discussing with your clinician", "Worth keeping an eye on"),
-    ("When to stop and call the clinic", "When to stop and get help"),
+    (
+        "Worth discussing with your clinician",
+        "Worth keeping an eye on",
+    ),
+    (
+        "When to stop and call the clinic",
+        "When to stop and get help",
+    ),
     ("Stop and call the clinic", "Stop and get help"),
     ("Call the clinic", "See a physiotherapist or doctor"),
     ("call the clinic", "see a physiotherapist or doctor"),
@@ -134,7 +149,10 @@ mod tests {
             }
         }
         assert_eq!(
-            for_runner("Saved. You reported leg weakness. Go now. Your clinician has been alerted.", false),
+            for_runner(
+                "Saved. You reported leg weakness. Go now. Your clinician has been alerted.",
+                false
+            ),
             "Saved. You reported leg weakness. Go now."
         );
     }

@@ -130,10 +130,7 @@ impl Default for Thresholds {
             postpartum_strength_reps: Threshold::published(20.0, GOOM),
             pain_safe_max: Threshold::published(2.0, PAIN_MODEL),
             pain_acceptable_max: Threshold::published(5.0, PAIN_MODEL),
-            pain_critical_from: Threshold::chosen(
-                7.0,
-                "MedBridge alert tiers, adapted",
-            ),
+            pain_critical_from: Threshold::chosen(7.0, "MedBridge alert tiers, adapted"),
             pain_meaningful_change: Threshold::published(2.0, "Childs et al. 2005, Spine 30:1331"),
             psfs_meaningful_change: Threshold::published(
                 2.0,

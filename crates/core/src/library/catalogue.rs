@@ -46,7 +46,8 @@ const PP_PRESSURE: &str = "After giving birth: breathe out as you make the effor
 const PP_IMPACT: &str = "After giving birth: stop if you feel heaviness, dragging or leaking, and \
      tell your clinician; this is a sign to build pelvic-floor strength first.";
 
-const CORE_SIX: &str = "Clinic method (one of the six core exercises); dose after Bandy 1997 and ACSM 2009";
+const CORE_SIX: &str =
+    "Clinic method (one of the six core exercises); dose after Bandy 1997 and ACSM 2009";
 const PRACTICE: &str = "Common clinical practice; dose after Bandy 1997 and ACSM 2009";
 /// Mobility drills: CLINICAL.md §8 doses stretches, holds and strength, not slow joint circles.
 const CORE_SIX_MOBILITY: &str = "Clinic method (one of the six core exercises); dose our choice: \

@@ -435,12 +435,7 @@ fn side_comparison(f: &Finding, weak: Side, t: &Thresholds) -> String {
     }
 }
 
-fn build_item(
-    need: &Need,
-    choice: LevelChoice,
-    t: &Thresholds,
-    postpartum: bool,
-) -> ProgrammeItem {
+fn build_item(need: &Need, choice: LevelChoice, t: &Thresholds, postpartum: bool) -> ProgrammeItem {
     let ex = choice.exercise;
     let mut reason = String::new();
     let area = need

@@ -1021,13 +1021,23 @@ fn the_why_describes_the_level_planned_after_a_move_up_or_down() {
         },
     )
     .unwrap();
-    let moved = up.items.iter().find(|i| i.key == harder.id.as_str()).unwrap();
+    let moved = up
+        .items
+        .iter()
+        .find(|i| i.key == harder.id.as_str())
+        .unwrap();
     let why = moved.why();
     let to = harder.level.get();
     assert!(why.contains(&format!("Level {to} of ")), "{why}");
     assert!(!why.contains(&format!("Level {from} of ")), "{why}");
-    assert!(why.contains(&format!("moved up from level {from}")), "{why}");
-    assert!(!why.contains("Swapped by"), "a move on the ladder is not a swap: {why}");
+    assert!(
+        why.contains(&format!("moved up from level {from}")),
+        "{why}"
+    );
+    assert!(
+        !why.contains("Swapped by"),
+        "a move on the ladder is not a swap: {why}"
+    );
     // Why it is there at all stays.
     assert!(why.starts_with(&movable.reason), "{why}");
 }
@@ -1064,5 +1074,8 @@ fn a_reason_stored_before_the_level_was_kept_apart_loses_its_old_level_when_move
     .unwrap();
     let why = up.items[i].why();
     assert!(!why.contains(&format!("Level {from} of ")), "{why}");
-    assert!(why.contains(&format!("Level {} of ", harder.level.get())), "{why}");
+    assert!(
+        why.contains(&format!("Level {} of ", harder.level.get())),
+        "{why}"
+    );
 }

@@ -480,7 +480,10 @@ mod tests {
                 "Clinic method (one of the six core exercises); dose CLINICAL.md §8",
                 "Clinic method (one of the six core exercises)",
             ),
-            ("Freckleton et al. 2014, BJSM 48:713", "Freckleton et al. 2014, BJSM 48:713"),
+            (
+                "Freckleton et al. 2014, BJSM 48:713",
+                "Freckleton et al. 2014, BJSM 48:713",
+            ),
         ] {
             assert_eq!(source_for_people(stored), shown);
         }

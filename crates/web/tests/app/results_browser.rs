@@ -38,7 +38,10 @@ async fn assert_no_sideways_scroll(b: &Browser) {
         .unwrap();
     let [scroll, client]: [u64; 2] = serde_json::from_value(widths).unwrap();
     let url = b.client.current_url().await.unwrap();
-    assert!(scroll <= client, "{url}: {scroll} px wide in a {client} px window");
+    assert!(
+        scroll <= client,
+        "{url}: {scroll} px wide in a {client} px window"
+    );
 }
 
 /// Whether the first element matching `first` comes before the first matching `then`.
@@ -88,7 +91,8 @@ async fn results_and_change_report_fit_phone_and_desktop_in_chromium() {
     check_both_widths(&b, &results, "results", "Your three priorities").await;
     assert!(comes_before(&b, ".results-summary", "article.finding").await);
     // A finding's details open on a tap and still fit.
-    b.click("article.finding details.finding-details > summary").await;
+    b.click("article.finding details.finding-details > summary")
+        .await;
     b.assert_fits_a_phone().await;
 
     let change = format!("/assessments/{retest}/change");
@@ -105,7 +109,10 @@ async fn results_and_change_report_fit_phone_and_desktop_in_chromium() {
         .unwrap()
         .as_f64()
         .unwrap_or(0.0);
-    assert!(width > 250.0, "the answer column is {width} px wide at 375 px");
+    assert!(
+        width > 250.0,
+        "the answer column is {width} px wide at 375 px"
+    );
     b.close().await;
 }
 
@@ -118,8 +125,13 @@ async fn a_self_directed_runners_results_fit_and_read_plainly_in_chromium() {
     let l = runners_loop(&b.store, &runner, &runner).await;
     b.log_in("rb-self@example.com").await;
     let programme = format!("/programmes/{}", l.programme);
-    check_both_widths(&b, &programme, "programme-self-directed", "When to stop and get help")
-        .await;
+    check_both_widths(
+        &b,
+        &programme,
+        "programme-self-directed",
+        "When to stop and get help",
+    )
+    .await;
     let text = b.client.source().await.unwrap();
     assert!(!text.contains("your clinician") && !text.contains("Approved by"));
     b.close().await;

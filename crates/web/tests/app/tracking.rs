@@ -1259,7 +1259,10 @@ async fn the_results_summary_comes_before_the_finding_cards_and_labels_only_what
         assert!(body.contains(&format!("id=\"{anchor}\"")), "{anchor}");
         // A pain below the alert is "fine" with the change that matters, not a "Cut-off 2/10".
         assert!(!body.contains("Cut-off</dt><dd>2/10"), "{body}");
-        assert!(body.contains("A change that matters</dt><dd>2 points"), "{body}");
+        assert!(
+            body.contains("A change that matters</dt><dd>2 points"),
+            "{body}"
+        );
         // A ratio cut-off is a ratio, not seconds; "not sure" is never labelled fine.
         assert!(!body.contains("<dd>0.05 s"), "{body}");
         assert!(!body.contains("not sure <span class=\"status status-fine\""));
@@ -1416,7 +1419,10 @@ async fn after_an_accepted_review_each_why_describes_the_level_shown() {
         let to = harder.level.get();
         assert!(why.contains(&format!("Level {to} of ")), "{why}");
         assert!(!why.contains(&format!("Level {from} of ")), "{why}");
-        assert!(why.contains(&format!("moved up from level {from}")), "{why}");
+        assert!(
+            why.contains(&format!("moved up from level {from}")),
+            "{why}"
+        );
         assert!(!why.contains("Swapped by your clinician"), "{why}");
     })
     .await;
