@@ -6,7 +6,8 @@
 //! - [`weekly_bars`]: one bar per week — weekly average morning pain, adherence (with an 80%
 //!   target line), running volume;
 //! - [`sides_over_time`]: left and right values of a two-sided test over its test dates, with the
-//!   limb symmetry index (LSI) under each date.
+//!   limb symmetry index (LSI) under each date;
+//! - [`before_after_bars`]: the re-test's before and after, one pair of bars per measure.
 //!
 //! Each chart is a [`Chart`]: a title, a plain-language description, the `<svg>` and a [`Table`]
 //! of the same data for a data-table fallback. The functions return `None` when there is nothing
@@ -73,12 +74,14 @@
 //! `chart-caption` and `chart-data` (the `<details>` holding the table).
 #![forbid(unsafe_code)]
 
+mod before_after;
 mod dates;
 mod pain;
 mod sides;
 mod svg;
 mod weekly;
 
+pub use before_after::{BeforeAfter, before_after_bars};
 pub use pain::{PainDay, pain_over_time};
 pub use sides::{SidesPoint, sides_over_time};
 pub use weekly::{WeekValue, weekly_bars};

@@ -78,10 +78,10 @@ pub fn sides_over_time(
     let title = format!("{test_name}: left and right over time");
     let note = match symmetric_from {
         Some(s) => format!(
-            "LSI = weaker ÷ stronger side × 100; {}% or more is usually considered symmetric.",
+            "Left/right balance = weaker ÷ stronger side × 100; {}% or more is usually considered balanced.",
             svg::number(s)
         ),
-        None => "LSI = weaker ÷ stronger side × 100.".to_owned(),
+        None => "Left/right balance = weaker ÷ stronger side × 100.".to_owned(),
     };
     let description = describe(test_name, unit, &points, &note);
     let stem = svg::id_stem(id);
@@ -153,7 +153,7 @@ pub fn sides_over_time(
     let lsi_y = plot.bottom + 38.0;
     let _ = write!(
         out,
-        r#"<text class="chart-lsi-heading" x="4" y="{}" font-weight="bold">LSI</text>"#,
+        r#"<text class="chart-lsi-heading" x="4" y="{}" font-weight="bold">Balance</text>"#,
         svg::C(lsi_y)
     );
     for (i, p) in &labelled {
@@ -199,7 +199,7 @@ pub fn sides_over_time(
                 "Date".to_owned(),
                 header("Left"),
                 header("Right"),
-                "LSI (%)".to_owned(),
+                "Left/right balance (%)".to_owned(),
             ],
             rows: points
                 .iter()
@@ -256,7 +256,7 @@ fn describe(test_name: &str, unit: &str, points: &[SidesPoint], note: &str) -> S
         "was not tested",
     );
     let lsi = change(
-        "the LSI",
+        "the left/right balance",
         points.iter().filter_map(|p| p.lsi).collect(),
         "%",
         "could not be computed",
@@ -296,9 +296,9 @@ mod tests {
         assert_eq!(
             chart.description,
             "Side bridge hold, tested on 3 dates between 3 November and 1 December 2025. Left \
-             went from 18 s to 30 s, right went from 36 s to 34 s and the LSI went from 50% to \
-             88.2%. LSI = weaker ÷ stronger side × 100; 90% or more is usually considered \
-             symmetric."
+             went from 18 s to 30 s, right went from 36 s to 34 s and the left/right balance went \
+             from 50% to 88.2%. Left/right balance = weaker ÷ stronger side × 100; 90% or more is \
+             usually considered balanced."
         );
         assert_eq!(chart.svg.matches("chart-lsi chart-lsi-below").count(), 2);
         assert!(chart.svg.contains(">93.3%</text>"));
@@ -323,7 +323,8 @@ mod tests {
         .unwrap();
         assert!(
             chart.description.contains(
-                "Left was 12 reps, right was not tested and the LSI could not be computed."
+                "Left was 12 reps, right was not tested and the left/right balance could not be \
+                 computed."
             ),
             "{}",
             chart.description

@@ -63,6 +63,7 @@ fn handout() -> Handout {
             name: "Riverside Physio".to_owned(),
             contact: "0161 496 0000 · hello@riverside.example".to_owned(),
             brand_colour: "#0f6e6e".parse().unwrap(),
+            self_directed: false,
         },
         runner_name: "Ann Lee".to_owned(),
         issued_on: Date::new(2026, 3, 1).unwrap(),

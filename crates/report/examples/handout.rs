@@ -27,6 +27,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         name: "Riverside Physio".to_owned(),
         contact: "0161 496 0000 · hello@riverside.example".to_owned(),
         brand_colour: colour.parse()?,
+        self_directed: false,
     };
     let handout = Handout {
         clinic: clinic.clone(),

@@ -124,6 +124,8 @@ pub struct Clinic {
     pub contact: String,
     /// Fills the header band; headings use it too, darkened where it is too pale to read.
     pub brand_colour: BrandColour,
+    /// A self-directed runner's document (no clinic): it never says "call the clinic".
+    pub self_directed: bool,
 }
 
 /// Text for one printed line: whitespace (newlines, tabs) collapsed to single spaces; refused

@@ -161,6 +161,8 @@ pub(crate) struct ClinicData {
     pub on_colour: String,
     /// Headings and rules on white paper (the brand colour, darkened if too pale to read).
     pub ink: String,
+    /// No clinic to call: the stop box and footer say where to get help instead.
+    pub self_directed: bool,
 }
 
 impl ClinicData {
@@ -171,6 +173,7 @@ impl ClinicData {
             colour: clinic.brand_colour.hex(),
             on_colour: clinic.brand_colour.on_brand().hex(),
             ink: clinic.brand_colour.ink().hex(),
+            self_directed: clinic.self_directed,
         }
     }
 }
@@ -414,7 +417,7 @@ pub(crate) fn programme_exercise(number: usize, item: &ProgrammeItem) -> Exercis
         text: None,
         figures: Vec::new(),
         dosage,
-        reason: Some(item.reason.clone()),
+        reason: Some(item.why()),
         cautions: item.cautions.clone(),
     };
     match &item.exercise {

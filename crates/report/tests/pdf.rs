@@ -22,6 +22,7 @@ fn clinic() -> Clinic {
         name: "Riverside Physio".to_owned(),
         contact: "0161 496 0000 · hello@riverside.example".to_owned(),
         brand_colour: "#0f6e6e".parse().unwrap(),
+        self_directed: false,
     }
 }
 

@@ -266,13 +266,16 @@ impl std::fmt::Display for FormFlag {
             } => {
                 write!(
                     f,
-                    "ground contact time {median_ms:.0} ms: Garmin zone {label}"
+                    "ground contact time {median_ms:.0} ms: {label} by Garmin's ranges"
                 )
             }
             FormFlag::VerticalRatioZone {
                 label, median_pct, ..
             } => {
-                write!(f, "vertical ratio {median_pct:.1}%: Garmin zone {label}")
+                write!(
+                    f,
+                    "vertical ratio {median_pct:.1}%: {label} by Garmin's ranges"
+                )
             }
         }
     }
@@ -281,11 +284,11 @@ impl std::fmt::Display for FormFlag {
 /// The Garmin GCT zone (1–5) and its label.
 pub fn gct_zone(ms: f64) -> (u8, &'static str) {
     const LABELS: [&str; 5] = [
-        "purple (< 218 ms)",
-        "blue (218–248 ms)",
-        "green (249–277 ms)",
-        "orange (278–308 ms)",
-        "red (> 308 ms)",
+        "very short (under 218 ms)",
+        "short (218–248 ms)",
+        "typical (249–277 ms)",
+        "long (278–308 ms)",
+        "very long (over 308 ms)",
     ];
     let i = GCT_ZONE_UPPER_MS
         .iter()
@@ -293,17 +296,17 @@ pub fn gct_zone(ms: f64) -> (u8, &'static str) {
         .unwrap_or(4);
     (
         u8::try_from(i + 1).unwrap_or(5),
-        LABELS.get(i).copied().unwrap_or("red (> 308 ms)"),
+        LABELS.get(i).copied().unwrap_or("very long (over 308 ms)"),
     )
 }
 
 /// The Garmin vertical-ratio zone (1–4) and its label.
 pub fn vertical_ratio_zone(pct: f64) -> (u8, &'static str) {
     const LABELS: [&str; 4] = [
-        "purple (< 6.1%)",
-        "blue (6.1–7.4%)",
-        "green (7.5–8.6%)",
-        "orange/red (> 8.6%)",
+        "very low (under 6.1%)",
+        "low (6.1–7.4%)",
+        "typical (7.5–8.6%)",
+        "high (over 8.6%)",
     ];
     let rounded = (pct * 10.0).round() / 10.0;
     let i = VERTICAL_RATIO_ZONE_UPPER_PCT
@@ -312,7 +315,7 @@ pub fn vertical_ratio_zone(pct: f64) -> (u8, &'static str) {
         .unwrap_or(3);
     (
         u8::try_from(i + 1).unwrap_or(4),
-        LABELS.get(i).copied().unwrap_or("orange/red (> 8.6%)"),
+        LABELS.get(i).copied().unwrap_or("high (over 8.6%)"),
     )
 }
 

@@ -620,9 +620,9 @@ async fn results_page(ctx: Ctx, Path(id): Path<i64>) -> AppResult<Response> {
             .await?
             .as_ref(),
     );
-    let v = results::view(&result, &thresholds);
     let viewer = ctx.user()?;
     let runner = ctx.state.store.user(rec.runner_id).await?;
+    let v = results::view(&result, &thresholds).for_runner(runner.clinic_id.is_some());
     let stopped = rec.status == AssessmentStatus::Stopped;
     let heading = if v.emergency {
         "Stop: this needs urgent care"

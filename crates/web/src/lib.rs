@@ -32,6 +32,7 @@ mod security;
 mod templates;
 mod timeline;
 mod tracking;
+mod wording;
 
 pub use config::{MailConfig, MailTransport, WebConfig};
 pub use passwords::hash_password;

@@ -40,11 +40,13 @@ pub fn printed_clinic(clinic: Option<&Clinic>) -> backstride_report::Clinic {
             brand_colour: brand(&c.settings.brand_colour)
                 .or_else(|| brand(FALLBACK_BRAND))
                 .expect("fallback colour parses"),
+            self_directed: false,
         },
         None => backstride_report::Clinic {
             name: "Backstride".to_owned(),
             contact: "Self-directed programme".to_owned(),
             brand_colour: brand(FALLBACK_BRAND).expect("fallback colour parses"),
+            self_directed: true,
         },
     }
 }
@@ -87,9 +89,10 @@ async fn handout(ctx: Ctx, Path(id): Path<i64>) -> AppResult<Response> {
         ctx.flash("info", NO_HANDOUT_ON_HOLD).await?;
         return Ok(Redirect::to(&format!("/programmes/{id}")).into_response());
     }
-    let programme: Programme = serde_json::from_str(&record.body_json)
+    let mut programme: Programme = serde_json::from_str(&record.body_json)
         .map_err(|e| AppError::Internal(format!("stored programme {id}: {e}")))?;
     let runner = ctx.state.store.user(record.runner_id).await?;
+    crate::wording::programme_for_runner(&mut programme, runner.clinic_id.is_some());
     let clinic = crate::clinic_settings::clinic_of(ctx.state.store.as_ref(), runner.id).await?;
     let handout = Handout {
         clinic: printed_clinic(clinic.as_ref()),

@@ -317,6 +317,10 @@ struct ProgrammePageView {
     status: &'static str,
     approved_note: String,
     can_edit: bool,
+    /// The runner is looking at their own programme ("Your programme").
+    is_self: bool,
+    /// The runner has a clinic; a self-directed runner's page never mentions one.
+    has_clinic: bool,
     items: Vec<ItemView>,
     left_out: Vec<(String, String)>,
     days: Vec<DayView>,
@@ -329,6 +333,17 @@ struct ProgrammePageView {
     test_later: bool,
     swap_choices: Vec<(String, String)>,
     edit_form: FormState,
+}
+
+impl ItemView {
+    /// The why and cautions without clinic wording for a self-directed runner.
+    fn for_runner(mut self, has_clinic: bool) -> ItemView {
+        crate::wording::rewrite(&mut self.reason, has_clinic);
+        for c in &mut self.cautions {
+            crate::wording::rewrite(c, has_clinic);
+        }
+        self
+    }
 }
 
 fn item_view(item: &programme::ProgrammeItem) -> ItemView {
@@ -353,7 +368,7 @@ fn item_view(item: &programme::ProgrammeItem) -> ItemView {
             .map(|s| format!("One extra set on the {} side.", s.name()))
             .unwrap_or_default(),
         frequency: item.frequency.text.clone(),
-        reason: item.reason.clone(),
+        reason: item.why(),
         cautions: item.cautions.clone(),
         level: item.level().map(|l| l.get()),
         levels,
@@ -397,7 +412,13 @@ async fn show_with(
         .iter()
         .map(|i| (i.key.as_str(), i.name.as_str()))
         .collect();
+    let has_clinic = runner.clinic_id.is_some();
     let approved_note = match (record.approved_by, record.approved_at) {
+        // A self-directed runner's programme is approved by no one but the rules: no "Approved by"
+        // followed by their own name.
+        (Some(_), Some(at)) if !has_clinic => {
+            format!("Ready since {}.", local_time(at, &viewer.time_zone))
+        }
         (Some(by), Some(at)) => {
             let who = ctx
                 .state
@@ -431,11 +452,18 @@ async fn show_with(
         status: record.status.as_str(),
         approved_note,
         can_edit: viewer.role.is_staff() && record.status != ProgrammeStatus::Superseded,
-        items: body.items.iter().map(item_view).collect(),
+        items: body
+            .items
+            .iter()
+            .map(|i| item_view(i).for_runner(has_clinic))
+            .collect(),
         left_out: body
             .left_out
             .iter()
-            .map(|l| (l.name.clone(), l.reason.clone()))
+            .map(|l| {
+                let why = crate::wording::for_runner(&l.reason, has_clinic);
+                (l.name.clone(), why.into_owned())
+            })
             .collect(),
         days: body
             .calendar
@@ -459,8 +487,18 @@ async fn show_with(
             .map(|c| (c.text.clone(), c.reason.clone()))
             .collect(),
         cadence,
-        notes: body.notes.clone(),
-        on_hold: held_back(ctx, record.runner_id).await?.concat(),
+        notes: body
+            .notes
+            .iter()
+            .map(|n| crate::wording::for_runner(n, has_clinic).into_owned())
+            .collect(),
+        on_hold: crate::wording::for_runner(
+            &held_back(ctx, record.runner_id).await?.concat(),
+            has_clinic,
+        )
+        .into_owned(),
+        is_self: viewer.id == record.runner_id,
+        has_clinic,
         test_later: body
             .items
             .iter()

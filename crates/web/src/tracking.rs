@@ -113,6 +113,8 @@ struct TodayPage {
     running_blocked: Vec<String>,
     retest_due: bool,
     runner_id: i64,
+    /// A self-directed runner's page never mentions a clinic.
+    has_clinic: bool,
     red_flags: Vec<(String, &'static str)>,
     /// Which form failed (its `form_id`), so only it shows the errors and values.
     failed: String,
@@ -180,7 +182,8 @@ async fn render_today(
     let decision = reviews
         .iter()
         .find(|r| r.kind == ReviewKind::AfterDay && r.review_date == date.to_string())
-        .and_then(|r| review_view(r, &runner.time_zone));
+        .and_then(|r| review_view(r, &runner.time_zone))
+        .map(|v| v.for_runner(runner.clinic_id.is_some()));
     // A weekly review that has come due is shown as it stands until a log or the hourly task
     // stores it: this page never writes.
     let pending = match &journal {
@@ -193,7 +196,8 @@ async fn render_today(
             .iter()
             .find(|r| r.kind == ReviewKind::Weekly)
             .and_then(|r| review_view(r, &runner.time_zone)),
-    };
+    }
+    .map(|v| v.for_runner(runner.clinic_id.is_some()));
     let waiting_status = form.status();
     let mut page = TodayPage {
         page: ctx.page("Today").await?,
@@ -217,6 +221,7 @@ async fn render_today(
         running_blocked: Vec::new(),
         retest_due: false,
         runner_id: runner.id,
+        has_clinic: runner.clinic_id.is_some(),
         red_flags: RED_FLAGS
             .iter()
             .map(|f| (flag_value(*f), f.words()))

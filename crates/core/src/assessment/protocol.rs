@@ -322,7 +322,7 @@ const fn observation(id: &'static str, name: &'static str, what: &'static str) -
         Unit::Observation,
         One,
         what,
-        "Clinic method (observation); CLINICAL.md §1",
+        "Clinic method (observation); cues after Heiderscheit et al. 2011 and Teng & Powers 2015",
     )
     .drawn("running_side_view")
     .helper()
@@ -420,7 +420,7 @@ pub static BACK_EXTENSION_PAIN: TestSpec = spec(
     Unit::Answer,
     One,
     "Does arching your back (bending backwards) keep bringing on the pain?",
-    "Spondylolysis in young athletes; CLINICAL.md §0",
+    "Spondylolysis in young athletes (NICE NG59; Finucane et al. 2020)",
 );
 
 // --- After giving birth ----------------------------------------------------------------------
@@ -687,7 +687,7 @@ pub static HIP_CARS: TestSpec = spec(
     "Standing tall on one leg, hands on your hips (or one hand on a wall for balance), draw the \
      biggest slow circle you can with the other knee; note whether it is smooth and pain-free, \
      pinches or hurts, or the pelvis or trunk moves.",
-    "Clinic method (observation); CLINICAL.md §2",
+    "Clinic method (observation)",
 )
 .drawn("hip_cars")
 .alone();
@@ -699,7 +699,7 @@ pub static COUCH_STRETCH: TestSpec = spec(
     LeftRight,
     "Kneel with the back shin up a wall or sofa and the other foot forward: can you bring the \
      trunk upright without back pain?",
-    "Clinic method (observation); CLINICAL.md §2",
+    "Clinic method (observation)",
 )
 .drawn("couch_stretch")
 .alone();

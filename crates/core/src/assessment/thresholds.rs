@@ -124,16 +124,13 @@ impl Default for Thresholds {
             new_pain_older_than: Threshold::published(50.0, NICE),
             young_runner_younger_than: Threshold::published(
                 20.0,
-                "Spondylolysis in adolescent athletes (CLINICAL.md §0)",
+                "Spondylolysis in adolescent athletes (NICE NG59; Finucane et al. 2020)",
             ),
             postpartum_earliest_running_weeks: Threshold::published(12.0, GOOM),
             postpartum_strength_reps: Threshold::published(20.0, GOOM),
             pain_safe_max: Threshold::published(2.0, PAIN_MODEL),
             pain_acceptable_max: Threshold::published(5.0, PAIN_MODEL),
-            pain_critical_from: Threshold::chosen(
-                7.0,
-                "MedBridge alert tiers, adapted (CLINICAL.md §7)",
-            ),
+            pain_critical_from: Threshold::chosen(7.0, "MedBridge alert tiers, adapted"),
             pain_meaningful_change: Threshold::published(2.0, "Childs et al. 2005, Spine 30:1331"),
             psfs_meaningful_change: Threshold::published(
                 2.0,
@@ -175,7 +172,7 @@ impl Default for Thresholds {
             ),
             lsi_symmetric_from: Threshold::chosen(
                 90.0,
-                "Return-to-sport LSI cut-off (IJSPT; BJSM); Hewit 2012",
+                "Return-to-sport cut-off for left/right balance (IJSPT; BJSM); Hewit 2012",
             ),
             lsi_marked_below: Threshold::chosen(80.0, "Hewit 2012 (uninjured < 15% asymmetry)"),
             bridge_reps_poor_below: Threshold::published(
@@ -213,7 +210,7 @@ impl Default for Thresholds {
             ),
             daily_minutes_cap: Threshold::chosen(
                 f64::from(crate::programme::DEFAULT_MINUTES_CAP),
-                "A home programme that fits into a day; CLINICAL.md §8 gives no cap",
+                "A home programme that fits into a day; the dosage guidelines (Bandy 1997; ACSM 2009) give no cap",
             ),
         }
     }

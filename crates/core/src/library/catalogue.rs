@@ -46,13 +46,14 @@ const PP_PRESSURE: &str = "After giving birth: breathe out as you make the effor
 const PP_IMPACT: &str = "After giving birth: stop if you feel heaviness, dragging or leaking, and \
      tell your clinician; this is a sign to build pelvic-floor strength first.";
 
-const CORE_SIX: &str = "Clinic method (one of the six core exercises); dose CLINICAL.md §8";
-const PRACTICE: &str = "Common clinical practice; dose CLINICAL.md §8";
+const CORE_SIX: &str =
+    "Clinic method (one of the six core exercises); dose after Bandy 1997 and ACSM 2009";
+const PRACTICE: &str = "Common clinical practice; dose after Bandy 1997 and ACSM 2009";
 /// Mobility drills: CLINICAL.md §8 doses stretches, holds and strength, not slow joint circles.
 const CORE_SIX_MOBILITY: &str = "Clinic method (one of the six core exercises); dose our choice: \
-     a few slow reps on most days, like a stretch (CLINICAL.md §8 gives no dose for mobility drills)";
+     a few slow reps on most days, like a stretch (the dosage guidelines give no dose for mobility drills)";
 const PRACTICE_MOBILITY: &str = "Common clinical practice; dose our choice: a few slow reps on \
-     most days, like a stretch (CLINICAL.md §8 gives no dose for mobility drills)";
+     most days, like a stretch (the dosage guidelines give no dose for mobility drills)";
 
 const fn pain(text: &'static str) -> Cautions {
     Cautions {
@@ -1095,7 +1096,7 @@ pub(super) static EXERCISES: &[Exercise] = &[
         rep_seconds: SECONDS_PER_REP,
         cautions: pain(PAIN_LOAD),
         illustration: "side_plank_knees",
-        source: "McGill et al. 1999 (side bridge); common practice; dose CLINICAL.md §8",
+        source: "McGill et al. 1999 (side bridge); common practice; dose after Bandy 1997 and ACSM 2009",
     },
     Exercise {
         id: Id("side_plank"),
@@ -1126,7 +1127,7 @@ pub(super) static EXERCISES: &[Exercise] = &[
         rep_seconds: SECONDS_PER_REP,
         cautions: pain(PAIN_LOAD),
         illustration: "side_plank",
-        source: "McGill et al. 1999 (side bridge); common practice; dose CLINICAL.md §8",
+        source: "McGill et al. 1999 (side bridge); common practice; dose after Bandy 1997 and ACSM 2009",
     },
     Exercise {
         id: Id("side_plank_leg_lift"),
@@ -1181,7 +1182,7 @@ pub(super) static EXERCISES: &[Exercise] = &[
         rep_seconds: 6,
         cautions: pain(PAIN_TRUNK),
         illustration: "bird_dog",
-        source: "McGill (back extensor endurance); common practice; dose CLINICAL.md §8",
+        source: "McGill (back extensor endurance); common practice; dose after Bandy 1997 and ACSM 2009",
     },
     Exercise {
         id: Id("bird_dog"),
@@ -1211,7 +1212,7 @@ pub(super) static EXERCISES: &[Exercise] = &[
         rep_seconds: 6,
         cautions: pain(PAIN_TRUNK),
         illustration: "bird_dog",
-        source: "McGill (back extensor endurance); common practice; dose CLINICAL.md §8",
+        source: "McGill (back extensor endurance); common practice; dose after Bandy 1997 and ACSM 2009",
     },
     Exercise {
         id: Id("plank_leg_lift"),
@@ -1367,7 +1368,7 @@ pub(super) static EXERCISES: &[Exercise] = &[
         rep_seconds: SECONDS_PER_REP,
         cautions: with_postpartum(PAIN_LOAD, PP_IMPACT),
         illustration: "single_leg_squat",
-        source: "Frohm 2010; Kivlan & Martin 2012 (single-leg squat); dose CLINICAL.md §8",
+        source: "Frohm 2010; Kivlan & Martin 2012 (single-leg squat); dose after Bandy 1997 and ACSM 2009",
     },
     // --- Calf raise ladder (leg strength) ------------------------------------------------------
     Exercise {
@@ -1425,7 +1426,7 @@ pub(super) static EXERCISES: &[Exercise] = &[
         rep_seconds: SECONDS_PER_REP,
         cautions: with_postpartum(PAIN_LOAD, PP_IMPACT),
         illustration: "single_leg_calf_raise",
-        source: "Goom, Donnelly & Brockwell 2019 (strength readiness); dose CLINICAL.md §8",
+        source: "Goom, Donnelly & Brockwell 2019 (strength readiness); dose after Bandy 1997 and ACSM 2009",
     },
     Exercise {
         id: Id("single_leg_calf_raise_step"),
@@ -1524,7 +1525,7 @@ pub(super) static EXERCISES: &[Exercise] = &[
         illustration: "breathing_90_90",
         source: "Goom, Donnelly & Brockwell 2019 (pelvic floor before running); common \
              pelvic-health practice; dose our choice: 2 slow minutes of breathing every day, \
-             practice rather than a strength hold (CLINICAL.md §8's holds are for strength, and \
-             no published dose exists)",
+             practice rather than a strength hold (published holds are for strength, and no \
+             published dose exists)",
     },
 ];

@@ -53,10 +53,12 @@ pub fn apply(programme: &Programme, edit: ProgrammeEdit) -> Result<Programme, Pr
             let index = find(&next, &item)?;
             ensure_absent(&next, to, index)?;
             let from = next.items[index].name.clone();
-            replace_exercise(&mut next, index, to.exercise());
-            next.items[index]
-                .reason
-                .push_str(&format!(" Swapped by your clinician from {from}."));
+            let moved = replace_exercise(&mut next, index, to.exercise());
+            if !moved {
+                next.items[index]
+                    .reason
+                    .push_str(&format!(" Swapped by your clinician from {from}."));
+            }
         }
         ProgrammeEdit::ChangeLevel { item, level } => {
             let level = Level::try_from(level)?;
@@ -68,9 +70,13 @@ pub fn apply(programme: &Programme, edit: ProgrammeEdit) -> Result<Programme, Pr
             let target = library::ladder_of(current).at(level)?;
             ensure_absent(&next, target.id, index)?;
             replace_exercise(&mut next, index, target);
-            next.items[index]
-                .reason
-                .push_str(&format!(" Moved to level {level} by your clinician."));
+            if let Some(why) = next.items[index]
+                .level_reason
+                .as_mut()
+                .filter(|w| !w.is_empty())
+            {
+                why.push_str(" by your clinician");
+            }
         }
         ProgrammeEdit::ChangeDosage { item, dosage } => {
             let dosage = Dosage::try_from(dosage)?;
@@ -120,6 +126,7 @@ pub fn apply(programme: &Programme, edit: ProgrammeEdit) -> Result<Programme, Pr
                 frequency: super::Frequency::of(&dosage),
                 priority: ItemPriority::Clinician,
                 reason: "Added by your clinician.".to_owned(),
+                level_reason: None,
                 cautions: vec![
                     "Stop if back pain goes above 5/10 or is worse the next morning, and tell \
                      your clinician."
@@ -166,16 +173,51 @@ fn ensure_absent(
 }
 
 /// Puts `ex` in place of item `index` at its library dose, keeping the reason and the weaker
-/// side (dropped if `ex` works both legs together).
-fn replace_exercise(programme: &mut Programme, index: usize, ex: &'static library::Exercise) {
+/// side (dropped if `ex` works both legs together). Returns whether it is the same exercise at another level
+/// (a move on its ladder, as an accepted review makes), in which case the item keeps why it is
+/// there and its level reason says where it moved from; the why text describes the new level.
+fn replace_exercise(
+    programme: &mut Programme,
+    index: usize,
+    ex: &'static library::Exercise,
+) -> bool {
     let old = &programme.items[index];
+    let old_exercise = old.exercise_id().map(ExerciseId::exercise);
+    let moved_from = old_exercise
+        .filter(|o| o.ladder == ex.ladder && o.level != ex.level)
+        .map(|o| o.level);
+    let mut reason = old.reason.clone();
+    if let Some(o) = old_exercise {
+        // A starting point quotes its exercise's purpose: say the new one's.
+        reason = reason.replace(o.purpose, ex.purpose);
+        if old.level_reason.is_none() {
+            reason = without_level_sentence(&reason, o.level);
+        }
+    }
     let mut item = ProgrammeItem::from_library(
         ex,
         old.priority,
         old.extra_set_side,
-        old.reason.clone(),
+        reason,
         programme.postpartum,
     );
+    item.level_reason = Some(match moved_from {
+        Some(from) if from < ex.level => format!("moved up from level {}", from.get()),
+        Some(from) => format!("moved down from level {}", from.get()),
+        None => String::new(),
+    });
     item.changed_by_clinician = true;
     programme.items[index] = item;
+    moved_from.is_some()
+}
+
+/// A reason stored before the level was kept apart, without its "Level n of m[: why]." sentence.
+fn without_level_sentence(reason: &str, level: Level) -> String {
+    let marker = format!(" Level {} of ", level.get());
+    let Some(start) = reason.find(&marker) else {
+        return reason.to_owned();
+    };
+    let after = &reason[start + 1..];
+    let end = after.find(". ").map_or(reason.len(), |e| start + 1 + e + 1);
+    format!("{}{}", &reason[..start], &reason[end..])
 }

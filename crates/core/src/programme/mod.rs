@@ -400,8 +400,15 @@ pub struct ProgrammeItem {
     pub extra_set_side: Option<Side>,
     pub frequency: Frequency,
     pub priority: ItemPriority,
-    /// Why it is here, at this level, in plain words with the measured numbers.
+    /// Why it is here, in plain words with the measured numbers. Say it to a person with
+    /// [`ProgrammeItem::why`], which adds the level actually planned.
     pub reason: String,
+    /// Why this level, without the "Level n of m" that [`ProgrammeItem::why`] works out from the
+    /// level actually planned, so a level moved after a review is never described as the old
+    /// one. `None` in a programme stored before the two were kept apart: its `reason` says the
+    /// level it was built at.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub level_reason: Option<String>,
     /// What to watch for: pain always, and after giving birth where it applies.
     pub cautions: Vec<String>,
     /// Estimated seconds for one day's session, extra set included.
@@ -447,12 +454,33 @@ impl ProgrammeItem {
             frequency: Frequency::of(&ex.dosage),
             priority,
             reason,
+            level_reason: Some(String::new()),
             cautions: cautions_for(ex, postpartum),
             session_seconds: 0,
             changed_by_clinician: false,
         };
         item.refresh();
         item
+    }
+
+    /// Why it is here and at this level, as said to a person: the reason, then "Level n of m"
+    /// for the level planned now, with why that level.
+    pub fn why(&self) -> String {
+        let (Some(level_reason), PlannedExercise::Library { exercise_id, level }) =
+            (&self.level_reason, &self.exercise)
+        else {
+            return self.reason.clone();
+        };
+        let highest = library::ladder_of(exercise_id.exercise()).highest().get();
+        if highest <= 1 {
+            return self.reason.clone();
+        }
+        let level_text = format!("Level {} of {highest}", level.get());
+        if level_reason.is_empty() {
+            format!("{} {level_text}.", self.reason)
+        } else {
+            format!("{} {level_text}: {level_reason}.", self.reason)
+        }
     }
 
     /// Recomputes what follows from the dose: frequency and session time.
@@ -662,7 +690,7 @@ fn left_out_entry(item: &ProgrammeItem, cap: MinutesCap) -> LeftOut {
              exercises kept come first. It was chosen because: {}",
             cap.get(),
             minutes_text(item.session_seconds),
-            item.reason
+            item.why()
         ),
     }
 }

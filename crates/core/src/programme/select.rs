@@ -298,7 +298,7 @@ pub(crate) fn plan(result: &AssessmentResult, t: &Thresholds) -> Plan {
             let ladder = library::ladder(need.spec.id.as_str()).expect("listed ladders exist");
             let choice = choose_level(need, &ladder, high_pain, postpartum);
             stepped_down_after_birth |= choice.after_birth;
-            build_item(need, &ladder, choice, t, postpartum)
+            build_item(need, choice, t, postpartum)
         })
         .collect();
     if let Some(pain) = high_pain {
@@ -435,13 +435,7 @@ fn side_comparison(f: &Finding, weak: Side, t: &Thresholds) -> String {
     }
 }
 
-fn build_item(
-    need: &Need,
-    ladder: &Ladder,
-    choice: LevelChoice,
-    t: &Thresholds,
-    postpartum: bool,
-) -> ProgrammeItem {
+fn build_item(need: &Need, choice: LevelChoice, t: &Thresholds, postpartum: bool) -> ProgrammeItem {
     let ex = choice.exercise;
     let mut reason = String::new();
     let area = need
@@ -460,7 +454,7 @@ fn build_item(
         ItemPriority::StartingPoint => {
             reason.push_str(&format!(
                 "A starting point, not personalised: your {area} was not tested, so this is one of \
-                 the clinic's six core exercises rather than one chosen from your results. {} \
+                 the six core exercises rather than one chosen from your results. {} \
                  Test later to personalise it.",
                 ex.purpose
             ));
@@ -488,15 +482,6 @@ fn build_item(
             }
         }
     }
-    let highest = ladder.highest().get();
-    if highest > 1 {
-        let level_text = format!("Level {} of {highest}", ex.level.get());
-        if choice.why.is_empty() {
-            reason.push_str(&format!(" {level_text}."));
-        } else {
-            reason.push_str(&format!(" {level_text}: {}.", choice.why.join("; ")));
-        }
-    }
     let extra = weakest_side(need);
     if let Some((side, f)) = extra {
         let symmetric = format_value(t.lsi_symmetric_from.value, Unit::Percent);
@@ -513,14 +498,17 @@ fn build_item(
             ));
         }
     }
-    ProgrammeItem::from_library(
+    let mut item = ProgrammeItem::from_library(
         ex,
         need.priority,
         extra.map(|(side, _)| side),
         reason,
         postpartum,
     )
-    .with_maintenance_days(need.priority)
+    .with_maintenance_days(need.priority);
+    // "Level n of m" is added by `ProgrammeItem::why` from the level planned at the time.
+    item.level_reason = Some(choice.why.join("; "));
+    item
 }
 
 impl ProgrammeItem {

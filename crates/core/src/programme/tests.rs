@@ -996,3 +996,86 @@ proptest! {
         prop_assert!(severe || first.items.iter().all(|i| i.priority >= ItemPriority::PelvicFloor));
     }
 }
+
+#[test]
+fn the_why_describes_the_level_planned_after_a_move_up_or_down() {
+    let p = generate(&example_with(&[]), &request()).unwrap();
+    let movable = p
+        .items
+        .iter()
+        .find(|i| {
+            i.exercise_id()
+                .and_then(|e| library::harder(e.exercise()))
+                .is_some()
+        })
+        .expect("an item that can move up");
+    let from = movable.level().unwrap().get();
+    let before = movable.why();
+    assert!(before.contains(&format!("Level {from} of ")), "{before}");
+    let harder = library::harder(movable.exercise_id().unwrap().exercise()).unwrap();
+    let up = apply(
+        &p,
+        ProgrammeEdit::SwapExercise {
+            item: movable.key.clone(),
+            to: harder.id.to_string(),
+        },
+    )
+    .unwrap();
+    let moved = up
+        .items
+        .iter()
+        .find(|i| i.key == harder.id.as_str())
+        .unwrap();
+    let why = moved.why();
+    let to = harder.level.get();
+    assert!(why.contains(&format!("Level {to} of ")), "{why}");
+    assert!(!why.contains(&format!("Level {from} of ")), "{why}");
+    assert!(
+        why.contains(&format!("moved up from level {from}")),
+        "{why}"
+    );
+    assert!(
+        !why.contains("Swapped by"),
+        "a move on the ladder is not a swap: {why}"
+    );
+    // Why it is there at all stays.
+    assert!(why.starts_with(&movable.reason), "{why}");
+}
+
+#[test]
+fn a_reason_stored_before_the_level_was_kept_apart_loses_its_old_level_when_moved() {
+    let p = generate(&example_with(&[]), &request()).unwrap();
+    let mut old = p.clone();
+    let i = old
+        .items
+        .iter()
+        .position(|i| {
+            i.exercise_id()
+                .and_then(|e| library::harder(e.exercise()))
+                .is_some()
+        })
+        .unwrap();
+    // As stored before: the level inside the reason, no level reason.
+    let why = old.items[i].why();
+    old.items[i].reason = why;
+    old.items[i].level_reason = None;
+    let from = old.items[i].level().unwrap().get();
+    assert_eq!(old.items[i].why(), old.items[i].reason, "shown as stored");
+    let stored: Programme = serde_json::from_str(&serde_json::to_string(&old).unwrap()).unwrap();
+    assert_eq!(stored.items[i].level_reason, None);
+    let harder = library::harder(old.items[i].exercise_id().unwrap().exercise()).unwrap();
+    let up = apply(
+        &stored,
+        ProgrammeEdit::SwapExercise {
+            item: old.items[i].key.clone(),
+            to: harder.id.to_string(),
+        },
+    )
+    .unwrap();
+    let why = up.items[i].why();
+    assert!(!why.contains(&format!("Level {from} of ")), "{why}");
+    assert!(
+        why.contains(&format!("Level {} of ", harder.level.get())),
+        "{why}"
+    );
+}

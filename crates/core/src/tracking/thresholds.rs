@@ -9,8 +9,8 @@
 use crate::assessment::{Threshold, Thresholds};
 use serde::{Deserialize, Serialize};
 
-const OUR_RULE: &str = "CLINICAL.md §7 decision rules (our choice)";
-const ALERT_TIERS: &str = "MedBridge alert tiers, adapted (CLINICAL.md §7)";
+const OUR_RULE: &str = "Decision rules after the pain-monitoring model of Thomeé 1997 and Silbernagel et al. 2007 (our choice)";
+const ALERT_TIERS: &str = "MedBridge alert tiers, adapted";
 const PSFS: &str = "Stratford 1995; Abbott & Schmitt 2014, JOSPT 44:560";
 
 /// The cut-offs of the pain-monitoring guide, the alert tiers and the re-test judgements.
@@ -118,7 +118,7 @@ impl Default for ProgressionThresholds {
             ),
             alert_window_days: chosen(
                 f64::from(u8::try_from(super::progression::WINDOW_DAYS).unwrap_or(7)),
-                "Our choice: the pain-monitoring guide's 7-day review window (CLINICAL.md §7)",
+                "Our choice: the pain-monitoring guide's 7-day review window (Silbernagel et al. 2007)",
             ),
             run_increase_max_percent: chosen(10.0, OUR_RULE),
             run_cut_percent: chosen(30.0, OUR_RULE),

@@ -58,7 +58,7 @@ pub fn sides_chart(c: &SidesChart<'_>) -> String {
     let line_x = LABEL + scale(top * c.symmetric_from / 100.0);
     let title = format!("{}: left and right", c.test_name);
     let desc = format!(
-        "Left {}, right {}. Limb symmetry index {}%: the weaker side does {}% of the stronger \
+        "Left {}, right {}. Left/right balance {}%: the weaker side does {}% of the stronger \
          side's work; the dashed line marks {}% of the stronger side.",
         c.left_shown,
         c.right_shown,

@@ -214,7 +214,97 @@ struct ChangePage {
     before_when: String,
     after_when: String,
     assessment_id: i64,
+    /// The runner is looking at their own report ("you").
+    is_self: bool,
+    summary: ChangeSummary,
     report: ChangeReport,
+}
+
+/// The top of the change report in plain words: what improved, what did not, and the before and
+/// after bars (with their data table).
+pub struct ChangeSummary {
+    pub improved: Vec<String>,
+    pub not_improved: Vec<String>,
+    pub chart: Option<backstride_charts::Chart>,
+}
+
+/// What improved and what did not: pain and the activities' average judged against the change
+/// that matters; each test by its label before and after (a test fine both times is neither).
+pub fn change_summary(report: &ChangeReport) -> ChangeSummary {
+    use backstride_core::assessment::Severity;
+    let mut improved = Vec::new();
+    let mut not_improved = Vec::new();
+    let mut score = |name: &str, c: &tracking::ScoreChange, unit: &str| {
+        let line = format!(
+            "{name}: {}{unit} → {}{unit}, {}.",
+            n(c.before),
+            n(c.after),
+            judgement_words(c.judgement)
+        );
+        match c.judgement {
+            Judgement::ImprovedMeaningfully | Judgement::ImprovedSlightly => improved.push(line),
+            _ => not_improved.push(line),
+        }
+    };
+    score("Pain", &report.pain, "/10");
+    if let Some(p) = &report.psfs {
+        score("Activities you find hard (average)", &p.mean, "");
+    }
+    let words = |s: Severity| match s {
+        Severity::Fine => "fine",
+        Severity::NeedsAttention => "needs attention",
+        Severity::Priority => "priority",
+    };
+    for t in &report.tests {
+        let (Some(b), Some(a)) = (t.before_severity, t.after_severity) else {
+            continue;
+        };
+        let name = match t.side {
+            Some(side) => format!("{} ({side})", t.test_name),
+            None => t.test_name.clone(),
+        };
+        if a < b {
+            improved.push(format!("{name}: from {} to {}.", words(b), words(a)));
+        } else if a > b {
+            not_improved.push(format!("{name}: from {} to {}.", words(b), words(a)));
+        } else if a > Severity::Fine {
+            not_improved.push(format!("{name}: still {}.", words(a)));
+        }
+    }
+    let mut rows = vec![backstride_charts::BeforeAfter {
+        label: "Pain".into(),
+        before: Some(report.pain.before),
+        after: Some(report.pain.after),
+        top: 10.0,
+        unit: "/10".into(),
+    }];
+    if let Some(p) = &report.psfs {
+        rows.push(backstride_charts::BeforeAfter {
+            label: "Activities you find hard (0–10)".into(),
+            before: Some(p.mean.before),
+            after: Some(p.mean.after),
+            top: 10.0,
+            unit: String::new(),
+        });
+    }
+    rows.extend(
+        report
+            .tests
+            .iter()
+            .filter(|t| t.lsi_before.is_some() || t.lsi_after.is_some())
+            .map(|t| backstride_charts::BeforeAfter {
+                label: format!("{}: left/right balance", t.test_name),
+                before: t.lsi_before,
+                after: t.lsi_after,
+                top: 100.0,
+                unit: "%".into(),
+            }),
+    );
+    ChangeSummary {
+        improved,
+        not_improved,
+        chart: backstride_charts::before_after_bars("before-after", "Before and after", &rows),
+    }
 }
 
 fn judgement_words(j: Judgement) -> &'static str {
@@ -315,7 +405,10 @@ async fn compare_as(
 pub async fn change_page(ctx: Ctx, Path(id): Path<i64>) -> AppResult<Response> {
     let c = compare(&ctx, id).await?;
     let tz = ctx.user()?.time_zone.clone();
+    let is_self = ctx.user()?.id == c.runner.id;
     render(ChangePage {
+        is_self,
+        summary: change_summary(&c.report),
         page: ctx.page("What has changed").await?,
         runner_id: c.runner.id,
         runner_name: c.runner.display_name.clone(),

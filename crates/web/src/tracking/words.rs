@@ -112,6 +112,27 @@ pub struct ReviewView {
     pub clinician_note: String,
 }
 
+impl ReviewView {
+    /// The review without clinic wording for a self-directed runner (see [`crate::wording`]).
+    pub fn for_runner(mut self, has_clinic: bool) -> ReviewView {
+        if has_clinic {
+            return self;
+        }
+        for line in &mut self.lines {
+            if line.class == "stop" {
+                line.action = "Stop and see a physiotherapist or doctor";
+            }
+            crate::wording::rewrite(&mut line.reason, false);
+        }
+        if let Some(run) = self.running.as_mut() {
+            crate::wording::rewrite(run, false);
+        }
+        crate::wording::rewrite(&mut self.note, false);
+        crate::wording::rewrite(&mut self.status, false);
+        self
+    }
+}
+
 fn action_words(a: ProgressionAction) -> (&'static str, &'static str) {
     match a {
         ProgressionAction::Progress => ("Move up", "progress"),

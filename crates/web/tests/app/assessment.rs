@@ -179,7 +179,7 @@ async fn a_full_self_assessment_reaches_findings_with_sources_and_lsi() {
         assert!(body.contains("about 58% of the right"), "{body}");
         assert!(body.contains("class=\"sides-chart\""));
         assert!(body.contains(">90%</text>"));
-        assert!(body.contains("Limb symmetry index</th>"));
+        assert!(body.contains("Left/right balance (weaker side as a share of the stronger)</th>"));
         assert!(body.contains("<td>58%</td>"));
         // Rules, cut-offs, sources, "our choice" and what was not tested.
         assert!(body.contains("Freckleton et al. 2014"));

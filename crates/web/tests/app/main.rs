@@ -14,6 +14,7 @@ mod matrix;
 mod outbox;
 mod programme;
 mod red_flag_hold;
+mod results_browser;
 mod runs;
 mod security;
 mod self_check_browser;

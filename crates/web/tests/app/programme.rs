@@ -312,7 +312,10 @@ async fn a_self_directed_runner_gets_the_programme_at_once() {
         format!("/programmes/{id}")
     );
     let page = c.get(&format!("/programmes/{id}")).await;
-    assert!(page.body.contains("When to stop and call the clinic"));
+    assert!(
+        page.body.contains("When to stop and get help"),
+        "no clinic to call"
+    );
     assert!(!page.body.contains("Change "), "runners don't edit");
     // A private subscription link serves the calendar without a session; a new one replaces it.
     let link = new_calendar_link(&mut c).await;

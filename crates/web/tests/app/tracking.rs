@@ -1143,3 +1143,287 @@ async fn the_runners_pages_fit_a_phone_in_chromium() {
     }
     b.close().await;
 }
+
+// --- Plain words on the runner's loop (issue 14, item 4) ---------------------------------------
+
+/// The runner's loop: a baseline with its approved programme, and a re-test of it.
+pub(crate) struct Loop {
+    pub baseline: i64,
+    pub retest: i64,
+    pub programme: i64,
+}
+
+/// [`Loop`] for `runner`, made by `by` (the runner themselves when self-directed).
+pub(crate) async fn runners_loop(store: &Arc<dyn Store>, runner: &User, by: &User) -> Loop {
+    let (programme, _) = approved_programme(store, runner, by, 8).await;
+    let baseline = store
+        .assessments_of(&Actor::of(by), runner.id)
+        .await
+        .unwrap()[0]
+        .id;
+    let retest = crate::programme::scored_assessment_of_kind(
+        store,
+        runner,
+        by,
+        backstride_store::AssessmentKind::Retest,
+    )
+    .await;
+    Loop {
+        baseline,
+        retest,
+        programme,
+    }
+}
+
+/// Every runner-facing page of the loop, by path.
+pub(crate) fn loop_pages(l: &Loop) -> Vec<String> {
+    vec![
+        format!("/assessments/{}", l.baseline),
+        format!("/assessments/{}", l.retest),
+        format!("/programmes/{}", l.programme),
+        "/today".to_owned(),
+        "/progress".to_owned(),
+        format!("/assessments/{}/change", l.retest),
+    ]
+}
+
+/// Words for developers that must never reach a runner, plus every rule id of the result.
+async fn developer_words(store: &Arc<dyn Store>, runner: &User, assessment: i64) -> Vec<String> {
+    let record = store
+        .assessment(&Actor::of(runner), assessment)
+        .await
+        .unwrap();
+    let result: AssessmentResult =
+        serde_json::from_str(record.result_json.as_deref().unwrap()).unwrap();
+    let mut words: Vec<String> = ["CLINICAL.md", "§", "protocol 20", "LSI", "Garmin zone"]
+        .map(String::from)
+        .to_vec();
+    words.extend(result.findings().map(|f| f.rule.id.clone()));
+    words
+}
+
+#[tokio::test]
+async fn no_runner_facing_page_of_the_loop_shows_developer_words() {
+    each_backend(|store| async move {
+        let home = clinic(&store, "Plain Words").await;
+        let runner = person(&store, Some(&home), "pw-run@example.com", Role::Runner).await;
+        let doc = person(&store, Some(&home), "pw-doc@example.com", Role::Clinician).await;
+        let l = runners_loop(&store, &runner, &doc).await;
+        let banned = developer_words(&store, &runner, l.baseline).await;
+        let mut c = Client::new(store.clone());
+        c.login("pw-run@example.com", PASSWORD).await;
+        for path in loop_pages(&l) {
+            let page = c.get(&path).await;
+            assert_eq!(page.status, StatusCode::OK, "{path}");
+            for word in &banned {
+                assert!(
+                    !page.body.contains(word.as_str()),
+                    "{path} shows {word:?}:\n{}",
+                    page.body
+                );
+            }
+        }
+        // Sources are named by their papers, behind "Details" on each finding.
+        let results = c.get(&format!("/assessments/{}", l.baseline)).await.body;
+        assert!(results.contains("<details class=\"finding-details\"><summary>Details</summary>"));
+        assert!(results.contains("Freckleton et al. 2014"), "{results}");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_results_summary_comes_before_the_finding_cards_and_labels_only_what_was_measured() {
+    each_backend(|store| async move {
+        let home = clinic(&store, "Summary Clinic").await;
+        let runner = person(&store, Some(&home), "su-run@example.com", Role::Runner).await;
+        let doc = person(&store, Some(&home), "su-doc@example.com", Role::Clinician).await;
+        let id = crate::programme::scored_assessment(&store, &runner, &doc).await;
+        let mut c = Client::new(store.clone());
+        c.login("su-run@example.com", PASSWORD).await;
+        let body = c.get(&format!("/assessments/{id}")).await.body;
+        let at = |needle: &str| {
+            body.find(needle)
+                .unwrap_or_else(|| panic!("{needle:?} missing:\n{body}"))
+        };
+        let summary = at("Your three priorities");
+        assert!(summary < at("What is fine"));
+        assert!(at("What is fine") < at("class=\"finding "));
+        assert!(at("What a clinic visit would add") < at("class=\"finding "));
+        // Each priority links to its card below.
+        let first_link = &body[summary..];
+        let anchor = first_link
+            .split("href=\"#")
+            .nth(1)
+            .and_then(|s| s.split('"').next())
+            .unwrap();
+        assert!(body.contains(&format!("id=\"{anchor}\"")), "{anchor}");
+        // A pain below the alert is "fine" with the change that matters, not a "Cut-off 2/10".
+        assert!(!body.contains("Cut-off</dt><dd>2/10"), "{body}");
+        assert!(
+            body.contains("A change that matters</dt><dd>2 points"),
+            "{body}"
+        );
+        // A ratio cut-off is a ratio, not seconds; "not sure" is never labelled fine.
+        assert!(!body.contains("<dd>0.05 s"), "{body}");
+        assert!(!body.contains("not sure <span class=\"status status-fine\""));
+        // The staff see the same page about "the runner".
+        let mut d = c.another();
+        d.login("su-doc@example.com", PASSWORD).await;
+        let staff = d.get(&format!("/assessments/{id}")).await.body;
+        assert!(staff.contains("The runner's three priorities"), "{staff}");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_self_directed_runner_never_reads_clinic_wording() {
+    each_backend(|store| async move {
+        let runner = person(&store, None, "sd-run@example.com", Role::Runner).await;
+        let l = runners_loop(&store, &runner, &runner).await;
+        let mut c = Client::new(store.clone());
+        c.login("sd-run@example.com", PASSWORD).await;
+        let clinic_words = [
+            "your clinician",
+            "Your clinician",
+            "call the clinic",
+            "Call the clinic",
+            "Approved by",
+            "the clinic's",
+            "Clinician's note",
+        ];
+        for path in loop_pages(&l) {
+            let page = c.get(&path).await;
+            assert_eq!(page.status, StatusCode::OK, "{path}");
+            for word in clinic_words {
+                assert!(
+                    !page.body.contains(word),
+                    "{path} shows {word:?}:\n{}",
+                    page.body
+                );
+            }
+        }
+        let programme = c.get(&format!("/programmes/{}", l.programme)).await.body;
+        assert!(programme.contains("When to stop and get help"));
+        assert!(programme.contains("Your programme"));
+        let pdf = c
+            .get(&format!("/programmes/{}/handout.pdf", l.programme))
+            .await;
+        assert!(pdf.bytes.starts_with(b"%PDF-"));
+        if let Some(text) = crate::programme::pdf_text(&pdf.bytes) {
+            let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+            for word in clinic_words {
+                assert!(!flat.contains(word), "the handout shows {word:?}: {flat}");
+            }
+            assert!(flat.contains("When to stop and get help"), "{flat}");
+        }
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_clinic_runner_still_reads_the_clinic_wording() {
+    let store = backstride_store::testing::sqlite().await;
+    let home = clinic(&store, "Worded Clinic").await;
+    let runner = person(&store, Some(&home), "wc-run@example.com", Role::Runner).await;
+    let doc = person(&store, Some(&home), "wc-doc@example.com", Role::Clinician).await;
+    let l = runners_loop(&store, &runner, &doc).await;
+    let mut c = Client::new(store.clone());
+    c.login("wc-run@example.com", PASSWORD).await;
+    let programme = c.get(&format!("/programmes/{}", l.programme)).await.body;
+    assert!(programme.contains("When to stop and call the clinic"));
+    assert!(programme.contains("Approved by"), "{programme}");
+}
+
+#[tokio::test]
+async fn after_an_accepted_review_each_why_describes_the_level_shown() {
+    each_backend(|store| async move {
+        let home = clinic(&store, "Level Clinic").await;
+        let runner = person(&store, Some(&home), "lv-run@example.com", Role::Runner).await;
+        let doc = person(&store, Some(&home), "lv-doc@example.com", Role::Clinician).await;
+        let (programme_id, body) = approved_programme(&store, &runner, &doc, 8).await;
+        // The couch stretch where the programme has it, else the first item that can move up.
+        let movable = |i: &&backstride_core::programme::ProgrammeItem| {
+            i.exercise_id()
+                .and_then(|e| backstride_core::library::harder(e.exercise()))
+                .is_some()
+        };
+        let item = body
+            .items
+            .iter()
+            .filter(movable)
+            .find(|i| i.key.starts_with("couch"))
+            .or_else(|| body.items.iter().find(movable))
+            .expect("an item that can move up")
+            .clone();
+        let from = item.level().unwrap().get();
+        let harder =
+            backstride_core::library::harder(item.exercise_id().unwrap().exercise()).unwrap();
+        let review = backstride_core::tracking::Review {
+            kind: backstride_core::tracking::ReviewKind::Weekly,
+            date: today(),
+            items: vec![backstride_core::tracking::ProgressionDecision {
+                item_key: item.key.clone(),
+                name: item.name.clone(),
+                action: backstride_core::tracking::ProgressionAction::Progress,
+                level: item.level(),
+                to: Some(backstride_core::tracking::ExerciseStep {
+                    exercise_id: harder.id,
+                    level: harder.level,
+                    name: harder.name.to_owned(),
+                }),
+                reason: "All sessions at low pain.".into(),
+            }],
+            running: None,
+            note: String::new(),
+        };
+        let saved = store
+            .save_review(
+                &Actor::of(&doc),
+                runner.id,
+                &backstride_store::NewReview {
+                    programme_id,
+                    review_date: today().to_string(),
+                    kind: ReviewKind::Weekly,
+                    status: ReviewStatus::Suggested,
+                    body_json: serde_json::to_string(&review).unwrap(),
+                },
+            )
+            .await
+            .unwrap();
+        let mut d = Client::new(store.clone());
+        d.login("lv-doc@example.com", PASSWORD).await;
+        d.get(&format!("/runners/{}", runner.id)).await;
+        let runner_id = runner.id.to_string();
+        d.post(
+            &format!("/reviews/{}/settle", saved.id),
+            &[("decision", "accept"), ("runner_id", &runner_id)],
+        )
+        .await;
+        let latest = store
+            .programmes_of(&Actor::of(&runner), runner.id)
+            .await
+            .unwrap()
+            .into_iter()
+            .max_by_key(|p| p.version)
+            .unwrap();
+        assert!(latest.id != programme_id, "the review made a new version");
+        let mut c = Client::new(store.clone());
+        c.login("lv-run@example.com", PASSWORD).await;
+        let page = c.get(&format!("/programmes/{}", latest.id)).await.body;
+        let card = page
+            .split("<article class=\"exercise card\"")
+            .find(|card| card.contains(harder.name))
+            .unwrap_or_else(|| panic!("{} missing:\n{page}", harder.name));
+        let why = card.split("<p class=\"why\">").nth(1).unwrap();
+        let why = why.split("</p>").next().unwrap();
+        let to = harder.level.get();
+        assert!(why.contains(&format!("Level {to} of ")), "{why}");
+        assert!(!why.contains(&format!("Level {from} of ")), "{why}");
+        assert!(
+            why.contains(&format!("moved up from level {from}")),
+            "{why}"
+        );
+        assert!(!why.contains("Swapped by your clinician"), "{why}");
+    })
+    .await;
+}
