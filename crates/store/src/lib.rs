@@ -7,6 +7,7 @@ mod booking;
 pub mod files;
 mod front;
 mod model;
+mod reminders;
 mod sessions;
 mod sql;
 pub mod testing;
@@ -19,6 +20,9 @@ pub use front::{
     SaveArticle,
 };
 pub use model::*;
+pub use reminders::{
+    ReminderOutcome, ReminderRecord, ReminderStore, ReminderToSend, SaveReminder,
+};
 pub use sessions::{SessionBackend, Sessions};
 pub use sql::SqlStore;
 
@@ -73,7 +77,7 @@ pub type StoreResult<T> = Result<T, StoreError>;
 /// Everything Backstride keeps. Implemented by [`SqlStore`] for SQLite and PostgreSQL; the web
 /// tier holds an `Arc<dyn Store>` and never sees which.
 #[async_trait]
-pub trait Store: BookingStore + FrontStore + Send + Sync + 'static {
+pub trait Store: BookingStore + FrontStore + ReminderStore + Send + Sync + 'static {
     /// Which backend this is ("sqlite" or "postgres"), for logs and `/readyz`.
     fn backend(&self) -> &'static str;
     /// Brings the schema up to date (idempotent).

@@ -15,5 +15,7 @@ mod programme;
 mod red_flag_hold;
 mod runs;
 mod security;
+mod today;
+mod today_browser;
 mod tracking;
 mod world;
