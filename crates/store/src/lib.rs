@@ -20,9 +20,7 @@ pub use front::{
     SaveArticle,
 };
 pub use model::*;
-pub use reminders::{
-    ReminderOutcome, ReminderRecord, ReminderStore, ReminderToSend, SaveReminder,
-};
+pub use reminders::{ReminderOutcome, ReminderRecord, ReminderStore, ReminderToSend, SaveReminder};
 pub use sessions::{SessionBackend, Sessions};
 pub use sql::SqlStore;
 

@@ -9,7 +9,7 @@
 
 use crate::model::NewEmail;
 use crate::sql::insert_email;
-use crate::{SqlStore, StoreResult};
+use crate::{SqlStore, StoreError, StoreResult};
 use async_trait::async_trait;
 
 /// A runner's reminder as stored. `minute_of_day` and `days` are checked by core's

@@ -306,7 +306,8 @@ fn fill_day(page: &mut TodayPage, j: &Journal, date: Date, unit: backstride_core
             page.planned_count += 1;
             page.done_count += usize::from(logged);
         }
-        page.cards.push(item_card(item, is_planned, done_on(&item.key)));
+        page.cards
+            .push(item_card(item, is_planned, done_on(&item.key)));
     }
     page.session_pain = session_pain(j, date);
     page.morning_done = j
@@ -480,7 +481,9 @@ fn check_log(
                 number(fields, "sets", &mut errors).map(|n| json!(n))
             };
             let pain = match (first_filled(fields, "pain_during"), date) {
-                (None, Some(d)) if session_pain(j, d).is_some() => session_pain(j, d).map(f64::from),
+                (None, Some(d)) if session_pain(j, d).is_some() => {
+                    session_pain(j, d).map(f64::from)
+                }
                 (None, _) => {
                     errors.push(LogError {
                         field: "pain_during".into(),

@@ -216,15 +216,25 @@ mod tests {
         assert_eq!(ok.days.values(), ["mon", "wed"]);
         assert_eq!(ok.days.words(), "Monday and Wednesday");
         assert_eq!(raw("7:05", &["sun"]).validate().unwrap().time(), "07:05");
-        for bad in ["25:00", "24:00", "12:60", "", "noon", "12:5", "-1:00", "12:00:30"] {
+        for bad in [
+            "25:00", "24:00", "12:60", "", "noon", "12:5", "-1:00", "12:00:30",
+        ] {
             let e = raw(bad, &["mon"]).validate().unwrap_err();
             assert_eq!(e.message("time"), Some(TIME_MESSAGE), "{bad}");
         }
         let none = raw("08:00", &[]).validate().unwrap_err();
         assert!(none.message("days").unwrap().contains("at least one day"));
-        assert!(raw("08:00", &["funday"]).validate().unwrap_err().has("days"));
+        assert!(
+            raw("08:00", &["funday"])
+                .validate()
+                .unwrap_err()
+                .has("days")
+        );
         let all = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
-        assert_eq!(raw("08:00", &all).validate().unwrap().days.words(), "every day");
+        assert_eq!(
+            raw("08:00", &all).validate().unwrap().days.words(),
+            "every day"
+        );
         assert!(ReminderTime::from_stored(1440, 1).is_none());
         assert!(ReminderTime::from_stored(0, 0).is_none());
         assert!(ReminderTime::from_stored(0, 128).is_none());

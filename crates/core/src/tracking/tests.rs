@@ -875,7 +875,10 @@ fn adherence_counts_every_exercise_planned_today_once_one_is_logged() {
     let today = on(9);
     let before = weeks(&four, &logs, today);
     // Monday: 1 of 4; Tuesday: 0 of 4; today not begun, so not counted yet.
-    assert_eq!((before[2].sessions_done, before[2].sessions_planned), (1, 8));
+    assert_eq!(
+        (before[2].sessions_done, before[2].sessions_planned),
+        (1, 8)
+    );
     logs.sessions.push(session(9, 1));
     let after = weeks(&four, &logs, today);
     // Logging 1 of today's 4 counts all 4 of today's: never 100% for a part-done day.

@@ -165,11 +165,7 @@ fn week(programme: &Programme, logs: &TrackingLogs, first: Date, last: Date, tod
 }
 
 /// Whether any exercise planned for `date` was logged on it: the day's session has begun.
-fn session_started(
-    planned: &[String],
-    done: &BTreeMap<&str, BTreeSet<Date>>,
-    date: Date,
-) -> bool {
+fn session_started(planned: &[String], done: &BTreeMap<&str, BTreeSet<Date>>, date: Date) -> bool {
     planned
         .iter()
         .any(|key| done.get(key.as_str()).is_some_and(|s| s.contains(&date)))

@@ -161,7 +161,11 @@ fn summary_of(review: &Review) -> String {
             parts.push("hold the rest".to_owned());
         }
     }
-    if let Some(run) = review.running.as_ref().filter(|r| r.action != RunningAction::Hold) {
+    if let Some(run) = review
+        .running
+        .as_ref()
+        .filter(|r| r.action != RunningAction::Hold)
+    {
         parts.push(running_words(run.action).to_lowercase());
     }
     parts.join("; ")

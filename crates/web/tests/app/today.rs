@@ -82,19 +82,38 @@ async fn a_guided_session_asks_pain_once_logs_as_planned_and_counts_each_planned
         bad.push(("note".into(), "left hip tight".into()));
         let res = post_owned(&mut c, "/today/log", &bad).await;
         assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
-        assert!(res.body.contains("id=\"session-pain-error\""), "{}", res.body);
+        assert!(
+            res.body.contains("id=\"session-pain-error\""),
+            "{}",
+            res.body
+        );
         assert!(res.body.contains("left hip tight"), "the note is kept");
         // No pain at all on the day's first exercise: asked for by the slider.
-        let res = post_owned(&mut c, "/today/log", &as_planned(&body, &planned[0], "gs-none", "")).await;
+        let res = post_owned(
+            &mut c,
+            "/today/log",
+            &as_planned(&body, &planned[0], "gs-none", ""),
+        )
+        .await;
         assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(res.body.contains("move the slider"), "{}", res.body);
         assert!(sessions(&store, &runner).await.is_empty());
 
         // "Done as planned" with the session's pain: the planned sets, no effort needed.
-        let res = post_owned(&mut c, "/today/log", &as_planned(&body, &planned[0], "gs-1", "2")).await;
+        let res = post_owned(
+            &mut c,
+            "/today/log",
+            &as_planned(&body, &planned[0], "gs-1", "2"),
+        )
+        .await;
         assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
         // The next exercise sends no pain: the session's is used (asked once).
-        let res = post_owned(&mut c, "/today/log", &as_planned(&body, &planned[1], "gs-2", "")).await;
+        let res = post_owned(
+            &mut c,
+            "/today/log",
+            &as_planned(&body, &planned[1], "gs-2", ""),
+        )
+        .await;
         assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
         let logged = sessions(&store, &runner).await;
         assert_eq!(logged.len(), 2);
@@ -212,14 +231,30 @@ async fn a_reminder_is_emailed_once_when_nothing_is_logged_and_its_link_turns_re
             .post("/today/reminders", &[("turn", "on"), ("time", "25:00")])
             .await;
         assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
-        assert!(res.body.contains("id=\"reminder-time-error\""), "{}", res.body);
-        assert!(res.body.contains("id=\"reminder-days-error\""), "{}", res.body);
-        assert!(res.body.contains("value=\"25:00\""), "the typed time is kept");
+        assert!(
+            res.body.contains("id=\"reminder-time-error\""),
+            "{}",
+            res.body
+        );
+        assert!(
+            res.body.contains("id=\"reminder-days-error\""),
+            "{}",
+            res.body
+        );
+        assert!(
+            res.body.contains("value=\"25:00\""),
+            "the typed time is kept"
+        );
         assert!(store.reminder(quiet.id).await.unwrap().is_none());
         let res = c
             .post(
                 "/today/reminders",
-                &[("turn", "on"), ("time", "07:30"), ("days", "mon"), ("days", "fri")],
+                &[
+                    ("turn", "on"),
+                    ("time", "07:30"),
+                    ("days", "mon"),
+                    ("days", "fri"),
+                ],
             )
             .await;
         assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
@@ -237,14 +272,18 @@ async fn a_reminder_is_emailed_once_when_nothing_is_logged_and_its_link_turns_re
         let mut b = Client::new(store.clone());
         b.login("rm-busy@example.com", PASSWORD).await;
         b.get("/today").await;
+        let t = today().to_string();
         let morning = [
             ("kind", "morning"),
-            ("date", &today().to_string()),
+            ("date", t.as_str()),
             ("idempotency_key", "rm-m"),
             ("morning_pain", "1"),
             ("stiffness", "1"),
         ];
-        assert_eq!(b.post("/today/log", &morning).await.status, StatusCode::SEE_OTHER);
+        assert_eq!(
+            b.post("/today/log", &morning).await.status,
+            StatusCode::SEE_OTHER
+        );
         let at = jiff::Timestamp::from_second(now).unwrap();
         let done = send_reminders(store.as_ref(), "http://test.local", at)
             .await
@@ -252,29 +291,40 @@ async fn a_reminder_is_emailed_once_when_nothing_is_logged_and_its_link_turns_re
         assert_eq!((done.sent, done.skipped), (1, 1));
         assert_eq!(reminders_to(&store, "rm-quiet@example.com").await, 1);
         assert_eq!(reminders_to(&store, "rm-busy@example.com").await, 0);
-        let link = link_in_email(&store, "rm-quiet@example.com", "http://test.local/reminders/off/").await;
+        let link = link_in_email(
+            &store,
+            "rm-quiet@example.com",
+            "http://test.local/reminders/off/",
+        )
+        .await;
         assert!(
             store
                 .outbox(200)
                 .await
                 .unwrap()
                 .iter()
-                .any(|e| e.to == "rm-quiet@example.com" && e.body_text.contains("http://test.local/today\n")),
+                .any(|e| e.to == "rm-quiet@example.com"
+                    && e.body_text.contains("http://test.local/today\n")),
             "the email links straight to Today"
         );
         // Moved on to the next day: nothing more now; and forced due again the same day, it is
         // still at most one a day.
-        let again = send_reminders(store.as_ref(), "http://test.local", at).await.unwrap();
+        let again = send_reminders(store.as_ref(), "http://test.local", at)
+            .await
+            .unwrap();
         assert_eq!(again.sent, 0);
         assert!(store.reminder(quiet.id).await.unwrap().unwrap().next_due_at > now);
         due_now(&store, &quiet, now).await;
-        let again = send_reminders(store.as_ref(), "http://test.local", at).await.unwrap();
+        let again = send_reminders(store.as_ref(), "http://test.local", at)
+            .await
+            .unwrap();
         assert_eq!(again.sent, 0);
         assert_eq!(reminders_to(&store, "rm-quiet@example.com").await, 1);
 
         // The link: a changed one is refused; the right one asks, then turns reminders off.
         let path = link.trim_start_matches("http://test.local");
         let mut visitor = c.another();
+        visitor.get("/login").await;
         let mut tampered = path.to_owned();
         let last = tampered.pop().unwrap();
         tampered.push(if last == 'A' { 'B' } else { 'A' });
@@ -287,15 +337,24 @@ async fn a_reminder_is_emailed_once_when_nothing_is_logged_and_its_link_turns_re
         let ask = visitor.get(path).await;
         assert_eq!(ask.status, StatusCode::OK);
         assert!(ask.body.contains("Turn off reminder emails?"));
-        assert!(store.reminder(quiet.id).await.unwrap().unwrap().enabled, "a GET never writes");
+        assert!(
+            store.reminder(quiet.id).await.unwrap().unwrap().enabled,
+            "a GET never writes"
+        );
         let off = visitor.post(path, &[]).await;
         assert_eq!(off.status, StatusCode::OK, "{}", off.body);
         assert!(off.body.contains("Reminders are off"));
         assert!(!store.reminder(quiet.id).await.unwrap().unwrap().enabled);
         due_now(&store, &busy, now).await;
         store.reminders_off(busy.id, now).await.unwrap();
-        let none = send_reminders(store.as_ref(), "http://test.local", at).await.unwrap();
-        assert_eq!((none.sent, none.skipped), (0, 0), "turned-off reminders are not due");
+        let none = send_reminders(store.as_ref(), "http://test.local", at)
+            .await
+            .unwrap();
+        assert_eq!(
+            (none.sent, none.skipped),
+            (0, 0),
+            "turned-off reminders are not due"
+        );
 
         // The toggle on Today: on again, then off.
         let res = c
@@ -311,7 +370,11 @@ async fn a_reminder_is_emailed_once_when_nothing_is_logged_and_its_link_turns_re
         assert_eq!(res.status, StatusCode::SEE_OTHER);
         let kept = store.reminder(quiet.id).await.unwrap().unwrap();
         assert!(!kept.enabled);
-        assert_eq!(kept.minute_of_day, 18 * 60, "the time is kept for next time");
+        assert_eq!(
+            kept.minute_of_day,
+            18 * 60,
+            "the time is kept for next time"
+        );
     })
     .await;
 }

@@ -85,7 +85,10 @@ async fn a_guided_session_with_a_timer_and_done_as_planned_at_phone_and_desktop_
     b.log_in("gb-run@example.com").await;
     // Timers run 50 times faster in this test (a test-only setting in the browser's storage).
     b.client
-        .execute("window.localStorage.setItem('bs-timer-scale', '50');", vec![])
+        .execute(
+            "window.localStorage.setItem('bs-timer-scale', '50');",
+            vec![],
+        )
         .await
         .unwrap();
     b.goto("/today").await;
@@ -125,9 +128,14 @@ async fn a_guided_session_with_a_timer_and_done_as_planned_at_phone_and_desktop_
     b.wait_for_text(&format!("1 of {n} done")).await;
 
     // Another straight from the plan.
-    b.click(&format!("#session-{other} [data-as-planned]")).await;
+    b.click(&format!("#session-{other} [data-as-planned]"))
+        .await;
     b.wait_for_text(&format!("2 of {n} done")).await;
-    assert!(text_of(&b, "#session-progress").await.contains(&format!("2 of {n} done")));
+    assert!(
+        text_of(&b, "#session-progress")
+            .await
+            .contains(&format!("2 of {n} done"))
+    );
 
     let logs: Vec<SessionLog> = b
         .store
@@ -138,7 +146,10 @@ async fn a_guided_session_with_a_timer_and_done_as_planned_at_phone_and_desktop_
         .filter_map(|l| serde_json::from_str(&l.body_json).ok())
         .collect();
     assert_eq!(logs.len(), 2);
-    assert!(logs.iter().all(|l| l.pain_during.get() == 2), "pain asked once");
+    assert!(
+        logs.iter().all(|l| l.pain_during.get() == 2),
+        "pain asked once"
+    );
     let timed = logs.iter().find(|l| l.item_key == held.key).unwrap();
     match timed.sets_done {
         SetsDone::Both(s) => assert_eq!(s, 1, "the counted set"),

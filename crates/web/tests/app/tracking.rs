@@ -409,7 +409,8 @@ async fn a_session_logged_with_the_timers_then_a_check_in_made_offline_is_stored
         "the timer or counter counted one set"
     );
     // The details, folded away, take the rest; back pain is the session's one slider.
-    b.click(&format!("#{form} details.log-details > summary")).await;
+    b.click(&format!("#{form} details.log-details > summary"))
+        .await;
     if sets_field == "sets_left" {
         b.fill(&format!("#{form}-sets_right"), "1").await;
     }
