@@ -189,6 +189,7 @@ async fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
     ));
     let housekeeping = tokio::spawn(backstride_web::housekeeping::run(
         store.clone(),
+        settings.web.base_url().to_owned(),
         worker_stop_rx,
     ));
     let listener = tokio::net::TcpListener::bind(&settings.addr)

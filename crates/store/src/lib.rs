@@ -8,6 +8,7 @@ pub mod export;
 pub mod files;
 mod front;
 mod model;
+mod reminders;
 mod sessions;
 mod sql;
 pub mod testing;
@@ -21,6 +22,7 @@ pub use front::{
     SaveArticle,
 };
 pub use model::*;
+pub use reminders::{ReminderOutcome, ReminderRecord, ReminderStore, ReminderToSend, SaveReminder};
 pub use sessions::{SessionBackend, Sessions};
 pub use sql::SqlStore;
 
@@ -75,7 +77,9 @@ pub type StoreResult<T> = Result<T, StoreError>;
 /// Everything Backstride keeps. Implemented by [`SqlStore`] for SQLite and PostgreSQL; the web
 /// tier holds an `Arc<dyn Store>` and never sees which.
 #[async_trait]
-pub trait Store: BookingStore + FrontStore + AccountDataStore + Send + Sync + 'static {
+pub trait Store:
+    BookingStore + FrontStore + AccountDataStore + ReminderStore + Send + Sync + 'static
+{
     /// Which backend this is ("sqlite" or "postgres"), for logs and `/readyz`.
     fn backend(&self) -> &'static str;
     /// Brings the schema up to date (idempotent).

@@ -40,6 +40,11 @@ const FILES: &[(&str, &str, &[u8])] = &[
         include_bytes!("../static/booking.js"),
     ),
     (
+        "today.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("../static/today.js"),
+    ),
+    (
         "vendor/htmx.min.js",
         "text/javascript; charset=utf-8",
         include_bytes!("../static/vendor/htmx.min.js"),

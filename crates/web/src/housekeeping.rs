@@ -1,7 +1,8 @@
 //! Housekeeping: the front door forgets what it no longer needs, once an hour while the server
 //! runs (rate-limit counters, old guide links, enquiries that went nowhere), and so do sign-ins
-//! (expired sessions, old login failures); and the weekly reviews that have come due are made
-//! (pages only read them).
+//! (expired sessions, old login failures); the weekly reviews that have come due are made
+//! (pages only read them); and the runners' due reminders to log are emailed
+//! ([`send_reminders`], bounded per pass by `reminders::PER_PASS`).
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -49,8 +50,25 @@ pub async fn make_weekly_reviews(store: &dyn Store) -> crate::error::AppResult<u
     crate::tracking::journal::make_weekly_reviews_for_everyone(store).await
 }
 
-/// Runs a pass now and then every [`EVERY`] until `shutdown` turns true.
-pub async fn run(store: Arc<dyn Store>, mut shutdown: tokio::sync::watch::Receiver<bool>) {
+pub use crate::reminders::RemindersHandled;
+
+/// Emails the reminders to log that are due at `at` and whose day has nothing logged yet
+/// (`reminders::send_due`); `base_url` starts the links in them.
+pub async fn send_reminders(
+    store: &dyn Store,
+    base_url: &str,
+    at: jiff::Timestamp,
+) -> crate::error::AppResult<RemindersHandled> {
+    crate::reminders::send_due(store, base_url, at).await
+}
+
+/// Runs a pass now and then every [`EVERY`] until `shutdown` turns true; `base_url` (the
+/// configured public address) starts the links in reminder emails.
+pub async fn run(
+    store: Arc<dyn Store>,
+    base_url: String,
+    mut shutdown: tokio::sync::watch::Receiver<bool>,
+) {
     loop {
         if *shutdown.borrow() {
             break;
@@ -86,6 +104,15 @@ pub async fn run(store: Arc<dyn Store>, mut shutdown: tokio::sync::watch::Receiv
         }
         if let Err(err) = make_weekly_reviews(store.as_ref()).await {
             tracing::warn!(%err, "housekeeping: weekly reviews not made");
+        }
+        match send_reminders(store.as_ref(), &base_url, jiff::Timestamp::now()).await {
+            Ok(done) if done != RemindersHandled::default() => tracing::info!(
+                sent = done.sent,
+                skipped = done.skipped,
+                "housekeeping: reminders to log handled"
+            ),
+            Ok(_) => {}
+            Err(err) => tracing::warn!(%err, "housekeeping: reminders not sent"),
         }
         tokio::select! {
             _ = shutdown.changed() => {}

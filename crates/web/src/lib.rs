@@ -27,6 +27,7 @@ mod pages;
 mod passwords;
 mod print;
 mod programme;
+mod reminders;
 mod runs;
 mod security;
 mod templates;
@@ -124,6 +125,7 @@ pub fn router(state: AppState) -> Router {
         .merge(programme::routes())
         .merge(print::routes())
         .merge(tracking::routes())
+        .merge(reminders::routes())
         .merge(front::routes())
         .merge(booking::routes())
         .fallback(pages::not_found)

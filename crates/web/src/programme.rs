@@ -346,32 +346,17 @@ impl ItemView {
     }
 }
 
-fn item_view(item: &programme::ProgrammeItem) -> ItemView {
+/// How to do a programme item: its still drawing (empty for the clinician's own), steps and
+/// cues. Shared by the programme page and Today's exercise cards.
+pub(crate) struct HowTo {
+    pub illustration: String,
+    pub steps: Vec<String>,
+    pub cues: Vec<String>,
+}
+
+pub(crate) fn how_to(item: &programme::ProgrammeItem) -> HowTo {
     let exercise = item.exercise_id().map(|id| id.exercise());
-    let levels = exercise
-        .and_then(|e| library::ladder(e.ladder.as_str()))
-        .map(|ladder| {
-            ladder
-                .rungs
-                .iter()
-                .map(|e| (e.level.get(), format!("{} — {}", e.level, e.name)))
-                .collect()
-        })
-        .unwrap_or_default();
-    let dose = item.dosage.describe(item.sidedness);
-    ItemView {
-        key: item.key.clone(),
-        name: item.name.clone(),
-        dose,
-        extra: item
-            .extra_set_side
-            .map(|s| format!("One extra set on the {} side.", s.name()))
-            .unwrap_or_default(),
-        frequency: item.frequency.text.clone(),
-        reason: item.why(),
-        cautions: item.cautions.clone(),
-        level: item.level().map(|l| l.get()),
-        levels,
+    HowTo {
         illustration: exercise
             .and_then(|e| {
                 backstride_figures::svg_static(e.illustration, backstride_figures::Phase::Start)
@@ -386,6 +371,39 @@ fn item_view(item: &programme::ProgrammeItem) -> ItemView {
         cues: exercise
             .map(|e| e.cues.iter().map(|s| s.to_string()).collect())
             .unwrap_or_default(),
+    }
+}
+
+fn item_view(item: &programme::ProgrammeItem) -> ItemView {
+    let exercise = item.exercise_id().map(|id| id.exercise());
+    let levels = exercise
+        .and_then(|e| library::ladder(e.ladder.as_str()))
+        .map(|ladder| {
+            ladder
+                .rungs
+                .iter()
+                .map(|e| (e.level.get(), format!("{} — {}", e.level, e.name)))
+                .collect()
+        })
+        .unwrap_or_default();
+    let dose = item.dosage.describe(item.sidedness);
+    let how = how_to(item);
+    ItemView {
+        key: item.key.clone(),
+        name: item.name.clone(),
+        dose,
+        extra: item
+            .extra_set_side
+            .map(|s| format!("One extra set on the {} side.", s.name()))
+            .unwrap_or_default(),
+        frequency: item.frequency.text.clone(),
+        reason: item.why(),
+        cautions: item.cautions.clone(),
+        level: item.level().map(|l| l.get()),
+        levels,
+        illustration: how.illustration,
+        steps: how.steps,
+        cues: how.cues,
         minutes: item.session_seconds.div_ceil(60),
         dosage: (
             i64::from(item.dosage.sets()),

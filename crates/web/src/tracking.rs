@@ -1,6 +1,15 @@
-//! Daily tracking: the runner's Today page (the day's exercises with timers and counters, a run,
-//! the morning check-in, back-filling up to 7 days), the decisions core's pain-monitoring guide
-//! makes of each logged day and each week, and the clinician accepting or overriding them.
+//! Daily tracking: the runner's Today page (a guided session — one card per planned exercise
+//! with its drawing, steps, cues, set timer or rep counter with the rest between sets and a
+//! "Done as planned" button; back pain asked once per session; the day's decision in one line;
+//! a run, the morning check-in, back-filling up to 7 days, reminders), the decisions core's
+//! pain-monitoring guide makes of each logged day and each week, and the clinician accepting or
+//! overriding them.
+//!
+//! **Our choices**: a session's back pain is asked once, on a slider above the cards; each
+//! exercise logged that day carries it, and an exercise logged later the same day without one
+//! takes the day's latest session pain. "Done as planned" logs the planned sets (the weaker
+//! side's extra set included) or, when the timers and counters counted sets, those; effort and
+//! a note are optional, behind the details.
 //!
 //! One handler takes every log, as an HTML form post or — from the page's offline queue — the
 //! same form sent with `Accept: application/json`, answered in JSON. A key made with the form
@@ -23,7 +32,9 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Json, Router};
 use backstride_core::Role;
+use backstride_core::assessment::Side;
 use backstride_core::library::{DosageKind, Sidedness};
+use backstride_core::programme::ProgrammeItem;
 use backstride_core::tracking::{
     LogError, RawMorningCheckIn, RawRunLog, RawSessionLog, RedFlagSymptom,
 };
@@ -76,6 +87,18 @@ pub struct ItemCard {
     pub timer_seconds: Option<u16>,
     /// Reps per set (the counter); `None` for holds.
     pub reps: Option<u16>,
+    /// Rest between sets, seconds.
+    pub rest_seconds: u16,
+    /// Planned sets: both sides at once, or left and right (the weaker side's extra set in).
+    pub sets: u8,
+    pub sets_left: u8,
+    pub sets_right: u8,
+    /// The still drawing (SVG), empty for the clinician's own exercises.
+    pub illustration: String,
+    pub steps: Vec<String>,
+    pub cues: Vec<String>,
+    /// Planned for this day (an unplanned one logged anyway gets a card too).
+    pub planned: bool,
     pub done: Vec<String>,
     pub idempotency_key: String,
 }
@@ -107,6 +130,12 @@ struct TodayPage {
     distance_unit: &'static str,
     decision: Option<ReviewView>,
     weekly: Option<ReviewView>,
+    /// The exercises planned for the day, and how many of them are logged.
+    planned_count: usize,
+    done_count: usize,
+    /// The back pain already given for this day's session, if any.
+    session_pain: Option<u8>,
+    reminders: crate::reminders::ReminderView,
     /// A red flag since the programme: the referral instead of the day's exercises.
     hold: Option<RedFlagHold>,
     /// Why running waits (empty when the programme clears it).
@@ -154,7 +183,7 @@ async fn today_page(ctx: Ctx, Query(q): Query<DayQuery>) -> AppResult<Response> 
     render_today(&ctx, &runner, date, String::new(), FormState::default()).await
 }
 
-async fn render_today(
+pub(crate) async fn render_today(
     ctx: &Ctx,
     runner: &User,
     date: Date,
@@ -199,6 +228,13 @@ async fn render_today(
     }
     .map(|v| v.for_runner(runner.clinic_id.is_some()));
     let waiting_status = form.status();
+    let stored_reminder =
+        crate::reminders::ReminderView::stored(store.reminder(runner.id).await?.as_ref());
+    let reminders = if failed == "reminders" {
+        crate::reminders::ReminderView::typed(&form, stored_reminder)
+    } else {
+        stored_reminder
+    };
     let mut page = TodayPage {
         page: ctx.page("Today").await?,
         date: date.to_string(),
@@ -217,6 +253,10 @@ async fn render_today(
         distance_unit: units.distance.as_str(),
         decision,
         weekly,
+        planned_count: 0,
+        done_count: 0,
+        session_pain: None,
+        reminders,
         hold,
         running_blocked: Vec::new(),
         retest_due: false,
@@ -262,24 +302,19 @@ fn fill_day(page: &mut TodayPage, j: &Journal, date: Date, unit: backstride_core
         .collect();
     for item in &j.programme.items {
         let is_planned = planned.contains(&item.key);
-        if !is_planned && !logged_keys.contains(&item.key.as_str()) {
+        let logged = logged_keys.contains(&item.key.as_str());
+        if !is_planned && !logged {
             page.others.push((item.key.clone(), item.name.clone()));
             continue;
         }
-        let d = &item.dosage;
-        let amount = d.reps_or_seconds();
-        page.cards.push(ItemCard {
-            form_id: format!("session-{}", item.key),
-            key: item.key.clone(),
-            name: item.name.clone(),
-            dosage: d.describe(item.sidedness),
-            per_side: item.sidedness == Sidedness::PerSide,
-            timer_seconds: (d.kind() != DosageKind::Reps).then_some(amount),
-            reps: (d.kind() == DosageKind::Reps).then_some(amount),
-            done: done_on(&item.key),
-            idempotency_key: random_token(16),
-        });
+        if is_planned {
+            page.planned_count += 1;
+            page.done_count += usize::from(logged);
+        }
+        page.cards
+            .push(item_card(item, is_planned, done_on(&item.key)));
     }
+    page.session_pain = session_pain(j, date);
     page.morning_done = j
         .logs
         .mornings
@@ -293,6 +328,43 @@ fn fill_day(page: &mut TodayPage, j: &Journal, date: Date, unit: backstride_core
         .filter(|r| r.date == date)
         .map(|r| words::run_summary(r, unit))
         .collect();
+}
+
+/// One exercise's card: what to do, its timer or counter, and the planned sets.
+fn item_card(item: &ProgrammeItem, planned: bool, done: Vec<String>) -> ItemCard {
+    let d = &item.dosage;
+    let amount = d.reps_or_seconds();
+    let sets = d.sets();
+    let extra = |side: Side| u8::from(item.extra_set_side == Some(side));
+    let how = crate::programme::how_to(item);
+    ItemCard {
+        form_id: format!("session-{}", item.key),
+        key: item.key.clone(),
+        name: item.name.clone(),
+        dosage: d.describe(item.sidedness),
+        per_side: item.sidedness == Sidedness::PerSide,
+        timer_seconds: (d.kind() != DosageKind::Reps).then_some(amount),
+        reps: (d.kind() == DosageKind::Reps).then_some(amount),
+        rest_seconds: d.rest_seconds(),
+        sets,
+        sets_left: sets.saturating_add(extra(Side::Left)),
+        sets_right: sets.saturating_add(extra(Side::Right)),
+        illustration: how.illustration,
+        steps: how.steps,
+        cues: how.cues,
+        planned,
+        done,
+        idempotency_key: random_token(16),
+    }
+}
+
+/// The back pain given for `date`'s session: that of the latest exercise logged on it.
+fn session_pain(j: &Journal, date: Date) -> Option<u8> {
+    j.logs
+        .sessions
+        .iter()
+        .rfind(|s| s.date == date)
+        .map(|s| s.pain_during.get())
 }
 
 /// A re-test is due from day 7 of the programme, until one is done after the programme began.
@@ -337,6 +409,21 @@ fn number(fields: &[(String, String)], name: &str, errors: &mut Vec<LogError>) -
             None
         }
     }
+}
+
+/// The first non-empty value of `name` (a form may carry one from the session's slider and one
+/// typed without scripts).
+fn first_filled<'a>(fields: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    fields
+        .iter()
+        .find(|(k, v)| k == name && !v.trim().is_empty())
+        .map(|(_, v)| v.as_str())
+}
+
+/// [`number`] of the first non-empty value of `name`.
+fn number_of(fields: &[(String, String)], name: &str, errors: &mut Vec<LogError>) -> Option<f64> {
+    let value = first_filled(fields, name).unwrap_or("").to_owned();
+    number(&[(name.to_owned(), value)], name, errors)
 }
 
 fn field<'a>(fields: &'a [(String, String)], name: &str) -> &'a str {
@@ -398,8 +485,25 @@ fn check_log(
             } else {
                 number(fields, "sets", &mut errors).map(|n| json!(n))
             };
-            let pain = number(fields, "pain_during", &mut errors);
-            let effort = number(fields, "effort", &mut errors);
+            let pain = match (first_filled(fields, "pain_during"), date) {
+                (None, Some(d)) if session_pain(j, d).is_some() => {
+                    session_pain(j, d).map(f64::from)
+                }
+                (None, _) => {
+                    errors.push(LogError {
+                        field: "pain_during".into(),
+                        message: "Say how your back felt during this session: move the slider \
+                                  from 0 (no pain) to 10."
+                            .into(),
+                    });
+                    None
+                }
+                (Some(_), _) => number_of(fields, "pain_during", &mut errors),
+            };
+            let effort = match field(fields, "effort").trim() {
+                "" => Some(None),
+                _ => number(fields, "effort", &mut errors).map(Some),
+            };
             let raw = (|| {
                 Some(RawSessionLog {
                     date: date?,

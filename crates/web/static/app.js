@@ -11,91 +11,9 @@ document.addEventListener("click", function (event) {
   if (button) window.print();
 });
 
-// --- Today page: hold timers, rep counters and the offline queue ---------------------------
-// Everything here is an extra: without it the forms post normally and the numbers are typed.
+// --- Today page: the offline queue (the guided session's timers and counters: today.js) ----
+// Everything here is an extra: without it the forms post normally.
 (function () {
-  // Tests may speed timers up (seconds are divided by this); people never set it.
-  function timeScale() {
-    var s = parseFloat(window.localStorage.getItem("bs-timer-scale") || "1");
-    return s > 0 ? s : 1;
-  }
-
-  // Adds one set to the form's field for `side` (sets, sets_left or sets_right).
-  function addSet(formId, side) {
-    var form = document.getElementById(formId);
-    if (!form) return;
-    var name = side === "both" ? "sets" : "sets_" + side;
-    var input = form.querySelector('[name="' + name + '"]');
-    if (!input) return;
-    input.value = String((parseInt(input.value, 10) || 0) + 1);
-  }
-
-  function beep() {
-    try {
-      var Ctx = window.AudioContext || window.webkitAudioContext;
-      if (!Ctx) return;
-      var ctx = new Ctx(), osc = ctx.createOscillator();
-      osc.connect(ctx.destination); osc.start(); osc.stop(ctx.currentTime + 0.2);
-    } catch (e) { /* sound is a nicety */ }
-    if (navigator.vibrate) navigator.vibrate(200);
-  }
-
-  function sideWords(side) { return side === "both" ? "" : " (" + side + ")"; }
-
-  document.addEventListener("click", function (event) {
-    var button = event.target.closest && event.target.closest("button.timer");
-    if (!button) return;
-    var box = button.closest(".timers");
-    var seconds = parseInt(box.dataset.timer, 10);
-    var readout = box.querySelector(".timer-readout");
-    var announce = box.querySelector(".timer-announce");
-    var side = button.dataset.side;
-    if (box.running) { // a second press stops early, without counting the set
-      window.clearInterval(box.running); box.running = null;
-      readout.textContent = "Stopped.";
-      box.querySelectorAll("button.timer").forEach(function (b) { b.disabled = false; });
-      button.textContent = button.dataset.label;
-      return;
-    }
-    button.dataset.label = button.dataset.label || button.textContent;
-    box.querySelectorAll("button.timer").forEach(function (b) { if (b !== button) b.disabled = true; });
-    button.textContent = "Stop";
-    var left = seconds;
-    readout.textContent = left + " s" + sideWords(side);
-    announce.textContent = "Timer started" + sideWords(side) + ": " + seconds + " seconds.";
-    box.running = window.setInterval(function () {
-      left -= 1;
-      readout.textContent = left + " s" + sideWords(side);
-      if (left <= 0) {
-        window.clearInterval(box.running); box.running = null;
-        box.querySelectorAll("button.timer").forEach(function (b) { b.disabled = false; });
-        button.textContent = button.dataset.label;
-        readout.textContent = "Done" + sideWords(side) + ": one set counted.";
-        announce.textContent = "Time. One set counted" + sideWords(side) + ".";
-        addSet(box.dataset.for, side);
-        beep();
-      }
-    }, 1000 / timeScale());
-  });
-
-  document.addEventListener("click", function (event) {
-    var button = event.target.closest && event.target.closest("button.counter");
-    if (!button) return;
-    var box = button.closest(".counters");
-    var target = parseInt(box.dataset.reps, 10);
-    var side = button.dataset.side;
-    box.counts = box.counts || {};
-    box.counts[side] = (box.counts[side] || 0) + 1;
-    var readout = box.querySelector(".counter-readout");
-    if (box.counts[side] >= target) {
-      box.counts[side] = 0;
-      addSet(box.dataset.for, side);
-      readout.textContent = target + " reps" + sideWords(side) + ": one set counted.";
-    } else {
-      readout.textContent = box.counts[side] + " of " + target + " reps" + sideWords(side);
-    }
-  });
-
   // The offline queue: entries are kept in this browser until the server has them. Each
   // carries the idempotency key made with the form, so sending twice stores once. The queue
   // belongs to the person logged in (`data-user` on <body>): someone else on this browser
@@ -171,7 +89,10 @@ document.addEventListener("click", function (event) {
           if (res.ok) {
             status(entry.form, data.message || "Saved.");
             var form = document.getElementById(entry.form);
-            if (form) form.dataset.saved = "true";
+            if (form) {
+              form.dataset.saved = "true";
+              form.dispatchEvent(new CustomEvent("bs:saved", { bubbles: true }));
+            }
           } else if (res.status === 403) {
             status(entry.form, "Not saved: this entry could not be sent. Please enter it again.");
           } else {

@@ -147,7 +147,10 @@ pub struct SessionLog {
     pub sets_done: SetsDone,
     #[serde(deserialize_with = "de_pain")]
     pub pain_during: PainScore,
-    pub effort: Rating,
+    /// How hard it felt; `None` when not rated (a session logged "as planned" from Today,
+    /// where effort sits behind the details).
+    #[serde(default)]
+    pub effort: Option<Rating>,
     pub note: Option<String>,
     #[serde(default)]
     pub red_flags: Vec<RedFlagSymptom>,
@@ -191,7 +194,9 @@ pub struct RawSessionLog {
     pub item_key: String,
     pub sets_done: RawSets,
     pub pain_during: f64,
-    pub effort: f64,
+    /// Optional: a session can be logged without rating its effort.
+    #[serde(default)]
+    pub effort: Option<f64>,
     #[serde(default)]
     pub note: Option<String>,
     #[serde(default)]
@@ -362,7 +367,10 @@ impl RawSessionLog {
             }
         };
         let pain_during = c.pain("pain_during", self.pain_during);
-        let effort = c.rating("effort", self.effort);
+        let effort = match self.effort {
+            Some(e) => c.rating("effort", e).map(Some),
+            None => Some(None),
+        };
         let note = c.note(self.note);
         let log = (|| {
             Some(SessionLog {

@@ -12,6 +12,7 @@
 //! - [`mod@alerts`]: clinician alert tiers (CLINICAL.md §7).
 //! - [`load`]: pain versus load — each watch run beside the pain around it, and patterns.
 //! - [`trends`]: pain per day and, per programme week, morning pain, adherence and running.
+//! - [`reminders`]: the runner's reminder time and days, checked, and when the next one falls.
 //! - [`change`]: the re-test change report, judged against minimal important differences
 //!   (CLINICAL.md §6).
 
@@ -21,6 +22,7 @@ pub mod change;
 pub mod load;
 pub mod logs;
 pub mod progression;
+pub mod reminders;
 pub mod thresholds;
 pub mod trends;
 mod words;

@@ -94,7 +94,7 @@ fn session(offset: i64, pain: u8) -> SessionLog {
         item_key: key(),
         sets_done: SetsDone::Both(3),
         pain_during: p(pain),
-        effort: Rating::try_from(5.0).unwrap(),
+        effort: Some(Rating::try_from(5.0).unwrap()),
         note: None,
         red_flags: vec![],
     }
@@ -860,6 +860,33 @@ fn weekly_trends_of_a_programme_begun_centuries_ago_are_the_latest_weeks_only() 
     // Not begun yet: no weeks.
     old.settings.start_date = date(2027, 1, 1);
     assert!(weeks(&old, &good_week(), today).is_empty());
+}
+
+#[test]
+fn adherence_counts_every_exercise_planned_today_once_one_is_logged() {
+    use super::trends::weeks;
+    // Four exercises planned each weekday; only the first exists in the logs.
+    let mut four = programme();
+    for day in four.calendar.iter_mut().filter(|d| !d.exercises.is_empty()) {
+        day.exercises = vec![key(), "b".into(), "c".into(), "d".into()];
+    }
+    let mut logs = good_week();
+    logs.sessions.push(session(7, 2));
+    let today = on(9);
+    let before = weeks(&four, &logs, today);
+    // Monday: 1 of 4; Tuesday: 0 of 4; today not begun, so not counted yet.
+    assert_eq!(
+        (before[2].sessions_done, before[2].sessions_planned),
+        (1, 8)
+    );
+    logs.sessions.push(session(9, 1));
+    let after = weeks(&four, &logs, today);
+    // Logging 1 of today's 4 counts all 4 of today's: never 100% for a part-done day.
+    assert_eq!((after[2].sessions_done, after[2].sessions_planned), (2, 12));
+    assert_eq!(after[2].adherence_percent, Some(17.0));
+    // The one-exercise programme: today done is 1 of 1.
+    let one = weeks(&programme(), &logs, today);
+    assert_eq!((one[2].sessions_done, one[2].sessions_planned), (2, 3));
 }
 
 #[test]

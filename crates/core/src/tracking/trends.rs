@@ -1,9 +1,12 @@
 //! What the tracking charts show, computed from the logs: pain per day, and per programme week
 //! the average morning pain, adherence and running volume.
 //!
-//! Weeks are programme weeks: 7 days from the programme's start date. Adherence follows the
-//! progression rules (`progression`): per exercise, sessions done count up to those planned,
-//! so a swapped day is not a missed one; today counts only once done (the day is not over).
+//! Weeks are programme weeks: 7 days from the programme's start date. Adherence is counted per
+//! planned exercise, as the progression rules (`progression`) count it: per exercise, sessions
+//! done count up to those planned, so a swapped day is not a missed one. Today is not over, so
+//! its planned exercises count only once the runner has logged one of them: from then on every
+//! exercise planned for today counts (logging 1 of 4 is 1 of 4, not 1 of 1). **Our choice**:
+//! an untouched today would otherwise read as missed before the runner had a chance.
 
 use super::logs::TrackingLogs;
 use crate::programme::Programme;
@@ -122,9 +125,9 @@ fn week(programme: &Programme, logs: &TrackingLogs, first: Date, last: Date, tod
     let mut d = first;
     while d <= last {
         if let Some(day) = programme.day_on(d) {
-            for key in &day.exercises {
-                let done_today = done.get(key.as_str()).is_some_and(|s| s.contains(&d));
-                if d < today || done_today {
+            let started = d < today || session_started(&day.exercises, &done, d);
+            if started {
+                for key in &day.exercises {
                     *planned.entry(key.as_str()).or_default() += 1;
                 }
             }
@@ -159,6 +162,13 @@ fn week(programme: &Programme, logs: &TrackingLogs, first: Date, last: Date, tod
             .map(|r| r.distance_m)
             .sum(),
     }
+}
+
+/// Whether any exercise planned for `date` was logged on it: the day's session has begun.
+fn session_started(planned: &[String], done: &BTreeMap<&str, BTreeSet<Date>>, date: Date) -> bool {
+    planned
+        .iter()
+        .any(|key| done.get(key.as_str()).is_some_and(|s| s.contains(&date)))
 }
 
 /// Which way morning pain is going.

@@ -125,7 +125,7 @@ fn tracking_charts(
         ),
         backstride_charts::weekly_bars(
             "adherence",
-            "Exercise sessions done per programme week",
+            "Planned exercises done per programme week",
             "%",
             &series(&|w| w.adherence_percent),
             Some(100.0),

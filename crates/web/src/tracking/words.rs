@@ -25,11 +25,11 @@ pub fn session_summary(s: &SessionLog) -> String {
         SetsDone::Both(n) => format!("{n} sets"),
         SetsDone::PerSide(p) => format!("{} left, {} right", p.left, p.right),
     };
-    format!(
-        "Done: {sets}, pain {}/10, effort {}/10",
-        s.pain_during.get(),
-        s.effort.get()
-    )
+    let effort = s
+        .effort
+        .map(|e| format!(", effort {}/10", e.get()))
+        .unwrap_or_default();
+    format!("Done: {sets}, pain {}/10{effort}", s.pain_during.get())
 }
 
 pub fn morning_summary(m: &MorningCheckIn) -> String {
@@ -91,8 +91,10 @@ pub fn saved_message(review: &Review, flags: &[RedFlagSymptom], has_clinician: b
     format!("Saved. {summary}{pending}")
 }
 
-/// One decision, ready for the page.
+/// One decision, ready for the page: the exercises given the same action for the same reason
+/// share a line (day 1 holds every exercise for one reason: one line, not one per exercise).
 pub struct DecisionLine {
+    /// "Couch stretch", or "Couch stretch, Hip CARs and Side plank".
     pub name: String,
     pub action: &'static str,
     pub class: &'static str,
@@ -103,6 +105,8 @@ pub struct DecisionLine {
 pub struct ReviewView {
     pub id: i64,
     pub heading: String,
+    /// The decision in one line, e.g. "All holding — keep going".
+    pub summary: String,
     pub status: String,
     pub suggested: bool,
     pub lines: Vec<DecisionLine>,
@@ -140,6 +144,78 @@ fn action_words(a: ProgressionAction) -> (&'static str, &'static str) {
         ProgressionAction::Regress => ("Step down", "regress"),
         ProgressionAction::StopSeeClinician => ("Stop and see your clinician", "stop"),
     }
+}
+
+/// "A", "A and B", "A, B and C".
+fn join_names(names: &[String]) -> String {
+    match names.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
+        _ => names.concat(),
+    }
+}
+
+/// The review in one line: the most urgent action first (our wording).
+fn summary_of(review: &Review) -> String {
+    let count = |a: ProgressionAction| review.items.iter().filter(|d| d.action == a).count();
+    let exercises = |n: usize| {
+        if n == 1 {
+            "1 exercise".to_owned()
+        } else {
+            format!("{n} exercises")
+        }
+    };
+    let mut parts = Vec::new();
+    if count(ProgressionAction::StopSeeClinician) > 0 {
+        parts.push("Stop and see your clinician".to_owned());
+    } else {
+        let down = count(ProgressionAction::Regress);
+        let up = count(ProgressionAction::Progress);
+        if down > 0 {
+            parts.push(format!("Step down on {}", exercises(down)));
+        }
+        if up > 0 {
+            parts.push(format!("Move up on {}", exercises(up)));
+        }
+        if parts.is_empty() {
+            parts.push("All holding — keep going".to_owned());
+        } else if count(ProgressionAction::Hold) > 0 {
+            parts.push("hold the rest".to_owned());
+        }
+    }
+    if let Some(run) = review
+        .running
+        .as_ref()
+        .filter(|r| r.action != RunningAction::Hold)
+    {
+        parts.push(running_words(run.action).to_lowercase());
+    }
+    parts.join("; ")
+}
+
+/// The review's decisions, one line per action and reason, in the order they first appear.
+fn grouped_lines(review: &Review) -> Vec<DecisionLine> {
+    let mut groups: Vec<(ProgressionAction, &str, Vec<String>)> = Vec::new();
+    for d in &review.items {
+        match groups
+            .iter_mut()
+            .find(|(a, r, _)| *a == d.action && *r == d.reason)
+        {
+            Some((_, _, names)) => names.push(d.name.clone()),
+            None => groups.push((d.action, &d.reason, vec![d.name.clone()])),
+        }
+    }
+    groups
+        .into_iter()
+        .map(|(a, reason, names)| {
+            let (action, class) = action_words(a);
+            DecisionLine {
+                name: join_names(&names),
+                action,
+                class,
+                reason: reason.to_owned(),
+            }
+        })
+        .collect()
 }
 
 fn running_words(a: RunningAction) -> &'static str {
@@ -203,19 +279,8 @@ fn view_of(
         heading: format!("{kind_words} {}", review.date.strftime("%a %-d %b")),
         status: format!("{status_words}{decided}"),
         suggested: status == ReviewStatus::Suggested,
-        lines: review
-            .items
-            .iter()
-            .map(|d| {
-                let (action, class) = action_words(d.action);
-                DecisionLine {
-                    name: d.name.clone(),
-                    action,
-                    class,
-                    reason: d.reason.clone(),
-                }
-            })
-            .collect(),
+        summary: summary_of(&review),
+        lines: grouped_lines(&review),
         running: review
             .running
             .map(|r| format!("{}: {}", running_words(r.action), r.reason)),

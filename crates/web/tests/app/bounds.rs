@@ -65,6 +65,8 @@ const FORMS: &[(&str, &str, Who, Fields)] = &[
     ("/programmes/{id}/edit", "/programmes/{suggested}/edit", Who::Clinician, Fields::Page("/programmes/{suggested}")),
     ("/programme/calendar-link", "/programme/calendar-link", Who::Owner, Fields::Named(&[])),
     ("/today/log", "/today/log", Who::Owner, Fields::Page("/today")),
+    ("/today/reminders", "/today/reminders", Who::Owner, Fields::Page("/today")),
+    ("/reminders/off/{token}", "/reminders/off/not-a-token", Who::Visitor, Fields::Named(&[])),
     ("/clinic/availability/{clinician_id}", "/clinic/availability/{clinician}", Who::Clinician, Fields::Page("/clinic/availability/{clinician}")),
     ("/clinics/{clinic_id}/book", "/clinics/{clinic}/book", Who::Visitor, Fields::Page("/clinics/{clinic}/book")),
     ("/bookings/{token}/reschedule", "/bookings/{booking}/reschedule", Who::Visitor, Fields::Page("/bookings/{booking}/reschedule")),

@@ -18,5 +18,7 @@ mod results_browser;
 mod runs;
 mod security;
 mod self_check_browser;
+mod today;
+mod today_browser;
 mod tracking;
 mod world;

@@ -100,6 +100,10 @@ const MATRIX: &[(&str, &str, &str, &str)] = &[
     // Daily tracking and progress.
     ("GET", "/today", "/today", "L Y Y F F Y F F Y"),
     ("POST", "/today/log", "/today/log", "L Y Y F F Y F F Y"),
+    // Issue 14 item 6: reminders are the runner's own; the emailed link needs its token.
+    ("POST", "/today/reminders", "/today/reminders", "L Y Y F F Y F F Y"),
+    ("GET", "/reminders/off/{token}", "/reminders/off/not-a-token", "N N N N N N N N N"),
+    ("POST", "/reminders/off/{token}", "/reminders/off/not-a-token", "N N N N N N N N N"),
     ("GET", "/progress", "/progress", "L Y Y Y Y Y Y Y Y"),
     ("GET", "/runners/{id}/progress", "/runners/{owner}/progress", "L Y N Y Y N N N N"),
     ("GET", "/assessments/{id}/change", "/assessments/{retest}/change", "L Y N Y Y N N N N"),

@@ -408,12 +408,25 @@ async fn a_session_logged_with_the_timers_then_a_check_in_made_offline_is_stored
         Some("1"),
         "the timer or counter counted one set"
     );
+    // The details, folded away, take the rest; back pain is the session's one slider.
+    b.click(&format!("#{form} details.log-details > summary"))
+        .await;
     if sets_field == "sets_left" {
         b.fill(&format!("#{form}-sets_right"), "1").await;
     }
-    b.fill(&format!("#{form}-pain_during"), "1").await;
     b.fill(&format!("#{form}-effort"), "4").await;
-    b.click(&format!("#{form} button[type=submit]")).await;
+    b.client
+        .execute(
+            "var s = document.getElementById('session-pain'); s.value = '1'; \
+             s.dispatchEvent(new Event('input', { bubbles: true }));",
+            vec![],
+        )
+        .await
+        .unwrap();
+    b.click(&format!("#{form} details.log-details button[type=submit]"))
+        .await;
+    b.wait_for_text("Saved.").await;
+    b.goto("/today").await;
     b.wait_for_text("Today's decision").await;
 
     // Offline: the check-in is kept in the browser, then sent once when back online.
