@@ -19,6 +19,7 @@ mod config;
 mod context;
 mod error;
 mod front;
+mod icons;
 pub mod housekeeping;
 mod ics;
 pub mod mail;
@@ -26,6 +27,7 @@ mod pages;
 mod passwords;
 mod print;
 mod programme;
+mod pwa;
 mod runs;
 mod security;
 mod templates;
@@ -116,6 +118,8 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(pages::healthz))
         .route("/readyz", get(pages::readyz))
         .route("/static/{*path}", get(assets::serve))
+        .route("/sw.js", get(pwa::service_worker))
+        .route("/manifest.webmanifest", get(pwa::manifest))
         .merge(assessment::routes())
         .merge(runs::routes())
         .merge(programme::routes())
