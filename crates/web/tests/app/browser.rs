@@ -122,14 +122,18 @@ impl Browser {
         el.send_keys(text).await.unwrap();
     }
 
+    /// Clicks the first element `css` finds, scrolled to the middle of the window first so the
+    /// runner's bottom tab bar on a phone never covers it.
     pub async fn click(&self, css: &str) {
+        let el = self.client.find(Locator::Css(css)).await.unwrap();
         self.client
-            .find(Locator::Css(css))
-            .await
-            .unwrap()
-            .click()
+            .execute(
+                "arguments[0].scrollIntoView({block: 'center', inline: 'nearest'});",
+                vec![serde_json::to_value(&el).unwrap()],
+            )
             .await
             .unwrap();
+        el.click().await.unwrap();
     }
 
     /// Logs `email` in through the login form (every test person's password is `PASSWORD`) and

@@ -149,7 +149,7 @@ async fn wording_problems(b: &Browser, name: &str, at: &str) -> Vec<String> {
             let line_end = lower[i..].find('\n').map_or(lower.len(), |e| i + e);
             problems.push(format!(
                 "{name} ({at}): \"{word}\" in \"{}\"",
-                &text[line_start..line_end]
+                &lower[line_start..line_end]
             ));
         }
     }

@@ -5,15 +5,9 @@
 
 use crate::assessment::{Fields, red_flags, start, step};
 use crate::client::*;
+use crate::http::header_of;
 use axum::http::{StatusCode, header};
 use backstride_core::Role;
-
-fn header_of(res: &Resp, name: header::HeaderName) -> &str {
-    res.headers
-        .get(name)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-}
 
 /// A self-check with the red-flag screen answered and every test skipped; its id.
 async fn skipped_self_check(c: &mut Client, runner_id: i64) -> i64 {
@@ -115,13 +109,14 @@ async fn a_runner_gets_five_tabs_with_the_current_one_marked_and_staff_a_short_m
         person(&store, Some(&home), "tab-doc@example.com", Role::Clinician).await;
         let mut c = Client::new(store.clone());
         c.login("tab-run@example.com", PASSWORD).await;
+        let progress = format!("/runners/{}/progress", runner.id);
         for (path, current) in [
             ("/today", "/today"),
             ("/programme", "/programme"),
             ("/runs", "/runs"),
             ("/home", "/home"),
             ("/settings", "/home"),
-            (&format!("/runners/{}/progress", runner.id) as &str, "/progress"),
+            (progress.as_str(), "/progress"),
         ] {
             let page = c.get(path).await;
             assert_eq!(page.status, StatusCode::OK, "{path}");
