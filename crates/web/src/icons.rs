@@ -14,15 +14,24 @@ const FILES: &[(&str, &str)] = &[
         "calendar-check",
         include_str!("../static/vendor/lucide/calendar-check.svg"),
     ),
-    ("dumbbell", include_str!("../static/vendor/lucide/dumbbell.svg")),
+    (
+        "dumbbell",
+        include_str!("../static/vendor/lucide/dumbbell.svg"),
+    ),
     (
         "footprints",
         include_str!("../static/vendor/lucide/footprints.svg"),
     ),
     ("house", include_str!("../static/vendor/lucide/house.svg")),
-    ("log-out", include_str!("../static/vendor/lucide/log-out.svg")),
+    (
+        "log-out",
+        include_str!("../static/vendor/lucide/log-out.svg"),
+    ),
     ("mail", include_str!("../static/vendor/lucide/mail.svg")),
-    ("settings", include_str!("../static/vendor/lucide/settings.svg")),
+    (
+        "settings",
+        include_str!("../static/vendor/lucide/settings.svg"),
+    ),
     (
         "trending-up",
         include_str!("../static/vendor/lucide/trending-up.svg"),
@@ -63,7 +72,10 @@ mod tests {
     fn every_icon_is_decorative_svg_without_the_licence_comment() {
         for (name, _) in super::FILES {
             let svg = super::svg(name);
-            assert!(svg.starts_with("<svg class=\"icon\" aria-hidden=\"true\""), "{name}: {svg}");
+            assert!(
+                svg.starts_with("<svg class=\"icon\" aria-hidden=\"true\""),
+                "{name}: {svg}"
+            );
             assert!(!svg.contains("<!--"), "{name}");
         }
         assert_eq!(super::svg("no-such-icon"), "");

@@ -200,14 +200,19 @@ async fn self_check_skipping_every_test(
         if exists(b, "[name='red_flags.age_years']").await {
             crate::assessment::fill_in(b, &crate::assessment::red_flags(&[])).await;
         }
-        click_and_leave(b, "form.assessment-form .wizard-buttons button[type=submit]").await;
+        click_and_leave(
+            b,
+            "form.assessment-form .wizard-buttons button[type=submit]",
+        )
+        .await;
     }
     panic!("the self-check never reached its results");
 }
 
 /// Builds the programme from the self-check: the run-day warning shows until a day is ticked.
 async fn build_programme(b: &Browser, assessment: i64, problems: &mut Vec<String>) {
-    b.goto(&format!("/assessments/{assessment}/programme")).await;
+    b.goto(&format!("/assessments/{assessment}/programme"))
+        .await;
     problems.extend(check_page(b, "programme-setup").await);
     assert!(
         b.client
@@ -290,7 +295,11 @@ async fn today_is_kept_offline(b: &Browser) -> bool {
         )
         .await
         .unwrap();
-    assert_eq!(ready, serde_json::json!(true), "the service worker installs");
+    assert_eq!(
+        ready,
+        serde_json::json!(true),
+        "the service worker installs"
+    );
     b.goto("/today").await; // now through the worker, which keeps this copy
     for _ in 0..50 {
         let kept = b

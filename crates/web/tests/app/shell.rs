@@ -30,8 +30,14 @@ async fn the_app_installs_a_manifest_with_icons_and_a_no_cache_service_worker_at
     each_backend(|store| async move {
         let mut visitor = Client::new(store.clone());
         let page = visitor.get("/login").await;
-        assert!(page.body.contains("<link rel=\"manifest\" href=\"/manifest.webmanifest\">"));
-        assert!(page.body.contains("<meta name=\"theme-color\" content=\"#0b5e55\">"));
+        assert!(
+            page.body
+                .contains("<link rel=\"manifest\" href=\"/manifest.webmanifest\">")
+        );
+        assert!(
+            page.body
+                .contains("<meta name=\"theme-color\" content=\"#0b5e55\">")
+        );
 
         let manifest = visitor.get("/manifest.webmanifest").await;
         assert_eq!(manifest.status, StatusCode::OK);
@@ -73,7 +79,10 @@ async fn the_app_installs_a_manifest_with_icons_and_a_no_cache_service_worker_at
                 assert!(worker.body.contains(&format!("\"{linked}\"")), "{linked}");
             }
         }
-        assert!(worker.body.contains("request.method !== \"GET\""), "forms go straight through");
+        assert!(
+            worker.body.contains("request.method !== \"GET\""),
+            "forms go straight through"
+        );
     })
     .await;
 }
@@ -124,22 +133,34 @@ async fn a_runner_gets_five_tabs_with_the_current_one_marked_and_staff_a_short_m
             let tabs = &tabs[..tabs.find("</ul>").unwrap()];
             assert_eq!(tabs.matches("<li>").count(), 5, "{path}");
             for word in ["Today", "Programme", "Progress", "Runs", "Me"] {
-                assert!(tabs.contains(&format!("<span>{word}</span>")), "{path}: {word}");
+                assert!(
+                    tabs.contains(&format!("<span>{word}</span>")),
+                    "{path}: {word}"
+                );
             }
             assert_eq!(tabs.matches("aria-current=\"page\"").count(), 1, "{path}");
             assert!(
                 tabs.contains(&format!("<a href=\"{current}\" aria-current=\"page\">")),
                 "{path}: {tabs}"
             );
-            assert!(tabs.contains("aria-hidden=\"true\""), "the icons are decorative");
+            assert!(
+                tabs.contains("aria-hidden=\"true\""),
+                "the icons are decorative"
+            );
             assert!(page.body.contains("<nav aria-label=\"Main\">"));
         }
         let mut doc = Client::new(store.clone());
         doc.login("tab-doc@example.com", PASSWORD).await;
         let page = doc.get("/clinic/caseload").await;
         assert!(!page.body.contains("class=\"tabs\""));
-        assert!(page.body.contains("<a href=\"/clinic\" aria-current=\"page\">"));
-        assert!(page.body.contains("<button type=\"submit\" class=\"link\">"));
+        assert!(
+            page.body
+                .contains("<a href=\"/clinic\" aria-current=\"page\">")
+        );
+        assert!(
+            page.body
+                .contains("<button type=\"submit\" class=\"link\">")
+        );
     })
     .await;
 }
@@ -153,7 +174,10 @@ async fn run_days_are_ticked_from_the_last_programme_and_a_warning_shows_when_no
         let first = skipped_self_check(&mut c, runner.id).await;
         let setup = c.get(&format!("/assessments/{first}/programme")).await;
         assert_eq!(setup.status, StatusCode::OK);
-        assert!(!setup.body.contains("value=\"on\" checked>"), "nothing to go on yet");
+        assert!(
+            !setup.body.contains("value=\"on\" checked>"),
+            "nothing to go on yet"
+        );
         assert!(
             setup.body.contains("data-none-warning>No run days ticked"),
             "the warning shows: {}",
@@ -177,12 +201,18 @@ async fn run_days_are_ticked_from_the_last_programme_and_a_warning_shows_when_no
         let setup = c.get(&format!("/assessments/{again}/programme")).await;
         for day in ["tuesday", "saturday"] {
             assert!(
-                setup.body.contains(&format!("name=\"run_{day}\" value=\"on\" checked>")),
+                setup
+                    .body
+                    .contains(&format!("name=\"run_{day}\" value=\"on\" checked>")),
                 "{day}: {}",
                 setup.body
             );
         }
-        assert!(!setup.body.contains("name=\"run_monday\" value=\"on\" checked>"));
+        assert!(
+            !setup
+                .body
+                .contains("name=\"run_monday\" value=\"on\" checked>")
+        );
         assert!(setup.body.contains("data-none-warning hidden>"));
     })
     .await;
