@@ -1,6 +1,11 @@
-//! Static files compiled into the binary: our stylesheets, scripts and the vendored htmx. Pages
-//! link them by a content-hashed name (`url`), cached for a year; the plain name still works.
+//! Static files compiled into the binary: our stylesheets, scripts, app icons and the vendored
+//! htmx and web font (Atkinson Hyperlegible from `@fontsource/atkinson-hyperlegible`, latin
+//! woff2 only, SIL OFL 1.1 in `static/vendor/atkinson-hyperlegible/LICENSE`, served beside it).
+//! Pages link them by a content-hashed name (`url`), cached for a year; the plain name still
+//! works. The stylesheet names the fonts by their plain names (served as they are, byte for
+//! byte), so those are cached for an hour, and the service worker keeps them for offline use.
 
+use axum::body::Bytes;
 use axum::extract::Path;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -49,6 +54,50 @@ const FILES: &[(&str, &str, &[u8])] = &[
         "text/javascript; charset=utf-8",
         include_bytes!("../static/vendor/htmx.min.js"),
     ),
+    (
+        "shell.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("../static/shell.js"),
+    ),
+    (
+        "vendor/atkinson-hyperlegible/latin-400.woff2",
+        "font/woff2",
+        include_bytes!(
+            "../static/vendor/atkinson-hyperlegible/atkinson-hyperlegible-latin-400-normal.woff2"
+        ),
+    ),
+    (
+        "vendor/atkinson-hyperlegible/latin-700.woff2",
+        "font/woff2",
+        include_bytes!(
+            "../static/vendor/atkinson-hyperlegible/atkinson-hyperlegible-latin-700-normal.woff2"
+        ),
+    ),
+    (
+        "vendor/atkinson-hyperlegible/LICENSE.txt",
+        "text/plain; charset=utf-8",
+        include_bytes!("../static/vendor/atkinson-hyperlegible/LICENSE"),
+    ),
+    (
+        "vendor/lucide/LICENSE.txt",
+        "text/plain; charset=utf-8",
+        include_bytes!("../static/vendor/lucide/LICENSE"),
+    ),
+    (
+        "icon.svg",
+        "image/svg+xml",
+        include_bytes!("../static/icon.svg"),
+    ),
+    (
+        "icon-192.png",
+        "image/png",
+        include_bytes!("../static/icon-192.png"),
+    ),
+    (
+        "icon-512.png",
+        "image/png",
+        include_bytes!("../static/icon-512.png"),
+    ),
 ];
 
 /// How long a browser may keep a file fetched by its plain name, which changes with a release.
@@ -59,20 +108,51 @@ const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 /// One embedded file: its content type, bytes and a short hash of those bytes.
 struct Asset {
     mime: &'static str,
-    bytes: &'static [u8],
+    bytes: Bytes,
     hash: String,
+}
+
+impl Asset {
+    fn new(mime: &'static str, bytes: Bytes) -> Asset {
+        let hash = crate::security::hex(&sha2::Sha256::digest(&bytes)[..5]);
+        Asset { mime, bytes, hash }
+    }
 }
 
 /// Every embedded file by its plain name, hashed once.
 static ASSETS: LazyLock<HashMap<&'static str, Asset>> = LazyLock::new(|| {
     FILES
         .iter()
-        .map(|&(name, mime, bytes)| {
-            let hash = crate::security::hex(&sha2::Sha256::digest(bytes)[..5]);
-            (name, Asset { mime, bytes, hash })
-        })
+        .map(|&(name, mime, bytes)| (name, Asset::new(mime, Bytes::from_static(bytes))))
         .collect()
 });
+
+/// What the service worker keeps for offline use: every stylesheet, script, icon and font by
+/// its hashed address, and the fonts by their plain names as the stylesheet asks for them.
+pub fn all_urls() -> Vec<String> {
+    let mut urls: Vec<String> = FILES
+        .iter()
+        .filter(|(name, _, _)| !name.ends_with(".txt") && !name.starts_with("icon-"))
+        .map(|(name, _, _)| url(name))
+        .collect();
+    urls.extend(
+        FILES
+            .iter()
+            .filter(|(name, _, _)| name.ends_with(".woff2"))
+            .map(|(name, _, _)| format!("/static/{name}")),
+    );
+    urls.sort();
+    urls
+}
+
+/// A short hash of every embedded file's hash: it changes whenever any file does.
+pub fn version() -> String {
+    let mut all = String::new();
+    for name in all_urls() {
+        all.push_str(&name);
+    }
+    crate::security::hex(&sha2::Sha256::digest(all.as_bytes())[..5])
+}
 
 /// `app.css` → (`app`, `css`); `vendor/htmx.min.js` → (`vendor/htmx.min`, `js`).
 fn split_extension(name: &str) -> Option<(&str, &str)> {
@@ -118,7 +198,7 @@ pub async fn serve(Path(path): Path<String>) -> Response {
                 (header::CONTENT_TYPE, asset.mime),
                 (header::CACHE_CONTROL, cache),
             ],
-            asset.bytes,
+            asset.bytes.clone(),
         )
             .into_response(),
         None => StatusCode::NOT_FOUND.into_response(),

@@ -161,6 +161,11 @@ impl Ctx {
             csrf: self.csrf_token().await?,
             nonce: self.nonce.clone(),
             flashes,
+            path: self
+                .here
+                .split_once('?')
+                .map_or(self.here.as_str(), |(path, _)| path)
+                .to_owned(),
         })
     }
 

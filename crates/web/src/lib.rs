@@ -21,6 +21,7 @@ mod context;
 mod error;
 mod front;
 pub mod housekeeping;
+mod icons;
 mod ics;
 pub mod mail;
 mod pages;
@@ -28,6 +29,7 @@ mod passwords;
 mod print;
 mod programme;
 mod reminders;
+mod pwa;
 mod runs;
 mod security;
 mod templates;
@@ -120,6 +122,8 @@ pub fn router(state: AppState) -> Router {
         .route("/readyz", get(pages::readyz))
         .route("/static/{*path}", get(assets::serve))
         .merge(account_data::routes())
+        .route("/sw.js", get(pwa::service_worker))
+        .route("/manifest.webmanifest", get(pwa::manifest))
         .merge(assessment::routes())
         .merge(runs::routes())
         .merge(programme::routes())

@@ -103,6 +103,9 @@ struct NewProgrammePage {
     form: FormState,
     days_of_week: Vec<(&'static str, &'static str)>,
     blocked: Vec<String>,
+    /// No run day is ticked: the warning beside the field shows (the page's script keeps it in
+    /// step as boxes are ticked).
+    no_run_days: bool,
 }
 
 fn day_key(day: DayOfWeek) -> &'static str {
@@ -147,6 +150,9 @@ async fn new_page_with(
         NewProgrammePage {
             page: ctx.page("Build a programme").await?,
             assessment_id: id,
+            no_run_days: !DayOfWeek::ALL
+                .iter()
+                .any(|d| form.checked(&format!("run_{}", day_key(*d)))),
             form,
             days_of_week: DayOfWeek::ALL
                 .iter()
@@ -173,11 +179,30 @@ async fn new_page(ctx: Ctx, Path(id): Path<i64>) -> AppResult<Response> {
         Some(r) if !r.programme_allowed => r.programme_blocked_because.clone(),
         Some(_) => held_back(&ctx, record.runner_id).await?,
     };
-    let form = FormState::default()
+    let mut form = FormState::default()
         .with_value("start_date", &today(&user).to_string())
         .with_value("days", "14")
         .with_value("minutes_cap", "20");
+    for day in usual_run_days(&ctx, record.runner_id).await? {
+        form = form.with_value(&format!("run_{}", day_key(day)), "on");
+    }
     new_page_with(&ctx, id, form, blocked).await
+}
+
+/// The run days to tick at first: the ones the runner gave when their latest programme was set
+/// up (the assessment asks no run-day question). None for a first programme: the page then warns
+/// beside the field, since a programme with no run days plans no running.
+async fn usual_run_days(ctx: &Ctx, runner_id: i64) -> AppResult<Vec<DayOfWeek>> {
+    let versions = ctx
+        .state
+        .store
+        .programmes_of(&ctx.actor()?, runner_id)
+        .await?;
+    Ok(versions
+        .iter()
+        .find_map(|record| parse_body(record).ok())
+        .map(|p| p.settings.run_days.into_iter().collect())
+        .unwrap_or_default())
 }
 
 /// Builds the programme request from the form, recording each field's error.

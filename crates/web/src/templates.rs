@@ -33,6 +33,8 @@ pub struct Page {
     pub csrf: String,
     pub nonce: String,
     pub flashes: Vec<Flash>,
+    /// The path of this page (no query), to mark the navigation's current tab.
+    pub path: String,
 }
 
 impl Page {
@@ -44,7 +46,24 @@ impl Page {
             csrf: String::new(),
             nonce: String::new(),
             flashes: Vec::new(),
+            path: String::new(),
         }
+    }
+
+    /// Whether this page belongs under the runner's tab `tab` (`today`, `programme`, `progress`,
+    /// `runs` or `me`), for `aria-current="page"`. Our choice: everything about the runner that
+    /// is not one of the first four (home, self-check, record, settings) sits under "Me".
+    pub fn in_tab(&self, tab: &str) -> bool {
+        runner_tab(&self.path) == Some(tab)
+    }
+
+    /// Whether this page is `path` itself or below it, for the staff menu's `aria-current`.
+    pub fn under(&self, path: &str) -> bool {
+        self.path == path
+            || self
+                .path
+                .strip_prefix(path)
+                .is_some_and(|rest| rest.starts_with('/'))
     }
 
     pub fn is_staff(&self) -> bool {
@@ -53,6 +72,26 @@ impl Page {
 
     pub fn is_admin(&self) -> bool {
         self.user.as_ref().is_some_and(|u| u.role == "admin")
+    }
+}
+
+/// The runner's tab a path belongs to, if any.
+fn runner_tab(path: &str) -> Option<&'static str> {
+    let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
+    match segments.as_slice() {
+        ["today", ..] => Some("today"),
+        ["programme" | "programmes", ..]
+        | ["assessments", _, "programme"]
+        | ["runners", _, "programmes"] => Some("programme"),
+        ["progress"] | ["runners", _, "progress"] | ["assessments", _, "change"] => {
+            Some("progress")
+        }
+        ["runs", ..] | ["runners", _, "runs" | "load", ..] => Some("runs"),
+        ["home" | "settings" | "assessment", ..]
+        | ["assessments", _]
+        | ["runners", _]
+        | ["runners", _, "assessments"] => Some("me"),
+        _ => None,
     }
 }
 
@@ -139,6 +178,33 @@ pub fn render(t: impl Template) -> AppResult<Response> {
 /// Renders a page with another status (422 for a form with errors).
 pub fn render_status(status: StatusCode, t: impl Template) -> AppResult<Response> {
     Ok((status, Html(t.render()?)).into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn each_runner_page_sits_under_one_tab() {
+        for (path, tab) in [
+            ("/today", Some("today")),
+            ("/programme", Some("programme")),
+            ("/programmes/4", Some("programme")),
+            ("/assessments/3/programme", Some("programme")),
+            ("/progress", Some("progress")),
+            ("/runners/2/progress", Some("progress")),
+            ("/assessments/3/change", Some("progress")),
+            ("/runs", Some("runs")),
+            ("/runs/7", Some("runs")),
+            ("/runners/2/load", Some("runs")),
+            ("/home", Some("me")),
+            ("/assessment/3/baseline", Some("me")),
+            ("/assessments/3", Some("me")),
+            ("/runners/2", Some("me")),
+            ("/clinic", None),
+            ("/", None),
+        ] {
+            assert_eq!(super::runner_tab(path), tab, "{path}");
+        }
+    }
 }
 
 #[derive(Template)]

@@ -554,7 +554,7 @@ async fn choose(b: &Browser, name: &str, value: &str) {
         .await;
 }
 
-async fn fill_in(b: &Browser, values: &Fields) {
+pub(crate) async fn fill_in(b: &Browser, values: &Fields) {
     for (name, value) in values {
         let css = format!("[name='{name}']");
         let kind = b

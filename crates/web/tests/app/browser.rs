@@ -122,14 +122,18 @@ impl Browser {
         el.send_keys(text).await.unwrap();
     }
 
+    /// Clicks the first element `css` finds, scrolled to the middle of the window first so the
+    /// runner's bottom tab bar on a phone never covers it.
     pub async fn click(&self, css: &str) {
+        let el = self.client.find(Locator::Css(css)).await.unwrap();
         self.client
-            .find(Locator::Css(css))
-            .await
-            .unwrap()
-            .click()
+            .execute(
+                "arguments[0].scrollIntoView({block: 'center', inline: 'nearest'});",
+                vec![serde_json::to_value(&el).unwrap()],
+            )
             .await
             .unwrap();
+        el.click().await.unwrap();
     }
 
     /// Logs `email` in through the login form (every test person's password is `PASSWORD`) and
@@ -159,6 +163,16 @@ impl Browser {
 
     /// Runs axe-core on the current page and fails on any violation.
     pub async fn assert_accessible(&self) {
+        let violations = self.accessibility_problems().await;
+        let url = self.client.current_url().await.unwrap();
+        assert!(
+            violations.is_empty(),
+            "axe-core found problems on {url}: {violations:#?}"
+        );
+    }
+
+    /// What axe-core finds wrong with the current page, one line per rule.
+    pub async fn accessibility_problems(&self) -> Vec<String> {
         self.client.execute(AXE, vec![]).await.unwrap();
         let result = self
             .client
@@ -171,18 +185,23 @@ impl Browser {
             )
             .await
             .unwrap();
-        let violations: Vec<String> = serde_json::from_value(result).unwrap();
-        let url = self.client.current_url().await.unwrap();
-        assert!(
-            violations.is_empty(),
-            "axe-core found problems on {url}: {violations:#?}"
-        );
+        serde_json::from_value(result).unwrap()
     }
 
     /// Narrows the window to a 375 px phone and checks the current page fits it: the document is
     /// no wider than the viewport (no sideways scroll), and every visible link, button, input,
     /// select and summary is at least 44 px tall and wide (a tick box or radio button with its label).
     pub async fn assert_fits_a_phone(&self) {
+        let problems = self.phone_problems().await;
+        let url = self.client.current_url().await.unwrap();
+        assert!(
+            problems.is_empty(),
+            "{url} does not fit a 375 px phone: {problems:#?}"
+        );
+    }
+
+    /// What [`Browser::assert_fits_a_phone`] would fail on, one line each.
+    pub async fn phone_problems(&self) -> Vec<String> {
         self.client.set_window_size(375, 812).await.unwrap();
         let found = self
             .client
@@ -204,12 +223,7 @@ impl Browser {
             )
             .await
             .unwrap();
-        let problems: Vec<String> = serde_json::from_value(found).unwrap();
-        let url = self.client.current_url().await.unwrap();
-        assert!(
-            problems.is_empty(),
-            "{url} does not fit a 375 px phone: {problems:#?}"
-        );
+        serde_json::from_value(found).unwrap()
     }
 
     /// Saves a screenshot when BACKSTRIDE_SCREENSHOTS names a folder (for a person to look at).

@@ -25,7 +25,7 @@ async fn get_with(client: &mut Client, path: &str, name: &str, value: &str) -> R
         .await
 }
 
-fn header_of(res: &Resp, name: header::HeaderName) -> &str {
+pub(crate) fn header_of(res: &Resp, name: header::HeaderName) -> &str {
     res.headers
         .get(name)
         .and_then(|v| v.to_str().ok())

@@ -50,6 +50,8 @@ const MATRIX: &[(&str, &str, &str, &str)] = &[
     ("GET", "/healthz", "/healthz", "Y Y Y Y Y Y Y Y Y"),
     ("GET", "/readyz", "/readyz", "Y Y Y Y Y Y Y Y Y"),
     ("GET", "/static/{*path}", "/static/app.css", "Y Y Y Y Y Y Y Y Y"),
+    ("GET", "/sw.js", "/sw.js", "Y Y Y Y Y Y Y Y Y"),
+    ("GET", "/manifest.webmanifest", "/manifest.webmanifest", "Y Y Y Y Y Y Y Y Y"),
     // The runner record and the clinic.
     ("GET", "/runners/{id}", "/runners/{owner}", "L Y N Y Y N N N N"),
     ("POST", "/runners/{id}/email", "/runners/{owner}/email", "L F F Y Y F N N F"),
