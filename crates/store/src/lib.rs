@@ -10,6 +10,7 @@ mod model;
 mod sessions;
 mod sql;
 pub mod testing;
+mod worklist;
 
 pub use booking::{
     Booking, BookingStore, CallHours, NewBooking, Reschedule, SLOT_TAKEN, SaveCallHours,
@@ -21,6 +22,7 @@ pub use front::{
 pub use model::*;
 pub use sessions::{SessionBackend, Sessions};
 pub use sql::SqlStore;
+pub use worklist::{RetestBasis, Waiting, WorklistStore};
 
 use async_trait::async_trait;
 use backstride_core::{Email, Role};
@@ -73,7 +75,7 @@ pub type StoreResult<T> = Result<T, StoreError>;
 /// Everything Backstride keeps. Implemented by [`SqlStore`] for SQLite and PostgreSQL; the web
 /// tier holds an `Arc<dyn Store>` and never sees which.
 #[async_trait]
-pub trait Store: BookingStore + FrontStore + Send + Sync + 'static {
+pub trait Store: BookingStore + FrontStore + WorklistStore + Send + Sync + 'static {
     /// Which backend this is ("sqlite" or "postgres"), for logs and `/readyz`.
     fn backend(&self) -> &'static str;
     /// Brings the schema up to date (idempotent).

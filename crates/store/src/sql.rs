@@ -83,18 +83,18 @@ impl SqlStore<Postgres> {
     }
 }
 
-const USER_COLUMNS: &str = "id, clinic_id, email, display_name, password_hash, role, time_zone, distance_unit, mass_unit, created_at";
+pub(crate) const USER_COLUMNS: &str = "id, clinic_id, email, display_name, password_hash, role, time_zone, distance_unit, mass_unit, created_at";
 const CLINIC_COLUMNS: &str = "id, name, distance_unit, mass_unit, time_zone, contact, brand_colour, thresholds_json, progression_json";
 const LOG_COLUMNS: &str =
     "id, runner_id, entered_by, kind, log_date, body_json, idempotency_key, created_at";
-const REVIEW_COLUMNS: &str = "id, runner_id, programme_id, review_date, kind, status, body_json, note, decided_by, decided_at, created_at";
+pub(crate) const REVIEW_COLUMNS: &str = "id, runner_id, programme_id, review_date, kind, status, body_json, note, decided_by, decided_at, created_at";
 const OUTBOX_COLUMNS: &str = "id, to_address, subject, body_text, status, attempts, next_attempt_at, last_error, created_at, sent_at, \
      attachment_name, attachment_type, attachment_body, clinic_id, about_user_id";
 /// How long a claimed email stays reserved for the worker that claimed it.
 const CLAIM_SECONDS: i64 = 120;
 
 #[derive(sqlx::FromRow)]
-struct UserRow {
+pub(crate) struct UserRow {
     id: i64,
     clinic_id: Option<i64>,
     email: String,
@@ -189,9 +189,9 @@ impl TryFrom<LogRow> for LogRecord {
 }
 
 #[derive(sqlx::FromRow)]
-struct ReviewRow {
+pub(crate) struct ReviewRow {
     id: i64,
-    runner_id: i64,
+    pub(crate) runner_id: i64,
     programme_id: i64,
     review_date: String,
     kind: String,
@@ -320,7 +320,7 @@ impl From<OutboxRow> for OutboxEmail {
 }
 
 const ASSESSMENT_COLUMNS: &str = "id, runner_id, entered_by, kind, status, protocol_version, step, raw_json, result_json, notes, created_at, updated_at";
-const PROGRAMME_COLUMNS: &str = "id, runner_id, assessment_id, version, status, body_json, created_by, created_at, approved_by, approved_at";
+pub(crate) const PROGRAMME_COLUMNS: &str = "id, runner_id, assessment_id, version, status, body_json, created_by, created_at, approved_by, approved_at";
 const RUN_COLUMNS: &str =
     "id, runner_id, content_hash, file_name, started_at, sport, summary_json, imported_at";
 
@@ -361,7 +361,7 @@ impl TryFrom<AssessmentRow> for AssessmentRecord {
 }
 
 #[derive(sqlx::FromRow)]
-struct ProgrammeRow {
+pub(crate) struct ProgrammeRow {
     id: i64,
     runner_id: i64,
     assessment_id: Option<i64>,
@@ -458,7 +458,7 @@ fn corrupt(err: impl std::fmt::Display) -> StoreError {
     StoreError::Other(format!("stored value does not parse: {err}"))
 }
 
-fn now() -> i64 {
+pub(crate) fn now() -> i64 {
     time::OffsetDateTime::now_utc().unix_timestamp()
 }
 
@@ -1408,6 +1408,7 @@ macro_rules! insert_email {
     }};
 }
 pub(crate) use insert_email;
+pub(crate) use {audit_shown, open_record};
 
 /// Inserts a user on any executor (pool or transaction); shared by sign-up and invites.
 /// Stores an emailed single-use link's hash; `purpose` keeps reset and sign-in links apart.

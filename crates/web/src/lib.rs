@@ -17,6 +17,7 @@ mod clinic_settings;
 mod coaching;
 mod config;
 mod context;
+mod decision;
 mod error;
 mod front;
 pub mod housekeeping;
@@ -26,11 +27,13 @@ mod pages;
 mod passwords;
 mod print;
 mod programme;
+mod record_summary;
 mod runs;
 mod security;
 mod templates;
 mod timeline;
 mod tracking;
+mod worklist;
 
 pub use config::{MailConfig, MailTransport, WebConfig};
 pub use passwords::hash_password;
@@ -121,6 +124,7 @@ pub fn router(state: AppState) -> Router {
         .merge(programme::routes())
         .merge(print::routes())
         .merge(tracking::routes())
+        .merge(decision::routes())
         .merge(front::routes())
         .merge(booking::routes())
         .fallback(pages::not_found)
