@@ -140,12 +140,12 @@ pub trait BookingStore: Send + Sync {
     async fn clinic_bookings(&self, actor: &Actor, from: i64) -> StoreResult<Vec<Booking>>;
 }
 
-const BOOKING_COLUMNS: &str = "id, clinic_id, clinician_id, starts_at, ends_at, name, email, phone, message, time_zone, \
+pub(crate) const BOOKING_COLUMNS: &str = "id, clinic_id, clinician_id, starts_at, ends_at, name, email, phone, message, time_zone, \
      token_hash, reminder_email_id, inbox_item_id, created_at, updated_at, cancelled_at";
 const HOURS_COLUMNS: &str = "clinician_id, clinic_id, availability_json, exceptions_json, minimum_notice_hours, horizon_days, updated_at";
 
 #[derive(sqlx::FromRow)]
-struct BookingRow {
+pub(crate) struct BookingRow {
     id: i64,
     clinic_id: i64,
     clinician_id: i64,

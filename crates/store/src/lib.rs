@@ -12,6 +12,7 @@ mod reminders;
 mod sessions;
 mod sql;
 pub mod testing;
+mod worklist;
 
 pub use booking::{
     Booking, BookingStore, CallHours, NewBooking, Reschedule, SLOT_TAKEN, SaveCallHours,
@@ -25,6 +26,7 @@ pub use model::*;
 pub use reminders::{ReminderOutcome, ReminderRecord, ReminderStore, ReminderToSend, SaveReminder};
 pub use sessions::{SessionBackend, Sessions};
 pub use sql::SqlStore;
+pub use worklist::{RetestBasis, Waiting, WorklistStore};
 
 use async_trait::async_trait;
 use backstride_core::{Email, Role};
@@ -78,7 +80,7 @@ pub type StoreResult<T> = Result<T, StoreError>;
 /// tier holds an `Arc<dyn Store>` and never sees which.
 #[async_trait]
 pub trait Store:
-    BookingStore + FrontStore + AccountDataStore + ReminderStore + Send + Sync + 'static
+    BookingStore + FrontStore + AccountDataStore + ReminderStore + WorklistStore + Send + Sync + 'static
 {
     /// Which backend this is ("sqlite" or "postgres"), for logs and `/readyz`.
     fn backend(&self) -> &'static str;

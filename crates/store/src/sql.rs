@@ -96,7 +96,7 @@ pub(crate) const USER_COLUMNS: &str = "id, clinic_id, email, display_name, passw
 const CLINIC_COLUMNS: &str = "id, name, distance_unit, mass_unit, time_zone, contact, brand_colour, thresholds_json, progression_json";
 const LOG_COLUMNS: &str =
     "id, runner_id, entered_by, kind, log_date, body_json, idempotency_key, created_at";
-const REVIEW_COLUMNS: &str = "id, runner_id, programme_id, review_date, kind, status, body_json, note, decided_by, decided_at, created_at";
+pub(crate) const REVIEW_COLUMNS: &str = "id, runner_id, programme_id, review_date, kind, status, body_json, note, decided_by, decided_at, created_at";
 const OUTBOX_COLUMNS: &str = "id, to_address, subject, body_text, status, attempts, next_attempt_at, last_error, created_at, sent_at, \
      attachment_name, attachment_type, attachment_body, clinic_id, about_user_id";
 /// How long a claimed email stays reserved for the worker that claimed it.
@@ -198,9 +198,9 @@ impl TryFrom<LogRow> for LogRecord {
 }
 
 #[derive(sqlx::FromRow)]
-struct ReviewRow {
+pub(crate) struct ReviewRow {
     id: i64,
-    runner_id: i64,
+    pub(crate) runner_id: i64,
     programme_id: i64,
     review_date: String,
     kind: String,
@@ -329,7 +329,7 @@ impl From<OutboxRow> for OutboxEmail {
 }
 
 const ASSESSMENT_COLUMNS: &str = "id, runner_id, entered_by, kind, status, protocol_version, step, raw_json, result_json, notes, created_at, updated_at";
-const PROGRAMME_COLUMNS: &str = "id, runner_id, assessment_id, version, status, body_json, created_by, created_at, approved_by, approved_at";
+pub(crate) const PROGRAMME_COLUMNS: &str = "id, runner_id, assessment_id, version, status, body_json, created_by, created_at, approved_by, approved_at";
 const RUN_COLUMNS: &str =
     "id, runner_id, content_hash, file_name, started_at, sport, summary_json, imported_at";
 
@@ -370,7 +370,7 @@ impl TryFrom<AssessmentRow> for AssessmentRecord {
 }
 
 #[derive(sqlx::FromRow)]
-struct ProgrammeRow {
+pub(crate) struct ProgrammeRow {
     id: i64,
     runner_id: i64,
     assessment_id: Option<i64>,
@@ -1421,6 +1421,7 @@ macro_rules! insert_email {
     }};
 }
 pub(crate) use insert_email;
+pub(crate) use {audit_shown, open_record};
 
 /// Inserts a user on any executor (pool or transaction); shared by sign-up and invites.
 /// Stores an emailed single-use link's hash; `purpose` keeps reset and sign-in links apart.

@@ -1,6 +1,7 @@
 //! The clinician's caseload: the clinic's runners with their latest morning pain and its trend,
 //! this week's adherence, open alerts and the next re-test, sortable and filterable (by query
-//! parameters, so it works without JavaScript and a view can be bookmarked).
+//! parameters, so it works without JavaScript and a view can be bookmarked), and the decisions
+//! waiting for a clinician ("Waiting for you").
 
 use crate::context::Ctx;
 use crate::error::AppResult;
@@ -9,9 +10,11 @@ use crate::tracking::journal::{Journal, today_for};
 use askama::Template;
 use axum::extract::Query;
 use axum::response::Response;
-use backstride_core::Role;
+use backstride_core::{Role, TimeZoneName};
 use backstride_core::tracking::trends::{PainDirection, pain_trend, weeks};
-use backstride_store::{Actor, AlertTier, AssessmentKind, AssessmentStatus, Store, User};
+use backstride_store::{
+    Actor, AlertTier, AssessmentKind, AssessmentStatus, Store, User, WorklistStore,
+};
 use jiff::civil::Date;
 use std::collections::HashMap;
 
@@ -31,6 +34,8 @@ pub struct CaseLine {
     pub retest: String,
     pub retest_date: Option<Date>,
     pub retest_due: bool,
+    /// Decisions of the pain-monitoring guide waiting for a clinician.
+    pub waiting: i64,
 }
 
 #[derive(serde::Deserialize, Default)]
@@ -57,8 +62,9 @@ struct CaseloadPage {
     total: usize,
 }
 
-const COLUMNS: [(&str, &str); 6] = [
+const COLUMNS: [(&str, &str); 7] = [
     ("name", "Runner"),
+    ("waiting", "Waiting for you"),
     ("pain", "Morning pain"),
     ("trend", "Trend"),
     ("adherence", "Sessions this week"),
@@ -66,8 +72,9 @@ const COLUMNS: [(&str, &str); 6] = [
     ("retest", "Next re-test"),
 ];
 
-const FILTERS: [(&str, &str); 4] = [
+const FILTERS: [(&str, &str); 5] = [
     ("all", "Everyone"),
+    ("waiting", "Waiting for you"),
     ("alerts", "With open alerts"),
     ("worse", "Pain getting worse"),
     ("retest", "Re-test due"),
@@ -81,12 +88,43 @@ fn tier_rank(tier: AlertTier) -> u8 {
     }
 }
 
-async fn line(
+/// Re-tests fall on day 7 and day 14 of the programme (our choice, after the plan): the
+/// next one is the first not yet matched by a re-test finished since the programme began
+/// (`retests_at`, Unix seconds). `None` once both are done.
+pub fn next_retest(start: Date, tz: &TimeZoneName, retests_at: &[i64]) -> Option<Date> {
+    let started = start
+        .to_zoned(tz.zone().clone())
+        .map(|z| z.timestamp().as_second())
+        .unwrap_or(0);
+    let done = retests_at.iter().filter(|at| **at >= started).count();
+    [7, 14]
+        .get(done)
+        .and_then(|d| start.checked_add(jiff::Span::new().days(*d)).ok())
+}
+
+/// "due since 30 Nov" or "Mon 7 Dec".
+pub fn retest_words(due: Date, today: Date) -> String {
+    if due <= today {
+        format!("due since {}", due.strftime("%-d %b"))
+    } else {
+        due.strftime("%a %-d %b").to_string()
+    }
+}
+
+/// What the caseload knows about the clinic before it looks at each runner.
+pub struct ClinicView {
+    pub alerts: HashMap<i64, Vec<AlertTier>>,
+    pub waiting: HashMap<i64, i64>,
+}
+
+/// One runner's line (an audited read of their record).
+pub async fn line(
     store: &dyn Store,
     actor: &Actor,
     runner: &User,
-    alerts: &HashMap<i64, Vec<AlertTier>>,
+    clinic: &ClinicView,
 ) -> AppResult<CaseLine> {
+    let alerts = &clinic.alerts;
     let today = today_for(runner);
     let journal = Journal::load(store, actor, runner, today).await?;
     let (mut pain, mut pain_value, mut trend, mut trend_rank) =
@@ -121,32 +159,19 @@ async fn line(
             ),
             _ => "nothing planned yet".to_owned(),
         };
-        // Re-tests fall on day 7 and day 14 of the programme (our choice, after the plan).
         let start = j.programme.settings.start_date;
-        let started = start
-            .to_zoned(runner.time_zone.zone().clone())
-            .map(|z| z.timestamp().as_second())
-            .unwrap_or(0);
-        let done = store
+        let done: Vec<i64> = store
             .assessments_of(actor, runner.id)
             .await?
             .iter()
             .filter(|a| {
-                a.kind == AssessmentKind::Retest
-                    && a.status == AssessmentStatus::Complete
-                    && a.created_at >= started
+                a.kind == AssessmentKind::Retest && a.status == AssessmentStatus::Complete
             })
-            .count();
-        let due = [7, 14]
-            .get(done)
-            .and_then(|d| start.checked_add(jiff::Span::new().days(*d)).ok());
-        if let Some(d) = due {
+            .map(|a| a.created_at)
+            .collect();
+        if let Some(d) = next_retest(start, &runner.time_zone, &done) {
             retest_due = d <= today;
-            retest = if retest_due {
-                format!("due since {}", d.strftime("%-d %b"))
-            } else {
-                d.strftime("%a %-d %b").to_string()
-            };
+            retest = retest_words(d, today);
             retest_date = Some(d);
         } else {
             retest = "both re-tests done".to_owned();
@@ -172,6 +197,7 @@ async fn line(
         retest,
         retest_date,
         retest_due,
+        waiting: clinic.waiting.get(&runner.id).copied().unwrap_or(0),
     })
 }
 
@@ -185,6 +211,10 @@ pub async fn page(ctx: Ctx, Query(q): Query<CaseQuery>) -> AppResult<Response> {
     for a in store.open_alerts(&actor).await? {
         alerts.entry(a.runner_id).or_default().push(a.tier);
     }
+    let clinic = ClinicView {
+        alerts,
+        waiting: store.waiting_counts(&actor).await?.into_iter().collect(),
+    };
     let runners: Vec<User> = store
         .users_in_clinic(clinic_id)
         .await?
@@ -193,7 +223,7 @@ pub async fn page(ctx: Ctx, Query(q): Query<CaseQuery>) -> AppResult<Response> {
         .collect();
     let mut lines = Vec::new();
     for r in &runners {
-        lines.push(line(store, &actor, r, &alerts).await?);
+        lines.push(line(store, &actor, r, &clinic).await?);
     }
     let total = lines.len();
     let show = q.show.as_deref().unwrap_or("all");
@@ -201,12 +231,14 @@ pub async fn page(ctx: Ctx, Query(q): Query<CaseQuery>) -> AppResult<Response> {
         "alerts" => l.alert_rank > 0,
         "worse" => l.trend == "worse",
         "retest" => l.retest_due,
+        "waiting" => l.waiting > 0,
         _ => true,
     });
     let sort = q.sort.as_deref().unwrap_or("alerts");
     // Most urgent first for every column but the name.
     match sort {
         "name" => lines.sort_by_key(|l| l.name.to_lowercase()),
+        "waiting" => lines.sort_by_key(|l| std::cmp::Reverse(l.waiting)),
         "pain" => lines.sort_by_key(|l| std::cmp::Reverse(l.pain_value)),
         "trend" => lines.sort_by_key(|l| std::cmp::Reverse(l.trend_rank)),
         "adherence" => lines.sort_by(|a, b| {

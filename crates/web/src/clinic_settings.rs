@@ -294,6 +294,40 @@ const ORDER: &[(&str, &str, &str)] = &[
     ),
 ];
 
+/// Plain words for the published cut-offs shown for reference (their technical name and source
+/// stay behind "Details"). **Ours**: written for a physiotherapist skimming the page.
+const PLAIN_LABELS: &[(&str, &str)] = &[
+    ("new_pain_younger_than", "New back pain is a see-a-doctor sign under this age"),
+    ("new_pain_older_than", "New back pain is a see-a-doctor sign over this age"),
+    ("young_runner_younger_than", "Young runners with pain bending back see a clinician first, under this age"),
+    ("postpartum_earliest_running_weeks", "Earliest return to running after giving birth (weeks)"),
+    ("postpartum_strength_reps", "Repetitions each side for each strength test after giving birth"),
+    ("pain_safe_max", "Pain up to this is in the safe zone"),
+    ("pain_acceptable_max", "Pain while running above this is too much"),
+    ("pain_meaningful_change", "A change in pain of at least this many points matters"),
+    ("psfs_meaningful_change", "A change in the everyday-activities score of at least this matters"),
+    ("cadence_first_step_percent", "First cadence target, above the current cadence (%)"),
+    ("cadence_max_step_percent", "Furthest cadence target, above the current cadence (%)"),
+    ("thomas_thigh_above", "Tight hip flexors: thigh raised above this angle (Thomas test)"),
+    ("thomas_knee_below", "Tight front-thigh muscle: knee bent less than this (Thomas test)"),
+    ("bridge_reps_poor_below", "Single-leg bridge: fewer repetitions than this is poor"),
+    ("bridge_reps_good_above", "Single-leg bridge: more repetitions than this is good"),
+    ("mcgill_flexor_extensor_above", "Front-of-trunk hold much longer than back hold: uneven above this ratio"),
+    ("mcgill_side_bridge_balance_within", "Side plank: right and left holds count as even when their ratio is within this of 1"),
+    ("mcgill_side_bridge_extensor_above", "Side plank hold much longer than back hold: uneven above this ratio"),
+    ("lsi_shown_decimals", "Decimal places shown for a left/right comparison"),
+    ("ratio_shown_decimals", "Decimal places shown for a trunk-hold ratio"),
+    ("daily_minutes_cap", "Most minutes of exercises in a programme day"),
+];
+
+/// The plain label of a published cut-off; its technical name only if we have none yet.
+fn plain_label(key: &str) -> String {
+    PLAIN_LABELS
+        .iter()
+        .find(|(k, _)| *k == key)
+        .map_or_else(|| key.replace('_', " "), |(_, label)| (*label).to_owned())
+}
+
 fn field_name(setting: &Setting) -> String {
     format!("t-{}", setting.key)
 }
@@ -385,6 +419,8 @@ fn parse_or_default<T: serde::de::DeserializeOwned + Default>(json: Option<&str>
 /// One row of the form.
 pub struct SettingRow {
     pub name: String,
+    /// The technical name (core's key), behind "Details".
+    pub key: &'static str,
     pub label: &'static str,
     pub unit: &'static str,
     pub range: String,
@@ -396,6 +432,8 @@ pub struct SettingRow {
 /// A published cut-off, shown for reference.
 pub struct FixedRow {
     pub label: String,
+    /// The technical name (core's key), behind "Details".
+    pub key: String,
     pub value: String,
     pub source: String,
 }
@@ -438,6 +476,7 @@ async fn page_with(ctx: &Ctx, clinic: &Clinic, form: FormState) -> AppResult<Res
         let default_value = value_of(default, setting.key).unwrap_or_default();
         SettingRow {
             name: field_name(setting),
+            key: setting.key,
             label: setting.label,
             unit: setting.unit,
             range: format!("{} to {}", number(setting.min), number(setting.max)),
@@ -459,7 +498,8 @@ async fn page_with(ctx: &Ctx, clinic: &Clinic, form: FormState) -> AppResult<Res
             !configurable.contains(&k.as_str()) && v.get("our_choice") == Some(&Value::Bool(false))
         })
         .map(|(k, v)| FixedRow {
-            label: k.replace('_', " "),
+            label: plain_label(k),
+            key: k.clone(),
             value: v
                 .get("value")
                 .and_then(Value::as_f64)
@@ -687,6 +727,23 @@ mod tests {
                 Value::Bool(true),
                 "{} is published, not configurable",
                 setting.key
+            );
+        }
+    }
+
+    #[test]
+    fn every_published_cut_off_has_a_plain_label() {
+        let defaults = as_object(&Thresholds::default());
+        let configurable: Vec<&str> = SETTINGS.iter().map(|s| s.key).collect();
+        for (key, v) in &defaults {
+            if configurable.contains(&key.as_str())
+                || v.get("our_choice") != Some(&Value::Bool(false))
+            {
+                continue;
+            }
+            assert!(
+                PLAIN_LABELS.iter().any(|(k, _)| k == key),
+                "{key} needs a plain label"
             );
         }
     }

@@ -18,6 +18,7 @@ mod clinic_settings;
 mod coaching;
 mod config;
 mod context;
+mod decision;
 mod error;
 mod front;
 pub mod housekeeping;
@@ -30,12 +31,14 @@ mod print;
 mod programme;
 mod reminders;
 mod pwa;
+mod record_summary;
 mod runs;
 mod security;
 mod templates;
 mod timeline;
 mod tracking;
 mod wording;
+mod worklist;
 
 pub use config::{MailConfig, MailTransport, WebConfig};
 pub use passwords::hash_password;
@@ -130,6 +133,7 @@ pub fn router(state: AppState) -> Router {
         .merge(print::routes())
         .merge(tracking::routes())
         .merge(reminders::routes())
+        .merge(decision::routes())
         .merge(front::routes())
         .merge(booking::routes())
         .fallback(pages::not_found)

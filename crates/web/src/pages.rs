@@ -35,28 +35,22 @@ pub async fn landing(ctx: Ctx) -> AppResult<Response> {
     })
 }
 
+/// Home: a runner's list of their own pages; for staff of a clinic, the day's worklist
+/// (`worklist.rs`).
 pub async fn home(ctx: Ctx) -> AppResult<Response> {
-    let user = ctx.user()?;
+    let user = ctx.user()?.clone();
+    if let (true, Some(clinic_id)) = (user.role.is_staff(), user.clinic_id) {
+        return crate::worklist::page(&ctx, &user, clinic_id).await;
+    }
     let clinic = match user.clinic_id {
         Some(id) => Some(ctx.state.store.clinic(id).await?),
         None => None,
-    };
-    let runner_count = match (&clinic, user.role.is_staff()) {
-        (Some(c), true) => ctx
-            .state
-            .store
-            .users_in_clinic(c.id)
-            .await?
-            .iter()
-            .filter(|u| u.role == Role::Runner)
-            .count(),
-        _ => 0,
     };
     render(Home {
         page: ctx.page("Home").await?,
         role: user.role.as_str(),
         clinic_name: clinic.map(|c| c.name),
-        runner_count,
+        runner_count: 0,
     })
 }
 
@@ -100,31 +94,38 @@ pub async fn runner_page(ctx: &Ctx, id: i64, mut forms: RunnerForms) -> AppResul
             outcome: event.outcome,
         });
     }
-    let reviews = ctx
-        .state
-        .store
-        .reviews_of(&actor, runner.id)
-        .await?
+    let is_staff = viewer.role.is_staff() && runner.id != viewer.id;
+    let review_records = ctx.state.store.reviews_of(&actor, runner.id).await?;
+    let reviews = review_records
         .iter()
         .take(10)
         .filter_map(|r| crate::tracking::review_view(r, &viewer.time_zone))
+        .map(|v| if is_staff { staff_view(v) } else { v })
         .collect();
-    let is_staff = viewer.role.is_staff() && runner.id != viewer.id;
-    let timeline = if is_staff {
-        crate::timeline::timeline(ctx.state.store.as_ref(), &actor, &runner, viewer).await?
-    } else {
-        Vec::new()
-    };
-    let waiting_programme = if is_staff {
-        ctx.state
-            .store
-            .programmes_of(&actor, runner.id)
-            .await?
-            .into_iter()
+    let (timeline, summary, waiting_programme) = if is_staff {
+        let store = ctx.state.store.as_ref();
+        let programmes = store.programmes_of(&actor, runner.id).await?;
+        let entries = crate::timeline::timeline(store, &actor, &runner, viewer).await?;
+        let summary = crate::record_summary::summary(
+            store,
+            &actor,
+            &runner,
+            viewer,
+            &programmes,
+            &review_records,
+        )
+        .await?;
+        let waiting = programmes
+            .iter()
             .find(|p| p.status == backstride_store::ProgrammeStatus::Suggested)
-            .map(|p| p.id)
+            .map(|p| p.id);
+        (
+            crate::timeline::by_week(entries, &viewer.time_zone),
+            Some(summary),
+            waiting,
+        )
     } else {
-        None
+        (Vec::new(), None, None)
     };
     let coaching = crate::coaching::lines(ctx.state.store.as_ref(), &actor, &runner).await?;
     let today = crate::tracking::journal::today_for(&runner).to_string();
@@ -139,6 +140,7 @@ pub async fn runner_page(ctx: &Ctx, id: i64, mut forms: RunnerForms) -> AppResul
             coaching,
             forms,
             timeline,
+            summary,
             waiting_programme,
             reviews,
             can_settle: viewer.role.is_staff() && runner.id != viewer.id,
@@ -152,6 +154,21 @@ pub async fn runner_page(ctx: &Ctx, id: i64, mut forms: RunnerForms) -> AppResul
             audit,
         },
     )
+}
+
+/// A review as a clinician reads it on a staff page: in the third person.
+fn staff_view(mut v: crate::tracking::ReviewView) -> crate::tracking::ReviewView {
+    use crate::decision::for_staff;
+    v.status = for_staff(&v.status);
+    v.note = for_staff(&v.note);
+    v.running = v.running.map(|r| for_staff(&r));
+    for line in &mut v.lines {
+        line.reason = for_staff(&line.reason);
+        if line.action.contains("your clinician") {
+            line.action = "Stop until seen";
+        }
+    }
+    v
 }
 
 fn units_label(units: UnitPreference) -> &'static str {

@@ -285,7 +285,9 @@ pub struct RunnerRecord {
     pub audit: Vec<AuditLine>,
     pub reviews: Vec<crate::tracking::ReviewView>,
     pub can_settle: bool,
-    pub timeline: Vec<crate::timeline::TimelineEntry>,
+    pub timeline: Vec<crate::timeline::WeekGroup>,
+    /// The clinician's summary (staff only).
+    pub summary: Option<crate::record_summary::RecordSummary>,
     pub waiting_programme: Option<i64>,
     pub coaching: Vec<crate::coaching::CoachingLine>,
     /// The record's forms: what was typed and what was wrong with it.

@@ -1,5 +1,6 @@
 //! A runner's timeline for the record page — assessments, programme versions, decisions, logged
-//! days and watch runs, newest first — and the clinician's quick action of emailing the runner.
+//! days and watch runs, newest first, folded by week — and the clinician's quick action of
+//! emailing the runner.
 
 use crate::auth::now;
 use crate::context::Ctx;
@@ -10,7 +11,7 @@ use crate::tracking::journal::{HISTORY_DAYS, days_before, today_for};
 use axum::Form;
 use axum::extract::Path;
 use axum::response::{IntoResponse, Redirect, Response};
-use backstride_core::Role;
+use backstride_core::{Role, TimeZoneName};
 use backstride_store::{Actor, AssessmentStatus, NewEmail, ProgrammeStatus, Store, User};
 use std::collections::BTreeMap;
 
@@ -32,6 +33,40 @@ pub struct TimelineEntry {
     pub when: String,
     pub what: String,
     pub href: Option<String>,
+}
+
+/// The timeline's entries of one week (Monday to Sunday in the viewer's time zone).
+pub struct WeekGroup {
+    /// "Week of Mon 30 Nov 2026".
+    pub label: String,
+    pub entries: Vec<TimelineEntry>,
+    /// Only the latest week starts unfolded.
+    pub open: bool,
+}
+
+/// Folds a newest-first timeline into weeks, newest first.
+pub fn by_week(entries: Vec<TimelineEntry>, tz: &TimeZoneName) -> Vec<WeekGroup> {
+    let mut weeks: Vec<WeekGroup> = Vec::new();
+    let mut current: Option<jiff::civil::Date> = None;
+    for e in entries {
+        let day = jiff::Timestamp::from_second(e.at)
+            .map(|t| t.to_zoned(tz.zone()).date())
+            .unwrap_or(jiff::civil::Date::MIN);
+        let back = i64::from(day.weekday().to_monday_zero_offset());
+        let monday = days_before(day, back);
+        if current != Some(monday) {
+            current = Some(monday);
+            weeks.push(WeekGroup {
+                label: format!("Week of {}", monday.strftime("%a %-d %b %Y")),
+                entries: Vec::new(),
+                open: weeks.is_empty(),
+            });
+        }
+        if let Some(w) = weeks.last_mut() {
+            w.entries.push(e);
+        }
+    }
+    weeks
 }
 
 /// The runner's timeline as `actor` may see it (each read is audited by the store).

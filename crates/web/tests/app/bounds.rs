@@ -79,6 +79,7 @@ const FORMS: &[(&str, &str, Who, Fields)] = &[
     ("/clinic/inbox/{id}", "/clinic/inbox/{item}", Who::Clinician, Fields::Page("/clinic/inbox/{item}")),
     ("/clinic/inbox/{id}/invite", "/clinic/inbox/{item}/invite", Who::Clinician, Fields::Named(&[])),
     ("/admin/outbox/{id}/retry", "/admin/outbox/{email}/retry", Who::Admin, Fields::Named(&[])),
+    ("/reviews/{id}/decide", "/reviews/{review}/decide", Who::Clinician, Fields::Page("/reviews/{review}")),
     ("/reviews/{id}/settle", "/reviews/{review}/settle", Who::Clinician, Fields::Named(&["decision", "note", "runner_id"])),
     ("/programmes/{id}/approve", "/programmes/{suggested}/approve", Who::Clinician, Fields::Named(&[])),
     ("/clinic/alerts/{id}/resolve", "/clinic/alerts/{alert}/resolve", Who::Clinician, Fields::Named(&[])),

@@ -150,6 +150,9 @@ const MATRIX: &[(&str, &str, &str, &str)] = &[
     ("GET", "/clinic/inbox/{id}", "/clinic/inbox/{item}", "L F F Y Y F N N F"),
     ("POST", "/clinic/inbox/{id}", "/clinic/inbox/{item}", "L F F Y Y F N N F"),
     ("POST", "/clinic/inbox/{id}/invite", "/clinic/inbox/{item}/invite", "L F F Y Y F N N F"),
+    // A review decided exercise by exercise (an empty form is refused as stale: nothing changes).
+    ("GET", "/reviews/{id}", "/reviews/{review}", "L F F Y Y F N N F"),
+    ("POST", "/reviews/{id}/decide", "/reviews/{review}/decide", "L F F Y Y F N N F"),
     // Last: the rows that change something for good when let in.
     ("POST", "/programmes/{id}/approve", "/programmes/{suggested}/approve", "L N N Y Y N N N N"),
     ("POST", "/clinic/alerts/{id}/resolve", "/clinic/alerts/{alert}/resolve", "L F F Y Y F N N F"),
