@@ -112,6 +112,12 @@ async fn line(
         };
         let week = weeks(&j.programme, &j.logs, today).pop();
         adherence_value = week.as_ref().and_then(|w| w.adherence_percent);
+        // A week that starts today counts only what is done so far; say what today holds, as
+        // the runner's Today page does, rather than "nothing planned".
+        let planned_today = j
+            .programme
+            .day_on(today)
+            .map_or(0, |d| d.exercises.len());
         adherence = match &week {
             Some(w) if w.sessions_planned > 0 => format!(
                 "{} of {} ({}%)",
@@ -119,6 +125,7 @@ async fn line(
                 w.sessions_planned,
                 w.adherence_percent.unwrap_or(0.0)
             ),
+            _ if planned_today > 0 => format!("new week: {planned_today} planned today"),
             _ => "nothing planned yet".to_owned(),
         };
         // Re-tests fall on day 7 and day 14 of the programme (our choice, after the plan).
@@ -127,7 +134,7 @@ async fn line(
             .to_zoned(runner.time_zone.zone().clone())
             .map(|z| z.timestamp().as_second())
             .unwrap_or(0);
-        let done = store
+        let mut retests: Vec<Date> = store
             .assessments_of(actor, runner.id)
             .await?
             .iter()
@@ -136,10 +143,15 @@ async fn line(
                     && a.status == AssessmentStatus::Complete
                     && a.created_at >= started
             })
-            .count();
-        let due = [7, 14]
-            .get(done)
-            .and_then(|d| start.checked_add(jiff::Span::new().days(*d)).ok());
+            .filter_map(|a| jiff::Timestamp::from_second(a.created_at).ok())
+            .map(|t| t.to_zoned(runner.time_zone.zone().clone()).date())
+            .collect();
+        retests.sort();
+        let due_dates: Vec<Date> = [7, 14]
+            .iter()
+            .filter_map(|d| start.checked_add(jiff::Span::new().days(*d)).ok())
+            .collect();
+        let due = due_dates.get(retests_covered(&due_dates, &retests)).copied();
         if let Some(d) = due {
             retest_due = d <= today;
             retest = if retest_due {
@@ -149,7 +161,10 @@ async fn line(
             };
             retest_date = Some(d);
         } else {
-            retest = "both re-tests done".to_owned();
+            retest = retests.last().map_or_else(
+                || "both re-tests done".to_owned(),
+                |d| format!("done {}", d.strftime("%-d %b")),
+            );
         }
     }
     let mine = alerts.get(&runner.id).cloned().unwrap_or_default();
@@ -172,6 +187,16 @@ async fn line(
         retest,
         retest_date,
         retest_due,
+    })
+}
+
+/// How many of the due re-test dates the re-tests done cover: each re-test covers the next one
+/// due and every one due by its date (a re-test after three weeks stands for both the day-7 and
+/// the day-14 one, so the caseload does not ask for another the same day).
+fn retests_covered(due: &[Date], done: &[Date]) -> usize {
+    done.iter().fold(0, |covered, d| {
+        let by_then = due.iter().filter(|x| *x <= d).count();
+        (covered + 1).max(by_then).min(due.len())
     })
 }
 
@@ -252,4 +277,23 @@ pub async fn page(ctx: Ctx, Query(q): Query<CaseQuery>) -> AppResult<Response> {
         filters,
         total,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::retests_covered;
+    use jiff::civil::date;
+
+    #[test]
+    fn a_late_retest_covers_every_retest_due_by_then() {
+        let due = [date(2026, 1, 8), date(2026, 1, 15)];
+        assert_eq!(retests_covered(&due, &[]), 0);
+        assert_eq!(retests_covered(&due, &[date(2026, 1, 8)]), 1);
+        assert_eq!(retests_covered(&due, &[date(2026, 1, 5)]), 1, "early still counts");
+        assert_eq!(retests_covered(&due, &[date(2026, 1, 22)]), 2);
+        assert_eq!(
+            retests_covered(&due, &[date(2026, 1, 8), date(2026, 1, 9)]),
+            2
+        );
+    }
 }

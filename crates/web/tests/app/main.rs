@@ -8,6 +8,7 @@ mod bounds;
 mod browser;
 mod client;
 mod front;
+mod front_browser;
 mod http;
 mod matrix;
 mod outbox;
