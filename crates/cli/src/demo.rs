@@ -1,7 +1,14 @@
-//! Demo data for `serve --demo`: a clinic with an admin, a clinician and three runners. Seeding
-//! is idempotent — people who already exist are left as they are.
+//! Demo data for `serve --demo`: a clinic with an admin, a clinician and three runners, plus a
+//! self-directed runner. Seeding is idempotent — people who already exist are left as they are.
+//!
+//! Every date is computed from today, so the demo tells the same story whenever it starts:
+//! Riley's baseline three weeks ago and her re-test today (better numbers, so the change report
+//! and the left/right charts show two dates), three watch runs a week with the pain around them,
+//! and her latest weekly review waiting for the clinician; Jo (postpartum, nine weeks after
+//! birth, running held back) four days into her programme; Sasha (self-directed, no clinic) ten
+//! days into hers.
 
-use backstride_core::assessment::{Assessment, Thresholds, assess};
+use backstride_core::assessment::{Assessment, AssessmentResult, Thresholds, assess};
 use backstride_core::programme::{DayOfWeek, ProgrammeRequest, generate};
 use backstride_core::{DistanceUnit, Email, MassUnit, Role, UnitPreference};
 use backstride_store::{
@@ -26,6 +33,9 @@ const PEOPLE: &[(Role, &str, &str)] = &[
     (Role::Runner, "Sam Steady", "sam@demo.backstride.test"),
     (Role::Runner, "Jo Postpartum", "jo@demo.backstride.test"),
 ];
+
+/// (role, name, email) of the demo's self-directed runner (signed up alone, no clinic).
+const SELF_DIRECTED: (Role, &str, &str) = (Role::Runner, "Sasha Solo", "sasha@demo.backstride.test");
 
 /// Seeds the demo clinic and people; returns (role, email) of each.
 pub async fn seed(store: &dyn Store) -> anyhow::Result<Vec<(Role, String)>> {
@@ -63,7 +73,24 @@ pub async fn seed(store: &dyn Store) -> anyhow::Result<Vec<(Role, String)>> {
             Err(e) => return Err(e.into()),
         }
     }
+    let self_directed = NewUser {
+        clinic_id: None,
+        email: SELF_DIRECTED.2.parse()?,
+        display_name: SELF_DIRECTED.1.into(),
+        password_hash: hash.clone(),
+        role: Role::Runner,
+        time_zone: clinic.time_zone.clone(),
+        units: None,
+    };
+    match store.create_user(&self_directed).await {
+        Ok(_) | Err(StoreError::Conflict { .. }) => {
+            logins.push((Role::Runner, SELF_DIRECTED.2.to_owned()));
+        }
+        Err(e) => return Err(e.into()),
+    }
     seed_riley(store).await?;
+    seed_jo(store).await?;
+    seed_self_directed(store).await?;
     seed_front_door(store, &clinic).await?;
     Ok(logins)
 }
@@ -129,6 +156,9 @@ async fn seed_front_door(
                 availability,
                 exceptions: Vec::new(),
                 window: BookingWindow::default(),
+                call: backstride_core::booking::CallMode::Video(
+                    "https://meet.riverside.example/casey".into(),
+                ),
             },
             now,
         )
@@ -189,8 +219,86 @@ fn riley_baseline() -> anyhow::Result<Assessment> {
     Ok(serde_json::from_value(raw)?)
 }
 
-/// Riley gets a scored baseline assessment and a programme the clinician approved, so a new
-/// user sees findings and a programme on first start. Skipped when Riley already has one.
+/// Today in a person's own time zone.
+fn today_of(user: &backstride_store::User) -> jiff::civil::Date {
+    jiff::Zoned::now()
+        .with_time_zone(user.time_zone.zone())
+        .date()
+}
+
+/// Saves a complete assessment of `runner` by `by`, dated at 10 am on `date` (the runner's
+/// time), and returns it with its result.
+async fn save_dated_assessment(
+    store: &dyn Store,
+    by: &backstride_store::User,
+    runner: &backstride_store::User,
+    raw: &Assessment,
+    kind: AssessmentKind,
+    date: jiff::civil::Date,
+    notes: &str,
+) -> anyhow::Result<(backstride_store::AssessmentRecord, AssessmentResult)> {
+    let result =
+        assess(raw, &Thresholds::default()).map_err(|e| anyhow::anyhow!("demo assessment: {e:?}"))?;
+    let actor = Actor::of(by);
+    let saved = store
+        .save_assessment(
+            &actor,
+            runner.id,
+            &SaveAssessment {
+                id: None,
+                kind,
+                status: AssessmentStatus::Complete,
+                protocol_version: result.protocol_version.clone(),
+                step: "done".into(),
+                raw_json: serde_json::to_string(raw)?,
+                result_json: Some(serde_json::to_string(&result)?),
+                notes: notes.into(),
+            },
+        )
+        .await?;
+    let at = date
+        .at(10, 0, 0, 0)
+        .to_zoned(runner.time_zone.zone().clone())?
+        .timestamp()
+        .as_second()
+        .min(jiff::Timestamp::now().as_second());
+    store.date_assessment(&actor, saved.id, at).await?;
+    Ok((saved, result))
+}
+
+/// A programme from `result` starting on `start`, approved (by `by`: a clinician, or the
+/// self-directed runner themself).
+async fn approved_programme(
+    store: &dyn Store,
+    by: &backstride_store::User,
+    runner: &backstride_store::User,
+    assessment_id: i64,
+    result: &AssessmentResult,
+    start: jiff::civil::Date,
+) -> anyhow::Result<backstride_core::programme::Programme> {
+    let request = ProgrammeRequest::new(start).run_days([
+        DayOfWeek::Tuesday,
+        DayOfWeek::Thursday,
+        DayOfWeek::Saturday,
+    ]);
+    let programme = generate(result, &request)?;
+    store
+        .add_programme(
+            &Actor::of(by),
+            runner.id,
+            &NewProgramme {
+                assessment_id: Some(assessment_id),
+                status: ProgrammeStatus::Approved,
+                body_json: serde_json::to_string(&programme)?,
+            },
+        )
+        .await?;
+    Ok(programme)
+}
+
+/// Riley gets a scored baseline assessment three weeks ago and a programme the clinician
+/// approved that day, three weeks of logs and watch runs, and a re-test today. Skipped when
+/// Riley already has an assessment.
 async fn seed_riley(store: &dyn Store) -> anyhow::Result<()> {
     let riley = store
         .user_by_email(&"riley@demo.backstride.test".parse()?)
@@ -203,53 +311,124 @@ async fn seed_riley(store: &dyn Store) -> anyhow::Result<()> {
         return Ok(());
     }
     let raw = riley_baseline()?;
-    let result = assess(&raw, &Thresholds::default())
-        .map_err(|e| anyhow::anyhow!("demo assessment: {e:?}"))?;
-    let saved = store
-        .save_assessment(
-            &staff,
-            riley.id,
-            &SaveAssessment {
-                id: None,
-                kind: AssessmentKind::Baseline,
-                status: AssessmentStatus::Complete,
-                protocol_version: result.protocol_version.clone(),
-                step: "done".into(),
-                raw_json: serde_json::to_string(&raw)?,
-                result_json: Some(serde_json::to_string(&result)?),
-                notes: "Demo: assessed in clinic.".into(),
-            },
-        )
-        .await?;
-    let today = jiff::Zoned::now()
-        .with_time_zone(riley.time_zone.zone())
-        .date();
+    let today = today_of(&riley);
     let start = today.checked_sub(jiff::Span::new().days(DEMO_DAYS))?;
-    let request = ProgrammeRequest::new(start).run_days([
-        DayOfWeek::Tuesday,
-        DayOfWeek::Thursday,
-        DayOfWeek::Saturday,
-    ]);
-    let programme = generate(&result, &request)?;
-    store
-        .add_programme(
-            &staff,
-            riley.id,
-            &NewProgramme {
-                assessment_id: Some(saved.id),
-                status: ProgrammeStatus::Approved,
-                body_json: serde_json::to_string(&programme)?,
-            },
-        )
-        .await?;
-    let runs = seed_riley_tracking(store, &riley, &clinician, &programme, start, today).await?;
+    let (saved, result) = save_dated_assessment(
+        store,
+        &clinician,
+        &riley,
+        &raw,
+        AssessmentKind::Baseline,
+        start,
+        "Demo: assessed in clinic.",
+    )
+    .await?;
+    let programme = approved_programme(store, &clinician, &riley, saved.id, &result, start).await?;
+    let runs = seed_days(store, &riley, &programme, start, DEMO_DAYS, riley_pain).await?;
+    seed_riley_reviews(store, &riley, &clinician, today).await?;
     seed_riley_watch_runs(store, &riley, &runs).await?;
-    seed_riley_retest(store, &riley, &clinician, &raw).await?;
+    seed_riley_retest(store, &riley, &clinician, &raw, today).await?;
     Ok(())
 }
 
-/// Days of logs the demo runner has: three weeks.
-const DEMO_DAYS: i64 = 21;
+/// Riley's morning pain on day `offset`: easing from 4 by a point a week as her cadence rises
+/// (so the mornings after the first week's low-cadence runs are the worst), and worse after the
+/// long run of day 9.
+fn riley_pain(offset: i64) -> f64 {
+    let ease = (offset as f64 / 7.0).floor();
+    let bump = if offset == 9 { 2.0 } else { 0.0 };
+    (4.0 - ease + bump).clamp(1.0, 10.0)
+}
+
+/// Jo: postpartum, nine weeks after birth (so running waits for twelve weeks and the hop test),
+/// assessed four days ago with a programme the clinician approved that day and four days of
+/// logs. Her first re-test is due in three days.
+async fn seed_jo(store: &dyn Store) -> anyhow::Result<()> {
+    let jo = store
+        .user_by_email(&"jo@demo.backstride.test".parse()?)
+        .await?;
+    let clinician = store
+        .user_by_email(&"clinician@demo.backstride.test".parse()?)
+        .await?;
+    if !store.assessments_of(&Actor::of(&clinician), jo.id).await?.is_empty() {
+        return Ok(());
+    }
+    let mut raw: serde_json::Value = serde_json::from_str(EXAMPLE_ASSESSMENT)?;
+    set_answer(&mut raw, &["postpartum", "weeks_since_birth"], 9.into());
+    set_answer(&mut raw, &["red_flags", "age_years"], 31.into());
+    let raw: Assessment = serde_json::from_value(raw)?;
+    let start = today_of(&jo).checked_sub(jiff::Span::new().days(JO_DAYS))?;
+    let (saved, result) = save_dated_assessment(
+        store,
+        &clinician,
+        &jo,
+        &raw,
+        AssessmentKind::Baseline,
+        start,
+        "Demo: assessed in clinic, nine weeks after birth.",
+    )
+    .await?;
+    let programme = approved_programme(store, &clinician, &jo, saved.id, &result, start).await?;
+    seed_days(store, &jo, &programme, start, JO_DAYS, |offset| {
+        3.0 - (offset / 3) as f64
+    })
+    .await?;
+    let today = today_of(&jo);
+    if let Some(journal) = backstride_web::Journal::load(store, &Actor::of(&jo), &jo, today).await? {
+        for offset in 0..JO_DAYS {
+            let day = start.checked_add(jiff::Span::new().days(offset))?;
+            journal.after_log(store, &Actor::of(&jo), day, today).await?;
+        }
+    }
+    Ok(())
+}
+
+/// Sasha signed up alone (no clinic), took the self-check ten days ago and got her programme at
+/// once, as every self-directed runner does; ten days of logs, her first weekly review applied.
+async fn seed_self_directed(store: &dyn Store) -> anyhow::Result<()> {
+    let sasha = store.user_by_email(&SELF_DIRECTED.2.parse()?).await?;
+    let me = Actor::of(&sasha);
+    if !store.assessments_of(&me, sasha.id).await?.is_empty() {
+        return Ok(());
+    }
+    let mut raw: serde_json::Value = serde_json::from_str(EXAMPLE_ASSESSMENT)?;
+    raw["postpartum"] = serde_json::Value::Null;
+    set_answer(&mut raw, &["red_flags", "age_years"], 42.into());
+    let raw: Assessment = serde_json::from_value(raw)?;
+    let today = today_of(&sasha);
+    let start = today.checked_sub(jiff::Span::new().days(SELF_DIRECTED_DAYS))?;
+    let (saved, result) = save_dated_assessment(
+        store,
+        &sasha,
+        &sasha,
+        &raw,
+        AssessmentKind::Baseline,
+        start,
+        "",
+    )
+    .await?;
+    let programme = approved_programme(store, &sasha, &sasha, saved.id, &result, start).await?;
+    seed_days(store, &sasha, &programme, start, SELF_DIRECTED_DAYS, |offset| {
+        if offset < 5 { 3.0 } else { 2.0 }
+    })
+    .await?;
+    if let Some(journal) = backstride_web::Journal::load(store, &me, &sasha, today).await? {
+        for offset in 0..SELF_DIRECTED_DAYS {
+            let day = start.checked_add(jiff::Span::new().days(offset))?;
+            journal.after_log(store, &me, day, today).await?;
+        }
+        journal.make_weekly_reviews(store, &me, today).await?;
+    }
+    Ok(())
+}
+
+/// Days of logs the demo runner has: three weeks, from her baseline to the day before her
+/// re-test (today).
+pub const DEMO_DAYS: i64 = 21;
+/// Days Jo has been on her programme.
+pub const JO_DAYS: i64 = 4;
+/// Days the self-directed runner has been on her programme.
+pub const SELF_DIRECTED_DAYS: i64 = 10;
 
 /// A run Riley logged: its date, how far (km) and for how long (seconds).
 struct DemoRun {
@@ -258,37 +437,34 @@ struct DemoRun {
     seconds: f64,
 }
 
-/// Three weeks of realistic logs for Riley: most planned sessions done (a few missed), runs on
-/// the run days growing slowly, pain easing from 4 to about 2 with a bad day after a long run;
-/// then the day's decisions, the weekly reviews (the first two accepted by the clinician, the
-/// last waiting), and any alerts. Deterministic: the same every time. Returns the runs logged.
-async fn seed_riley_tracking(
+/// `days` days of realistic logs from `start`: a morning check-in each day (pain from
+/// `morning_pain(day)`), most planned sessions done (one day in six missed), a run on every run
+/// day growing slowly, with the pain before, during and after. Deterministic: the same every
+/// time.
+/// Returns the runs logged.
+async fn seed_days(
     store: &dyn Store,
-    riley: &backstride_store::User,
-    clinician: &backstride_store::User,
+    runner: &backstride_store::User,
     programme: &backstride_core::programme::Programme,
     start: jiff::civil::Date,
-    today: jiff::civil::Date,
+    days: i64,
+    morning_pain: fn(i64) -> f64,
 ) -> anyhow::Result<Vec<DemoRun>> {
-    use backstride_store::{LogKind, NewLog, ReviewKind, ReviewStatus};
+    use backstride_store::{LogKind, NewLog};
     use serde_json::json;
-    let me = Actor::of(riley);
-    let mut logged_days = Vec::new();
+    let me = Actor::of(runner);
     let mut runs = Vec::new();
-    for offset in 0..DEMO_DAYS {
+    for offset in 0..days {
         let date = start.checked_add(jiff::Span::new().days(offset))?;
-        // Pain eases over the weeks; day 9 follows the longest run and is worse.
-        let ease = (offset as f64 / 7.0).floor();
-        let bump = if offset == 9 { 2.0 } else { 0.0 };
-        let morning = (4.0 - ease + bump).clamp(1.0, 10.0);
+        let morning = morning_pain(offset).clamp(0.0, 10.0);
         let mut logs = vec![(
             LogKind::Morning,
             json!({"date": date, "morning_pain": morning, "stiffness": (morning - 1.0).max(0.0),
                    "settled_after_yesterday": if offset == 9 { Some(false) } else { None::<bool> }}),
         )];
         let skipped = offset % 6 == 4; // a missed day now and then
-        if let Some(day) = programme.day_on(date).filter(|_| !skipped) {
-            for key in &day.exercises {
+        if let Some(day) = programme.day_on(date) {
+            for key in day.exercises.iter().filter(|_| !skipped) {
                 let item = programme.item(key).expect("calendar keys are items");
                 let sets = item.dosage.sets();
                 let sets_done = match item.sidedness {
@@ -323,7 +499,7 @@ async fn seed_riley_tracking(
             store
                 .add_log(
                     &me,
-                    riley.id,
+                    runner.id,
                     &NewLog {
                         kind,
                         log_date: date.to_string(),
@@ -333,12 +509,26 @@ async fn seed_riley_tracking(
                 )
                 .await?;
         }
-        logged_days.push(date);
     }
+    Ok(runs)
+}
+
+/// Riley's decisions: the day's decisions and the weekly reviews, the clinician through the
+/// daily ones up to three days ago and every weekly review but the latest, which waits.
+async fn seed_riley_reviews(
+    store: &dyn Store,
+    riley: &backstride_store::User,
+    clinician: &backstride_store::User,
+    today: jiff::civil::Date,
+) -> anyhow::Result<()> {
+    use backstride_store::{ReviewKind, ReviewStatus};
+    let me = Actor::of(riley);
     let Some(journal) = backstride_web::Journal::load(store, &me, riley, today).await? else {
-        return Ok(runs);
+        return Ok(());
     };
-    for day in logged_days {
+    let start = journal.programme.settings.start_date;
+    for offset in 0..DEMO_DAYS {
+        let day = start.checked_add(jiff::Span::new().days(offset))?;
         journal.after_log(store, &me, day, today).await?;
     }
     journal.make_weekly_reviews(store, &me, today).await?;
@@ -350,7 +540,6 @@ async fn seed_riley_tracking(
         .filter(|r| r.kind == ReviewKind::Weekly)
         .collect();
     weekly.sort_by(|a, b| a.review_date.cmp(&b.review_date));
-    // The clinician has been through the daily decisions up to three days ago.
     let seen_until = today.checked_sub(jiff::Span::new().days(3))?.to_string();
     let daily = store
         .reviews_of(&staff, riley.id)
@@ -373,13 +562,15 @@ async fn seed_riley_tracking(
             .await?;
         backstride_web::apply_accepted(store, &staff, &settled).await?;
     }
-    Ok(runs)
+    Ok(())
 }
 
 /// Riley's watch, for each run she logged: a FIT file (written by `backstride-running`'s
-/// synthetic run, imported the way an upload is) at 7 am on the day. Her cadence starts below
-/// the low-cadence cut-off, as at the assessment (158 steps/min), and rises towards the
-/// programme's target in the later weeks, so pain versus load has runs on both sides of it.
+/// synthetic run, imported the way an upload is) at 7 am on the day: three a week. Her cadence
+/// starts below the low-cadence cut-off, as at the assessment (158 steps/min), and rises towards
+/// the programme's target in the later weeks, with contact time, balance and vertical
+/// oscillation improving beside it; the mornings after the low-cadence runs hurt more
+/// ([`riley_pain`]), so pain versus load shows a pattern.
 async fn seed_riley_watch_runs(
     store: &dyn Store,
     riley: &backstride_store::User,
@@ -402,6 +593,10 @@ async fn seed_riley_watch_runs(
             seconds: run.seconds.round() as u32,
             speed_mps: run.km * 1000.0 / run.seconds,
             cadence_spm: 157.0 + 4.0 * week as f64,
+            // Shorter, more even ground contact and less bounce as the cadence rises.
+            stance_time_ms: 285.0 - 10.0 * week as f64,
+            balance_pct: 48.0 + 0.8 * week as f64,
+            vertical_oscillation_mm: 96.0 - 4.0 * week as f64,
             ..SyntheticRun::default()
         };
         files.push((format!("demo-run-{}.fit", run.date), synthetic));
@@ -425,13 +620,14 @@ async fn seed_riley_watch_runs(
     Ok(())
 }
 
-/// A re-test at the end of the second week, better on most tests, so the change report has
-/// something to say.
+/// A re-test today, three weeks after the baseline, better on most tests, so the change report
+/// has something to say.
 async fn seed_riley_retest(
     store: &dyn Store,
     riley: &backstride_store::User,
     clinician: &backstride_store::User,
     baseline: &Assessment,
+    today: jiff::civil::Date,
 ) -> anyhow::Result<()> {
     let mut raw = serde_json::to_value(baseline)?;
     let set = set_answer;
@@ -458,25 +654,32 @@ async fn seed_riley_retest(
         &["hip_mobility", "thomas_thigh_angle"],
         serde_json::json!({"left": 1, "right": -2}),
     );
+    set(
+        &mut raw,
+        &["posture_form", "cadence"],
+        serde_json::json!({"steps_in_30_s": 84}),
+    );
+    set(
+        &mut raw,
+        &["core", "pallof_hold"],
+        serde_json::json!({"left": 33, "right": 36}),
+    );
+    set(
+        &mut raw,
+        &["core", "mcgill_side_bridge"],
+        serde_json::json!({"left": 55, "right": 58}),
+    );
     let retest: Assessment = serde_json::from_value(raw)?;
-    let result = assess(&retest, &Thresholds::default())
-        .map_err(|e| anyhow::anyhow!("demo re-test: {e:?}"))?;
-    store
-        .save_assessment(
-            &Actor::of(clinician),
-            riley.id,
-            &SaveAssessment {
-                id: None,
-                kind: AssessmentKind::Retest,
-                status: AssessmentStatus::Complete,
-                protocol_version: result.protocol_version.clone(),
-                step: "done".into(),
-                raw_json: serde_json::to_string(&retest)?,
-                result_json: Some(serde_json::to_string(&result)?),
-                notes: "Demo: re-tested at the end of week two.".into(),
-            },
-        )
-        .await?;
+    save_dated_assessment(
+        store,
+        clinician,
+        riley,
+        &retest,
+        AssessmentKind::Retest,
+        today,
+        "Demo: re-tested after three weeks.",
+    )
+    .await?;
     Ok(())
 }
 
@@ -494,14 +697,145 @@ mod tests {
     use super::*;
     use backstride_core::programme::Programme;
 
-    /// Riley's approved programme, parsed.
-    async fn approved_programme(store: &dyn Store, staff: &Actor, riley: i64) -> Programme {
+    /// A runner's approved programme, parsed.
+    async fn approved_programme_of(store: &dyn Store, staff: &Actor, riley: i64) -> Programme {
         let versions = store.programmes_of(staff, riley).await.unwrap();
         let approved = versions
             .iter()
             .find(|p| p.status == ProgrammeStatus::Approved)
             .expect("an approved programme");
         serde_json::from_str(&approved.body_json).unwrap()
+    }
+
+    /// Everyone's dates are computed from today: Riley's baseline three weeks ago and her
+    /// re-test today; Jo's and Sasha's baselines and programmes 4 and 10 days ago; logs up to
+    /// yesterday. Riley's change report shows improvement, her pain versus load has runs (three
+    /// a week) and a flagged pattern, and her latest weekly review waits for the clinician.
+    #[tokio::test]
+    async fn the_demo_tells_the_story_with_dates_relative_to_today() {
+        use backstride_core::tracking::change::Judgement;
+        use backstride_core::tracking::load::{LoadCutOffs, pain_versus_load};
+        let mut stores = vec![backstride_store::testing::sqlite().await];
+        stores.extend(backstride_store::testing::postgres().await);
+        for store in stores {
+            let store = store.as_ref();
+            seed(store).await.unwrap();
+            let clinician = store
+                .user_by_email(&"clinician@demo.backstride.test".parse().unwrap())
+                .await
+                .unwrap();
+            let staff = Actor::of(&clinician);
+            let date_of = |user: &backstride_store::User, at: i64| {
+                jiff::Timestamp::from_second(at)
+                    .unwrap()
+                    .to_zoned(user.time_zone.zone().clone())
+                    .date()
+            };
+            let days_ago = |user: &backstride_store::User, n: i64| {
+                today_of(user)
+                    .checked_sub(jiff::Span::new().days(n))
+                    .unwrap()
+            };
+            for (email, days, by_staff) in [
+                ("riley@demo.backstride.test", DEMO_DAYS, true),
+                ("jo@demo.backstride.test", JO_DAYS, true),
+                (SELF_DIRECTED.2, SELF_DIRECTED_DAYS, false),
+            ] {
+                let runner = store.user_by_email(&email.parse().unwrap()).await.unwrap();
+                let me = Actor::of(&runner);
+                let actor = if by_staff { &staff } else { &me };
+                assert_eq!(runner.clinic_id.is_some(), by_staff, "{email}");
+                let assessments = store.assessments_of(actor, runner.id).await.unwrap();
+                let baseline = assessments
+                    .iter()
+                    .find(|a| a.kind == AssessmentKind::Baseline)
+                    .unwrap();
+                assert_eq!(date_of(&runner, baseline.created_at), days_ago(&runner, days));
+                let programme = approved_programme_of(store, actor, runner.id).await;
+                assert_eq!(programme.settings.start_date, days_ago(&runner, days));
+                let logs = store.logs_of(actor, runner.id, "0000-01-01").await.unwrap();
+                let last = logs.iter().map(|l| l.log_date.clone()).max().unwrap();
+                assert_eq!(last, days_ago(&runner, 1).to_string(), "{email}");
+            }
+
+            let riley = store
+                .user_by_email(&"riley@demo.backstride.test".parse().unwrap())
+                .await
+                .unwrap();
+            let assessments = store.assessments_of(&staff, riley.id).await.unwrap();
+            let retest = assessments
+                .iter()
+                .find(|a| a.kind == AssessmentKind::Retest)
+                .expect("a re-test");
+            assert_eq!(date_of(&riley, retest.created_at), today_of(&riley));
+            let result = |a: &backstride_store::AssessmentRecord| -> AssessmentResult {
+                serde_json::from_str(a.result_json.as_deref().unwrap()).unwrap()
+            };
+            let baseline = assessments
+                .iter()
+                .find(|a| a.kind == AssessmentKind::Baseline)
+                .unwrap();
+            let pain = |n: f64| backstride_core::assessment::values::PainScore::try_from(n).unwrap();
+            let report = backstride_core::tracking::change_report(
+                &result(baseline),
+                &result(retest),
+                pain(3.0),
+                pain(1.0),
+                &[],
+                &[],
+                None,
+                &Default::default(),
+            );
+            let better = report
+                .tests
+                .iter()
+                .filter(|t| t.lsi_change.is_some_and(|c| c > 0.0))
+                .count();
+            assert!(better >= 3, "{better} tests more even: {:#?}", report.tests);
+            assert!(
+                report
+                    .tests
+                    .iter()
+                    .all(|t| t.lsi_change.is_none_or(|c| c >= 0.0)),
+                "{:#?}",
+                report.tests
+            );
+            assert_eq!(report.pain.judgement, Judgement::ImprovedMeaningfully);
+
+            let watch = backstride_web::watch_runs(store, &staff, &riley)
+                .await
+                .unwrap();
+            assert_eq!(
+                watch.len(),
+                3 * (DEMO_DAYS as usize / 7),
+                "three watch runs a week"
+            );
+            let journal = backstride_web::Journal::load(store, &staff, &riley, today_of(&riley))
+                .await
+                .unwrap()
+                .unwrap();
+            let cut = LoadCutOffs {
+                low_cadence_below: 160.0,
+                balanced_left_pct: (47.5, 52.5),
+            };
+            let (rows, patterns) = pain_versus_load(&watch, &journal.logs, cut);
+            assert!(rows.iter().filter(|r| r.next_morning.is_some()).count() >= 8);
+            assert!(
+                patterns.iter().any(|p| p.factor == "low cadence" && p.flagged),
+                "{patterns:#?}"
+            );
+            let waiting = store
+                .reviews_of(&staff, riley.id)
+                .await
+                .unwrap()
+                .into_iter()
+                .filter(|r| {
+                    r.kind == backstride_store::ReviewKind::Weekly
+                        && r.status == backstride_store::ReviewStatus::Suggested
+                })
+                .count();
+            assert_eq!(waiting, 1, "the latest weekly review waits for the clinician");
+        }
     }
 
     #[tokio::test]
@@ -520,7 +854,7 @@ mod tests {
                 .await
                 .unwrap();
             let staff = Actor::of(&clinician);
-            let programme = approved_programme(store, &staff, riley.id).await;
+            let programme = approved_programme_of(store, &staff, riley.id).await;
             assert!(
                 programme.running_allowed(),
                 "{:?}",

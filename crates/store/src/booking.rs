@@ -7,11 +7,14 @@
 //! bookings, so two visitors racing for one slot are decided by the database: the loser gets
 //! [`StoreError::Conflict`] with [`SLOT_TAKEN`] as its constraint. Booking, its emails and its
 //! inbox item are written in one transaction, so nothing is half-done.
+//!
+//! Also here: how each clinician's calls happen (`call_mode`, `video_link`) and the clinic's
+//! closed days (`clinic_holidays`, core's `ClinicHolidays` as JSON; migration 0015).
 
 use crate::sql::insert_email;
 use crate::{Actor, NewEmail, NewInboxItem, SqlStore, StoreError, StoreResult, User};
 use async_trait::async_trait;
-use backstride_core::booking::{Availability, BookingWindow, Exception};
+use backstride_core::booking::{Availability, BookingWindow, CallMode, ClinicHolidays, Exception};
 use backstride_core::{Email, Role, TimeZoneName};
 
 /// The constraint named in the `Conflict` returned when a slot is already booked.
@@ -25,6 +28,8 @@ pub struct CallHours {
     pub availability: Availability,
     pub exceptions: Vec<Exception>,
     pub window: BookingWindow,
+    /// How the calls happen (phone, or video at a link).
+    pub call: CallMode,
     pub updated_at: i64,
 }
 
@@ -34,6 +39,7 @@ pub struct SaveCallHours {
     pub availability: Availability,
     pub exceptions: Vec<Exception>,
     pub window: BookingWindow,
+    pub call: CallMode,
 }
 
 /// A booked (or cancelled) call.
@@ -138,11 +144,22 @@ pub trait BookingStore: Send + Sync {
     /// Live bookings of the actor's clinic ending after `from`, soonest first (staff only;
     /// anyone else gets nothing).
     async fn clinic_bookings(&self, actor: &Actor, from: i64) -> StoreResult<Vec<Booking>>;
+    /// The clinic's closed days as its admin saved them (public); `None` before they did.
+    async fn clinic_holidays(&self, clinic_id: i64) -> StoreResult<Option<ClinicHolidays>>;
+    /// Saves the clinic's closed days: only an admin of that clinic may (anyone else gets
+    /// `NotFound`).
+    async fn save_clinic_holidays(
+        &self,
+        actor: &Actor,
+        clinic_id: i64,
+        holidays: &ClinicHolidays,
+        now: i64,
+    ) -> StoreResult<()>;
 }
 
 pub(crate) const BOOKING_COLUMNS: &str = "id, clinic_id, clinician_id, starts_at, ends_at, name, email, phone, message, time_zone, \
      token_hash, reminder_email_id, inbox_item_id, created_at, updated_at, cancelled_at";
-const HOURS_COLUMNS: &str = "clinician_id, clinic_id, availability_json, exceptions_json, minimum_notice_hours, horizon_days, updated_at";
+const HOURS_COLUMNS: &str = "clinician_id, clinic_id, availability_json, exceptions_json, minimum_notice_hours, horizon_days, updated_at, call_mode, video_link";
 
 #[derive(sqlx::FromRow)]
 pub(crate) struct BookingRow {
@@ -196,6 +213,8 @@ struct HoursRow {
     minimum_notice_hours: i64,
     horizon_days: i64,
     updated_at: i64,
+    call_mode: String,
+    video_link: String,
 }
 
 impl TryFrom<HoursRow> for CallHours {
@@ -210,6 +229,10 @@ impl TryFrom<HoursRow> for CallHours {
             window: BookingWindow {
                 minimum_notice_hours: u16::try_from(r.minimum_notice_hours).unwrap_or(u16::MAX),
                 horizon_days: u16::try_from(r.horizon_days).unwrap_or(0),
+            },
+            call: match r.call_mode.as_str() {
+                "video" => CallMode::Video(r.video_link),
+                _ => CallMode::Phone,
             },
             updated_at: r.updated_at,
         })
@@ -316,11 +339,12 @@ macro_rules! impl_booking {
                     require_hours_access!(self, tx, actor, clinician_id, "save call hours", now);
                 let clinic_id = clinician.clinic_id.ok_or(StoreError::NotFound)?;
                 let sql = format!(
-                    "INSERT INTO call_hours ({HOURS_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7) \
+                    "INSERT INTO call_hours ({HOURS_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
                      ON CONFLICT (clinician_id) DO UPDATE SET clinic_id = excluded.clinic_id, \
                      availability_json = excluded.availability_json, exceptions_json = excluded.exceptions_json, \
                      minimum_notice_hours = excluded.minimum_notice_hours, horizon_days = excluded.horizon_days, \
-                     updated_at = excluded.updated_at RETURNING {HOURS_COLUMNS}"
+                     updated_at = excluded.updated_at, call_mode = excluded.call_mode, video_link = excluded.video_link \
+                     RETURNING {HOURS_COLUMNS}"
                 );
                 let row: HoursRow = sqlx::query_as(&sql)
                     .bind(clinician_id)
@@ -330,6 +354,8 @@ macro_rules! impl_booking {
                     .bind(i64::from(hours.window.minimum_notice_hours))
                     .bind(i64::from(hours.window.horizon_days))
                     .bind(now)
+                    .bind(hours.call.key())
+                    .bind(hours.call.link().unwrap_or(""))
                     .fetch_one(&mut *tx)
                     .await?;
                 tx.commit().await?;
@@ -339,7 +365,7 @@ macro_rules! impl_booking {
             async fn clinic_call_hours(&self, clinic_id: i64) -> StoreResult<Vec<(User, CallHours)>> {
                 let rows: Vec<HoursRow> = sqlx::query_as(
                     "SELECT h.clinician_id, h.clinic_id, h.availability_json, h.exceptions_json, \
-                     h.minimum_notice_hours, h.horizon_days, h.updated_at \
+                     h.minimum_notice_hours, h.horizon_days, h.updated_at, h.call_mode, h.video_link \
                      FROM call_hours h JOIN app_user u ON u.id = h.clinician_id \
                      WHERE h.clinic_id = $1 AND u.clinic_id = $1 AND u.role IN ('clinician', 'admin') \
                      ORDER BY u.display_name, u.id",
@@ -514,6 +540,44 @@ macro_rules! impl_booking {
                     .fetch_all(&self.pool)
                     .await?;
                 Ok(rows.into_iter().map(Booking::from).collect())
+            }
+
+            async fn clinic_holidays(&self, clinic_id: i64) -> StoreResult<Option<ClinicHolidays>> {
+                let row: Option<(String,)> =
+                    sqlx::query_as("SELECT holidays_json FROM clinic_holidays WHERE clinic_id = $1")
+                        .bind(clinic_id)
+                        .fetch_optional(&self.pool)
+                        .await?;
+                row.map(|(json,)| {
+                    serde_json::from_str(&json)
+                        .map_err(|e| StoreError::Other(format!("stored holidays: {e}")))
+                })
+                .transpose()
+            }
+
+            async fn save_clinic_holidays(
+                &self,
+                actor: &Actor,
+                clinic_id: i64,
+                holidays: &ClinicHolidays,
+                now: i64,
+            ) -> StoreResult<()> {
+                if actor.role != Role::Admin || actor.clinic_id != Some(clinic_id) {
+                    return Err(StoreError::NotFound);
+                }
+                sqlx::query(
+                    "INSERT INTO clinic_holidays (clinic_id, holidays_json, updated_by, updated_at) \
+                     VALUES ($1, $2, $3, $4) ON CONFLICT (clinic_id) DO UPDATE SET \
+                     holidays_json = excluded.holidays_json, updated_by = excluded.updated_by, \
+                     updated_at = excluded.updated_at",
+                )
+                .bind(clinic_id)
+                .bind(to_json(holidays)?)
+                .bind(actor.user_id)
+                .bind(now)
+                .execute(&self.pool)
+                .await?;
+                Ok(())
             }
         }
     };

@@ -191,6 +191,9 @@ pub trait Store:
         assessment: &SaveAssessment,
     ) -> StoreResult<AssessmentRecord>;
     async fn assessment(&self, actor: &Actor, id: i64) -> StoreResult<AssessmentRecord>;
+    /// Moves a complete assessment to `at` (Unix seconds): the demo's baseline is dated weeks
+    /// before its re-test. Audited like any write to the record.
+    async fn date_assessment(&self, actor: &Actor, id: i64, at: i64) -> StoreResult<()>;
     /// A runner's assessments, newest first.
     async fn assessments_of(
         &self,

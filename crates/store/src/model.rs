@@ -470,7 +470,7 @@ pub struct NewReview {
 
 stored_enum!(
     /// How someone came through the clinic's front door.
-    InboxKind { Guide => "guide", Consult => "consult", Booking => "booking" }
+    InboxKind { Guide => "guide", Consult => "consult", Booking => "booking", Signup => "signup" }
 );
 stored_enum!(
     /// Where an inbox item is in the clinic's pipeline.

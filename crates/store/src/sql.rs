@@ -795,6 +795,18 @@ macro_rules! impl_store {
                 row.try_into()
             }
 
+            async fn date_assessment(&self, actor: &Actor, id: i64, at: i64) -> StoreResult<()> {
+                let mut tx = self.pool.begin_with($begin_write).await?;
+                let runner: Option<(i64,)> = sqlx::query_as("SELECT runner_id FROM assessment WHERE id = $1")
+                    .bind(id).fetch_optional(&mut *tx).await?;
+                let (runner_id,) = runner.ok_or(StoreError::NotFound)?;
+                require_record!(tx, actor, runner_id, "date assessment");
+                sqlx::query("UPDATE assessment SET created_at = $1, updated_at = $1 WHERE id = $2")
+                    .bind(at).bind(id).execute(&mut *tx).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
             async fn assessment(&self, actor: &Actor, id: i64) -> StoreResult<AssessmentRecord> {
                 let mut tx = self.pool.begin_with($begin_write).await?;
                 let sql = format!("SELECT {ASSESSMENT_COLUMNS} FROM assessment WHERE id = $1");

@@ -94,7 +94,11 @@ pub(crate) fn display_name(form: &mut FormState) -> Option<String> {
     })
 }
 
-fn new_password(form: &mut FormState, field: &str, email: Option<&Email>) -> Option<NewPassword> {
+pub(crate) fn new_password(
+    form: &mut FormState,
+    field: &str,
+    email: Option<&Email>,
+) -> Option<NewPassword> {
     let raw = form.value(field).to_owned();
     form.parse(field, |_| NewPassword::new(&raw, email))
 }
@@ -167,20 +171,7 @@ pub async fn signup(ctx: Ctx, Form(fields): Fields) -> AppResult<Response> {
         time_zone: tz,
         units: units_choice(form.value("units")),
     };
-    // The same answer whether or not the email has an account, so sign-up can't be asked who
-    // has one: the new account waits for its emailed link, an existing one's owner is told.
-    match ctx.state.store.create_unconfirmed_user(&new).await {
-        Ok(user) => send_login_link(&ctx, &user, LoginLinkReason::SignUp).await?,
-        Err(StoreError::Conflict { .. }) => {
-            let owner = ctx.state.store.user_by_email(&new.email).await?;
-            if ctx.state.store.email_confirmed(owner.id).await? {
-                tell_owner_of_sign_up(&ctx, &owner).await?;
-            } else {
-                send_login_link(&ctx, &owner, LoginLinkReason::SignUp).await?;
-            }
-        }
-        Err(err) => return Err(err.into()),
-    }
+    sign_up_runner(&ctx, &new).await?;
     ctx.flash(
         "info",
         format!(
@@ -190,6 +181,29 @@ pub async fn signup(ctx: Ctx, Form(fields): Fields) -> AppResult<Response> {
     )
     .await?;
     Ok(Redirect::to("/login").into_response())
+}
+
+/// Creates a runner's account that waits for its emailed link, and returns it. The same answer
+/// whether or not the email has an account, so sign-up can't be asked who has one: when it has,
+/// the owner is told (or, unconfirmed, sent a fresh link) and `None` is returned. Used by
+/// `/signup` and by the clinic page's "Check your back" (`front::check`).
+pub(crate) async fn sign_up_runner(ctx: &Ctx, new: &NewUser) -> AppResult<Option<User>> {
+    match ctx.state.store.create_unconfirmed_user(new).await {
+        Ok(user) => {
+            send_login_link(ctx, &user, LoginLinkReason::SignUp).await?;
+            Ok(Some(user))
+        }
+        Err(StoreError::Conflict { .. }) => {
+            let owner = ctx.state.store.user_by_email(&new.email).await?;
+            if ctx.state.store.email_confirmed(owner.id).await? {
+                tell_owner_of_sign_up(ctx, &owner).await?;
+            } else {
+                send_login_link(ctx, &owner, LoginLinkReason::SignUp).await?;
+            }
+            Ok(None)
+        }
+        Err(err) => Err(err.into()),
+    }
 }
 
 /// An email to `user` about their own account. A clinic member's is that clinic's mail (its
@@ -411,6 +425,21 @@ pub async fn use_login_link(ctx: Ctx, Path(token): Path<String>) -> AppResult<Re
     store.confirm_email(user.id).await?;
     store.clear_login_failures(user.email.as_str()).await?;
     ctx.log_in(&user, false).await?;
+    // A runner who joined from a clinic's "Check your back" goes straight on to the self-check.
+    let to_self_check = user.role == Role::Runner
+        && user.clinic_id.is_some()
+        && store
+            .assessments_of(&backstride_store::Actor::of(&user), user.id)
+            .await?
+            .is_empty();
+    if to_self_check {
+        ctx.flash(
+            "success",
+            "Welcome to Backstride. You're logged in: start your free self-check below.",
+        )
+        .await?;
+        return Ok(Redirect::to("/assessment").into_response());
+    }
     ctx.flash("success", "Welcome to Backstride. You're logged in.")
         .await?;
     Ok(Redirect::to("/home").into_response())

@@ -89,17 +89,25 @@ fn tier_rank(tier: AlertTier) -> u8 {
 }
 
 /// Re-tests fall on day 7 and day 14 of the programme (our choice, after the plan): the
-/// next one is the first not yet matched by a re-test finished since the programme began
-/// (`retests_at`, Unix seconds). `None` once both are done.
+/// next one is the first not yet covered by a re-test finished since the programme began
+/// (`retests_at`, Unix seconds; see [`retests_covered`]). `None` once both are done.
 pub fn next_retest(start: Date, tz: &TimeZoneName, retests_at: &[i64]) -> Option<Date> {
     let started = start
         .to_zoned(tz.zone().clone())
         .map(|z| z.timestamp().as_second())
         .unwrap_or(0);
-    let done = retests_at.iter().filter(|at| **at >= started).count();
-    [7, 14]
-        .get(done)
-        .and_then(|d| start.checked_add(jiff::Span::new().days(*d)).ok())
+    let mut done: Vec<Date> = retests_at
+        .iter()
+        .filter(|at| **at >= started)
+        .filter_map(|at| jiff::Timestamp::from_second(*at).ok())
+        .map(|t| t.to_zoned(tz.zone().clone()).date())
+        .collect();
+    done.sort();
+    let due: Vec<Date> = [7, 14]
+        .iter()
+        .filter_map(|d| start.checked_add(jiff::Span::new().days(*d)).ok())
+        .collect();
+    due.get(retests_covered(&due, &done)).copied()
 }
 
 /// "due since 30 Nov" or "Mon 7 Dec".
@@ -150,6 +158,12 @@ pub async fn line(
         };
         let week = weeks(&j.programme, &j.logs, today).pop();
         adherence_value = week.as_ref().and_then(|w| w.adherence_percent);
+        // A week that starts today counts only what is done so far; say what today holds, as
+        // the runner's Today page does, rather than "nothing planned".
+        let planned_today = j
+            .programme
+            .day_on(today)
+            .map_or(0, |d| d.exercises.len());
         adherence = match &week {
             Some(w) if w.sessions_planned > 0 => format!(
                 "{} of {} ({}%)",
@@ -157,6 +171,7 @@ pub async fn line(
                 w.sessions_planned,
                 w.adherence_percent.unwrap_or(0.0)
             ),
+            _ if planned_today > 0 => format!("new week: {planned_today} planned today"),
             _ => "nothing planned yet".to_owned(),
         };
         let start = j.programme.settings.start_date;
@@ -174,7 +189,17 @@ pub async fn line(
             retest = retest_words(d, today);
             retest_date = Some(d);
         } else {
-            retest = "both re-tests done".to_owned();
+            retest = done
+                .iter()
+                .max()
+                .and_then(|at| jiff::Timestamp::from_second(*at).ok())
+                .map_or_else(
+                    || "both re-tests done".to_owned(),
+                    |t| {
+                        let day = t.to_zoned(runner.time_zone.zone().clone()).date();
+                        format!("done {}", day.strftime("%-d %b"))
+                    },
+                );
         }
     }
     let mine = alerts.get(&runner.id).cloned().unwrap_or_default();
@@ -198,6 +223,16 @@ pub async fn line(
         retest_date,
         retest_due,
         waiting: clinic.waiting.get(&runner.id).copied().unwrap_or(0),
+    })
+}
+
+/// How many of the due re-test dates the re-tests done cover: each re-test covers the next one
+/// due and every one due by its date (a re-test after three weeks stands for both the day-7 and
+/// the day-14 one, so the caseload does not ask for another the same day).
+fn retests_covered(due: &[Date], done: &[Date]) -> usize {
+    done.iter().fold(0, |covered, d| {
+        let by_then = due.iter().filter(|x| *x <= d).count();
+        (covered + 1).max(by_then).min(due.len())
     })
 }
 
@@ -284,4 +319,23 @@ pub async fn page(ctx: Ctx, Query(q): Query<CaseQuery>) -> AppResult<Response> {
         filters,
         total,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::retests_covered;
+    use jiff::civil::date;
+
+    #[test]
+    fn a_late_retest_covers_every_retest_due_by_then() {
+        let due = [date(2026, 1, 8), date(2026, 1, 15)];
+        assert_eq!(retests_covered(&due, &[]), 0);
+        assert_eq!(retests_covered(&due, &[date(2026, 1, 8)]), 1);
+        assert_eq!(retests_covered(&due, &[date(2026, 1, 5)]), 1, "early still counts");
+        assert_eq!(retests_covered(&due, &[date(2026, 1, 22)]), 2);
+        assert_eq!(
+            retests_covered(&due, &[date(2026, 1, 8), date(2026, 1, 9)]),
+            2
+        );
+    }
 }

@@ -2,6 +2,8 @@
 //!
 //! - [`public`]: the branded landing page, its stylesheet, the free guide (lead, PDF, email,
 //!   unsubscribe) and consult requests — all without an account.
+//! - [`check`]: "Check your back — free": sign-up as a runner of the clinic, then the
+//!   self-check.
 //! - [`abuse`]: what guards the public forms: a honeypot, store-backed rate limits per IP and
 //!   per email, length limits.
 //! - [`articles`]: the public article list, tag pages, article pages and Atom feed; the
@@ -17,6 +19,7 @@
 
 pub(crate) mod abuse;
 mod articles;
+mod check;
 mod guide_settings;
 mod inbox;
 mod public;
@@ -31,6 +34,8 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/clinics/{id}", get(public::landing))
         .route("/clinics/{id}/brand.css", get(public::brand_css))
+        .route("/clinics/{id}/check", get(check::page).post(check::submit))
+        .route("/clinics/{id}/check/sent", get(check::sent))
         .route(
             "/clinics/{id}/guide",
             get(public::guide_page).post(public::guide_submit),

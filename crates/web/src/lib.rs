@@ -43,6 +43,7 @@ mod worklist;
 pub use config::{MailConfig, MailTransport, WebConfig};
 pub use passwords::hash_password;
 pub use runs::analyze_options_for;
+pub use runs::load::watch_runs;
 pub use tracking::journal::{Journal, WEEKLY_REVIEWS_CAUGHT_UP, apply_accepted};
 
 use axum::Router;

@@ -11,8 +11,12 @@
 //! - [`slots`]: open slots across daylight-saving changes, and the request check.
 //! - [`present`]: slot labels and day groups in a visitor's time zone.
 //! - [`invite`]: the `.ics` calendar file for the confirmation email.
+//! - [`holidays`]: the clinic's closed days (its country's public holidays, edited by the admin).
+//! - [`mode`]: how a call happens (phone, or video at the clinic's link).
 
+pub mod holidays;
 pub mod invite;
+pub mod mode;
 pub mod present;
 pub mod rules;
 pub mod slots;
@@ -20,7 +24,9 @@ pub mod slots;
 #[cfg(test)]
 mod tests;
 
+pub use holidays::{ClinicHolidays, Country, Holiday, RawClinicHolidays, check_holidays};
 pub use invite::{CallInvite, call_invite};
+pub use mode::{CallMode, check_call_mode};
 pub use present::{ShownSlot, SlotDay, slot_label, slots_by_day};
 pub use rules::{
     Availability, BookingWindow, Exception, ExceptionKind, FieldError, FieldErrors, Hours,

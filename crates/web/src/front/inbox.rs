@@ -1,5 +1,7 @@
 //! `/clinic/inbox`: everyone who came through the front door — guide leads, consult requests,
-//! booked calls — moved along the pipeline with notes, and invited as a runner in one click.
+//! booked calls, runners who signed up from the clinic's page — moved along the pipeline with
+//! notes, and invited as a runner in one click. One visitor (one email address) is one entry,
+//! with each of their enquiries under it.
 
 use crate::auth::now;
 use crate::context::Ctx;
@@ -38,17 +40,56 @@ fn kind_label(item: &InboxItem) -> &'static str {
     match item.kind.as_str() {
         "guide" => "Guide download",
         "consult" => "Consult request",
+        "signup" => "Signed up: check your back",
         _ => "Booked call",
     }
 }
 
-pub struct ItemLine {
+/// One enquiry of a visitor: a guide download, a consult request or a booked call.
+pub struct Enquiry {
     pub id: i64,
     pub kind: &'static str,
-    pub name: String,
-    pub email: String,
     pub when: String,
     pub notes: String,
+}
+
+/// One visitor (everything sent with one email address), their newest enquiry first.
+pub struct ItemLine {
+    pub id: i64,
+    pub name: String,
+    pub email: String,
+    pub enquiries: Vec<Enquiry>,
+}
+
+/// Where a stage stands in the pipeline, for "the furthest along".
+fn stage_rank(stage: InboxStage) -> usize {
+    STAGES.iter().position(|(s, _)| *s == stage).unwrap_or(0)
+}
+
+/// The clinic's items grouped by visitor (email, ignoring case), in the order of each visitor's
+/// newest item. A visitor stands at the furthest stage of their open enquiries (closed only
+/// when every one is closed).
+fn visitors(items: &[InboxItem]) -> Vec<(InboxStage, Vec<&InboxItem>)> {
+    let mut groups: Vec<(String, Vec<&InboxItem>)> = Vec::new();
+    for item in items {
+        let key = item.email.trim().to_lowercase();
+        match groups.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, g)) => g.push(item),
+            None => groups.push((key, vec![item])),
+        }
+    }
+    groups
+        .into_iter()
+        .map(|(_, mut g)| {
+            g.sort_by_key(|i| std::cmp::Reverse((i.created_at, i.id)));
+            let open = g.iter().filter(|i| i.stage != InboxStage::Closed);
+            let stage = open
+                .map(|i| i.stage)
+                .max_by_key(|s| stage_rank(*s))
+                .unwrap_or(InboxStage::Closed);
+            (stage, g)
+        })
+        .collect()
 }
 
 pub struct StageColumn {
@@ -101,21 +142,28 @@ fn staff(ctx: &Ctx) -> AppResult<&User> {
 pub async fn list(ctx: Ctx) -> AppResult<Response> {
     let user = staff(&ctx)?.clone();
     let items = ctx.state.store.inbox(&ctx.actor()?).await?;
+    let grouped = visitors(&items);
     let stages = STAGES
         .iter()
         .map(|(stage, label)| StageColumn {
             key: stage.as_str(),
             label,
-            items: items
+            items: grouped
                 .iter()
-                .filter(|i| i.stage == *stage)
-                .map(|i| ItemLine {
-                    id: i.id,
-                    kind: kind_label(i),
-                    name: i.name.clone(),
-                    email: i.email.clone(),
-                    when: local_time(i.created_at, &user.time_zone),
-                    notes: i.notes.clone(),
+                .filter(|(s, _)| s == stage)
+                .map(|(_, g)| ItemLine {
+                    id: g[0].id,
+                    name: g[0].name.clone(),
+                    email: g[0].email.clone(),
+                    enquiries: g
+                        .iter()
+                        .map(|i| Enquiry {
+                            id: i.id,
+                            kind: kind_label(i),
+                            when: local_time(i.created_at, &user.time_zone),
+                            notes: i.notes.clone(),
+                        })
+                        .collect(),
                 })
                 .collect(),
         })

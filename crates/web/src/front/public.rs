@@ -49,6 +49,18 @@ struct GuideReadyPage {
     /// `None` when there is nothing to download here (the guide was emailed).
     download: Option<String>,
     emailed: bool,
+    /// The six core exercises behind the self-check's programme, by name.
+    core_exercises: Vec<&'static str>,
+}
+
+/// The clinic's six core exercises the self-check's programme is built from (core's library:
+/// the ladders marked `core_six`), by name, for the guide's closing page.
+fn core_exercise_names() -> Vec<&'static str> {
+    backstride_core::library::ladders()
+        .iter()
+        .filter(|l| l.core_six)
+        .map(|l| l.name)
+        .collect()
 }
 
 #[derive(Template)]
@@ -117,6 +129,10 @@ fn consent_text(clinic: &Clinic) -> String {
     )
 }
 
+/// What a lead without the box ticked agreed to: the download only (the consent record says so,
+/// and nothing is emailed).
+const NO_EMAIL_CONSENT: &str = "";
+
 async fn guide_with(
     ctx: &Ctx,
     clinic: &Clinic,
@@ -182,12 +198,8 @@ pub async fn guide_submit(
         Some("Tell us your name."),
     );
     let email = email_field(&mut form);
-    if !form.checked("consent") {
-        form.set_error(
-            "consent",
-            "Tick the box so we may email you the guide, or close this page.",
-        );
-    }
+    // The guide downloads either way; the box is consent to emails only.
+    let consented = form.checked("consent");
     let (Some(name), Some(email), false) = (name, email, form.has_errors()) else {
         return guide_with(&ctx, &clinic, form, StatusCode::UNPROCESSABLE_ENTITY).await;
     };
@@ -203,7 +215,11 @@ pub async fn guide_submit(
                 name: name.clone(),
                 email: email.to_string(),
                 source,
-                consent_text: consent_text(&clinic),
+                consent_text: if consented {
+                    consent_text(&clinic)
+                } else {
+                    NO_EMAIL_CONSENT.to_owned()
+                },
             },
             now,
         )
@@ -226,7 +242,8 @@ pub async fn guide_submit(
         clinic = clinic.name,
         id = clinic.id,
     );
-    let emailed = send_front_email(&ctx, &clinic, &email, "Your free strength guide", body).await?;
+    let emailed = consented
+        && send_front_email(&ctx, &clinic, &email, "Your free strength guide", body).await?;
     let target = if emailed {
         format!("/clinics/{id}/guide/ready/{download}")
     } else {
@@ -305,6 +322,7 @@ pub async fn guide_ready(
         brand: Brand::of(&clinic),
         download: Some(format!("/guide/{token}.pdf")),
         emailed: q.quiet.is_none(),
+        core_exercises: core_exercise_names(),
     })
 }
 
@@ -316,6 +334,7 @@ pub async fn guide_sent(ctx: Ctx, Path(id): Path<i64>) -> AppResult<Response> {
         brand: Brand::of(&clinic),
         download: None,
         emailed: true,
+        core_exercises: core_exercise_names(),
     })
 }
 
@@ -454,6 +473,22 @@ pub async fn consult_submit(
     );
     send_front_email(&ctx, &clinic, &email, "Your consult request", body).await?;
     Ok(Redirect::to(&thanks).into_response())
+}
+
+/// A branded page with a heading and a few paragraphs (no form).
+pub(super) async fn message_page(
+    ctx: &Ctx,
+    clinic: &Clinic,
+    heading: &str,
+    paragraphs: Vec<String>,
+) -> AppResult<Response> {
+    render(MessagePage {
+        page: ctx.page(heading).await?,
+        brand: Brand::of(clinic),
+        heading: heading.to_owned(),
+        paragraphs,
+        confirm: None,
+    })
 }
 
 /// `GET /clinics/{id}/consult/thanks`.

@@ -7,7 +7,7 @@ use crate::client::*;
 use axum::http::StatusCode;
 use backstride_core::Role;
 use backstride_core::booking::{
-    Availability, BookingWindow, RawAvailability, RawHours, RawWeeklyHours,
+    Availability, BookingWindow, CallMode, RawAvailability, RawHours, RawWeeklyHours,
 };
 use backstride_store::{Actor, Clinic, SaveCallHours, Store, User};
 use jiff::Timestamp;
@@ -36,6 +36,7 @@ pub(crate) fn every_day() -> SaveCallHours {
             minimum_notice_hours: 1,
             horizon_days: 14,
         },
+        call: CallMode::Phone,
     }
 }
 
@@ -325,13 +326,13 @@ async fn bad_booking_input_gets_clear_messages_and_keeps_what_was_typed() {
         );
         assert!(missing.body.contains("value=\"nope\""));
 
-        let long = "a".repeat(2_001);
+        let long = "a".repeat(4_001);
         let mut fields = details(&slot, "long@example.com");
         fields.retain(|(k, _)| *k != "message");
         fields.push(("message", &long));
         let res = c.post(&path, &fields).await;
         assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
-        assert!(res.body.contains("it has 2001"), "{}", res.body);
+        assert!(res.body.contains("it has 4001"), "{}", res.body);
         assert!(res.body.contains(&long), "the message is kept");
 
         let past = Timestamp::from_second(Timestamp::now().as_second() - 3600)
@@ -774,6 +775,135 @@ async fn one_visitor_can_book_only_a_few_calls_an_hour() {
             }
         }
         assert_eq!(sent, 3);
+    })
+    .await;
+}
+
+/// The UTC date an offered slot value (RFC 3339) starts on.
+fn utc_date(slot: &str) -> jiff::civil::Date {
+    slot.parse::<Timestamp>()
+        .unwrap()
+        .to_zoned(jiff::tz::TimeZone::UTC)
+        .date()
+}
+
+/// Issue 19: the clinic's holidays close the booking page (a forged time on one is refused with
+/// a message by the times, everything typed kept), the admin edits them with messages by the
+/// field, and the clinician's call mode — video with its link — is on the booking page, the
+/// confirmation page, its email and the `.ics`.
+#[tokio::test]
+async fn holidays_close_booking_and_the_call_mode_reaches_the_confirmation_and_ics() {
+    each_backend(|store| async move {
+        let (clinic, clinician) = bookable(&store, "Holiday Clinic").await;
+        person(
+            &store,
+            Some(&clinic),
+            "admin@holiday-clinic.example",
+            Role::Admin,
+        )
+        .await;
+        let video = SaveCallHours {
+            call: CallMode::Video("https://meet.example/holiday-room".into()),
+            ..every_day()
+        };
+        store
+            .save_call_hours(&Actor::of(&clinician), clinician.id, &video, 1)
+            .await
+            .unwrap();
+        let closed = utc_date(&Timestamp::now().to_string())
+            .checked_add(jiff::Span::new().days(2))
+            .unwrap();
+
+        let mut admin = Client::new(store.clone());
+        admin.login("admin@holiday-clinic.example", PASSWORD).await;
+        let page = admin.get("/clinic/holidays").await;
+        assert_eq!(page.status, StatusCode::OK);
+        let bad = admin
+            .post(
+                "/clinic/holidays",
+                &[("country", "atlantis"), ("own_days", "9999-01-01 Far away")],
+            )
+            .await;
+        assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(bad.body.contains("Choose a country from the list"));
+        assert!(bad.body.contains("Line 1: Choose a date"), "{}", bad.body);
+        assert!(bad.body.contains("9999-01-01 Far away"), "what was typed is kept");
+        let own = format!("{closed} Staff training");
+        let saved = admin
+            .post(
+                "/clinic/holidays",
+                &[("country", "england_and_wales"), ("own_days", &own)],
+            )
+            .await;
+        assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+        let page = admin.get("/clinic/holidays").await;
+        assert!(page.body.contains("Christmas Day") && page.body.contains(&own));
+        let hours = admin
+            .get(&format!("/clinic/availability/{}", clinician.id))
+            .await;
+        assert!(hours.body.contains("Staff training"), "the clinician sees it");
+
+        let path = format!("/clinics/{}/book", clinic.id);
+        let mut c = Client::new(store.clone());
+        let page = c.get(&format!("{path}?tz=UTC")).await;
+        assert!(page.body.contains("By video: join at https://meet.example/holiday-room"));
+        assert!(page.body.contains("type=\"date\""), "a date picker");
+        assert!(page.body.contains("/clinics/") && page.body.contains("brand.css"));
+        let offered_now = offered(&page.body);
+        assert!(!offered_now.is_empty());
+        assert!(
+            offered_now.iter().all(|s| utc_date(s) != closed),
+            "nothing offered on the clinic's own closed day"
+        );
+        let christmas = offered_now.iter().any(|s| {
+            let d = utc_date(s);
+            d.month() == 12 && d.day() == 25
+        });
+        assert!(!christmas, "nor on Christmas Day");
+        let on_closed = c.get(&format!("{path}?tz=UTC&day={closed}")).await;
+        assert!(
+            on_closed.body.contains("is closed on") && on_closed.body.contains("Staff training"),
+            "{}",
+            on_closed.body
+        );
+
+        let forged = format!("{closed}T10:00:00Z");
+        let res = c.post(&path, &details(&forged, "hol@example.com")).await;
+        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            res.body.contains("Holiday Clinic is closed on") && res.body.contains("Staff training"),
+            "{}",
+            res.body
+        );
+        assert!(res.body.contains("value=\"Vera Visitor\""), "what was typed is kept");
+        assert!(store.booked_starts(clinician.id, 0).await.unwrap().is_empty());
+
+        let slot = slot_after(&page.body, 2);
+        let res = c.post(&path, &details(&slot, "vid@example.com")).await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+        let mine = c.get(res.location()).await;
+        assert!(
+            mine.body.contains("By video: join at https://meet.example/holiday-room")
+                && mine.body.contains("Open the video call"),
+            "{}",
+            mine.body
+        );
+        let outbox = store.outbox(10).await.unwrap();
+        let confirmation = outbox
+            .iter()
+            .find(|e| e.subject.contains("is booked"))
+            .unwrap();
+        assert!(
+            confirmation
+                .body_text
+                .contains("How:  By video: join at https://meet.example/holiday-room")
+        );
+        let ics = &confirmation.attachment.as_ref().unwrap().body;
+        assert!(
+            ics.contains("LOCATION:https://meet.example/holiday-room")
+                && ics.contains("By video"),
+            "{ics}"
+        );
     })
     .await;
 }

@@ -71,6 +71,8 @@ const FORMS: &[(&str, &str, Who, Fields)] = &[
     ("/clinics/{clinic_id}/book", "/clinics/{clinic}/book", Who::Visitor, Fields::Page("/clinics/{clinic}/book")),
     ("/bookings/{token}/reschedule", "/bookings/{booking}/reschedule", Who::Visitor, Fields::Page("/bookings/{booking}/reschedule")),
     ("/clinics/{id}/guide", "/clinics/{clinic}/guide", Who::Visitor, Fields::Page("/clinics/{clinic}/guide")),
+    ("/clinics/{id}/check", "/clinics/{clinic}/check", Who::Visitor, Fields::Page("/clinics/{clinic}/check")),
+    ("/clinic/holidays", "/clinic/holidays", Who::Admin, Fields::Page("/clinic/holidays")),
     ("/clinics/{id}/consult", "/clinics/{clinic}/consult", Who::Visitor, Fields::Page("/clinics/{clinic}/consult")),
     ("/unsubscribe/{token}", "/unsubscribe/not-a-token", Who::Visitor, Fields::Named(&["email"])),
     ("/clinic/articles/new", "/clinic/articles/new", Who::Clinician, Fields::Page("/clinic/articles/new")),

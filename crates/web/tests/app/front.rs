@@ -82,20 +82,16 @@ async fn guide_download_stores_the_lead_emails_a_link_and_unsubscribe_stops_emai
             page.body.contains("Single-leg bridge isometric hold"),
             "default exercises listed"
         );
-        // No consent: refused, with what was typed kept.
+        // A name is still needed (consent is not: see the test of the guide without it).
         let res = visitor
             .post(
                 &format!("/clinics/{id}/guide"),
-                &[
-                    ("name", "Ada Runner"),
-                    ("email", "ada@example.com"),
-                    ("source", "article:hips"),
-                ],
+                &[("name", ""), ("email", "ada@example.com"), ("consent", "on")],
             )
             .await;
         assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
-        assert!(res.body.contains("value=\"Ada Runner\""));
-        assert!(res.body.contains("Tick the box"));
+        assert!(res.body.contains("value=\"ada@example.com\""));
+        assert!(res.body.contains("Tell us your name."));
         let res = visitor
             .post(
                 &format!("/clinics/{id}/guide"),
@@ -1042,9 +1038,6 @@ async fn guide_consult_inbox_and_invite_in_chromium() {
     b.assert_accessible().await;
     b.fill("#name", "Lee Long").await;
     b.fill("#email", "lee@example.com").await;
-    b.click("form.stack button[type=submit]").await;
-    b.wait_for_text("Tick the box").await;
-    b.assert_accessible().await;
     b.click("#consent").await;
     b.click("form.stack button[type=submit]").await;
     b.wait_for_text("Your guide is ready").await;
@@ -1159,6 +1152,212 @@ async fn the_longest_article_fits_the_body_limit_and_a_longer_one_gets_a_message
         );
         assert!(res.body.contains(&"🏃".repeat(50)), "the text is kept");
         assert!(res.body.contains("value=\"Dr Long\""));
+    })
+    .await;
+}
+
+/// Issue 19: the guide downloads without the marketing box ticked — the box is consent to
+/// emails only — and nothing is emailed; the closing page points to the self-check and the six
+/// exercises behind it.
+#[tokio::test]
+async fn the_guide_downloads_without_marketing_consent_and_sends_no_email() {
+    each_backend(|store| async move {
+        let clinic = clinic(&store, "Consent Physio").await;
+        let admin = person(&store, Some(&clinic), "admin@consent.example", Role::Admin).await;
+        let id = clinic.id;
+        let mut visitor = Client::new(store.clone());
+        let page = visitor.get(&format!("/clinics/{id}/guide")).await;
+        assert!(page.body.contains("the guide downloads either way"));
+        let res = visitor
+            .post(
+                &format!("/clinics/{id}/guide"),
+                &[("name", "Nia No-Mail"), ("email", "nia@example.com"), ("website", "")],
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+        let ready = res.location().to_owned();
+        assert!(ready.ends_with("?quiet=1"), "{ready}");
+        let page = visitor.get(&ready).await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(!page.body.contains("We have also emailed you"));
+        assert!(page.body.contains(&format!("/clinics/{id}/check")));
+        for name in [
+            "Couch stretch",
+            "Hip CARs",
+            "Single-leg bridge hold",
+            "Standing hip abduction with mini band",
+            "Straight leg lowers",
+            "Half-kneeling Pallof press",
+        ] {
+            assert!(page.body.contains(name), "{name}");
+        }
+        let token = ready
+            .trim_end_matches("?quiet=1")
+            .rsplit('/')
+            .next()
+            .unwrap()
+            .to_owned();
+        let pdf = visitor.get(&format!("/guide/{token}.pdf")).await;
+        assert_eq!(pdf.status, StatusCode::OK);
+        assert!(pdf.bytes.starts_with(b"%PDF"));
+        assert_eq!(emails_to(&store, "nia@example.com").await, 0, "no email at all");
+        let actor = Actor::of(&admin);
+        let inbox = store.inbox(&actor).await.unwrap();
+        assert_eq!(inbox.len(), 1);
+        let lead = store
+            .lead_of_inbox_item(&actor, inbox[0].id)
+            .await
+            .unwrap()
+            .unwrap();
+        assert!(lead.consent_text.is_empty(), "no consent recorded");
+    })
+    .await;
+}
+
+/// Issue 19: "Check your back — free" on the clinic page signs a visitor up as a runner of that
+/// clinic without an invitation (bad input answered by its field, an existing email answered
+/// alike without joining), the clinic sees them in its inbox, and the emailed link leads to the
+/// self-check.
+#[tokio::test]
+async fn check_your_back_signs_up_inside_the_clinic_and_lands_in_its_inbox() {
+    each_backend(|store| async move {
+        let clinic = clinic(&store, "Check Physio").await;
+        let doc = person(&store, Some(&clinic), "doc@check.example", Role::Clinician).await;
+        person(&store, None, "taken@example.com", Role::Runner).await;
+        let id = clinic.id;
+        let mut v = Client::new(store.clone());
+        let landing = v.get(&format!("/clinics/{id}")).await;
+        assert!(landing.body.contains(&format!("href=\"/clinics/{id}/check\"")));
+        assert!(landing.body.contains("Check your back — free"));
+        let page = v.get(&format!("/clinics/{id}/check")).await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(page.body.contains("Check Physio") && page.body.contains("brand.css"));
+
+        let bad = v
+            .post(
+                &format!("/clinics/{id}/check"),
+                &[
+                    ("display_name", "Rae Runner"),
+                    ("email", "rae@example.com"),
+                    ("password", "short"),
+                    ("time_zone", "Europe/London"),
+                ],
+            )
+            .await;
+        assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(bad.body.contains("value=\"Rae Runner\""));
+        assert!(bad.body.contains("id=\"password-error\""));
+
+        let res = v
+            .post(
+                &format!("/clinics/{id}/check"),
+                &[
+                    ("display_name", "Rae Runner"),
+                    ("email", "rae@example.com"),
+                    ("password", "my back is better now"),
+                    ("time_zone", "Europe/London"),
+                    ("units", "metric"),
+                    ("website", ""),
+                ],
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+        assert_eq!(res.location(), format!("/clinics/{id}/check/sent"));
+        let rae = store
+            .user_by_email(&"rae@example.com".parse().unwrap())
+            .await
+            .unwrap();
+        assert_eq!(rae.clinic_id, Some(id));
+        assert_eq!(rae.role, Role::Runner);
+        let inbox = store.inbox(&Actor::of(&doc)).await.unwrap();
+        assert_eq!(inbox.len(), 1);
+        assert_eq!(inbox[0].kind, InboxKind::Signup);
+        assert_eq!(inbox[0].email, "rae@example.com");
+        let mut staff = Client::new(store.clone());
+        staff.login("doc@check.example", PASSWORD).await;
+        let list = staff.get("/clinic/inbox").await;
+        assert!(list.body.contains("Rae Runner") && list.body.contains("Signed up: check your back"));
+
+        // An email that has an account: the same answer, nobody joins, nothing in the inbox.
+        let same = v
+            .post(
+                &format!("/clinics/{id}/check"),
+                &[
+                    ("display_name", "Someone"),
+                    ("email", "taken@example.com"),
+                    ("password", "another long password"),
+                    ("time_zone", "UTC"),
+                ],
+            )
+            .await;
+        assert_eq!(same.location(), format!("/clinics/{id}/check/sent"));
+        let taken = store
+            .user_by_email(&"taken@example.com".parse().unwrap())
+            .await
+            .unwrap();
+        assert_eq!(taken.clinic_id, None);
+        assert_eq!(store.inbox(&Actor::of(&doc)).await.unwrap().len(), 1);
+
+        // The emailed link confirms the address and starts the self-check.
+        let link = link_in_email(&store, "rae@example.com", "/login/link/").await;
+        let path = path_of(&link);
+        let mut rae_browser = Client::new(store.clone());
+        rae_browser.get(&path).await;
+        let done = rae_browser.post(&path, &[]).await;
+        assert_eq!(done.status, StatusCode::SEE_OTHER);
+        assert_eq!(done.location(), "/assessment");
+        let start = rae_browser.get("/assessment").await;
+        assert_eq!(start.status, StatusCode::OK);
+        // The clinic's staff can open the new runner's record.
+        assert_eq!(
+            staff.get(&format!("/runners/{}", rae.id)).await.status,
+            StatusCode::OK
+        );
+    })
+    .await;
+}
+
+/// Issue 19: one visitor is one inbox entry, with their enquiries (whatever the email's case)
+/// under it.
+#[tokio::test]
+async fn one_visitor_is_one_inbox_entry_with_their_enquiries_under_it() {
+    each_backend(|store| async move {
+        let clinic = clinic(&store, "Inbox Physio").await;
+        person(&store, Some(&clinic), "doc@inbox.example", Role::Clinician).await;
+        let id = clinic.id;
+        let mut v = Client::new(store.clone());
+        v.get(&format!("/clinics/{id}/guide")).await;
+        for (path, fields) in [
+            (
+                "guide",
+                vec![("name", "Ola Once"), ("email", "ola@example.com"), ("consent", "on")],
+            ),
+            (
+                "consult",
+                vec![
+                    ("name", "Ola Once"),
+                    ("email", "OLA@example.com"),
+                    ("message", "Sore after long runs."),
+                ],
+            ),
+            (
+                "guide",
+                vec![("name", "Pat Other"), ("email", "pat@example.com")],
+            ),
+        ] {
+            let res = v.post(&format!("/clinics/{id}/{path}"), &fields).await;
+            assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+        }
+        let mut doc = Client::new(store.clone());
+        doc.login("doc@inbox.example", PASSWORD).await;
+        let page = doc.get("/clinic/inbox").await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert_eq!(page.body.matches("class=\"inbox-visitor\"").count(), 2, "{}", page.body);
+        let body = page.body.to_lowercase();
+        assert_eq!(body.matches("ola@example.com").count(), 1, "{body}");
+        let ola = &body[body.find("ola@example.com").unwrap()..];
+        let ola = &ola[..ola.find("</ul>").unwrap()];
+        assert!(ola.contains("guide download") && ola.contains("consult request"), "{ola}");
     })
     .await;
 }

@@ -120,9 +120,16 @@ const MATRIX: &[(&str, &str, &str, &str)] = &[
     ("GET", "/bookings/{token}", "/bookings/not-a-token", "N N N N N N N N N"),
     ("GET", "/bookings/{token}/reschedule", "/bookings/{booking}/reschedule", "Y Y Y Y Y Y Y Y Y"),
     ("POST", "/bookings/{token}/reschedule", "/bookings/{booking}/reschedule", "Y Y Y Y Y Y Y Y Y"),
+    // Issue 19: the clinic's holidays are its admins'.
+    ("GET", "/clinic/holidays", "/clinic/holidays", "L F F F Y F F Y F"),
+    ("POST", "/clinic/holidays", "/clinic/holidays", "L F F F Y F F Y F"),
     // The public front door.
     ("GET", "/clinics/{id}", "/clinics/{clinic}", "Y Y Y Y Y Y Y Y Y"),
     ("GET", "/clinics/{id}/brand.css", "/clinics/{clinic}/brand.css", "Y Y Y Y Y Y Y Y Y"),
+    // Issue 19: "Check your back" signs a visitor up in the clinic (someone logged in goes on).
+    ("GET", "/clinics/{id}/check", "/clinics/{clinic}/check", "Y Y Y Y Y Y Y Y Y"),
+    ("POST", "/clinics/{id}/check", "/clinics/{clinic}/check", "Y Y Y Y Y Y Y Y Y"),
+    ("GET", "/clinics/{id}/check/sent", "/clinics/{clinic}/check/sent", "Y Y Y Y Y Y Y Y Y"),
     ("GET", "/clinics/{id}/guide", "/clinics/{clinic}/guide", "Y Y Y Y Y Y Y Y Y"),
     ("POST", "/clinics/{id}/guide", "/clinics/{clinic}/guide", "Y Y Y Y Y Y Y Y Y"),
     ("GET", "/clinics/{id}/guide/ready/{token}", "/clinics/{clinic}/guide/ready/not-a-token", "N N N N N N N N N"),
