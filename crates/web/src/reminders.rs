@@ -89,13 +89,7 @@ impl ReminderView {
 async fn save(ctx: Ctx, Form(fields): Form<Vec<(String, String)>>) -> AppResult<Response> {
     let runner = ctx.user_with_role(&[Role::Runner])?.clone();
     let store = ctx.state.store.as_ref();
-    let value = |name: &str| {
-        fields
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.as_str())
-            .unwrap_or("")
-    };
+    let value = |name: &str| value_of(&fields, name).to_owned();
     if value("turn") == "off" {
         store.reminders_off(runner.id, now()).await?;
         ctx.flash("success", "Reminders are off. No more reminder emails.")
@@ -149,6 +143,15 @@ async fn save(ctx: Ctx, Form(fields): Form<Vec<(String, String)>>) -> AppResult<
             crate::tracking::render_today(&ctx, &runner, today, "reminders".into(), form).await
         }
     }
+}
+
+/// The first value of `name` in a form, or "".
+fn value_of<'a>(fields: &'a [(String, String)], name: &str) -> &'a str {
+    fields
+        .iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.as_str())
+        .unwrap_or("")
 }
 
 /// The next reminder instant after `after` in the runner's time zone (Unix seconds); far in
