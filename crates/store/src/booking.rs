@@ -8,6 +8,7 @@
 //! [`StoreError::Conflict`] with [`SLOT_TAKEN`] as its constraint. Booking, its emails and its
 //! inbox item are written in one transaction, so nothing is half-done.
 
+use crate::sql::begin;
 use crate::sql::insert_email;
 use crate::{Actor, NewEmail, NewInboxItem, SqlStore, StoreError, StoreResult, User};
 use async_trait::async_trait;
@@ -292,7 +293,7 @@ macro_rules! impl_booking {
                 actor: &Actor,
                 clinician_id: i64,
             ) -> StoreResult<(User, Option<CallHours>)> {
-                let mut tx = self.pool.begin_with($begin_write).await?;
+                let mut tx = begin!(self, $begin_write, actor.user_id != clinician_id);
                 let clinician =
                     require_hours_access!(self, tx, actor, clinician_id, "open call hours", unix_now());
                 let sql = format!("SELECT {HOURS_COLUMNS} FROM call_hours WHERE clinician_id = $1");
@@ -345,7 +346,7 @@ macro_rules! impl_booking {
                      ORDER BY u.display_name, u.id",
                 )
                     .bind(clinic_id)
-                    .fetch_all(&self.pool)
+                    .fetch_all(&self.read)
                     .await?;
                 let mut out = Vec::with_capacity(rows.len());
                 for row in rows {
@@ -362,7 +363,7 @@ macro_rules! impl_booking {
                 )
                 .bind(clinician_id)
                 .bind(from)
-                .fetch_all(&self.pool)
+                .fetch_all(&self.read)
                 .await?;
                 Ok(rows.into_iter().map(|(s,)| s).collect())
             }
@@ -429,7 +430,7 @@ macro_rules! impl_booking {
                 let sql = format!("SELECT {BOOKING_COLUMNS} FROM booking WHERE token_hash = $1");
                 let row: Option<BookingRow> = sqlx::query_as(&sql)
                     .bind(token_hash)
-                    .fetch_optional(&self.pool)
+                    .fetch_optional(&self.read)
                     .await?;
                 Ok(row.ok_or(StoreError::NotFound)?.into())
             }
@@ -511,7 +512,7 @@ macro_rules! impl_booking {
                 let rows: Vec<BookingRow> = sqlx::query_as(&sql)
                     .bind(clinic_id)
                     .bind(from)
-                    .fetch_all(&self.pool)
+                    .fetch_all(&self.read)
                     .await?;
                 Ok(rows.into_iter().map(Booking::from).collect())
             }
