@@ -31,11 +31,14 @@ mod security;
 mod templates;
 mod timeline;
 mod tracking;
+mod visitor;
 
-pub use config::{MailConfig, MailTransport, WebConfig};
+pub use config::{MailConfig, MailTransport, SecretKey, WebConfig};
+pub use context::TOUCH_INTERVAL_SECONDS;
 pub use passwords::hash_password;
 pub use runs::analyze_options_for;
 pub use tracking::journal::{Journal, WEEKLY_REVIEWS_CAUGHT_UP, apply_accepted};
+pub use visitor::{FLASH_COOKIE, FORM_TOKEN_TTL_SECONDS, VISITOR_COOKIE, form_token_for};
 
 use axum::Router;
 use axum::routing::{get, post};
@@ -49,12 +52,15 @@ pub struct AppState {
     pub store: Arc<dyn Store>,
     pub config: Arc<WebConfig>,
     passwords: passwords::Hasher,
+    /// Signs public-form tokens and flash cookies.
+    key: visitor::ServerKey,
 }
 
 impl AppState {
     pub fn new(store: Arc<dyn Store>, config: WebConfig) -> Self {
         AppState {
             store,
+            key: visitor::ServerKey::load(&config),
             config: Arc::new(config),
             passwords: passwords::Hasher::new(),
         }
@@ -145,6 +151,10 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             security::csrf_guard,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            context::session_upkeep,
         ))
         .layer(sessions)
         .layer(axum::middleware::from_fn(error::friendly_errors))

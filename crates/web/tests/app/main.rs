@@ -15,5 +15,6 @@ mod programme;
 mod red_flag_hold;
 mod runs;
 mod security;
+mod sessions;
 mod tracking;
 mod world;
