@@ -11,6 +11,7 @@
 //! Also here: how each clinician's calls happen (`call_mode`, `video_link`) and the clinic's
 //! closed days (`clinic_holidays`, core's `ClinicHolidays` as JSON; migration 0015).
 
+use crate::sql::begin;
 use crate::sql::insert_email;
 use crate::{Actor, NewEmail, NewInboxItem, SqlStore, StoreError, StoreResult, User};
 use async_trait::async_trait;
@@ -315,7 +316,7 @@ macro_rules! impl_booking {
                 actor: &Actor,
                 clinician_id: i64,
             ) -> StoreResult<(User, Option<CallHours>)> {
-                let mut tx = self.pool.begin_with($begin_write).await?;
+                let mut tx = begin!(self, $begin_write, actor.user_id != clinician_id);
                 let clinician =
                     require_hours_access!(self, tx, actor, clinician_id, "open call hours", unix_now());
                 let sql = format!("SELECT {HOURS_COLUMNS} FROM call_hours WHERE clinician_id = $1");
@@ -371,7 +372,7 @@ macro_rules! impl_booking {
                      ORDER BY u.display_name, u.id",
                 )
                     .bind(clinic_id)
-                    .fetch_all(&self.pool)
+                    .fetch_all(&self.read)
                     .await?;
                 let mut out = Vec::with_capacity(rows.len());
                 for row in rows {
@@ -388,7 +389,7 @@ macro_rules! impl_booking {
                 )
                 .bind(clinician_id)
                 .bind(from)
-                .fetch_all(&self.pool)
+                .fetch_all(&self.read)
                 .await?;
                 Ok(rows.into_iter().map(|(s,)| s).collect())
             }
@@ -455,7 +456,7 @@ macro_rules! impl_booking {
                 let sql = format!("SELECT {BOOKING_COLUMNS} FROM booking WHERE token_hash = $1");
                 let row: Option<BookingRow> = sqlx::query_as(&sql)
                     .bind(token_hash)
-                    .fetch_optional(&self.pool)
+                    .fetch_optional(&self.read)
                     .await?;
                 Ok(row.ok_or(StoreError::NotFound)?.into())
             }
@@ -537,7 +538,7 @@ macro_rules! impl_booking {
                 let rows: Vec<BookingRow> = sqlx::query_as(&sql)
                     .bind(clinic_id)
                     .bind(from)
-                    .fetch_all(&self.pool)
+                    .fetch_all(&self.read)
                     .await?;
                 Ok(rows.into_iter().map(Booking::from).collect())
             }

@@ -304,7 +304,7 @@ macro_rules! impl_front {
         #[async_trait]
         impl FrontStore for SqlStore<$db> {
             async fn front_ready(&self) -> StoreResult<()> {
-                sqlx::query("SELECT 1").execute(&self.pool).await?;
+                sqlx::query("SELECT 1").execute(&self.read).await?;
                 Ok(())
             }
 
@@ -312,7 +312,7 @@ macro_rules! impl_front {
                 let row: Option<(String,)> =
                     sqlx::query_as("SELECT exercises FROM front_guide WHERE clinic_id = $1")
                         .bind(clinic_id)
-                        .fetch_optional(&self.pool)
+                        .fetch_optional(&self.read)
                         .await?;
                 Ok(row.map(|(list,)| {
                     list.split(',')
@@ -394,7 +394,7 @@ macro_rules! impl_front {
                 let row: Option<LeadRow> = sqlx::query_as(&sql)
                     .bind(item_id)
                     .bind(clinic_id)
-                    .fetch_optional(&self.pool)
+                    .fetch_optional(&self.read)
                     .await?;
                 Ok(row.map(Lead::from))
             }
@@ -426,7 +426,7 @@ macro_rules! impl_front {
                 )
                 .bind(token_hash)
                 .bind(kind.as_str())
-                .fetch_optional(&self.pool)
+                .fetch_optional(&self.read)
                 .await?;
                 Ok(row.map(|r| MailToken {
                     clinic_id: r.clinic_id,
@@ -450,7 +450,7 @@ macro_rules! impl_front {
                 let row: Option<(i64,)> =
                     sqlx::query_as("SELECT at FROM front_unsubscribed WHERE email = $1")
                         .bind(email.to_lowercase())
-                        .fetch_optional(&self.pool)
+                        .fetch_optional(&self.read)
                         .await?;
                 Ok(row.is_some())
             }
@@ -481,7 +481,7 @@ macro_rules! impl_front {
                 .bind(ip)
                 .bind(email.to_lowercase())
                 .bind(since)
-                .fetch_one(&self.pool)
+                .fetch_one(&self.read)
                 .await?;
                 Ok(FormAttempts { by_ip, by_email })
             }
@@ -549,7 +549,7 @@ macro_rules! impl_front {
                 let row: Option<ArticleRow> = sqlx::query_as(&sql)
                     .bind(id)
                     .bind(clinic_id)
-                    .fetch_optional(&self.pool)
+                    .fetch_optional(&self.read)
                     .await?;
                 row.map(ArticleRecord::from).ok_or(StoreError::NotFound)
             }
@@ -561,7 +561,7 @@ macro_rules! impl_front {
                 let sql = format!(
                     "SELECT {ARTICLE_COLUMNS} FROM article WHERE clinic_id = $1 ORDER BY article_date DESC, id DESC"
                 );
-                let rows: Vec<ArticleRow> = sqlx::query_as(&sql).bind(clinic_id).fetch_all(&self.pool).await?;
+                let rows: Vec<ArticleRow> = sqlx::query_as(&sql).bind(clinic_id).fetch_all(&self.read).await?;
                 Ok(rows.into_iter().map(ArticleRecord::from).collect())
             }
 
@@ -573,7 +573,7 @@ macro_rules! impl_front {
                 let rows: Vec<ArticleRow> = sqlx::query_as(&sql)
                     .bind(clinic_id)
                     .bind(true)
-                    .fetch_all(&self.pool)
+                    .fetch_all(&self.read)
                     .await?;
                 Ok(rows.into_iter().map(ArticleRecord::from).collect())
             }
@@ -586,7 +586,7 @@ macro_rules! impl_front {
                     .bind(clinic_id)
                     .bind(slug)
                     .bind(true)
-                    .fetch_optional(&self.pool)
+                    .fetch_optional(&self.read)
                     .await?;
                 row.map(ArticleRecord::from).ok_or(StoreError::NotFound)
             }

@@ -17,14 +17,39 @@ use std::time::Duration;
 /// A store on one SQL database; `DB` is [`Sqlite`] or [`Postgres`].
 #[derive(Debug, Clone)]
 pub struct SqlStore<DB: Database> {
+    /// Every write goes here. On SQLite it is one connection (SQLite has one writer at a time
+    /// anyway, so writers queue in the pool instead of in SQLite's busy handler).
     pub(crate) pool: Pool<DB>,
+    /// Reads outside a writing transaction go here. On SQLite: several read-only connections
+    /// that never take the write lock (WAL lets them read while the writer writes); on
+    /// PostgreSQL the same pool as `pool`.
+    pub(crate) read: Pool<DB>,
 }
 
 impl<DB: Database> SqlStore<DB> {
+    /// The writer's pool.
     pub fn pool(&self) -> &Pool<DB> {
         &self.pool
     }
 }
+
+/// Read-only SQLite connections a store keeps open (each has its own worker thread in sqlx;
+/// more would only add thread hand-offs on a small machine).
+const SQLITE_READERS: u32 = 4;
+
+/// Begins a transaction: on the writer with `$begin_write` (on SQLite `BEGIN IMMEDIATE`, which
+/// takes the write lock up front) when it will write, else a deferred `BEGIN` on a reader,
+/// which never waits for the writer.
+macro_rules! begin {
+    ($self:ident, $begin_write:literal, $writes:expr) => {
+        if $writes {
+            $self.pool.begin_with($begin_write).await?
+        } else {
+            $self.read.begin().await?
+        }
+    };
+}
+pub(crate) use begin;
 
 impl SqlStore<Sqlite> {
     /// Opens (creating if missing) a SQLite database in WAL mode with foreign keys on and a
@@ -45,7 +70,6 @@ impl SqlStore<Sqlite> {
             SqliteConnectOptions::new().filename(url)
         }
         .create_if_missing(true)
-        .journal_mode(SqliteJournalMode::Wal)
         .synchronous(synchronous.pragma())
         .foreign_keys(true)
         .busy_timeout(Duration::from_secs(10));
@@ -57,10 +81,23 @@ impl SqlStore<Sqlite> {
                 StoreError::Other(format!("could not create {}: {e}", file.display()))
             })?;
         }
+        let reader_options = options.clone().read_only(true).create_if_missing(false);
         let pool = SqlitePoolOptions::new()
-            .max_connections(8)
-            .connect_with(options)
+            .max_connections(1)
+            .acquire_timeout(Duration::from_secs(10))
+            .connect_with(options.journal_mode(SqliteJournalMode::Wal))
             .await?;
+        // Reader connections open after the writer made the file and switched it to WAL. An
+        // in-memory database is private to its connection, so it reads through the writer.
+        let read = if on_disk {
+            SqlitePoolOptions::new()
+                .max_connections(SQLITE_READERS)
+                .acquire_timeout(Duration::from_secs(10))
+                .connect_with(reader_options)
+                .await?
+        } else {
+            pool.clone()
+        };
         if on_disk {
             // Databases made by earlier versions were 0644; so may their -wal and -shm be.
             for suffix in ["", "-wal", "-shm"] {
@@ -70,7 +107,7 @@ impl SqlStore<Sqlite> {
                 crate::files::make_private(&path).map_err(|e| private_failed(&path, &e))?;
             }
         }
-        Ok(SqlStore { pool })
+        Ok(SqlStore { pool, read })
     }
 }
 
@@ -88,7 +125,10 @@ impl SqlStore<Postgres> {
             .acquire_timeout(Duration::from_secs(10))
             .connect(url)
             .await?;
-        Ok(SqlStore { pool })
+        Ok(SqlStore {
+            read: pool.clone(),
+            pool,
+        })
     }
 }
 
@@ -494,12 +534,12 @@ macro_rules! impl_store {
             }
 
             async fn ping(&self) -> StoreResult<()> {
-                sqlx::query("SELECT 1").execute(&self.pool).await?;
+                sqlx::query("SELECT 1").execute(&self.read).await?;
                 Ok(())
             }
 
             fn session_backend(&self) -> SessionBackend {
-                SessionBackend::$sessions(self.pool.clone())
+                SessionBackend::$sessions(self.pool.clone(), self.read.clone())
             }
 
             async fn create_clinic(&self, clinic: &NewClinic) -> StoreResult<Clinic> {
@@ -520,19 +560,19 @@ macro_rules! impl_store {
 
             async fn clinic(&self, id: i64) -> StoreResult<Clinic> {
                 let sql = format!("SELECT {CLINIC_COLUMNS} FROM clinic WHERE id = $1");
-                let row: ClinicRow = sqlx::query_as(&sql).bind(id).fetch_one(&self.pool).await?;
+                let row: ClinicRow = sqlx::query_as(&sql).bind(id).fetch_one(&self.read).await?;
                 Ok(row.into())
             }
 
             async fn clinic_by_name(&self, name: &str) -> StoreResult<Clinic> {
                 let sql = format!("SELECT {CLINIC_COLUMNS} FROM clinic WHERE name = $1");
-                let row: ClinicRow = sqlx::query_as(&sql).bind(name).fetch_one(&self.pool).await?;
+                let row: ClinicRow = sqlx::query_as(&sql).bind(name).fetch_one(&self.read).await?;
                 Ok(row.into())
             }
 
             async fn default_clinic(&self) -> StoreResult<Option<Clinic>> {
                 let sql = format!("SELECT {CLINIC_COLUMNS} FROM clinic ORDER BY id LIMIT 1");
-                let row: Option<ClinicRow> = sqlx::query_as(&sql).fetch_optional(&self.pool).await?;
+                let row: Option<ClinicRow> = sqlx::query_as(&sql).fetch_optional(&self.read).await?;
                 Ok(row.map(Into::into))
             }
 
@@ -557,7 +597,7 @@ macro_rules! impl_store {
             async fn email_confirmed(&self, user_id: i64) -> StoreResult<bool> {
                 let (confirmed,): (i32,) = sqlx::query_as("SELECT email_confirmed FROM app_user WHERE id = $1")
                     .bind(user_id)
-                    .fetch_one(&self.pool)
+                    .fetch_one(&self.read)
                     .await?;
                 Ok(confirmed == 1)
             }
@@ -572,19 +612,19 @@ macro_rules! impl_store {
 
             async fn user(&self, id: i64) -> StoreResult<User> {
                 let sql = format!("SELECT {USER_COLUMNS} FROM app_user WHERE id = $1");
-                let row: UserRow = sqlx::query_as(&sql).bind(id).fetch_one(&self.pool).await?;
+                let row: UserRow = sqlx::query_as(&sql).bind(id).fetch_one(&self.read).await?;
                 row.try_into()
             }
 
             async fn user_by_email(&self, email: &Email) -> StoreResult<User> {
                 let sql = format!("SELECT {USER_COLUMNS} FROM app_user WHERE email = $1");
-                let row: UserRow = sqlx::query_as(&sql).bind(email.as_str()).fetch_one(&self.pool).await?;
+                let row: UserRow = sqlx::query_as(&sql).bind(email.as_str()).fetch_one(&self.read).await?;
                 row.try_into()
             }
 
             async fn users_in_clinic(&self, clinic_id: i64) -> StoreResult<Vec<User>> {
                 let sql = format!("SELECT {USER_COLUMNS} FROM app_user WHERE clinic_id = $1 ORDER BY role, display_name, id");
-                let rows: Vec<UserRow> = sqlx::query_as(&sql).bind(clinic_id).fetch_all(&self.pool).await?;
+                let rows: Vec<UserRow> = sqlx::query_as(&sql).bind(clinic_id).fetch_all(&self.read).await?;
                 rows.into_iter().map(User::try_from).collect()
             }
 
@@ -593,7 +633,7 @@ macro_rules! impl_store {
                     "SELECT {USER_COLUMNS} FROM app_user WHERE id IN \
                      (SELECT runner_id FROM programme WHERE status = 'approved') AND deleted_at IS NULL ORDER BY id"
                 );
-                let rows: Vec<UserRow> = sqlx::query_as(&sql).fetch_all(&self.pool).await?;
+                let rows: Vec<UserRow> = sqlx::query_as(&sql).fetch_all(&self.read).await?;
                 rows.into_iter().map(User::try_from).collect()
             }
 
@@ -660,7 +700,7 @@ macro_rules! impl_store {
                 )
                 .bind(token_hash)
                 .bind(now)
-                .fetch_optional(&self.pool)
+                .fetch_optional(&self.read)
                 .await?;
                 row.map(|r| {
                     Ok(Invite {
@@ -709,7 +749,7 @@ macro_rules! impl_store {
                 .bind(email)
                 .bind(ip)
                 .bind(since)
-                .fetch_one(&self.pool)
+                .fetch_one(&self.read)
                 .await?;
                 Ok(LoginFailures { for_email, for_ip })
             }
@@ -754,7 +794,7 @@ macro_rules! impl_store {
             }
 
             async fn open_runner_record(&self, actor: &Actor, runner_id: i64, action: &str) -> StoreResult<User> {
-                let mut tx = self.pool.begin_with($begin_write).await?;
+                let mut tx = begin!(self, $begin_write, actor.user_id != runner_id);
                 let runner = open_record!(&mut tx, actor, runner_id, action);
                 tx.commit().await?;
                 runner
@@ -808,10 +848,16 @@ macro_rules! impl_store {
             }
 
             async fn assessment(&self, actor: &Actor, id: i64) -> StoreResult<AssessmentRecord> {
-                let mut tx = self.pool.begin_with($begin_write).await?;
+                // Staff always leave an audit row, so they begin on the writer; a runner reads
+                // their own on a reader (and anyone else's denial is audited on the writer).
+                let mut tx = begin!(self, $begin_write, actor.role.is_staff());
                 let sql = format!("SELECT {ASSESSMENT_COLUMNS} FROM assessment WHERE id = $1");
                 let row: Option<AssessmentRow> = sqlx::query_as(&sql).bind(id).fetch_optional(&mut *tx).await?;
                 let row = row.ok_or(StoreError::NotFound)?;
+                if !actor.role.is_staff() && row.runner_id != actor.user_id {
+                    drop(tx);
+                    audit_denial!(self, $begin_write, actor, row.runner_id, "view assessment");
+                }
                 let access = open_record!(&mut tx, actor, row.runner_id, "view assessment");
                 tx.commit().await?;
                 access?;
@@ -819,7 +865,7 @@ macro_rules! impl_store {
             }
 
             async fn assessments_of(&self, actor: &Actor, runner_id: i64) -> StoreResult<Vec<AssessmentRecord>> {
-                let mut tx = self.pool.begin_with($begin_write).await?;
+                let mut tx = begin!(self, $begin_write, actor.user_id != runner_id);
                 let access = open_record!(&mut tx, actor, runner_id, "list assessments");
                 let sql = format!("SELECT {ASSESSMENT_COLUMNS} FROM assessment WHERE runner_id = $1 ORDER BY created_at DESC, id DESC");
                 let rows: Vec<AssessmentRow> = sqlx::query_as(&sql).bind(runner_id).fetch_all(&mut *tx).await?;
@@ -877,10 +923,16 @@ macro_rules! impl_store {
             }
 
             async fn programme(&self, actor: &Actor, programme_id: i64) -> StoreResult<ProgrammeRecord> {
-                let mut tx = self.pool.begin_with($begin_write).await?;
+                // Staff always leave an audit row, so they begin on the writer; a runner reads
+                // their own on a reader (and anyone else's denial is audited on the writer).
+                let mut tx = begin!(self, $begin_write, actor.role.is_staff());
                 let sql = format!("SELECT {PROGRAMME_COLUMNS} FROM programme WHERE id = $1");
                 let row: Option<ProgrammeRow> = sqlx::query_as(&sql).bind(programme_id).fetch_optional(&mut *tx).await?;
                 let row = row.ok_or(StoreError::NotFound)?;
+                if !actor.role.is_staff() && row.runner_id != actor.user_id {
+                    drop(tx);
+                    audit_denial!(self, $begin_write, actor, row.runner_id, "view programme");
+                }
                 let access = open_record!(&mut tx, actor, row.runner_id, "view programme");
                 tx.commit().await?;
                 access?;
@@ -888,7 +940,7 @@ macro_rules! impl_store {
             }
 
             async fn programmes_of(&self, actor: &Actor, runner_id: i64) -> StoreResult<Vec<ProgrammeRecord>> {
-                let mut tx = self.pool.begin_with($begin_write).await?;
+                let mut tx = begin!(self, $begin_write, actor.user_id != runner_id);
                 let access = open_record!(&mut tx, actor, runner_id, "list programmes");
                 let sql = format!("SELECT {PROGRAMME_COLUMNS} FROM programme WHERE runner_id = $1 ORDER BY version DESC");
                 let rows: Vec<ProgrammeRow> = sqlx::query_as(&sql).bind(runner_id).fetch_all(&mut *tx).await?;
@@ -915,7 +967,7 @@ macro_rules! impl_store {
             }
 
             async fn runs_of(&self, actor: &Actor, runner_id: i64) -> StoreResult<Vec<RunRecord>> {
-                let mut tx = self.pool.begin_with($begin_write).await?;
+                let mut tx = begin!(self, $begin_write, actor.user_id != runner_id);
                 let access = open_record!(&mut tx, actor, runner_id, "list runs");
                 let sql = format!("SELECT {RUN_COLUMNS} FROM run WHERE runner_id = $1 ORDER BY started_at DESC, id DESC");
                 let rows: Vec<RunRow> = sqlx::query_as(&sql).bind(runner_id).fetch_all(&mut *tx).await?;
@@ -967,7 +1019,7 @@ macro_rules! impl_store {
                             // Sent twice at once: the other request stored it.
                             StoreError::Conflict { constraint } if constraint.contains("idempotency") => {
                                 let row: LogRow = sqlx::query_as(&find).bind(runner_id).bind(&log.idempotency_key)
-                                    .fetch_one(&self.pool).await?;
+                                    .fetch_one(&self.read).await?;
                                 Ok((row.try_into()?, LogSaved::AlreadyStored))
                             }
                             StoreError::Conflict { .. } => Err(StoreError::Conflict { constraint: "tracking_log_one_morning".into() }),
@@ -978,7 +1030,7 @@ macro_rules! impl_store {
             }
 
             async fn logs_of(&self, actor: &Actor, runner_id: i64, since: &str) -> StoreResult<Vec<LogRecord>> {
-                let mut tx = self.pool.begin_with($begin_write).await?;
+                let mut tx = begin!(self, $begin_write, actor.user_id != runner_id);
                 let access = open_record!(&mut tx, actor, runner_id, "list logs");
                 let sql = format!("SELECT {LOG_COLUMNS} FROM tracking_log WHERE runner_id = $1 AND log_date >= $2 ORDER BY log_date, id");
                 let rows: Vec<LogRow> = sqlx::query_as(&sql).bind(runner_id).bind(since).fetch_all(&mut *tx).await?;
@@ -1026,7 +1078,7 @@ macro_rules! impl_store {
             }
 
             async fn reviews_of(&self, actor: &Actor, runner_id: i64) -> StoreResult<Vec<ReviewRecord>> {
-                let mut tx = self.pool.begin_with($begin_write).await?;
+                let mut tx = begin!(self, $begin_write, actor.user_id != runner_id);
                 let access = open_record!(&mut tx, actor, runner_id, "list reviews");
                 let sql = format!("SELECT {REVIEW_COLUMNS} FROM review WHERE runner_id = $1 ORDER BY review_date DESC, id DESC");
                 let rows: Vec<ReviewRow> = sqlx::query_as(&sql).bind(runner_id).fetch_all(&mut *tx).await?;
@@ -1071,14 +1123,14 @@ macro_rules! impl_store {
             async fn inbox(&self, actor: &Actor) -> StoreResult<Vec<InboxItem>> {
                 let (Some(clinic_id), true) = (actor.clinic_id, actor.role.is_staff()) else { return Ok(Vec::new()) };
                 let sql = format!("SELECT {INBOX_COLUMNS} FROM inbox_item WHERE clinic_id = $1 ORDER BY created_at DESC, id DESC");
-                let rows: Vec<InboxRow> = sqlx::query_as(&sql).bind(clinic_id).fetch_all(&self.pool).await?;
+                let rows: Vec<InboxRow> = sqlx::query_as(&sql).bind(clinic_id).fetch_all(&self.read).await?;
                 rows.into_iter().map(InboxItem::try_from).collect()
             }
 
             async fn inbox_item(&self, actor: &Actor, id: i64) -> StoreResult<InboxItem> {
                 let (Some(clinic_id), true) = (actor.clinic_id, actor.role.is_staff()) else { return Err(StoreError::NotFound) };
                 let sql = format!("SELECT {INBOX_COLUMNS} FROM inbox_item WHERE id = $1 AND clinic_id = $2");
-                let row: Option<InboxRow> = sqlx::query_as(&sql).bind(id).bind(clinic_id).fetch_optional(&self.pool).await?;
+                let row: Option<InboxRow> = sqlx::query_as(&sql).bind(id).bind(clinic_id).fetch_optional(&self.read).await?;
                 row.ok_or(StoreError::NotFound)?.try_into()
             }
 
@@ -1118,7 +1170,7 @@ macro_rules! impl_store {
             }
 
             async fn coaching_of(&self, actor: &Actor, runner_id: i64) -> StoreResult<Vec<Coaching>> {
-                let mut tx = self.pool.begin_with($begin_write).await?;
+                let mut tx = begin!(self, $begin_write, actor.user_id != runner_id);
                 let access = open_record!(&mut tx, actor, runner_id, "list coaching programmes");
                 let rows: Vec<(i64, String, i64, String, i64, i64)> = sqlx::query_as(
                     "SELECT id, name, weeks, starts_on, created_by, created_at FROM coaching_programme \
@@ -1148,7 +1200,7 @@ macro_rules! impl_store {
             async fn calendar_feed_runner(&self, token_hash: &str) -> StoreResult<Option<i64>> {
                 let row: Option<(i64,)> = sqlx::query_as("SELECT runner_id FROM calendar_feed WHERE token_hash = $1")
                     .bind(token_hash)
-                    .fetch_optional(&self.pool)
+                    .fetch_optional(&self.read)
                     .await?;
                 Ok(row.map(|(id,)| id))
             }
@@ -1167,7 +1219,7 @@ macro_rules! impl_store {
                 let (id,): (i64,) = sqlx::query_as(
                     "SELECT id FROM alert WHERE runner_id = $1 AND reason = $2 AND resolved_at IS NULL ORDER BY id LIMIT 1",
                 )
-                .bind(runner_id).bind(reason).fetch_one(&self.pool).await?;
+                .bind(runner_id).bind(reason).fetch_one(&self.read).await?;
                 Ok(id)
             }
 
@@ -1209,7 +1261,7 @@ macro_rules! impl_store {
                      WHERE subject_user_id = $1 ORDER BY id DESC",
                 )
                 .bind(runner_id)
-                .fetch_all(&self.pool)
+                .fetch_all(&self.read)
                 .await?;
                 Ok(rows
                     .into_iter()
@@ -1284,7 +1336,7 @@ macro_rules! impl_store {
                     "SELECT {OUTBOX_COLUMNS} FROM outbox_email \
                      ORDER BY CASE status WHEN 'failed' THEN 0 ELSE 1 END, id DESC LIMIT $1"
                 );
-                let rows: Vec<OutboxRow> = sqlx::query_as(&sql).bind(limit).fetch_all(&self.pool).await?;
+                let rows: Vec<OutboxRow> = sqlx::query_as(&sql).bind(limit).fetch_all(&self.read).await?;
                 Ok(rows.into_iter().map(Into::into).collect())
             }
 
@@ -1388,6 +1440,18 @@ macro_rules! audit_shown {
 }
 
 pub(crate) use open_record;
+/// For a read begun on a reader that turns out to be about someone else's record: records the
+/// denied attempt on the writer (`open_record!` audits it) and returns `NotFound` from the
+/// calling method.
+macro_rules! audit_denial {
+    ($self:ident, $begin_write:literal, $actor:expr, $runner_id:expr, $action:expr) => {{
+        let mut tx = $self.pool.begin_with($begin_write).await?;
+        let access = open_record!(&mut tx, $actor, $runner_id, $action);
+        tx.commit().await?;
+        access?;
+        return Err(StoreError::NotFound);
+    }};
+}
 
 /// Like `open_record!`, but returns from the calling method on denial — after committing, so
 /// the denied attempt stays in the audit trail.

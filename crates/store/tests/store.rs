@@ -423,11 +423,11 @@ async fn audit_trail_is_append_only() {
             .await;
         let raw = store.session_backend();
         let result = match raw {
-            SessionBackend::Sqlite(pool) => sqlx::query("DELETE FROM audit_event")
+            SessionBackend::Sqlite(pool, _) => sqlx::query("DELETE FROM audit_event")
                 .execute(&pool)
                 .await
                 .map(|_| ()),
-            SessionBackend::Postgres(pool) => sqlx::query("DELETE FROM audit_event")
+            SessionBackend::Postgres(pool, _) => sqlx::query("DELETE FROM audit_event")
                 .execute(&pool)
                 .await
                 .map(|_| ()),

@@ -25,7 +25,21 @@ pub struct WebConfig {
     pub client_ip_header: String,
     /// Addresses of the proxies allowed to say who the client is.
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// The key that signs public-form tokens and flash cookies: 64 hex digits, the same on every
+    /// instance behind one load balancer. Unset: `<data_dir>/secret.key`, made on first start.
+    pub secret_key: Option<SecretKey>,
     pub mail: MailConfig,
+}
+
+/// A secret setting: its text never shows in `Debug`.
+#[derive(Clone, Deserialize, PartialEq, Eq)]
+#[serde(transparent)]
+pub struct SecretKey(pub String);
+
+impl std::fmt::Debug for SecretKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("<redacted>")
+    }
 }
 
 impl Default for WebConfig {
@@ -38,6 +52,7 @@ impl Default for WebConfig {
             outbox_poll_seconds: 5,
             client_ip_header: String::new(),
             trusted_proxies: Vec::new(),
+            secret_key: None,
             mail: MailConfig::default(),
         }
     }

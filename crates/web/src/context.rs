@@ -1,12 +1,20 @@
 //! The request context every page handler starts from: the session, the logged-in person (if
-//! any), the CSP nonce, and flash messages.
+//! any), the CSP nonce, and flash messages; and the session upkeep around every request.
+//!
+//! Reads don't write the session: a visitor who is not logged in has none (public forms carry a
+//! signed token instead, see `visitor`), flash messages travel in a signed cookie, and a
+//! signed-in session's idle expiry is pushed back at most once every [`TOUCH_INTERVAL_SECONDS`].
 
 use crate::AppState;
 use crate::error::{AppError, AppResult};
 use crate::security::{CSRF_SESSION_KEY, CspNonce, masked_csrf, random_token};
-use crate::templates::{Flash, NavUser, Page};
-use axum::extract::{ConnectInfo, FromRequestParts};
+use crate::templates::{CsrfToken, Flash, NavUser, Page};
+use crate::visitor::Visitor;
+use axum::extract::{ConnectInfo, FromRequestParts, Request, State};
+use axum::http::header;
 use axum::http::request::Parts;
+use axum::middleware::Next;
+use axum::response::Response;
 use backstride_core::{Role, UnitPreference};
 use backstride_store::{Actor, User};
 use std::net::SocketAddr;
@@ -16,7 +24,68 @@ pub const USER_KEY: &str = "user_id";
 /// A fingerprint of the password the session logged in with: changing the password ends every
 /// session that holds the old one.
 const PASSWORD_KEY: &str = "password_fingerprint";
-const FLASH_KEY: &str = "flash";
+/// The idle timeout this session logged in with, in seconds ("remember me" or not).
+const IDLE_KEY: &str = "idle_seconds";
+/// When the session's expiry was last pushed back (Unix seconds).
+const TOUCHED_KEY: &str = "touched_at";
+/// A signed-in session's idle expiry is pushed back at most this often, so reading pages does
+/// not write the session row each time: it ends between `idle - 5 min` and `idle` after the
+/// last request. Our choice.
+pub const TOUCH_INTERVAL_SECONDS: i64 = 5 * 60;
+
+fn now() -> i64 {
+    time::OffsetDateTime::now_utc().unix_timestamp()
+}
+
+/// Around every request, inside the session layer: reads the visitor's cookies (their id and
+/// flash messages) for `Ctx` and `csrf_guard`; pushes a signed-in session's expiry back when
+/// [`TOUCH_INTERVAL_SECONDS`] have passed since it last was (the only write a read makes);
+/// keeps a saved session on its own idle timeout; and sets the visitor's cookies that changed.
+pub async fn session_upkeep(
+    State(state): State<AppState>,
+    session: Session,
+    mut req: Request,
+    next: Next,
+) -> Response {
+    let visitor = Visitor::from_request(state.key.clone(), req.headers());
+    req.extensions_mut().insert(visitor.clone());
+    if session.id().is_some()
+        && let Err(err) = touch(&session).await
+    {
+        tracing::warn!(%err, "could not read the session");
+    }
+    let mut res = next.run(req).await;
+    if session.is_modified()
+        && let Ok(Some(idle)) = session.get::<i64>(IDLE_KEY).await
+    {
+        session.set_expiry(Some(tower_sessions::Expiry::OnInactivity(
+            time::Duration::seconds(idle),
+        )));
+    }
+    for cookie in visitor.set_cookies(state.config.is_https()) {
+        res.headers_mut().append(header::SET_COOKIE, cookie);
+    }
+    res
+}
+
+/// Marks a signed-in session to be saved (which pushes its expiry back) when it was last
+/// touched [`TOUCH_INTERVAL_SECONDS`] ago or more.
+async fn touch(session: &Session) -> Result<(), tower_sessions::session::Error> {
+    if session.get::<i64>(USER_KEY).await?.is_none() {
+        return Ok(());
+    }
+    let now = now();
+    if due_for_touch(session.get(TOUCHED_KEY).await?, now) {
+        session.insert(TOUCHED_KEY, now).await?;
+    }
+    Ok(())
+}
+
+/// Whether a session last touched at `touched` is due to be touched again at `now` (also when
+/// it never was, or the clock went back).
+fn due_for_touch(touched: Option<i64>, now: i64) -> bool {
+    touched.is_none_or(|at| now - at >= TOUCH_INTERVAL_SECONDS || at > now)
+}
 
 /// Short, one-way, and says nothing about the password (it is a hash of its salted hash).
 fn password_fingerprint(password_hash: &str) -> String {
@@ -27,6 +96,8 @@ fn password_fingerprint(password_hash: &str) -> String {
 pub struct Ctx {
     pub state: AppState,
     pub session: Session,
+    /// The browser's cookies beside the session: visitor id and flash messages.
+    pub visitor: Visitor,
     pub user: Option<User>,
     pub nonce: String,
     /// Path and query of this request, to come back to after logging in.
@@ -42,6 +113,11 @@ impl FromRequestParts<AppState> for Ctx {
         let session = Session::from_request_parts(parts, state)
             .await
             .map_err(|(_, msg)| AppError::Internal(msg.to_owned()))?;
+        let visitor = parts
+            .extensions
+            .get::<Visitor>()
+            .cloned()
+            .unwrap_or_else(|| Visitor::from_request(state.key.clone(), &parts.headers));
         let user_id: Option<i64> = session.get(USER_KEY).await?;
         let user = match user_id {
             Some(id) => match state.store.user(id).await {
@@ -52,15 +128,10 @@ impl FromRequestParts<AppState> for Ctx {
                         Some(_) => {
                             // The password was changed or reset elsewhere: this session ends.
                             session.flush().await?;
-                            session
-                                .insert(
-                                    FLASH_KEY,
-                                    vec![Flash {
-                                        kind: "info".into(),
-                                        message: "Your password was changed, so you were signed out here. Log in with the new one.".into(),
-                                    }],
-                                )
-                                .await?;
+                            visitor.flash(Flash {
+                                kind: "info".into(),
+                                message: "Your password was changed, so you were signed out here. Log in with the new one.".into(),
+                            });
                             None
                         }
                         None => {
@@ -96,6 +167,7 @@ impl FromRequestParts<AppState> for Ctx {
         Ok(Ctx {
             state: state.clone(),
             session,
+            visitor,
             user,
             nonce,
             here,
@@ -126,31 +198,47 @@ impl Ctx {
         self.user().map(Actor::of)
     }
 
-    /// This session's CSRF token (created on first use) masked afresh for this page, so each
-    /// page shows different bytes for the same secret (see `security::masked_csrf`).
-    pub async fn csrf_token(&self) -> AppResult<String> {
-        if let Some(token) = self.session.get::<String>(CSRF_SESSION_KEY).await? {
-            return Ok(masked_csrf(&token));
-        }
-        let token = random_token(32);
-        self.session.insert(CSRF_SESSION_KEY, &token).await?;
-        Ok(masked_csrf(&token))
+    /// The CSRF token for this page's forms: a signed-in session's own token, masked afresh (see
+    /// `security::masked_csrf`); without a session, a signed public-form token for this
+    /// visitor, made only if the page shows a form (see `visitor`).
+    pub async fn csrf(&self) -> AppResult<CsrfToken> {
+        // Without a session cookie this reads nothing from the store.
+        let held = self.session.get::<String>(CSRF_SESSION_KEY).await?;
+        Ok(match held {
+            Some(token) => CsrfToken::Fixed(masked_csrf(&token)),
+            None => CsrfToken::Visitor(self.visitor.clone()),
+        })
     }
 
-    /// Queues a message for the next page this person sees.
+    /// The CSRF token as text (for JSON answers).
+    pub async fn csrf_token(&self) -> AppResult<String> {
+        Ok(self.csrf().await?.to_string())
+    }
+
+    /// Queues a message for the next page this browser shows (in a signed cookie, so that
+    /// neither a visitor nor a read needs a session write).
     pub async fn flash(&self, kind: &str, message: impl Into<String>) -> AppResult<()> {
-        let mut all: Vec<Flash> = self.session.get(FLASH_KEY).await?.unwrap_or_default();
-        all.push(Flash {
+        self.visitor.flash(Flash {
             kind: kind.to_owned(),
             message: message.into(),
         });
-        self.session.insert(FLASH_KEY, all).await?;
         Ok(())
+    }
+
+    /// Takes a value a previous request left in the session, writing the session only when
+    /// there was one (a read with nothing waiting writes nothing).
+    pub async fn take_from_session<T: serde::de::DeserializeOwned>(
+        &self,
+        key: &str,
+    ) -> AppResult<Option<T>> {
+        if self.session.id().is_none() || self.session.get_value(key).await?.is_none() {
+            return Ok(None);
+        }
+        Ok(self.session.remove(key).await?)
     }
 
     /// The frame of a page: title, navigation, CSRF token, nonce and pending flash messages.
     pub async fn page(&self, title: &str) -> AppResult<Page> {
-        let flashes: Vec<Flash> = self.session.remove(FLASH_KEY).await?.unwrap_or_default();
         Ok(Page {
             title: title.to_owned(),
             user: self.user.as_ref().map(|u| NavUser {
@@ -158,9 +246,9 @@ impl Ctx {
                 name: u.display_name.clone(),
                 role: u.role.as_str(),
             }),
-            csrf: self.csrf_token().await?,
+            csrf: self.csrf().await?,
             nonce: self.nonce.clone(),
-            flashes,
+            flashes: self.visitor.take_flashes(),
             path: self
                 .here
                 .split_once('?')
@@ -199,6 +287,8 @@ impl Ctx {
         } else {
             time::Duration::hours(12)
         };
+        self.session.insert(IDLE_KEY, idle.whole_seconds()).await?;
+        self.session.insert(TOUCHED_KEY, now()).await?;
         self.session
             .set_expiry(Some(tower_sessions::Expiry::OnInactivity(idle)));
         Ok(())
@@ -214,9 +304,24 @@ impl Ctx {
         Ok(())
     }
 
-    /// Ends this browser's session and starts an empty one (for a flash message).
+    /// Ends this browser's session (its row is deleted and its cookie cleared).
     pub async fn log_out_here(&self) -> AppResult<()> {
         self.session.flush().await?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_session_is_touched_at_most_once_per_interval() {
+        let at = 1_000_000;
+        assert!(due_for_touch(None, at), "a session never touched");
+        assert!(!due_for_touch(Some(at), at));
+        assert!(!due_for_touch(Some(at), at + TOUCH_INTERVAL_SECONDS - 1));
+        assert!(due_for_touch(Some(at), at + TOUCH_INTERVAL_SECONDS));
+        assert!(due_for_touch(Some(at + 60), at), "the clock went back");
     }
 }

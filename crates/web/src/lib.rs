@@ -39,12 +39,15 @@ mod timeline;
 mod tracking;
 mod wording;
 mod worklist;
+mod visitor;
 
-pub use config::{MailConfig, MailTransport, WebConfig};
+pub use config::{MailConfig, MailTransport, SecretKey, WebConfig};
+pub use context::TOUCH_INTERVAL_SECONDS;
 pub use passwords::hash_password;
 pub use runs::analyze_options_for;
 pub use runs::load::watch_runs;
 pub use tracking::journal::{Journal, WEEKLY_REVIEWS_CAUGHT_UP, apply_accepted};
+pub use visitor::{FLASH_COOKIE, FORM_TOKEN_TTL_SECONDS, VISITOR_COOKIE, form_token_for};
 
 use axum::Router;
 use axum::routing::{get, post};
@@ -58,12 +61,15 @@ pub struct AppState {
     pub store: Arc<dyn Store>,
     pub config: Arc<WebConfig>,
     passwords: passwords::Hasher,
+    /// Signs public-form tokens and flash cookies.
+    key: visitor::ServerKey,
 }
 
 impl AppState {
     pub fn new(store: Arc<dyn Store>, config: WebConfig) -> Self {
         AppState {
             store,
+            key: visitor::ServerKey::load(&config),
             config: Arc::new(config),
             passwords: passwords::Hasher::new(),
         }
@@ -159,6 +165,10 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             security::csrf_guard,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            context::session_upkeep,
         ))
         .layer(sessions)
         .layer(axum::middleware::from_fn(error::friendly_errors))

@@ -269,8 +269,7 @@ async fn own_runs(ctx: Ctx) -> AppResult<Response> {
     let records = ctx.state.store.runs_of(&ctx.actor()?, user.id).await?;
     let upload = Upload {
         results: ctx
-            .session
-            .remove(UPLOAD_RESULTS_KEY)
+            .take_from_session(UPLOAD_RESULTS_KEY)
             .await?
             .unwrap_or_default(),
         error: None,

@@ -1,8 +1,11 @@
 //! Security headers with a per-request CSP nonce, and CSRF protection on every state-changing
-//! request (form field `csrf_token` or header `X-CSRF-Token`, checked against the session).
+//! request (form field `csrf_token` or header `X-CSRF-Token`): checked against the session's
+//! token, or — for a visitor without a session — as a signed public-form token bound to the
+//! visitor id in their cookie (see `visitor`).
 
 use crate::AppState;
 use crate::error::render_error;
+use crate::visitor::Visitor;
 use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::http::{HeaderValue, Method, StatusCode, header};
@@ -133,7 +136,8 @@ fn query_param(query: &str, name: &str) -> Option<String> {
         .and_then(|pairs| pairs.into_iter().find(|(k, _)| k == name).map(|(_, v)| v))
 }
 
-/// Rejects unsafe requests whose token doesn't match the session's.
+/// Rejects unsafe requests whose token is neither the session's nor a valid public-form token
+/// of this visitor.
 pub async fn csrf_guard(
     State(state): State<AppState>,
     session: Session,
@@ -143,10 +147,16 @@ pub async fn csrf_guard(
     if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
         return next.run(req).await;
     }
-    let expected: Option<String> = session.get(CSRF_SESSION_KEY).await.ok().flatten();
-    let Some(expected) = expected else {
-        return csrf_rejected();
+    let expected: Option<String> = if session.id().is_some() {
+        session.get(CSRF_SESSION_KEY).await.ok().flatten()
+    } else {
+        None
     };
+    let visitor = req.extensions().get::<Visitor>().cloned();
+    if expected.is_none() && visitor.as_ref().and_then(Visitor::id).is_none() {
+        tracing::info!(route = route_of(&req), "csrf token missing or stale");
+        return rejected(&req);
+    }
     let header_token = req
         .headers()
         .get(CSRF_HEADER)
@@ -191,23 +201,37 @@ pub async fn csrf_guard(
         }
         None => (req, None),
     };
-    let matches = presented
-        .and_then(|p| unmasked(&p, expected.len()))
-        .is_some_and(|p| {
-            use subtle::ConstantTimeEq;
-            bool::from(p.ct_eq(expected.as_bytes()))
-        });
+    let session_match = |p: &str| {
+        expected.as_ref().is_some_and(|expected| {
+            unmasked(p, expected.len()).is_some_and(|p| {
+                use subtle::ConstantTimeEq;
+                bool::from(p.ct_eq(expected.as_bytes()))
+            })
+        })
+    };
+    let now = time::OffsetDateTime::now_utc().unix_timestamp();
+    // A signed-in session takes its own token only: a public form's token from before login
+    // is stale afterwards.
+    let matches = presented.is_some_and(|p| match &expected {
+        Some(_) => session_match(&p),
+        None => visitor.as_ref().is_some_and(|v| v.form_token_ok(&p, now)),
+    });
     if !matches {
         tracing::info!(route = route_of(&req), "csrf token missing or stale");
-        return if req.uri().path().starts_with("/api/") {
-            crate::error::problem(
-                StatusCode::FORBIDDEN,
-                "Missing or stale CSRF token: reload and retry.",
-            )
-        } else {
-            csrf_rejected()
-        }
-        .into_response();
+        return rejected(&req);
     }
     next.run(req).await
+}
+
+/// The refusal: a problem body for the API, else the page that says to reload.
+fn rejected(req: &Request) -> Response {
+    if req.uri().path().starts_with("/api/") {
+        crate::error::problem(
+            StatusCode::FORBIDDEN,
+            "Missing or stale CSRF token: reload and retry.",
+        )
+        .into_response()
+    } else {
+        csrf_rejected()
+    }
 }

@@ -25,12 +25,41 @@ pub struct NavUser {
     pub role: &'static str,
 }
 
+/// A page's CSRF token, written into its forms as `{{ page.csrf }}`: a signed-in session's
+/// token, or a visitor's public-form token, made when a form shows it (so a page without a form
+/// sets no cookie).
+#[derive(Clone)]
+pub enum CsrfToken {
+    /// No token (error pages made outside any handler).
+    None,
+    Fixed(String),
+    Visitor(crate::visitor::Visitor),
+}
+
+impl std::fmt::Display for CsrfToken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            CsrfToken::None => Ok(()),
+            CsrfToken::Fixed(token) => f.write_str(token),
+            CsrfToken::Visitor(visitor) => {
+                f.write_str(&visitor.form_token(time::OffsetDateTime::now_utc().unix_timestamp()))
+            }
+        }
+    }
+}
+
+impl std::fmt::Debug for CsrfToken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("CsrfToken(<redacted>)")
+    }
+}
+
 /// The frame around every page.
 #[derive(Debug, Clone)]
 pub struct Page {
     pub title: String,
     pub user: Option<NavUser>,
-    pub csrf: String,
+    pub csrf: CsrfToken,
     pub nonce: String,
     pub flashes: Vec<Flash>,
     /// The path of this page (no query), to mark the navigation's current tab.
@@ -43,7 +72,7 @@ impl Page {
         Page {
             title: title.to_owned(),
             user: None,
-            csrf: String::new(),
+            csrf: CsrfToken::None,
             nonce: String::new(),
             flashes: Vec::new(),
             path: String::new(),

@@ -1,4 +1,5 @@
-//! A small in-process client: keeps the session cookie and the page's CSRF token like a browser.
+//! A small in-process client: keeps its cookies (session, visitor id, flash messages) and the
+//! page's CSRF token like a browser.
 
 use axum::Router;
 use axum::body::Body;
@@ -49,10 +50,14 @@ impl Resp {
     }
 }
 
+/// The session cookie's name.
+pub const SESSION_COOKIE: &str = "backstride_session";
+
 pub struct Client {
     pub app: Router,
     pub store: Arc<dyn Store>,
-    pub cookie: Option<String>,
+    /// Cookie name → value, as the server set them.
+    pub cookies: std::collections::BTreeMap<String, String>,
     pub csrf: Option<String>,
     pub ip: SocketAddr,
 }
@@ -75,7 +80,7 @@ impl Client {
         Client {
             app,
             store,
-            cookie: None,
+            cookies: Default::default(),
             csrf: None,
             ip: "192.0.2.10:5000".parse().unwrap(),
         }
@@ -86,7 +91,7 @@ impl Client {
         Client {
             app: self.app.clone(),
             store: self.store.clone(),
-            cookie: None,
+            cookies: Default::default(),
             csrf: None,
             ip: self.ip,
         }
@@ -94,19 +99,27 @@ impl Client {
 
     pub async fn send(&mut self, mut req: Request<Body>) -> Resp {
         req.extensions_mut().insert(ConnectInfo(self.ip));
-        if let Some(c) = &self.cookie {
-            req.headers_mut().insert(header::COOKIE, c.parse().unwrap());
+        if !self.cookies.is_empty() && !req.headers().contains_key(header::COOKIE) {
+            let all: Vec<String> = self
+                .cookies
+                .iter()
+                .map(|(name, value)| format!("{name}={value}"))
+                .collect();
+            req.headers_mut()
+                .insert(header::COOKIE, all.join("; ").parse().unwrap());
         }
         let res = self.app.clone().oneshot(req).await.unwrap();
         let status = res.status();
         let headers = res.headers().clone();
-        if let Some(set) = headers.get(header::SET_COOKIE) {
-            let pair = set.to_str().unwrap().split(';').next().unwrap().to_owned();
-            self.cookie = if set.to_str().unwrap().contains("Max-Age=0") {
-                None
+        for set in headers.get_all(header::SET_COOKIE) {
+            let set = set.to_str().unwrap();
+            let pair = set.split(';').next().unwrap();
+            let (name, value) = pair.split_once('=').unwrap();
+            if set.contains("Max-Age=0") {
+                self.cookies.remove(name);
             } else {
-                Some(pair)
-            };
+                self.cookies.insert(name.to_owned(), value.to_owned());
+            }
         }
         let bytes = res.into_body().collect().await.unwrap().to_bytes().to_vec();
         let body = String::from_utf8_lossy(&bytes).into_owned();
@@ -119,6 +132,13 @@ impl Client {
             body,
             bytes,
         }
+    }
+
+    /// The session cookie (`name=value`), if the server set one.
+    pub fn session_cookie(&self) -> Option<String> {
+        self.cookies
+            .get(SESSION_COOKIE)
+            .map(|id| format!("{SESSION_COOKIE}={id}"))
     }
 
     pub async fn get(&mut self, path: &str) -> Resp {

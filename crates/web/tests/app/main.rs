@@ -24,6 +24,7 @@ mod self_check_browser;
 mod today;
 mod today_browser;
 mod shell;
+mod sessions;
 mod tracking;
 mod world;
 mod worklist;
