@@ -11,7 +11,7 @@ use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Json, Redirect, Response};
-use backstride_core::{DistanceUnit, Role, TimeZoneName, UnitPreference};
+use backstride_core::{DistanceUnit, TimeZoneName, UnitPreference};
 use backstride_store::{Preferences, User};
 use std::collections::HashMap;
 

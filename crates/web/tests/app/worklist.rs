@@ -346,10 +346,11 @@ async fn bad_and_stale_decisions_are_refused_with_nothing_changed() {
         let seen_log = hidden(&page, "seen_log");
         let seen_programme = hidden(&page, "seen_programme");
         let versions = store.programmes_of(&Actor::of(&doc), ann.id).await.unwrap().len();
+        let review_id = review.id;
         let unchanged = |store: Arc<dyn Store>, doc: User, ann: User| async move {
             let now = store.programmes_of(&Actor::of(&doc), ann.id).await.unwrap();
             let r = store.reviews_of(&Actor::of(&doc), ann.id).await.unwrap();
-            (now.len(), r.iter().find(|r| r.id == review.id).unwrap().status)
+            (now.len(), r.iter().find(|r| r.id == review_id).unwrap().status)
         };
         let post = |extra: Vec<(String, String)>| {
             let mut fields = vec![
