@@ -223,7 +223,7 @@ fn backup_then_restore_into_an_empty_directory_only() {
     );
     // Something that is not a backup: refused.
     let (ok, _, err) = backstride(
-        &files.join("new").as_path(),
+        files.join("new").as_path(),
         &["restore", &files.join("nothing").display().to_string()],
         "",
     );
