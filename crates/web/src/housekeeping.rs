@@ -1,7 +1,7 @@
 //! Housekeeping: the front door forgets what it no longer needs, once an hour while the server
 //! runs (rate-limit counters, old guide links, enquiries that went nowhere), and so do sign-ins
 //! (expired sessions, old login failures); and the weekly reviews that have come due are made
-//! (pages only read them).
+//! (pages only read them), and each public outcomes sentence is counted again once a day.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -77,6 +77,9 @@ pub async fn run(store: Arc<dyn Store>, mut shutdown: tokio::sync::watch::Receiv
         }
         if let Err(err) = make_weekly_reviews(store.as_ref()).await {
             tracing::warn!(%err, "housekeeping: weekly reviews not made");
+        }
+        if let Err(err) = crate::outcomes::refresh_public(store.as_ref()).await {
+            tracing::warn!(%err, "housekeeping: public outcomes not counted");
         }
         tokio::select! {
             _ = shutdown.changed() => {}

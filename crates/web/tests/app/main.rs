@@ -11,6 +11,7 @@ mod front;
 mod http;
 mod matrix;
 mod outbox;
+mod outcomes;
 mod programme;
 mod red_flag_hold;
 mod runs;
