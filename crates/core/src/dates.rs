@@ -49,6 +49,14 @@ pub const ARTICLE_DATE: DateWindow = DateWindow {
     reach: "from 30 years ago to a year ahead",
 };
 
+/// The ends of a period a clinic's outcomes are counted over: from ten years back to today.
+/// **Our choice**: no clinic has outcomes from before Backstride, nor from the future.
+pub const OUTCOMES_PERIOD: DateWindow = DateWindow {
+    days_before: 10 * YEAR_DAYS,
+    days_after: 0,
+    reach: "from ten years ago to today",
+};
+
 /// The message for a date that is not a date at all.
 pub const NOT_A_DATE: &str = "Enter the date as YYYY-MM-DD, for example 2026-03-02.";
 

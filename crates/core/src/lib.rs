@@ -11,6 +11,7 @@ pub mod booking;
 pub mod dates;
 pub mod fields;
 pub mod ical;
+pub mod outcomes;
 pub mod units;
 
 pub use account::{AccountError, Email, NewPassword, Role, TimeZoneName};

@@ -294,6 +294,35 @@ pub trait Store:
     /// Open alerts about runners of the actor's clinic, most urgent first (staff only). Their
     /// reasons are health details: an audit event about each runner shown is appended.
     async fn open_alerts(&self, actor: &Actor) -> StoreResult<Vec<Alert>>;
+    /// For a clinic's outcomes (staff only, the actor's clinic): the complete and stopped
+    /// assessments made since `since` (unix seconds) of every runner of the clinic, and the
+    /// programmes made from them. An audit event about each runner counted is appended.
+    async fn clinic_outcome_records(
+        &self,
+        actor: &Actor,
+        since: i64,
+    ) -> StoreResult<OutcomeRecords>;
+    /// Session logs of the actor's clinic's runners, each within its own window
+    /// (`runner_id`, first date, last date, as `YYYY-MM-DD`); staff only, at most
+    /// [`MAX_LOG_WINDOWS`] windows a call. Read for counts: audited by the call before.
+    /// Shows (`Some(sentence)`, counted on `counted_on`) or stops showing (`None`) the outcomes
+    /// sentence on the actor's clinic's public page; the actor must be its admin. Refreshing
+    /// keeps who turned it on.
+    async fn set_public_outcomes(
+        &self,
+        actor: &Actor,
+        sentence: Option<&str>,
+        counted_on: &str,
+    ) -> StoreResult<()>;
+    /// The clinic's public outcomes: (admin who turned it on, sentence, day counted), if shown.
+    async fn public_outcomes(&self, clinic_id: i64) -> StoreResult<Option<PublicOutcomes>>;
+    /// Every clinic showing its outcomes, for the daily refresh.
+    async fn clinics_with_public_outcomes(&self) -> StoreResult<Vec<PublicOutcomes>>;
+    async fn session_logs_within(
+        &self,
+        actor: &Actor,
+        windows: &[(i64, String, String)],
+    ) -> StoreResult<Vec<LogRecord>>;
     async fn resolve_alert(&self, actor: &Actor, alert_id: i64, now: i64) -> StoreResult<()>;
 
     // The clinic's inbox (front door)
@@ -385,6 +414,10 @@ impl SqliteSynchronous {
         }
     }
 }
+
+/// Most runner windows one [`Store::session_logs_within`] call takes: a clinic's outcomes ask in
+/// chunks of this many, so one statement stays within every backend's parameter limit.
+pub const MAX_LOG_WINDOWS: usize = 500;
 
 /// Who is acting, as far as access rules care.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -527,3 +527,21 @@ pub struct NewCoaching {
     pub weeks: i64,
     pub starts_on: String,
 }
+
+/// What a clinic's outcomes are counted from.
+#[derive(Debug, Clone, Default)]
+pub struct OutcomeRecords {
+    pub assessments: Vec<AssessmentRecord>,
+    pub programmes: Vec<ProgrammeRecord>,
+}
+
+/// A clinic's outcomes sentence on its public page.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct PublicOutcomes {
+    pub clinic_id: i64,
+    /// The admin who turned it on; the daily refresh counts as them.
+    pub enabled_by: i64,
+    /// Empty while the clinic is under the floor of runners.
+    pub sentence: String,
+    pub counted_on: String,
+}

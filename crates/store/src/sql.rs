@@ -1239,6 +1239,93 @@ macro_rules! impl_store {
                 Ok(alerts)
             }
 
+            async fn clinic_outcome_records(&self, actor: &Actor, since: i64) -> StoreResult<OutcomeRecords> {
+                let (Some(clinic_id), true) = (actor.clinic_id, actor.role.is_staff()) else {
+                    return Ok(OutcomeRecords::default());
+                };
+                let mut tx = self.pool.begin_with($begin_write).await?;
+                let columns = ASSESSMENT_COLUMNS.split(", ").map(|c| format!("a.{c}")).collect::<Vec<_>>().join(", ");
+                let sql = format!(
+                    "SELECT {columns} FROM assessment a JOIN app_user u ON u.id = a.runner_id \
+                     WHERE u.clinic_id = $1 AND u.role = 'runner' AND a.status IN ('complete', 'stopped') \
+                     AND a.created_at >= $2 ORDER BY a.runner_id, a.created_at, a.id"
+                );
+                let rows: Vec<AssessmentRow> = sqlx::query_as(&sql).bind(clinic_id).bind(since).fetch_all(&mut *tx).await?;
+                let columns = PROGRAMME_COLUMNS.split(", ").map(|c| format!("p.{c}")).collect::<Vec<_>>().join(", ");
+                let sql = format!(
+                    "SELECT {columns} FROM programme p JOIN assessment a ON a.id = p.assessment_id \
+                     JOIN app_user u ON u.id = p.runner_id \
+                     WHERE u.clinic_id = $1 AND a.created_at >= $2 AND p.status <> 'suggested' ORDER BY p.runner_id, p.version"
+                );
+                let programmes: Vec<ProgrammeRow> = sqlx::query_as(&sql).bind(clinic_id).bind(since).fetch_all(&mut *tx).await?;
+                let hidden = audit_shown!(&mut tx, actor, rows.iter().map(|a| a.runner_id), "count in clinic outcomes");
+                tx.commit().await?;
+                Ok(OutcomeRecords {
+                    assessments: rows.into_iter().filter(|a| !hidden.contains(&a.runner_id))
+                        .map(AssessmentRecord::try_from).collect::<StoreResult<_>>()?,
+                    programmes: programmes.into_iter().filter(|p| !hidden.contains(&p.runner_id))
+                        .map(ProgrammeRecord::try_from).collect::<StoreResult<_>>()?,
+                })
+            }
+
+            async fn set_public_outcomes(&self, actor: &Actor, sentence: Option<&str>, counted_on: &str) -> StoreResult<()> {
+                let (Some(clinic_id), Role::Admin) = (actor.clinic_id, actor.role) else {
+                    return Err(StoreError::NotFound);
+                };
+                match sentence {
+                    None => {
+                        sqlx::query("DELETE FROM clinic_public_outcomes WHERE clinic_id = $1")
+                            .bind(clinic_id).execute(&self.pool).await?;
+                    }
+                    Some(sentence) => {
+                        sqlx::query(
+                            "INSERT INTO clinic_public_outcomes (clinic_id, enabled_by, sentence, counted_on) VALUES ($1, $2, $3, $4) \
+                             ON CONFLICT (clinic_id) DO UPDATE SET sentence = $3, counted_on = $4",
+                        )
+                        .bind(clinic_id).bind(actor.user_id).bind(sentence).bind(counted_on)
+                        .execute(&self.pool).await?;
+                    }
+                }
+                Ok(())
+            }
+
+            async fn public_outcomes(&self, clinic_id: i64) -> StoreResult<Option<PublicOutcomes>> {
+                Ok(sqlx::query_as(
+                    "SELECT clinic_id, enabled_by, sentence, counted_on FROM clinic_public_outcomes WHERE clinic_id = $1",
+                )
+                .bind(clinic_id).fetch_optional(&self.pool).await?)
+            }
+
+            async fn clinics_with_public_outcomes(&self) -> StoreResult<Vec<PublicOutcomes>> {
+                Ok(sqlx::query_as("SELECT clinic_id, enabled_by, sentence, counted_on FROM clinic_public_outcomes ORDER BY clinic_id")
+                    .fetch_all(&self.pool).await?)
+            }
+
+            async fn session_logs_within(&self, actor: &Actor, windows: &[(i64, String, String)]) -> StoreResult<Vec<LogRecord>> {
+                let (Some(clinic_id), true) = (actor.clinic_id, actor.role.is_staff()) else { return Ok(Vec::new()) };
+                if windows.is_empty() {
+                    return Ok(Vec::new());
+                }
+                if windows.len() > crate::MAX_LOG_WINDOWS {
+                    return Err(StoreError::Other(format!("at most {} windows a call", crate::MAX_LOG_WINDOWS)));
+                }
+                let within = (0..windows.len())
+                    .map(|k| format!("(l.runner_id = ${} AND l.log_date BETWEEN ${} AND ${})", 3 * k + 2, 3 * k + 3, 3 * k + 4))
+                    .collect::<Vec<_>>()
+                    .join(" OR ");
+                let columns = LOG_COLUMNS.split(", ").map(|c| format!("l.{c}")).collect::<Vec<_>>().join(", ");
+                let sql = format!(
+                    "SELECT {columns} FROM tracking_log l JOIN app_user u ON u.id = l.runner_id \
+                     WHERE u.clinic_id = $1 AND l.kind = 'session' AND ({within})"
+                );
+                let mut query = sqlx::query_as::<_, LogRow>(&sql).bind(clinic_id);
+                for (runner_id, first, last) in windows {
+                    query = query.bind(*runner_id).bind(first.as_str()).bind(last.as_str());
+                }
+                let rows = query.fetch_all(&self.pool).await?;
+                rows.into_iter().map(LogRecord::try_from).collect()
+            }
+
             async fn resolve_alert(&self, actor: &Actor, alert_id: i64, now: i64) -> StoreResult<()> {
                 let mut tx = self.pool.begin_with($begin_write).await?;
                 let found: Option<(i64,)> = sqlx::query_as("SELECT runner_id FROM alert WHERE id = $1")

@@ -107,7 +107,7 @@ pub const EDITOR_BODY_LIMIT_BYTES: usize =
     backstride_publishing::article::MAX_BODY_CHARS * 12 + 64 * 1024;
 
 /// A clinic by the id in a public address; any failure to find it is a plain 404.
-async fn public_clinic(store: &dyn Store, id: i64) -> AppResult<Clinic> {
+pub(crate) async fn public_clinic(store: &dyn Store, id: i64) -> AppResult<Clinic> {
     match store.clinic(id).await {
         Ok(c) => Ok(c),
         Err(StoreError::NotFound) => Err(AppError::NotFound),

@@ -1,8 +1,9 @@
 //! Housekeeping: the front door forgets what it no longer needs, once an hour while the server
 //! runs (rate-limit counters, old guide links, enquiries that went nowhere), and so do sign-ins
 //! (expired sessions, old login failures); the weekly reviews that have come due are made
-//! (pages only read them); and the runners' due reminders to log are emailed
-//! ([`send_reminders`], bounded per pass by `reminders::PER_PASS`).
+//! (pages only read them); the runners' due reminders to log are emailed
+//! ([`send_reminders`], bounded per pass by `reminders::PER_PASS`); and each public outcomes
+//! sentence is counted again once a day.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -113,6 +114,8 @@ pub async fn run(
             ),
             Ok(_) => {}
             Err(err) => tracing::warn!(%err, "housekeeping: reminders not sent"),
+        if let Err(err) = crate::outcomes::refresh_public(store.as_ref()).await {
+            tracing::warn!(%err, "housekeeping: public outcomes not counted");
         }
         tokio::select! {
             _ = shutdown.changed() => {}

@@ -25,6 +25,7 @@ pub mod housekeeping;
 mod icons;
 mod ics;
 pub mod mail;
+mod outcomes;
 mod pages;
 mod passwords;
 mod print;
@@ -115,6 +116,10 @@ pub fn router(state: AppState) -> Router {
         .route("/clinic", get(admin::clinic_page))
         .route("/clinic/invites", post(admin::send_invite))
         .route("/clinic/caseload", get(caseload::page))
+        .route("/clinic/outcomes", get(outcomes::page))
+        .route("/clinic/outcomes.csv", get(outcomes::csv))
+        .route("/clinic/outcomes/public", post(outcomes::set_public))
+        .route("/clinics/{id}/outcomes", get(outcomes::public_page))
         .route(
             "/clinic/settings",
             get(clinic_settings::settings_page).post(clinic_settings::save_settings),

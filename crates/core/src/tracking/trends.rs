@@ -239,3 +239,16 @@ pub fn pain_trend(logs: &TrackingLogs, today: Date, min_mornings: usize, points:
         direction,
     }
 }
+
+/// Programme sessions done and planned from `first` to `last` (both included), counted per
+/// planned exercise as the weekly adherence is: (done, planned).
+pub fn sessions_between(
+    programme: &Programme,
+    logs: &TrackingLogs,
+    first: Date,
+    last: Date,
+) -> (usize, usize) {
+    let after_last = add_days(last, 1).unwrap_or(last);
+    let w = week(programme, logs, first, last, after_last);
+    (w.sessions_done, w.sessions_planned)
+}

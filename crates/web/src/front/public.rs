@@ -28,6 +28,8 @@ struct LandingPage {
     page: Page,
     brand: Brand,
     articles: Vec<ArticleLine>,
+    /// The clinic's outcomes sentence, when its admin shows it.
+    outcomes: Option<String>,
 }
 
 #[derive(Template)]
@@ -101,6 +103,7 @@ pub async fn landing(ctx: Ctx, Path(id): Path<i64>) -> AppResult<Response> {
         page: ctx.page(&clinic.name).await?,
         brand: Brand::of(&clinic),
         articles,
+        outcomes: crate::outcomes::public_block(ctx.state.store.as_ref(), clinic.id).await?,
     })
 }
 

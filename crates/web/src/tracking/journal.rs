@@ -63,7 +63,7 @@ pub fn days_before(date: Date, n: i64) -> Date {
 }
 
 /// Reads a stored log into `logs` (a log that no longer parses is logged and skipped).
-fn add_to(logs: &mut TrackingLogs, record: &LogRecord) {
+pub(crate) fn add_to(logs: &mut TrackingLogs, record: &LogRecord) {
     let body = &record.body_json;
     let parsed = match record.kind {
         LogKind::Session => serde_json::from_str::<SessionLog>(body).map(|l| logs.sessions.push(l)),

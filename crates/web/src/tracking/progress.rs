@@ -317,14 +317,15 @@ fn judgement_words(j: Judgement) -> &'static str {
     }
 }
 
-struct Scored {
-    result: AssessmentResult,
-    pain: PainScore,
-    psfs: Vec<(String, backstride_core::assessment::values::ActivityRating)>,
-    global: Option<backstride_core::assessment::values::ChangeRating>,
+/// A complete assessment as the change report compares it.
+pub(crate) struct Scored {
+    pub result: AssessmentResult,
+    pub pain: PainScore,
+    pub psfs: Vec<(String, backstride_core::assessment::values::ActivityRating)>,
+    pub global: Option<backstride_core::assessment::values::ChangeRating>,
 }
 
-fn scored(record: &AssessmentRecord) -> AppResult<Scored> {
+pub(crate) fn scored(record: &AssessmentRecord) -> AppResult<Scored> {
     let result: AssessmentResult = record
         .result_json
         .as_deref()

@@ -15,6 +15,7 @@ mod http;
 mod loop_browser;
 mod matrix;
 mod outbox;
+mod outcomes;
 mod programme;
 mod red_flag_hold;
 mod results_browser;
