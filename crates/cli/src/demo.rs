@@ -35,7 +35,8 @@ const PEOPLE: &[(Role, &str, &str)] = &[
 ];
 
 /// (role, name, email) of the demo's self-directed runner (signed up alone, no clinic).
-const SELF_DIRECTED: (Role, &str, &str) = (Role::Runner, "Sasha Solo", "sasha@demo.backstride.test");
+const SELF_DIRECTED: (Role, &str, &str) =
+    (Role::Runner, "Sasha Solo", "sasha@demo.backstride.test");
 
 /// Seeds the demo clinic and people; returns (role, email) of each.
 pub async fn seed(store: &dyn Store) -> anyhow::Result<Vec<(Role, String)>> {
@@ -237,8 +238,8 @@ async fn save_dated_assessment(
     date: jiff::civil::Date,
     notes: &str,
 ) -> anyhow::Result<(backstride_store::AssessmentRecord, AssessmentResult)> {
-    let result =
-        assess(raw, &Thresholds::default()).map_err(|e| anyhow::anyhow!("demo assessment: {e:?}"))?;
+    let result = assess(raw, &Thresholds::default())
+        .map_err(|e| anyhow::anyhow!("demo assessment: {e:?}"))?;
     let actor = Actor::of(by);
     let saved = store
         .save_assessment(
@@ -350,7 +351,11 @@ async fn seed_jo(store: &dyn Store) -> anyhow::Result<()> {
     let clinician = store
         .user_by_email(&"clinician@demo.backstride.test".parse()?)
         .await?;
-    if !store.assessments_of(&Actor::of(&clinician), jo.id).await?.is_empty() {
+    if !store
+        .assessments_of(&Actor::of(&clinician), jo.id)
+        .await?
+        .is_empty()
+    {
         return Ok(());
     }
     let mut raw: serde_json::Value = serde_json::from_str(EXAMPLE_ASSESSMENT)?;
@@ -374,10 +379,13 @@ async fn seed_jo(store: &dyn Store) -> anyhow::Result<()> {
     })
     .await?;
     let today = today_of(&jo);
-    if let Some(journal) = backstride_web::Journal::load(store, &Actor::of(&jo), &jo, today).await? {
+    if let Some(journal) = backstride_web::Journal::load(store, &Actor::of(&jo), &jo, today).await?
+    {
         for offset in 0..JO_DAYS {
             let day = start.checked_add(jiff::Span::new().days(offset))?;
-            journal.after_log(store, &Actor::of(&jo), day, today).await?;
+            journal
+                .after_log(store, &Actor::of(&jo), day, today)
+                .await?;
         }
     }
     Ok(())
@@ -408,9 +416,16 @@ async fn seed_self_directed(store: &dyn Store) -> anyhow::Result<()> {
     )
     .await?;
     let programme = approved_programme(store, &sasha, &sasha, saved.id, &result, start).await?;
-    seed_days(store, &sasha, &programme, start, SELF_DIRECTED_DAYS, |offset| {
-        if offset < 5 { 3.0 } else { 2.0 }
-    })
+    seed_days(
+        store,
+        &sasha,
+        &programme,
+        start,
+        SELF_DIRECTED_DAYS,
+        |offset| {
+            if offset < 5 { 3.0 } else { 2.0 }
+        },
+    )
     .await?;
     if let Some(journal) = backstride_web::Journal::load(store, &me, &sasha, today).await? {
         for offset in 0..SELF_DIRECTED_DAYS {
@@ -750,7 +765,10 @@ mod tests {
                     .iter()
                     .find(|a| a.kind == AssessmentKind::Baseline)
                     .unwrap();
-                assert_eq!(date_of(&runner, baseline.created_at), days_ago(&runner, days));
+                assert_eq!(
+                    date_of(&runner, baseline.created_at),
+                    days_ago(&runner, days)
+                );
                 let programme = approved_programme_of(store, actor, runner.id).await;
                 assert_eq!(programme.settings.start_date, days_ago(&runner, days));
                 let logs = store.logs_of(actor, runner.id, "0000-01-01").await.unwrap();
@@ -775,7 +793,8 @@ mod tests {
                 .iter()
                 .find(|a| a.kind == AssessmentKind::Baseline)
                 .unwrap();
-            let pain = |n: f64| backstride_core::assessment::values::PainScore::try_from(n).unwrap();
+            let pain =
+                |n: f64| backstride_core::assessment::values::PainScore::try_from(n).unwrap();
             let report = backstride_core::tracking::change_report(
                 &result(baseline),
                 &result(retest),
@@ -821,7 +840,9 @@ mod tests {
             let (rows, patterns) = pain_versus_load(&watch, &journal.logs, cut);
             assert!(rows.iter().filter(|r| r.next_morning.is_some()).count() >= 8);
             assert!(
-                patterns.iter().any(|p| p.factor == "low cadence" && p.flagged),
+                patterns
+                    .iter()
+                    .any(|p| p.factor == "low cadence" && p.flagged),
                 "{patterns:#?}"
             );
             let waiting = store
@@ -834,7 +855,10 @@ mod tests {
                         && r.status == backstride_store::ReviewStatus::Suggested
                 })
                 .count();
-            assert_eq!(waiting, 1, "the latest weekly review waits for the clinician");
+            assert_eq!(
+                waiting, 1,
+                "the latest weekly review waits for the clinician"
+            );
         }
     }
 

@@ -1583,8 +1583,8 @@ macro_rules! insert_email {
         row.map(|(id,)| id).map_err(StoreError::from)
     }};
 }
+pub(crate) use audit_shown;
 pub(crate) use insert_email;
-pub(crate) use {audit_shown, open_record};
 
 /// Inserts a user on any executor (pool or transaction); shared by sign-up and invites.
 /// Stores an emailed single-use link's hash; `purpose` keeps reset and sign-in links apart.

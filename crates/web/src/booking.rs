@@ -68,10 +68,7 @@ pub fn routes() -> Router<AppState> {
             "/clinic/availability/{clinician_id}",
             get(hours_page).post(save_hours),
         )
-        .route(
-            "/clinic/holidays",
-            get(holidays::page).post(holidays::save),
-        )
+        .route("/clinic/holidays", get(holidays::page).post(holidays::save))
         .route("/clinics/{clinic_id}/book", get(book_page).post(book))
         .route("/bookings/{token}", get(booking_page))
         .route("/bookings/{token}/cancel", post(cancel))
@@ -100,4 +97,3 @@ fn slot_of(b: &Booking) -> Slot {
 fn id_of(name: &str) -> String {
     name.replace('[', "-").replace(']', "").replace('.', "-")
 }
-

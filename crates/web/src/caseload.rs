@@ -10,11 +10,9 @@ use crate::tracking::journal::{Journal, today_for};
 use askama::Template;
 use axum::extract::Query;
 use axum::response::Response;
-use backstride_core::{Role, TimeZoneName};
 use backstride_core::tracking::trends::{PainDirection, pain_trend, weeks};
-use backstride_store::{
-    Actor, AlertTier, AssessmentKind, AssessmentStatus, Store, User, WorklistStore,
-};
+use backstride_core::{Role, TimeZoneName};
+use backstride_store::{Actor, AlertTier, AssessmentKind, AssessmentStatus, Store, User};
 use jiff::civil::Date;
 use std::collections::HashMap;
 
@@ -160,10 +158,7 @@ pub async fn line(
         adherence_value = week.as_ref().and_then(|w| w.adherence_percent);
         // A week that starts today counts only what is done so far; say what today holds, as
         // the runner's Today page does, rather than "nothing planned".
-        let planned_today = j
-            .programme
-            .day_on(today)
-            .map_or(0, |d| d.exercises.len());
+        let planned_today = j.programme.day_on(today).map_or(0, |d| d.exercises.len());
         adherence = match &week {
             Some(w) if w.sessions_planned > 0 => format!(
                 "{} of {} ({}%)",
@@ -179,9 +174,7 @@ pub async fn line(
             .assessments_of(actor, runner.id)
             .await?
             .iter()
-            .filter(|a| {
-                a.kind == AssessmentKind::Retest && a.status == AssessmentStatus::Complete
-            })
+            .filter(|a| a.kind == AssessmentKind::Retest && a.status == AssessmentStatus::Complete)
             .map(|a| a.created_at)
             .collect();
         if let Some(d) = next_retest(start, &runner.time_zone, &done) {
@@ -331,7 +324,11 @@ mod tests {
         let due = [date(2026, 1, 8), date(2026, 1, 15)];
         assert_eq!(retests_covered(&due, &[]), 0);
         assert_eq!(retests_covered(&due, &[date(2026, 1, 8)]), 1);
-        assert_eq!(retests_covered(&due, &[date(2026, 1, 5)]), 1, "early still counts");
+        assert_eq!(
+            retests_covered(&due, &[date(2026, 1, 5)]),
+            1,
+            "early still counts"
+        );
         assert_eq!(retests_covered(&due, &[date(2026, 1, 22)]), 2);
         assert_eq!(
             retests_covered(&due, &[date(2026, 1, 8), date(2026, 1, 9)]),

@@ -297,27 +297,87 @@ const ORDER: &[(&str, &str, &str)] = &[
 /// Plain words for the published cut-offs shown for reference (their technical name and source
 /// stay behind "Details"). **Ours**: written for a physiotherapist skimming the page.
 const PLAIN_LABELS: &[(&str, &str)] = &[
-    ("new_pain_younger_than", "New back pain is a see-a-doctor sign under this age"),
-    ("new_pain_older_than", "New back pain is a see-a-doctor sign over this age"),
-    ("young_runner_younger_than", "Young runners with pain bending back see a clinician first, under this age"),
-    ("postpartum_earliest_running_weeks", "Earliest return to running after giving birth (weeks)"),
-    ("postpartum_strength_reps", "Repetitions each side for each strength test after giving birth"),
+    (
+        "new_pain_younger_than",
+        "New back pain is a see-a-doctor sign under this age",
+    ),
+    (
+        "new_pain_older_than",
+        "New back pain is a see-a-doctor sign over this age",
+    ),
+    (
+        "young_runner_younger_than",
+        "Young runners with pain bending back see a clinician first, under this age",
+    ),
+    (
+        "postpartum_earliest_running_weeks",
+        "Earliest return to running after giving birth (weeks)",
+    ),
+    (
+        "postpartum_strength_reps",
+        "Repetitions each side for each strength test after giving birth",
+    ),
     ("pain_safe_max", "Pain up to this is in the safe zone"),
-    ("pain_acceptable_max", "Pain while running above this is too much"),
-    ("pain_meaningful_change", "A change in pain of at least this many points matters"),
-    ("psfs_meaningful_change", "A change in the everyday-activities score of at least this matters"),
-    ("cadence_first_step_percent", "First cadence target, above the current cadence (%)"),
-    ("cadence_max_step_percent", "Furthest cadence target, above the current cadence (%)"),
-    ("thomas_thigh_above", "Tight hip flexors: thigh raised above this angle (Thomas test)"),
-    ("thomas_knee_below", "Tight front-thigh muscle: knee bent less than this (Thomas test)"),
-    ("bridge_reps_poor_below", "Single-leg bridge: fewer repetitions than this is poor"),
-    ("bridge_reps_good_above", "Single-leg bridge: more repetitions than this is good"),
-    ("mcgill_flexor_extensor_above", "Front-of-trunk hold much longer than back hold: uneven above this ratio"),
-    ("mcgill_side_bridge_balance_within", "Side plank: right and left holds count as even when their ratio is within this of 1"),
-    ("mcgill_side_bridge_extensor_above", "Side plank hold much longer than back hold: uneven above this ratio"),
-    ("lsi_shown_decimals", "Decimal places shown for a left/right comparison"),
-    ("ratio_shown_decimals", "Decimal places shown for a trunk-hold ratio"),
-    ("daily_minutes_cap", "Most minutes of exercises in a programme day"),
+    (
+        "pain_acceptable_max",
+        "Pain while running above this is too much",
+    ),
+    (
+        "pain_meaningful_change",
+        "A change in pain of at least this many points matters",
+    ),
+    (
+        "psfs_meaningful_change",
+        "A change in the everyday-activities score of at least this matters",
+    ),
+    (
+        "cadence_first_step_percent",
+        "First cadence target, above the current cadence (%)",
+    ),
+    (
+        "cadence_max_step_percent",
+        "Furthest cadence target, above the current cadence (%)",
+    ),
+    (
+        "thomas_thigh_above",
+        "Tight hip flexors: thigh raised above this angle (Thomas test)",
+    ),
+    (
+        "thomas_knee_below",
+        "Tight front-thigh muscle: knee bent less than this (Thomas test)",
+    ),
+    (
+        "bridge_reps_poor_below",
+        "Single-leg bridge: fewer repetitions than this is poor",
+    ),
+    (
+        "bridge_reps_good_above",
+        "Single-leg bridge: more repetitions than this is good",
+    ),
+    (
+        "mcgill_flexor_extensor_above",
+        "Front-of-trunk hold much longer than back hold: uneven above this ratio",
+    ),
+    (
+        "mcgill_side_bridge_balance_within",
+        "Side plank: right and left holds count as even when their ratio is within this of 1",
+    ),
+    (
+        "mcgill_side_bridge_extensor_above",
+        "Side plank hold much longer than back hold: uneven above this ratio",
+    ),
+    (
+        "lsi_shown_decimals",
+        "Decimal places shown for a left/right comparison",
+    ),
+    (
+        "ratio_shown_decimals",
+        "Decimal places shown for a trunk-hold ratio",
+    ),
+    (
+        "daily_minutes_cap",
+        "Most minutes of exercises in a programme day",
+    ),
 ];
 
 /// The plain label of a published cut-off; its technical name only if we have none yet.

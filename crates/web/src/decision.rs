@@ -27,7 +27,7 @@ use backstride_core::programme::{self, PlannedExercise, Programme, ProgrammeEdit
 use backstride_core::tracking::{ProgressionAction, ProgressionDecision, Review};
 use backstride_store::{
     Actor, NewProgramme, ProgrammeRecord, ProgrammeStatus, ReviewRecord, ReviewStatus, Store,
-    StoreError, User, WorklistStore,
+    StoreError, User,
 };
 use std::collections::HashMap;
 
@@ -122,11 +122,10 @@ async fn basis(store: &dyn Store, actor: &Actor, id: i64) -> AppResult<Basis> {
 }
 
 fn action_words(d: &ProgressionDecision) -> String {
-    let to = d
-        .to
-        .as_ref()
-        .map(|t| format!(" to level {} ({})", t.level.get(), t.name))
-        .unwrap_or_default();
+    let to =
+        d.to.as_ref()
+            .map(|t| format!(" to level {} ({})", t.level.get(), t.name))
+            .unwrap_or_default();
     match d.action {
         ProgressionAction::Progress => format!("Move up{to}"),
         ProgressionAction::Regress => format!("Step down{to}"),
@@ -197,10 +196,7 @@ fn markers(form: FormState, b: &Basis) -> FormState {
     form.with_value("seen_log", &b.latest_log.to_string())
         .with_value(
             "seen_programme",
-            &b.programme
-                .as_ref()
-                .map_or(0, |(r, _)| r.id)
-                .to_string(),
+            &b.programme.as_ref().map_or(0, |(r, _)| r.id).to_string(),
         )
 }
 
@@ -210,7 +206,9 @@ async fn show(ctx: &Ctx, b: &Basis, form: FormState) -> AppResult<Response> {
     render_status(
         form.status(),
         DecisionPage {
-            page: ctx.page(&format!("Decision for {}", b.runner.display_name)).await?,
+            page: ctx
+                .page(&format!("Decision for {}", b.runner.display_name))
+                .await?,
             review_id: b.record.id,
             runner_id: b.runner.id,
             runner_name: b.runner.display_name.clone(),
@@ -395,16 +393,21 @@ async fn decide(
     let note = form.value("note").trim().to_owned();
     if note.chars().count() > MAX_NOTE_CHARS {
         form.set_error("note", "Keep the note to 1,000 characters or fewer.");
-    } else if note.chars().any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t') {
+    } else if note
+        .chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t')
+    {
         form.set_error("note", "Remove the special control characters.");
     }
     let stale_log = form.value("seen_log").parse::<i64>().ok() != Some(b.latest_log);
     let shown_programme = b.programme.as_ref().map_or(0, |(r, _)| r.id);
-    let stale_programme =
-        form.value("seen_programme").parse::<i64>().ok() != Some(shown_programme);
+    let stale_programme = form.value("seen_programme").parse::<i64>().ok() != Some(shown_programme);
     if stale_log || stale_programme {
         let what = if stale_log {
-            format!("{} has logged since this review was shown", b.runner.display_name)
+            format!(
+                "{} has logged since this review was shown",
+                b.runner.display_name
+            )
         } else {
             "the programme has changed since this review was shown".to_owned()
         };

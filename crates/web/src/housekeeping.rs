@@ -114,6 +114,7 @@ pub async fn run(
             ),
             Ok(_) => {}
             Err(err) => tracing::warn!(%err, "housekeeping: reminders not sent"),
+        }
         if let Err(err) = crate::outcomes::refresh_public(store.as_ref()).await {
             tracing::warn!(%err, "housekeeping: public outcomes not counted");
         }

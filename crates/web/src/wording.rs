@@ -121,6 +121,7 @@ pub fn programme_for_runner(p: &mut backstride_core::programme::Programme, has_c
     }
 }
 
+#[cfg(test)]
 /// Clinic wording a self-directed runner must never read: what the tests look for.
 pub const CLINIC_WORDS: &[&str] = &[
     "your clinician",

@@ -17,7 +17,7 @@ use axum::response::Response;
 use backstride_core::Role;
 use backstride_core::programme::Programme;
 use backstride_core::tracking::{ProgressionAction, Review};
-use backstride_store::{Actor, AlertTier, ReviewKind, User, WorklistStore};
+use backstride_store::{Actor, AlertTier, ReviewKind, User};
 use std::collections::HashMap;
 
 /// Items shown per section. **Our choice**: a morning's worth; the rest is one link away.
@@ -223,9 +223,10 @@ pub async fn page(ctx: &Ctx, staff: &User, clinic_id: i64) -> AppResult<Response
             .items
             .iter()
             .map(|b| Work {
-                href: b
-                    .inbox_item_id
-                    .map_or_else(|| "/clinic/inbox".to_owned(), |i| format!("/clinic/inbox/{i}")),
+                href: b.inbox_item_id.map_or_else(
+                    || "/clinic/inbox".to_owned(),
+                    |i| format!("/clinic/inbox/{i}"),
+                ),
                 title: format!("{} with {}", local_time(b.starts_at, tz), b.name),
                 detail: format!("Call with {}.", name_of(b.clinician_id)),
             })
@@ -244,8 +245,8 @@ pub async fn page(ctx: &Ctx, staff: &User, clinic_id: i64) -> AppResult<Response
         };
         let runner_today = today_for(runner);
         let start = programme.settings.start_date;
-        if let Some(d) = next_retest(start, &runner.time_zone, &basis.retests_at)
-            .filter(|d| *d <= runner_today)
+        if let Some(d) =
+            next_retest(start, &runner.time_zone, &basis.retests_at).filter(|d| *d <= runner_today)
         {
             due.push((
                 d,

@@ -8,9 +8,9 @@
 //! are not computed: the admin adds them as days of their own. The country comes from the
 //! clinic's time zone until the admin chooses one.
 
-use crate::fields::FieldErrors;
 use crate::account::TimeZoneName;
 use crate::dates::CALL_HOURS_EXCEPTION;
+use crate::fields::FieldErrors;
 use jiff::Span;
 use jiff::civil::{Date, Weekday};
 use serde::{Deserialize, Serialize};
@@ -80,8 +80,13 @@ impl Country {
             "Europe/Berlin" => Some(Country::Germany),
             "Europe/Paris" => Some(Country::France),
             "Europe/Amsterdam" => Some(Country::Netherlands),
-            "America/New_York" | "America/Chicago" | "America/Denver" | "America/Phoenix"
-            | "America/Los_Angeles" | "America/Anchorage" | "America/Detroit"
+            "America/New_York"
+            | "America/Chicago"
+            | "America/Denver"
+            | "America/Phoenix"
+            | "America/Los_Angeles"
+            | "America/Anchorage"
+            | "America/Detroit"
             | "Pacific/Honolulu" => Some(Country::UnitedStates),
             _ => None,
         }
@@ -113,7 +118,10 @@ impl Country {
             ],
             Country::UnitedStates => &[
                 (Rule::Fixed(1, 1), "New Year's Day"),
-                (Rule::Nth(1, Weekday::Monday, 3), "Martin Luther King Jr. Day"),
+                (
+                    Rule::Nth(1, Weekday::Monday, 3),
+                    "Martin Luther King Jr. Day",
+                ),
                 (Rule::Nth(2, Weekday::Monday, 3), "Washington's Birthday"),
                 (Rule::Nth(5, Weekday::Monday, -1), "Memorial Day"),
                 (Rule::Fixed(6, 19), "Juneteenth"),
@@ -131,7 +139,10 @@ impl Country {
                 (Rule::Fixed(5, 1), "Tag der Arbeit (Labour Day)"),
                 (Rule::Easter(39), "Christi Himmelfahrt (Ascension Day)"),
                 (Rule::Easter(50), "Pfingstmontag (Whit Monday)"),
-                (Rule::Fixed(10, 3), "Tag der Deutschen Einheit (German Unity Day)"),
+                (
+                    Rule::Fixed(10, 3),
+                    "Tag der Deutschen Einheit (German Unity Day)",
+                ),
                 (Rule::Fixed(12, 25), "Erster Weihnachtstag (Christmas Day)"),
                 (Rule::Fixed(12, 26), "Zweiter Weihnachtstag (Boxing Day)"),
             ],
@@ -309,10 +320,7 @@ pub struct RawClinicHolidays {
 /// Checks the admin's form on `today`: a known country, real dates, own days within the
 /// call-hours window (a year back to a year ahead), at most [`MAX_OWN_DAYS`], each named in at
 /// most [`MAX_NAME_CHARS`] characters. Errors are on `country`, `open_on` and `own_days`.
-pub fn check_holidays(
-    raw: &RawClinicHolidays,
-    today: Date,
-) -> Result<ClinicHolidays, FieldErrors> {
+pub fn check_holidays(raw: &RawClinicHolidays, today: Date) -> Result<ClinicHolidays, FieldErrors> {
     let mut errors = FieldErrors::default();
     let country = match raw.country.trim() {
         "" => None,
@@ -367,7 +375,10 @@ pub fn check_holidays(
                     break;
                 }
                 Ok(_) if name.chars().any(char::is_control) => {
-                    errors.add("own_days", format!("Line {line_no}: remove the special characters."));
+                    errors.add(
+                        "own_days",
+                        format!("Line {line_no}: remove the special characters."),
+                    );
                     break;
                 }
                 Ok(d) => {
@@ -447,9 +458,15 @@ mod tests {
             ]
         );
         let us = Country::UnitedStates.holidays(2026);
-        assert!(us.iter().any(|h| h.date == date(2026, 11, 26) && h.name == "Thanksgiving Day"));
+        assert!(
+            us.iter()
+                .any(|h| h.date == date(2026, 11, 26) && h.name == "Thanksgiving Day")
+        );
         let nl = Country::Netherlands.holidays(2025);
-        assert!(nl.iter().any(|h| h.date == date(2025, 4, 26)), "27 April 2025 is a Sunday");
+        assert!(
+            nl.iter().any(|h| h.date == date(2025, 4, 26)),
+            "27 April 2025 is a Sunday"
+        );
     }
 
     #[test]
@@ -472,33 +489,42 @@ mod tests {
                 (date(2027, 1, 1), "New Year's Day"),
             ]
         );
-        assert_eq!(own_days_text(&h), "2026-12-24 Christmas Eve\n2026-12-31 Closed");
+        assert_eq!(
+            own_days_text(&h),
+            "2026-12-24 Christmas Eve\n2026-12-31 Closed"
+        );
     }
 
     #[test]
     fn bad_holiday_input_is_refused_by_its_field() {
         let today = date(2026, 12, 7);
         let bad = |raw: RawClinicHolidays| check_holidays(&raw, today).unwrap_err();
-        assert!(bad(RawClinicHolidays {
-            country: "atlantis".into(),
-            ..Default::default()
-        })
-        .has("country"));
+        assert!(
+            bad(RawClinicHolidays {
+                country: "atlantis".into(),
+                ..Default::default()
+            })
+            .has("country")
+        );
         let e = bad(RawClinicHolidays {
             own_days: "2026-12-24 Eve\n9999-01-01 Far".into(),
             ..Default::default()
         });
         assert!(e.message("own_days").unwrap().starts_with("Line 2:"));
-        assert!(bad(RawClinicHolidays {
-            own_days: "2026-12-24 ".to_owned() + &"x".repeat(81),
-            ..Default::default()
-        })
-        .has("own_days"));
-        assert!(bad(RawClinicHolidays {
-            own_days: "2026-12-24 x\n".repeat(MAX_OWN_DAYS + 1),
-            ..Default::default()
-        })
-        .has("own_days"));
+        assert!(
+            bad(RawClinicHolidays {
+                own_days: "2026-12-24 ".to_owned() + &"x".repeat(81),
+                ..Default::default()
+            })
+            .has("own_days")
+        );
+        assert!(
+            bad(RawClinicHolidays {
+                own_days: "2026-12-24 x\n".repeat(MAX_OWN_DAYS + 1),
+                ..Default::default()
+            })
+            .has("own_days")
+        );
     }
 
     #[test]

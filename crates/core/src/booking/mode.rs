@@ -51,9 +51,9 @@ impl CallMode {
             CallMode::Video(link) => {
                 format!("By video: join at {link} at the time of the call.")
             }
-            CallMode::Phone if phone.is_empty() => format!(
-                "By phone: {clinician} will email you to ask for the number to ring."
-            ),
+            CallMode::Phone if phone.is_empty() => {
+                format!("By phone: {clinician} will email you to ask for the number to ring.")
+            }
             CallMode::Phone => format!("By phone: {clinician} will ring you on {phone}."),
         }
     }
@@ -89,7 +89,9 @@ pub fn check_call_mode(mode: &str, link: &str) -> Result<CallMode, FieldErrors> 
                 );
             } else if host.is_empty()
                 || host.starts_with('/')
-                || link.chars().any(|c| c.is_whitespace() || c.is_control() || c == '"')
+                || link
+                    .chars()
+                    .any(|c| c.is_whitespace() || c.is_control() || c == '"')
             {
                 errors.add(
                     "video_link",
@@ -131,16 +133,31 @@ mod tests {
             assert!(e.has("video_link"), "{bad}");
         }
         let long = format!("https://m.example/{}", "a".repeat(MAX_LINK_CHARS));
-        assert!(check_call_mode("video", &long).unwrap_err().has("video_link"));
-        assert!(check_call_mode("carrier pigeon", "").unwrap_err().has("call_mode"));
+        assert!(
+            check_call_mode("video", &long)
+                .unwrap_err()
+                .has("video_link")
+        );
+        assert!(
+            check_call_mode("carrier pigeon", "")
+                .unwrap_err()
+                .has("call_mode")
+        );
     }
 
     #[test]
     fn the_mode_says_how_to_join() {
         let video = CallMode::Video("https://meet.example/x".into());
         assert!(video.how("Dr Lee", "").contains("https://meet.example/x"));
-        assert_eq!(video.location("0161"), Some("https://meet.example/x".into()));
-        assert!(CallMode::Phone.how("Dr Lee", "0161").contains("ring you on 0161"));
+        assert_eq!(
+            video.location("0161"),
+            Some("https://meet.example/x".into())
+        );
+        assert!(
+            CallMode::Phone
+                .how("Dr Lee", "0161")
+                .contains("ring you on 0161")
+        );
         assert_eq!(CallMode::Phone.location(""), None);
     }
 }

@@ -414,7 +414,7 @@ fn summary(result: &AssessmentResult, areas: &[AreaView]) -> Summary {
         .map(|(f, v)| (f.severity, f, v))
         .collect();
     // Stable: ties keep the page's order.
-    needs_work.sort_by(|a, b| b.0.cmp(&a.0));
+    needs_work.sort_by_key(|b| std::cmp::Reverse(b.0));
     let priorities = needs_work
         .iter()
         .take(PRIORITIES_SHOWN)

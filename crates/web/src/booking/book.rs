@@ -109,7 +109,11 @@ impl Offer {
         &self.all[self.chosen].1
     }
 
-    pub(super) async fn load(ctx: &Ctx, clinic_id: i64, clinician: Option<i64>) -> AppResult<Option<Self>> {
+    pub(super) async fn load(
+        ctx: &Ctx,
+        clinic_id: i64,
+        clinician: Option<i64>,
+    ) -> AppResult<Option<Self>> {
         let clinic = ctx.state.store.clinic(clinic_id).await?;
         let all = ctx.state.store.clinic_call_hours(clinic_id).await?;
         if all.is_empty() {
@@ -136,7 +140,9 @@ impl Offer {
     /// The clinic's closed days that fall from a day before `now` to a day past the horizon.
     pub(super) fn closed_days(&self, now: Timestamp) -> Vec<Holiday> {
         let today = self.local_date(now);
-        let first = today.checked_sub(jiff::Span::new().days(1)).unwrap_or(today);
+        let first = today
+            .checked_sub(jiff::Span::new().days(1))
+            .unwrap_or(today);
         let last = today
             .checked_add(jiff::Span::new().days(i64::from(self.hours().window.horizon_days) + 1))
             .unwrap_or(today);

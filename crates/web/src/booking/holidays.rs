@@ -59,9 +59,9 @@ async fn admin_clinic(ctx: &Ctx) -> AppResult<Clinic> {
 fn shown_range(clinic: &Clinic) -> (jiff::civil::Date, jiff::civil::Date) {
     let today = now_ts().to_zoned(clinic.time_zone.zone()).date();
     let last = today
-        .checked_add(jiff::Span::new().days(i64::from(
-            backstride_core::booking::rules::MAX_HORIZON_DAYS,
-        )))
+        .checked_add(
+            jiff::Span::new().days(i64::from(backstride_core::booking::rules::MAX_HORIZON_DAYS)),
+        )
         .unwrap_or(today);
     (today, last)
 }
@@ -142,11 +142,7 @@ pub(super) async fn save(
                     .collect(),
                 own_days: Vec::new(),
             };
-            let errors = errors
-                .0
-                .into_iter()
-                .map(|e| (e.field, e.message))
-                .collect();
+            let errors = errors.0.into_iter().map(|e| (e.field, e.message)).collect();
             let page = view(&ctx, &clinic, &shown, raw.own_days, errors).await?;
             render_status(StatusCode::UNPROCESSABLE_ENTITY, page)
         }

@@ -172,7 +172,12 @@ pub(super) fn remap(field: &str, prefix: &str, shown: &[usize]) -> String {
     }
 }
 
-pub(super) fn add_core_errors(form: &mut HoursForm, errors: &FieldErrors, prefix: &str, shown: &[usize]) {
+pub(super) fn add_core_errors(
+    form: &mut HoursForm,
+    errors: &FieldErrors,
+    prefix: &str,
+    shown: &[usize],
+) {
     for e in &errors.0 {
         let name = remap(&e.field, prefix, shown);
         form.error(&name, e.message.clone());
@@ -505,9 +510,9 @@ pub(super) async fn hours_view(
     let clinic = ctx.state.store.clinic(clinic_id).await?;
     let today = now_ts().to_zoned(clinic.time_zone.zone()).date();
     let until = today
-        .checked_add(jiff::Span::new().days(i64::from(
-            backstride_core::booking::rules::MAX_HORIZON_DAYS,
-        )))
+        .checked_add(
+            jiff::Span::new().days(i64::from(backstride_core::booking::rules::MAX_HORIZON_DAYS)),
+        )
         .unwrap_or(today);
     let closed_days = super::holidays::of_clinic(ctx, &clinic)
         .await?

@@ -471,6 +471,23 @@ pub fn judged<J: std::borrow::Borrow<Judgement>>(j: J) -> &'static str {
 }
 
 /// For the template: a score rounded to one decimal place, without trailing zeros.
-pub fn n<V: std::borrow::Borrow<f64>>(v: V) -> String {
-    backstride_core::assessment::explain::format_number(*v.borrow(), 1)
+pub fn n<V: Number>(v: V) -> String {
+    backstride_core::assessment::explain::format_number(v.value(), 1)
+}
+
+/// A number as templates hand it over: by value or behind any number of references.
+pub trait Number {
+    fn value(&self) -> f64;
+}
+
+impl Number for f64 {
+    fn value(&self) -> f64 {
+        *self
+    }
+}
+
+impl<T: Number + ?Sized> Number for &T {
+    fn value(&self) -> f64 {
+        (**self).value()
+    }
 }

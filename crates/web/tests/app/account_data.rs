@@ -23,7 +23,7 @@ fn entries(bytes: &[u8]) -> Vec<(String, Vec<u8>)> {
             let mut f = archive.by_index(i).unwrap();
             let mut out = Vec::new();
             f.read_to_end(&mut out).unwrap();
-            (f.name().to_owned(), out)
+            (f.name().unwrap().into_owned(), out)
         })
         .collect()
 }

@@ -827,7 +827,10 @@ async fn holidays_close_booking_and_the_call_mode_reaches_the_confirmation_and_i
         assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(bad.body.contains("Choose a country from the list"));
         assert!(bad.body.contains("Line 1: Choose a date"), "{}", bad.body);
-        assert!(bad.body.contains("9999-01-01 Far away"), "what was typed is kept");
+        assert!(
+            bad.body.contains("9999-01-01 Far away"),
+            "what was typed is kept"
+        );
         let own = format!("{closed} Staff training");
         let saved = admin
             .post(
@@ -841,12 +844,18 @@ async fn holidays_close_booking_and_the_call_mode_reaches_the_confirmation_and_i
         let hours = admin
             .get(&format!("/clinic/availability/{}", clinician.id))
             .await;
-        assert!(hours.body.contains("Staff training"), "the clinician sees it");
+        assert!(
+            hours.body.contains("Staff training"),
+            "the clinician sees it"
+        );
 
         let path = format!("/clinics/{}/book", clinic.id);
         let mut c = Client::new(store.clone());
         let page = c.get(&format!("{path}?tz=UTC")).await;
-        assert!(page.body.contains("By video: join at https://meet.example/holiday-room"));
+        assert!(
+            page.body
+                .contains("By video: join at https://meet.example/holiday-room")
+        );
         assert!(page.body.contains("type=\"date\""), "a date picker");
         assert!(page.body.contains("/clinics/") && page.body.contains("brand.css"));
         let offered_now = offered(&page.body);
@@ -875,15 +884,25 @@ async fn holidays_close_booking_and_the_call_mode_reaches_the_confirmation_and_i
             "{}",
             res.body
         );
-        assert!(res.body.contains("value=\"Vera Visitor\""), "what was typed is kept");
-        assert!(store.booked_starts(clinician.id, 0).await.unwrap().is_empty());
+        assert!(
+            res.body.contains("value=\"Vera Visitor\""),
+            "what was typed is kept"
+        );
+        assert!(
+            store
+                .booked_starts(clinician.id, 0)
+                .await
+                .unwrap()
+                .is_empty()
+        );
 
         let slot = slot_after(&page.body, 2);
         let res = c.post(&path, &details(&slot, "vid@example.com")).await;
         assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
         let mine = c.get(res.location()).await;
         assert!(
-            mine.body.contains("By video: join at https://meet.example/holiday-room")
+            mine.body
+                .contains("By video: join at https://meet.example/holiday-room")
                 && mine.body.contains("Open the video call"),
             "{}",
             mine.body
@@ -900,8 +919,7 @@ async fn holidays_close_booking_and_the_call_mode_reaches_the_confirmation_and_i
         );
         let ics = &confirmation.attachment.as_ref().unwrap().body;
         assert!(
-            ics.contains("LOCATION:https://meet.example/holiday-room")
-                && ics.contains("By video"),
+            ics.contains("LOCATION:https://meet.example/holiday-room") && ics.contains("By video"),
             "{ics}"
         );
     })

@@ -16,9 +16,8 @@ fn screenshot_dir() -> std::path::PathBuf {
     if let Ok(dir) = std::env::var("BACKSTRIDE_SCREENSHOTS") {
         return dir.into();
     }
-    let target = std::env::var("CARGO_TARGET_DIR").unwrap_or_else(|_| {
-        concat!(env!("CARGO_MANIFEST_DIR"), "/../../target").to_owned()
-    });
+    let target = std::env::var("CARGO_TARGET_DIR")
+        .unwrap_or_else(|_| concat!(env!("CARGO_MANIFEST_DIR"), "/../../target").to_owned());
     std::path::Path::new(&target).join("screenshots")
 }
 
@@ -63,7 +62,9 @@ async fn the_clinicians_morning_in_chromium() {
     // Hold the first exercise, accept the rest.
     let first = format!("item-{}", body.items[0].item_key);
     b.client
-        .find(Locator::Css(&format!("select[name='{first}'] option[value='hold']")))
+        .find(Locator::Css(&format!(
+            "select[name='{first}'] option[value='hold']"
+        )))
         .await
         .unwrap()
         .click()

@@ -86,7 +86,11 @@ async fn guide_download_stores_the_lead_emails_a_link_and_unsubscribe_stops_emai
         let res = visitor
             .post(
                 &format!("/clinics/{id}/guide"),
-                &[("name", ""), ("email", "ada@example.com"), ("consent", "on")],
+                &[
+                    ("name", ""),
+                    ("email", "ada@example.com"),
+                    ("consent", "on"),
+                ],
             )
             .await;
         assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -1171,7 +1175,11 @@ async fn the_guide_downloads_without_marketing_consent_and_sends_no_email() {
         let res = visitor
             .post(
                 &format!("/clinics/{id}/guide"),
-                &[("name", "Nia No-Mail"), ("email", "nia@example.com"), ("website", "")],
+                &[
+                    ("name", "Nia No-Mail"),
+                    ("email", "nia@example.com"),
+                    ("website", ""),
+                ],
             )
             .await;
         assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
@@ -1200,7 +1208,11 @@ async fn the_guide_downloads_without_marketing_consent_and_sends_no_email() {
         let pdf = visitor.get(&format!("/guide/{token}.pdf")).await;
         assert_eq!(pdf.status, StatusCode::OK);
         assert!(pdf.bytes.starts_with(b"%PDF"));
-        assert_eq!(emails_to(&store, "nia@example.com").await, 0, "no email at all");
+        assert_eq!(
+            emails_to(&store, "nia@example.com").await,
+            0,
+            "no email at all"
+        );
         let actor = Actor::of(&admin);
         let inbox = store.inbox(&actor).await.unwrap();
         assert_eq!(inbox.len(), 1);
@@ -1227,7 +1239,11 @@ async fn check_your_back_signs_up_inside_the_clinic_and_lands_in_its_inbox() {
         let id = clinic.id;
         let mut v = Client::new(store.clone());
         let landing = v.get(&format!("/clinics/{id}")).await;
-        assert!(landing.body.contains(&format!("href=\"/clinics/{id}/check\"")));
+        assert!(
+            landing
+                .body
+                .contains(&format!("href=\"/clinics/{id}/check\""))
+        );
         assert!(landing.body.contains("Check your back — free"));
         let page = v.get(&format!("/clinics/{id}/check")).await;
         assert_eq!(page.status, StatusCode::OK);
@@ -1276,7 +1292,9 @@ async fn check_your_back_signs_up_inside_the_clinic_and_lands_in_its_inbox() {
         let mut staff = Client::new(store.clone());
         staff.login("doc@check.example", PASSWORD).await;
         let list = staff.get("/clinic/inbox").await;
-        assert!(list.body.contains("Rae Runner") && list.body.contains("Signed up: check your back"));
+        assert!(
+            list.body.contains("Rae Runner") && list.body.contains("Signed up: check your back")
+        );
 
         // An email that has an account: the same answer, nobody joins, nothing in the inbox.
         let same = v
@@ -1330,7 +1348,11 @@ async fn one_visitor_is_one_inbox_entry_with_their_enquiries_under_it() {
         for (path, fields) in [
             (
                 "guide",
-                vec![("name", "Ola Once"), ("email", "ola@example.com"), ("consent", "on")],
+                vec![
+                    ("name", "Ola Once"),
+                    ("email", "ola@example.com"),
+                    ("consent", "on"),
+                ],
             ),
             (
                 "consult",
@@ -1352,12 +1374,20 @@ async fn one_visitor_is_one_inbox_entry_with_their_enquiries_under_it() {
         doc.login("doc@inbox.example", PASSWORD).await;
         let page = doc.get("/clinic/inbox").await;
         assert_eq!(page.status, StatusCode::OK);
-        assert_eq!(page.body.matches("class=\"inbox-visitor\"").count(), 2, "{}", page.body);
+        assert_eq!(
+            page.body.matches("class=\"inbox-visitor\"").count(),
+            2,
+            "{}",
+            page.body
+        );
         let body = page.body.to_lowercase();
         assert_eq!(body.matches("ola@example.com").count(), 1, "{body}");
         let ola = &body[body.find("ola@example.com").unwrap()..];
         let ola = &ola[..ola.find("</ul>").unwrap()];
-        assert!(ola.contains("guide download") && ola.contains("consult request"), "{ola}");
+        assert!(
+            ola.contains("guide download") && ola.contains("consult request"),
+            "{ola}"
+        );
     })
     .await;
 }

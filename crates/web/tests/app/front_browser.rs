@@ -13,9 +13,8 @@ use backstride_store::{Actor, InboxKind, SaveCallHours};
 
 /// Saves a screenshot of the current page as `front-{name}.png`.
 async fn shot(b: &Browser, name: &str) {
-    let dir = std::env::var("BACKSTRIDE_SCREENSHOTS").unwrap_or_else(|_| {
-        concat!(env!("CARGO_TARGET_TMPDIR"), "/../screenshots").to_owned()
-    });
+    let dir = std::env::var("BACKSTRIDE_SCREENSHOTS")
+        .unwrap_or_else(|_| concat!(env!("CARGO_TARGET_TMPDIR"), "/../screenshots").to_owned());
     let png = b.client.screenshot().await.unwrap();
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(
@@ -126,7 +125,10 @@ async fn a_visitor_books_a_video_call_with_the_date_picker_on_a_phone_and_a_desk
         )
         .unwrap();
         // Fourteen days of 16 calls each would be over 200 choices: one day's fit on a few screens.
-        assert!(height_px < 3500.0, "{size}: the page is {height_px} px tall");
+        assert!(
+            height_px < 3500.0,
+            "{size}: the page is {height_px} px tall"
+        );
         b.assert_accessible().await;
         if size == "phone" {
             b.assert_fits_a_phone().await;
@@ -145,7 +147,8 @@ async fn a_visitor_books_a_video_call_with_the_date_picker_on_a_phone_and_a_desk
         )
         .unwrap();
         assert_eq!(shown, 1, "{size}: one day's times at a time");
-        b.click("fieldset.slots:not([hidden]) input[name=start]").await;
+        b.click("fieldset.slots:not([hidden]) input[name=start]")
+            .await;
         b.fill("#name", "Vera Visitor").await;
         b.fill("#email", &format!("vera-{size}@example.com")).await;
         b.click("#book-call").await;

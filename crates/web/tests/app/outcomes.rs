@@ -215,7 +215,7 @@ async fn the_public_block_shows_above_the_floor_and_only_when_the_admin_turns_it
         assert!(page.contains(&format!("/clinics/{}/outcomes", clinic.id)));
         // Without a CSRF token the switch is refused.
         let mut stranger = admin.another();
-        stranger.cookie = admin.cookie.clone();
+        stranger.cookies = admin.cookies.clone();
         stranger.csrf = None;
         assert_eq!(
             stranger.post("/clinic/outcomes/public", &[("show", "no")]).await.status,

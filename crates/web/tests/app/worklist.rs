@@ -14,8 +14,8 @@ use backstride_core::tracking::{
     ExerciseStep, ProgressionAction, ProgressionDecision, Review, ReviewKind as CoreKind,
 };
 use backstride_store::{
-    Actor, AlertTier, InboxKind, InboxStage, NewInboxItem, NewReview, ProgrammeStatus,
-    ReviewKind, ReviewRecord, ReviewStatus, Store, User,
+    Actor, AlertTier, InboxKind, InboxStage, NewInboxItem, NewReview, ProgrammeStatus, ReviewKind,
+    ReviewRecord, ReviewStatus, Store, User,
 };
 use std::sync::Arc;
 
@@ -43,11 +43,14 @@ pub(crate) async fn moving_up_review(
         .filter(|i| matches!(i.exercise, PlannedExercise::Library { .. }))
         .map(|i| {
             let (level, ladder) = level_of(programme, &i.key);
-            let to = level.up().and_then(|l| ladder.at(l).ok()).map(|e| ExerciseStep {
-                exercise_id: e.id,
-                level: e.level,
-                name: e.name.to_owned(),
-            });
+            let to = level
+                .up()
+                .and_then(|l| ladder.at(l).ok())
+                .map(|e| ExerciseStep {
+                    exercise_id: e.id,
+                    level: e.level,
+                    name: e.name.to_owned(),
+                });
             ProgressionDecision {
                 item_key: i.key.clone(),
                 name: i.name.clone(),
@@ -58,7 +61,10 @@ pub(crate) async fn moving_up_review(
                 },
                 level: Some(level),
                 to,
-                reason: format!("Ready to move {} up: every session at 2/10 or less.", i.name),
+                reason: format!(
+                    "Ready to move {} up: every session at 2/10 or less.",
+                    i.name
+                ),
             }
         })
         .collect();
@@ -217,7 +223,10 @@ async fn the_caseload_shows_and_filters_who_is_waiting_for_you() {
         let mut c = Client::new(store.clone());
         c.login("wf-doc@example.com", PASSWORD).await;
         let all = c.get("/clinic/caseload").await.body;
-        assert!(all.contains("Waiting for you") && all.contains("1 decision<"), "{all}");
+        assert!(
+            all.contains("Waiting for you") && all.contains("1 decision<"),
+            "{all}"
+        );
         let waiting = c.get("/clinic/caseload?show=waiting").await.body;
         assert!(waiting.contains(">wf-ann<") && !waiting.contains(">wf-bob<"));
         let sorted = c.get("/clinic/caseload?sort=waiting&show=all").await.body;
@@ -240,7 +249,10 @@ async fn each_exercise_is_accepted_changed_or_held_as_one_new_version() {
             .iter()
             .filter(|d| d.action == ProgressionAction::Progress)
             .collect();
-        assert!(moving.len() >= 3, "the example programme has room to move up");
+        assert!(
+            moving.len() >= 3,
+            "the example programme has room to move up"
+        );
         let (accepted, held, changed) = (moving[0], moving[1], moving[2]);
         let (changed_from, ladder) = level_of(&programme, &changed.item_key);
         let changed_to = ladder
@@ -255,11 +267,20 @@ async fn each_exercise_is_accepted_changed_or_held_as_one_new_version() {
         let path = format!("/reviews/{}", review.id);
         let page = c.get(&path).await;
         assert_eq!(page.status, StatusCode::OK);
-        assert!(page.body.contains("You can accept, change or hold each of them."));
-        assert!(!page.body.contains("your clinician"), "third person on staff pages");
+        assert!(
+            page.body
+                .contains("You can accept, change or hold each of them.")
+        );
+        assert!(
+            !page.body.contains("your clinician"),
+            "third person on staff pages"
+        );
         let mut fields: Vec<(String, String)> = vec![
             ("seen_log".into(), hidden(&page.body, "seen_log")),
-            ("seen_programme".into(), hidden(&page.body, "seen_programme")),
+            (
+                "seen_programme".into(),
+                hidden(&page.body, "seen_programme"),
+            ),
             ("note".into(), "Good week; one step at a time.".into()),
         ];
         for d in &body.items {
@@ -308,7 +329,11 @@ async fn each_exercise_is_accepted_changed_or_held_as_one_new_version() {
             .unwrap();
         assert_eq!(settled.status, ReviewStatus::Overridden);
         assert!(settled.note.starts_with("Good week; one step at a time."));
-        assert!(settled.note.contains(&format!("{}: held where it is", held.name)));
+        assert!(
+            settled
+                .note
+                .contains(&format!("{}: held where it is", held.name))
+        );
         assert!(settled.note.contains(&format!(
             "{}: moved to level {} instead",
             changed.name,
@@ -318,7 +343,11 @@ async fn each_exercise_is_accepted_changed_or_held_as_one_new_version() {
         let again = c.post(&format!("{path}/decide"), &form).await;
         assert_eq!(again.status, StatusCode::SEE_OTHER);
         assert_eq!(
-            store.programmes_of(&Actor::of(&doc), ann.id).await.unwrap().len(),
+            store
+                .programmes_of(&Actor::of(&doc), ann.id)
+                .await
+                .unwrap()
+                .len(),
             after.len()
         );
     })
@@ -345,12 +374,19 @@ async fn bad_and_stale_decisions_are_refused_with_nothing_changed() {
         let page = c.get(&path).await.body;
         let seen_log = hidden(&page, "seen_log");
         let seen_programme = hidden(&page, "seen_programme");
-        let versions = store.programmes_of(&Actor::of(&doc), ann.id).await.unwrap().len();
+        let versions = store
+            .programmes_of(&Actor::of(&doc), ann.id)
+            .await
+            .unwrap()
+            .len();
         let review_id = review.id;
         let unchanged = |store: Arc<dyn Store>, doc: User, ann: User| async move {
             let now = store.programmes_of(&Actor::of(&doc), ann.id).await.unwrap();
             let r = store.reviews_of(&Actor::of(&doc), ann.id).await.unwrap();
-            (now.len(), r.iter().find(|r| r.id == review_id).unwrap().status)
+            (
+                now.len(),
+                r.iter().find(|r| r.id == review_id).unwrap().status,
+            )
         };
         let post = |extra: Vec<(String, String)>| {
             let mut fields = vec![
@@ -359,7 +395,10 @@ async fn bad_and_stale_decisions_are_refused_with_nothing_changed() {
                 ("note".to_owned(), "Kept note".to_owned()),
             ];
             for d in &body.items {
-                if !extra.iter().any(|(k, _)| *k == format!("item-{}", d.item_key)) {
+                if !extra
+                    .iter()
+                    .any(|(k, _)| *k == format!("item-{}", d.item_key))
+                {
                     fields.push((format!("item-{}", d.item_key), "accept".to_owned()));
                 }
             }
@@ -377,7 +416,8 @@ async fn bad_and_stale_decisions_are_refused_with_nothing_changed() {
         .await;
         assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(
-            res.body.contains("“not_an_exercise” is not an exercise in bd-ann"),
+            res.body
+                .contains("“not_an_exercise” is not an exercise in bd-ann"),
             "{}",
             res.body
         );
@@ -388,10 +428,16 @@ async fn bad_and_stale_decisions_are_refused_with_nothing_changed() {
         );
 
         // A level the ladder does not have.
-        let res = send(&mut c, &decide, &post(vec![(field.clone(), "level-99".into())])).await;
+        let res = send(
+            &mut c,
+            &decide,
+            &post(vec![(field.clone(), "level-99".into())]),
+        )
+        .await;
         assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(
-            res.body.contains(&format!("id=\"{field}-error\"")) && res.body.contains("has levels 1 to"),
+            res.body.contains(&format!("id=\"{field}-error\""))
+                && res.body.contains("has levels 1 to"),
             "{}",
             res.body
         );
@@ -419,7 +465,8 @@ async fn bad_and_stale_decisions_are_refused_with_nothing_changed() {
         let res = send(&mut c, &decide, &post(vec![(field.clone(), "hold".into())])).await;
         assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(
-            res.body.contains("bd-ann has logged since this review was shown"),
+            res.body
+                .contains("bd-ann has logged since this review was shown"),
             "{}",
             res.body
         );
@@ -459,8 +506,19 @@ async fn the_record_starts_with_a_summary_and_speaks_of_the_runner() {
         assert_eq!(page.status, StatusCode::OK);
         let body = &page.body;
         let summary = body.find("Summary for the clinician").expect("a summary");
-        assert!(summary < body.find("Decisions from the pain-monitoring guide").unwrap());
-        for fact in ["On programme version", "Sessions this week", "Latest findings", "Next re-test", "due since"] {
+        assert!(
+            summary
+                < body
+                    .find("Decisions from the pain-monitoring guide")
+                    .unwrap()
+        );
+        for fact in [
+            "On programme version",
+            "Sessions this week",
+            "Latest findings",
+            "Next re-test",
+            "due since",
+        ] {
             assert!(body.contains(fact), "{fact}: {body}");
         }
         assert!(body.contains(&format!("href=\"/reviews/{}\"", review.id)));
@@ -469,7 +527,10 @@ async fn the_record_starts_with_a_summary_and_speaks_of_the_runner() {
             !body.to_lowercase().contains("your clinician"),
             "third person on a staff page: {body}"
         );
-        assert!(body.contains("<details class=\"timeline-week\" open>"), "latest week open");
+        assert!(
+            body.contains("<details class=\"timeline-week\" open>"),
+            "latest week open"
+        );
         // The runner's own record keeps its own words and has no clinician's summary.
         let mut runner = c.another();
         runner.login("rs-ann@example.com", PASSWORD).await;
@@ -491,14 +552,26 @@ async fn settings_have_plain_labels_and_staff_get_no_dead_upload_link() {
     let page = c.get("/clinic/settings").await.body;
     assert!(page.contains("Side plank: right and left holds count as even"));
     assert!(!page.contains("<td>mcgill side bridge balance within</td>"));
-    assert!(page.contains("<code>mcgill_side_bridge_balance_within</code>"), "the technical name behind Details");
+    assert!(
+        page.contains("<code>mcgill_side_bridge_balance_within</code>"),
+        "the technical name behind Details"
+    );
     assert!(page.contains("<code>low_cadence_below</code>"));
     // Pain versus load with no runs: staff are told how runs arrive, not sent to a 403.
     let load = c.get(&format!("/runners/{}/load", ann.id)).await;
     assert_eq!(load.status, StatusCode::OK);
     assert!(!load.body.contains("href=\"/runs\""), "{}", load.body);
-    assert!(load.body.contains("uploads watch files from their own Runs page"));
+    assert!(
+        load.body
+            .contains("uploads watch files from their own Runs page")
+    );
     let mut runner = c.another();
     runner.login("pl-ann@example.com", PASSWORD).await;
-    assert!(runner.get("/runs/load").await.body.contains("href=\"/runs\""));
+    assert!(
+        runner
+            .get("/runs/load")
+            .await
+            .body
+            .contains("href=\"/runs\"")
+    );
 }
