@@ -48,6 +48,7 @@ const FORMS: &[(&str, &str, Who, Fields)] = &[
     ("/account/delete", "/account/delete", Who::SelfDirected, Fields::Page("/account/data")),
     ("/runners/{id}/export", "/runners/{owner}/export", Who::Clinician, Fields::Named(&[])),
     ("/clinic/retention", "/clinic/retention", Who::Admin, Fields::Page("/clinic/retention")),
+    ("/clinic/outcomes/public", "/clinic/outcomes/public", Who::Admin, Fields::Named(&["show"])),
     ("/runners/{id}/email", "/runners/{owner}/email", Who::Clinician, Fields::Page("/runners/{owner}")),
     ("/runners/{id}/coaching", "/runners/{owner}/coaching", Who::Clinician, Fields::Page("/runners/{owner}")),
     ("/clinic/invites", "/clinic/invites", Who::Admin, Fields::Page("/clinic")),

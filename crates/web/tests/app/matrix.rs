@@ -60,6 +60,11 @@ const MATRIX: &[(&str, &str, &str, &str)] = &[
     ("GET", "/clinic", "/clinic", "L F F Y Y F Y Y F"),
     ("POST", "/clinic/invites", "/clinic/invites", "L F F Y Y F Y Y F"),
     ("GET", "/clinic/caseload", "/clinic/caseload", "L F F Y Y F Y Y F"),
+    // Issue 20: the clinic's outcomes (staff), its public page only while the admin shows it.
+    ("GET", "/clinic/outcomes", "/clinic/outcomes", "L F F Y Y F Y Y F"),
+    ("GET", "/clinic/outcomes.csv", "/clinic/outcomes.csv", "L F F Y Y F Y Y F"),
+    ("POST", "/clinic/outcomes/public", "/clinic/outcomes/public", "L F F F Y F F Y F"),
+    ("GET", "/clinics/{id}/outcomes", "/clinics/{clinic}/outcomes", "N N N N N N N N N"),
     ("GET", "/clinic/settings", "/clinic/settings", "L F F F Y F F Y F"),
     ("POST", "/clinic/settings", "/clinic/settings", "L F F F Y F F Y F"),
     ("GET", "/clinic/retention", "/clinic/retention", "L F F F Y F F Y F"),
