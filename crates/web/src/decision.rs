@@ -159,9 +159,8 @@ fn choices(b: &Basis) -> Vec<ItemChoice> {
                 "accept".to_owned(),
                 format!("Accept: {}", action_words(d).to_lowercase()),
             )];
-            if d.action != ProgressionAction::Hold {
-                options.push(("hold".to_owned(), format!("Hold at {now}")));
-            }
+            // Offered even when the proposal is to hold, so "hold" is always a choice to make.
+            options.push(("hold".to_owned(), format!("Hold at {now}")));
             if let Some(ladder) = ladder_of(programme, &d.item_key) {
                 for rung in &ladder.rungs {
                     if Some(rung.level) != d.level {

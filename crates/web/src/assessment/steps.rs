@@ -163,7 +163,7 @@ fn angle_tool(spec: &TestSpec, field: &str) -> Option<AngleTool> {
         ),
         "prone_hip_extension" => ("rise", "thigh", true, String::new()),
         "double_leg_lowering" => ("rise", "legs", true, String::new()),
-        "trunk_lean" => ("lean", "trunk", false, String::new()),
+        "trunk_lean_degrees" => ("lean", "trunk", false, String::new()),
         _ => return None,
     };
     let range = spec.range?;
@@ -897,7 +897,7 @@ mod tests {
         assert_eq!((tool.kind, tool.min, tool.max), ("bend", 0.0, 150.0));
         let lean = views(Area::PostureForm, mode(), |_| None)
             .into_iter()
-            .find(|v| v.id == "trunk_lean")
+            .find(|v| v.id == "trunk_lean_degrees")
             .unwrap();
         assert!(!lean.controls[0].angle.as_ref().unwrap().sensor);
         assert_eq!(knee.setting, Some(("With a helper", "helper")));

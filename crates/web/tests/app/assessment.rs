@@ -826,7 +826,7 @@ async fn the_home_self_check_lists_its_needs_marks_each_test_and_names_what_a_cl
                 .body
                 .contains("<strong>At home:</strong> A helper films you")
         );
-        assert!(posture.body.contains("name=\"skip.trunk_lean\""));
+        assert!(posture.body.contains("name=\"skip.trunk_lean_degrees\""));
         assert!(posture.body.contains("data-angle=\"lean\""));
         step(&mut c, id, "posture_form", &posture_form(), "hip_mobility").await;
 

@@ -27,8 +27,16 @@ const SEED_EXERCISES: [&str; 6] = [
 ];
 
 /// Words a runner must never read: a repository file name, and (for a runner without a clinic)
-/// clinic wording. Checked case-insensitively in the page's visible text.
-const NEVER_SHOWN: [&str; 3] = ["clinical.md", "clinician", "the clinic"];
+/// the wording that takes a clinic of their own for granted — the phrases `wording.rs` rewrites.
+/// "What a clinic visit would add" names a clinician on purpose (issue 14, item 4), and the
+/// sign-up page says how clinicians join. Checked case-insensitively in the visible text.
+const NEVER_SHOWN: [&str; 5] = [
+    "clinical.md",
+    "your clinician",
+    "call the clinic",
+    "approved by",
+    "the clinic's",
+];
 
 /// `target/screenshots`, beside the test binaries (whatever `CARGO_TARGET_DIR` is).
 fn screenshot_dir() -> PathBuf {
@@ -245,13 +253,19 @@ async fn build_programme(b: &Browser, assessment: i64, problems: &mut Vec<String
     }
 }
 
-/// Logs today's first planned exercise: every sets field 1, pain 1, effort 4, whichever of
-/// these the exercise's form has. Adjust here when Today's guided session changes its form.
+/// Logs today's first planned exercise: the session's pain slider at 1, then every sets field
+/// 1, effort 4, whichever of these the exercise's form has. Adjust here when Today's guided session changes its form.
 async fn log_first_exercise(b: &Browser, runner: &User) {
     let form = b
         .client
         .execute(
-            "const form = [...document.querySelectorAll(\"form[action='/today/log']\")]
+            "const slider = document.getElementById('session-pain');
+             if (slider) {
+               slider.value = '1';
+               slider.dispatchEvent(new Event('input', { bubbles: true }));
+               slider.dispatchEvent(new Event('change', { bubbles: true }));
+             }
+             const form = [...document.querySelectorAll(\"form[action='/today/log']\")]
                  .find(f => f.querySelector('[name=item_key]'));
              if (!form) return null;
              for (const [name, value] of [['sets', '1'], ['sets_left', '1'], ['sets_right', '1'],

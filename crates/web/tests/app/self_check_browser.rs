@@ -136,7 +136,7 @@ async fn self_check_at(width: u32) {
     b.wait_for_text("With a helper</p>").await;
     b.wait_for_text("On your own</p>").await;
     fill_in(&b, &posture_form()).await;
-    tick(&b, "trunk_lean").await;
+    tick(&b, "trunk_lean_degrees").await;
     check_page(&b, width, "posture").await;
     b.client.set_window_size(width, 900).await.unwrap();
     next_step(&b, "Step 4 of 6").await;

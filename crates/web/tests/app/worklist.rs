@@ -449,6 +449,8 @@ async fn bad_and_stale_decisions_are_refused_with_nothing_changed() {
         // The runner logged since the review was shown: stale, choices kept.
         let mut runner = c.another();
         runner.login("bd-ann@example.com", PASSWORD).await;
+        // A session's forms carry its own token: the form is read after logging in.
+        runner.get("/today").await;
         let logged = runner
             .post(
                 "/today/log",
@@ -567,11 +569,9 @@ async fn settings_have_plain_labels_and_staff_get_no_dead_upload_link() {
     );
     let mut runner = c.another();
     runner.login("pl-ann@example.com", PASSWORD).await;
-    assert!(
-        runner
-            .get("/runs/load")
-            .await
-            .body
-            .contains("href=\"/runs\"")
-    );
+    // `/runs/load` sends the runner to their own page, which offers the upload.
+    let own = runner.get("/runs/load").await;
+    assert_eq!(own.location(), format!("/runners/{}/load", ann.id));
+    let page = runner.get(own.location()).await.body;
+    assert!(page.contains("<a href=\"/runs\">Upload a watch file</a>"), "{page}");
 }
