@@ -33,8 +33,15 @@ struct ProgressPage {
 }
 
 /// `GET /progress`: the runner's own.
+///
+/// A runner's tab bar links here, so their own page is rendered in place (no redirect, the
+/// tab stays current); anyone else is sent to `/runners/{their id}/progress`.
 pub async fn own(ctx: Ctx) -> AppResult<Response> {
     let user = ctx.user()?;
+    if user.role == backstride_core::Role::Runner {
+        let id = user.id;
+        return page(ctx, Path(id)).await;
+    }
     Ok(Redirect::to(&format!("/runners/{}/progress", user.id)).into_response())
 }
 

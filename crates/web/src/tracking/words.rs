@@ -3,8 +3,8 @@
 
 use crate::pages::local_time;
 use backstride_core::tracking::{
-    MorningCheckIn, ProgressionAction, RedFlagSymptom, Review, RunLog, RunningAction, SessionLog,
-    SetsDone,
+    MorningCheckIn, ProgressionAction, ProgressionDecision, RedFlagSymptom, Review, RunLog,
+    RunningAction, SessionLog, SetsDone,
 };
 use backstride_core::{DistanceUnit, TimeZoneName};
 use backstride_store::{ReviewKind, ReviewRecord, ReviewStatus};
@@ -192,27 +192,59 @@ fn summary_of(review: &Review) -> String {
     parts.join("; ")
 }
 
+/// The cause shared by holds: "Holding Bridge march at level 2: the programme has run for 1
+/// day so far; …" holds for "the programme has run for 1 day so far; …", whichever the
+/// exercise and its level. `None` for any other reason (their words name the levels moved to).
+fn shared_cause(d: &ProgressionDecision) -> Option<&str> {
+    if d.action != ProgressionAction::Hold {
+        return None;
+    }
+    let rest = d
+        .reason
+        .strip_prefix("Holding ")?
+        .strip_prefix(d.name.as_str())?;
+    let (_, cause) = rest.split_once(": ")?;
+    Some(cause)
+}
+
+/// "the programme …" as a sentence: "The programme …".
+fn sentence(cause: &str) -> String {
+    let mut chars = cause.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
 /// The review's decisions, one line per action and reason, in the order they first appear.
+/// Holds for the same cause share a line whatever their exercise and level.
 fn grouped_lines(review: &Review) -> Vec<DecisionLine> {
-    let mut groups: Vec<(ProgressionAction, &str, Vec<String>)> = Vec::new();
+    // (action, grouping key, the first decision's full reason, names)
+    let mut groups: Vec<(ProgressionAction, &str, &str, Vec<String>)> = Vec::new();
     for d in &review.items {
+        let key = shared_cause(d).unwrap_or(&d.reason);
         match groups
             .iter_mut()
-            .find(|(a, r, _)| *a == d.action && *r == d.reason)
+            .find(|(a, k, _, _)| *a == d.action && *k == key)
         {
-            Some((_, _, names)) => names.push(d.name.clone()),
-            None => groups.push((d.action, &d.reason, vec![d.name.clone()])),
+            Some((_, _, _, names)) => names.push(d.name.clone()),
+            None => groups.push((d.action, key, &d.reason, vec![d.name.clone()])),
         }
     }
     groups
         .into_iter()
-        .map(|(a, reason, names)| {
+        .map(|(a, key, reason, names)| {
             let (action, class) = action_words(a);
+            let reason = if names.len() > 1 && key != reason {
+                sentence(key)
+            } else {
+                reason.to_owned()
+            };
             DecisionLine {
                 name: join_names(&names),
                 action,
                 class,
-                reason: reason.to_owned(),
+                reason,
             }
         })
         .collect()

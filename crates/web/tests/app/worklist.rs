@@ -573,5 +573,8 @@ async fn settings_have_plain_labels_and_staff_get_no_dead_upload_link() {
     let own = runner.get("/runs/load").await;
     assert_eq!(own.location(), format!("/runners/{}/load", ann.id));
     let page = runner.get(own.location()).await.body;
-    assert!(page.contains("<a href=\"/runs\">Upload a watch file</a>"), "{page}");
+    assert!(
+        page.contains("<a href=\"/runs\">Upload a watch file</a>"),
+        "{page}"
+    );
 }
