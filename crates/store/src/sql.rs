@@ -520,8 +520,48 @@ fn unit_columns(
     )
 }
 
+/// Runs SQLite's migrations on the writer's connection with foreign keys off, SQLite's documented
+/// way to rebuild a table that others reference (migration 0015 rebuilds `inbox_item`, which
+/// leads, invites and bookings point at): `PRAGMA foreign_keys` is a no-op inside the transaction
+/// sqlx opens for each migration, so it is set around them. The references are then checked
+/// with `foreign_key_check`, and foreign keys are back on before the connection returns to the
+/// pool, whatever happened.
+pub(crate) async fn migrate_sqlite(
+    pool: &Pool<Sqlite>,
+    migrator: &sqlx::migrate::Migrator,
+) -> StoreResult<()> {
+    let mut conn = pool.acquire().await?;
+    sqlx::query("PRAGMA foreign_keys = OFF")
+        .execute(&mut *conn)
+        .await?;
+    let ran = migrator.run_direct(&mut *conn).await;
+    let broken = sqlx::query("PRAGMA foreign_key_check")
+        .fetch_all(&mut *conn)
+        .await
+        .map(|rows| rows.len());
+    sqlx::query("PRAGMA foreign_keys = ON")
+        .execute(&mut *conn)
+        .await?;
+    ran?;
+    match broken? {
+        0 => Ok(()),
+        n => Err(StoreError::Other(format!(
+            "after the migrations, {n} rows point at rows that do not exist"
+        ))),
+    }
+}
+
+/// PostgreSQL's migrations: each runs in its own transaction, constraints checked as usual.
+pub(crate) async fn migrate_postgres(
+    pool: &Pool<Postgres>,
+    migrator: &sqlx::migrate::Migrator,
+) -> StoreResult<()> {
+    migrator.run(pool).await?;
+    Ok(())
+}
+
 macro_rules! impl_store {
-    ($db:ty, $name:literal, $migrations:literal, $sessions:ident, $begin_write:literal) => {
+    ($db:ty, $name:literal, $migrations:literal, $sessions:ident, $begin_write:literal, $migrate:ident) => {
         #[async_trait]
         impl Store for SqlStore<$db> {
             fn backend(&self) -> &'static str {
@@ -529,7 +569,7 @@ macro_rules! impl_store {
             }
 
             async fn migrate(&self) -> StoreResult<()> {
-                sqlx::migrate!($migrations).run(&self.pool).await?;
+                $migrate(&self.pool, &sqlx::migrate!($migrations)).await?;
                 self.session_backend().migrate().await
             }
 
@@ -1651,12 +1691,14 @@ impl_store!(
     "sqlite",
     "./migrations/sqlite",
     Sqlite,
-    "BEGIN IMMEDIATE"
+    "BEGIN IMMEDIATE",
+    migrate_sqlite
 );
 impl_store!(
     Postgres,
     "postgres",
     "./migrations/postgres",
     Postgres,
-    "BEGIN"
+    "BEGIN",
+    migrate_postgres
 );

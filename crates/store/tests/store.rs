@@ -1682,3 +1682,77 @@ async fn each_clinic_sees_and_resends_only_its_own_email_and_the_sight_is_audite
     })
     .await;
 }
+
+/// A SQLite database made before migration 0015 (which rebuilds `inbox_item`), with a lead
+/// pointing at an inbox item, upgrades without losing or breaking the reference.
+#[tokio::test]
+async fn sqlite_upgrade_rebuilds_a_referenced_table() {
+    use sqlx::migrate::Migrator;
+    use sqlx::sqlite::SqliteConnectOptions;
+    use sqlx::{ConnectOptions, Connection};
+    let dir = std::env::temp_dir().join(format!("backstride_upgrade_{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("old.db");
+    let _ = std::fs::remove_file(&path);
+    let all = sqlx::migrate!("./migrations/sqlite");
+    let before_0015 = Migrator {
+        migrations: all
+            .migrations
+            .iter()
+            .filter(|m| m.version < 15)
+            .cloned()
+            .collect::<Vec<_>>()
+            .into(),
+        ..Migrator::DEFAULT
+    };
+    let mut conn = SqliteConnectOptions::new()
+        .filename(&path)
+        .create_if_missing(true)
+        .foreign_keys(true)
+        .connect()
+        .await
+        .unwrap();
+    before_0015.run(&mut conn).await.unwrap();
+    for sql in [
+        "INSERT INTO clinic (id, name, created_at) VALUES (1, 'Old Clinic', 0)",
+        "INSERT INTO inbox_item (id, clinic_id, kind, name, email, created_at, updated_at) \
+         VALUES (7, 1, 'guide', 'Ana', 'ana@example.com', 0, 0)",
+        "INSERT INTO front_lead (clinic_id, inbox_item_id, name, email, source, consent_text, \
+         consent_at, created_at) VALUES (1, 7, 'Ana', 'ana@example.com', 'guide', 'yes', 0, 0)",
+    ] {
+        sqlx::query(sql).execute(&mut conn).await.unwrap();
+    }
+    conn.close().await.unwrap();
+
+    let store = connect(&path.display().to_string()).await.unwrap();
+    store.migrate().await.expect("the upgrade runs");
+    let clinic = store.clinic_by_name("Old Clinic").await.unwrap();
+    let mut conn = SqliteConnectOptions::new()
+        .filename(&path)
+        .connect()
+        .await
+        .unwrap();
+    let (lead_item,): (i64,) = sqlx::query_as(
+        "SELECT i.id FROM front_lead l JOIN inbox_item i ON i.id = l.inbox_item_id \
+         WHERE l.clinic_id = $1",
+    )
+    .bind(clinic.id)
+    .fetch_one(&mut conn)
+    .await
+    .unwrap();
+    assert_eq!(lead_item, 7);
+    let broken = sqlx::query("PRAGMA foreign_key_check")
+        .fetch_all(&mut conn)
+        .await
+        .unwrap();
+    assert!(broken.is_empty(), "no reference left dangling");
+    // The new kind is allowed after the rebuild.
+    sqlx::query(
+        "INSERT INTO inbox_item (clinic_id, kind, name, email, created_at, updated_at) \
+         VALUES (1, 'signup', 'Bo', 'bo@example.com', 0, 0)",
+    )
+    .execute(&mut conn)
+    .await
+    .unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
+}
