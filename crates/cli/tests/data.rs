@@ -135,10 +135,11 @@ fn an_export_imports_into_another_server_and_exports_the_same() {
         let mut out = Vec::new();
         for i in 0..archive.len() {
             let mut entry = archive.by_index(i).unwrap();
-            if entry.name().starts_with("watch/") {
+            let name = entry.name().unwrap().into_owned();
+            if name.starts_with("watch/") {
                 let mut bytes = Vec::new();
                 entry.read_to_end(&mut bytes).unwrap();
-                out.push((entry.name().to_owned(), bytes));
+                out.push((name, bytes));
             }
         }
         out
@@ -156,7 +157,7 @@ fn rewrite_zip(from: &Path, to: &Path, change: impl Fn(&str, Vec<u8>) -> Option<
     let mut w = zip::ZipWriter::new(std::fs::File::create(to).unwrap());
     for i in 0..archive.len() {
         let mut entry = archive.by_index(i).unwrap();
-        let name = entry.name().to_owned();
+        let name = entry.name().unwrap().into_owned();
         let mut bytes = Vec::new();
         entry.read_to_end(&mut bytes).unwrap();
         if let Some(bytes) = change(&name, bytes) {
