@@ -335,7 +335,10 @@ fn a_backup_taken_while_writes_continue_restores_a_consistent_copy() {
         .block_on(store.user_by_email(&RILEY.parse().unwrap()))
         .unwrap();
     let me = Actor::of(&riley);
-    let (stop, written) = (Arc::new(AtomicBool::new(false)), Arc::new(AtomicUsize::new(0)));
+    let (stop, written) = (
+        Arc::new(AtomicBool::new(false)),
+        Arc::new(AtomicUsize::new(0)),
+    );
     let writer = {
         let (store, me, stop, written) = (store.clone(), me.clone(), stop.clone(), written.clone());
         rt.spawn(async move {

@@ -297,7 +297,9 @@ impl RunnerExport {
         if self.bookings.iter().any(|b| unknown(&b.enquiry_id))
             || self.consents.iter().any(|c| unknown(&c.enquiry_id))
         {
-            return Err("a booking or consent refers to an enquiry the export does not hold".into());
+            return Err(
+                "a booking or consent refers to an enquiry the export does not hold".into(),
+            );
         }
         if let Some(f) = self.watch_files.iter().find(|f| f.bytes.is_empty()) {
             return Err(format!(

@@ -593,7 +593,10 @@ async fn pg_dump_and_pg_restore_round_trip() {
         .unwrap();
     assert_eq!(after.normalised(), before.normalised());
     assert_eq!(after.runner, before.runner);
-    assert_eq!(after.watch_files, before.watch_files, "the files, bytes and all");
+    assert_eq!(
+        after.watch_files, before.watch_files,
+        "the files, bytes and all"
+    );
     assert!(!after.watch_files.is_empty() && !after.bookings.is_empty());
     drop((store, restored, world));
     let _ = std::fs::remove_file(&dump);
