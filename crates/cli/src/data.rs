@@ -15,6 +15,8 @@ use std::path::{Path, PathBuf};
 pub const MAX_EXPORT_ZIP_BYTES: u64 = 512 * 1024 * 1024;
 /// The largest data document inside it.
 pub const MAX_DOCUMENT_BYTES: u64 = 256 * 1024 * 1024;
+/// The most bytes of watch files one import unpacks (each file at most ingest's limit).
+pub const MAX_WATCH_FILE_BYTES: u64 = 1024 * 1024 * 1024;
 /// The data document's name inside the zip.
 pub const DOCUMENT: &str = "backstride-export.json";
 
@@ -100,28 +102,53 @@ pub fn read_export(file: &Path) -> anyhow::Result<RunnerExport> {
             file.display()
         )
     })?;
-    let entry = archive.by_name(DOCUMENT).map_err(|_| {
-        anyhow::anyhow!(
-            "{} has no {DOCUMENT}: it is not a Backstride runner export; nothing was imported",
-            file.display()
-        )
-    })?;
-    let mut text = Vec::new();
-    entry
-        .take(MAX_DOCUMENT_BYTES + 1)
-        .read_to_end(&mut text)
-        .map_err(|e| {
+    let mut read_entry = |name: &str, limit: u64| -> anyhow::Result<Option<Vec<u8>>> {
+        let Ok(entry) = archive.by_name(name) else {
+            return Ok(None);
+        };
+        let mut bytes = Vec::new();
+        entry.take(limit + 1).read_to_end(&mut bytes).map_err(|e| {
             anyhow::anyhow!(
-                "{DOCUMENT} in {} is damaged ({e}): nothing was imported",
+                "{name} in {} is damaged ({e}): nothing was imported",
                 file.display()
             )
         })?;
-    if text.len() as u64 > MAX_DOCUMENT_BYTES {
-        anyhow::bail!("{DOCUMENT} is larger than a runner's data can be: nothing was imported");
-    }
-    let doc: RunnerExport = serde_json::from_slice(&text).map_err(|e| {
+        if bytes.len() as u64 > limit {
+            anyhow::bail!("{name} is larger than a runner's data can be: nothing was imported");
+        }
+        Ok(Some(bytes))
+    };
+    let Some(text) = read_entry(DOCUMENT, MAX_DOCUMENT_BYTES)? else {
+        anyhow::bail!(
+            "{} has no {DOCUMENT}: it is not a Backstride runner export; nothing was imported",
+            file.display()
+        );
+    };
+    let mut doc: RunnerExport = serde_json::from_slice(&text).map_err(|e| {
         anyhow::anyhow!("{DOCUMENT} is not a runner export ({e}): nothing was imported")
     })?;
+    // The watch files beside it, each checked against the hash the document gives.
+    let mut budget = MAX_WATCH_FILE_BYTES;
+    for f in &mut doc.watch_files {
+        let limit = budget.min(backstride_ingest::MAX_FILE_BYTES);
+        let Some(bytes) = read_entry(&f.entry, limit)? else {
+            anyhow::bail!(
+                "{} lacks the watch file {} the document lists: nothing was imported",
+                file.display(),
+                f.entry
+            );
+        };
+        if backstride_ingest::content_hash(&bytes) != f.file_hash {
+            anyhow::bail!(
+                "the watch file {} in {} is damaged (its content is not what the document \
+                 recorded): nothing was imported",
+                f.entry,
+                file.display()
+            );
+        }
+        budget -= bytes.len() as u64;
+        f.bytes = bytes;
+    }
     doc.check()
         .map_err(|why| anyhow::anyhow!("{why}: nothing was imported"))?;
     Ok(doc)
@@ -142,10 +169,23 @@ pub async fn import(args: FileArgs) -> anyhow::Result<()> {
             )
         }
         Err(StoreError::Conflict { constraint }) if constraint == "import_clinic_missing" => {
-            let clinic = doc.runner.clinic.clone().unwrap_or_default();
+            let clinics = quoted(doc.clinics());
             anyhow::bail!(
-                "the clinic \"{clinic}\" does not exist on this server; create it first \
-                 (`backstride user add --clinic \"{clinic}\" …`): nothing was imported"
+                "a clinic the export names ({clinics}) does not exist on this server; create \
+                 it first (`backstride user add --clinic NAME …`): nothing was imported"
+            )
+        }
+        Err(StoreError::Conflict { constraint }) if constraint == "import_clinician_missing" => {
+            let clinicians = quoted(doc.booked_clinicians());
+            anyhow::bail!(
+                "a clinician the runner booked a call with ({clinicians}) has no account at \
+                 that clinic on this server; add them first: nothing was imported"
+            )
+        }
+        Err(StoreError::Conflict { constraint }) if constraint.starts_with("booking") => {
+            anyhow::bail!(
+                "a call the runner booked is at a time its clinician already has booked on this \
+                 server: nothing was imported"
             )
         }
         Err(e) => {
@@ -155,16 +195,29 @@ pub async fn import(args: FileArgs) -> anyhow::Result<()> {
         }
     };
     println!(
-        "Imported {} ({} assessments, {} programme versions, {} logs, {} reviews, {} runs). \
-         They set a password with \"Forgot your password?\".",
+        "Imported {} ({} assessments, {} programme versions, {} logs, {} reviews, {} runs, \
+         {} watch files, {} bookings, {} consents). They set a password with \"Forgot your \
+         password?\".",
         runner.email,
         doc.assessments.len(),
         doc.programmes.len(),
         doc.logs.len(),
         doc.reviews.len(),
-        doc.runs.len()
+        doc.runs.len(),
+        doc.watch_files.len(),
+        doc.bookings.len(),
+        doc.consents.len()
     );
     Ok(())
+}
+
+/// Names as `"a", "b"`.
+fn quoted(names: std::collections::BTreeSet<&str>) -> String {
+    names
+        .iter()
+        .map(|n| format!("\"{n}\""))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn postgres(settings: &Settings) -> bool {

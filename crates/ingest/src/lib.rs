@@ -4,13 +4,14 @@
 //!   with unsafe (path-traversal) names refused.
 //! - [`prepare`]: one file's bytes → its running sessions as store rows, or why not. Pure and
 //!   CPU-bound, so callers run it on worker threads.
-//! - [`save`]: writes a prepared file's runs; the same content for the same runner is a duplicate.
+//! - [`save`]: writes a prepared file's runs and keeps the file; the same content for the same
+//!   runner is a duplicate.
 //! - [`StoredRun`] and [`Series`]: the `summary_json` format (the analysed run plus a downsampled
 //!   series for the charts), written here and read by the run pages.
 
 use backstride_running::fit::{self, DecodeOptions, FitError, FitFile, Record};
 use backstride_running::{AnalyzeOptions, FormFlag, Run, analyze_file};
-use backstride_store::{Actor, NewRun, Store, StoreError};
+use backstride_store::{Actor, NewRun, NewWatchFile, Store, StoreError};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::io::{Cursor, Read, Seek};
@@ -184,6 +185,8 @@ pub enum Prepared {
         runs: Vec<NewRun>,
         /// Sports of the other sessions.
         skipped: Vec<String>,
+        /// The file itself, kept with its runs (the runner's export holds it).
+        file: Option<NewWatchFile>,
     },
     /// Readable, but without a running session.
     NotARun {
@@ -556,7 +559,16 @@ pub fn prepare(name: &str, bytes: &[u8], options: &AnalyzeOptions) -> Prepared {
             summary_json,
         });
     }
-    Prepared::Runs { runs, skipped }
+    let file = NewWatchFile {
+        file_hash: hash,
+        file_name: name.rsplit(['/', '\\']).next().unwrap_or(name).to_owned(),
+        bytes: bytes.to_vec(),
+    };
+    Prepared::Runs {
+        runs,
+        skipped,
+        file: Some(file),
+    }
 }
 
 /// Writes a prepared file's runs for `runner_id`, each run in its own transaction. A run whose
@@ -571,7 +583,11 @@ pub async fn save(
     match prepared {
         Prepared::Failed { reason } => Ok(Outcome::Failed { reason }),
         Prepared::NotARun { what } => Ok(Outcome::NotARun { what }),
-        Prepared::Runs { runs, skipped } => {
+        Prepared::Runs {
+            runs,
+            skipped,
+            file,
+        } => {
             let mut run_ids = Vec::new();
             for run in &runs {
                 match store.add_run(actor, runner_id, run).await {
@@ -579,6 +595,11 @@ pub async fn save(
                     Err(StoreError::Conflict { .. }) => {}
                     Err(e) => return Err(e),
                 }
+            }
+            // After its runs: a file is kept once per runner, also when its runs were stored
+            // before it was (a duplicate upload fills it in).
+            if let Some(file) = &file {
+                store.add_watch_file(actor, runner_id, file).await?;
             }
             Ok(if run_ids.is_empty() {
                 Outcome::Duplicate

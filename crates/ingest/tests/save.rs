@@ -65,6 +65,7 @@ async fn concurrent_writers_on_one_sqlite_file_all_succeed() {
                 let prepared = Prepared::Runs {
                     runs: vec![run(format!("{task}-{file}:0"))],
                     skipped: vec![],
+                    file: None,
                 };
                 let outcome = save(store.as_ref(), &actor, actor.user_id, prepared)
                     .await

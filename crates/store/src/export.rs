@@ -48,10 +48,16 @@ pub struct RunnerExport {
     pub runs: Vec<ExportedRun>,
     pub coaching: Vec<ExportedCoaching>,
     pub alerts: Vec<ExportedAlert>,
-    /// Calls booked under the runner's email address (exported, not imported: they belong to
-    /// the clinic's calendar).
+    /// The original watch files (their bytes are files of the zip beside the document).
+    #[serde(default)]
+    pub watch_files: Vec<ExportedWatchFile>,
+    /// What they asked a clinic's front door under their email (guide, consult, booking,
+    /// sign-up): the clinic's inbox items, which the bookings and consents refer to.
+    #[serde(default)]
+    pub enquiries: Vec<ExportedEnquiry>,
+    /// Calls booked under the runner's email address.
     pub bookings: Vec<ExportedBooking>,
-    /// Consents given to a clinic's front door under the runner's email (exported only).
+    /// Consents given to a clinic's front door under the runner's email.
     pub consents: Vec<ExportedConsent>,
     /// Who else opened the record (exported only: the audit trail stays with its server).
     pub access_log: Vec<ExportedAccess>,
@@ -161,9 +167,55 @@ pub struct ExportedAlert {
     pub resolved_by: Option<String>,
 }
 
+/// A watch file as uploaded. Its bytes travel as the zip entry [`Self::entry`], not in the
+/// JSON document.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, sqlx::FromRow)]
+pub struct ExportedWatchFile {
+    /// Hex SHA-256 of the bytes (what its runs' `content_hash` starts with).
+    pub file_hash: String,
+    pub file_name: String,
+    pub uploaded_at: i64,
+    /// Its name inside the export zip.
+    #[sqlx(default)]
+    pub entry: String,
+    #[serde(skip)]
+    pub bytes: Vec<u8>,
+}
+
+/// A watch file being stored with the runs read from it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewWatchFile {
+    /// Hex SHA-256 of `bytes`.
+    pub file_hash: String,
+    pub file_name: String,
+    pub bytes: Vec<u8>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, sqlx::FromRow)]
+pub struct ExportedEnquiry {
+    pub id: i64,
+    pub clinic: String,
+    pub kind: String,
+    pub name: String,
+    pub email: String,
+    pub phone: String,
+    pub message: String,
+    pub source: String,
+    pub stage: String,
+    pub notes: String,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, sqlx::FromRow)]
 pub struct ExportedBooking {
     pub clinic: String,
+    /// The clinician the call is with, by email.
+    #[serde(default)]
+    pub clinician: String,
+    /// The enquiry (inbox item) the booking made, if any.
+    #[serde(default)]
+    pub enquiry_id: Option<i64>,
     pub starts_at: i64,
     pub ends_at: i64,
     pub name: String,
@@ -172,12 +224,17 @@ pub struct ExportedBooking {
     pub message: String,
     pub time_zone: String,
     pub created_at: i64,
+    #[serde(default)]
+    pub updated_at: i64,
     pub cancelled_at: Option<i64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, sqlx::FromRow)]
 pub struct ExportedConsent {
     pub clinic: String,
+    /// The enquiry (inbox item) the consent came with.
+    #[serde(default)]
+    pub enquiry_id: Option<i64>,
     pub name: String,
     pub email: String,
     pub source: String,
@@ -235,7 +292,57 @@ impl RunnerExport {
                 r.review_date
             ));
         }
+        let enquiries: Vec<i64> = self.enquiries.iter().map(|e| e.id).collect();
+        let unknown = |id: &Option<i64>| id.is_some_and(|id| !enquiries.contains(&id));
+        if self.bookings.iter().any(|b| unknown(&b.enquiry_id))
+            || self.consents.iter().any(|c| unknown(&c.enquiry_id))
+        {
+            return Err(
+                "a booking or consent refers to an enquiry the export does not hold".into(),
+            );
+        }
+        if let Some(f) = self.watch_files.iter().find(|f| f.bytes.is_empty()) {
+            return Err(format!(
+                "the watch file {} ({}) is missing from the zip",
+                f.file_name, f.entry
+            ));
+        }
         Ok(())
+    }
+
+    /// The clinics the document names (the runner's, and those of their enquiries, bookings
+    /// and consents): each must exist on a server it is imported into.
+    pub fn clinics(&self) -> std::collections::BTreeSet<&str> {
+        self.runner
+            .clinic
+            .iter()
+            .map(String::as_str)
+            .chain(self.enquiries.iter().map(|e| e.clinic.as_str()))
+            .chain(self.bookings.iter().map(|b| b.clinic.as_str()))
+            .chain(self.consents.iter().map(|c| c.clinic.as_str()))
+            .collect()
+    }
+
+    /// The clinicians the runner's bookings are with (by email): each must have an account at
+    /// the booking's clinic on a server the document is imported into.
+    pub fn booked_clinicians(&self) -> std::collections::BTreeSet<&str> {
+        self.bookings.iter().map(|b| b.clinician.as_str()).collect()
+    }
+
+    /// The zip entry for the `n`th watch file (from 1): its name, made safe for any unzip.
+    pub fn watch_entry(n: usize, file_name: &str) -> String {
+        let safe: String = file_name
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') {
+                    c
+                } else {
+                    '_'
+                }
+            })
+            .take(100)
+            .collect();
+        format!("watch/{n:03}-{safe}")
     }
 
     /// The document with every server-given id and the export's own time taken out (and the
@@ -244,8 +351,22 @@ impl RunnerExport {
         let mut copy = self.clone();
         copy.exported_at = 0;
         copy.access_log.clear();
-        copy.bookings.clear();
-        copy.consents.clear();
+        let enquiry_rank: HashMap<i64, i64> = copy
+            .enquiries
+            .iter()
+            .enumerate()
+            .map(|(i, e)| (e.id, i as i64))
+            .collect();
+        for e in &mut copy.enquiries {
+            e.id = 0;
+        }
+        let rank = |id: Option<i64>| id.map(|id| enquiry_rank.get(&id).copied().unwrap_or(-1));
+        for b in &mut copy.bookings {
+            b.enquiry_id = rank(b.enquiry_id);
+        }
+        for c in &mut copy.consents {
+            c.enquiry_id = rank(c.enquiry_id);
+        }
         let assessment_rank: HashMap<i64, usize> = copy
             .assessments
             .iter()
@@ -324,9 +445,20 @@ pub trait AccountDataStore: Send + Sync {
     /// Writes an exported runner into this server in one transaction: the account (no password
     /// opens it: they set one with "forgot password"), in the clinic of the same name (which
     /// must exist), and every record, with people named in it matched by email (someone
-    /// unknown here becomes the runner). `Conflict` with `import_email_taken` when the email
-    /// has an account, `import_clinic_missing` when the clinic does not exist.
+    /// unknown here becomes the runner), bookings with the clinician of the same email at the
+    /// clinic of the same name. `Conflict` with `import_email_taken` when the email has an
+    /// account, `import_clinic_missing` when a clinic it names does not exist,
+    /// `import_clinician_missing` when a booking's clinician has no account at its clinic.
     async fn import_runner(&self, doc: &RunnerExport) -> StoreResult<User>;
+    /// Keeps a watch file the runs of which were just imported (by the runner, or staff of
+    /// their clinic, audited as "import run"); a file already kept for the runner is left as
+    /// it is.
+    async fn add_watch_file(
+        &self,
+        actor: &Actor,
+        runner_id: i64,
+        file: &NewWatchFile,
+    ) -> StoreResult<()>;
     /// What deleting the runner's account at `now` would keep and remove.
     async fn deletion_plan(&self, runner_id: i64, now: i64) -> StoreResult<DeletionPlan>;
     /// Deletes a runner's account at `now`, in one transaction: a clinic's runner's clinical
@@ -408,6 +540,7 @@ macro_rules! erase_runner {
             "DELETE FROM programme WHERE runner_id = $1",
             "DELETE FROM assessment WHERE runner_id = $1",
             "DELETE FROM run WHERE runner_id = $1",
+            "DELETE FROM watch_file WHERE runner_id = $1",
             "DELETE FROM alert WHERE runner_id = $1",
             "DELETE FROM coaching_programme WHERE runner_id = $1",
             "DELETE FROM calendar_feed WHERE runner_id = $1",
@@ -472,15 +605,35 @@ macro_rules! impl_account_data {
                      FROM alert a LEFT JOIN app_user u ON u.id = a.resolved_by WHERE a.runner_id = $1 ORDER BY a.id",
                 )
                 .bind(runner_id).fetch_all(&mut *tx).await?;
+                let mut watch_files: Vec<ExportedWatchFile> = sqlx::query_as(
+                    "SELECT file_hash, file_name, uploaded_at, bytes FROM watch_file WHERE runner_id = $1 \
+                     ORDER BY uploaded_at, file_hash",
+                )
+                .bind(runner_id).fetch_all(&mut *tx).await?;
+                for (n, f) in watch_files.iter_mut().enumerate() {
+                    f.entry = RunnerExport::watch_entry(n + 1, &f.file_name);
+                }
+                // Their enquiries, and any a booking or consent of theirs refers to.
+                let enquiries = sqlx::query_as(
+                    "SELECT i.id, c.name AS clinic, i.kind, i.name, i.email, i.phone, i.message, i.source, i.stage, \
+                     i.notes, i.created_at, i.updated_at FROM inbox_item i JOIN clinic c ON c.id = i.clinic_id \
+                     WHERE lower(i.email) = $1 \
+                     OR i.id IN (SELECT inbox_item_id FROM booking WHERE lower(email) = $1) \
+                     OR i.id IN (SELECT inbox_item_id FROM front_lead WHERE lower(email) = $1) \
+                     ORDER BY i.created_at, i.id",
+                )
+                .bind(runner.email.as_str()).fetch_all(&mut *tx).await?;
                 let bookings = sqlx::query_as(
-                    "SELECT c.name AS clinic, b.starts_at, b.ends_at, b.name, b.email, b.phone, b.message, b.time_zone, \
-                     b.created_at, b.cancelled_at FROM booking b JOIN clinic c ON c.id = b.clinic_id \
+                    "SELECT c.name AS clinic, u.email AS clinician, b.inbox_item_id AS enquiry_id, b.starts_at, b.ends_at, \
+                     b.name, b.email, b.phone, b.message, b.time_zone, b.created_at, b.updated_at, b.cancelled_at \
+                     FROM booking b JOIN clinic c ON c.id = b.clinic_id JOIN app_user u ON u.id = b.clinician_id \
                      WHERE lower(b.email) = $1 ORDER BY b.starts_at, b.id",
                 )
                 .bind(runner.email.as_str()).fetch_all(&mut *tx).await?;
                 let consents = sqlx::query_as(
-                    "SELECT c.name AS clinic, l.name, l.email, l.source, l.consent_text, l.consent_at \
-                     FROM front_lead l JOIN clinic c ON c.id = l.clinic_id WHERE lower(l.email) = $1 ORDER BY l.consent_at, l.id",
+                    "SELECT c.name AS clinic, l.inbox_item_id AS enquiry_id, l.name, l.email, l.source, l.consent_text, \
+                     l.consent_at FROM front_lead l JOIN clinic c ON c.id = l.clinic_id WHERE lower(l.email) = $1 \
+                     ORDER BY l.consent_at, l.id",
                 )
                 .bind(runner.email.as_str()).fetch_all(&mut *tx).await?;
                 let access_log = sqlx::query_as(
@@ -501,6 +654,8 @@ macro_rules! impl_account_data {
                     runs,
                     coaching,
                     alerts,
+                    watch_files,
+                    enquiries,
                     bookings,
                     consents,
                     access_log,
@@ -510,14 +665,14 @@ macro_rules! impl_account_data {
             async fn import_runner(&self, doc: &RunnerExport) -> StoreResult<User> {
                 doc.check().map_err(StoreError::Other)?;
                 let mut tx = self.pool.begin_with($begin_write).await?;
-                let clinic_id: Option<i64> = match &doc.runner.clinic {
-                    None => None,
-                    Some(name) => {
-                        let found: Option<(i64,)> = sqlx::query_as("SELECT id FROM clinic WHERE name = $1")
-                            .bind(name).fetch_optional(&mut *tx).await?;
-                        Some(found.ok_or_else(|| taken("import_clinic_missing"))?.0)
-                    }
-                };
+                let mut clinics: HashMap<&str, i64> = HashMap::new();
+                for name in doc.clinics() {
+                    let found: Option<(i64,)> = sqlx::query_as("SELECT id FROM clinic WHERE name = $1")
+                        .bind(name).fetch_optional(&mut *tx).await?;
+                    clinics.insert(name, found.ok_or_else(|| taken("import_clinic_missing"))?.0);
+                }
+                let clinic_of = |name: &str| clinics.get(name).copied().ok_or_else(|| taken("import_clinic_missing"));
+                let clinic_id: Option<i64> = doc.runner.clinic.as_deref().map(clinic_of).transpose()?;
                 let existing: Option<(i64,)> = sqlx::query_as("SELECT id FROM app_user WHERE email = $1")
                     .bind(&doc.runner.email).fetch_optional(&mut *tx).await?;
                 if existing.is_some() {
@@ -624,8 +779,82 @@ macro_rules! impl_account_data {
                     .bind(a.resolved_by.as_ref().map(person))
                     .execute(&mut *tx).await?;
                 }
+                for f in &doc.watch_files {
+                    sqlx::query(
+                        "INSERT INTO watch_file (runner_id, file_hash, file_name, bytes, uploaded_at) VALUES ($1, $2, $3, $4, $5)",
+                    )
+                    .bind(runner.id).bind(&f.file_hash).bind(&f.file_name).bind(&f.bytes).bind(f.uploaded_at)
+                    .execute(&mut *tx).await?;
+                }
+                let mut enquiry_ids: HashMap<i64, i64> = HashMap::new();
+                for e in &doc.enquiries {
+                    let (id,): (i64,) = sqlx::query_as(
+                        "INSERT INTO inbox_item (clinic_id, kind, name, email, phone, message, source, stage, notes, \
+                         created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
+                    )
+                    .bind(clinic_of(&e.clinic)?).bind(&e.kind).bind(&e.name).bind(&e.email).bind(&e.phone)
+                    .bind(&e.message).bind(&e.source).bind(&e.stage).bind(&e.notes).bind(e.created_at).bind(e.updated_at)
+                    .fetch_one(&mut *tx).await?;
+                    enquiry_ids.insert(e.id, id);
+                }
+                let enquiry = |id: Option<i64>| id.and_then(|id| enquiry_ids.get(&id).copied());
+                for c in &doc.consents {
+                    let clinic = clinic_of(&c.clinic)?;
+                    // Every consent came with an enquiry; a document without the link gets one.
+                    let item = match enquiry(c.enquiry_id) {
+                        Some(item) => item,
+                        None => {
+                            let (id,): (i64,) = sqlx::query_as(
+                                "INSERT INTO inbox_item (clinic_id, kind, name, email, source, created_at, updated_at) \
+                                 VALUES ($1, 'guide', $2, $3, $4, $5, $5) RETURNING id",
+                            )
+                            .bind(clinic).bind(&c.name).bind(&c.email).bind(&c.source).bind(c.consent_at)
+                            .fetch_one(&mut *tx).await?;
+                            id
+                        }
+                    };
+                    sqlx::query(
+                        "INSERT INTO front_lead (clinic_id, inbox_item_id, name, email, source, consent_text, consent_at, \
+                         created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $7)",
+                    )
+                    .bind(clinic).bind(item).bind(&c.name).bind(&c.email).bind(&c.source).bind(&c.consent_text)
+                    .bind(c.consent_at)
+                    .execute(&mut *tx).await?;
+                }
+                for (n, b) in doc.bookings.iter().enumerate() {
+                    let clinic = clinic_of(&b.clinic)?;
+                    let clinician: Option<(i64,)> = sqlx::query_as(
+                        "SELECT id FROM app_user WHERE email = $1 AND clinic_id = $2 AND role IN ('clinician', 'admin')",
+                    )
+                    .bind(&b.clinician).bind(clinic).fetch_optional(&mut *tx).await?;
+                    let (clinician,) = clinician.ok_or_else(|| taken("import_clinician_missing"))?;
+                    // The manage link's token stays on the old server: a hash no token has.
+                    sqlx::query(
+                        "INSERT INTO booking (clinic_id, clinician_id, starts_at, ends_at, name, email, phone, message, \
+                         time_zone, token_hash, inbox_item_id, created_at, updated_at, cancelled_at) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
+                    )
+                    .bind(clinic).bind(clinician).bind(b.starts_at).bind(b.ends_at).bind(&b.name).bind(&b.email)
+                    .bind(&b.phone).bind(&b.message).bind(&b.time_zone).bind(format!("imported-{}-{n}", runner.id))
+                    .bind(enquiry(b.enquiry_id)).bind(b.created_at).bind(b.updated_at.max(b.created_at))
+                    .bind(b.cancelled_at)
+                    .execute(&mut *tx).await?;
+                }
                 tx.commit().await?;
                 Ok(runner)
+            }
+
+            async fn add_watch_file(&self, actor: &Actor, runner_id: i64, file: &NewWatchFile) -> StoreResult<()> {
+                let mut tx = self.pool.begin_with($begin_write).await?;
+                require_record!(tx, actor, runner_id, "import run");
+                sqlx::query(
+                    "INSERT INTO watch_file (runner_id, file_hash, file_name, bytes, uploaded_at) VALUES ($1, $2, $3, $4, $5) \
+                     ON CONFLICT (runner_id, file_hash) DO NOTHING",
+                )
+                .bind(runner_id).bind(&file.file_hash).bind(&file.file_name).bind(&file.bytes).bind(now())
+                .execute(&mut *tx).await?;
+                tx.commit().await?;
+                Ok(())
             }
 
             async fn deletion_plan(&self, runner_id: i64, now: i64) -> StoreResult<DeletionPlan> {
@@ -659,6 +888,7 @@ macro_rules! impl_account_data {
                 // What was theirs alone, whoever keeps the clinical records.
                 for sql in [
                     "DELETE FROM run WHERE runner_id = $1",
+                    "DELETE FROM watch_file WHERE runner_id = $1",
                     "DELETE FROM calendar_feed WHERE runner_id = $1",
                     "DELETE FROM password_reset WHERE user_id = $1",
                     "DELETE FROM outbox_email WHERE about_user_id = $1 AND status IN ('pending', 'failed')",
@@ -762,6 +992,8 @@ macro_rules! deletion_plan {
         }
         let (runs,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM run WHERE runner_id = $1")
             .bind(runner_id).fetch_one(&mut *$tx).await?;
+        let (watch_files,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM watch_file WHERE runner_id = $1")
+            .bind(runner_id).fetch_one(&mut *$tx).await?;
         let (bookings,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM booking WHERE lower(email) = $1")
             .bind(runner.email.as_str()).fetch_one(&mut *$tx).await?;
         let (enquiries,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM inbox_item WHERE lower(email) = $1")
@@ -769,6 +1001,7 @@ macro_rules! deletion_plan {
         let mut removed = vec![
             ("your name, email address, password and settings", 1),
             ("watch runs", runs),
+            ("watch files", watch_files),
             ("booked calls", bookings),
             ("enquiries to a clinic (guide, consult)", enquiries),
         ];

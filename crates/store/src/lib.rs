@@ -17,7 +17,7 @@ mod worklist;
 pub use booking::{
     Booking, BookingStore, CallHours, NewBooking, Reschedule, SLOT_TAKEN, SaveCallHours,
 };
-pub use export::{AccountDataStore, DeletionPlan, RunnerExport};
+pub use export::{AccountDataStore, DeletionPlan, NewWatchFile, RunnerExport};
 pub use front::{
     ArticleRecord, Forgotten, FormAttempts, FrontStore, Lead, MailToken, MailTokenKind, NewLead,
     SaveArticle,

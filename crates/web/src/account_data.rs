@@ -42,15 +42,14 @@ This is everything Backstride holds about you.
 
 backstride-export.json  every record, as data: your account, assessments (your answers and
                         their results), programme versions, logs, reviews and your clinician's
-                        decisions, runs from your watch, coaching programmes, alerts, booked
-                        calls, consents you gave, and who else opened your record.
+                        decisions, runs from your watch, coaching programmes, alerts, what you
+                        asked a clinic for, booked calls, consents you gave, and who else
+                        opened your record.
 logs.csv                your logs (sessions, runs, morning check-ins), one row each.
 runs.csv                your watch runs' summaries, one row each.
 measurements.csv        every value entered in your assessments, one row each.
+watch/                  your watch files (.fit) as you uploaded them.
 pdf/                    your programme handouts and re-test change reports.
-
-Backstride reads your watch files when you upload them and keeps the summaries above, not the
-files themselves: your watch or its app still has the originals.
 
 Another Backstride server can import this file: `backstride import-export FILE`.
 ";
@@ -65,7 +64,7 @@ pub async fn export_zip(
     step: &(dyn Fn(usize, usize) + Send + Sync),
 ) -> AppResult<Vec<u8>> {
     let actor = Actor::of(viewer);
-    let doc = store.export_runner(&actor, runner_id).await?;
+    let mut doc = store.export_runner(&actor, runner_id).await?;
     let runner = store.user(runner_id).await?;
     let on_hold = crate::programme::hold::red_flag_hold(store, &actor, runner_id)
         .await?
@@ -97,6 +96,10 @@ pub async fn export_zip(
         "measurements.csv".into(),
         measurements_csv(&doc).into_bytes(),
     ));
+    // The files move into the zip's list rather than being copied (they may be large).
+    for f in &mut doc.watch_files {
+        files.push((f.entry.clone(), std::mem::take(&mut f.bytes)));
+    }
     done += 1;
     step(done, total);
     let clinic = crate::clinic_settings::clinic_of(store, runner.id).await?;

@@ -8,8 +8,8 @@ use crate::world::{Who, World};
 use axum::http::StatusCode;
 use backstride_core::Role;
 use backstride_store::{
-    Actor, AssessmentKind, AssessmentStatus, LogKind, NewLog, RunnerExport, SaveAssessment, Store,
-    StoreError,
+    Actor, AssessmentKind, AssessmentStatus, LogKind, NewLead, NewLog, RunnerExport,
+    SaveAssessment, Store, StoreError,
 };
 use std::collections::BTreeSet;
 use std::io::Read;
@@ -28,6 +28,35 @@ fn entries(bytes: &[u8]) -> Vec<(String, Vec<u8>)> {
         .collect()
 }
 
+/// The owner books a call with their clinician through the clinic's booking page (under
+/// their own email) and asks for the free guide (a consent): two enquiries, a booking, a
+/// consent. The World's upload already kept their watch file.
+async fn front_door(world: &World) {
+    let store = &world.store;
+    let owner = &world.a.runners[0];
+    let mut visitor = world.base.another();
+    let book = format!("/clinics/{}/book", world.a.clinic);
+    let page = visitor.get(&book).await;
+    let slot = crate::booking::slot_after(&page.body, 48);
+    let booked = visitor
+        .post(&book, &crate::booking::details(&slot, owner.email.as_str()))
+        .await;
+    assert!(booked.status.is_redirection(), "{}", booked.body);
+    store
+        .add_lead(
+            &NewLead {
+                clinic_id: world.a.clinic,
+                name: "Zelda".into(),
+                email: owner.email.as_str().into(),
+                source: "landing page".into(),
+                consent_text: "Send me the guide and the occasional email.".into(),
+            },
+            1_700_000_000,
+        )
+        .await
+        .unwrap();
+}
+
 fn document(entries: &[(String, Vec<u8>)]) -> RunnerExport {
     let (_, json) = entries
         .iter()
@@ -40,6 +69,7 @@ fn document(entries: &[(String, Vec<u8>)]) -> RunnerExport {
 async fn runner_downloads_every_kind_of_record_in_one_zip() {
     each_backend(|store| async move {
         let world = World::build(store.clone()).await;
+        front_door(&world).await;
         let mut owner = world.browser(Who::Owner).await;
         let page = owner.get("/account/data").await;
         assert_eq!(page.status, StatusCode::OK, "{}", page.body);
@@ -83,6 +113,23 @@ async fn runner_downloads_every_kind_of_record_in_one_zip() {
         assert!(!doc.logs.is_empty() && !doc.reviews.is_empty());
         assert_eq!(doc.runs.len(), 1);
         assert_eq!(doc.alerts.len(), 1);
+        // The original watch file, byte for byte, beside the document.
+        assert_eq!(doc.watch_files.len(), 1, "{names:?}");
+        let watch = &doc.watch_files[0];
+        assert_eq!(watch.file_name, "run.fit");
+        assert!(watch.entry.starts_with("watch/"), "{}", watch.entry);
+        let (_, fit) = files.iter().find(|(n, _)| *n == watch.entry).unwrap();
+        assert_eq!(fit, &crate::runs::run_fit(0));
+        assert_eq!(watch.file_hash, backstride_ingest::content_hash(fit));
+        assert!(doc.runs[0].content_hash.starts_with(&watch.file_hash));
+        // The call booked and the guide asked for, with the enquiries they made.
+        assert_eq!(doc.bookings.len(), 1);
+        assert_eq!(doc.bookings[0].clinician, world.a.clinician.email.as_str());
+        assert_eq!(doc.consents.len(), 1);
+        assert_eq!(doc.enquiries.len(), 2);
+        let enquiries: Vec<i64> = doc.enquiries.iter().map(|e| e.id).collect();
+        assert!(enquiries.contains(&doc.bookings[0].enquiry_id.unwrap()));
+        assert!(enquiries.contains(&doc.consents[0].enquiry_id.unwrap()));
         // The JSON holds answers as JSON, not as quoted text.
         let raw: serde_json::Value = serde_json::from_slice(&files[0].1).unwrap();
         assert!(raw["assessments"][0]["answers"].is_object());
@@ -138,18 +185,28 @@ async fn clinician_exports_a_runner_of_their_clinic_audited_and_no_other() {
 async fn an_export_imported_on_another_server_exports_the_same() {
     let source = backstride_store::testing::sqlite().await;
     let world = World::build(source.clone()).await;
+    front_door(&world).await;
     let owner = &world.a.runners[0];
     let original = source
         .export_runner(&Actor::of(owner), owner.id)
         .await
         .unwrap();
+    // Every kind of record is there to lose.
+    assert!(!original.watch_files.is_empty() && !original.bookings.is_empty());
+    assert!(!original.consents.is_empty() && !original.enquiries.is_empty());
     let mut targets = vec![backstride_store::testing::sqlite().await];
     targets.extend(backstride_store::testing::postgres().await);
     for target in targets {
         eprintln!("into {}", target.backend());
-        // Through the file, as `import-export` reads it.
-        let doc: RunnerExport =
+        // Through the file, as `import-export` reads it: the document, and the watch files
+        // beside it.
+        let mut doc: RunnerExport =
             serde_json::from_slice(&serde_json::to_vec(&original).unwrap()).unwrap();
+        assert!(doc.check().is_err(), "the watch files are not in the JSON");
+        for (f, o) in doc.watch_files.iter_mut().zip(&original.watch_files) {
+            assert_eq!(f.entry, o.entry);
+            f.bytes = o.bytes.clone();
+        }
         assert!(matches!(
             target.import_runner(&doc).await,
             Err(StoreError::Conflict { constraint }) if constraint == "import_clinic_missing"
@@ -176,6 +233,16 @@ async fn an_export_imported_on_another_server_exports_the_same() {
             .await
             .unwrap();
         assert_eq!(again.normalised(), original.normalised());
+        let bytes = |d: &RunnerExport| -> Vec<Vec<u8>> {
+            d.watch_files.iter().map(|f| f.bytes.clone()).collect()
+        };
+        assert_eq!(bytes(&again), bytes(&original));
+        // The clinic's inbox holds the enquiries, the booking is the clinician's.
+        let staff = target
+            .user_by_email(&world.a.clinician.email)
+            .await
+            .unwrap();
+        assert_eq!(target.inbox(&Actor::of(&staff)).await.unwrap().len(), 2);
         // A second import of the same runner is refused, and adds nothing.
         assert!(matches!(
             target.import_runner(&doc).await,
@@ -239,6 +306,7 @@ async fn deleting_a_clinic_runner_keeps_clinical_records_under_a_pseudonym() {
                 .contains("Clinic a must keep your clinical records for 8 years")
         );
         assert!(page.body.contains("assessments: 2"), "{}", page.body);
+        assert!(page.body.contains("watch files: 1"), "{}", page.body);
 
         let wrong = browser
             .post("/account/delete", &[("password", "not my password")])
@@ -253,6 +321,8 @@ async fn deleting_a_clinic_runner_keeps_clinical_records_under_a_pseudonym() {
         );
         assert_eq!(store.user(owner.id).await.unwrap().email, owner.email);
         assert_eq!(store.runs_of(&staff, owner.id).await.unwrap().len(), 1);
+        let before = store.export_runner(&staff, owner.id).await.unwrap();
+        assert_eq!(before.watch_files.len(), 1, "nothing deleted");
 
         let done = browser
             .post("/account/delete", &[("password", PASSWORD)])
@@ -275,6 +345,9 @@ async fn deleting_a_clinic_runner_keeps_clinical_records_under_a_pseudonym() {
             store.runs_of(&staff, owner.id).await.unwrap().is_empty(),
             "watch runs go"
         );
+        let remaining = store.export_runner(&staff, owner.id).await.unwrap();
+        assert!(remaining.watch_files.is_empty(), "watch files go");
+        assert_eq!(remaining.logs.len(), before.logs.len(), "logs stay");
         assert!(!store.audit_events_about(owner.id).await.unwrap().is_empty());
         // Signed out everywhere, and the old password opens nothing.
         assert!(
@@ -491,6 +564,7 @@ async fn pg_dump_and_pg_restore_round_trip() {
     let store = backstride_store::connect(&source).await.unwrap();
     store.migrate().await.unwrap();
     let world = World::build(store.clone()).await;
+    front_door(&world).await;
     let owner = &world.a.runners[0];
     let before = store
         .export_runner(&Actor::of(owner), owner.id)
@@ -519,4 +593,14 @@ async fn pg_dump_and_pg_restore_round_trip() {
         .unwrap();
     assert_eq!(after.normalised(), before.normalised());
     assert_eq!(after.runner, before.runner);
+    assert_eq!(
+        after.watch_files, before.watch_files,
+        "the files, bytes and all"
+    );
+    assert!(!after.watch_files.is_empty() && !after.bookings.is_empty());
+    drop((store, restored, world));
+    let _ = std::fs::remove_file(&dump);
+    for db in [&name, &restored_name] {
+        psql(format!("DROP DATABASE IF EXISTS {db} WITH (FORCE)"));
+    }
 }
