@@ -37,6 +37,7 @@ pids=()
 cleanup() {
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
   if [ -n "${pg_db:-}" ]; then psql -q "$pg_url" -c "DROP DATABASE IF EXISTS $pg_db" >/dev/null 2>&1 || true; fi
+  if [ -n "${KEEP:-}" ]; then echo "kept $work"; return; fi
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -50,6 +51,8 @@ say() { echo "$@" | tee -a "$report"; }
 start_nginx() { # file
   mkdir -p "$work/nginx/logs" "$work/nginx/html"
   cp "$1" "$work/nginx/html/today.html"
+  # nginx's workers run as www-data: let them through to the copy.
+  chmod 711 "$work" && chmod 755 "$work/nginx" "$work/nginx/html" && chmod 644 "$work/nginx/html/today.html"
   cat >"$work/nginx/nginx.conf" <<EOF
 worker_processes auto;
 daemon off;
@@ -84,7 +87,7 @@ login() { # email
 # wrk on one page; prints a table row and keeps the req/s for the ratio.
 ceiling=""
 measure() { # name url [cookie] [script]
-  local args=(-t2 -c"$conns" -d"${secs}s" --latency)
+  local args=(-t2 -c"$conns" -d"${secs}s" --timeout 10s --latency)
   [ -n "${3:-}" ] && args+=(-H "Cookie: $3")
   [ -n "${4:-}" ] && args+=(-s "$4")
   local out rps p50 p99 bad share
@@ -122,7 +125,7 @@ for backend in $backends; do
   pg_db=""
   if [ "$backend" = postgres ]; then
     pg_db="bench_load_$$"
-    psql -q "$pg_url" -c "DROP DATABASE IF EXISTS $pg_db" -c "CREATE DATABASE $pg_db" >/dev/null
+    psql -q "$pg_url" -c "DROP DATABASE IF EXISTS $pg_db" -c "CREATE DATABASE $pg_db" >/dev/null 2>&1
     db_url="${pg_url%/*}/$pg_db"
   else
     db_url="$work/data/backstride.db"
@@ -227,6 +230,9 @@ PY
   fixed=$(python3 bench/fixed_rate.py --rate "$rate" --seconds "$secs" --connections 64 --port "$port" "$mix")
   say "Fixed rate (mix: 40% /today, 10% progress, 5% run, 5% caseload, 5% record, 35% public): $fixed"
   say "Peak RSS of the server: $(awk '/VmHWM/{print $2" "$3}' "/proc/$server/status")."
+  errors=$(grep -c 'ERROR' "$work/server.log" || true)
+  say "Server log: $errors error lines${errors:+$( [ "$errors" != 0 ] && printf '; first: %s' "$(grep -m1 'ERROR' "$work/server.log" | cut -c1-300)")}."
+  cp "$work/server.log" "$work/server-$backend.log"
   kill "$server" "$(cat "$work/nginx/nginx.pid" 2>/dev/null || echo 0)" 2>/dev/null || true
   wait "$server" 2>/dev/null || true
   sleep 0.5

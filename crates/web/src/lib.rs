@@ -16,6 +16,7 @@ mod caching;
 mod caseload;
 mod clinic_settings;
 mod coaching;
+mod completion;
 mod config;
 mod context;
 mod decision;
@@ -184,6 +185,8 @@ pub fn router(state: AppState) -> Router {
         ))
         // Outside the headers, so every response (error pages too) is compressed when worth it.
         .layer(caching::compression())
+        // Everything inside finishes even when the client goes away.
+        .layer(axum::middleware::from_fn(completion::run_to_completion))
         // Logged by route template: raw paths carry reset, booking and unsubscribe tokens.
         .layer(tower_http::trace::TraceLayer::new_for_http().make_span_with(security::request_span))
         .with_state(state)
