@@ -191,10 +191,10 @@ async fn seed_front_door(
 }
 
 /// The example assessment shipped with the protocol, the start of the demo runner's baseline.
-const EXAMPLE_ASSESSMENT: &str = include_str!("../../core/examples/assessment.json");
+pub(crate) const EXAMPLE_ASSESSMENT: &str = include_str!("../../core/examples/assessment.json");
 
 /// Sets the value at `path` (object keys) in an assessment's JSON.
-fn set_answer(raw: &mut serde_json::Value, path: &[&str], value: serde_json::Value) {
+pub(crate) fn set_answer(raw: &mut serde_json::Value, path: &[&str], value: serde_json::Value) {
     let mut at = raw;
     for key in path {
         at = &mut at[*key];

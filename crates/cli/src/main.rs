@@ -4,6 +4,7 @@
 
 mod analyze;
 mod assess;
+mod clinic;
 mod data;
 mod demo;
 mod import;
@@ -43,9 +44,24 @@ enum Command {
         demo: bool,
     },
     /// Seed the demo clinic (idempotent), print its logins and exit.
+    ///
+    /// With --runners, the clinic at clinic scale as well: that many more runners
+    /// (runner0001@demo.backstride.test … with the demo password) with up to --days days of
+    /// history each — assessments and re-tests, programme versions, daily logs, watch runs,
+    /// reviews and alerts — and a year of leads, consults and booked calls. Runner 1 has the
+    /// whole history; the last one joined today. The same --seed makes the same clinic.
     Demo {
         #[command(flatten)]
         connect: ConnectArgs,
+        /// How many runners to add (1 to 20,000).
+        #[arg(long)]
+        runners: Option<usize>,
+        /// Days of history of the longest-standing runners (1 to 1,098).
+        #[arg(long, default_value_t = 365)]
+        days: i64,
+        /// Seed of the made-up stories.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
     },
     /// Bring the database schema up to date and exit.
     Migrate {
@@ -141,11 +157,33 @@ async fn run_async(command: Command) -> anyhow::Result<()> {
             let settings = Settings::load(&connect, addr)?;
             serve(settings, demo).await
         }
-        Command::Demo { connect } => {
+        Command::Demo {
+            connect,
+            runners,
+            days,
+            seed,
+        } => {
             let settings = Settings::load(&connect, None)?;
-            let store = settings.open_store().await?;
+            let (store, bulk) = settings.open_bulk().await?;
             store.migrate().await?;
             let logins = demo::seed(store.as_ref()).await?;
+            if let Some(runners) = runners {
+                let started = std::time::Instant::now();
+                let size = clinic::Size {
+                    runners,
+                    days,
+                    seed,
+                };
+                let made = clinic::seed(store.as_ref(), bulk, size, true).await?;
+                println!("{made} ({:.1} s)", started.elapsed().as_secs_f64());
+                if !made.already {
+                    println!(
+                        "  {} has the whole history; {} joined today.",
+                        clinic::story::email_of(1),
+                        clinic::story::email_of(runners)
+                    );
+                }
+            }
             demo::print_logins(&logins, &settings.web.public_url);
             Ok(())
         }

@@ -107,4 +107,14 @@ impl Settings {
             .await
             .with_context(|| "opening the database".to_string())
     }
+
+    /// The configured database with its bulk writer (for seeding a clinic-sized data set).
+    pub async fn open_bulk(
+        &self,
+    ) -> anyhow::Result<(Arc<dyn Store>, Arc<dyn backstride_store::bulk::BulkStore>)> {
+        let url = self.database_url()?;
+        backstride_store::bulk::connect_bulk(&url, self.sqlite_synchronous)
+            .await
+            .with_context(|| "opening the database".to_string())
+    }
 }

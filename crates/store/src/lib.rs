@@ -4,6 +4,7 @@
 #![forbid(unsafe_code)]
 
 mod booking;
+pub mod bulk;
 pub mod export;
 pub mod files;
 mod front;

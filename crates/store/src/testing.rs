@@ -21,17 +21,31 @@ fn unique_name(prefix: &str) -> String {
 
 /// A migrated SQLite store in a new file under the system's temporary directory.
 pub async fn sqlite() -> Arc<dyn Store> {
+    connect(&sqlite_url().await).await.expect("open sqlite")
+}
+
+/// The path of a new, migrated SQLite file under the system's temporary directory (for a test
+/// that opens the database itself, e.g. with [`crate::bulk::connect_bulk`]).
+pub async fn sqlite_url() -> String {
     let dir = std::env::temp_dir().join(unique_name("backstride_test"));
     std::fs::create_dir_all(&dir).expect("temp dir");
-    let store = connect(&dir.join("test.db").display().to_string())
-        .await
-        .expect("open sqlite");
+    let url = dir.join("test.db").display().to_string();
+    let store = connect(&url).await.expect("open sqlite");
     store.migrate().await.expect("migrate sqlite");
-    store
+    url
 }
 
 /// A migrated store on a new PostgreSQL database, when `TEST_DATABASE_URL` is set.
 pub async fn postgres() -> Option<Arc<dyn Store>> {
+    Some(
+        connect(&postgres_url().await?)
+            .await
+            .expect("connect test database"),
+    )
+}
+
+/// The URL of a new, migrated PostgreSQL database, when `TEST_DATABASE_URL` is set.
+pub async fn postgres_url() -> Option<String> {
     let base = std::env::var("TEST_DATABASE_URL")
         .ok()
         .filter(|u| !u.is_empty())?;
@@ -47,11 +61,10 @@ pub async fn postgres() -> Option<Arc<dyn Store>> {
     let (prefix, _) = base
         .rsplit_once('/')
         .expect("TEST_DATABASE_URL names a database");
-    let store = connect(&format!("{prefix}/{name}"))
-        .await
-        .expect("connect test database");
+    let url = format!("{prefix}/{name}");
+    let store = connect(&url).await.expect("connect test database");
     store.migrate().await.expect("migrate postgres");
-    Some(store)
+    Some(url)
 }
 
 /// Every backend this test run can reach: SQLite always, PostgreSQL when configured.

@@ -16,6 +16,7 @@ mod caching;
 mod caseload;
 mod clinic_settings;
 mod coaching;
+mod completion;
 mod config;
 mod context;
 mod decision;
@@ -42,12 +43,13 @@ mod visitor;
 mod wording;
 mod worklist;
 
+pub use clinic_settings::progression_thresholds;
 pub use config::{MailConfig, MailTransport, SecretKey, WebConfig};
 pub use context::TOUCH_INTERVAL_SECONDS;
 pub use passwords::hash_password;
 pub use runs::analyze_options_for;
 pub use runs::load::watch_runs;
-pub use tracking::journal::{Journal, WEEKLY_REVIEWS_CAUGHT_UP, apply_accepted};
+pub use tracking::journal::{Journal, WEEKLY_REVIEWS_CAUGHT_UP, apply_accepted, progressed};
 pub use visitor::{FLASH_COOKIE, FORM_TOKEN_TTL_SECONDS, VISITOR_COOKIE, form_token_for};
 
 use axum::Router;
@@ -183,6 +185,8 @@ pub fn router(state: AppState) -> Router {
         ))
         // Outside the headers, so every response (error pages too) is compressed when worth it.
         .layer(caching::compression())
+        // Everything inside finishes even when the client goes away.
+        .layer(axum::middleware::from_fn(completion::run_to_completion))
         // Logged by route template: raw paths carry reset, booking and unsubscribe tokens.
         .layer(tower_http::trace::TraceLayer::new_for_http().make_span_with(security::request_span))
         .with_state(state)

@@ -372,8 +372,30 @@ pub async fn apply_review(
     record: &ProgrammeRecord,
     review: &Review,
 ) -> AppResult<bool> {
-    let mut programme: Programme = serde_json::from_str(&record.body_json)
+    let programme: Programme = serde_json::from_str(&record.body_json)
         .map_err(|e| AppError::Internal(format!("stored programme {}: {e}", record.id)))?;
+    let Some(next) = progressed(&programme, review) else {
+        return Ok(false);
+    };
+    let body_json = serde_json::to_string(&next).map_err(|e| AppError::Internal(e.to_string()))?;
+    store
+        .add_programme(
+            actor,
+            record.runner_id,
+            &NewProgramme {
+                assessment_id: record.assessment_id,
+                status: ProgrammeStatus::Approved,
+                body_json,
+            },
+        )
+        .await?;
+    Ok(true)
+}
+
+/// The programme with each item the review progresses or regresses moved to its new rung;
+/// `None` when nothing moves. A move the programme refuses is logged and left out.
+pub fn progressed(programme: &Programme, review: &Review) -> Option<Programme> {
+    let mut programme = programme.clone();
     let mut changed = false;
     for d in &review.items {
         let moves = matches!(
@@ -395,20 +417,5 @@ pub async fn apply_review(
             Err(e) => tracing::info!(item = %d.item_key, error = %e, "decision not applied"),
         }
     }
-    if changed {
-        let body_json =
-            serde_json::to_string(&programme).map_err(|e| AppError::Internal(e.to_string()))?;
-        store
-            .add_programme(
-                actor,
-                record.runner_id,
-                &NewProgramme {
-                    assessment_id: record.assessment_id,
-                    status: ProgrammeStatus::Approved,
-                    body_json,
-                },
-            )
-            .await?;
-    }
-    Ok(changed)
+    changed.then_some(programme)
 }
