@@ -664,7 +664,7 @@ async fn log_entry(
     if let Some(hold) = &journal.hold {
         return refuse_log(&ctx, json_reply, hold.refusal()).await;
     }
-    let unit = ctx.units().await?.distance;
+    let unit = ctx.units_in(journal.clinic.as_ref()).distance;
     let failed_form = |fields: &[(String, String)]| match field(fields, "kind") {
         "session" => format!("session-{}", field(fields, "item_key")),
         other => other.to_owned(),
@@ -699,10 +699,8 @@ async fn log_entry(
         Ok((_, LogSaved::AlreadyStored)) => {
             "This entry was already saved; it is stored once.".to_owned()
         }
-        Ok((_, LogSaved::New)) => {
-            let journal = Journal::load(store, &actor, &runner, today)
-                .await?
-                .ok_or_else(|| AppError::Internal("programme vanished".into()))?;
+        Ok((stored, LogSaved::New)) => {
+            let journal = journal.with_stored(stored);
             let review = journal
                 .after_log(store, &actor, checked.date, today)
                 .await?;

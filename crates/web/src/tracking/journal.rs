@@ -50,6 +50,9 @@ pub struct Journal {
     pub thresholds: ProgressionThresholds,
     /// Set while a red flag since the programme holds it: nothing is logged or reviewed.
     pub hold: Option<RedFlagHold>,
+    /// The usual morning pain the programme's assessment recorded, if any (see
+    /// `baseline_morning`).
+    assessment_morning: Option<PainScore>,
     /// The reviews of the last [`HISTORY_DAYS`], newest first.
     pub reviews: Vec<ReviewRecord>,
     /// The runner's newest assessments, newest first (see `RECENT_ASSESSMENTS`).
@@ -193,6 +196,7 @@ impl Journal {
             &thresholds,
         );
         Ok(Some(Journal {
+            assessment_morning,
             baseline_morning,
             thresholds,
             hold: hold_in(&assessments),
@@ -205,6 +209,28 @@ impl Journal {
             reviews,
             assessments,
         }))
+    }
+
+    /// The journal with `record`, a log just stored, added as a fresh read would find it (after
+    /// the logs of its date and before later ones), without reading the record again.
+    pub fn with_stored(mut self, record: LogRecord) -> Journal {
+        let logs = Arc::make_mut(&mut self.logs);
+        add_to(logs, &record);
+        // Stable sorts: the new log has the newest id, so it ends its date, as when read.
+        logs.sessions.sort_by_key(|l| l.date);
+        logs.runs.sort_by_key(|l| l.date);
+        logs.mornings.sort_by_key(|l| l.date);
+        let at = self
+            .records
+            .partition_point(|r| r.log_date <= record.log_date);
+        self.records.insert(at, record);
+        self.baseline_morning = UsualMorningPain::choose(
+            self.assessment_morning,
+            &self.logs.mornings,
+            self.programme.settings.start_date,
+            &self.thresholds,
+        );
+        self
     }
 
     /// A clinic's runner gets suggestions for the clinician; a self-directed runner's are final.
