@@ -9,6 +9,7 @@ pub mod export;
 pub mod files;
 mod front;
 mod model;
+mod pages;
 mod reminders;
 mod sessions;
 mod sql;
@@ -24,6 +25,10 @@ pub use front::{
     SaveArticle,
 };
 pub use model::*;
+pub use pages::{
+    AuditLine, CaseloadRecords, JournalRecords, PageStore, RECENT_ASSESSMENTS, RECORD_AUDIT_LINES,
+    RECORD_ENTRIES, RunPage, RunnerRecords, RunsList,
+};
 pub use reminders::{ReminderOutcome, ReminderRecord, ReminderStore, ReminderToSend, SaveReminder};
 pub use sessions::{SessionBackend, Sessions};
 pub use sql::SqlStore;
@@ -81,7 +86,15 @@ pub type StoreResult<T> = Result<T, StoreError>;
 /// tier holds an `Arc<dyn Store>` and never sees which.
 #[async_trait]
 pub trait Store:
-    BookingStore + FrontStore + AccountDataStore + ReminderStore + WorklistStore + Send + Sync + 'static
+    BookingStore
+    + FrontStore
+    + AccountDataStore
+    + ReminderStore
+    + WorklistStore
+    + PageStore
+    + Send
+    + Sync
+    + 'static
 {
     /// Which backend this is ("sqlite" or "postgres"), for logs and `/readyz`.
     fn backend(&self) -> &'static str;

@@ -356,6 +356,14 @@ pub struct ProgrammeRecord {
     pub approved_at: Option<i64>,
 }
 
+impl ProgrammeRecord {
+    /// The stored programme, decoded (an error names the version that no longer parses).
+    pub fn programme(&self) -> Result<backstride_core::programme::Programme, String> {
+        serde_json::from_str(&self.body_json)
+            .map_err(|e| format!("stored programme {}: {e}", self.id))
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct NewProgramme {
     pub assessment_id: Option<i64>,

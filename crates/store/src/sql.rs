@@ -133,8 +133,8 @@ impl SqlStore<Postgres> {
 }
 
 pub(crate) const USER_COLUMNS: &str = "id, clinic_id, email, display_name, password_hash, role, time_zone, distance_unit, mass_unit, created_at";
-const CLINIC_COLUMNS: &str = "id, name, distance_unit, mass_unit, time_zone, contact, brand_colour, thresholds_json, progression_json";
-const LOG_COLUMNS: &str =
+pub(crate) const CLINIC_COLUMNS: &str = "id, name, distance_unit, mass_unit, time_zone, contact, brand_colour, thresholds_json, progression_json";
+pub(crate) const LOG_COLUMNS: &str =
     "id, runner_id, entered_by, kind, log_date, body_json, idempotency_key, created_at";
 pub(crate) const REVIEW_COLUMNS: &str = "id, runner_id, programme_id, review_date, kind, status, body_json, note, decided_by, decided_at, created_at";
 const OUTBOX_COLUMNS: &str = "id, to_address, subject, body_text, status, attempts, next_attempt_at, last_error, created_at, sent_at, \
@@ -177,7 +177,7 @@ impl TryFrom<UserRow> for User {
 }
 
 #[derive(sqlx::FromRow)]
-struct ClinicRow {
+pub(crate) struct ClinicRow {
     id: i64,
     name: String,
     distance_unit: String,
@@ -210,7 +210,7 @@ impl From<ClinicRow> for Clinic {
 }
 
 #[derive(sqlx::FromRow)]
-struct LogRow {
+pub(crate) struct LogRow {
     id: i64,
     runner_id: i64,
     entered_by: i64,
@@ -368,13 +368,13 @@ impl From<OutboxRow> for OutboxEmail {
     }
 }
 
-const ASSESSMENT_COLUMNS: &str = "id, runner_id, entered_by, kind, status, protocol_version, step, raw_json, result_json, notes, created_at, updated_at";
+pub(crate) const ASSESSMENT_COLUMNS: &str = "id, runner_id, entered_by, kind, status, protocol_version, step, raw_json, result_json, notes, created_at, updated_at";
 pub(crate) const PROGRAMME_COLUMNS: &str = "id, runner_id, assessment_id, version, status, body_json, created_by, created_at, approved_by, approved_at";
-const RUN_COLUMNS: &str =
+pub(crate) const RUN_COLUMNS: &str =
     "id, runner_id, content_hash, file_name, started_at, sport, summary_json, imported_at";
 
 #[derive(sqlx::FromRow)]
-struct AssessmentRow {
+pub(crate) struct AssessmentRow {
     id: i64,
     runner_id: i64,
     entered_by: i64,
@@ -442,7 +442,7 @@ impl TryFrom<ProgrammeRow> for ProgrammeRecord {
 }
 
 #[derive(sqlx::FromRow)]
-struct RunRow {
+pub(crate) struct RunRow {
     id: i64,
     runner_id: i64,
     content_hash: String,
@@ -469,7 +469,7 @@ impl From<RunRow> for RunRecord {
 }
 
 #[derive(sqlx::FromRow)]
-struct AlertRow {
+pub(crate) struct AlertRow {
     id: i64,
     runner_id: i64,
     tier: String,
@@ -1333,12 +1333,12 @@ macro_rules! impl_store {
                 Ok(sqlx::query_as(
                     "SELECT clinic_id, enabled_by, sentence, counted_on FROM clinic_public_outcomes WHERE clinic_id = $1",
                 )
-                .bind(clinic_id).fetch_optional(&self.pool).await?)
+                .bind(clinic_id).fetch_optional(&self.read).await?)
             }
 
             async fn clinics_with_public_outcomes(&self) -> StoreResult<Vec<PublicOutcomes>> {
                 Ok(sqlx::query_as("SELECT clinic_id, enabled_by, sentence, counted_on FROM clinic_public_outcomes ORDER BY clinic_id")
-                    .fetch_all(&self.pool).await?)
+                    .fetch_all(&self.read).await?)
             }
 
             async fn session_logs_within(&self, actor: &Actor, windows: &[(i64, String, String)]) -> StoreResult<Vec<LogRecord>> {
@@ -1362,7 +1362,7 @@ macro_rules! impl_store {
                 for (runner_id, first, last) in windows {
                     query = query.bind(*runner_id).bind(first.as_str()).bind(last.as_str());
                 }
-                let rows = query.fetch_all(&self.pool).await?;
+                let rows = query.fetch_all(&self.read).await?;
                 rows.into_iter().map(LogRecord::try_from).collect()
             }
 
@@ -1547,19 +1547,62 @@ macro_rules! open_record {
     }};
 }
 
-/// Audits a staff member's sight of several runners' details at once: `open_record!` (one audit
-/// event) for each distinct runner id of `$runners`. Evaluates to the ids the actor may not
-/// see, whose details the caller leaves out.
+/// Most runners one audit statement of `audit_shown!` names (each takes two parameters, well
+/// within every backend's limit).
+pub(crate) const AUDIT_CHUNK: usize = 1000;
+
+/// Audits a staff member's sight of several runners' details at once, with the same rule and
+/// the same audit rows as `open_record!` for each distinct runner id of `$runners` — but in
+/// two statements for the lot (one read of the runners, one insert of their audit rows), not
+/// two per runner. Evaluates to the ids the actor may not see, whose details the caller
+/// leaves out.
 macro_rules! audit_shown {
     ($tx:expr, $actor:expr, $runners:expr, $action:expr) => {{
         let tx = $tx;
+        let actor: &Actor = $actor;
+        let action: &str = $action;
         let mut runners: Vec<i64> = $runners.collect();
         runners.sort_unstable();
         runners.dedup();
         let mut hidden: Vec<i64> = Vec::new();
-        for runner_id in runners {
-            if open_record!(&mut *tx, $actor, runner_id, $action).is_err() {
-                hidden.push(runner_id);
+        for chunk in runners.chunks(crate::sql::AUDIT_CHUNK) {
+            let list = (1..=chunk.len()).map(|k| format!("${k}")).collect::<Vec<_>>().join(", ");
+            let sql = format!("SELECT {USER_COLUMNS} FROM app_user WHERE id IN ({list})");
+            let mut query = sqlx::query_as::<_, UserRow>(&sql);
+            for id in chunk {
+                query = query.bind(*id);
+            }
+            let rows: Vec<UserRow> = query.fetch_all(&mut **tx).await?;
+            let mut allowed = std::collections::HashSet::with_capacity(rows.len());
+            for row in rows {
+                let runner = User::try_from(row)?;
+                if runner.role == Role::Runner && actor.may_see(&runner) {
+                    allowed.insert(runner.id);
+                }
+            }
+            let seen: Vec<(i64, &'static str)> = chunk
+                .iter()
+                .filter(|id| **id != actor.user_id)
+                .map(|id| (*id, if allowed.contains(id) { "allowed" } else { "denied" }))
+                .collect();
+            hidden.extend(chunk.iter().filter(|id| !allowed.contains(id)));
+            if !seen.is_empty() {
+                let values = (0..seen.len())
+                    .map(|k| format!("($1, $2, ${}, $3, ${}, $4)", 2 * k + 5, 2 * k + 6))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                let sql = format!(
+                    "INSERT INTO audit_event (at, actor_user_id, subject_user_id, action, outcome, detail) VALUES {values}"
+                );
+                let mut insert = sqlx::query(&sql)
+                    .bind(now())
+                    .bind(actor.user_id)
+                    .bind(action)
+                    .bind(format!("actor role {}", actor.role));
+                for (id, outcome) in seen {
+                    insert = insert.bind(id).bind(outcome);
+                }
+                insert.execute(&mut **tx).await?;
             }
         }
         hidden

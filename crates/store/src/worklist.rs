@@ -118,7 +118,7 @@ macro_rules! impl_worklist {
                     "SELECT r.runner_id, COUNT(*) FROM review r JOIN app_user u ON u.id = r.runner_id \
                      WHERE u.clinic_id = $1 AND u.role = 'runner' AND r.status = 'suggested' GROUP BY r.runner_id",
                 )
-                .bind(clinic_id).fetch_all(&self.pool).await?;
+                .bind(clinic_id).fetch_all(&self.read).await?;
                 Ok(rows)
             }
 
@@ -144,10 +144,10 @@ macro_rules! impl_worklist {
                 let Some(clinic_id) = staff_clinic(actor) else { return Ok(Waiting::default()) };
                 let from = "FROM inbox_item WHERE clinic_id = $1 AND stage = 'new'";
                 let (total,): (i64,) = sqlx::query_as(&format!("SELECT COUNT(*) {from}"))
-                    .bind(clinic_id).fetch_one(&self.pool).await?;
+                    .bind(clinic_id).fetch_one(&self.read).await?;
                 let sql = format!("SELECT {INBOX_COLUMNS} {from} ORDER BY created_at DESC, id DESC LIMIT $2");
                 let rows: Vec<InboxRow> = sqlx::query_as(&sql).bind(clinic_id).bind(limit.max(0))
-                    .fetch_all(&self.pool).await?;
+                    .fetch_all(&self.read).await?;
                 let items = rows.into_iter().map(InboxItem::try_from).collect::<StoreResult<Vec<_>>>()?;
                 Ok(Waiting { items, total })
             }
@@ -156,10 +156,10 @@ macro_rules! impl_worklist {
                 let Some(clinic_id) = staff_clinic(actor) else { return Ok(Waiting::default()) };
                 let filter = "FROM booking WHERE clinic_id = $1 AND starts_at >= $2 AND starts_at < $3 AND cancelled_at IS NULL";
                 let (total,): (i64,) = sqlx::query_as(&format!("SELECT COUNT(*) {filter}"))
-                    .bind(clinic_id).bind(from).bind(to).fetch_one(&self.pool).await?;
+                    .bind(clinic_id).bind(from).bind(to).fetch_one(&self.read).await?;
                 let sql = format!("SELECT {BOOKING_COLUMNS} {filter} ORDER BY starts_at, id LIMIT $4");
                 let rows: Vec<BookingRow> = sqlx::query_as(&sql).bind(clinic_id).bind(from).bind(to)
-                    .bind(limit.max(0)).fetch_all(&self.pool).await?;
+                    .bind(limit.max(0)).fetch_all(&self.read).await?;
                 Ok(Waiting { items: rows.into_iter().map(Booking::from).collect(), total })
             }
 

@@ -3,16 +3,20 @@
 //! parameters, so it works without JavaScript and a view can be bookmarked), and the decisions
 //! waiting for a clinician ("Waiting for you").
 
+use crate::blocking::off_runtime;
+use crate::clinic_settings::progression_thresholds;
 use crate::context::Ctx;
 use crate::error::AppResult;
 use crate::templates::{Page, render};
-use crate::tracking::journal::{Journal, today_for};
+use crate::tracking::journal::{add_to, days_before, today_for};
 use askama::Template;
 use axum::extract::Query;
 use axum::response::Response;
+use backstride_core::programme::Programme;
 use backstride_core::tracking::trends::{PainDirection, pain_trend, weeks};
+use backstride_core::tracking::{ProgressionThresholds, TrackingLogs};
 use backstride_core::{Role, TimeZoneName};
-use backstride_store::{Actor, AlertTier, AssessmentKind, AssessmentStatus, Store, User};
+use backstride_store::{Actor, AlertTier, CaseloadRecords, User};
 use jiff::civil::Date;
 use std::collections::HashMap;
 
@@ -117,32 +121,39 @@ pub fn retest_words(due: Date, today: Date) -> String {
     }
 }
 
-/// What the caseload knows about the clinic before it looks at each runner.
-pub struct ClinicView {
-    pub alerts: HashMap<i64, Vec<AlertTier>>,
-    pub waiting: HashMap<i64, i64>,
+/// Days of logs the caseload reads, back from the staff member's today: the two weeks the
+/// pain trend compares, this programme week, and a day for a runner whose today is behind.
+const CASELOAD_DAYS: i64 = 15;
+
+/// What one runner's line is worked out from (each runner's part of the caseload's one read).
+pub struct LineBasis<'a> {
+    pub runner: &'a User,
+    /// The approved programme, if any.
+    pub programme: Option<&'a Programme>,
+    /// At least the last two weeks of logs and the latest morning check-in.
+    pub logs: &'a TrackingLogs,
+    pub thresholds: &'a ProgressionThresholds,
+    /// Unix seconds of each finished re-test.
+    pub retests_at: &'a [i64],
+    pub alerts: &'a [AlertTier],
+    /// Decisions waiting for a clinician.
+    pub waiting: i64,
 }
 
-/// One runner's line (an audited read of their record).
-pub async fn line(
-    store: &dyn Store,
-    actor: &Actor,
-    runner: &User,
-    clinic: &ClinicView,
-) -> AppResult<CaseLine> {
-    let alerts = &clinic.alerts;
+/// One runner's line.
+pub fn line(basis: &LineBasis<'_>) -> CaseLine {
+    let runner = basis.runner;
     let today = today_for(runner);
-    let journal = Journal::load(store, actor, runner, today).await?;
     let (mut pain, mut pain_value, mut trend, mut trend_rank) =
         ("no check-ins".to_owned(), None, "–", 0);
     let (mut adherence, mut adherence_value) = ("no programme".to_owned(), None);
     let (mut retest, mut retest_date, mut retest_due) = ("–".to_owned(), None, false);
-    if let Some(j) = &journal {
+    if let Some(programme) = basis.programme {
         let t = pain_trend(
-            &j.logs,
+            basis.logs,
             today,
-            j.thresholds.mornings_for_weekly_average.value as usize,
-            j.thresholds.weekly_morning_rise.value,
+            basis.thresholds.mornings_for_weekly_average.value as usize,
+            basis.thresholds.weekly_morning_rise.value,
         );
         if let (Some(p), Some(d)) = (t.latest, t.latest_date) {
             pain = format!("{p}/10 ({})", crate::tracking::words::day_label(d, today));
@@ -154,11 +165,11 @@ pub async fn line(
             PainDirection::Better => ("better", 1),
             PainDirection::Unknown => ("not enough check-ins", 0),
         };
-        let week = weeks(&j.programme, &j.logs, today).pop();
+        let week = weeks(programme, basis.logs, today).pop();
         adherence_value = week.as_ref().and_then(|w| w.adherence_percent);
         // A week that starts today counts only what is done so far; say what today holds, as
         // the runner's Today page does, rather than "nothing planned".
-        let planned_today = j.programme.day_on(today).map_or(0, |d| d.exercises.len());
+        let planned_today = programme.day_on(today).map_or(0, |d| d.exercises.len());
         adherence = match &week {
             Some(w) if w.sessions_planned > 0 => format!(
                 "{} of {} ({}%)",
@@ -169,15 +180,9 @@ pub async fn line(
             _ if planned_today > 0 => format!("new week: {planned_today} planned today"),
             _ => "nothing planned yet".to_owned(),
         };
-        let start = j.programme.settings.start_date;
-        let done: Vec<i64> = store
-            .assessments_of(actor, runner.id)
-            .await?
-            .iter()
-            .filter(|a| a.kind == AssessmentKind::Retest && a.status == AssessmentStatus::Complete)
-            .map(|a| a.created_at)
-            .collect();
-        if let Some(d) = next_retest(start, &runner.time_zone, &done) {
+        let start = programme.settings.start_date;
+        let done = basis.retests_at;
+        if let Some(d) = next_retest(start, &runner.time_zone, done) {
             retest_due = d <= today;
             retest = retest_words(d, today);
             retest_date = Some(d);
@@ -195,9 +200,9 @@ pub async fn line(
                 );
         }
     }
-    let mine = alerts.get(&runner.id).cloned().unwrap_or_default();
+    let mine = basis.alerts;
     let worst = mine.iter().copied().max_by_key(|t| tier_rank(*t));
-    Ok(CaseLine {
+    CaseLine {
         id: runner.id,
         name: runner.display_name.clone(),
         pain,
@@ -215,8 +220,52 @@ pub async fn line(
         retest,
         retest_date,
         retest_due,
-        waiting: clinic.waiting.get(&runner.id).copied().unwrap_or(0),
-    })
+        waiting: basis.waiting,
+    }
+}
+
+/// Every line of the caseload, from its one read (on a blocking thread: it decodes every
+/// runner's programme and logs).
+fn lines_of(records: CaseloadRecords) -> Vec<CaseLine> {
+    let thresholds = progression_thresholds(Some(&records.clinic));
+    let mut programmes: HashMap<i64, Programme> = HashMap::new();
+    for p in &records.programmes {
+        match p.programme() {
+            Ok(programme) => {
+                programmes.insert(p.runner_id, programme);
+            }
+            Err(e) => tracing::warn!(error = %e, "caseload: programme skipped"),
+        }
+    }
+    let mut logs: HashMap<i64, TrackingLogs> = HashMap::new();
+    for l in &records.logs {
+        add_to(logs.entry(l.runner_id).or_default(), l);
+    }
+    let mut retests: HashMap<i64, Vec<i64>> = HashMap::new();
+    for (runner, at) in &records.retests_at {
+        retests.entry(*runner).or_default().push(*at);
+    }
+    let mut alerts: HashMap<i64, Vec<AlertTier>> = HashMap::new();
+    for a in &records.alerts {
+        alerts.entry(a.runner_id).or_default().push(a.tier);
+    }
+    let waiting: HashMap<i64, i64> = records.waiting.iter().copied().collect();
+    let none = TrackingLogs::default();
+    records
+        .runners
+        .iter()
+        .map(|runner| {
+            line(&LineBasis {
+                runner,
+                programme: programmes.get(&runner.id),
+                logs: logs.get(&runner.id).unwrap_or(&none),
+                thresholds: &thresholds,
+                retests_at: retests.get(&runner.id).map_or(&[], Vec::as_slice),
+                alerts: alerts.get(&runner.id).map_or(&[], Vec::as_slice),
+                waiting: waiting.get(&runner.id).copied().unwrap_or(0),
+            })
+        })
+        .collect()
 }
 
 /// How many of the due re-test dates the re-tests done cover: each re-test covers the next one
@@ -232,27 +281,11 @@ fn retests_covered(due: &[Date], done: &[Date]) -> usize {
 /// `GET /clinic/caseload?sort=…&show=…`.
 pub async fn page(ctx: Ctx, Query(q): Query<CaseQuery>) -> AppResult<Response> {
     let staff = ctx.user_with_role(&[Role::Clinician, Role::Admin])?.clone();
-    let clinic_id = staff.clinic_id.ok_or(crate::error::AppError::Forbidden)?;
+    staff.clinic_id.ok_or(crate::error::AppError::Forbidden)?;
     let actor = Actor::of(&staff);
-    let store = ctx.state.store.as_ref();
-    let mut alerts: HashMap<i64, Vec<AlertTier>> = HashMap::new();
-    for a in store.open_alerts(&actor).await? {
-        alerts.entry(a.runner_id).or_default().push(a.tier);
-    }
-    let clinic = ClinicView {
-        alerts,
-        waiting: store.waiting_counts(&actor).await?.into_iter().collect(),
-    };
-    let runners: Vec<User> = store
-        .users_in_clinic(clinic_id)
-        .await?
-        .into_iter()
-        .filter(|u| u.role == Role::Runner)
-        .collect();
-    let mut lines = Vec::new();
-    for r in &runners {
-        lines.push(line(store, &actor, r, &clinic).await?);
-    }
+    let since = days_before(today_for(&staff), CASELOAD_DAYS).to_string();
+    let records = ctx.state.store.caseload(&actor, &since).await?;
+    let mut lines = off_runtime(move || lines_of(records)).await?;
     let total = lines.len();
     let show = q.show.as_deref().unwrap_or("all");
     lines.retain(|l| match show {

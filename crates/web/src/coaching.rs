@@ -11,7 +11,7 @@ use axum::extract::Path;
 use axum::response::{IntoResponse, Redirect, Response};
 use backstride_core::Role;
 use backstride_core::programme::coaching::CoachingPlan;
-use backstride_store::{Actor, NewCoaching, ReviewKind, ReviewStatus, Store, User};
+use backstride_store::{Actor, Coaching, NewCoaching, ReviewKind, ReviewRecord, ReviewStatus, User};
 
 /// A coaching programme as the record shows it.
 pub struct CoachingLine {
@@ -19,16 +19,12 @@ pub struct CoachingLine {
     pub check_ins: String,
 }
 
-/// The runner's coaching programmes, newest first, with their weekly check-ins.
-pub async fn lines(
-    store: &dyn Store,
-    actor: &Actor,
-    runner: &User,
-) -> AppResult<Vec<CoachingLine>> {
+/// The runner's coaching programmes (newest first), with their weekly check-ins among
+/// `reviews` (the weekly reviews since the oldest of them began).
+pub fn lines(runner: &User, coaching: &[Coaching], reviews: &[ReviewRecord]) -> Vec<CoachingLine> {
     let today = today_for(runner);
-    let reviews = store.reviews_of(actor, runner.id).await?;
     let mut out = Vec::new();
-    for c in store.coaching_of(actor, runner.id).await? {
+    for c in coaching {
         let Some(plan) = CoachingPlan::stored(&c.name, &c.weeks.to_string(), &c.starts_on) else {
             continue;
         };
@@ -56,7 +52,7 @@ pub async fn lines(
             ),
         });
     }
-    Ok(out)
+    out
 }
 
 /// `POST /runners/{id}/coaching`: starts a coaching programme (staff of the runner's clinic).

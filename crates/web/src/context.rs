@@ -16,7 +16,7 @@ use axum::http::request::Parts;
 use axum::middleware::Next;
 use axum::response::Response;
 use backstride_core::{Role, UnitPreference};
-use backstride_store::{Actor, User};
+use backstride_store::{Actor, Clinic, User};
 use std::net::SocketAddr;
 use tower_sessions::Session;
 
@@ -104,6 +104,8 @@ pub struct Ctx {
     pub here: String,
     /// The client's address for every rate limit ([`crate::WebConfig::client_address`]).
     pub ip: String,
+    /// The signed-in person's clinic, read at most once a request (see [`Ctx::clinic`]).
+    clinic: tokio::sync::OnceCell<Option<Clinic>>,
 }
 
 impl FromRequestParts<AppState> for Ctx {
@@ -172,6 +174,7 @@ impl FromRequestParts<AppState> for Ctx {
             nonce,
             here,
             ip,
+            clinic: tokio::sync::OnceCell::new(),
         })
     }
 }
@@ -257,18 +260,37 @@ impl Ctx {
         })
     }
 
+    /// The signed-in person's clinic (`None` without one), read from the store at most once
+    /// per request however many parts of the page ask.
+    pub async fn clinic(&self) -> AppResult<Option<&Clinic>> {
+        let clinic = self
+            .clinic
+            .get_or_try_init(|| async {
+                match self.user.as_ref().and_then(|u| u.clinic_id) {
+                    Some(id) => self.state.store.clinic(id).await.map(Some),
+                    None => Ok(None),
+                }
+            })
+            .await?;
+        Ok(clinic.as_ref())
+    }
+
     /// The units this person sees: their own choice, else their clinic's default, else metric.
     pub async fn units(&self) -> AppResult<UnitPreference> {
-        let Some(user) = &self.user else {
-            return Ok(UnitPreference::default());
-        };
-        if let Some(units) = user.units {
-            return Ok(units);
+        match self.user.as_ref().and_then(|u| u.units) {
+            Some(units) => Ok(units),
+            None => Ok(self.units_in(self.clinic().await?)),
         }
-        match user.clinic_id {
-            Some(id) => Ok(self.state.store.clinic(id).await?.units),
-            None => Ok(UnitPreference::default()),
-        }
+    }
+
+    /// The units this person sees, with their clinic already read: their own choice, else the
+    /// clinic's default, else metric.
+    pub fn units_in(&self, clinic: Option<&Clinic>) -> UnitPreference {
+        self.user
+            .as_ref()
+            .and_then(|u| u.units)
+            .or(clinic.map(|c| c.units))
+            .unwrap_or_default()
     }
 
     /// Logs `user` in: a new session id (against fixation), a new CSRF token, and the idle

@@ -49,7 +49,9 @@ pub use context::TOUCH_INTERVAL_SECONDS;
 pub use passwords::hash_password;
 pub use runs::analyze_options_for;
 pub use runs::load::watch_runs;
-pub use tracking::journal::{Journal, WEEKLY_REVIEWS_CAUGHT_UP, apply_accepted, progressed};
+pub use tracking::journal::{
+    HISTORY_DAYS, Journal, WEEKLY_REVIEWS_CAUGHT_UP, apply_accepted, progressed,
+};
 pub use visitor::{FLASH_COOKIE, FORM_TOKEN_TTL_SECONDS, VISITOR_COOKIE, form_token_for};
 
 use axum::Router;

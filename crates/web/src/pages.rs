@@ -42,14 +42,11 @@ pub async fn home(ctx: Ctx) -> AppResult<Response> {
     if let (true, Some(clinic_id)) = (user.role.is_staff(), user.clinic_id) {
         return crate::worklist::page(&ctx, &user, clinic_id).await;
     }
-    let clinic = match user.clinic_id {
-        Some(id) => Some(ctx.state.store.clinic(id).await?),
-        None => None,
-    };
+    let clinic_name = ctx.clinic().await?.map(|c| c.name.clone());
     render(Home {
         page: ctx.page("Home").await?,
         role: user.role.as_str(),
-        clinic_name: clinic.map(|c| c.name),
+        clinic_name,
         runner_count: 0,
     })
 }
@@ -65,57 +62,45 @@ pub async fn runner_record(ctx: Ctx, Path(id): Path<i64>) -> AppResult<Response>
 pub async fn runner_page(ctx: &Ctx, id: i64, mut forms: RunnerForms) -> AppResult<Response> {
     let actor = ctx.actor()?;
     let viewer = ctx.user()?;
-    let runner = ctx
-        .state
-        .store
-        .open_runner_record(&actor, id, "view record")
-        .await?;
-    let clinic_name = match runner.clinic_id {
-        Some(c) => ctx.state.store.clinic(c).await?.name,
+    let store = ctx.state.store.as_ref();
+    // One read for the page; the journal's window starts a day early, as the runner's today
+    // may be a day behind the viewer's.
+    let since = crate::tracking::journal::days_before(
+        crate::tracking::journal::today_for(viewer),
+        crate::tracking::journal::HISTORY_DAYS + 1,
+    );
+    let records = store.runner_record(&actor, id, &since.to_string()).await?;
+    let runner = records.journal.runner.clone();
+    let clinic_name = match &records.journal.clinic {
+        Some(c) => c.name.clone(),
         None => "Self-directed (no clinic)".into(),
     };
-    let mut audit = Vec::new();
-    for event in ctx
-        .state
-        .store
-        .audit_events_about(runner.id)
-        .await?
-        .into_iter()
-        .take(50)
-    {
-        let who = match ctx.state.store.user(event.actor_user_id).await {
-            Ok(u) => format!("{} ({})", u.display_name, u.role),
-            Err(_) => "a former user".into(),
-        };
-        audit.push(AuditLine {
-            when: local_time(event.at, &viewer.time_zone),
-            who,
-            action: event.action,
-            outcome: event.outcome,
-        });
-    }
+    let audit = records
+        .audit
+        .iter()
+        .map(|line| AuditLine {
+            when: local_time(line.event.at, &viewer.time_zone),
+            who: match &line.actor {
+                Some((name, role)) => format!("{name} ({role})"),
+                None => "a former user".into(),
+            },
+            action: line.event.action.clone(),
+            outcome: line.event.outcome.clone(),
+        })
+        .collect();
     let is_staff = viewer.role.is_staff() && runner.id != viewer.id;
-    let review_records = ctx.state.store.reviews_of(&actor, runner.id).await?;
-    let reviews = review_records
+    let reviews = records
+        .recent_reviews
         .iter()
         .take(10)
         .filter_map(|r| crate::tracking::review_view(r, &viewer.time_zone))
         .map(|v| if is_staff { staff_view(v) } else { v })
         .collect();
     let (timeline, summary, waiting_programme) = if is_staff {
-        let store = ctx.state.store.as_ref();
-        let programmes = store.programmes_of(&actor, runner.id).await?;
-        let entries = crate::timeline::timeline(store, &actor, &runner, viewer).await?;
-        let summary = crate::record_summary::summary(
-            store,
-            &actor,
-            &runner,
-            viewer,
-            &programmes,
-            &review_records,
-        )
-        .await?;
-        let waiting = programmes
+        let entries = crate::timeline::timeline(&records, viewer);
+        let summary = crate::record_summary::summary(store, &actor, viewer, &records).await?;
+        let waiting = records
+            .programmes
             .iter()
             .find(|p| p.status == backstride_store::ProgrammeStatus::Suggested)
             .map(|p| p.id);
@@ -127,7 +112,7 @@ pub async fn runner_page(ctx: &Ctx, id: i64, mut forms: RunnerForms) -> AppResul
     } else {
         (Vec::new(), None, None)
     };
-    let coaching = crate::coaching::lines(ctx.state.store.as_ref(), &actor, &runner).await?;
+    let coaching = crate::coaching::lines(&runner, &records.coaching, &records.coaching_reviews);
     let today = crate::tracking::journal::today_for(&runner).to_string();
     // A blank form starts today; a refused one shows what was typed, even nothing.
     if !forms.coaching.has_errors() && forms.coaching.value("starts_on").is_empty() {

@@ -560,21 +560,14 @@ async fn show(ctx: Ctx, Path(id): Path<i64>) -> AppResult<Response> {
 /// The runner's current programme: the approved version, or word that one awaits approval.
 async fn current(ctx: Ctx) -> AppResult<Response> {
     let user = ctx.user()?.clone();
-    let versions = ctx
+    let (approved, waiting) = ctx
         .state
         .store
-        .programmes_of(&Actor::of(&user), user.id)
-        .await
-        .map_err(AppError::from)?;
-    if let Some(approved) = versions
-        .iter()
-        .find(|p| p.status == ProgrammeStatus::Approved)
-    {
+        .current_programme(&Actor::of(&user), user.id)
+        .await?;
+    if let Some(approved) = approved {
         return Ok(Redirect::to(&format!("/programmes/{}", approved.id)).into_response());
     }
-    let waiting = versions
-        .iter()
-        .any(|p| p.status == ProgrammeStatus::Suggested);
     render(NoProgramme {
         page: ctx.page("Your programme").await?,
         waiting,

@@ -2,18 +2,21 @@
 //! adherence, latest findings, what is waiting and the next re-test, in the third person.
 //!
 //! Pain, trend, adherence and the re-test come from the caseload's line for the runner (one
-//! rule for both pages); findings from the newest finished assessment, as core scored them.
+//! rule for both pages), worked out from the runner's journal (one read); findings from the
+//! newest finished assessment, as core scored them.
 
-use crate::caseload::{ClinicView, line};
+use crate::caseload::{LineBasis, line};
+use crate::clinic_settings::progression_thresholds;
 use crate::error::AppResult;
 use crate::pages::local_time;
+use crate::tracking::journal::Journal;
 use backstride_core::assessment::AssessmentResult;
 use backstride_core::assessment::findings::Severity;
+use backstride_core::tracking::TrackingLogs;
 use backstride_store::{
-    Actor, AssessmentRecord, AssessmentStatus, ProgrammeRecord, ProgrammeStatus, ReviewRecord,
-    ReviewStatus, Store, User,
+    Actor, AssessmentKind, AssessmentRecord, AssessmentStatus, ProgrammeStatus, ReviewRecord,
+    ReviewStatus, RunnerRecords, Store, User,
 };
-use std::collections::HashMap;
 
 /// Findings listed in the summary. **Our choice**: the few worth a glance; the rest are a link away.
 const FINDINGS_SHOWN: usize = 4;
@@ -79,25 +82,40 @@ fn findings(assessments: &[AssessmentRecord]) -> (Vec<String>, Option<String>) {
     (lines, href)
 }
 
-/// The summary of `runner` as `actor` (staff of the runner's clinic) sees it; every read is an
-/// audited read of the record.
+/// The summary of the runner whose record `records` holds, as `actor` (staff of the runner's
+/// clinic) sees it, from the record's one read.
 pub async fn summary(
     store: &dyn Store,
     actor: &Actor,
-    runner: &User,
     viewer: &User,
-    programmes: &[ProgrammeRecord],
-    reviews: &[ReviewRecord],
+    records: &RunnerRecords,
 ) -> AppResult<RecordSummary> {
-    let waiting_reviews: Vec<&ReviewRecord> = reviews
+    let runner = &records.journal.runner;
+    let programmes = &records.programmes;
+    let waiting_reviews: Vec<&ReviewRecord> = records
+        .journal
+        .reviews
         .iter()
         .filter(|r| r.status == ReviewStatus::Suggested)
         .collect();
-    let clinic = ClinicView {
-        alerts: HashMap::new(),
-        waiting: HashMap::from([(runner.id, waiting_reviews.len() as i64)]),
-    };
-    let case = line(store, actor, runner, &clinic).await?;
+    let assessments = &records.journal.assessments;
+    let retests_at: Vec<i64> = assessments
+        .iter()
+        .filter(|a| a.kind == AssessmentKind::Retest && a.status == AssessmentStatus::Complete)
+        .map(|a| a.created_at)
+        .collect();
+    let (findings, findings_href) = findings(assessments);
+    let journal = Journal::from_records(store, actor, records.journal.clone()).await?;
+    let (none, defaults) = (TrackingLogs::default(), progression_thresholds(None));
+    let case = line(&LineBasis {
+        runner,
+        programme: journal.as_ref().map(|j| j.programme.as_ref()),
+        logs: journal.as_ref().map_or(&none, |j| j.logs.as_ref()),
+        thresholds: journal.as_ref().map_or(&defaults, |j| &j.thresholds),
+        retests_at: &retests_at,
+        alerts: &[],
+        waiting: waiting_reviews.len() as i64,
+    });
     let approved = programmes
         .iter()
         .find(|p| p.status == ProgrammeStatus::Approved);
@@ -132,7 +150,6 @@ pub async fn summary(
             label: format!("Review and approve programme version {}", p.version),
         });
     }
-    let (findings, findings_href) = findings(&store.assessments_of(actor, runner.id).await?);
     Ok(RecordSummary {
         status,
         pain: case.pain,

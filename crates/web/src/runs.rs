@@ -12,7 +12,7 @@ use crate::pages::local_time;
 use crate::templates::{Page, render, render_status};
 use askama::Template;
 use axum::Router;
-use axum::extract::Path;
+use axum::extract::{Path, Query};
 use axum::extract::multipart::{Multipart, MultipartError, MultipartRejection};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -23,7 +23,7 @@ use backstride_ingest::{
     FileReport, FlagNote, Outcome, Prepared, StoredRun, StoredStats, ZipLimits,
 };
 use backstride_running::{AnalyzeOptions, FormThresholds};
-use backstride_store::{RunRecord, Store, User};
+use backstride_store::{RunPage, RunRecord, RunsList as RunsListRecords, Store, User};
 use charts::{ChartView, LineChart, clock};
 use serde::{Deserialize, Serialize};
 use std::io::Cursor;
@@ -85,6 +85,8 @@ pub struct RunsList {
     pub upload_error: Option<String>,
     pub upload_limit: String,
     pub units: &'static str,
+    /// The link to the next page of older runs, when there are more.
+    pub older: Option<String>,
 }
 
 /// One row of the lap table.
@@ -226,20 +228,52 @@ struct Upload {
     error: Option<String>,
 }
 
+/// Runs listed on a page. **Our choice**: about four months of three runs a week; older ones
+/// are a link away.
+const RUNS_SHOWN: i64 = 50;
+
+/// `?before=STARTED_AT.ID`: the list continues with the runs older than that one.
+#[derive(Deserialize, Default)]
+struct RunsQuery {
+    before: Option<String>,
+}
+
+impl RunsQuery {
+    /// The run the page starts after; anything unreadable starts at the newest.
+    fn before(&self) -> Option<(i64, i64)> {
+        let (at, id) = self.before.as_deref()?.split_once('.')?;
+        Some((at.parse().ok()?, id.parse().ok()?))
+    }
+}
+
+/// A page of the runner's runs (see [`RUNS_SHOWN`]), from the store's one read.
+async fn runs_list(ctx: &Ctx, runner_id: i64, q: &RunsQuery) -> AppResult<RunsListRecords> {
+    Ok(ctx
+        .state
+        .store
+        .runs_list(&ctx.actor()?, runner_id, q.before(), RUNS_SHOWN)
+        .await?)
+}
+
 async fn list_page(
     ctx: &Ctx,
-    runner: &User,
-    records: &[RunRecord],
+    list: RunsListRecords,
     upload: Upload,
     status: StatusCode,
 ) -> AppResult<Response> {
     let viewer = ctx.user()?;
+    let runner = &list.runner;
+    let records = &list.runs;
     let is_self = viewer.id == runner.id;
     let base = if is_self {
         "/runs".to_owned()
     } else {
         format!("/runners/{}/runs", runner.id)
     };
+    let older = records
+        .last()
+        .filter(|_| list.more)
+        .map(|r| format!("{base}?before={}.{}", r.started_at, r.id));
     let units: UnitPreference = ctx.units().await?;
     let page = RunsList {
         page: ctx.page(if is_self { "Your runs" } else { "Runs" }).await?,
@@ -258,15 +292,16 @@ async fn list_page(
         upload_error: upload.error,
         upload_limit: ingest::human_bytes(ctx.state.config.upload_limit_bytes as u64),
         units: units.distance.as_str(),
+        older,
     };
     render_status(status, page)
 }
 
 /// `GET /runs`: the runner's own runs and the upload form; after an upload (which redirects
 /// here) also what happened to each file, shown once: a reload shows the list without them.
-async fn own_runs(ctx: Ctx) -> AppResult<Response> {
+async fn own_runs(ctx: Ctx, Query(q): Query<RunsQuery>) -> AppResult<Response> {
     let user = ctx.user_with_role(&[Role::Runner])?.clone();
-    let records = ctx.state.store.runs_of(&ctx.actor()?, user.id).await?;
+    let list = runs_list(&ctx, user.id, &q).await?;
     let upload = Upload {
         results: ctx
             .take_from_session(UPLOAD_RESULTS_KEY)
@@ -274,15 +309,18 @@ async fn own_runs(ctx: Ctx) -> AppResult<Response> {
             .unwrap_or_default(),
         error: None,
     };
-    list_page(&ctx, &user, &records, upload, StatusCode::OK).await
+    list_page(&ctx, list, upload, StatusCode::OK).await
 }
 
 /// `GET /runners/{runner_id}/runs`: a runner's runs, for the runner or their clinic's staff.
-async fn runner_runs(ctx: Ctx, Path(runner_id): Path<i64>) -> AppResult<Response> {
+async fn runner_runs(
+    ctx: Ctx,
+    Path(runner_id): Path<i64>,
+    Query(q): Query<RunsQuery>,
+) -> AppResult<Response> {
     // The store audits the look and answers NotFound to anyone who may not see the runner.
-    let records = ctx.state.store.runs_of(&ctx.actor()?, runner_id).await?;
-    let runner = ctx.state.store.user(runner_id).await?;
-    list_page(&ctx, &runner, &records, Upload::default(), StatusCode::OK).await
+    let list = runs_list(&ctx, runner_id, &q).await?;
+    list_page(&ctx, list, Upload::default(), StatusCode::OK).await
 }
 
 /// `GET /runs/{id}`.
@@ -294,14 +332,13 @@ async fn own_run(ctx: Ctx, Path(id): Path<i64>) -> AppResult<Response> {
 /// `GET /runners/{runner_id}/runs/{id}`.
 async fn runner_run(ctx: Ctx, Path((runner_id, id)): Path<(i64, i64)>) -> AppResult<Response> {
     ctx.user()?;
-    let records = ctx.state.store.runs_of(&ctx.actor()?, runner_id).await?;
-    let runner = ctx.state.store.user(runner_id).await?;
-    detail_page(&ctx, &runner, &records, id).await
+    let page = ctx.state.store.run_page(&ctx.actor()?, runner_id, id).await?;
+    detail_page(&ctx, page).await
 }
 
 async fn run_page(ctx: &Ctx, runner: &User, id: i64) -> AppResult<Response> {
-    let records = ctx.state.store.runs_of(&ctx.actor()?, runner.id).await?;
-    detail_page(ctx, runner, &records, id).await
+    let page = ctx.state.store.run_page(&ctx.actor()?, runner.id, id).await?;
+    detail_page(ctx, page).await
 }
 
 fn pace_series(speed: &[Option<f64>], unit: DistanceUnit) -> Vec<Option<f64>> {
@@ -313,17 +350,16 @@ fn pace_series(speed: &[Option<f64>], unit: DistanceUnit) -> Vec<Option<f64>> {
         .collect()
 }
 
-async fn detail_page(
-    ctx: &Ctx,
-    runner: &User,
-    records: &[RunRecord],
-    id: i64,
-) -> AppResult<Response> {
+/// A run's page from its one read (the run, its runner and their clinic).
+async fn detail_page(ctx: &Ctx, page: RunPage) -> AppResult<Response> {
     let viewer = ctx.user()?;
-    let record = records
-        .iter()
-        .find(|r| r.id == id)
-        .ok_or(AppError::NotFound)?;
+    let RunPage {
+        runner,
+        clinic,
+        run: record,
+    } = page;
+    let runner = &runner;
+    let record = &record;
     let is_self = viewer.id == runner.id;
     let (back_href, back_label) = if is_self {
         ("/runs".to_owned(), "All your runs".to_owned())
@@ -333,8 +369,7 @@ async fn detail_page(
             format!("All runs of {}", runner.display_name),
         )
     };
-    let unit = ctx.units().await?.distance;
-    let clinic = crate::clinic_settings::clinic_of(ctx.state.store.as_ref(), runner.id).await?;
+    let unit = ctx.units_in(clinic.as_ref()).distance;
     let table = crate::clinic_settings::assessment_thresholds(clinic.as_ref());
     let balanced = (
         table.contact_balance_min_left_percent.value,
@@ -564,12 +599,12 @@ async fn upload(ctx: Ctx, multipart: Result<Multipart, MultipartRejection>) -> A
         ));
     }
     if let Some((status, message)) = problem {
-        let records = ctx.state.store.runs_of(&actor, user.id).await?;
+        let list = runs_list(&ctx, user.id, &RunsQuery::default()).await?;
         let upload = Upload {
             results: UploadResults::default(),
             error: Some(message),
         };
-        return list_page(&ctx, &user, &records, upload, status).await;
+        return list_page(&ctx, list, upload, status).await;
     }
     let options = analyze_options_for(ctx.state.store.as_ref(), user.id).await?;
     let prepared = tokio::task::spawn_blocking(move || prepare_uploads(files, &options))

@@ -6,13 +6,13 @@ use crate::auth::now;
 use crate::context::Ctx;
 use crate::error::AppResult;
 use crate::pages::{local_time, runner_page};
+use crate::tracking::journal::days_before;
 use crate::templates::{FormState, RunnerForms};
-use crate::tracking::journal::{HISTORY_DAYS, days_before, today_for};
 use axum::Form;
 use axum::extract::Path;
 use axum::response::{IntoResponse, Redirect, Response};
 use backstride_core::{Role, TimeZoneName};
-use backstride_store::{Actor, AssessmentStatus, NewEmail, ProgrammeStatus, Store, User};
+use backstride_store::{Actor, AssessmentStatus, NewEmail, ProgrammeStatus, RunnerRecords, User};
 use std::collections::BTreeMap;
 
 /// Entries shown. **Our choice**: enough for a fortnight's programme and its re-tests.
@@ -69,14 +69,11 @@ pub fn by_week(entries: Vec<TimelineEntry>, tz: &TimeZoneName) -> Vec<WeekGroup>
     weeks
 }
 
-/// The runner's timeline as `actor` may see it (each read is audited by the store).
-pub async fn timeline(
-    store: &dyn Store,
-    actor: &Actor,
-    runner: &User,
-    viewer: &User,
-) -> AppResult<Vec<TimelineEntry>> {
+/// The runner's timeline from their record's one read (the newest entries of each kind, so
+/// the newest [`ENTRIES`] of all).
+pub fn timeline(records: &RunnerRecords, viewer: &User) -> Vec<TimelineEntry> {
     let tz = &viewer.time_zone;
+    let runner = &records.journal.runner;
     let mut entries = Vec::new();
     let mut add = |at: i64, what: String, href: Option<String>| {
         entries.push(TimelineEntry {
@@ -86,7 +83,7 @@ pub async fn timeline(
             href,
         })
     };
-    for a in store.assessments_of(actor, runner.id).await? {
+    for a in &records.journal.assessments {
         let state = match a.status {
             AssessmentStatus::Complete => "completed",
             AssessmentStatus::Stopped => "stopped at a red flag",
@@ -98,7 +95,7 @@ pub async fn timeline(
             Some(format!("/assessments/{}", a.id)),
         );
     }
-    for p in store.programmes_of(actor, runner.id).await? {
+    for p in &records.programmes {
         let what = match p.status {
             ProgrammeStatus::Suggested => format!(
                 "Programme version {} suggested, awaiting approval",
@@ -115,7 +112,7 @@ pub async fn timeline(
             Some(format!("/programmes/{}", p.id)),
         );
     }
-    for r in store.reviews_of(actor, runner.id).await? {
+    for r in &records.noted_reviews {
         if let Some(at) = r.decided_at.filter(|_| r.note.trim().len() > 1) {
             add(
                 at,
@@ -129,17 +126,16 @@ pub async fn timeline(
             );
         }
     }
-    for run in store.runs_of(actor, runner.id).await? {
+    for run in &records.runs {
         add(
             run.started_at,
             format!("Watch run imported: {}", run.file_name),
             Some(format!("/runners/{}/runs/{}", runner.id, run.id)),
         );
     }
-    let since = days_before(today_for(runner), HISTORY_DAYS).to_string();
-    let mut days: BTreeMap<String, usize> = BTreeMap::new();
-    for log in store.logs_of(actor, runner.id, &since).await? {
-        *days.entry(log.log_date).or_default() += 1;
+    let mut days: BTreeMap<&str, usize> = BTreeMap::new();
+    for log in &records.journal.logs {
+        *days.entry(log.log_date.as_str()).or_default() += 1;
     }
     for (date, n) in days {
         let at = date
@@ -152,7 +148,7 @@ pub async fn timeline(
     }
     entries.sort_by_key(|e| std::cmp::Reverse(e.at));
     entries.truncate(ENTRIES);
-    Ok(entries)
+    entries
 }
 
 /// `POST /runners/{id}/email`: staff of the runner's clinic send the runner an email (through

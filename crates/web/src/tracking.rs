@@ -22,7 +22,7 @@ pub mod words;
 use crate::AppState;
 use crate::context::Ctx;
 use crate::error::{AppError, AppResult};
-use crate::programme::hold::{RedFlagHold, red_flag_hold};
+use crate::programme::hold::{RedFlagHold, hold_in};
 use crate::security::random_token;
 use crate::templates::{FormState, Page, render_status};
 use askama::Template;
@@ -193,12 +193,12 @@ pub(crate) async fn render_today(
     let store = ctx.state.store.as_ref();
     let actor = Actor::of(runner);
     let today = today_for(runner);
-    let journal = Journal::load(store, &actor, runner, today).await?;
-    let hold = match &journal {
-        Some(j) => j.hold.clone(),
-        None => red_flag_hold(store, &actor, runner.id).await?,
-    };
-    let units = ctx.units().await?;
+    // One read for the page: the programme, assessments, and the window's logs and reviews.
+    let records = journal::read(store, &actor, runner.id, today, "view today").await?;
+    let hold = hold_in(&records.assessments);
+    let units = ctx.units_in(records.clinic.as_ref());
+    let reviews = records.reviews.clone();
+    let journal = Journal::from_records(store, &actor, records).await?;
     let days = (0..=backstride_core::tracking::logs::BACKFILL_DAYS)
         .map(|n| days_before(today, n))
         .map(|d| DayLink {
@@ -207,7 +207,6 @@ pub(crate) async fn render_today(
             current: d == date,
         })
         .collect();
-    let reviews = store.reviews_of(&actor, runner.id).await?;
     let decision = reviews
         .iter()
         .find(|r| r.kind == ReviewKind::AfterDay && r.review_date == date.to_string())
@@ -271,7 +270,7 @@ pub(crate) async fn render_today(
     };
     if let Some(j) = journal.as_ref().filter(|j| j.hold.is_none()) {
         fill_day(&mut page, j, date, units.distance);
-        page.retest_due = retest_due(ctx, &actor, j, today).await?;
+        page.retest_due = retest_due(j, today);
     }
     render_status(waiting_status, page)
 }
@@ -368,23 +367,22 @@ fn session_pain(j: &Journal, date: Date) -> Option<u8> {
 }
 
 /// A re-test is due from day 7 of the programme, until one is done after the programme began.
-async fn retest_due(ctx: &Ctx, actor: &Actor, j: &Journal, today: Date) -> AppResult<bool> {
+fn retest_due(j: &Journal, today: Date) -> bool {
     let start = j.programme.settings.start_date;
     if today
         < start
             .checked_add(jiff::Span::new().days(7))
             .unwrap_or(start)
     {
-        return Ok(false);
+        return false;
     }
     let started_at = start
         .to_zoned(j.runner.time_zone.zone().clone())
         .map(|z| z.timestamp().as_second())
         .unwrap_or(0);
-    let assessments = ctx.state.store.assessments_of(actor, j.runner.id).await?;
-    Ok(!assessments
+    !j.assessments
         .iter()
-        .any(|a| a.kind == backstride_store::AssessmentKind::Retest && a.created_at >= started_at))
+        .any(|a| a.kind == backstride_store::AssessmentKind::Retest && a.created_at >= started_at)
 }
 
 // --- Logging ----------------------------------------------------------------------------------
@@ -666,7 +664,7 @@ async fn log_entry(
     if let Some(hold) = &journal.hold {
         return refuse_log(&ctx, json_reply, hold.refusal()).await;
     }
-    let unit = ctx.units().await?.distance;
+    let unit = ctx.units_in(journal.clinic.as_ref()).distance;
     let failed_form = |fields: &[(String, String)]| match field(fields, "kind") {
         "session" => format!("session-{}", field(fields, "item_key")),
         other => other.to_owned(),
@@ -701,10 +699,8 @@ async fn log_entry(
         Ok((_, LogSaved::AlreadyStored)) => {
             "This entry was already saved; it is stored once.".to_owned()
         }
-        Ok((_, LogSaved::New)) => {
-            let journal = Journal::load(store, &actor, &runner, today)
-                .await?
-                .ok_or_else(|| AppError::Internal("programme vanished".into()))?;
+        Ok((stored, LogSaved::New)) => {
+            let journal = journal.with_stored(stored);
             let review = journal
                 .after_log(store, &actor, checked.date, today)
                 .await?;

@@ -8,7 +8,7 @@
 use crate::assessment::results::{ReferralView, referral};
 use crate::error::AppResult;
 use backstride_core::assessment::{AssessmentResult, Referral};
-use backstride_store::{Actor, AssessmentStatus, Store};
+use backstride_store::{Actor, AssessmentRecord, AssessmentStatus, Store};
 
 /// Why the runner's programme is on hold, from the assessment that stopped.
 #[derive(Clone)]
@@ -49,7 +49,12 @@ pub async fn red_flag_hold(
     actor: &Actor,
     runner_id: i64,
 ) -> AppResult<Option<RedFlagHold>> {
-    let assessments = store.assessments_of(actor, runner_id).await?;
+    Ok(hold_in(&store.assessments_of(actor, runner_id).await?))
+}
+
+/// The hold the runner's `assessments` (any order; the newest among them count) put on their
+/// programmes, if any.
+pub fn hold_in(assessments: &[AssessmentRecord]) -> Option<RedFlagHold> {
     let newest = assessments
         .iter()
         .filter(|a| {
@@ -59,9 +64,7 @@ pub async fn red_flag_hold(
             )
         })
         .max_by_key(|a| (a.updated_at, a.id));
-    let Some(stopped) = newest.filter(|a| a.status == AssessmentStatus::Stopped) else {
-        return Ok(None);
-    };
+    let stopped = newest.filter(|a| a.status == AssessmentStatus::Stopped)?;
     let result: Option<AssessmentResult> = stopped
         .result_json
         .as_deref()
@@ -76,11 +79,11 @@ pub async fn red_flag_hold(
                 .collect()
         })
         .unwrap_or_default();
-    Ok(Some(RedFlagHold {
+    Some(RedFlagHold {
         assessment_id: stopped.id,
         emergency: result
             .as_ref()
             .is_some_and(|r| r.referrals.contains(&Referral::Emergency)),
         referrals,
-    }))
+    })
 }

@@ -7,9 +7,9 @@
 //! [`WEEKLY_REVIEWS_CAUGHT_UP`] weeks. The rules replay the logs on a blocking thread.
 
 use crate::blocking::off_runtime;
-use crate::clinic_settings::{clinic_of, progression_thresholds};
+use crate::clinic_settings::progression_thresholds;
 use crate::error::{AppError, AppResult};
-use crate::programme::hold::{RedFlagHold, red_flag_hold};
+use crate::programme::hold::{RedFlagHold, hold_in};
 use backstride_core::assessment::values::PainScore;
 use backstride_core::assessment::{Assessment, AssessmentResult, validate};
 use backstride_core::programme::{self, Programme, ProgrammeEdit};
@@ -18,8 +18,9 @@ use backstride_core::tracking::{
     RunLog, SessionLog, TrackingLogs, UsualMorningPain,
 };
 use backstride_store::{
-    Actor, AlertTier, Clinic, LogKind, LogRecord, NewProgramme, NewReview, ProgrammeRecord,
-    ProgrammeStatus, ReviewKind, ReviewRecord, ReviewStatus, Store, User,
+    Actor, AlertTier, AssessmentRecord, Clinic, JournalRecords, LogKind, LogRecord, NewProgramme,
+    NewReview, ProgrammeRecord, ProgrammeStatus, ReviewKind, ReviewRecord, ReviewStatus, Store,
+    User,
 };
 use jiff::civil::Date;
 use std::collections::HashSet;
@@ -49,6 +50,13 @@ pub struct Journal {
     pub thresholds: ProgressionThresholds,
     /// Set while a red flag since the programme holds it: nothing is logged or reviewed.
     pub hold: Option<RedFlagHold>,
+    /// The usual morning pain the programme's assessment recorded, if any (see
+    /// `baseline_morning`).
+    assessment_morning: Option<PainScore>,
+    /// The reviews of the last [`HISTORY_DAYS`], newest first.
+    pub reviews: Vec<ReviewRecord>,
+    /// The runner's newest assessments, newest first (see `RECENT_ASSESSMENTS`).
+    pub assessments: Vec<AssessmentRecord>,
 }
 
 /// Today in the runner's own time zone.
@@ -95,6 +103,20 @@ pub async fn approved_programme(
     Ok(Some((record, programme)))
 }
 
+/// A runner's record for the daily pages in one store call: the approved programme, the newest
+/// assessments, and the logs and reviews of the last [`HISTORY_DAYS`] before `today`.
+/// Someone other than the runner is audited as doing `action`.
+pub async fn read(
+    store: &dyn Store,
+    actor: &Actor,
+    runner_id: i64,
+    today: Date,
+    action: &str,
+) -> AppResult<JournalRecords> {
+    let since = days_before(today, HISTORY_DAYS).to_string();
+    Ok(store.journal(actor, runner_id, &since, action).await?)
+}
+
 /// What the rules take from the assessment a programme was made from: the usual morning pain
 /// it recorded, if any, and why running waits (for a programme stored before it kept the
 /// reasons itself).
@@ -102,11 +124,15 @@ async fn from_assessment(
     store: &dyn Store,
     actor: &Actor,
     record: &ProgrammeRecord,
+    recent: &[AssessmentRecord],
 ) -> AppResult<(Option<PainScore>, Vec<String>)> {
     let Some(id) = record.assessment_id else {
         return Ok((None, Vec::new()));
     };
-    let assessment = store.assessment(actor, id).await?;
+    let assessment = match recent.iter().find(|a| a.id == id) {
+        Some(a) => a.clone(),
+        None => store.assessment(actor, id).await?,
+    };
     let raw: Assessment = serde_json::from_str(&assessment.raw_json).unwrap_or_default();
     let baseline = validate(&raw).ok().and_then(|v| v.baseline);
     let running_blocked = assessment
@@ -127,45 +153,84 @@ impl Journal {
         runner: &User,
         today: Date,
     ) -> AppResult<Option<Journal>> {
-        let Some((programme_record, mut programme)) =
-            approved_programme(store, actor, runner.id).await?
-        else {
+        let records = read(store, actor, runner.id, today, "view tracking record").await?;
+        Journal::from_records(store, actor, records).await
+    }
+
+    /// The journal of records read by [`read`]; `None` when there is no approved programme.
+    pub async fn from_records(
+        store: &dyn Store,
+        actor: &Actor,
+        records: JournalRecords,
+    ) -> AppResult<Option<Journal>> {
+        let JournalRecords {
+            runner,
+            clinic,
+            programme,
+            assessments,
+            logs,
+            reviews,
+        } = records;
+        let Some(programme_record) = programme else {
             return Ok(None);
         };
+        let mut programme = programme_record.programme().map_err(AppError::Internal)?;
         let (assessment_morning, running_blocked) =
-            from_assessment(store, actor, &programme_record).await?;
+            from_assessment(store, actor, &programme_record, &assessments).await?;
         if programme.running_allowed() {
             programme.block_running(&running_blocked);
         }
-        let since = days_before(today, HISTORY_DAYS).to_string();
-        let records = store.logs_of(actor, runner.id, &since).await?;
-        let (records, logs) = off_runtime(move || {
-            let mut logs = TrackingLogs::default();
-            for r in &records {
-                add_to(&mut logs, r);
+        let (records, tracking_logs) = off_runtime(move || {
+            let mut tracking_logs = TrackingLogs::default();
+            for r in &logs {
+                add_to(&mut tracking_logs, r);
             }
-            (records, logs)
+            (logs, tracking_logs)
         })
         .await?;
-        let clinic = clinic_of(store, runner.id).await?;
         let thresholds = progression_thresholds(clinic.as_ref());
         let baseline_morning = UsualMorningPain::choose(
             assessment_morning,
-            &logs.mornings,
+            &tracking_logs.mornings,
             programme.settings.start_date,
             &thresholds,
         );
         Ok(Some(Journal {
+            assessment_morning,
             baseline_morning,
             thresholds,
-            hold: red_flag_hold(store, actor, runner.id).await?,
-            runner: runner.clone(),
+            hold: hold_in(&assessments),
+            runner,
             clinic,
             programme_record,
             programme: Arc::new(programme),
             records,
-            logs: Arc::new(logs),
+            logs: Arc::new(tracking_logs),
+            reviews,
+            assessments,
         }))
+    }
+
+    /// The journal with `record`, a log just stored, added as a fresh read would find it (after
+    /// the logs of its date and before later ones), without reading the record again.
+    pub fn with_stored(mut self, record: LogRecord) -> Journal {
+        let logs = Arc::make_mut(&mut self.logs);
+        add_to(logs, &record);
+        // Stable sorts: the new log has the newest id, so it ends its date, as when read.
+        logs.sessions.sort_by_key(|l| l.date);
+        logs.runs.sort_by_key(|l| l.date);
+        logs.mornings.sort_by_key(|l| l.date);
+        let at = self
+            .records
+            .partition_point(|r| r.log_date <= record.log_date);
+        self.records.insert(at, record);
+        self.baseline_morning = UsualMorningPain::choose(
+            self.assessment_morning,
+            &self.logs.mornings,
+            self.programme.settings.start_date,
+            &self.thresholds,
+        );
+        self
     }
 
     /// A clinic's runner gets suggestions for the clinician; a self-directed runner's are final.
@@ -314,9 +379,8 @@ impl Journal {
         if self.hold.is_some() || self.weekly_dates(today).is_empty() {
             return Ok(false);
         }
-        let stored = store.reviews_of(actor, self.runner.id).await?;
         let mut applied = false;
-        for date in self.weekly_dates_missing(&stored, today) {
+        for date in self.weekly_dates_missing(&self.reviews, today) {
             let review = self.review(date, ReviewKind::Weekly).await?;
             let record = self
                 .store_review(store, actor, &review, ReviewKind::Weekly)

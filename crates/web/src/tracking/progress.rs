@@ -1,7 +1,7 @@
 //! The progress page (charts of pain, morning pain, adherence, running and left/right tests
 //! over time, each with a data table) and the re-test change report.
 
-use super::journal::{Journal, days_before, today_for};
+use super::journal::{self, Journal, days_before, today_for};
 use crate::context::Ctx;
 use crate::error::{AppError, AppResult};
 use crate::templates::{Page, render};
@@ -50,21 +50,26 @@ pub async fn page(ctx: Ctx, Path(runner_id): Path<i64>) -> AppResult<Response> {
     let viewer = ctx.user()?.clone();
     let actor = Actor::of(&viewer);
     let store = ctx.state.store.as_ref();
-    let runner = store
-        .open_runner_record(&actor, runner_id, "view progress")
-        .await?;
+    // One read for the page; the window starts a day early, as the runner's today may be a
+    // day behind the viewer's.
+    let viewer_yesterday = days_before(today_for(&viewer), 1);
+    let records =
+        journal::read(store, &actor, runner_id, viewer_yesterday, "view progress").await?;
+    let runner = records.runner.clone();
     let today = today_for(&runner);
-    let journal = Journal::load(store, &actor, &runner, today).await?;
-    let clinic = crate::clinic_settings::clinic_of(store, runner.id).await?;
+    let clinic = records.clinic.clone();
     let symmetric_from = crate::clinic_settings::assessment_thresholds(clinic.as_ref())
         .lsi_symmetric_from
         .value;
+    let units = ctx.units_in(clinic.as_ref());
+    // The newest assessments (the journal's), oldest first for the charts.
+    let mut assessments = records.assessments.clone();
+    assessments.reverse();
+    let journal = Journal::from_records(store, &actor, records).await?;
     let mut charts = Vec::new();
     if let Some(j) = &journal {
-        charts = tracking_charts(j, today, ctx.units().await?.distance);
+        charts = tracking_charts(j, today, units.distance);
     }
-    let mut assessments = store.assessments_of(&actor, runner_id).await?;
-    assessments.reverse();
     let complete: Vec<&AssessmentRecord> = assessments
         .iter()
         .filter(|a| a.status == AssessmentStatus::Complete)

@@ -28,5 +28,6 @@ mod shell;
 mod today;
 mod today_browser;
 mod tracking;
+mod trips;
 mod worklist;
 mod world;

@@ -1,0 +1,454 @@
+//! Read models: what one page shows, read in one store call and one transaction, in a number
+//! of statements that does not grow with the runner's history or the clinic's runners.
+//!
+//! A part of [`crate::Store`] kept in its own trait and file (like `worklist.rs`). Access is
+//! checked and audited as everywhere else: through `open_record!` for one runner's record and
+//! `audit_shown!` for a clinic's list, in the same transaction as the reads.
+
+use crate::sql::{
+    ASSESSMENT_COLUMNS, AlertRow, AssessmentRow, CLINIC_COLUMNS, ClinicRow, LOG_COLUMNS, LogRow,
+    PROGRAMME_COLUMNS, ProgrammeRow, REVIEW_COLUMNS, RUN_COLUMNS, ReviewRow, RunRow, USER_COLUMNS,
+    UserRow, audit_shown, begin, now, open_record,
+};
+use crate::{
+    Actor, Alert, AssessmentRecord, AuditEvent, Clinic, Coaching, LogRecord, ProgrammeRecord,
+    ReviewRecord, RunRecord, SqlStore, StoreError, StoreResult, User,
+};
+use async_trait::async_trait;
+use backstride_core::Role;
+
+/// Most assessments a runner's journal carries, newest first. **Our choice**: a baseline and
+/// its re-tests for well over a year; what the pages use is always among the newest.
+pub const RECENT_ASSESSMENTS: i64 = 12;
+
+/// A runner's record as the daily pages need it: the runner and their clinic, the approved
+/// programme, the newest assessments, and the logs and reviews of a window of days.
+#[derive(Debug, Clone)]
+pub struct JournalRecords {
+    pub runner: User,
+    pub clinic: Option<Clinic>,
+    /// The approved programme version, if there is one.
+    pub programme: Option<ProgrammeRecord>,
+    /// The newest [`RECENT_ASSESSMENTS`], newest first.
+    pub assessments: Vec<AssessmentRecord>,
+    /// Logs dated on or after the window's first day, oldest first.
+    pub logs: Vec<LogRecord>,
+    /// Reviews dated on or after the window's first day, newest first.
+    pub reviews: Vec<ReviewRecord>,
+}
+
+/// What the caseload shows about every runner of a clinic.
+#[derive(Debug, Clone)]
+pub struct CaseloadRecords {
+    pub clinic: Clinic,
+    /// The clinic's runners the actor may see, by name.
+    pub runners: Vec<User>,
+    /// Each runner's approved programme (at most one each).
+    pub programmes: Vec<ProgrammeRecord>,
+    /// `(runner_id, created_at)` of every finished re-test.
+    pub retests_at: Vec<(i64, i64)>,
+    /// Logs dated on or after the window's first day, and each runner's latest morning
+    /// check-in however old, oldest first.
+    pub logs: Vec<LogRecord>,
+    /// Open alerts, most urgent first.
+    pub alerts: Vec<Alert>,
+    /// Suggested reviews per runner, `(runner_id, count)`.
+    pub waiting: Vec<(i64, i64)>,
+}
+
+/// Most entries of each kind a runner's record page reads (programme versions, reviews, runs,
+/// coaching programmes): the page's timeline shows the newest 40 of all kinds together, so
+/// the newest 40 of each are enough.
+pub const RECORD_ENTRIES: i64 = 40;
+
+/// Audit events a runner's record page shows, newest first.
+pub const RECORD_AUDIT_LINES: i64 = 50;
+
+/// One audit event with the name and role of who acted (`None` for a former user).
+#[derive(Debug, Clone)]
+pub struct AuditLine {
+    pub event: AuditEvent,
+    pub actor: Option<(String, String)>,
+}
+
+#[derive(sqlx::FromRow)]
+struct AuditLineRow {
+    id: i64,
+    at: i64,
+    actor_user_id: i64,
+    subject_user_id: i64,
+    action: String,
+    outcome: String,
+    detail: String,
+    actor_name: Option<String>,
+    actor_role: Option<String>,
+}
+
+/// A runner's record page: the journal, and the newest [`RECORD_ENTRIES`] of each kind.
+#[derive(Debug, Clone)]
+pub struct RunnerRecords {
+    pub journal: JournalRecords,
+    /// Programme versions, newest first.
+    pub programmes: Vec<ProgrammeRecord>,
+    /// Reviews of any day, newest first.
+    pub recent_reviews: Vec<ReviewRecord>,
+    /// Reviews decided with a note, newest decision first.
+    pub noted_reviews: Vec<ReviewRecord>,
+    /// Weekly reviews since the oldest coaching programme below began, newest first.
+    pub coaching_reviews: Vec<ReviewRecord>,
+    /// Watch runs, newest first.
+    pub runs: Vec<RunRecord>,
+    /// Coaching programmes, newest first.
+    pub coaching: Vec<Coaching>,
+    /// The newest [`RECORD_AUDIT_LINES`] audit events about the runner (this view's included).
+    pub audit: Vec<AuditLine>,
+}
+
+/// One watch run's page: the run, its runner and their clinic (whose cut-offs flag it).
+#[derive(Debug, Clone)]
+pub struct RunPage {
+    pub runner: User,
+    pub clinic: Option<Clinic>,
+    pub run: RunRecord,
+}
+
+/// A page of a runner's watch runs, newest first.
+#[derive(Debug, Clone)]
+pub struct RunsList {
+    pub runner: User,
+    pub runs: Vec<RunRecord>,
+    /// Whether older runs follow the last one.
+    pub more: bool,
+}
+
+/// The read models of the pages people open every day.
+#[async_trait]
+pub trait PageStore {
+    /// `runner_id`'s record for the daily pages, with logs and reviews dated on or after
+    /// `since` (`YYYY-MM-DD`). The runner themself, or staff of the runner's clinic, may;
+    /// anyone else gets `NotFound`. Audited as `action` like [`crate::Store::open_runner_record`].
+    async fn journal(
+        &self,
+        actor: &Actor,
+        runner_id: i64,
+        since: &str,
+        action: &str,
+    ) -> StoreResult<JournalRecords>;
+
+    /// `runner_id`'s record page, for the runner or staff of their clinic (anyone else gets
+    /// `NotFound`; audited as "view record"), with the journal's window from `since`.
+    async fn runner_record(&self, actor: &Actor, runner_id: i64, since: &str) -> StoreResult<RunnerRecords>;
+
+    /// Run `run_id` of `runner_id`, for the runner or staff of their clinic (`NotFound` for
+    /// anyone else and for a run that is not theirs; audited as "view run").
+    async fn run_page(&self, actor: &Actor, runner_id: i64, run_id: i64) -> StoreResult<RunPage>;
+
+    /// Up to `limit` of `runner_id`'s runs, newest first, older than `before` (`started_at`,
+    /// `id`) when given (for the runner or staff of their clinic; audited as "list runs").
+    async fn runs_list(
+        &self,
+        actor: &Actor,
+        runner_id: i64,
+        before: Option<(i64, i64)>,
+        limit: i64,
+    ) -> StoreResult<RunsList>;
+
+    /// `runner_id`'s approved programme version, if any, and whether a suggested one waits
+    /// (for the runner or staff of their clinic; audited as "view programme").
+    async fn current_programme(
+        &self,
+        actor: &Actor,
+        runner_id: i64,
+    ) -> StoreResult<(Option<ProgrammeRecord>, bool)>;
+
+    /// The caseload of the actor's clinic (staff only; anyone else gets `NotFound`), with logs
+    /// dated on or after `since`. One audit event about each runner shown.
+    async fn caseload(&self, actor: &Actor, since: &str) -> StoreResult<CaseloadRecords>;
+}
+
+/// `columns` (a `*_COLUMNS` list) each prefixed with the table's `alias`.
+pub(crate) fn prefixed(columns: &str, alias: &str) -> String {
+    columns
+        .split(", ")
+        .map(|c| format!("{alias}.{c}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The reads of [`JournalRecords`] after `open_record!` let `$runner` in, inside `$tx`.
+macro_rules! journal_reads {
+    ($tx:ident, $runner:expr, $since:expr) => {{
+        let runner: User = $runner;
+        let runner_id = runner.id;
+        let since: &str = $since;
+        let clinic: Option<ClinicRow> = match runner.clinic_id {
+            Some(id) => {
+                let sql = format!("SELECT {CLINIC_COLUMNS} FROM clinic WHERE id = $1");
+                sqlx::query_as(&sql).bind(id).fetch_optional(&mut *$tx).await?
+            }
+            None => None,
+        };
+        let sql = format!(
+            "SELECT {PROGRAMME_COLUMNS} FROM programme WHERE runner_id = $1 AND status = 'approved' \
+             ORDER BY version DESC LIMIT 1"
+        );
+        let programme: Option<ProgrammeRow> = sqlx::query_as(&sql).bind(runner_id).fetch_optional(&mut *$tx).await?;
+        let sql = format!(
+            "SELECT {ASSESSMENT_COLUMNS} FROM assessment WHERE runner_id = $1 \
+             ORDER BY created_at DESC, id DESC LIMIT $2"
+        );
+        let assessments: Vec<AssessmentRow> = sqlx::query_as(&sql).bind(runner_id).bind(RECENT_ASSESSMENTS)
+            .fetch_all(&mut *$tx).await?;
+        let sql = format!(
+            "SELECT {LOG_COLUMNS} FROM tracking_log WHERE runner_id = $1 AND log_date >= $2 ORDER BY log_date, id"
+        );
+        let logs: Vec<LogRow> = sqlx::query_as(&sql).bind(runner_id).bind(since).fetch_all(&mut *$tx).await?;
+        let sql = format!(
+            "SELECT {REVIEW_COLUMNS} FROM review WHERE runner_id = $1 AND review_date >= $2 \
+             ORDER BY review_date DESC, id DESC"
+        );
+        let reviews: Vec<ReviewRow> = sqlx::query_as(&sql).bind(runner_id).bind(since).fetch_all(&mut *$tx).await?;
+        JournalRecords {
+            runner,
+            clinic: clinic.map(Clinic::from),
+            programme: programme.map(ProgrammeRecord::try_from).transpose()?,
+            assessments: assessments.into_iter().map(AssessmentRecord::try_from).collect::<StoreResult<_>>()?,
+            logs: logs.into_iter().map(LogRecord::try_from).collect::<StoreResult<_>>()?,
+            reviews: reviews.into_iter().map(ReviewRecord::try_from).collect::<StoreResult<_>>()?,
+        }
+    }};
+}
+
+macro_rules! impl_pages {
+    ($db:ty, $begin_write:literal) => {
+        #[async_trait]
+        impl PageStore for SqlStore<$db> {
+            async fn journal(&self, actor: &Actor, runner_id: i64, since: &str, action: &str) -> StoreResult<JournalRecords> {
+                let mut tx = begin!(self, $begin_write, actor.user_id != runner_id);
+                let runner = match open_record!(&mut tx, actor, runner_id, action) {
+                    Ok(runner) => runner,
+                    Err(denied) => {
+                        tx.commit().await?;
+                        return Err(denied);
+                    }
+                };
+                let journal = journal_reads!(tx, runner, since);
+                tx.commit().await?;
+                Ok(journal)
+            }
+
+            async fn runner_record(&self, actor: &Actor, runner_id: i64, since: &str) -> StoreResult<RunnerRecords> {
+                let mut tx = begin!(self, $begin_write, actor.user_id != runner_id);
+                let runner = match open_record!(&mut tx, actor, runner_id, "view record") {
+                    Ok(runner) => runner,
+                    Err(denied) => {
+                        tx.commit().await?;
+                        return Err(denied);
+                    }
+                };
+                let journal = journal_reads!(tx, runner, since);
+                let sql = format!("SELECT {PROGRAMME_COLUMNS} FROM programme WHERE runner_id = $1 ORDER BY version DESC LIMIT $2");
+                let programmes: Vec<ProgrammeRow> = sqlx::query_as(&sql).bind(runner_id).bind(RECORD_ENTRIES)
+                    .fetch_all(&mut *tx).await?;
+                let sql = format!("SELECT {REVIEW_COLUMNS} FROM review WHERE runner_id = $1 ORDER BY review_date DESC, id DESC LIMIT $2");
+                let recent_reviews: Vec<ReviewRow> = sqlx::query_as(&sql).bind(runner_id).bind(RECORD_ENTRIES)
+                    .fetch_all(&mut *tx).await?;
+                let sql = format!(
+                    "SELECT {REVIEW_COLUMNS} FROM review WHERE runner_id = $1 AND decided_at IS NOT NULL \
+                     AND LENGTH(TRIM(note)) > 1 ORDER BY decided_at DESC, id DESC LIMIT $2"
+                );
+                let noted_reviews: Vec<ReviewRow> = sqlx::query_as(&sql).bind(runner_id).bind(RECORD_ENTRIES)
+                    .fetch_all(&mut *tx).await?;
+                let sql = format!("SELECT {RUN_COLUMNS} FROM run WHERE runner_id = $1 ORDER BY started_at DESC, id DESC LIMIT $2");
+                let runs: Vec<RunRow> = sqlx::query_as(&sql).bind(runner_id).bind(RECORD_ENTRIES).fetch_all(&mut *tx).await?;
+                let coaching: Vec<(i64, String, i64, String, i64, i64)> = sqlx::query_as(
+                    "SELECT id, name, weeks, starts_on, created_by, created_at FROM coaching_programme \
+                     WHERE runner_id = $1 ORDER BY starts_on DESC, id DESC LIMIT $2",
+                )
+                .bind(runner_id).bind(RECORD_ENTRIES).fetch_all(&mut *tx).await?;
+                let coaching: Vec<Coaching> = coaching.into_iter().map(|(id, name, weeks, starts_on, created_by, created_at)| Coaching {
+                    id, runner_id, name, weeks, starts_on, created_by, created_at,
+                }).collect();
+                // The weekly reviews since the oldest coaching programme shown began.
+                let weekly: Vec<ReviewRow> = match coaching.iter().map(|c| c.starts_on.as_str()).min() {
+                    Some(first) => {
+                        let sql = format!(
+                            "SELECT {REVIEW_COLUMNS} FROM review WHERE runner_id = $1 AND kind = 'weekly' AND review_date >= $2 \
+                             ORDER BY review_date DESC, id DESC"
+                        );
+                        sqlx::query_as(&sql).bind(runner_id).bind(first).fetch_all(&mut *tx).await?
+                    }
+                    None => Vec::new(),
+                };
+                let audit: Vec<AuditLineRow> = sqlx::query_as(
+                    "SELECT e.id, e.at, e.actor_user_id, e.subject_user_id, e.action, e.outcome, e.detail, \
+                     u.display_name AS actor_name, u.role AS actor_role \
+                     FROM audit_event e LEFT JOIN app_user u ON u.id = e.actor_user_id \
+                     WHERE e.subject_user_id = $1 ORDER BY e.id DESC LIMIT $2",
+                )
+                .bind(runner_id).bind(RECORD_AUDIT_LINES).fetch_all(&mut *tx).await?;
+                tx.commit().await?;
+                let reviews = |rows: Vec<ReviewRow>| rows.into_iter().map(ReviewRecord::try_from).collect::<StoreResult<Vec<_>>>();
+                Ok(RunnerRecords {
+                    journal,
+                    programmes: programmes.into_iter().map(ProgrammeRecord::try_from).collect::<StoreResult<_>>()?,
+                    recent_reviews: reviews(recent_reviews)?,
+                    noted_reviews: reviews(noted_reviews)?,
+                    coaching_reviews: reviews(weekly)?,
+                    runs: runs.into_iter().map(RunRecord::from).collect(),
+                    coaching,
+                    audit: audit.into_iter().map(|r| AuditLine {
+                        actor: r.actor_name.zip(r.actor_role),
+                        event: AuditEvent {
+                            id: r.id, at: r.at, actor_user_id: r.actor_user_id, subject_user_id: r.subject_user_id,
+                            action: r.action, outcome: r.outcome, detail: r.detail,
+                        },
+                    }).collect(),
+                })
+            }
+
+            async fn run_page(&self, actor: &Actor, runner_id: i64, run_id: i64) -> StoreResult<RunPage> {
+                let mut tx = begin!(self, $begin_write, actor.user_id != runner_id);
+                let runner = match open_record!(&mut tx, actor, runner_id, "view run") {
+                    Ok(runner) => runner,
+                    Err(denied) => {
+                        tx.commit().await?;
+                        return Err(denied);
+                    }
+                };
+                let clinic: Option<ClinicRow> = match runner.clinic_id {
+                    Some(id) => {
+                        let sql = format!("SELECT {CLINIC_COLUMNS} FROM clinic WHERE id = $1");
+                        sqlx::query_as(&sql).bind(id).fetch_optional(&mut *tx).await?
+                    }
+                    None => None,
+                };
+                let sql = format!("SELECT {RUN_COLUMNS} FROM run WHERE id = $1 AND runner_id = $2");
+                let run: Option<RunRow> = sqlx::query_as(&sql).bind(run_id).bind(runner_id).fetch_optional(&mut *tx).await?;
+                tx.commit().await?;
+                Ok(RunPage {
+                    runner,
+                    clinic: clinic.map(Clinic::from),
+                    run: run.map(RunRecord::from).ok_or(StoreError::NotFound)?,
+                })
+            }
+
+            async fn runs_list(&self, actor: &Actor, runner_id: i64, before: Option<(i64, i64)>, limit: i64) -> StoreResult<RunsList> {
+                let mut tx = begin!(self, $begin_write, actor.user_id != runner_id);
+                let runner = match open_record!(&mut tx, actor, runner_id, "list runs") {
+                    Ok(runner) => runner,
+                    Err(denied) => {
+                        tx.commit().await?;
+                        return Err(denied);
+                    }
+                };
+                let (at, id) = before.unwrap_or((i64::MAX, i64::MAX));
+                let sql = format!(
+                    "SELECT {RUN_COLUMNS} FROM run WHERE runner_id = $1 AND (started_at < $2 OR (started_at = $2 AND id < $3)) \
+                     ORDER BY started_at DESC, id DESC LIMIT $4"
+                );
+                let rows: Vec<RunRow> = sqlx::query_as(&sql).bind(runner_id).bind(at).bind(id).bind(limit.max(0) + 1)
+                    .fetch_all(&mut *tx).await?;
+                tx.commit().await?;
+                let mut runs: Vec<RunRecord> = rows.into_iter().map(RunRecord::from).collect();
+                let more = runs.len() as i64 > limit.max(0);
+                runs.truncate(limit.max(0) as usize);
+                Ok(RunsList { runner, runs, more })
+            }
+
+            async fn current_programme(&self, actor: &Actor, runner_id: i64) -> StoreResult<(Option<ProgrammeRecord>, bool)> {
+                let mut tx = begin!(self, $begin_write, actor.user_id != runner_id);
+                if let Err(denied) = open_record!(&mut tx, actor, runner_id, "view programme") {
+                    tx.commit().await?;
+                    return Err(denied);
+                }
+                let sql = format!(
+                    "SELECT {PROGRAMME_COLUMNS} FROM programme WHERE runner_id = $1 AND status = 'approved' \
+                     ORDER BY version DESC LIMIT 1"
+                );
+                let approved: Option<ProgrammeRow> = sqlx::query_as(&sql).bind(runner_id).fetch_optional(&mut *tx).await?;
+                let (waiting,): (i64,) = sqlx::query_as(
+                    "SELECT COUNT(*) FROM programme WHERE runner_id = $1 AND status = 'suggested'",
+                )
+                .bind(runner_id).fetch_one(&mut *tx).await?;
+                tx.commit().await?;
+                Ok((approved.map(ProgrammeRecord::try_from).transpose()?, waiting > 0))
+            }
+
+            async fn caseload(&self, actor: &Actor, since: &str) -> StoreResult<CaseloadRecords> {
+                let (Some(clinic_id), true) = (actor.clinic_id, actor.role.is_staff()) else {
+                    return Err(StoreError::NotFound);
+                };
+                // Seeing the list leaves an audit row per runner: a writing transaction.
+                let mut tx = self.pool.begin_with($begin_write).await?;
+                let sql = format!("SELECT {CLINIC_COLUMNS} FROM clinic WHERE id = $1");
+                let clinic: ClinicRow = sqlx::query_as(&sql).bind(clinic_id).fetch_one(&mut *tx).await?;
+                let of_runners = "JOIN app_user u ON u.id = x.runner_id WHERE u.clinic_id = $1 AND u.role = 'runner'";
+                let sql = format!(
+                    "SELECT {USER_COLUMNS} FROM app_user WHERE clinic_id = $1 AND role = 'runner' \
+                     ORDER BY display_name, id"
+                );
+                let runners: Vec<UserRow> = sqlx::query_as(&sql).bind(clinic_id).fetch_all(&mut *tx).await?;
+                let sql = format!(
+                    "SELECT {} FROM programme x {of_runners} AND x.status = 'approved' ORDER BY x.runner_id, x.version DESC",
+                    prefixed(PROGRAMME_COLUMNS, "x")
+                );
+                let programmes: Vec<ProgrammeRow> = sqlx::query_as(&sql).bind(clinic_id).fetch_all(&mut *tx).await?;
+                let retests_at: Vec<(i64, i64)> = sqlx::query_as(&format!(
+                    "SELECT x.runner_id, x.created_at FROM assessment x {of_runners} \
+                     AND x.kind = 'retest' AND x.status = 'complete'"
+                ))
+                .bind(clinic_id).fetch_all(&mut *tx).await?;
+                let sql = format!(
+                    "SELECT {} FROM tracking_log x {of_runners} AND x.log_date >= $2",
+                    prefixed(LOG_COLUMNS, "x")
+                );
+                let mut logs: Vec<LogRow> = sqlx::query_as(&sql).bind(clinic_id).bind(since).fetch_all(&mut *tx).await?;
+                // Each runner's latest check-in before the window (found through the index of
+                // one morning a day), so a runner who stopped checking in still shows their last.
+                let sql = format!(
+                    "SELECT {} FROM app_user u JOIN tracking_log x ON x.runner_id = u.id AND x.kind = 'morning' \
+                     AND x.log_date = (SELECT MAX(m.log_date) FROM tracking_log m WHERE m.runner_id = u.id \
+                     AND m.kind = 'morning' AND m.log_date < $2) \
+                     WHERE u.clinic_id = $1 AND u.role = 'runner'",
+                    prefixed(LOG_COLUMNS, "x")
+                );
+                let before: Vec<LogRow> = sqlx::query_as(&sql).bind(clinic_id).bind(since).fetch_all(&mut *tx).await?;
+                logs.extend(before);
+                let alerts: Vec<AlertRow> = sqlx::query_as(&format!(
+                    "SELECT x.id, x.runner_id, x.tier, x.reason, x.created_at, x.resolved_at FROM alert x {of_runners} \
+                     AND x.resolved_at IS NULL \
+                     ORDER BY CASE x.tier WHEN 'critical' THEN 0 WHEN 'high' THEN 1 ELSE 2 END, x.created_at DESC"
+                ))
+                .bind(clinic_id).fetch_all(&mut *tx).await?;
+                let waiting: Vec<(i64, i64)> = sqlx::query_as(&format!(
+                    "SELECT x.runner_id, COUNT(*) FROM review x {of_runners} AND x.status = 'suggested' GROUP BY x.runner_id"
+                ))
+                .bind(clinic_id).fetch_all(&mut *tx).await?;
+                let mut runners = runners.into_iter().map(User::try_from).collect::<StoreResult<Vec<_>>>()?;
+                let hidden = audit_shown!(&mut tx, actor, runners.iter().map(|r| r.id), "see caseload");
+                tx.commit().await?;
+                runners.retain(|r| !hidden.contains(&r.id));
+                let mut programmes = programmes.into_iter().map(ProgrammeRecord::try_from).collect::<StoreResult<Vec<_>>>()?;
+                // One approved version per runner is the rule; keep the newest if ever there were two.
+                programmes.dedup_by_key(|p| p.runner_id);
+                let mut logs = logs.into_iter().map(LogRecord::try_from).collect::<StoreResult<Vec<_>>>()?;
+                logs.sort_by(|a, b| (&a.log_date, a.id).cmp(&(&b.log_date, b.id)));
+                let visible = |id: &i64| !hidden.contains(id);
+                Ok(CaseloadRecords {
+                    clinic: clinic.into(),
+                    runners,
+                    programmes: programmes.into_iter().filter(|p| visible(&p.runner_id)).collect(),
+                    retests_at: retests_at.into_iter().filter(|(r, _)| visible(r)).collect(),
+                    logs: logs.into_iter().filter(|l| visible(&l.runner_id)).collect(),
+                    alerts: alerts.into_iter().map(Alert::try_from).collect::<StoreResult<Vec<_>>>()?
+                        .into_iter().filter(|a| visible(&a.runner_id)).collect(),
+                    waiting: waiting.into_iter().filter(|(r, _)| visible(r)).collect(),
+                })
+            }
+        }
+    };
+}
+
+impl_pages!(sqlx::Sqlite, "BEGIN IMMEDIATE");
+impl_pages!(sqlx::Postgres, "BEGIN");
