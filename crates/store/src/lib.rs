@@ -7,6 +7,7 @@ mod booking;
 pub mod export;
 pub mod files;
 mod front;
+mod images;
 mod model;
 mod reminders;
 mod sessions;
@@ -21,6 +22,9 @@ pub use export::{AccountDataStore, DeletionPlan, RunnerExport};
 pub use front::{
     ArticleRecord, Forgotten, FormAttempts, FrontStore, Lead, MailToken, MailTokenKind, NewLead,
     SaveArticle,
+};
+pub use images::{
+    ArticleImage, ArticleImageStore, ImageFile, MAX_IMAGES_PER_CLINIC, NewArticleImage,
 };
 pub use model::*;
 pub use reminders::{ReminderOutcome, ReminderRecord, ReminderStore, ReminderToSend, SaveReminder};
@@ -80,7 +84,15 @@ pub type StoreResult<T> = Result<T, StoreError>;
 /// tier holds an `Arc<dyn Store>` and never sees which.
 #[async_trait]
 pub trait Store:
-    BookingStore + FrontStore + AccountDataStore + ReminderStore + WorklistStore + Send + Sync + 'static
+    BookingStore
+    + FrontStore
+    + ArticleImageStore
+    + AccountDataStore
+    + ReminderStore
+    + WorklistStore
+    + Send
+    + Sync
+    + 'static
 {
     /// Which backend this is ("sqlite" or "postgres"), for logs and `/readyz`.
     fn backend(&self) -> &'static str;

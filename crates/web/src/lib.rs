@@ -164,9 +164,19 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::extract::DefaultBodyLimit::max(editor_limit))
         .layer(tower_http::limit::RequestBodyLimitLayer::new(editor_limit));
 
+    // Article images: room past their own 5 MB bound, so a larger one gets a message.
+    let images = front::image_routes()
+        .layer(axum::extract::DefaultBodyLimit::max(
+            front::IMAGE_UPLOAD_LIMIT_BYTES,
+        ))
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(
+            front::IMAGE_UPLOAD_LIMIT_BYTES,
+        ));
+
     limited
         .merge(uploads)
         .merge(editor)
+        .merge(images)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             security::csrf_guard,
