@@ -12,7 +12,7 @@ mod steps;
 use crate::AppState;
 use crate::context::Ctx;
 use crate::error::{AppError, AppResult};
-use crate::pages::local_time;
+use crate::clock::local_time;
 use crate::templates::{FormState, Page, render, render_status};
 use askama::Template;
 use axum::extract::Path;

@@ -6,7 +6,8 @@
 use crate::context::Ctx;
 use crate::error::AppResult;
 use crate::templates::{Page, render};
-use crate::tracking::journal::{Journal, today_for};
+use crate::Clock;
+use crate::tracking::journal::Journal;
 use askama::Template;
 use axum::extract::Query;
 use axum::response::Response;
@@ -126,12 +127,13 @@ pub struct ClinicView {
 /// One runner's line (an audited read of their record).
 pub async fn line(
     store: &dyn Store,
+    clock: &Clock,
     actor: &Actor,
     runner: &User,
     clinic: &ClinicView,
 ) -> AppResult<CaseLine> {
     let alerts = &clinic.alerts;
-    let today = today_for(runner);
+    let today = clock.today_for(runner);
     let journal = Journal::load(store, actor, runner, today).await?;
     let (mut pain, mut pain_value, mut trend, mut trend_rank) =
         ("no check-ins".to_owned(), None, "–", 0);
@@ -251,7 +253,7 @@ pub async fn page(ctx: Ctx, Query(q): Query<CaseQuery>) -> AppResult<Response> {
         .collect();
     let mut lines = Vec::new();
     for r in &runners {
-        lines.push(line(store, &actor, r, &clinic).await?);
+        lines.push(line(store, &ctx.state.clock, &actor, r, &clinic).await?);
     }
     let total = lines.len();
     let show = q.show.as_deref().unwrap_or("all");

@@ -15,7 +15,7 @@ mod booking;
 mod caching;
 mod caseload;
 mod clinic_settings;
-mod coaching;
+mod clock;
 mod config;
 mod context;
 mod decision;
@@ -31,17 +31,17 @@ mod passwords;
 mod print;
 mod programme;
 mod pwa;
-mod record_summary;
+mod record;
 mod reminders;
 mod runs;
 mod security;
 mod templates;
-mod timeline;
 mod tracking;
 mod visitor;
 mod wording;
 mod worklist;
 
+pub use clock::Clock;
 pub use config::{MailConfig, MailTransport, SecretKey, WebConfig};
 pub use context::TOUCH_INTERVAL_SECONDS;
 pub use passwords::hash_password;
@@ -61,6 +61,8 @@ use tower_sessions::{Expiry, SessionManagerLayer};
 pub struct AppState {
     pub store: Arc<dyn Store>,
     pub config: Arc<WebConfig>,
+    /// What time it is: the system's, or pinned in tests.
+    pub clock: Clock,
     passwords: passwords::Hasher,
     /// Signs public-form tokens and flash cookies.
     key: visitor::ServerKey,
@@ -72,8 +74,15 @@ impl AppState {
             store,
             key: visitor::ServerKey::load(&config),
             config: Arc::new(config),
+            clock: Clock::system(),
             passwords: passwords::Hasher::new(),
         }
+    }
+
+    /// The same app reading the time from `clock` (a pinned one in tests).
+    pub fn with_clock(mut self, clock: Clock) -> Self {
+        self.clock = clock;
+        self
     }
 }
 
@@ -110,9 +119,6 @@ pub fn router(state: AppState) -> Router {
             get(pages::settings_page).post(pages::save_settings),
         )
         .route("/settings/password", post(auth::change_password))
-        .route("/runners/{id}", get(pages::runner_record))
-        .route("/runners/{id}/email", post(timeline::email_runner))
-        .route("/runners/{id}/coaching", post(coaching::start))
         .route("/clinic", get(admin::clinic_page))
         .route("/clinic/invites", post(admin::send_invite))
         .route("/clinic/caseload", get(caseload::page))
@@ -136,6 +142,7 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(pages::healthz))
         .route("/readyz", get(pages::readyz))
         .route("/static/{*path}", get(assets::serve))
+        .merge(record::routes())
         .merge(account_data::routes())
         .route("/sw.js", get(pwa::service_worker))
         .route("/manifest.webmanifest", get(pwa::manifest))

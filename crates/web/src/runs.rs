@@ -8,7 +8,7 @@ pub mod load;
 use crate::AppState;
 use crate::context::Ctx;
 use crate::error::{AppError, AppResult};
-use crate::pages::local_time;
+use crate::clock::local_time;
 use crate::templates::{Page, render, render_status};
 use askama::Template;
 use axum::Router;

@@ -6,7 +6,7 @@
 use crate::auth::now;
 use crate::context::Ctx;
 use crate::error::{AppError, AppResult};
-use crate::pages::local_time;
+use crate::clock::local_time;
 use crate::templates::{FormState, Page, render, render_status};
 use askama::Template;
 use axum::Form;

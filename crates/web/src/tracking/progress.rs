@@ -1,7 +1,7 @@
 //! The progress page (charts of pain, morning pain, adherence, running and left/right tests
 //! over time, each with a data table) and the re-test change report.
 
-use super::journal::{Journal, days_before, today_for};
+use super::journal::{Journal, days_before};
 use crate::context::Ctx;
 use crate::error::{AppError, AppResult};
 use crate::templates::{Page, render};
@@ -53,7 +53,7 @@ pub async fn page(ctx: Ctx, Path(runner_id): Path<i64>) -> AppResult<Response> {
     let runner = store
         .open_runner_record(&actor, runner_id, "view progress")
         .await?;
-    let today = today_for(&runner);
+    let today = ctx.state.clock.today_for(&runner);
     let journal = Journal::load(store, &actor, &runner, today).await?;
     let clinic = crate::clinic_settings::clinic_of(store, runner.id).await?;
     let symmetric_from = crate::clinic_settings::assessment_thresholds(clinic.as_ref())
@@ -75,7 +75,7 @@ pub async fn page(ctx: Ctx, Path(runner_id): Path<i64>) -> AppResult<Response> {
         .map(|a| {
             (
                 a.id,
-                crate::pages::local_time(a.updated_at, &viewer.time_zone),
+                crate::clock::local_time(a.updated_at, &viewer.time_zone),
             )
         })
         .collect();
@@ -420,8 +420,8 @@ pub async fn change_page(ctx: Ctx, Path(id): Path<i64>) -> AppResult<Response> {
         page: ctx.page("What has changed").await?,
         runner_id: c.runner.id,
         runner_name: c.runner.display_name.clone(),
-        before_when: crate::pages::local_time(c.before.updated_at, &tz),
-        after_when: crate::pages::local_time(c.after.updated_at, &tz),
+        before_when: crate::clock::local_time(c.before.updated_at, &tz),
+        after_when: crate::clock::local_time(c.after.updated_at, &tz),
         assessment_id: id,
         report: c.report,
     })
@@ -463,7 +463,8 @@ pub async fn change_pdf_bytes(
             date(c.before.updated_at),
             date(c.after.updated_at)
         ),
-        issued_on: today_for(viewer),
+        // A printed report is stamped with the real date, also from the command line.
+        issued_on: crate::Clock::system().today_for(viewer),
         report: c.report,
     };
     match crate::print::typeset(move || backstride_report::change_pdf(&doc)).await? {

@@ -6,7 +6,7 @@
 
 use crate::caseload::{ClinicView, line};
 use crate::error::AppResult;
-use crate::pages::local_time;
+use crate::clock::local_time;
 use backstride_core::assessment::AssessmentResult;
 use backstride_core::assessment::findings::Severity;
 use backstride_store::{
@@ -83,6 +83,7 @@ fn findings(assessments: &[AssessmentRecord]) -> (Vec<String>, Option<String>) {
 /// audited read of the record.
 pub async fn summary(
     store: &dyn Store,
+    clock: &crate::Clock,
     actor: &Actor,
     runner: &User,
     viewer: &User,
@@ -97,7 +98,7 @@ pub async fn summary(
         alerts: HashMap::new(),
         waiting: HashMap::from([(runner.id, waiting_reviews.len() as i64)]),
     };
-    let case = line(store, actor, runner, &clinic).await?;
+    let case = line(store, clock, actor, runner, &clinic).await?;
     let approved = programmes
         .iter()
         .find(|p| p.status == ProgrammeStatus::Approved);

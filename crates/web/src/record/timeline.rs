@@ -5,9 +5,12 @@
 use crate::auth::now;
 use crate::context::Ctx;
 use crate::error::AppResult;
-use crate::pages::{local_time, runner_page};
-use crate::templates::{FormState, RunnerForms};
-use crate::tracking::journal::{HISTORY_DAYS, days_before, today_for};
+use super::page::runner_page;
+use crate::clock::local_time;
+use super::page::RunnerForms;
+use crate::templates::FormState;
+use crate::Clock;
+use crate::tracking::journal::{HISTORY_DAYS, days_before};
 use axum::Form;
 use axum::extract::Path;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -72,6 +75,7 @@ pub fn by_week(entries: Vec<TimelineEntry>, tz: &TimeZoneName) -> Vec<WeekGroup>
 /// The runner's timeline as `actor` may see it (each read is audited by the store).
 pub async fn timeline(
     store: &dyn Store,
+    clock: &Clock,
     actor: &Actor,
     runner: &User,
     viewer: &User,
@@ -136,7 +140,7 @@ pub async fn timeline(
             Some(format!("/runners/{}/runs/{}", runner.id, run.id)),
         );
     }
-    let since = days_before(today_for(runner), HISTORY_DAYS).to_string();
+    let since = days_before(clock.today_for(runner), HISTORY_DAYS).to_string();
     let mut days: BTreeMap<String, usize> = BTreeMap::new();
     for log in store.logs_of(actor, runner.id, &since).await? {
         *days.entry(log.log_date).or_default() += 1;

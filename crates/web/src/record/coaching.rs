@@ -3,9 +3,10 @@
 
 use crate::context::Ctx;
 use crate::error::AppResult;
-use crate::pages::runner_page;
-use crate::templates::{FormState, RunnerForms};
-use crate::tracking::journal::today_for;
+use super::page::runner_page;
+use super::page::RunnerForms;
+use crate::templates::FormState;
+use crate::Clock;
 use axum::Form;
 use axum::extract::Path;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -22,10 +23,11 @@ pub struct CoachingLine {
 /// The runner's coaching programmes, newest first, with their weekly check-ins.
 pub async fn lines(
     store: &dyn Store,
+    clock: &Clock,
     actor: &Actor,
     runner: &User,
 ) -> AppResult<Vec<CoachingLine>> {
-    let today = today_for(runner);
+    let today = clock.today_for(runner);
     let reviews = store.reviews_of(actor, runner.id).await?;
     let mut out = Vec::new();
     for c in store.coaching_of(actor, runner.id).await? {
@@ -71,7 +73,7 @@ pub async fn start(
         form.value("name"),
         form.value("weeks"),
         form.value("starts_on"),
-        today_for(&staff),
+        ctx.state.clock.today_for(&staff),
     ) {
         Ok(plan) => {
             ctx.state
