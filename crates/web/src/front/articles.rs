@@ -12,7 +12,7 @@ use crate::error::{AppError, AppResult};
 use crate::templates::{FormState, Page, render, render_status};
 use askama::Template;
 use axum::Form;
-use axum::extract::Path;
+use axum::extract::{Path, Query};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 use backstride_core::Role;
@@ -486,6 +486,7 @@ pub async fn new_page(ctx: Ctx) -> AppResult<Response> {
 async fn save(
     ctx: &Ctx,
     id: Option<i64>,
+    show: Show,
     fields: HashMap<String, String>,
     heading: &str,
     action: String,
@@ -493,7 +494,7 @@ async fn save(
     let clinic_id = staff(ctx)?;
     let mut form = FormState::from_values(fields);
     // "Show preview" without scripts: the form again with its preview, nothing saved.
-    if form.value("show") == "preview" {
+    if show.show.as_deref() == Some("preview") {
         return form_page(ctx, heading, action, form).await;
     }
     let raw = RawArticle {
@@ -566,11 +567,23 @@ async fn save(
     }
 }
 
+/// What the editor's form asks beyond saving: `?show=preview` (the "Show preview" button,
+/// without scripts) shows the preview and saves nothing.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct Show {
+    show: Option<String>,
+}
+
 /// `POST /clinic/articles/new`.
-pub async fn create(ctx: Ctx, Form(fields): Form<HashMap<String, String>>) -> AppResult<Response> {
+pub async fn create(
+    ctx: Ctx,
+    Query(show): Query<Show>,
+    Form(fields): Form<HashMap<String, String>>,
+) -> AppResult<Response> {
     save(
         &ctx,
         None,
+        show,
         fields,
         "New article",
         "/clinic/articles/new".into(),
@@ -595,6 +608,7 @@ pub async fn edit_page(ctx: Ctx, Path(id): Path<i64>) -> AppResult<Response> {
 pub async fn update(
     ctx: Ctx,
     Path(id): Path<i64>,
+    Query(show): Query<Show>,
     Form(fields): Form<HashMap<String, String>>,
 ) -> AppResult<Response> {
     staff(&ctx)?;
@@ -603,6 +617,7 @@ pub async fn update(
     save(
         &ctx,
         Some(id),
+        show,
         fields,
         "Edit article",
         format!("/clinic/articles/{id}/edit"),
