@@ -34,30 +34,35 @@
       body.dispatchEvent(new Event("input", { bubbles: true }));
     }
 
-    // Text that must stand on lines of its own: blank lines before and after, as needed.
-    function block(text) {
+    // Text that must stand on lines of its own: blank lines before and after, as needed. Selects
+    // [from, to) of `text` afterwards (all of it by default).
+    function block(text, from, to) {
       var sel = selection();
       var before = body.value.slice(0, sel.start);
       var after = body.value.slice(sel.end);
       var lead = before === "" || /\n\n$/.test(before) ? "" : (/\n$/.test(before) ? "\n" : "\n\n");
       var tail = after === "" || /^\n\n/.test(after) ? "\n" : (/^\n/.test(after) ? "\n" : "\n\n");
-      replace(lead + text + tail, lead.length, lead.length + text.length);
+      replace(lead + text + tail, lead.length + (from || 0), lead.length + (to === undefined ? text.length : to));
     }
 
-    function prefixLines(prefix) {
+    // Puts `prefix` before each selected line (or before `placeholder`, selected to type over).
+    function prefixLines(prefix, placeholder) {
       var sel = selection();
-      var lines = (sel.text || "List item").split("\n");
-      block(lines.map(function (line, i) {
+      var lines = (sel.text || placeholder).split("\n");
+      var first = typeof prefix === "function" ? prefix(0) : prefix;
+      var text = lines.map(function (line, i) {
         var mark = typeof prefix === "function" ? prefix(i) : prefix;
         return mark + line.replace(/^(#+ |[-*] |\d+\. )/, "");
-      }).join("\n"));
+      }).join("\n");
+      if (sel.text) block(text);
+      else block(text, first.length, text.length);
     }
 
     var actions = {
-      heading2: function () { prefixLines("## "); },
-      heading3: function () { prefixLines("### "); },
-      bullets: function () { prefixLines("- "); },
-      numbers: function () { prefixLines(function (i) { return (i + 1) + ". "; }); },
+      heading2: function () { prefixLines("## ", "Heading"); },
+      heading3: function () { prefixLines("### ", "Subheading"); },
+      bullets: function () { prefixLines("- ", "List item"); },
+      numbers: function () { prefixLines(function (i) { return (i + 1) + ". "; }, "List item"); },
       link: function () {
         var sel = selection();
         var text = sel.text || "link text";
