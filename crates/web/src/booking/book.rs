@@ -4,7 +4,6 @@
 
 use super::*;
 use crate::front::Brand;
-use crate::templates::FormState;
 use backstride_core::booking::{ClinicHolidays, Exception, Holiday};
 use jiff::civil::Date;
 

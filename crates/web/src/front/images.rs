@@ -53,6 +53,17 @@ pub enum ImageProblem {
     Damaged,
     #[error("Choose an image to upload.")]
     Missing,
+    #[error("The upload was cut short. Try again.")]
+    CutShort,
+}
+
+/// What a multipart error means for the person uploading.
+fn upload_problem(e: &axum::extract::multipart::MultipartError) -> ImageProblem {
+    if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        ImageProblem::TooLarge(format!("larger than {}", size_words(UPLOAD_BODY_LIMIT_BYTES)))
+    } else {
+        ImageProblem::CutShort
+    }
 }
 
 /// A checked image, re-encoded without its metadata.
@@ -229,8 +240,7 @@ async fn read_file(field: &mut Field<'_>, sent: &mut Sent) -> Result<(), ImagePr
                     .extend_from_slice(&chunk[..chunk.len().min(room)]);
             }
             Ok(None) => return Ok(()),
-            // Past the route's body limit, or the browser gave up.
-            Err(_) => return Err(ImageProblem::TooLarge("larger than 32 MB".to_owned())),
+            Err(e) => return Err(upload_problem(&e)),
         }
     }
 }
@@ -240,7 +250,7 @@ async fn read_form(multipart: Result<Multipart, MultipartRejection>) -> Result<S
     let mut sent = Sent::default();
     loop {
         match multipart.next_field().await {
-            Ok(Some(mut field)) => match field.name() {
+            Ok(Some(mut field)) => match field.name().map(str::to_owned).as_deref() {
                 Some("image") => read_file(&mut field, &mut sent).await?,
                 Some("alt") => {
                     sent.alt = field.text().await.unwrap_or_default();
@@ -248,7 +258,7 @@ async fn read_form(multipart: Result<Multipart, MultipartRejection>) -> Result<S
                 _ => {}
             },
             Ok(None) => return Ok(sent),
-            Err(_) => return Err(ImageProblem::TooLarge("larger than 32 MB".to_owned())),
+            Err(e) => return Err(upload_problem(&e)),
         }
     }
 }

@@ -18,6 +18,7 @@ mod loop_browser;
 mod matrix;
 mod outbox;
 mod outcomes;
+mod pinned_clock;
 mod programme;
 mod red_flag_hold;
 mod results_browser;
