@@ -7,7 +7,7 @@ use crate::context::Ctx;
 use crate::error::{AppResult, problem};
 use crate::templates::{FormState, Home, Landing, Settings, render, render_status};
 use axum::Form;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Json, Redirect, Response};
 use backstride_core::{DistanceUnit, TimeZoneName, UnitPreference};

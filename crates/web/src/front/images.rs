@@ -12,7 +12,7 @@ use super::articles::staff;
 use crate::auth::now;
 use crate::context::Ctx;
 use crate::error::{AppError, AppResult, problem};
-use crate::templates::{FormState, Page, render, render_status};
+use crate::templates::{FormState, Page, render_status};
 use askama::Template;
 use axum::extract::multipart::{Field, MultipartRejection};
 use axum::extract::{Multipart, Path};
