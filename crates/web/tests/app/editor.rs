@@ -186,7 +186,7 @@ async fn the_preview_is_the_public_page_rendering_and_saves_nothing() {
             "data-insert=\"exercise\"",
             "data-insert=\"cta\"",
             "data-insert=\"image\"",
-            "editor.js",
+            "/static/editor.",
         ] {
             assert!(editor.body.contains(part), "{part}");
         }
