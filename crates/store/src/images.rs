@@ -181,4 +181,8 @@ macro_rules! impl_images {
 
 // PostgreSQL's OCTET_LENGTH is an INTEGER: cast to BIGINT, as SQLite's LENGTH of a BLOB is.
 impl_images!(sqlx::Sqlite, "BEGIN IMMEDIATE", "LENGTH(bytes)");
-impl_images!(sqlx::Postgres, "BEGIN", "CAST(OCTET_LENGTH(bytes) AS BIGINT)");
+impl_images!(
+    sqlx::Postgres,
+    "BEGIN",
+    "CAST(OCTET_LENGTH(bytes) AS BIGINT)"
+);

@@ -3,10 +3,10 @@
 //! parameters, so it works without JavaScript and a view can be bookmarked), and the decisions
 //! waiting for a clinician ("Waiting for you").
 
+use crate::Clock;
 use crate::context::Ctx;
 use crate::error::AppResult;
 use crate::templates::{Page, render};
-use crate::Clock;
 use crate::tracking::journal::Journal;
 use askama::Template;
 use axum::extract::Query;

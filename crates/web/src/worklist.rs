@@ -6,10 +6,10 @@
 //! [`SHOWN`] with "and N more"; reading runners' details is audited by the store.
 
 use crate::caseload::{next_retest, retest_words};
+use crate::clock::local_time;
 use crate::context::Ctx;
 use crate::decision::for_staff;
 use crate::error::AppResult;
-use crate::clock::local_time;
 use crate::templates::{Page, render};
 use askama::Template;
 use axum::response::Response;

@@ -642,10 +642,7 @@ pub async fn preview(ctx: Ctx, Form(form): Form<PreviewForm>) -> AppResult<Respo
     let clinic_id = staff(&ctx)?;
     Ok((
         [
-            (
-                axum::http::header::CONTENT_TYPE,
-                "text/html; charset=utf-8",
-            ),
+            (axum::http::header::CONTENT_TYPE, "text/html; charset=utf-8"),
             (axum::http::header::CACHE_CONTROL, "no-store"),
         ],
         preview_html(clinic_id, &form.slug, &form.body),

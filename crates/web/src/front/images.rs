@@ -43,7 +43,9 @@ const LISTED: i64 = 60;
 /// Why an upload was refused, in words for the person who sent it.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ImageProblem {
-    #[error("That file is {0}: images can be up to 5 MB. Make it smaller (or export it at a lower size) and try again.")]
+    #[error(
+        "That file is {0}: images can be up to 5 MB. Make it smaller (or export it at a lower size) and try again."
+    )]
     TooLarge(String),
     #[error(
         "That file is not an image we can use. Upload a photo or picture as JPEG, PNG, WebP or GIF."
@@ -60,7 +62,10 @@ pub enum ImageProblem {
 /// What a multipart error means for the person uploading.
 fn upload_problem(e: &axum::extract::multipart::MultipartError) -> ImageProblem {
     if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-        ImageProblem::TooLarge(format!("larger than {}", size_words(UPLOAD_BODY_LIMIT_BYTES)))
+        ImageProblem::TooLarge(format!(
+            "larger than {}",
+            size_words(UPLOAD_BODY_LIMIT_BYTES)
+        ))
     } else {
         ImageProblem::CutShort
     }
@@ -118,7 +123,11 @@ pub fn prepare(bytes: &[u8]) -> Result<PreparedImage, ImageProblem> {
     let mut picture = DynamicImage::from_decoder(decoder).map_err(|_| ImageProblem::Damaged)?;
     picture.apply_orientation(orientation);
     if picture.width() > MAX_EDGE_PX || picture.height() > MAX_EDGE_PX {
-        picture = picture.resize(MAX_EDGE_PX, MAX_EDGE_PX, image::imageops::FilterType::Triangle);
+        picture = picture.resize(
+            MAX_EDGE_PX,
+            MAX_EDGE_PX,
+            image::imageops::FilterType::Triangle,
+        );
     }
     let mut out = Vec::new();
     let (content_type, extension) = if format == ImageFormat::Jpeg {

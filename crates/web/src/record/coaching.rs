@@ -1,12 +1,12 @@
 //! Coaching programmes on the runner's record: staff start a named multi-week programme; the
 //! record shows which week the runner is in and the weekly check-ins (the weekly reviews) in it.
 
+use super::page::RunnerForms;
+use super::page::runner_page;
+use crate::Clock;
 use crate::context::Ctx;
 use crate::error::AppResult;
-use super::page::runner_page;
-use super::page::RunnerForms;
 use crate::templates::FormState;
-use crate::Clock;
 use axum::Form;
 use axum::extract::Path;
 use axum::response::{IntoResponse, Redirect, Response};

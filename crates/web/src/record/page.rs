@@ -190,4 +190,3 @@ fn staff_view(mut v: crate::tracking::ReviewView) -> crate::tracking::ReviewView
     }
     v
 }
-

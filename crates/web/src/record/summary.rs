@@ -5,8 +5,8 @@
 //! rule for both pages); findings from the newest finished assessment, as core scored them.
 
 use crate::caseload::{ClinicView, line};
-use crate::error::AppResult;
 use crate::clock::local_time;
+use crate::error::AppResult;
 use backstride_core::assessment::AssessmentResult;
 use backstride_core::assessment::findings::Severity;
 use backstride_store::{

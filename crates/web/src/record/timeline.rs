@@ -2,14 +2,14 @@
 //! days and watch runs, newest first, folded by week — and the clinician's quick action of
 //! emailing the runner.
 
+use super::page::RunnerForms;
+use super::page::runner_page;
+use crate::Clock;
 use crate::auth::now;
+use crate::clock::local_time;
 use crate::context::Ctx;
 use crate::error::AppResult;
-use super::page::runner_page;
-use crate::clock::local_time;
-use super::page::RunnerForms;
 use crate::templates::FormState;
-use crate::Clock;
 use crate::tracking::journal::{HISTORY_DAYS, days_before};
 use axum::Form;
 use axum::extract::Path;

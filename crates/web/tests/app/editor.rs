@@ -59,8 +59,11 @@ async fn upload(c: &mut Client, alt: &str, bytes: &[u8], json: bool) -> Resp {
             .header(header::ACCEPT, "application/json")
             .header("x-csrf-token", &token);
     }
-    c.send(req.body(Body::from(multipart(alt, "photo.png", bytes))).unwrap())
-        .await
+    c.send(
+        req.body(Body::from(multipart(alt, "photo.png", bytes)))
+            .unwrap(),
+    )
+    .await
 }
 
 async fn actor_of(store: &Arc<dyn Store>, email: &str) -> Actor {
@@ -138,7 +141,11 @@ async fn images_are_checked_stripped_kept_per_clinic_and_served_from_our_path() 
         assert!(res.body.contains("up to 5 MB"));
         let res = upload(&mut doc, "Too big", &huge, true).await;
         assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
-        assert!(res.body.contains("up to 5 MB"), "a problem body: {}", res.body);
+        assert!(
+            res.body.contains("up to 5 MB"),
+            "a problem body: {}",
+            res.body
+        );
         let res = upload(&mut doc, "  ", &png_with_secret(), false).await;
         assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(res.body.contains("Describe the image"));

@@ -128,7 +128,8 @@ async fn a_clinician_writes_an_article_with_the_toolbar_preview_and_an_image_in_
         .await
         .unwrap();
     b.click("button[data-insert='image']").await;
-    b.wait_for_text("Image uploaded and added to the article.").await;
+    b.wait_for_text("Image uploaded and added to the article.")
+        .await;
     preview_shows(&b, "<img src=\"/clinics/").await;
     both_sizes(&b, "written").await;
 
@@ -173,10 +174,14 @@ async fn a_clinician_writes_an_article_with_the_toolbar_preview_and_an_image_in_
         .await
         .unwrap();
     let slug = &articles[0].slug;
-    b.goto(&format!("/clinics/{}/articles/{slug}", home.id)).await;
+    b.goto(&format!("/clinics/{}/articles/{slug}", home.id))
+        .await;
     b.wait_for_text("Why hips matter").await;
     let page = b.client.source().await.unwrap();
-    assert!(page.contains("alt=\"A runner's couch stretch\"") || page.contains("alt=\"A runner’s couch stretch\""));
+    assert!(
+        page.contains("alt=\"A runner's couch stretch\"")
+            || page.contains("alt=\"A runner’s couch stretch\"")
+    );
     both_sizes(&b, "published").await;
     let _ = std::fs::remove_dir_all(&dir);
     b.close().await;
