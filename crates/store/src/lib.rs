@@ -8,6 +8,7 @@ pub mod bulk;
 pub mod export;
 pub mod files;
 mod front;
+mod images;
 mod model;
 mod pages;
 mod reminders;
@@ -23,6 +24,9 @@ pub use export::{AccountDataStore, DeletionPlan, NewWatchFile, RunnerExport};
 pub use front::{
     ArticleRecord, Forgotten, FormAttempts, FrontStore, Lead, MailToken, MailTokenKind, NewLead,
     SaveArticle,
+};
+pub use images::{
+    ArticleImage, ArticleImageStore, ImageFile, MAX_IMAGES_PER_CLINIC, NewArticleImage,
 };
 pub use model::*;
 pub use pages::{
@@ -88,6 +92,7 @@ pub type StoreResult<T> = Result<T, StoreError>;
 pub trait Store:
     BookingStore
     + FrontStore
+    + ArticleImageStore
     + AccountDataStore
     + ReminderStore
     + WorklistStore

@@ -111,7 +111,8 @@ pub async fn export_zip(
         let handout = backstride_report::Handout {
             clinic: crate::print::printed_clinic(clinic.as_ref()),
             runner_name: runner.display_name.clone(),
-            issued_on: crate::tracking::journal::today_for(viewer),
+            // An export is stamped with the real date, also from the command line.
+            issued_on: crate::Clock::system().today_for(viewer),
             programme,
         };
         match crate::print::typeset(move || backstride_report::handout_pdf(&handout)).await? {

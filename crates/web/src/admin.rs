@@ -2,9 +2,9 @@
 
 use crate::AppState;
 use crate::auth::{INVITE_TTL_SECONDS, now};
+use crate::clock::local_time;
 use crate::context::Ctx;
 use crate::error::{AppError, AppResult};
-use crate::pages::local_time;
 use crate::security::{random_token, token_hash};
 use crate::templates::{
     AlertLine, ClinicPage, FormState, OutboxLine, OutboxPage, PersonLine, render, render_status,

@@ -10,9 +10,9 @@ pub mod results;
 mod steps;
 
 use crate::AppState;
+use crate::clock::local_time;
 use crate::context::Ctx;
 use crate::error::{AppError, AppResult};
-use crate::pages::local_time;
 use crate::templates::{FormState, Page, render, render_status};
 use askama::Template;
 use axum::extract::Path;

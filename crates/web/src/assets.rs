@@ -45,6 +45,16 @@ const FILES: &[(&str, &str, &[u8])] = &[
         include_bytes!("../static/booking.js"),
     ),
     (
+        "editor.css",
+        "text/css; charset=utf-8",
+        include_bytes!("../static/editor.css"),
+    ),
+    (
+        "editor.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("../static/editor.js"),
+    ),
+    (
         "today.js",
         "text/javascript; charset=utf-8",
         include_bytes!("../static/today.js"),

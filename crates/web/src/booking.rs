@@ -17,7 +17,7 @@ use crate::context::Ctx;
 use crate::error::{AppError, AppResult, render_error};
 use crate::front::abuse;
 use crate::security::{random_token, token_hash};
-use crate::templates::{Page, render, render_status};
+use crate::templates::{FormState, Page, render, render_status};
 use askama::Template;
 use axum::Form;
 use axum::Router;

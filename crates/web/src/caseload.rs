@@ -3,12 +3,13 @@
 //! parameters, so it works without JavaScript and a view can be bookmarked), and the decisions
 //! waiting for a clinician ("Waiting for you").
 
+use crate::Clock;
 use crate::blocking::off_runtime;
 use crate::clinic_settings::progression_thresholds;
 use crate::context::Ctx;
 use crate::error::AppResult;
 use crate::templates::{Page, render};
-use crate::tracking::journal::{add_to, days_before, today_for};
+use crate::tracking::journal::{add_to, days_before};
 use askama::Template;
 use axum::extract::Query;
 use axum::response::Response;
@@ -138,12 +139,14 @@ pub struct LineBasis<'a> {
     pub alerts: &'a [AlertTier],
     /// Decisions waiting for a clinician.
     pub waiting: i64,
+    /// The runner's today, from the app's clock.
+    pub today: Date,
 }
 
 /// One runner's line.
 pub fn line(basis: &LineBasis<'_>) -> CaseLine {
     let runner = basis.runner;
-    let today = today_for(runner);
+    let today = basis.today;
     let (mut pain, mut pain_value, mut trend, mut trend_rank) =
         ("no check-ins".to_owned(), None, "–", 0);
     let (mut adherence, mut adherence_value) = ("no programme".to_owned(), None);
@@ -226,7 +229,7 @@ pub fn line(basis: &LineBasis<'_>) -> CaseLine {
 
 /// Every line of the caseload, from its one read (on a blocking thread: it decodes every
 /// runner's programme and logs).
-fn lines_of(records: CaseloadRecords) -> Vec<CaseLine> {
+fn lines_of(records: CaseloadRecords, clock: &Clock) -> Vec<CaseLine> {
     let thresholds = progression_thresholds(Some(&records.clinic));
     let mut programmes: HashMap<i64, Programme> = HashMap::new();
     for p in &records.programmes {
@@ -263,6 +266,7 @@ fn lines_of(records: CaseloadRecords) -> Vec<CaseLine> {
                 retests_at: retests.get(&runner.id).map_or(&[], Vec::as_slice),
                 alerts: alerts.get(&runner.id).map_or(&[], Vec::as_slice),
                 waiting: waiting.get(&runner.id).copied().unwrap_or(0),
+                today: clock.today_for(runner),
             })
         })
         .collect()
@@ -283,9 +287,10 @@ pub async fn page(ctx: Ctx, Query(q): Query<CaseQuery>) -> AppResult<Response> {
     let staff = ctx.user_with_role(&[Role::Clinician, Role::Admin])?.clone();
     staff.clinic_id.ok_or(crate::error::AppError::Forbidden)?;
     let actor = Actor::of(&staff);
-    let since = days_before(today_for(&staff), CASELOAD_DAYS).to_string();
+    let since = days_before(ctx.state.clock.today_for(&staff), CASELOAD_DAYS).to_string();
     let records = ctx.state.store.caseload(&actor, &since).await?;
-    let mut lines = off_runtime(move || lines_of(records)).await?;
+    let clock = ctx.state.clock.clone();
+    let mut lines = off_runtime(move || lines_of(records, &clock)).await?;
     let total = lines.len();
     let show = q.show.as_deref().unwrap_or("all");
     lines.retain(|l| match show {

@@ -11,6 +11,7 @@
 //! - [`inbox`]: the clinic's inbox of leads, consult requests and bookings, with one-click
 //!   invitations.
 //! - [`guide_settings`]: the admin's choice of the guide's exercises.
+//! - [`images`]: images staff upload for articles (checked, re-encoded, served from our path).
 //!
 //! Branding: each clinic's pages link `/clinics/{id}/brand.css`, a tiny stylesheet that sets the
 //! page's brand colour (darkened for contrast when too pale), since the CSP allows no inline
@@ -21,6 +22,7 @@ pub(crate) mod abuse;
 mod articles;
 mod check;
 mod guide_settings;
+mod images;
 mod inbox;
 mod public;
 
@@ -59,6 +61,7 @@ pub fn routes() -> Router<AppState> {
         .route("/clinics/{id}/articles/feed.atom", get(articles::feed))
         .route("/clinics/{id}/articles/tags/{tag}", get(articles::tag_page))
         .route("/clinics/{id}/articles/{slug}", get(articles::article_page))
+        .route("/clinics/{id}/images/{key}", get(images::serve))
         .route("/clinic/articles", get(articles::staff_list))
         .route("/clinic/articles/{id}", get(articles::staff_preview))
         .route(
@@ -88,11 +91,27 @@ pub fn editor_routes() -> Router<AppState> {
             "/clinic/articles/{id}/edit",
             get(articles::edit_page).post(articles::update),
         )
+        .route(
+            "/clinic/articles/preview",
+            axum::routing::post(articles::preview),
+        )
 }
+
+/// The article images page and its upload: it takes a body of up to
+/// [`IMAGE_UPLOAD_LIMIT_BYTES`], so an image that is too large gets a message, not the 413 page.
+pub fn image_routes() -> Router<AppState> {
+    Router::new().route(
+        "/clinic/articles/images",
+        get(images::library).post(images::upload),
+    )
+}
+
+pub use images::UPLOAD_BODY_LIMIT_BYTES as IMAGE_UPLOAD_LIMIT_BYTES;
 
 /// Whether `path` is one of [`editor_routes`] (the CSRF guard reads their forms' bodies too).
 pub fn is_editor_path(path: &str) -> bool {
     path == "/clinic/articles/new"
+        || path == "/clinic/articles/preview"
         || path
             .strip_prefix("/clinic/articles/")
             .and_then(|rest| rest.strip_suffix("/edit"))

@@ -47,8 +47,11 @@ pub async fn forget_old_sign_ins(store: &dyn Store, now: i64) -> StoreResult<Sig
 /// Makes the weekly reviews that have come due for every runner with an approved programme
 /// (a bounded number each: `tracking::journal::WEEKLY_REVIEWS_CAUGHT_UP`). Returns how many
 /// runners were looked at.
-pub async fn make_weekly_reviews(store: &dyn Store) -> crate::error::AppResult<usize> {
-    crate::tracking::journal::make_weekly_reviews_for_everyone(store).await
+pub async fn make_weekly_reviews(
+    store: &dyn Store,
+    clock: &crate::Clock,
+) -> crate::error::AppResult<usize> {
+    crate::tracking::journal::make_weekly_reviews_for_everyone(store, clock).await
 }
 
 pub use crate::reminders::RemindersHandled;
@@ -103,7 +106,7 @@ pub async fn run(
             ),
             Err(err) => tracing::warn!(%err, "housekeeping: retained records not removed"),
         }
-        if let Err(err) = make_weekly_reviews(store.as_ref()).await {
+        if let Err(err) = make_weekly_reviews(store.as_ref(), &crate::Clock::system()).await {
             tracing::warn!(%err, "housekeeping: weekly reviews not made");
         }
         match send_reminders(store.as_ref(), &base_url, jiff::Timestamp::now()).await {

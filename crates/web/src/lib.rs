@@ -15,7 +15,7 @@ mod booking;
 mod caching;
 mod caseload;
 mod clinic_settings;
-mod coaching;
+mod clock;
 mod completion;
 mod config;
 mod context;
@@ -32,18 +32,18 @@ mod passwords;
 mod print;
 mod programme;
 mod pwa;
-mod record_summary;
+mod record;
 mod reminders;
 mod runs;
 mod security;
 mod templates;
-mod timeline;
 mod tracking;
 mod visitor;
 mod wording;
 mod worklist;
 
 pub use clinic_settings::progression_thresholds;
+pub use clock::Clock;
 pub use config::{MailConfig, MailTransport, SecretKey, WebConfig};
 pub use context::TOUCH_INTERVAL_SECONDS;
 pub use passwords::hash_password;
@@ -65,6 +65,8 @@ use tower_sessions::{Expiry, SessionManagerLayer};
 pub struct AppState {
     pub store: Arc<dyn Store>,
     pub config: Arc<WebConfig>,
+    /// What time it is: the system's, or pinned in tests.
+    pub clock: Clock,
     passwords: passwords::Hasher,
     /// Signs public-form tokens and flash cookies.
     key: visitor::ServerKey,
@@ -76,8 +78,15 @@ impl AppState {
             store,
             key: visitor::ServerKey::load(&config),
             config: Arc::new(config),
+            clock: Clock::system(),
             passwords: passwords::Hasher::new(),
         }
+    }
+
+    /// The same app reading the time from `clock` (a pinned one in tests).
+    pub fn with_clock(mut self, clock: Clock) -> Self {
+        self.clock = clock;
+        self
     }
 }
 
@@ -114,9 +123,6 @@ pub fn router(state: AppState) -> Router {
             get(pages::settings_page).post(pages::save_settings),
         )
         .route("/settings/password", post(auth::change_password))
-        .route("/runners/{id}", get(pages::runner_record))
-        .route("/runners/{id}/email", post(timeline::email_runner))
-        .route("/runners/{id}/coaching", post(coaching::start))
         .route("/clinic", get(admin::clinic_page))
         .route("/clinic/invites", post(admin::send_invite))
         .route("/clinic/caseload", get(caseload::page))
@@ -140,6 +146,7 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(pages::healthz))
         .route("/readyz", get(pages::readyz))
         .route("/static/{*path}", get(assets::serve))
+        .merge(record::routes())
         .merge(account_data::routes())
         .route("/sw.js", get(pwa::service_worker))
         .route("/manifest.webmanifest", get(pwa::manifest))
@@ -168,9 +175,19 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::extract::DefaultBodyLimit::max(editor_limit))
         .layer(tower_http::limit::RequestBodyLimitLayer::new(editor_limit));
 
+    // Article images: room past their own 5 MB bound, so a larger one gets a message.
+    let images = front::image_routes()
+        .layer(axum::extract::DefaultBodyLimit::max(
+            front::IMAGE_UPLOAD_LIMIT_BYTES,
+        ))
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(
+            front::IMAGE_UPLOAD_LIMIT_BYTES,
+        ));
+
     limited
         .merge(uploads)
         .merge(editor)
+        .merge(images)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             security::csrf_guard,

@@ -1,30 +1,18 @@
-//! The pages every signed-in person has — home, their record, settings — plus health checks.
+//! The pages every signed-in person has — home and settings — plus health checks. (A
+//! runner's record is `record/`.)
 
 use crate::AppState;
 use crate::auth::units_choice;
 use crate::context::Ctx;
 use crate::error::{AppResult, problem};
-use crate::templates::{
-    AuditLine, FormState, Home, Landing, RunnerForms, RunnerRecord, Settings, render, render_status,
-};
+use crate::templates::{FormState, Home, Landing, Settings, render, render_status};
 use axum::Form;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Json, Redirect, Response};
 use backstride_core::{DistanceUnit, TimeZoneName, UnitPreference};
 use backstride_store::{Preferences, User};
 use std::collections::HashMap;
-
-/// A date and time in the viewer's own time zone, e.g. "25 Nov 2026, 18:40".
-pub fn local_time(unix: i64, tz: &TimeZoneName) -> String {
-    jiff::Timestamp::from_second(unix)
-        .map(|ts| {
-            ts.to_zoned(tz.zone())
-                .strftime("%-d %b %Y, %H:%M")
-                .to_string()
-        })
-        .unwrap_or_default()
-}
 
 pub async fn landing(ctx: Ctx) -> AppResult<Response> {
     if ctx.user.is_some() {
@@ -49,111 +37,6 @@ pub async fn home(ctx: Ctx) -> AppResult<Response> {
         clinic_name,
         runner_count: 0,
     })
-}
-
-/// A runner's record. Only the runner and their clinic's staff may open it; anyone else gets
-/// the same 404 as for a record that doesn't exist, and the attempt is audited.
-pub async fn runner_record(ctx: Ctx, Path(id): Path<i64>) -> AppResult<Response> {
-    runner_page(&ctx, id, RunnerForms::default()).await
-}
-
-/// The runner's record, with its forms as given (blank, or refused with a message by each
-/// field and everything typed kept, answered with 422).
-pub async fn runner_page(ctx: &Ctx, id: i64, mut forms: RunnerForms) -> AppResult<Response> {
-    let actor = ctx.actor()?;
-    let viewer = ctx.user()?;
-    let store = ctx.state.store.as_ref();
-    // One read for the page; the journal's window starts a day early, as the runner's today
-    // may be a day behind the viewer's.
-    let since = crate::tracking::journal::days_before(
-        crate::tracking::journal::today_for(viewer),
-        crate::tracking::journal::HISTORY_DAYS + 1,
-    );
-    let records = store.runner_record(&actor, id, &since.to_string()).await?;
-    let runner = records.journal.runner.clone();
-    let clinic_name = match &records.journal.clinic {
-        Some(c) => c.name.clone(),
-        None => "Self-directed (no clinic)".into(),
-    };
-    let audit = records
-        .audit
-        .iter()
-        .map(|line| AuditLine {
-            when: local_time(line.event.at, &viewer.time_zone),
-            who: match &line.actor {
-                Some((name, role)) => format!("{name} ({role})"),
-                None => "a former user".into(),
-            },
-            action: line.event.action.clone(),
-            outcome: line.event.outcome.clone(),
-        })
-        .collect();
-    let is_staff = viewer.role.is_staff() && runner.id != viewer.id;
-    let reviews = records
-        .recent_reviews
-        .iter()
-        .take(10)
-        .filter_map(|r| crate::tracking::review_view(r, &viewer.time_zone))
-        .map(|v| if is_staff { staff_view(v) } else { v })
-        .collect();
-    let (timeline, summary, waiting_programme) = if is_staff {
-        let entries = crate::timeline::timeline(&records, viewer);
-        let summary = crate::record_summary::summary(store, &actor, viewer, &records).await?;
-        let waiting = records
-            .programmes
-            .iter()
-            .find(|p| p.status == backstride_store::ProgrammeStatus::Suggested)
-            .map(|p| p.id);
-        (
-            crate::timeline::by_week(entries, &viewer.time_zone),
-            Some(summary),
-            waiting,
-        )
-    } else {
-        (Vec::new(), None, None)
-    };
-    let coaching = crate::coaching::lines(&runner, &records.coaching, &records.coaching_reviews);
-    let today = crate::tracking::journal::today_for(&runner).to_string();
-    // A blank form starts today; a refused one shows what was typed, even nothing.
-    if !forms.coaching.has_errors() && forms.coaching.value("starts_on").is_empty() {
-        forms.coaching = forms.coaching.with_value("starts_on", &today);
-    }
-    render_status(
-        forms.status(),
-        RunnerRecord {
-            page: ctx.page(&runner.display_name).await?,
-            coaching,
-            forms,
-            timeline,
-            summary,
-            waiting_programme,
-            reviews,
-            can_settle: viewer.role.is_staff() && runner.id != viewer.id,
-            runner_id: runner.id,
-            runner_name: runner.display_name.clone(),
-            runner_email: runner.email.to_string(),
-            clinic_name,
-            joined: local_time(runner.created_at, &viewer.time_zone),
-            time_zone: runner.time_zone.to_string(),
-            is_self: runner.id == viewer.id,
-            audit,
-        },
-    )
-}
-
-/// A review as a clinician reads it on a staff page: in the third person.
-fn staff_view(mut v: crate::tracking::ReviewView) -> crate::tracking::ReviewView {
-    use crate::decision::for_staff;
-    v.status = for_staff(&v.status);
-    v.note = for_staff(&v.note);
-    v.running = v.running.map(|r| for_staff(&r));
-    for line in &mut v.lines {
-        line.reason = for_staff(&line.reason);
-        if line.action.contains("your clinician") {
-            line.action = "Stop until seen";
-        }
-    }
-    v
 }
 
 fn units_label(units: UnitPreference) -> &'static str {

@@ -6,9 +6,9 @@ pub mod hold;
 
 use crate::AppState;
 use crate::auth::now;
+use crate::clock::local_time;
 use crate::context::Ctx;
 use crate::error::{AppError, AppResult};
-use crate::pages::local_time;
 use crate::templates::{FormState, Page, render, render_status};
 use askama::Template;
 use axum::extract::Path;

@@ -107,7 +107,7 @@ async fn save(ctx: Ctx, Form(fields): Form<Vec<(String, String)>>) -> AppResult<
     };
     match raw.validate() {
         Ok(time) => {
-            let next = next_due(time, &runner, jiff::Timestamp::now());
+            let next = next_due(time, &runner, ctx.state.clock.now());
             store
                 .save_reminder(
                     runner.id,
@@ -139,7 +139,7 @@ async fn save(ctx: Ctx, Form(fields): Form<Vec<(String, String)>>) -> AppResult<
             for e in &errors.0 {
                 form.set_error(&e.field, e.message.clone());
             }
-            let today = crate::tracking::journal::today_for(&runner);
+            let today = ctx.state.clock.today_for(&runner);
             crate::tracking::render_today(&ctx, &runner, today, "reminders".into(), form).await
         }
     }

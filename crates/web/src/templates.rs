@@ -293,65 +293,6 @@ pub struct Settings {
     pub example: String,
 }
 
-pub struct AuditLine {
-    pub when: String,
-    pub who: String,
-    pub action: String,
-    pub outcome: String,
-}
-
-#[derive(Template)]
-#[template(path = "runner.html")]
-pub struct RunnerRecord {
-    pub page: Page,
-    pub runner_id: i64,
-    pub runner_name: String,
-    pub runner_email: String,
-    pub clinic_name: String,
-    pub joined: String,
-    pub time_zone: String,
-    pub is_self: bool,
-    pub audit: Vec<AuditLine>,
-    pub reviews: Vec<crate::tracking::ReviewView>,
-    pub can_settle: bool,
-    pub timeline: Vec<crate::timeline::WeekGroup>,
-    /// The clinician's summary (staff only).
-    pub summary: Option<crate::record_summary::RecordSummary>,
-    pub waiting_programme: Option<i64>,
-    pub coaching: Vec<crate::coaching::CoachingLine>,
-    /// The record's forms: what was typed and what was wrong with it.
-    pub forms: RunnerForms,
-}
-
-/// The forms on a runner's record, blank or sent back with a message by each refused field.
-#[derive(Debug, Clone)]
-pub struct RunnerForms {
-    /// Start a coaching programme.
-    pub coaching: FormState,
-    /// Email the runner.
-    pub email: FormState,
-}
-
-impl RunnerForms {
-    /// 422 when either form was refused, else 200.
-    pub fn status(&self) -> StatusCode {
-        if self.email.has_errors() {
-            self.email.status()
-        } else {
-            self.coaching.status()
-        }
-    }
-}
-
-impl Default for RunnerForms {
-    fn default() -> Self {
-        RunnerForms {
-            coaching: FormState::default().with_value("weeks", "6"),
-            email: FormState::default(),
-        }
-    }
-}
-
 pub struct PersonLine {
     pub id: i64,
     pub name: String,

@@ -42,7 +42,7 @@ use backstride_store::{
     Actor, LogKind, LogSaved, NewLog, ReviewKind, ReviewRecord, ReviewStatus, StoreError, User,
 };
 use jiff::civil::Date;
-use journal::{Journal, days_before, today_for};
+use journal::{Journal, days_before};
 use serde_json::{Value, json};
 pub use words::{ReviewView, review_view};
 
@@ -172,7 +172,7 @@ fn runner_only(ctx: &Ctx) -> AppResult<User> {
 
 async fn today_page(ctx: Ctx, Query(q): Query<DayQuery>) -> AppResult<Response> {
     let runner = runner_only(&ctx)?;
-    let today = today_for(&runner);
+    let today = ctx.state.clock.today_for(&runner);
     let date = match chosen_day(q.date.as_deref(), today) {
         Ok(d) => d,
         Err(message) => {
@@ -192,7 +192,7 @@ pub(crate) async fn render_today(
 ) -> AppResult<Response> {
     let store = ctx.state.store.as_ref();
     let actor = Actor::of(runner);
-    let today = today_for(runner);
+    let today = ctx.state.clock.today_for(runner);
     // One read for the page: the programme, assessments, and the window's logs and reviews.
     let records = journal::read(store, &actor, runner.id, today, "view today").await?;
     let hold = hold_in(&records.assessments);
@@ -656,7 +656,7 @@ async fn log_entry(
     let runner = runner_only(&ctx)?;
     let store = ctx.state.store.as_ref();
     let actor = Actor::of(&runner);
-    let today = today_for(&runner);
+    let today = ctx.state.clock.today_for(&runner);
     let Some(journal) = Journal::load(store, &actor, &runner, today).await? else {
         let message = "There is no approved programme to log against yet.";
         return refuse_log(&ctx, json_reply, message.into()).await;

@@ -6,12 +6,11 @@
 //! [`SHOWN`] with "and N more"; reading runners' details is audited by the store.
 
 use crate::caseload::{next_retest, retest_words};
+use crate::clock::local_time;
 use crate::context::Ctx;
 use crate::decision::for_staff;
 use crate::error::AppResult;
-use crate::pages::local_time;
 use crate::templates::{Page, render};
-use crate::tracking::journal::today_for;
 use askama::Template;
 use axum::response::Response;
 use backstride_core::Role;
@@ -209,7 +208,7 @@ pub async fn page(ctx: &Ctx, staff: &User, clinic_id: i64) -> AppResult<Response
     );
 
     // Today's and tomorrow's calls, in the staff member's own days.
-    let today = jiff::Timestamp::now().to_zoned(tz.zone()).date();
+    let today = ctx.state.clock.today_in(tz);
     let start_of = |d: jiff::civil::Date| {
         d.to_zoned(tz.zone())
             .map(|z| z.timestamp().as_second())
@@ -246,7 +245,7 @@ pub async fn page(ctx: &Ctx, staff: &User, clinic_id: i64) -> AppResult<Response
         let Ok(programme) = serde_json::from_str::<Programme>(&basis.programme.body_json) else {
             continue;
         };
-        let runner_today = today_for(runner);
+        let runner_today = ctx.state.clock.today_for(runner);
         let start = programme.settings.start_date;
         if let Some(d) =
             next_retest(start, &runner.time_zone, &basis.retests_at).filter(|d| *d <= runner_today)

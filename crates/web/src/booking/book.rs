@@ -25,32 +25,6 @@ pub struct ClinicianChoice {
     pub chosen: bool,
 }
 
-/// A visitor's booking form: what was typed and what was wrong, by field.
-#[derive(Default)]
-pub struct VisitorForm {
-    pub values: HashMap<String, String>,
-    pub errors: Vec<(String, String)>,
-}
-
-impl VisitorForm {
-    pub fn value(&self, name: &str) -> &str {
-        self.values.get(name).map(String::as_str).unwrap_or("")
-    }
-
-    pub fn error(&self, name: &str) -> Option<&str> {
-        self.errors
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, m)| m.as_str())
-    }
-
-    pub(super) fn set_error(&mut self, name: &str, message: impl Into<String>) {
-        if self.error(name).is_none() {
-            self.errors.push((name.to_owned(), message.into()));
-        }
-    }
-}
-
 #[derive(Template)]
 #[template(path = "booking_book.html")]
 pub struct BookPage {
@@ -85,7 +59,7 @@ pub struct BookPage {
     /// After losing a race: the next free times.
     pub taken: bool,
     pub next_free: Vec<backstride_core::booking::ShownSlot>,
-    pub form: VisitorForm,
+    pub form: FormState,
     /// Reschedule mode: only the time is asked for.
     pub rescheduling: bool,
     pub current: String,
@@ -218,7 +192,7 @@ pub(super) fn visitor_zone(raw: Option<&str>, clinic: &Clinic) -> (TimeZoneName,
 /// the first day with free times, else today — all in the visitor's zone.
 fn chosen_day(
     asked: Option<&str>,
-    form: &VisitorForm,
+    form: &FormState,
     days: &[SlotDay],
     zone: &TimeZoneName,
     now: Timestamp,
@@ -239,7 +213,7 @@ pub(super) async fn book_view(
     offer: &Offer,
     zone: TimeZoneName,
     zone_error: Option<String>,
-    form: VisitorForm,
+    form: FormState,
     taken_at: Option<Timestamp>,
     rescheduling: Option<&Booking>,
     asked_day: Option<&str>,
@@ -377,7 +351,7 @@ pub(super) async fn book_page(
         &offer,
         zone,
         zone_error,
-        VisitorForm::default(),
+        FormState::default(),
         None,
         None,
         query.get("day").map(String::as_str),
@@ -394,62 +368,16 @@ pub(super) struct Visitor {
     pub(super) message: String,
 }
 
-pub(super) fn check_visitor(form: &mut VisitorForm) -> Option<Visitor> {
-    if !form.value(abuse::HONEYPOT).trim().is_empty() {
-        form.set_error(
-            "name",
-            "We could not take this booking. Please reload the page and try again.",
-        );
-        return None;
-    }
-    let name = form.value("name").trim().to_owned();
-    if name.is_empty() {
-        form.set_error(
-            "name",
-            "Enter your name, so the clinician knows who to call.",
-        );
-    } else if name.chars().count() > abuse::MAX_NAME_CHARS {
-        form.set_error(
-            "name",
-            format!("Keep your name to {} characters.", abuse::MAX_NAME_CHARS),
-        );
-    }
-    let email = match form.value("email").parse::<Email>() {
-        Ok(e) => Some(e),
-        Err(e) => {
-            form.set_error("email", e.to_string());
-            None
-        }
-    };
-    let phone = form.value("phone").trim().to_owned();
-    let phone_ok = phone
-        .chars()
-        .all(|c| c.is_ascii_digit() || " +-().".contains(c));
-    if phone.chars().count() > abuse::MAX_PHONE_CHARS || !phone_ok {
-        form.set_error(
-            "phone",
-            "Enter a phone number with digits, spaces and + only, or leave it empty.",
-        );
-    }
-    let message = form.value("message").trim().to_owned();
-    let length = message.chars().count();
-    if length > abuse::MAX_MESSAGE_CHARS {
-        form.set_error(
-            "message",
-            format!(
-                "Keep the message to {} characters or fewer — it has {length}. Your text is still here to shorten.",
-                abuse::MAX_MESSAGE_CHARS
-            ),
-        );
-    }
-    if !form.errors.is_empty() {
-        return None;
-    }
+pub(super) fn check_visitor(form: &mut FormState) -> Option<Visitor> {
+    let name = abuse::name(form, "Enter your name, so the clinician knows who to call.");
+    let email = abuse::email(form);
+    let phone = abuse::phone(form);
+    let message = abuse::message(form, None);
     Some(Visitor {
-        name,
+        name: name?,
         email: email?,
-        phone,
-        message,
+        phone: phone?,
+        message: message?,
     })
 }
 
@@ -457,7 +385,7 @@ pub(super) fn check_visitor(form: &mut VisitorForm) -> Option<Visitor> {
 pub(super) async fn check_start(
     ctx: &Ctx,
     offer: &Offer,
-    form: &mut VisitorForm,
+    form: &mut FormState,
     now: Timestamp,
 ) -> AppResult<Result<Slot, Option<Timestamp>>> {
     let raw = form.value("start").to_owned();
@@ -500,10 +428,7 @@ pub(super) async fn book(
     Path(clinic_id): Path<i64>,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> AppResult<Response> {
-    let mut form = VisitorForm {
-        values: fields.into_iter().collect(),
-        errors: Vec::new(),
-    };
+    let mut form = FormState::from_values(fields.into_iter().collect());
     let wanted: Option<i64> = form.value("clinician_id").parse().ok();
     let Some(offer) = Offer::load(&ctx, clinic_id, wanted).await? else {
         return no_hours(&ctx, clinic_id).await;
@@ -516,11 +441,22 @@ pub(super) async fn book(
     }
     let (zone, zone_error) = visitor_zone(Some(form.value("tz")), &offer.clinic);
     let now = now_ts();
+    // The front door's honeypot, counted like the other public forms. A booking is not
+    // pretended (a person whose browser filled the hidden field would wait for a call that
+    // does not exist): it is refused with a message instead.
+    if abuse::caught_bot(ctx.state.store.as_ref(), abuse::BOOKING, &form, &ctx.ip).await? {
+        form.set_error(
+            "name",
+            "We could not take this booking. Please reload the page and try again.",
+        );
+        let page = book_view(&ctx, &offer, zone, zone_error, form, None, None, None).await?;
+        return render_status(StatusCode::UNPROCESSABLE_ENTITY, page);
+    }
     let visitor = check_visitor(&mut form);
     let slot = check_start(&ctx, &offer, &mut form, now).await?;
     let (visitor, slot) = match (visitor, slot) {
-        (Some(v), Ok(s)) if form.errors.is_empty() => (v, s),
-        (_, Err(Some(taken))) if form.errors.is_empty() => {
+        (Some(v), Ok(s)) if !form.has_errors() => (v, s),
+        (_, Err(Some(taken))) if !form.has_errors() => {
             return taken_page(&ctx, &offer, zone, form, taken, None).await;
         }
         _ => {
@@ -614,7 +550,7 @@ pub(super) async fn taken_page(
     ctx: &Ctx,
     offer: &Offer,
     zone: TimeZoneName,
-    form: VisitorForm,
+    form: FormState,
     at: Timestamp,
     rescheduling: Option<&Booking>,
 ) -> AppResult<Response> {

@@ -203,7 +203,7 @@ pub(super) async fn reschedule_page(
         &offer,
         zone,
         zone_error,
-        VisitorForm::default(),
+        FormState::default(),
         None,
         Some(&b),
         query.get("day").map(String::as_str),
@@ -233,10 +233,7 @@ pub(super) async fn reschedule(
     if offer.clinician().id != b.clinician_id {
         return no_hours(&ctx, b.clinic_id).await;
     }
-    let mut form = VisitorForm {
-        values: fields.into_iter().collect(),
-        errors: Vec::new(),
-    };
+    let mut form = FormState::from_values(fields.into_iter().collect());
     let zone = b.time_zone.clone();
     let slot = match check_start(&ctx, &offer, &mut form, now).await? {
         Ok(slot) => slot,

@@ -1,7 +1,9 @@
 //! What guards the public forms: a honeypot field people never see, rate limits per client
 //! address and per email kept in the database (so several web instances share them), and length
 //! limits. Every form anyone can send without logging in (sign-up, forgot-password, the guide,
-//! consult requests, booking a call) goes through [`over_limit`] with its [`PublicForm`].
+//! consult requests, "check your back", booking a call) goes through [`caught_bot`] and
+//! [`over_limit`] with its [`PublicForm`], and reads who is writing with the same field
+//! checks ([`name`], [`email`], [`phone`], [`message`]).
 //!
 //! The limits are our choice: generous for a person (who sends a form once or twice), tight for
 //! a script.
@@ -9,6 +11,7 @@
 use crate::auth::now;
 use crate::error::AppResult;
 use crate::templates::FormState;
+use backstride_core::Email;
 use backstride_store::Store;
 
 /// The honeypot's field name: a plausible word, so form-filling bots fill it in.
@@ -68,6 +71,60 @@ pub const MAX_SOURCE_CHARS: usize = 100;
 /// stores nothing.
 pub fn is_bot(form: &FormState) -> bool {
     !form.value(HONEYPOT).trim().is_empty()
+}
+
+/// A public form's first check: whether the hidden field was filled in. A bot's submission is
+/// counted against the form's limit for its address (so a script that keeps trying is slowed
+/// like anyone else); the caller stores nothing.
+pub async fn caught_bot(
+    store: &dyn Store,
+    kind: PublicForm,
+    form: &FormState,
+    ip: &str,
+) -> AppResult<bool> {
+    if !is_bot(form) {
+        return Ok(false);
+    }
+    over_limit(store, kind, ip, "").await?;
+    Ok(true)
+}
+
+/// The sender's name (`name`): required, one line, at most [`MAX_NAME_CHARS`].
+pub fn name(form: &mut FormState, missing: &str) -> Option<String> {
+    one_line(form, "name", MAX_NAME_CHARS, Some(missing))
+}
+
+/// The sender's email address (`email`).
+pub fn email(form: &mut FormState) -> Option<Email> {
+    form.parse("email", |raw| {
+        raw.parse::<Email>()
+            .map_err(|_| "Enter an email address like name@example.com.")
+    })
+}
+
+/// An optional phone number (`phone`): digits, spaces and `+ ( ) - .`, at most
+/// [`MAX_PHONE_CHARS`].
+pub fn phone(form: &mut FormState) -> Option<String> {
+    form.parse("phone", |raw| {
+        let phone = raw.split_whitespace().collect::<Vec<_>>().join(" ");
+        if phone.chars().count() > MAX_PHONE_CHARS {
+            Err(format!(
+                "Keep the phone number to {MAX_PHONE_CHARS} characters or fewer."
+            ))
+        } else if !phone
+            .chars()
+            .all(|c| c.is_ascii_digit() || " +()-.".contains(c))
+        {
+            Err("Use only digits, spaces and + ( ) - in the phone number.".to_owned())
+        } else {
+            Ok(phone)
+        }
+    })
+}
+
+/// The sender's message (`message`), at most [`MAX_MESSAGE_CHARS`]; `missing` when required.
+pub fn message(form: &mut FormState, missing: Option<&str>) -> Option<String> {
+    text(form, "message", MAX_MESSAGE_CHARS, missing)
 }
 
 /// Whether this submission of `form` from the client address `ip` (`Ctx::ip`) for `email`

@@ -12,7 +12,7 @@ use crate::error::{AppError, AppResult};
 use crate::templates::{FormState, Page, render, render_status};
 use askama::Template;
 use axum::Form;
-use axum::extract::Path;
+use axum::extract::{Path, Query};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 use backstride_core::Role;
@@ -357,11 +357,31 @@ struct FormPage {
     action: String,
     form: FormState,
     exercises: Vec<(&'static str, &'static str)>,
+    /// The calls to action a toolbar button can insert: shortcode word and label.
+    calls: Vec<(&'static str, &'static str)>,
     /// Where the delete button posts, for an article that exists.
     delete_action: Option<String>,
+    /// The body as readers will see it (the public page's renderer), beside the editor.
+    preview: String,
 }
 
-fn staff(ctx: &Ctx) -> AppResult<i64> {
+/// The article body as the public page shows it, with the clinic's embeds: one renderer for
+/// the page, the feed and the editor's preview. A body too long to be saved is not rendered.
+fn preview_html(clinic_id: i64, slug: &str, body: &str) -> String {
+    if body.chars().count() > backstride_publishing::article::MAX_BODY_CHARS {
+        return "<p>This article is longer than an article may be: shorten it to see the preview.</p>"
+            .to_owned();
+    }
+    let body = body.replace("\r\n", "\n");
+    if body.trim().is_empty() {
+        return "<p class=\"muted\">Start writing: the article will appear here as readers will see it.</p>"
+            .to_owned();
+    }
+    render_markdown(&body, &embeds(clinic_id, slug))
+}
+
+/// The staff member's clinic: clinicians and admins only.
+pub(super) fn staff(ctx: &Ctx) -> AppResult<i64> {
     ctx.user_with_role(&[Role::Clinician, Role::Admin])?
         .clinic_id
         .ok_or(AppError::Forbidden)
@@ -406,17 +426,24 @@ async fn form_page(
     action: String,
     form: FormState,
 ) -> AppResult<Response> {
+    let clinic_id = staff(ctx)?;
     let status = form.status();
     render_status(
         status,
         FormPage {
             page: ctx.page(heading).await?,
             heading: heading.to_owned(),
+            preview: preview_html(clinic_id, form.value("slug"), form.value("body")),
             form,
             exercises: library::all()
                 .iter()
                 .map(|e| (e.id.as_str(), e.name))
                 .collect(),
+            calls: vec![
+                (CallToAction::Guide.as_str(), "Free strength guide"),
+                (CallToAction::Consult.as_str(), "Free consult"),
+                (CallToAction::Booking.as_str(), "Book a coaching call"),
+            ],
             delete_action: action
                 .strip_suffix("/edit")
                 .map(|article| format!("{article}/delete")),
@@ -459,12 +486,17 @@ pub async fn new_page(ctx: Ctx) -> AppResult<Response> {
 async fn save(
     ctx: &Ctx,
     id: Option<i64>,
+    show: Show,
     fields: HashMap<String, String>,
     heading: &str,
     action: String,
 ) -> AppResult<Response> {
     let clinic_id = staff(ctx)?;
     let mut form = FormState::from_values(fields);
+    // "Show preview" without scripts: the form again with its preview, nothing saved.
+    if show.show.as_deref() == Some("preview") {
+        return form_page(ctx, heading, action, form).await;
+    }
     let raw = RawArticle {
         title: form.value("title").to_owned(),
         slug: form.value("slug").to_owned(),
@@ -535,11 +567,23 @@ async fn save(
     }
 }
 
+/// What the editor's form asks beyond saving: `?show=preview` (the "Show preview" button,
+/// without scripts) shows the preview and saves nothing.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct Show {
+    show: Option<String>,
+}
+
 /// `POST /clinic/articles/new`.
-pub async fn create(ctx: Ctx, Form(fields): Form<HashMap<String, String>>) -> AppResult<Response> {
+pub async fn create(
+    ctx: Ctx,
+    Query(show): Query<Show>,
+    Form(fields): Form<HashMap<String, String>>,
+) -> AppResult<Response> {
     save(
         &ctx,
         None,
+        show,
         fields,
         "New article",
         "/clinic/articles/new".into(),
@@ -564,6 +608,7 @@ pub async fn edit_page(ctx: Ctx, Path(id): Path<i64>) -> AppResult<Response> {
 pub async fn update(
     ctx: Ctx,
     Path(id): Path<i64>,
+    Query(show): Query<Show>,
     Form(fields): Form<HashMap<String, String>>,
 ) -> AppResult<Response> {
     staff(&ctx)?;
@@ -572,11 +617,37 @@ pub async fn update(
     save(
         &ctx,
         Some(id),
+        show,
         fields,
         "Edit article",
         format!("/clinic/articles/{id}/edit"),
     )
     .await
+}
+
+/// The preview's form: the body and the address part (a lead from a call to action records
+/// the article it came from).
+#[derive(serde::Deserialize)]
+pub struct PreviewForm {
+    #[serde(default)]
+    body: String,
+    #[serde(default)]
+    slug: String,
+}
+
+/// `POST /clinic/articles/preview`: the body rendered as the public page renders it, as an
+/// HTML fragment for the editor's live preview. A POST (CSRF-checked) because it carries the
+/// whole draft; it stores nothing.
+pub async fn preview(ctx: Ctx, Form(form): Form<PreviewForm>) -> AppResult<Response> {
+    let clinic_id = staff(&ctx)?;
+    Ok((
+        [
+            (axum::http::header::CONTENT_TYPE, "text/html; charset=utf-8"),
+            (axum::http::header::CACHE_CONTROL, "no-store"),
+        ],
+        preview_html(clinic_id, &form.slug, &form.body),
+    )
+        .into_response())
 }
 
 /// The delete form: only its confirmation box matters.

@@ -17,7 +17,7 @@ use axum::Form;
 use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use backstride_core::{Email, Role, TimeZoneName};
+use backstride_core::{Role, TimeZoneName};
 use backstride_store::{Clinic, InboxKind, InboxStage, NewInboxItem, NewUser};
 use std::collections::HashMap;
 
@@ -81,15 +81,12 @@ pub async fn submit(
     let clinic = public_clinic(store.as_ref(), id).await?;
     let mut form = FormState::from_values(fields);
     let sent = Redirect::to(&format!("/clinics/{id}/check/sent")).into_response();
-    if abuse::is_bot(&form) {
-        abuse::over_limit(store.as_ref(), abuse::SIGNUP, &ctx.ip, "").await?;
+    if abuse::caught_bot(store.as_ref(), abuse::SIGNUP, &form, &ctx.ip).await? {
         return Ok(sent);
     }
+    // A runner's name follows the account rules (`auth`), shared with `/signup`.
     let name = display_name(&mut form);
-    let email = form.parse("email", |raw| {
-        raw.parse::<Email>()
-            .map_err(|_| "Enter an email address like name@example.com.")
-    });
+    let email = abuse::email(&mut form);
     let password = new_password(&mut form, "password", email.as_ref());
     let tz = form.parse("time_zone", str::parse::<TimeZoneName>);
     let (Some(name), Some(email), Some(password), Some(tz), false) =

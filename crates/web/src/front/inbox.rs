@@ -4,9 +4,9 @@
 //! with each of their enquiries under it.
 
 use crate::auth::now;
+use crate::clock::local_time;
 use crate::context::Ctx;
 use crate::error::{AppError, AppResult};
-use crate::pages::local_time;
 use crate::templates::{FormState, Page, render, render_status};
 use askama::Template;
 use axum::Form;

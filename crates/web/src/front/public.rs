@@ -173,13 +173,6 @@ pub async fn guide_page(
     guide_with(&ctx, &clinic, form, StatusCode::OK).await
 }
 
-fn email_field(form: &mut FormState) -> Option<Email> {
-    form.parse("email", |raw| {
-        raw.parse::<Email>()
-            .map_err(|_| "Enter an email address like name@example.com.")
-    })
-}
-
 /// `POST /clinics/{id}/guide`: stores the lead with its consent, emails the link and sends the
 /// visitor on to the download.
 pub async fn guide_submit(
@@ -190,17 +183,11 @@ pub async fn guide_submit(
     let store = ctx.state.store.clone();
     let clinic = public_clinic(store.as_ref(), id).await?;
     let mut form = FormState::from_values(fields);
-    if abuse::is_bot(&form) {
-        abuse::over_limit(store.as_ref(), abuse::GUIDE, &ctx.ip, "").await?;
+    if abuse::caught_bot(store.as_ref(), abuse::GUIDE, &form, &ctx.ip).await? {
         return Ok(Redirect::to(&format!("/clinics/{id}/guide/sent")).into_response());
     }
-    let name = abuse::one_line(
-        &mut form,
-        "name",
-        abuse::MAX_NAME_CHARS,
-        Some("Tell us your name."),
-    );
-    let email = email_field(&mut form);
+    let name = abuse::name(&mut form, "Tell us your name.");
+    let email = abuse::email(&mut form);
     // The guide downloads either way; the box is consent to emails only.
     let consented = form.checked("consent");
     let (Some(name), Some(email), false) = (name, email, form.has_errors()) else {
@@ -407,36 +394,13 @@ pub async fn consult_submit(
     let clinic = public_clinic(store.as_ref(), id).await?;
     let mut form = FormState::from_values(fields);
     let thanks = format!("/clinics/{id}/consult/thanks");
-    if abuse::is_bot(&form) {
-        abuse::over_limit(store.as_ref(), abuse::CONSULT, &ctx.ip, "").await?;
+    if abuse::caught_bot(store.as_ref(), abuse::CONSULT, &form, &ctx.ip).await? {
         return Ok(Redirect::to(&thanks).into_response());
     }
-    let name = abuse::one_line(
-        &mut form,
-        "name",
-        abuse::MAX_NAME_CHARS,
-        Some("Tell us your name."),
-    );
-    let email = email_field(&mut form);
-    let phone = form.parse("phone", |raw| {
-        let phone = raw.split_whitespace().collect::<Vec<_>>().join(" ");
-        if phone.chars().count() > abuse::MAX_PHONE_CHARS {
-            Err("Keep the phone number to 40 characters or fewer.")
-        } else if !phone
-            .chars()
-            .all(|c| c.is_ascii_digit() || " +()-.".contains(c))
-        {
-            Err("Use only digits, spaces and + ( ) - in the phone number.")
-        } else {
-            Ok(phone)
-        }
-    });
-    let message = abuse::text(
-        &mut form,
-        "message",
-        abuse::MAX_MESSAGE_CHARS,
-        Some("Tell us a little about what is going on."),
-    );
+    let name = abuse::name(&mut form, "Tell us your name.");
+    let email = abuse::email(&mut form);
+    let phone = abuse::phone(&mut form);
+    let message = abuse::message(&mut form, Some("Tell us a little about what is going on."));
     let times = abuse::text(&mut form, "times", abuse::MAX_TIMES_CHARS, None);
     let (Some(name), Some(email), Some(phone), Some(message), Some(times), false) =
         (name, email, phone, message, times, form.has_errors())

@@ -6,7 +6,7 @@ use super::{distance, duration};
 use crate::context::Ctx;
 use crate::error::AppResult;
 use crate::templates::{Page, render};
-use crate::tracking::journal::{HISTORY_DAYS, days_before, today_for};
+use crate::tracking::journal::{HISTORY_DAYS, days_before};
 use askama::Template;
 use axum::extract::Path;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -98,7 +98,7 @@ pub async fn page(ctx: Ctx, Path(runner_id): Path<i64>) -> AppResult<Response> {
     let runner = store
         .open_runner_record(&actor, runner_id, "view pain versus load")
         .await?;
-    let today = today_for(&runner);
+    let today = ctx.state.clock.today_for(&runner);
     let since = days_before(today, HISTORY_DAYS).to_string();
     let mut logs = TrackingLogs::default();
     for record in store.logs_of(&actor, runner_id, &since).await? {

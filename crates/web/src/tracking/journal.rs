@@ -59,13 +59,6 @@ pub struct Journal {
     pub assessments: Vec<AssessmentRecord>,
 }
 
-/// Today in the runner's own time zone.
-pub fn today_for(user: &User) -> Date {
-    jiff::Timestamp::now()
-        .to_zoned(user.time_zone.zone())
-        .date()
-}
-
 pub fn days_before(date: Date, n: i64) -> Date {
     date.checked_sub(jiff::Span::new().days(n)).unwrap_or(date)
 }
@@ -396,11 +389,14 @@ impl Journal {
 /// The hourly task's part: makes the weekly reviews due for every runner with an approved
 /// programme (each as the runner, on their own today). One runner's failure is logged and the
 /// rest go on. Returns how many runners were looked at.
-pub async fn make_weekly_reviews_for_everyone(store: &dyn Store) -> AppResult<usize> {
+pub async fn make_weekly_reviews_for_everyone(
+    store: &dyn Store,
+    clock: &crate::Clock,
+) -> AppResult<usize> {
     let runners = store.runners_with_approved_programme().await?;
     for runner in &runners {
         let actor = Actor::of(runner);
-        let today = today_for(runner);
+        let today = clock.today_for(runner);
         let made = match Journal::load(store, &actor, runner, today).await {
             Ok(Some(journal)) => journal.make_weekly_reviews(store, &actor, today).await,
             Ok(None) => Ok(false),

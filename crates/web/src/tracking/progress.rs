@@ -1,7 +1,7 @@
 //! The progress page (charts of pain, morning pain, adherence, running and left/right tests
 //! over time, each with a data table) and the re-test change report.
 
-use super::journal::{self, Journal, days_before, today_for};
+use super::journal::{self, Journal, days_before};
 use crate::context::Ctx;
 use crate::error::{AppError, AppResult};
 use crate::templates::{Page, render};
@@ -52,11 +52,11 @@ pub async fn page(ctx: Ctx, Path(runner_id): Path<i64>) -> AppResult<Response> {
     let store = ctx.state.store.as_ref();
     // One read for the page; the window starts a day early, as the runner's today may be a
     // day behind the viewer's.
-    let viewer_yesterday = days_before(today_for(&viewer), 1);
+    let viewer_yesterday = days_before(ctx.state.clock.today_for(&viewer), 1);
     let records =
         journal::read(store, &actor, runner_id, viewer_yesterday, "view progress").await?;
     let runner = records.runner.clone();
-    let today = today_for(&runner);
+    let today = ctx.state.clock.today_for(&runner);
     let clinic = records.clinic.clone();
     let symmetric_from = crate::clinic_settings::assessment_thresholds(clinic.as_ref())
         .lsi_symmetric_from
@@ -80,7 +80,7 @@ pub async fn page(ctx: Ctx, Path(runner_id): Path<i64>) -> AppResult<Response> {
         .map(|a| {
             (
                 a.id,
-                crate::pages::local_time(a.updated_at, &viewer.time_zone),
+                crate::clock::local_time(a.updated_at, &viewer.time_zone),
             )
         })
         .collect();
@@ -425,8 +425,8 @@ pub async fn change_page(ctx: Ctx, Path(id): Path<i64>) -> AppResult<Response> {
         page: ctx.page("What has changed").await?,
         runner_id: c.runner.id,
         runner_name: c.runner.display_name.clone(),
-        before_when: crate::pages::local_time(c.before.updated_at, &tz),
-        after_when: crate::pages::local_time(c.after.updated_at, &tz),
+        before_when: crate::clock::local_time(c.before.updated_at, &tz),
+        after_when: crate::clock::local_time(c.after.updated_at, &tz),
         assessment_id: id,
         report: c.report,
     })
@@ -468,7 +468,8 @@ pub async fn change_pdf_bytes(
             date(c.before.updated_at),
             date(c.after.updated_at)
         ),
-        issued_on: today_for(viewer),
+        // A printed report is stamped with the real date, also from the command line.
+        issued_on: crate::Clock::system().today_for(viewer),
         report: c.report,
     };
     match crate::print::typeset(move || backstride_report::change_pdf(&doc)).await? {

@@ -1,7 +1,7 @@
 //! Tracking in plain words: day labels, log summaries, the message after a log, and a stored
 //! review as the runner and clinician read it.
 
-use crate::pages::local_time;
+use crate::clock::local_time;
 use backstride_core::tracking::{
     MorningCheckIn, ProgressionAction, ProgressionDecision, RedFlagSymptom, Review, RunLog,
     RunningAction, SessionLog, SetsDone,

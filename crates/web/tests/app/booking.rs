@@ -332,7 +332,7 @@ async fn bad_booking_input_gets_clear_messages_and_keeps_what_was_typed() {
         fields.push(("message", &long));
         let res = c.post(&path, &fields).await;
         assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
-        assert!(res.body.contains("it has 4001"), "{}", res.body);
+        assert!(res.body.contains("That is 4001 characters"), "{}", res.body);
         assert!(res.body.contains(&long), "the message is kept");
 
         let past = Timestamp::from_second(Timestamp::now().as_second() - 3600)

@@ -78,6 +78,8 @@ const FORMS: &[(&str, &str, Who, Fields)] = &[
     ("/unsubscribe/{token}", "/unsubscribe/not-a-token", Who::Visitor, Fields::Named(&["email"])),
     ("/clinic/articles/new", "/clinic/articles/new", Who::Clinician, Fields::Page("/clinic/articles/new")),
     ("/clinic/articles/{id}/edit", "/clinic/articles/{article}/edit", Who::Clinician, Fields::Page("/clinic/articles/{article}/edit")),
+    ("/clinic/articles/preview", "/clinic/articles/preview", Who::Clinician, Fields::Named(&["body", "slug"])),
+    ("/clinic/articles/images", "/clinic/articles/images", Who::Clinician, Fields::Elsewhere("image files: front/images.rs unit tests and front.rs upload tests (not an image, 20 MB, metadata)")),
     ("/clinic/guide", "/clinic/guide", Who::Admin, Fields::Page("/clinic/guide")),
     ("/clinic/inbox/{id}", "/clinic/inbox/{item}", Who::Clinician, Fields::Page("/clinic/inbox/{item}")),
     ("/clinic/inbox/{id}/invite", "/clinic/inbox/{item}/invite", Who::Clinician, Fields::Named(&[])),

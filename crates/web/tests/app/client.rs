@@ -76,7 +76,19 @@ impl Client {
     }
 
     pub fn with_config(store: Arc<dyn Store>, config: WebConfig) -> Self {
-        let app = backstride_web::router(AppState::new(store.clone(), config));
+        Self::with_state(store.clone(), AppState::new(store, config))
+    }
+
+    /// A client of an app that reads the time from `clock` (pinned to a chosen moment).
+    pub fn with_clock(store: Arc<dyn Store>, clock: backstride_web::Clock) -> Self {
+        Self::with_state(
+            store.clone(),
+            AppState::new(store, config()).with_clock(clock),
+        )
+    }
+
+    fn with_state(store: Arc<dyn Store>, state: AppState) -> Self {
+        let app = backstride_web::router(state);
         Client {
             app,
             store,

@@ -156,6 +156,11 @@ const MATRIX: &[(&str, &str, &str, &str)] = &[
     ("GET", "/clinic/articles/{id}", "/clinic/articles/{article}", "L F F Y Y F N N F"),
     ("GET", "/clinic/articles/{id}/edit", "/clinic/articles/{article}/edit", "L F F Y Y F N N F"),
     ("POST", "/clinic/articles/{id}/edit", "/clinic/articles/{article}/edit", "L F F Y Y F N N F"),
+    // Issue 19: the editor's live preview (renders, stores nothing) and the clinic's images.
+    ("POST", "/clinic/articles/preview", "/clinic/articles/preview", "L F F Y Y F Y Y F"),
+    ("GET", "/clinic/articles/images", "/clinic/articles/images", "L F F Y Y F Y Y F"),
+    ("POST", "/clinic/articles/images", "/clinic/articles/images", "L F F Y Y F Y Y F"),
+    ("GET", "/clinics/{id}/images/{key}", "/clinics/{clinic}/images/not-a-key.png", "N N N N N N N N N"),
     ("GET", "/clinic/guide", "/clinic/guide", "L F F F Y F F Y F"),
     ("POST", "/clinic/guide", "/clinic/guide", "L F F F Y F F Y F"),
     ("GET", "/clinic/inbox", "/clinic/inbox", "L F F Y Y F Y Y F"),

@@ -919,12 +919,18 @@ async fn a_look_at_today_writes_no_review_and_the_week_is_reviewed_by_the_log_or
         assert!(weekly_reviews(&store, &waits).await.is_empty());
 
         // The hourly task stores the rest, once.
-        backstride_web::housekeeping::make_weekly_reviews(store.as_ref())
-            .await
-            .unwrap();
-        backstride_web::housekeeping::make_weekly_reviews(store.as_ref())
-            .await
-            .unwrap();
+        backstride_web::housekeeping::make_weekly_reviews(
+            store.as_ref(),
+            &backstride_web::Clock::system(),
+        )
+        .await
+        .unwrap();
+        backstride_web::housekeeping::make_weekly_reviews(
+            store.as_ref(),
+            &backstride_web::Clock::system(),
+        )
+        .await
+        .unwrap();
         assert_eq!(weekly_reviews(&store, &waits).await, vec![week_end.clone()]);
         assert_eq!(weekly_reviews(&store, &logs).await, vec![week_end]);
     })
@@ -1034,7 +1040,9 @@ async fn a_programme_begun_long_ago_makes_a_bounded_number_of_weekly_reviews() {
             StatusCode::OK,
             "the caseload"
         );
-        make_weekly_reviews(store.as_ref()).await.unwrap();
+        make_weekly_reviews(store.as_ref(), &backstride_web::Clock::system())
+            .await
+            .unwrap();
         // The latest few weeks only: not the 52 since the earliest start, nor the centuries.
         let bound = backstride_web::WEEKLY_REVIEWS_CAUGHT_UP;
         assert!(bound <= 8, "a handful of weeks, not a year's worth");

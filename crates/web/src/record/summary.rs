@@ -8,7 +8,7 @@
 use crate::caseload::{LineBasis, line};
 use crate::clinic_settings::progression_thresholds;
 use crate::error::AppResult;
-use crate::pages::local_time;
+use crate::clock::local_time;
 use crate::tracking::journal::Journal;
 use backstride_core::assessment::AssessmentResult;
 use backstride_core::assessment::findings::Severity;
@@ -86,6 +86,7 @@ fn findings(assessments: &[AssessmentRecord]) -> (Vec<String>, Option<String>) {
 /// clinic) sees it, from the record's one read.
 pub async fn summary(
     store: &dyn Store,
+    clock: &crate::Clock,
     actor: &Actor,
     viewer: &User,
     records: &RunnerRecords,
@@ -115,6 +116,7 @@ pub async fn summary(
         retests_at: &retests_at,
         alerts: &[],
         waiting: waiting_reviews.len() as i64,
+        today: clock.today_for(runner),
     });
     let approved = programmes
         .iter()

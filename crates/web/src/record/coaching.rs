@@ -1,11 +1,12 @@
 //! Coaching programmes on the runner's record: staff start a named multi-week programme; the
 //! record shows which week the runner is in and the weekly check-ins (the weekly reviews) in it.
 
+use super::page::RunnerForms;
+use super::page::runner_page;
+use crate::Clock;
 use crate::context::Ctx;
 use crate::error::AppResult;
-use crate::pages::runner_page;
-use crate::templates::{FormState, RunnerForms};
-use crate::tracking::journal::today_for;
+use crate::templates::FormState;
 use axum::Form;
 use axum::extract::Path;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -21,8 +22,13 @@ pub struct CoachingLine {
 
 /// The runner's coaching programmes (newest first), with their weekly check-ins among
 /// `reviews` (the weekly reviews since the oldest of them began).
-pub fn lines(runner: &User, coaching: &[Coaching], reviews: &[ReviewRecord]) -> Vec<CoachingLine> {
-    let today = today_for(runner);
+pub fn lines(
+    clock: &Clock,
+    runner: &User,
+    coaching: &[Coaching],
+    reviews: &[ReviewRecord],
+) -> Vec<CoachingLine> {
+    let today = clock.today_for(runner);
     let mut out = Vec::new();
     for c in coaching {
         let Some(plan) = CoachingPlan::stored(&c.name, &c.weeks.to_string(), &c.starts_on) else {
@@ -67,7 +73,7 @@ pub async fn start(
         form.value("name"),
         form.value("weeks"),
         form.value("starts_on"),
-        today_for(&staff),
+        ctx.state.clock.today_for(&staff),
     ) {
         Ok(plan) => {
             ctx.state

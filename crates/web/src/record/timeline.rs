@@ -2,12 +2,14 @@
 //! days and watch runs, newest first, folded by week — and the clinician's quick action of
 //! emailing the runner.
 
+use super::page::RunnerForms;
+use super::page::runner_page;
+use crate::tracking::journal::days_before;
 use crate::auth::now;
+use crate::clock::local_time;
 use crate::context::Ctx;
 use crate::error::AppResult;
-use crate::pages::{local_time, runner_page};
-use crate::tracking::journal::days_before;
-use crate::templates::{FormState, RunnerForms};
+use crate::templates::FormState;
 use axum::Form;
 use axum::extract::Path;
 use axum::response::{IntoResponse, Redirect, Response};
