@@ -29,6 +29,33 @@ fn free_port() -> u16 {
         .port()
 }
 
+/// Chromium's network emulation through chromedriver (`/chromium/network_conditions`): the
+/// page and its service worker offline, or back online.
+#[derive(Debug)]
+struct NetworkConditions {
+    offline: bool,
+}
+
+impl fantoccini::wd::WebDriverCompatibleCommand for NetworkConditions {
+    fn endpoint(
+        &self,
+        base_url: &url::Url,
+        session_id: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        base_url.join(&format!(
+            "session/{}/chromium/network_conditions",
+            session_id.unwrap_or_default()
+        ))
+    }
+
+    fn method_and_body(&self, _: &url::Url) -> (axum::http::Method, Option<String>) {
+        let body = serde_json::json!({ "network_conditions": {
+            "offline": self.offline, "latency": 0,
+            "download_throughput": -1, "upload_throughput": -1 } });
+        (axum::http::Method::POST, Some(body.to_string()))
+    }
+}
+
 /// A running app plus a browser pointed at it.
 pub struct Browser {
     pub client: Client,
@@ -144,6 +171,14 @@ impl Browser {
         self.fill("#password", crate::client::PASSWORD).await;
         self.click("form.stack button[type=submit]").await;
         self.wait_for_text("Log out").await;
+    }
+
+    /// Switches the browser's network off (`true`) or back on.
+    pub async fn set_offline(&self, offline: bool) {
+        self.client
+            .issue_cmd(NetworkConditions { offline })
+            .await
+            .expect("chromedriver emulates the network");
     }
 
     /// Waits for text to appear in the page body.
