@@ -45,8 +45,28 @@ fn screenshot_dir() -> PathBuf {
     tmp.parent().unwrap_or(&tmp).join("screenshots")
 }
 
+/// Saves the whole page, not only what fits the window: the window is made as tall as the page
+/// (up to 12,000 px) for the picture, then put back.
 async fn save_screenshot(b: &Browser, name: &str) {
+    let (width, height) = b.client.get_window_size().await.unwrap();
+    let page = b
+        .client
+        .execute("return document.documentElement.scrollHeight;", vec![])
+        .await
+        .unwrap()
+        .as_u64()
+        .unwrap_or(height)
+        .clamp(height, 12_000);
+    let size = |n: u64| u32::try_from(n).unwrap_or(900);
+    b.client
+        .set_window_size(size(width), size(page))
+        .await
+        .unwrap();
     let png = b.client.screenshot().await.unwrap();
+    b.client
+        .set_window_size(size(width), size(height))
+        .await
+        .unwrap();
     let dir = screenshot_dir();
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(dir.join(format!("loop-{name}.png")), png).unwrap();
