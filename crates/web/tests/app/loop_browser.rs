@@ -49,6 +49,10 @@ fn screenshot_dir() -> PathBuf {
 /// (up to 12,000 px) for the picture, then put back.
 async fn save_screenshot(b: &Browser, name: &str) {
     let (width, height) = b.client.get_window_size().await.unwrap();
+    b.client
+        .execute("window.scrollTo(0, 0);", vec![])
+        .await
+        .unwrap();
     let page = b
         .client
         .execute("return document.documentElement.scrollHeight;", vec![])
@@ -474,6 +478,15 @@ async fn the_whole_loop_at_375_and_1280_px_in_chromium() {
     assert_ne!(retest, first);
     b.goto(&format!("/assessments/{retest}/change")).await;
     problems.extend(check_page(&b, "change-report").await);
+    let report = b.client.source().await.unwrap();
+    assert!(
+        report.contains("<strong>Red-flag screen</strong>: unchanged"),
+        "each area is named once: {report}"
+    );
+    assert!(
+        !report.contains("After giving birth"),
+        "an area tested neither time gets no line"
+    );
 
     b.close().await;
     assert!(
