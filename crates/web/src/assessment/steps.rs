@@ -944,14 +944,21 @@ mod tests {
         );
         assert_eq!(
             one_instruction_each("Stand 1.5 m away. “Left” means your left leg. Is it 60 cm?"),
-            ["Stand 1.5 m away.", "“Left” means your left leg.", "Is it 60 cm?"]
+            [
+                "Stand 1.5 m away.",
+                "“Left” means your left leg.",
+                "Is it 60 cm?"
+            ]
         );
         let core = views(Area::Core, mode(), |_| None);
         let side = core.iter().find(|v| v.id == "mcgill_side_bridge").unwrap();
         assert_eq!(side.steps.last().map(String::as_str), Some(TIMER_STEP));
         assert!(side.steps.len() >= 3, "{:?}", side.steps);
         let lowers = core.iter().find(|v| v.id == "straight_leg_lowers").unwrap();
-        assert!(!lowers.steps.iter().any(|s| s == TIMER_STEP), "reps have no timer");
+        assert!(
+            !lowers.steps.iter().any(|s| s == TIMER_STEP),
+            "reps have no timer"
+        );
         // Every step keeps all its instructions say: nothing is lost in the cut.
         let letters = |t: &str| t.chars().filter(|c| c.is_alphanumeric()).count();
         for spec in backstride_core::assessment::protocol::PROTOCOL {

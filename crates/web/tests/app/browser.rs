@@ -56,6 +56,16 @@ impl fantoccini::wd::WebDriverCompatibleCommand for NetworkConditions {
     }
 }
 
+/// Where browser tests save screenshots for a person to look at: `BACKSTRIDE_SCREENSHOTS`, else
+/// `screenshots/` in the target folder, beside the test binaries (wherever `CARGO_TARGET_DIR` is).
+pub fn screenshot_dir() -> std::path::PathBuf {
+    if let Some(dir) = std::env::var_os("BACKSTRIDE_SCREENSHOTS") {
+        return dir.into();
+    }
+    let tmp = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR"));
+    tmp.parent().unwrap_or(&tmp).join("screenshots")
+}
+
 /// A running app plus a browser pointed at it.
 pub struct Browser {
     pub client: Client,
@@ -259,6 +269,37 @@ impl Browser {
             .await
             .unwrap();
         serde_json::from_value(found).unwrap()
+    }
+
+    /// Saves the whole page as `<name>.png` in [`screenshot_dir`], not only what fits the window:
+    /// the window is made as tall as the page (up to 12,000 px) for the picture, then put back.
+    pub async fn save_page(&self, name: &str) {
+        let (width, height) = self.client.get_window_size().await.unwrap();
+        self.client
+            .execute("window.scrollTo(0, 0);", vec![])
+            .await
+            .unwrap();
+        let page = self
+            .client
+            .execute("return document.documentElement.scrollHeight;", vec![])
+            .await
+            .unwrap()
+            .as_u64()
+            .unwrap_or(height)
+            .clamp(height, 12_000);
+        let size = |n: u64| u32::try_from(n).unwrap_or(900);
+        self.client
+            .set_window_size(size(width), size(page))
+            .await
+            .unwrap();
+        let png = self.client.screenshot().await.unwrap();
+        self.client
+            .set_window_size(size(width), size(height))
+            .await
+            .unwrap();
+        let dir = screenshot_dir();
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join(format!("{name}.png")), png).unwrap();
     }
 
     /// Saves a screenshot when BACKSTRIDE_SCREENSHOTS names a folder (for a person to look at).

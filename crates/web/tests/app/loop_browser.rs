@@ -14,7 +14,6 @@
 use crate::browser::Browser;
 use backstride_store::{Actor, LogKind, User};
 use fantoccini::Locator;
-use std::path::PathBuf;
 use std::time::Duration;
 
 /// The six exercises a runner who skipped every test starts with (the seed's core set).
@@ -39,41 +38,8 @@ const NEVER_SHOWN: [&str; 5] = [
     "the clinic's",
 ];
 
-/// `target/screenshots`, beside the test binaries (whatever `CARGO_TARGET_DIR` is).
-fn screenshot_dir() -> PathBuf {
-    let tmp = PathBuf::from(env!("CARGO_TARGET_TMPDIR"));
-    tmp.parent().unwrap_or(&tmp).join("screenshots")
-}
-
-/// Saves the whole page, not only what fits the window: the window is made as tall as the page
-/// (up to 12,000 px) for the picture, then put back.
 async fn save_screenshot(b: &Browser, name: &str) {
-    let (width, height) = b.client.get_window_size().await.unwrap();
-    b.client
-        .execute("window.scrollTo(0, 0);", vec![])
-        .await
-        .unwrap();
-    let page = b
-        .client
-        .execute("return document.documentElement.scrollHeight;", vec![])
-        .await
-        .unwrap()
-        .as_u64()
-        .unwrap_or(height)
-        .clamp(height, 12_000);
-    let size = |n: u64| u32::try_from(n).unwrap_or(900);
-    b.client
-        .set_window_size(size(width), size(page))
-        .await
-        .unwrap();
-    let png = b.client.screenshot().await.unwrap();
-    b.client
-        .set_window_size(size(width), size(height))
-        .await
-        .unwrap();
-    let dir = screenshot_dir();
-    std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(dir.join(format!("loop-{name}.png")), png).unwrap();
+    b.save_page(&format!("loop-{name}")).await;
 }
 
 /// The current page's address without the origin.
@@ -417,7 +383,11 @@ async fn today_works_offline(b: &Browser, runner: &User) {
 /// with no token in its address, and reloading it imports nothing again.
 async fn import_a_watch_file(b: &Browser, runner: &User, problems: &mut Vec<String>) {
     let fit = std::env::temp_dir().join(format!("bs-loop-{}.fit", std::process::id()));
-    std::fs::write(&fit, backstride_running::write::SyntheticRun::default().to_fit()).unwrap();
+    std::fs::write(
+        &fit,
+        backstride_running::write::SyntheticRun::default().to_fit(),
+    )
+    .unwrap();
     b.goto("/runs").await;
     problems.extend(check_page(b, "runs").await);
     let picker = b.client.find(Locator::Css("#files")).await.unwrap();
@@ -493,7 +463,7 @@ async fn the_whole_loop_at_375_and_1280_px_in_chromium() {
         problems.is_empty(),
         "{} problems in the loop (screenshots in {}):\n{}",
         problems.len(),
-        screenshot_dir().display(),
+        crate::browser::screenshot_dir().display(),
         problems.join("\n")
     );
 }
