@@ -103,11 +103,35 @@ pub struct ItemCard {
     pub idempotency_key: String,
 }
 
-/// A link to one of the days that can be logged.
+/// A link to a neighbouring day that can be logged.
 pub struct DayLink {
     pub date: String,
     pub label: String,
-    pub current: bool,
+}
+
+/// Today's compact day navigation: the day before and after the one shown (when they can be
+/// logged), and the window the date picker allows.
+pub struct DayNav {
+    pub previous: Option<DayLink>,
+    pub next: Option<DayLink>,
+    pub earliest: String,
+    pub latest: String,
+}
+
+impl DayNav {
+    fn around(date: Date, today: Date) -> DayNav {
+        let earliest = days_before(today, backstride_core::tracking::logs::BACKFILL_DAYS);
+        let link = |d: Date| DayLink {
+            date: d.to_string(),
+            label: words::day_label(d, today),
+        };
+        DayNav {
+            previous: (date > earliest).then(|| link(days_before(date, 1))),
+            next: (date < today).then(|| link(days_before(date, -1))),
+            earliest: earliest.to_string(),
+            latest: today.to_string(),
+        }
+    }
 }
 
 #[derive(Template)]
@@ -117,7 +141,7 @@ struct TodayPage {
     date: String,
     date_label: String,
     is_today: bool,
-    days: Vec<DayLink>,
+    days: DayNav,
     has_programme: bool,
     programme_id: i64,
     cards: Vec<ItemCard>,
@@ -199,14 +223,7 @@ pub(crate) async fn render_today(
     let units = ctx.units_in(records.clinic.as_ref());
     let reviews = records.reviews.clone();
     let journal = Journal::from_records(store, &actor, records).await?;
-    let days = (0..=backstride_core::tracking::logs::BACKFILL_DAYS)
-        .map(|n| days_before(today, n))
-        .map(|d| DayLink {
-            date: d.to_string(),
-            label: words::day_label(d, today),
-            current: d == date,
-        })
-        .collect();
+    let days = DayNav::around(date, today);
     let decision = reviews
         .iter()
         .find(|r| r.kind == ReviewKind::AfterDay && r.review_date == date.to_string())

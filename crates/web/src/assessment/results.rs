@@ -73,8 +73,9 @@ pub struct Summary {
     pub more_priorities: usize,
     /// What is fine: whole areas, or the fine tests of an area that has work to do.
     pub fine: Vec<String>,
-    /// What a clinic visit would add: the tests not done, and answers that were "not sure".
-    pub clinic_adds: Vec<String>,
+    /// What a clinic visit would add: one plain sentence for each area with a test not done or
+    /// an answer that was "not sure" (the area's name, then the sentence).
+    pub clinic_adds: Vec<(String, &'static str)>,
 }
 
 /// How many priorities the summary names (the brief's "your three priorities").
@@ -94,8 +95,6 @@ pub struct ResultsView {
     pub disagreements: Vec<String>,
     pub sources: Vec<String>,
     pub protocol_version: String,
-    /// For each area with a test not done: its name and what a clinic visit would add.
-    pub clinic_adds: Vec<(String, &'static str)>,
 }
 
 impl ResultsView {
@@ -336,21 +335,15 @@ fn area(a: &AreaResult, next_index: &mut usize, t: &Thresholds) -> AreaView {
     }
 }
 
-/// One sentence per area that has a test not done, saying what a clinic visit would add there
-/// (an optional question left out is no gap; a postpartum screen counts only when taken).
-fn clinic_adds(result: &AssessmentResult) -> Vec<(String, &'static str)> {
-    result
-        .areas
+/// Whether a clinic visit would add something to this area: a test not done (an optional
+/// question left out, such as the re-test's change rating, is no gap) or an answer that was
+/// "not sure".
+fn clinic_would_add(a: &AreaResult) -> bool {
+    let gap = a
+        .not_tested
         .iter()
-        .filter(|a| {
-            // An optional question (the change rating, asked on re-tests) is no gap.
-            a.not_tested
-                .iter()
-                .any(|n| test_spec(&n.test_id).is_none_or(|t| !(t.optional && t.setting.is_none())))
-        })
-        .filter(|a| !(a.area == Area::Postpartum && a.status == AreaStatus::NotTested))
-        .map(|a| (a.name.clone(), a.area.clinic_visit_adds()))
-        .collect()
+        .any(|n| test_spec(&n.test_id).is_none_or(|t| !(t.optional && t.setting.is_none())));
+    gap || a.findings.iter().any(is_unsure)
 }
 
 /// Everything the results page shows, from a stored result.
@@ -390,7 +383,6 @@ pub fn view(result: &AssessmentResult, t: &Thresholds) -> ResultsView {
             .collect(),
         sources,
         protocol_version: result.protocol_version.clone(),
-        clinic_adds: clinic_adds(result),
     }
 }
 
@@ -446,23 +438,9 @@ fn summary(result: &AssessmentResult, areas: &[AreaView]) -> Summary {
             }
             _ => {}
         }
-        if !a.not_tested.is_empty() {
-            let names: Vec<&str> = a.not_tested.iter().map(|n| n.test_name.as_str()).collect();
-            clinic_adds.push(format!("{}: {} (not tested).", a.name, names.join("; ")));
-        }
-        let unsure: Vec<&str> = a
-            .findings
-            .iter()
-            .zip(&v.findings)
-            .filter(|(f, _)| is_unsure(f))
-            .map(|(_, fv)| fv.title.as_str())
-            .collect();
-        if !unsure.is_empty() {
-            clinic_adds.push(format!(
-                "{}: a trained eye on {} (you were not sure).",
-                a.name,
-                unsure.join("; ")
-            ));
+        // One plain sentence per area; the area's card below names the tests not done.
+        if clinic_would_add(a) {
+            clinic_adds.push((a.name.clone(), a.area.clinic_visit_adds()));
         }
     }
     Summary {

@@ -301,8 +301,9 @@ impl Control {
 pub struct TestView {
     pub id: &'static str,
     pub name: &'static str,
-    /// The instructions, unless the test before said the same.
-    pub instructions: Option<&'static str>,
+    /// The instructions as numbered steps, one instruction each, unless the test before said the
+    /// same (then empty); a hold ends with the step that uses the timer beside its box.
+    pub steps: Vec<String>,
     /// The drawing (inline SVG), unless the test before showed the same one.
     pub figure: Option<String>,
     pub source: &'static str,
@@ -505,6 +506,44 @@ pub fn birth_question() -> Control {
     c
 }
 
+/// The last step of a hold: the stopwatch `assessment.js` puts beside each box (our wording).
+const TIMER_STEP: &str = "Time it: press “Start timer” beside the box, get into position as it \
+     counts you in, and press “Stop” the moment you lose the position. The seconds fill in.";
+
+/// Instructions cut into steps a runner can follow one at a time: a step per sentence and per
+/// clause after a semicolon, each starting with a capital and ending with its full stop. A full
+/// stop only ends a step when a capital (or an opening quote) follows, so "60 cm." inside a
+/// sentence or a decimal never cuts one.
+pub fn one_instruction_each(text: &str) -> Vec<String> {
+    let mut steps = Vec::new();
+    let mut rest = text.trim();
+    while !rest.is_empty() {
+        let cut = rest.char_indices().find_map(|(i, c)| {
+            let after = rest[i + c.len_utf8()..].strip_prefix(' ')?;
+            let next = after.chars().next()?;
+            match c {
+                ';' => Some((i, i + 2)),
+                '.' | '?' if next.is_uppercase() || next == '“' => Some((i + 1, i + 2)),
+                _ => None,
+            }
+        });
+        let (step, next) = match cut {
+            Some((end, start)) => (&rest[..end], &rest[start..]),
+            None => (rest, ""),
+        };
+        let mut step = step.trim().to_owned();
+        if let Some(first) = step.chars().next() {
+            step.replace_range(..first.len_utf8(), &first.to_uppercase().to_string());
+        }
+        if !step.ends_with(['.', '?', '!']) {
+            step.push('.');
+        }
+        steps.push(step);
+        rest = next.trim_start();
+    }
+    steps
+}
+
 /// The tests of a step as the template draws them, with `figure` making each drawing.
 pub fn views(area: Area, mode: Mode, figure: impl Fn(&str) -> Option<String>) -> Vec<TestView> {
     let mut views = Vec::new();
@@ -522,10 +561,14 @@ pub fn views(area: Area, mode: Mode, figure: impl Fn(&str) -> Option<String>) ->
             _ => None,
         };
         last_figure = spec.illustration;
+        let mut steps = instructions.map(one_instruction_each).unwrap_or_default();
+        if !steps.is_empty() && spec.unit == Unit::Seconds {
+            steps.push(TIMER_STEP.to_owned());
+        }
         views.push(TestView {
             id: spec.id,
             name: spec.name,
-            instructions,
+            steps,
             figure,
             source: spec.source,
             question,
@@ -886,6 +929,42 @@ mod tests {
         let core = raw.core.unwrap();
         assert_eq!((core.mcgill_flexor, core.pallof_hold), (None, None));
         assert!(core.mcgill_extensor.is_some());
+    }
+
+    #[test]
+    fn instructions_become_one_step_each_and_a_hold_ends_with_its_timer() {
+        assert_eq!(
+            one_instruction_each(
+                "Lift into a one-leg bridge and hold; stop the clock when the pelvis drops."
+            ),
+            [
+                "Lift into a one-leg bridge and hold.",
+                "Stop the clock when the pelvis drops."
+            ]
+        );
+        assert_eq!(
+            one_instruction_each("Stand 1.5 m away. “Left” means your left leg. Is it 60 cm?"),
+            [
+                "Stand 1.5 m away.",
+                "“Left” means your left leg.",
+                "Is it 60 cm?"
+            ]
+        );
+        let core = views(Area::Core, mode(), |_| None);
+        let side = core.iter().find(|v| v.id == "mcgill_side_bridge").unwrap();
+        assert_eq!(side.steps.last().map(String::as_str), Some(TIMER_STEP));
+        assert!(side.steps.len() >= 3, "{:?}", side.steps);
+        let lowers = core.iter().find(|v| v.id == "straight_leg_lowers").unwrap();
+        assert!(
+            !lowers.steps.iter().any(|s| s == TIMER_STEP),
+            "reps have no timer"
+        );
+        // Every step keeps all its instructions say: nothing is lost in the cut.
+        let letters = |t: &str| t.chars().filter(|c| c.is_alphanumeric()).count();
+        for spec in backstride_core::assessment::protocol::PROTOCOL {
+            let joined = one_instruction_each(spec.instructions).concat();
+            assert_eq!(letters(&joined), letters(spec.instructions), "{}", spec.id);
+        }
     }
 
     #[test]

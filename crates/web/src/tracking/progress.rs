@@ -240,6 +240,22 @@ pub struct ChangeSummary {
     pub chart: Option<backstride_charts::Chart>,
 }
 
+/// The areas worth a line on the change report: those tested at least once (an area never
+/// tested, such as the after-birth screen for most runners, has nothing to say), each as its
+/// name and what changed without the name again.
+pub fn areas_to_show(report: &ChangeReport) -> Vec<(&str, &str)> {
+    use backstride_core::assessment::findings::AreaStatus;
+    report
+        .areas
+        .iter()
+        .filter(|a| a.before != AreaStatus::NotTested || a.after != AreaStatus::NotTested)
+        .map(|a| {
+            let text = a.text.strip_prefix(a.name.as_str()).unwrap_or(&a.text);
+            (a.name.as_str(), text.trim_start_matches(": "))
+        })
+        .collect()
+}
+
 /// What improved and what did not: pain and the activities' average judged against the change
 /// that matters; each test by its label before and after (a test fine both times is neither).
 pub fn change_summary(report: &ChangeReport) -> ChangeSummary {

@@ -864,8 +864,10 @@ async fn the_home_self_check_lists_its_needs_marks_each_test_and_names_what_a_cl
         // The holds that need a helper say so; a tick marks a test "not tested" in one tap, even
         // with something typed in it.
         let core = c.get(&format!("/assessment/{id}/core")).await;
-        assert!(core.body.contains("You need a helper. Sit with knees bent"));
-        assert!(core.body.contains("You need a helper. Lie face down"));
+        assert!(core.body.contains("<li>You need a helper.</li><li>Sit with knees bent"));
+        assert!(core.body.contains("<li>You need a helper.</li><li>Lie face down"));
+        // One instruction per step; a hold's last step is its timer, beside the boxes below.
+        assert!(core.body.contains("<li>Time it: press “Start timer” beside the box"));
         let mut holds = core_step();
         holds[0].1 = "abc".into();
         for skipped in ["mcgill_flexor", "mcgill_extensor", "double_leg_lowering"] {
@@ -884,8 +886,20 @@ async fn the_home_self_check_lists_its_needs_marks_each_test_and_names_what_a_cl
                 "<strong>Hip stability:</strong> A clinician can measure your hip strength"
             )
         );
+        // The summary says it in one plain sentence per area; the area's card names the tests.
+        let summary = &body[body.find("class=\"results-summary\"").unwrap()..];
+        let summary = &summary[..summary.find("</section>").unwrap()];
         assert!(
-            body.contains("Trunk flexor hold; Back extensor hold; Double-leg lowering"),
+            !summary.contains("Trunk flexor hold") && !summary.contains("(not tested)"),
+            "{summary}"
+        );
+        assert_eq!(
+            summary.matches("<strong>Core:</strong>").count(),
+            1,
+            "{summary}"
+        );
+        assert!(
+            body.contains("<strong>Not tested:</strong> Trunk flexor hold; Back extensor hold; Double-leg lowering"),
             "{body}"
         );
         assert!(

@@ -29,6 +29,43 @@ fn free_port() -> u16 {
         .port()
 }
 
+/// Chromium's network emulation through chromedriver (`/chromium/network_conditions`): the
+/// page and its service worker offline, or back online.
+#[derive(Debug)]
+struct NetworkConditions {
+    offline: bool,
+}
+
+impl fantoccini::wd::WebDriverCompatibleCommand for NetworkConditions {
+    fn endpoint(
+        &self,
+        base_url: &url::Url,
+        session_id: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        base_url.join(&format!(
+            "session/{}/chromium/network_conditions",
+            session_id.unwrap_or_default()
+        ))
+    }
+
+    fn method_and_body(&self, _: &url::Url) -> (axum::http::Method, Option<String>) {
+        let body = serde_json::json!({ "network_conditions": {
+            "offline": self.offline, "latency": 0,
+            "download_throughput": -1, "upload_throughput": -1 } });
+        (axum::http::Method::POST, Some(body.to_string()))
+    }
+}
+
+/// Where browser tests save screenshots for a person to look at: `BACKSTRIDE_SCREENSHOTS`, else
+/// `screenshots/` in the target folder, beside the test binaries (wherever `CARGO_TARGET_DIR` is).
+pub fn screenshot_dir() -> std::path::PathBuf {
+    if let Some(dir) = std::env::var_os("BACKSTRIDE_SCREENSHOTS") {
+        return dir.into();
+    }
+    let tmp = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR"));
+    tmp.parent().unwrap_or(&tmp).join("screenshots")
+}
+
 /// A running app plus a browser pointed at it.
 pub struct Browser {
     pub client: Client,
@@ -146,6 +183,14 @@ impl Browser {
         self.wait_for_text("Log out").await;
     }
 
+    /// Switches the browser's network off (`true`) or back on.
+    pub async fn set_offline(&self, offline: bool) {
+        self.client
+            .issue_cmd(NetworkConditions { offline })
+            .await
+            .expect("chromedriver emulates the network");
+    }
+
     /// Waits for text to appear in the page body.
     pub async fn wait_for_text(&self, text: &str) {
         for _ in 0..100 {
@@ -224,6 +269,37 @@ impl Browser {
             .await
             .unwrap();
         serde_json::from_value(found).unwrap()
+    }
+
+    /// Saves the whole page as `<name>.png` in [`screenshot_dir`], not only what fits the window:
+    /// the window is made as tall as the page (up to 12,000 px) for the picture, then put back.
+    pub async fn save_page(&self, name: &str) {
+        let (width, height) = self.client.get_window_size().await.unwrap();
+        self.client
+            .execute("window.scrollTo(0, 0);", vec![])
+            .await
+            .unwrap();
+        let page = self
+            .client
+            .execute("return document.documentElement.scrollHeight;", vec![])
+            .await
+            .unwrap()
+            .as_u64()
+            .unwrap_or(height)
+            .clamp(height, 12_000);
+        let size = |n: u64| u32::try_from(n).unwrap_or(900);
+        self.client
+            .set_window_size(size(width), size(page))
+            .await
+            .unwrap();
+        let png = self.client.screenshot().await.unwrap();
+        self.client
+            .set_window_size(size(width), size(height))
+            .await
+            .unwrap();
+        let dir = screenshot_dir();
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join(format!("{name}.png")), png).unwrap();
     }
 
     /// Saves a screenshot when BACKSTRIDE_SCREENSHOTS names a folder (for a person to look at).

@@ -1,6 +1,7 @@
 //! The runner's whole loop in Chromium, as a new self-directed runner meets it (issue 14):
-//! sign up, a self-check with every test skipped, the programme, a session logged on Today,
-//! progress, a re-test and the change report. Every page is checked at 375 px and at 1280 px:
+//! sign up, a self-check with every test skipped, the programme, a session logged on Today
+//! (and one with the network off, kept on the phone and sent once back online), a watch file
+//! imported, progress, a re-test and the change report. Every page is checked at 375 px and at 1280 px:
 //! no sideways scroll, tap targets of 44 px on the phone, axe-core clean, no repository file
 //! names and no clinic wording for a runner without a clinic. Screenshots of each page at both
 //! widths go to `target/screenshots/loop-*.png` for a person to look at.
@@ -13,7 +14,6 @@
 use crate::browser::Browser;
 use backstride_store::{Actor, LogKind, User};
 use fantoccini::Locator;
-use std::path::PathBuf;
 use std::time::Duration;
 
 /// The six exercises a runner who skipped every test starts with (the seed's core set).
@@ -38,17 +38,8 @@ const NEVER_SHOWN: [&str; 5] = [
     "the clinic's",
 ];
 
-/// `target/screenshots`, beside the test binaries (whatever `CARGO_TARGET_DIR` is).
-fn screenshot_dir() -> PathBuf {
-    let tmp = PathBuf::from(env!("CARGO_TARGET_TMPDIR"));
-    tmp.parent().unwrap_or(&tmp).join("screenshots")
-}
-
 async fn save_screenshot(b: &Browser, name: &str) {
-    let png = b.client.screenshot().await.unwrap();
-    let dir = screenshot_dir();
-    std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(dir.join(format!("loop-{name}.png")), png).unwrap();
+    b.save_page(&format!("loop-{name}")).await;
 }
 
 /// The current page's address without the origin.
@@ -139,7 +130,8 @@ async fn check_page(b: &Browser, name: &str) -> Vec<String> {
     problems
 }
 
-/// Repository file names and clinic wording in the page's visible text, each with its sentence.
+/// Repository file names, rule or field identifiers and clinic wording in the page's visible
+/// text, each with its sentence.
 // Issue 14 item 4 (results in plain words) owns the wording of the results, progress and
 // change-report pages; until it lands, clinic wording found there is listed by this check.
 async fn wording_problems(b: &Browser, name: &str, at: &str) -> Vec<String> {
@@ -151,6 +143,15 @@ async fn wording_problems(b: &Browser, name: &str, at: &str) -> Vec<String> {
     let text = text.as_str().unwrap_or_default().to_owned();
     let lower = text.to_lowercase();
     let mut problems = Vec::new();
+    // A rule or field identifier (`hip_extension_lsi`, `skip.couch_stretch`) is for developers.
+    for token in text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '.')) {
+        let token = token.trim_matches('.');
+        // (Time-zone names such as "America/Los_Angeles" are capitalised; identifiers never.)
+        let lower = token.chars().all(|c| !c.is_ascii_uppercase());
+        if token.contains('_') && lower && token.chars().any(|c| c.is_ascii_lowercase()) {
+            problems.push(format!("{name} ({at}): identifier \"{token}\" in the text"));
+        }
+    }
     for word in NEVER_SHOWN {
         for (i, _) in lower.match_indices(word) {
             let line_start = lower[..i].rfind('\n').map_or(0, |s| s + 1);
@@ -333,6 +334,90 @@ async fn today_is_kept_offline(b: &Browser) -> bool {
     false
 }
 
+async fn session_logs(b: &Browser, runner: &User) -> usize {
+    b.store
+        .logs_of(&Actor::of(runner), runner.id, "2000-01-01")
+        .await
+        .unwrap()
+        .iter()
+        .filter(|l| l.kind == LogKind::Session)
+        .count()
+}
+
+/// With the network off, Today still opens (the worker's copy) and "Done as planned" is kept on
+/// the phone, not lost; back online, it reaches the server once.
+async fn today_works_offline(b: &Browser, runner: &User) {
+    let before = session_logs(b, runner).await;
+    b.set_offline(true).await;
+    b.goto("/today").await;
+    wait_loaded(b).await;
+    b.wait_for_text("Back pain during this session").await;
+    let online = b
+        .client
+        .execute("return navigator.onLine;", vec![])
+        .await
+        .unwrap();
+    assert_eq!(online, serde_json::json!(false), "the browser is offline");
+    b.click("article.guided-card:not(.is-done) [data-as-planned]")
+        .await;
+    b.wait_for_text("kept on this phone").await;
+    assert_eq!(
+        session_logs(b, runner).await,
+        before,
+        "nothing reached the server while offline"
+    );
+    save_screenshot(b, "today-offline-375").await;
+    b.set_offline(false).await;
+    b.goto("/today").await; // the page sends what was kept as it loads
+    for _ in 0..100 {
+        if session_logs(b, runner).await == before + 1 {
+            wait_loaded(b).await;
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("the entry kept offline never reached the server");
+}
+
+/// Imports a watch file through the runs page's file picker: the browser lands on the runs page
+/// with no token in its address, and reloading it imports nothing again.
+async fn import_a_watch_file(b: &Browser, runner: &User, problems: &mut Vec<String>) {
+    let fit = std::env::temp_dir().join(format!("bs-loop-{}.fit", std::process::id()));
+    std::fs::write(
+        &fit,
+        backstride_running::write::SyntheticRun::default().to_fit(),
+    )
+    .unwrap();
+    b.goto("/runs").await;
+    problems.extend(check_page(b, "runs").await);
+    let picker = b.client.find(Locator::Css("#files")).await.unwrap();
+    picker.send_keys(&fit.display().to_string()).await.unwrap();
+    b.click("form[action^='/runs/upload'] button[type=submit]")
+        .await;
+    b.wait_for_text("What happened to each file").await;
+    let _ = std::fs::remove_file(&fit);
+    let at = path(b).await;
+    assert_eq!(at, "/runs", "no token (or anything else) in the address");
+    problems.extend(check_page(b, "runs-imported").await);
+    let actor = Actor::of(runner);
+    assert_eq!(b.store.runs_of(&actor, runner.id).await.unwrap().len(), 1);
+    b.client.refresh().await.unwrap();
+    wait_loaded(b).await;
+    assert_eq!(
+        b.store.runs_of(&actor, runner.id).await.unwrap().len(),
+        1,
+        "a reload imports nothing"
+    );
+    assert!(
+        !b.client
+            .source()
+            .await
+            .unwrap()
+            .contains("What happened to each file"),
+        "the result shows once"
+    );
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_whole_loop_at_375_and_1280_px_in_chromium() {
     let Some(b) = Browser::start().await else {
@@ -353,6 +438,8 @@ async fn the_whole_loop_at_375_and_1280_px_in_chromium() {
         today_is_kept_offline(&b).await,
         "the worker keeps Today's last copy"
     );
+    today_works_offline(&b, &runner).await;
+    import_a_watch_file(&b, &runner, &mut problems).await;
 
     b.goto("/progress").await;
     problems.extend(check_page(&b, "progress").await);
@@ -361,13 +448,22 @@ async fn the_whole_loop_at_375_and_1280_px_in_chromium() {
     assert_ne!(retest, first);
     b.goto(&format!("/assessments/{retest}/change")).await;
     problems.extend(check_page(&b, "change-report").await);
+    let report = b.client.source().await.unwrap();
+    assert!(
+        report.contains("<strong>Red-flag screen</strong>: unchanged"),
+        "each area is named once: {report}"
+    );
+    assert!(
+        !report.contains("After giving birth"),
+        "an area tested neither time gets no line"
+    );
 
     b.close().await;
     assert!(
         problems.is_empty(),
         "{} problems in the loop (screenshots in {}):\n{}",
         problems.len(),
-        screenshot_dir().display(),
+        crate::browser::screenshot_dir().display(),
         problems.join("\n")
     );
 }

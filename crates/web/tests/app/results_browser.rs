@@ -8,24 +8,6 @@ use crate::client::{clinic, person};
 use crate::tracking::{Loop, runners_loop};
 use backstride_core::Role;
 
-/// Where screenshots go: `BACKSTRIDE_SCREENSHOTS`, else `screenshots/` in the target folder.
-fn screenshot_dir() -> std::path::PathBuf {
-    match std::env::var_os("BACKSTRIDE_SCREENSHOTS") {
-        Some(dir) => dir.into(),
-        None => std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
-            .parent()
-            .expect("the tmp folder is inside the target folder")
-            .join("screenshots"),
-    }
-}
-
-async fn save_screenshot(b: &Browser, name: &str) {
-    let png = b.client.screenshot().await.unwrap();
-    let dir = screenshot_dir();
-    std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(dir.join(format!("{name}.png")), png).unwrap();
-}
-
 /// The document is no wider than the window: nothing scrolls sideways.
 async fn assert_no_sideways_scroll(b: &Browser) {
     let widths = b
@@ -65,13 +47,13 @@ async fn check_both_widths(b: &Browser, path: &str, name: &str, expect: &str) {
     b.wait_for_text(expect).await;
     assert_no_sideways_scroll(b).await;
     b.assert_accessible().await;
-    save_screenshot(b, &format!("{name}-1280")).await;
+    b.save_page(&format!("{name}-1280")).await;
     b.assert_fits_a_phone().await;
     b.goto(path).await;
     b.wait_for_text(expect).await;
     b.assert_fits_a_phone().await;
     b.assert_accessible().await;
-    save_screenshot(b, &format!("{name}-375")).await;
+    b.save_page(&format!("{name}-375")).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -9,23 +9,6 @@ use crate::browser::Browser;
 use crate::client::{clinic, person};
 use backstride_core::Role;
 use fantoccini::Locator;
-use std::path::PathBuf;
-
-/// Where screenshots go: `BACKSTRIDE_SCREENSHOTS`, else the workspace's `target/screenshots/`.
-fn screenshot_dir() -> PathBuf {
-    std::env::var_os("BACKSTRIDE_SCREENSHOTS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/screenshots")
-        })
-}
-
-async fn screenshot(b: &Browser, name: &str) {
-    let png = b.client.screenshot().await.unwrap();
-    let dir = screenshot_dir();
-    std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(dir.join(format!("{name}.png")), png).unwrap();
-}
 
 /// The checks every page of the self-check passes at this width, then its screenshot.
 async fn check_page(b: &Browser, width: u32, name: &str) {
@@ -43,7 +26,7 @@ async fn check_page(b: &Browser, width: u32, name: &str) {
             .unwrap();
         assert_eq!(wide, serde_json::json!(false), "{name} scrolls sideways");
     }
-    screenshot(b, &format!("self-check-{name}-{width}")).await;
+    b.save_page(&format!("self-check-{name}-{width}")).await;
 }
 
 async fn fill_in(b: &Browser, values: &Fields) {

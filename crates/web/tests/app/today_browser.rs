@@ -13,23 +13,6 @@ use backstride_store::Actor;
 use fantoccini::Locator;
 use fantoccini::key::Key;
 
-/// Where the screenshots go: `BACKSTRIDE_SCREENSHOTS`, else the workspace's
-/// `target/screenshots/`.
-fn screenshot_dir() -> std::path::PathBuf {
-    std::env::var("BACKSTRIDE_SCREENSHOTS")
-        .map(std::path::PathBuf::from)
-        .unwrap_or_else(|_| {
-            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/screenshots")
-        })
-}
-
-async fn save_screenshot(b: &Browser, name: &str) {
-    let png = b.client.screenshot().await.unwrap();
-    let dir = screenshot_dir();
-    std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(dir.join(format!("{name}.png")), png).unwrap();
-}
-
 /// The page at `width` px: axe-core clean, no sideways scroll (and at 375 px every target
 /// 44 px), then a screenshot.
 async fn check_at(b: &Browser, width: u32, name: &str) {
@@ -47,7 +30,7 @@ async fn check_at(b: &Browser, width: u32, name: &str) {
         .await
         .unwrap();
     assert_eq!(fits, serde_json::json!(true), "{name}: no sideways scroll");
-    save_screenshot(b, &format!("{name}-{width}")).await;
+    b.save_page(&format!("{name}-{width}")).await;
 }
 
 async fn text_of(b: &Browser, css: &str) -> String {
@@ -123,7 +106,7 @@ async fn a_guided_session_with_a_timer_and_done_as_planned_at_phone_and_desktop_
         let _ = skip.click().await;
     }
     b.wait_for_text("Ready for the next set.").await;
-    save_screenshot(&b, "today-timer-375").await;
+    b.save_page("today-timer-375").await;
     b.click(&format!("#{form} [data-as-planned]")).await;
     b.wait_for_text(&format!("1 of {n} done")).await;
 

@@ -322,32 +322,6 @@ async fn a_red_flag_in_a_log_raises_a_critical_alert_and_says_what_to_do() {
     );
 }
 
-/// Chromium's network emulation through chromedriver: offline or back online.
-#[derive(Debug)]
-struct NetworkConditions {
-    offline: bool,
-}
-
-impl fantoccini::wd::WebDriverCompatibleCommand for NetworkConditions {
-    fn endpoint(
-        &self,
-        base_url: &url::Url,
-        session_id: Option<&str>,
-    ) -> Result<url::Url, url::ParseError> {
-        base_url.join(&format!(
-            "session/{}/chromium/network_conditions",
-            session_id.unwrap_or_default()
-        ))
-    }
-
-    fn method_and_body(&self, _: &url::Url) -> (axum::http::Method, Option<String>) {
-        let body = serde_json::json!({ "network_conditions": {
-            "offline": self.offline, "latency": 0,
-            "download_throughput": -1, "upload_throughput": -1 } });
-        (axum::http::Method::POST, Some(body.to_string()))
-    }
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_session_logged_with_the_timers_then_a_check_in_made_offline_is_stored_once() {
     let Some(b) = crate::browser::Browser::start().await else {
@@ -431,10 +405,8 @@ async fn a_session_logged_with_the_timers_then_a_check_in_made_offline_is_stored
     b.wait_for_text("Today's decision").await;
 
     // Offline: the check-in is kept in the browser, then sent once when back online.
-    b.client
-        .issue_cmd(NetworkConditions { offline: true })
-        .await
-        .unwrap();
+    b.set_offline(true).await;
+    b.click("#morning-check-in > summary").await; // folded below the session
     b.fill("#morning-morning_pain", "2").await;
     b.fill("#morning-stiffness", "3").await;
     b.click("#morning button[type=submit]").await;
@@ -444,10 +416,7 @@ async fn a_session_logged_with_the_timers_then_a_check_in_made_offline_is_stored
         0,
         "nothing reached the server while offline"
     );
-    b.client
-        .issue_cmd(NetworkConditions { offline: false })
-        .await
-        .unwrap();
+    b.set_offline(false).await;
     b.client
         .execute("window.dispatchEvent(new Event('online'));", vec![])
         .await
@@ -492,10 +461,8 @@ async fn the_offline_queue_is_the_runners_own_survives_a_stale_token_and_is_clea
         .unwrap();
 
     // Kept offline, then its token goes stale (as after a new login) before it is sent.
-    b.client
-        .issue_cmd(NetworkConditions { offline: true })
-        .await
-        .unwrap();
+    b.set_offline(true).await;
+    b.click("#morning-check-in > summary").await;
     b.fill("#morning-morning_pain", "3").await;
     b.fill("#morning-stiffness", "1").await;
     b.click("#morning button[type=submit]").await;
@@ -516,10 +483,7 @@ async fn the_offline_queue_is_the_runners_own_survives_a_stale_token_and_is_clea
         serde_json::json!(1),
         "the entry is kept under this runner"
     );
-    b.client
-        .issue_cmd(NetworkConditions { offline: false })
-        .await
-        .unwrap();
+    b.set_offline(false).await;
     b.client
         .execute("window.dispatchEvent(new Event('online'));", vec![])
         .await
