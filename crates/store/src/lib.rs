@@ -6,6 +6,7 @@
 mod booking;
 pub mod export;
 pub mod files;
+mod form_video;
 mod front;
 mod model;
 mod reminders;
@@ -18,6 +19,7 @@ pub use booking::{
     Booking, BookingStore, CallHours, NewBooking, Reschedule, SLOT_TAKEN, SaveCallHours,
 };
 pub use export::{AccountDataStore, DeletionPlan, RunnerExport};
+pub use form_video::{FORM_VIDEOS_LISTED, FormVideoRecord, FormVideoStore, NewFormVideo};
 pub use front::{
     ArticleRecord, Forgotten, FormAttempts, FrontStore, Lead, MailToken, MailTokenKind, NewLead,
     SaveArticle,
@@ -80,7 +82,15 @@ pub type StoreResult<T> = Result<T, StoreError>;
 /// tier holds an `Arc<dyn Store>` and never sees which.
 #[async_trait]
 pub trait Store:
-    BookingStore + FrontStore + AccountDataStore + ReminderStore + WorklistStore + Send + Sync + 'static
+    BookingStore
+    + FrontStore
+    + AccountDataStore
+    + ReminderStore
+    + WorklistStore
+    + FormVideoStore
+    + Send
+    + Sync
+    + 'static
 {
     /// Which backend this is ("sqlite" or "postgres"), for logs and `/readyz`.
     fn backend(&self) -> &'static str;
