@@ -10,6 +10,7 @@ pub mod assessment;
 pub mod booking;
 pub mod dates;
 pub mod fields;
+pub mod form;
 pub mod ical;
 pub mod outcomes;
 pub mod units;

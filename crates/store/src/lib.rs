@@ -7,6 +7,7 @@ mod booking;
 pub mod bulk;
 pub mod export;
 pub mod files;
+mod form_video;
 mod front;
 mod images;
 mod model;
@@ -21,6 +22,7 @@ pub use booking::{
     Booking, BookingStore, CallHours, NewBooking, Reschedule, SLOT_TAKEN, SaveCallHours,
 };
 pub use export::{AccountDataStore, DeletionPlan, NewWatchFile, RunnerExport};
+pub use form_video::{FORM_VIDEOS_LISTED, FormVideoRecord, FormVideoStore, NewFormVideo};
 pub use front::{
     ArticleRecord, Forgotten, FormAttempts, FrontStore, Lead, MailToken, MailTokenKind, NewLead,
     SaveArticle,
@@ -97,6 +99,7 @@ pub trait Store:
     + ReminderStore
     + WorklistStore
     + PageStore
+    + FormVideoStore
     + Send
     + Sync
     + 'static

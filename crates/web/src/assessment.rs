@@ -296,6 +296,8 @@ pub struct StepPage {
     pub last: bool,
     pub birth_question: Control,
     pub cleared_name: &'static str,
+    /// On the posture and running-form step: the page that measures form from a video.
+    pub video_link: Option<String>,
 }
 
 fn intro(area: Area) -> &'static str {
@@ -398,6 +400,8 @@ async fn step_view(
         last: number == all.len(),
         birth_question: steps::birth_question(),
         cleared_name: steps::CLEARED,
+        video_link: (area == Area::PostureForm)
+            .then(|| crate::form_video::page_link(rec.runner_id, Some(rec.id))),
     })
 }
 

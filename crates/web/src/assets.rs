@@ -94,6 +94,66 @@ const FILES: &[(&str, &str, &[u8])] = &[
         include_bytes!("../static/vendor/lucide/LICENSE"),
     ),
     (
+        "form_video.css",
+        "text/css; charset=utf-8",
+        include_bytes!("../static/form_video.css"),
+    ),
+    (
+        "form_video.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("../static/form_video.js"),
+    ),
+    (
+        "vendor/mediapipe/pose/pose.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("../static/vendor/mediapipe/pose/pose.js"),
+    ),
+    (
+        "vendor/mediapipe/pose/pose_solution_packed_assets_loader.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("../static/vendor/mediapipe/pose/pose_solution_packed_assets_loader.js"),
+    ),
+    (
+        "vendor/mediapipe/pose/pose_solution_packed_assets.data",
+        "application/octet-stream",
+        include_bytes!("../static/vendor/mediapipe/pose/pose_solution_packed_assets.data"),
+    ),
+    (
+        "vendor/mediapipe/pose/pose_solution_simd_wasm_bin.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("../static/vendor/mediapipe/pose/pose_solution_simd_wasm_bin.js"),
+    ),
+    (
+        "vendor/mediapipe/pose/pose_solution_simd_wasm_bin.wasm",
+        "application/wasm",
+        include_bytes!("../static/vendor/mediapipe/pose/pose_solution_simd_wasm_bin.wasm"),
+    ),
+    (
+        "vendor/mediapipe/pose/pose_solution_simd_wasm_bin.data",
+        "application/octet-stream",
+        include_bytes!("../static/vendor/mediapipe/pose/pose_solution_simd_wasm_bin.data"),
+    ),
+    (
+        "vendor/mediapipe/pose/pose_web.binarypb",
+        "application/octet-stream",
+        include_bytes!("../static/vendor/mediapipe/pose/pose_web.binarypb"),
+    ),
+    (
+        "vendor/mediapipe/pose/pose_landmark_lite.tflite",
+        "application/octet-stream",
+        include_bytes!("../static/vendor/mediapipe/pose/pose_landmark_lite.tflite"),
+    ),
+    (
+        "vendor/mediapipe/pose/pose_landmark_full.tflite",
+        "application/octet-stream",
+        include_bytes!("../static/vendor/mediapipe/pose/pose_landmark_full.tflite"),
+    ),
+    (
+        "vendor/mediapipe/pose/LICENSE.txt",
+        "text/plain; charset=utf-8",
+        include_bytes!("../static/vendor/mediapipe/pose/LICENSE"),
+    ),
+    (
         "icon.svg",
         "image/svg+xml",
         include_bytes!("../static/icon.svg"),
@@ -109,6 +169,10 @@ const FILES: &[(&str, &str, &[u8])] = &[
         include_bytes!("../static/icon-512.png"),
     ),
 ];
+
+/// Where the vendored pose model lives (`@mediapipe/pose`, Apache-2.0, see its README there):
+/// loaded by the running-form page only, by the plain names its script asks for.
+pub const POSE_MODEL: &str = "vendor/mediapipe/pose/";
 
 /// How long a browser may keep a file fetched by its plain name, which changes with a release.
 const SHORT_CACHE: &str = "public, max-age=3600";
@@ -142,7 +206,10 @@ static ASSETS: LazyLock<HashMap<&'static str, Asset>> = LazyLock::new(|| {
 pub fn all_urls() -> Vec<String> {
     let mut urls: Vec<String> = FILES
         .iter()
-        .filter(|(name, _, _)| !name.ends_with(".txt") && !name.starts_with("icon-"))
+        .filter(|(name, _, _)| {
+            // The pose model (megabytes) is fetched by its page only, never kept offline.
+            !name.ends_with(".txt") && !name.starts_with("icon-") && !name.starts_with(POSE_MODEL)
+        })
         .map(|(name, _, _)| url(name))
         .collect();
     urls.extend(

@@ -21,6 +21,7 @@ mod config;
 mod context;
 mod decision;
 mod error;
+mod form_video;
 mod front;
 pub mod housekeeping;
 mod icons;
@@ -159,6 +160,7 @@ pub fn router(state: AppState) -> Router {
         .merge(decision::routes())
         .merge(front::routes())
         .merge(booking::routes())
+        .merge(form_video::routes())
         .fallback(pages::not_found)
         .layer(axum::extract::DefaultBodyLimit::max(body_limit))
         .layer(tower_http::limit::RequestBodyLimitLayer::new(body_limit));
@@ -167,6 +169,12 @@ pub fn router(state: AppState) -> Router {
     let uploads = runs::upload_routes()
         .layer(axum::extract::DefaultBodyLimit::max(upload_limit))
         .layer(tower_http::limit::RequestBodyLimitLayer::new(upload_limit));
+
+    // A running-form landmark series (a long clip is a few megabytes of numbers).
+    let form_limit = body_limit.max(form_video::SAVE_LIMIT_BYTES);
+    let form_saves = form_video::save_routes()
+        .layer(axum::extract::DefaultBodyLimit::max(form_limit))
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(form_limit));
 
     // The article editor takes the longest article there may be (and a little more, so a too
     // long one gets a message by its field).
@@ -188,6 +196,7 @@ pub fn router(state: AppState) -> Router {
         .merge(uploads)
         .merge(editor)
         .merge(images)
+        .merge(form_saves)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             security::csrf_guard,

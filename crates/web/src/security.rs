@@ -88,9 +88,20 @@ pub async fn headers(State(state): State<AppState>, mut req: Request, next: Next
     let nonce = random_token(18);
     req.extensions_mut().insert(CspNonce(nonce.clone()));
     let mut res = next.run(req).await;
+    // The running-form page runs the pose model (WebAssembly) on a video chosen on the phone
+    // (a `blob:` address); no other page may.
+    let (wasm, media) = if res
+        .extensions()
+        .get::<crate::form_video::PoseModelPage>()
+        .is_some()
+    {
+        (" 'wasm-unsafe-eval'", " media-src 'self' blob:;")
+    } else {
+        ("", "")
+    };
     let h = res.headers_mut();
     let csp = format!(
-        "default-src 'self'; script-src 'self' 'nonce-{nonce}'; style-src 'self'; img-src 'self' data:; \
+        "default-src 'self'; script-src 'self' 'nonce-{nonce}'{wasm}; style-src 'self'; img-src 'self' data:;{media} \
          object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
     );
     if let Ok(v) = HeaderValue::from_str(&csp) {

@@ -73,6 +73,21 @@ pub struct Thresholds {
     pub trunk_upright_below: Threshold,
     /// Trunk lean below this is leaning back.
     pub trunk_leaning_back_below: Threshold,
+    /// Video: shoulder→ear line above this many degrees forward of vertical is a forward head.
+    pub forward_head_above: Threshold,
+    /// Video: shin angle at initial contact above this (degrees, foot ahead) is landing well
+    /// ahead of the body.
+    pub overstride_shank_above: Threshold,
+    /// Video: knee bend at initial contact below this (degrees) is a straight-knee landing.
+    pub straight_knee_landing_below: Threshold,
+    /// Video (rear): contralateral pelvic drop at mid-stance above this (degrees) is flagged.
+    pub pelvic_drop_above: Threshold,
+    /// Video: a landmark counts as seen when the pose model's visibility is at least this (0–1).
+    pub video_landmark_seen_from: Threshold,
+    /// Video: a metric needs at least this many usable strides.
+    pub video_min_strides: Threshold,
+    /// Video: cadence needs at least this many foot landings.
+    pub video_min_contacts: Threshold,
     /// Modified Thomas thigh angle above this (degrees above horizontal) means short hip flexors.
     pub thomas_thigh_above: Threshold,
     /// Modified Thomas knee bend below this means a short rectus femoris.
@@ -158,6 +173,31 @@ impl Default for Thresholds {
             ),
             trunk_upright_below: Threshold::chosen(3.0, "Teng & Powers 2015, MSSE 47:625"),
             trunk_leaning_back_below: Threshold::chosen(0.0, "Teng & Powers 2015, MSSE 47:625"),
+            forward_head_above: Threshold::chosen(
+                20.0,
+                "Our choice (CLINICAL.md §10); no published cut-off",
+            ),
+            overstride_shank_above: Threshold::chosen(
+                10.0,
+                "Souza 2016 (vertical shin is the aim; no validated cut-off)",
+            ),
+            straight_knee_landing_below: Threshold::chosen(
+                10.0,
+                "Bramah et al. 2018, AJSM 46:3010 (injured runners land straighter)",
+            ),
+            pelvic_drop_above: Threshold::chosen(
+                7.0,
+                "Bramah et al. 2018, AJSM 46:3010 (each degree ~80% higher odds of injury)",
+            ),
+            video_landmark_seen_from: Threshold::chosen(
+                0.5,
+                "MediaPipe Pose visibility score; our choice",
+            ),
+            video_min_strides: Threshold::chosen(
+                3.0,
+                "Souza 2016: judge over several strides, never one",
+            ),
+            video_min_contacts: Threshold::chosen(6.0, "CLINICAL.md §10"),
             thomas_thigh_above: Threshold::published(
                 0.0,
                 "BMC Sports Sci Med Rehabil 2021, doi 10.1186/s13102-021-00242-y, table 4",

@@ -76,6 +76,17 @@ const CUES: [CueSpec; 4] = [
     },
 ];
 
+/// The running cue (CLINICAL.md §1, in our words) for a finding of `test` (and `rule`).
+pub fn cue_for(test: &str, rule: Option<&str>) -> Option<&'static str> {
+    CUES.iter()
+        .find(|cue| {
+            cue.findings
+                .iter()
+                .any(|(t, r)| *t == test && (r.is_none() || *r == rule))
+        })
+        .map(|cue| cue.text)
+}
+
 fn matches(f: &Finding, (test, rule): &(&str, Option<&str>)) -> bool {
     f.severity > Severity::Fine && f.test_id == *test && rule.is_none_or(|r| r == f.rule.id)
 }

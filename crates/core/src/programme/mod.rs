@@ -66,7 +66,8 @@ use std::collections::BTreeSet;
 
 pub use calendar::{CalendarDay, DayOfWeek};
 pub use edit::{ProgrammeEdit, apply};
-pub use form::{CadenceTarget, FormCue};
+pub use form::{CadenceTarget, FormCue, cue_for};
+pub use select::finding_ladders;
 
 /// Shortest calendar the generator makes, in days.
 pub const MIN_CALENDAR_DAYS: i64 = 7;

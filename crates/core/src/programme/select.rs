@@ -136,6 +136,16 @@ impl Need<'_> {
 
 /// Every finding in a fixed order that does not depend on how the result was built: area, then
 /// most severe first, then test, side, rule and text.
+/// The ladders [`FINDING_LADDERS`] chooses for a finding of `test` (and `rule`, when given): what
+/// the programme would add for it.
+pub fn finding_ladders(test: &str, rule: Option<&str>) -> Vec<&'static str> {
+    FINDING_LADDERS
+        .iter()
+        .filter(|(t, r, _)| *t == test && (r.is_none() || *r == rule))
+        .map(|(_, _, ladder)| *ladder)
+        .collect()
+}
+
 pub(crate) fn canonical_findings(result: &AssessmentResult) -> Vec<&Finding> {
     findings_by_area(result)
         .into_iter()

@@ -1,0 +1,480 @@
+//! Running form from a phone video (issue 16): the page where the runner (or their clinician)
+//! chooses or records a video and the browser's pose model turns each frame into landmarks; the
+//! save that checks and analyses the landmark series with core's `form` rules and stores it
+//! (the video itself never leaves the phone); and the results page with each number, the cue and
+//! the exercises for it, and stick figures drawn here. Every read and write goes through the
+//! store's audited record access.
+
+mod figure;
+
+use crate::AppState;
+use crate::context::Ctx;
+use crate::error::{AppError, AppResult};
+use crate::pages::local_time;
+use crate::templates::{Page, render};
+use askama::Template;
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{Path, Query};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use backstride_core::assessment::Threshold;
+use backstride_core::assessment::explain::format_judged;
+use backstride_core::fields::FieldErrors;
+use backstride_core::form::{
+    self, ANGLE_CAVEAT, FormMetric, FormReport, MetricKind, Observation, Outcome, RawSeries,
+};
+use backstride_core::{Role, library};
+use backstride_store::{Actor, AssessmentStatus, FormVideoRecord, NewFormVideo, SaveAssessment};
+use serde::Deserialize;
+
+/// The largest landmark series accepted: [`form::MAX_FRAMES`] frames of 33 landmarks, each
+/// number rounded by the page to 4 places, with room to spare.
+pub const SAVE_LIMIT_BYTES: usize = 16 * 1024 * 1024;
+
+/// Marks a response that runs the pose model: its CSP allows WebAssembly and the chosen video
+/// (a `blob:` address) — on this page only (see `security::headers`).
+#[derive(Debug, Clone, Copy)]
+pub struct PoseModelPage;
+
+/// The pages.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/form", get(own_page))
+        .route("/runners/{runner_id}/form", get(page))
+        .route("/runners/{runner_id}/form/{id}", get(result))
+}
+
+/// The save, with its own body limit (a long series is a few megabytes).
+pub fn save_routes() -> Router<AppState> {
+    Router::new().route("/runners/{runner_id}/form/save", post(save))
+}
+
+/// The capture page's address, optionally coming from (and filling in) an assessment.
+pub fn page_link(runner_id: i64, assessment: Option<i64>) -> String {
+    match assessment {
+        Some(a) => format!("/runners/{runner_id}/form?assessment={a}"),
+        None => format!("/runners/{runner_id}/form"),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct FromAssessment {
+    assessment: Option<i64>,
+}
+
+/// One earlier analysis in the list.
+pub struct EarlierLine {
+    pub href: String,
+    pub date: String,
+    pub view: &'static str,
+    pub summary: String,
+}
+
+#[derive(Template)]
+#[template(path = "form_video.html")]
+pub struct CapturePage {
+    pub page: Page,
+    pub heading: String,
+    pub save_url: String,
+    pub earlier: Vec<EarlierLine>,
+    pub max_frames: usize,
+    pub min_seconds: f64,
+    pub pose_base: String,
+    pub setup_figure: &'static str,
+}
+
+/// `GET /form`: a runner's own page.
+async fn own_page(ctx: Ctx) -> AppResult<Response> {
+    let user = ctx.user_with_role(&[Role::Runner])?;
+    Ok(Redirect::to(&page_link(user.id, None)).into_response())
+}
+
+/// `GET /runners/{runner_id}/form`.
+async fn page(
+    ctx: Ctx,
+    Path(runner_id): Path<i64>,
+    Query(from): Query<FromAssessment>,
+) -> AppResult<Response> {
+    let actor = ctx.actor()?;
+    let store = ctx.state.store.as_ref();
+    let records = store.form_videos_of(&actor, runner_id).await?;
+    let runner = store.user(runner_id).await?;
+    let tz = runner.time_zone.clone();
+    let earlier = records
+        .iter()
+        .map(|r| EarlierLine {
+            href: format!("/runners/{runner_id}/form/{}", r.id),
+            date: local_time(r.created_at, &tz),
+            view: view_label(&r.view),
+            summary: report_of(r).map(|rep| summary(&rep)).unwrap_or_default(),
+        })
+        .collect();
+    let is_self = actor.user_id == runner_id;
+    let heading = if is_self {
+        "Running form from a video".to_owned()
+    } else {
+        format!("Running form from a video: {}", runner.display_name)
+    };
+    let body = CapturePage {
+        page: ctx.page(&heading).await?,
+        heading,
+        save_url: match from.assessment {
+            Some(a) => format!("/runners/{runner_id}/form/save?assessment={a}"),
+            None => format!("/runners/{runner_id}/form/save"),
+        },
+        earlier,
+        max_frames: form::MAX_FRAMES,
+        min_seconds: form::MIN_SECONDS,
+        pose_base: "/static/vendor/mediapipe/pose/".to_owned(),
+        setup_figure: figure::SETUP,
+    };
+    let mut res = render(body)?;
+    res.extensions_mut().insert(PoseModelPage);
+    Ok(res)
+}
+
+fn view_label(view: &str) -> &'static str {
+    match view {
+        "rear" => "From behind",
+        _ => "From the side",
+    }
+}
+
+fn report_of(r: &FormVideoRecord) -> Option<FormReport> {
+    serde_json::from_str(&r.report_json).ok()
+}
+
+/// One line about an analysis: how many strides, and what it raised.
+fn summary(report: &FormReport) -> String {
+    let raised: Vec<&str> = report
+        .metrics
+        .iter()
+        .filter_map(|m| m.observation.map(Observation::label))
+        .collect();
+    let strides = format!("{} stride events", report.strides);
+    if raised.is_empty() {
+        format!("{strides}; nothing flagged")
+    } else {
+        format!("{strides}; {}", raised.join(", ").to_lowercase())
+    }
+}
+
+/// A JSON problem body listing every refused field, for the page to show beside its controls.
+fn refused(errors: &FieldErrors) -> Response {
+    let body = serde_json::json!({
+        "type": "about:blank",
+        "title": "The video could not be measured",
+        "status": 422,
+        "errors": errors.0,
+    });
+    (
+        StatusCode::UNPROCESSABLE_ENTITY,
+        [(header::CONTENT_TYPE, "application/problem+json")],
+        body.to_string(),
+    )
+        .into_response()
+}
+
+/// `POST /runners/{runner_id}/form/save`: the landmark series as JSON (CSRF token in the
+/// `X-CSRF-Token` header). Checked and analysed by core, stored, and answered with the results
+/// page's address; or 422 with each refused field, storing nothing.
+async fn save(
+    ctx: Ctx,
+    Path(runner_id): Path<i64>,
+    Query(from): Query<FromAssessment>,
+    body: Bytes,
+) -> AppResult<Response> {
+    let actor = ctx.actor()?;
+    let raw: RawSeries = match serde_json::from_slice(&body) {
+        Ok(raw) => raw,
+        Err(_) => {
+            let mut errors = FieldErrors::default();
+            errors.add(
+                "series",
+                "This is not a landmark series from the video page. Reload the page and analyse \
+                 the video again.",
+            );
+            return Ok(refused(&errors));
+        }
+    };
+    let clinic = crate::clinic_settings::clinic_of(ctx.state.store.as_ref(), runner_id).await;
+    let thresholds = crate::clinic_settings::assessment_thresholds(clinic.ok().flatten().as_ref());
+    // Linear in the frames, bounded by `form::MAX_FRAMES`; off the async workers all the same.
+    let analysed = crate::blocking::off_runtime(move || {
+        form::validate(&raw).map(|series| {
+            let report = form::analyse(&series, &thresholds);
+            (raw, report)
+        })
+    })
+    .await?;
+    let (raw, report) = match analysed {
+        Ok(done) => done,
+        Err(errors) => return Ok(refused(&errors)),
+    };
+    let store = ctx.state.store.as_ref();
+    let record = store
+        .add_form_video(
+            &actor,
+            runner_id,
+            &NewFormVideo {
+                view: match report.view {
+                    form::View::Side => "side",
+                    form::View::Rear => "rear",
+                }
+                .to_owned(),
+                series_json: to_json(&raw)?,
+                report_json: to_json(&report)?,
+            },
+        )
+        .await?;
+    let mut url = format!("/runners/{runner_id}/form/{}", record.id);
+    if let Some(assessment) = from.assessment
+        && let Some(filled) = fill_assessment(&ctx, &actor, runner_id, assessment, &report).await?
+    {
+        url = format!("{url}?assessment={assessment}&filled={filled}");
+    }
+    Ok(axum::Json(serde_json::json!({ "url": url })).into_response())
+}
+
+fn to_json<T: serde::Serialize>(value: &T) -> AppResult<String> {
+    serde_json::to_string(value).map_err(|e| AppError::Internal(format!("json: {e}")))
+}
+
+/// Fills the empty answers of a draft assessment's posture and running-form step from a side
+/// view; how many were filled, or `None` when the assessment is not this runner's open draft.
+async fn fill_assessment(
+    ctx: &Ctx,
+    actor: &Actor,
+    runner_id: i64,
+    assessment: i64,
+    report: &FormReport,
+) -> AppResult<Option<usize>> {
+    let store = ctx.state.store.as_ref();
+    let rec = match store.assessment(actor, assessment).await {
+        Ok(rec) => rec,
+        Err(backstride_store::StoreError::NotFound) => return Ok(None),
+        Err(e) => return Err(e.into()),
+    };
+    if rec.runner_id != runner_id || rec.status != AssessmentStatus::Draft {
+        return Ok(None);
+    }
+    let mut raw: backstride_core::Assessment = serde_json::from_str(&rec.raw_json)
+        .map_err(|e| AppError::Internal(format!("stored assessment {assessment}: {e}")))?;
+    let posture = raw.posture_form.get_or_insert_with(Default::default);
+    let filled = form::prefill(report, posture);
+    if filled.is_empty() {
+        return Ok(Some(0));
+    }
+    store
+        .save_assessment(
+            actor,
+            runner_id,
+            &SaveAssessment {
+                id: Some(rec.id),
+                kind: rec.kind,
+                status: rec.status,
+                protocol_version: rec.protocol_version.clone(),
+                step: rec.step.clone(),
+                raw_json: to_json(&raw)?,
+                result_json: rec.result_json.clone(),
+                notes: rec.notes.clone(),
+            },
+        )
+        .await?;
+    Ok(Some(filled.len()))
+}
+
+// --- Results ---------------------------------------------------------------------------------
+
+/// One metric as shown.
+pub struct MetricLine {
+    pub id: &'static str,
+    pub label: &'static str,
+    /// The number with its unit, or "Could not measure".
+    pub value: String,
+    pub measured: bool,
+    /// "median of 12 strides", or why it could not be measured.
+    pub detail: String,
+    pub how: &'static str,
+    /// The same metric last time, when there was an earlier analysis from the same view.
+    pub last_time: Option<String>,
+    pub finding: Option<FindingLine>,
+    /// The cut-offs with their sources, for "Details".
+    pub rules: Vec<String>,
+}
+
+/// What a flagged metric means and what helps.
+pub struct FindingLine {
+    pub label: &'static str,
+    pub cue: Option<&'static str>,
+    /// The exercises the programme adds for it (each ladder's named exercise).
+    pub exercises: Vec<&'static str>,
+}
+
+#[derive(Template)]
+#[template(path = "form_video_result.html")]
+pub struct ResultPage {
+    pub page: Page,
+    pub heading: String,
+    pub back_href: String,
+    pub date: String,
+    pub view: &'static str,
+    pub facts: Vec<(&'static str, String)>,
+    pub low_frame_rate: bool,
+    pub caveat: &'static str,
+    pub metrics: Vec<MetricLine>,
+    pub figures: Vec<figure::Still>,
+    pub assessment_link: Option<String>,
+    pub filled: Option<usize>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct Came {
+    assessment: Option<i64>,
+    filled: Option<usize>,
+}
+
+/// `GET /runners/{runner_id}/form/{id}`.
+async fn result(
+    ctx: Ctx,
+    Path((runner_id, id)): Path<(i64, i64)>,
+    Query(came): Query<Came>,
+) -> AppResult<Response> {
+    let actor = ctx.actor()?;
+    let store = ctx.state.store.as_ref();
+    let record = store.form_video(&actor, id).await?;
+    if record.runner_id != runner_id {
+        return Err(AppError::NotFound);
+    }
+    let report = report_of(&record)
+        .ok_or_else(|| AppError::Internal(format!("form video {id}: stored report unreadable")))?;
+    // The analysis before this one from the same view, for "last time".
+    let earlier = store.form_videos_of(&actor, runner_id).await?;
+    let previous = earlier
+        .iter()
+        .filter(|r| r.view == record.view && (r.created_at, r.id) < (record.created_at, record.id))
+        .find_map(report_of);
+    let runner = store.user(runner_id).await?;
+    let metrics = report
+        .metrics
+        .iter()
+        .map(|m| metric_line(m, previous.as_ref()))
+        .collect();
+    let facts = vec![
+        ("Frames analysed", format!("{}", report.frames)),
+        (
+            "Frames with the runner found",
+            format!("{}", report.frames_with_pose),
+        ),
+        ("Length", format!("{:.1} s", report.seconds)),
+        (
+            "Frame rate",
+            format!("{:.0} per second", report.frames_per_second),
+        ),
+        ("Stride events found", format!("{}", report.strides)),
+    ];
+    let heading = if actor.user_id == runner_id {
+        "Your running form".to_owned()
+    } else {
+        format!("Running form: {}", runner.display_name)
+    };
+    render(ResultPage {
+        page: ctx.page(&heading).await?,
+        heading,
+        back_href: page_link(runner_id, came.assessment),
+        date: local_time(record.created_at, &runner.time_zone),
+        view: view_label(&record.view),
+        facts,
+        low_frame_rate: report.low_frame_rate,
+        caveat: ANGLE_CAVEAT,
+        metrics,
+        figures: figure::stills(&report),
+        assessment_link: came
+            .assessment
+            .map(|a| format!("/assessment/{a}/posture_form")),
+        filled: came.filled,
+    })
+}
+
+fn shown(kind: MetricKind, value: f64, cut_offs: &[Threshold]) -> String {
+    let cuts: Vec<f64> = cut_offs.iter().map(|t| t.value).collect();
+    let number = format_judged(value, kind.shown_decimals(), &cuts);
+    match kind.unit() {
+        "°" => format!("{number}°"),
+        unit => format!("{number} {unit}"),
+    }
+}
+
+fn metric_line(m: &FormMetric, previous: Option<&FormReport>) -> MetricLine {
+    let (value, measured, detail) = match &m.outcome {
+        Outcome::Measured { value, strides } => (
+            shown(m.kind, *value, &m.cut_offs),
+            true,
+            if m.kind == MetricKind::Cadence {
+                format!("from {strides} foot landings")
+            } else {
+                format!("median of {strides} strides")
+            },
+        ),
+        Outcome::CouldNotMeasure { reason } => {
+            ("Could not measure".to_owned(), false, reason.clone())
+        }
+    };
+    let last_time = previous
+        .and_then(|p| p.metric(m.kind))
+        .and_then(|p| p.outcome.value().map(|v| shown(m.kind, v, &p.cut_offs)));
+    MetricLine {
+        id: kind_id(m.kind),
+        label: m.kind.label(),
+        value,
+        measured,
+        detail,
+        how: m.kind.how(),
+        last_time,
+        finding: m.observation.map(finding_line),
+        rules: m
+            .cut_offs
+            .iter()
+            .map(|t| {
+                format!(
+                    "Cut-off {}: {}{}",
+                    t.shown(),
+                    t.source,
+                    if t.our_choice { " (our choice)" } else { "" }
+                )
+            })
+            .collect(),
+    }
+}
+
+fn kind_id(kind: MetricKind) -> &'static str {
+    match kind {
+        MetricKind::TrunkLean => "trunk_lean",
+        MetricKind::ForwardHead => "forward_head",
+        MetricKind::OverstrideDistance => "overstride_distance",
+        MetricKind::ShankAngleAtContact => "shank_angle",
+        MetricKind::KneeFlexionAtContact => "knee_flexion",
+        MetricKind::Cadence => "cadence",
+        MetricKind::VerticalOscillation => "vertical_oscillation",
+        MetricKind::PelvicDropLeftStance => "pelvic_drop_left",
+        MetricKind::PelvicDropRightStance => "pelvic_drop_right",
+        MetricKind::Crossover => "crossover",
+    }
+}
+
+/// The observation with the §1 cue and the exercises the programme would choose for it.
+fn finding_line(o: Observation) -> FindingLine {
+    let (test, rule) = o.finding();
+    let exercises = backstride_core::programme::finding_ladders(test, rule)
+        .into_iter()
+        .filter_map(library::ladder)
+        .map(|l| l.anchor().name)
+        .collect();
+    FindingLine {
+        label: o.label(),
+        cue: backstride_core::programme::cue_for(test, rule),
+        exercises,
+    }
+}
