@@ -10,7 +10,7 @@ mod figure;
 use crate::AppState;
 use crate::context::Ctx;
 use crate::error::{AppError, AppResult};
-use crate::pages::local_time;
+use crate::clock::local_time;
 use crate::templates::{Page, render};
 use askama::Template;
 use axum::Router;
