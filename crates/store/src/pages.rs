@@ -137,7 +137,12 @@ pub trait PageStore {
 
     /// `runner_id`'s record page, for the runner or staff of their clinic (anyone else gets
     /// `NotFound`; audited as "view record"), with the journal's window from `since`.
-    async fn runner_record(&self, actor: &Actor, runner_id: i64, since: &str) -> StoreResult<RunnerRecords>;
+    async fn runner_record(
+        &self,
+        actor: &Actor,
+        runner_id: i64,
+        since: &str,
+    ) -> StoreResult<RunnerRecords>;
 
     /// Run `run_id` of `runner_id`, for the runner or staff of their clinic (`NotFound` for
     /// anyone else and for a run that is not theirs; audited as "view run").

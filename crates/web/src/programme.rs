@@ -58,8 +58,7 @@ pub async fn downloadable(ctx: &Ctx, id: i64) -> AppResult<ProgrammeRecord> {
 }
 
 fn parse_body(record: &ProgrammeRecord) -> AppResult<Programme> {
-    serde_json::from_str(&record.body_json)
-        .map_err(|e| AppError::Internal(format!("stored programme {}: {e}", record.id)))
+    record.programme().map_err(AppError::Internal)
 }
 
 /// Stores `programme` as the runner's next version.

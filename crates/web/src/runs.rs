@@ -12,8 +12,8 @@ use crate::error::{AppError, AppResult};
 use crate::templates::{Page, render, render_status};
 use askama::Template;
 use axum::Router;
-use axum::extract::{Path, Query};
 use axum::extract::multipart::{Multipart, MultipartError, MultipartRejection};
+use axum::extract::{Path, Query};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -332,12 +332,20 @@ async fn own_run(ctx: Ctx, Path(id): Path<i64>) -> AppResult<Response> {
 /// `GET /runners/{runner_id}/runs/{id}`.
 async fn runner_run(ctx: Ctx, Path((runner_id, id)): Path<(i64, i64)>) -> AppResult<Response> {
     ctx.user()?;
-    let page = ctx.state.store.run_page(&ctx.actor()?, runner_id, id).await?;
+    let page = ctx
+        .state
+        .store
+        .run_page(&ctx.actor()?, runner_id, id)
+        .await?;
     detail_page(&ctx, page).await
 }
 
 async fn run_page(ctx: &Ctx, runner: &User, id: i64) -> AppResult<Response> {
-    let page = ctx.state.store.run_page(&ctx.actor()?, runner.id, id).await?;
+    let page = ctx
+        .state
+        .store
+        .run_page(&ctx.actor()?, runner.id, id)
+        .await?;
     detail_page(ctx, page).await
 }
 

@@ -12,7 +12,9 @@ use axum::extract::Path;
 use axum::response::{IntoResponse, Redirect, Response};
 use backstride_core::Role;
 use backstride_core::programme::coaching::CoachingPlan;
-use backstride_store::{Actor, Coaching, NewCoaching, ReviewKind, ReviewRecord, ReviewStatus, User};
+use backstride_store::{
+    Actor, Coaching, NewCoaching, ReviewKind, ReviewRecord, ReviewStatus, User,
+};
 
 /// A coaching programme as the record shows it.
 pub struct CoachingLine {

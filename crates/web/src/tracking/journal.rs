@@ -78,21 +78,17 @@ pub(crate) fn add_to(logs: &mut TrackingLogs, record: &LogRecord) {
     }
 }
 
-/// The runner's approved programme, if there is one.
+/// The runner's approved programme, if there is one (one read of the approved version).
 pub async fn approved_programme(
     store: &dyn Store,
     actor: &Actor,
     runner_id: i64,
 ) -> AppResult<Option<(ProgrammeRecord, Programme)>> {
-    let versions = store.programmes_of(actor, runner_id).await?;
-    let Some(record) = versions
-        .into_iter()
-        .find(|p| p.status == ProgrammeStatus::Approved)
-    else {
+    let (approved, _) = store.current_programme(actor, runner_id).await?;
+    let Some(record) = approved else {
         return Ok(None);
     };
-    let programme = serde_json::from_str(&record.body_json)
-        .map_err(|e| AppError::Internal(format!("stored programme {}: {e}", record.id)))?;
+    let programme = record.programme().map_err(AppError::Internal)?;
     Ok(Some((record, programme)))
 }
 
@@ -432,8 +428,7 @@ pub async fn apply_review(
     record: &ProgrammeRecord,
     review: &Review,
 ) -> AppResult<bool> {
-    let programme: Programme = serde_json::from_str(&record.body_json)
-        .map_err(|e| AppError::Internal(format!("stored programme {}: {e}", record.id)))?;
+    let programme = record.programme().map_err(AppError::Internal)?;
     let Some(next) = progressed(&programme, review) else {
         return Ok(false);
     };

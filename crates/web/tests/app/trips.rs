@@ -15,8 +15,8 @@ use crate::tracking::approved_programme_for;
 use backstride_core::Role;
 use backstride_core::programme::ProgrammeRequest;
 use backstride_store::{
-    Actor, AssessmentKind, LogKind, NewLog, NewReview, NewRun, ProgrammeStatus,
-    ReviewKind, ReviewStatus, Store, User,
+    Actor, AssessmentKind, LogKind, NewLog, NewReview, NewRun, ProgrammeStatus, ReviewKind,
+    ReviewStatus, Store, User,
 };
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
@@ -103,7 +103,10 @@ struct Trip {
 /// GETs `path` and counts the statements it ran (the page must answer 200, or redirect).
 async fn trip(c: &mut Client, path: &str) -> (Trip, Vec<String>) {
     SEEN.lock().unwrap().clear();
-    let (s0, r0) = (STATEMENTS.load(Ordering::SeqCst), ROWS.load(Ordering::SeqCst));
+    let (s0, r0) = (
+        STATEMENTS.load(Ordering::SeqCst),
+        ROWS.load(Ordering::SeqCst),
+    );
     let res = c.get(path).await;
     assert!(
         res.status == 200 || res.status.is_redirection(),
@@ -187,7 +190,12 @@ async fn a_year_of(store: &Arc<dyn Store>, runner: &User, doc: &User, c: &mut Cl
     let item = body.items[0].key.clone();
 
     // One real run, uploaded; its summary stands for the year's other runs.
-    assert!(upload(c, &[("run.fit", &run_fit(0))]).await.status.is_success());
+    assert!(
+        upload(c, &[("run.fit", &run_fit(0))])
+            .await
+            .status
+            .is_success()
+    );
     let real = store.runs_of(&own, runner.id).await.unwrap()[0].clone();
     // A real day's review, made by the journal after a real log; its body serves every day.
     let t = today().to_string();
@@ -311,7 +319,12 @@ async fn new_runner(
     approved_programme_for(store, &runner, doc, &ProgrammeRequest::new(days_ago(8))).await;
     let mut c = Client::new(store.clone());
     c.login(email, PASS).await;
-    assert!(upload(&mut c, &[("run.fit", &run_fit(0))]).await.status.is_success());
+    assert!(
+        upload(&mut c, &[("run.fit", &run_fit(0))])
+            .await
+            .status
+            .is_success()
+    );
     let run = store.runs_of(&Actor::of(&runner), runner.id).await.unwrap()[0].id;
     (runner, c, run)
 }
@@ -322,7 +335,10 @@ fn runner_pages(run: i64, programme: i64) -> Vec<(&'static str, String)> {
         ("runner /today", "/today".into()),
         ("runner /progress", "/progress".into()),
         ("runner /programme (redirect)", "/programme".into()),
-        ("runner /programmes/{id}", format!("/programmes/{programme}")),
+        (
+            "runner /programmes/{id}",
+            format!("/programmes/{programme}"),
+        ),
         ("runner /runs", "/runs".into()),
         ("runner /runs/{id}", format!("/runs/{run}")),
     ]
@@ -345,8 +361,14 @@ fn staff_pages(runner: i64) -> Vec<(&'static str, String)> {
     vec![
         ("staff /home (worklist)", "/home".into()),
         ("staff /clinic/caseload", "/clinic/caseload".into()),
-        ("staff /clinic/caseload?sort=pain", "/clinic/caseload?sort=pain&show=all".into()),
-        ("staff /clinic/caseload?show=worse", "/clinic/caseload?sort=alerts&show=worse".into()),
+        (
+            "staff /clinic/caseload?sort=pain",
+            "/clinic/caseload?sort=pain&show=all".into(),
+        ),
+        (
+            "staff /clinic/caseload?show=worse",
+            "/clinic/caseload?sort=alerts&show=worse".into(),
+        ),
         ("staff /runners/{id}", format!("/runners/{runner}")),
     ]
 }
@@ -373,7 +395,13 @@ async fn pages_read_a_bounded_window_in_a_fixed_number_of_statements() {
     each_backend(|store| async move {
         let started = std::time::Instant::now();
         let home = clinic(&store, "Trips Clinic").await;
-        let doc = person(&store, Some(&home), "trips-doc@example.com", Role::Clinician).await;
+        let doc = person(
+            &store,
+            Some(&home),
+            "trips-doc@example.com",
+            Role::Clinician,
+        )
+        .await;
         let (fresh, mut fresh_c, fresh_run) =
             new_runner(&store, &home, &doc, "trips-new@example.com").await;
         let year = person(&store, Some(&home), "trips-year@example.com", Role::Runner).await;
@@ -401,9 +429,8 @@ async fn pages_read_a_bounded_window_in_a_fixed_number_of_statements() {
             let b = trip(&mut year_c, &large).await;
             cmp.check(page, &a, &b, 0, window_rows());
         }
-        for ((page, small), (_, large)) in staff_pages(fresh.id)
-            .into_iter()
-            .zip(staff_pages(year.id))
+        for ((page, small), (_, large)) in
+            staff_pages(fresh.id).into_iter().zip(staff_pages(year.id))
         {
             trip(&mut doc_c, &small).await;
             let a = trip(&mut doc_c, &small).await;
@@ -451,15 +478,17 @@ async fn pages_read_a_bounded_window_in_a_fixed_number_of_statements() {
                     .unwrap();
             }
         }
-        for ((page, path), before) in staff_pages(fresh.id)
-            .into_iter()
-            .take(4)
-            .zip(staff_before)
-        {
+        for ((page, path), before) in staff_pages(fresh.id).into_iter().take(4).zip(staff_before) {
             let after = trip(&mut doc_c, &path).await;
             // Ten more lines: their runners' window of rows (a week of check-ins, a programme,
             // an assessment each) may be read, no statement more.
-            cmp.check(&format!("{page} (+10 runners)"), &before, &after, 0, 10 * 40);
+            cmp.check(
+                &format!("{page} (+10 runners)"),
+                &before,
+                &after,
+                0,
+                10 * 40,
+            );
         }
         let b = trip(&mut visitor, &public).await;
         cmp.check("public /clinics/{id} (+10 runners)", &a, &b, 0, 0);
