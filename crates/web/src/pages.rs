@@ -46,11 +46,19 @@ pub async fn home(ctx: Ctx) -> AppResult<Response> {
         Some(id) => Some(ctx.state.store.clinic(id).await?),
         None => None,
     };
+    let first_self_check = user.role == backstride_core::Role::Runner
+        && ctx
+            .state
+            .store
+            .assessments_of(&backstride_store::Actor::of(&user), user.id)
+            .await?
+            .is_empty();
     render(Home {
         page: ctx.page("Home").await?,
         role: user.role.as_str(),
         clinic_name: clinic.map(|c| c.name),
         runner_count: 0,
+        first_self_check,
     })
 }
 
