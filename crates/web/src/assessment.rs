@@ -603,6 +603,8 @@ pub struct ResultsPage {
     pub runner_id: i64,
     pub runner_name: String,
     pub is_self: bool,
+    /// A self-directed runner's results never mention a clinic.
+    pub has_clinic: bool,
     pub when: String,
     pub kind: &'static str,
     pub stopped: bool,
@@ -626,7 +628,8 @@ async fn results_page(ctx: Ctx, Path(id): Path<i64>) -> AppResult<Response> {
     );
     let viewer = ctx.user()?;
     let runner = ctx.state.store.user(rec.runner_id).await?;
-    let v = results::view(&result, &thresholds).for_runner(runner.clinic_id.is_some());
+    let has_clinic = runner.clinic_id.is_some();
+    let v = results::view(&result, &thresholds).for_runner(has_clinic);
     let stopped = rec.status == AssessmentStatus::Stopped;
     let heading = if v.emergency {
         "Stop: this needs urgent care"
@@ -642,6 +645,7 @@ async fn results_page(ctx: Ctx, Path(id): Path<i64>) -> AppResult<Response> {
         runner_id: rec.runner_id,
         runner_name: runner.display_name,
         is_self: rec.runner_id == viewer.id,
+        has_clinic,
         when: local_time(rec.updated_at, &viewer.time_zone),
         kind: kind_words(rec.kind),
         stopped,

@@ -31,11 +31,19 @@ pub async fn home(ctx: Ctx) -> AppResult<Response> {
         return crate::worklist::page(&ctx, &user, clinic_id).await;
     }
     let clinic_name = ctx.clinic().await?.map(|c| c.name.clone());
+    let first_self_check = user.role == backstride_core::Role::Runner
+        && ctx
+            .state
+            .store
+            .assessments_of(&backstride_store::Actor::of(&user), user.id)
+            .await?
+            .is_empty();
     render(Home {
         page: ctx.page("Home").await?,
         role: user.role.as_str(),
         clinic_name,
         runner_count: 0,
+        first_self_check,
     })
 }
 

@@ -257,6 +257,8 @@ pub struct Home {
     pub role: &'static str,
     pub clinic_name: Option<String>,
     pub runner_count: usize,
+    /// A runner with no assessment yet: the page starts with the self-check.
+    pub first_self_check: bool,
 }
 
 /// One form page for all the account forms; `kind` picks the fields.
