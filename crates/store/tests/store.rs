@@ -1755,4 +1755,79 @@ async fn sqlite_upgrade_rebuilds_a_referenced_table() {
     .await
     .unwrap();
     let _ = std::fs::remove_dir_all(&dir);
+#[tokio::test]
+async fn article_images_belong_to_their_clinic_and_are_bounded() {
+    each_backend(|store| async move {
+        let a = clinic(&store, "Images A").await;
+        let b = clinic(&store, "Images B").await;
+        let doc_a = store
+            .create_user(&new_user(Some(a.id), "img-a@example.com", Role::Clinician))
+            .await
+            .unwrap();
+        let doc_b = store
+            .create_user(&new_user(Some(b.id), "img-b@example.com", Role::Clinician))
+            .await
+            .unwrap();
+        let runner = store
+            .create_user(&new_user(Some(a.id), "img-r@example.com", Role::Runner))
+            .await
+            .unwrap();
+        let image = |key: &str| NewArticleImage {
+            key: key.into(),
+            content_type: "image/png".into(),
+            width: 3,
+            height: 2,
+            alt: "A hip".into(),
+            bytes: vec![1, 2, 3, 4, 5],
+        };
+        assert!(matches!(
+            store
+                .add_article_image(&Actor::of(&runner), &image("r.png"), 1)
+                .await,
+            Err(StoreError::NotFound)
+        ));
+        let saved = store
+            .add_article_image(&Actor::of(&doc_a), &image("a1.png"), 1)
+            .await
+            .unwrap();
+        assert_eq!((saved.clinic_id, saved.size_bytes), (a.id, 5));
+        assert!(matches!(
+            store
+                .add_article_image(&Actor::of(&doc_b), &image("a1.png"), 2)
+                .await,
+            Err(StoreError::Conflict { .. })
+        ));
+        let file = store.article_image_file(a.id, "a1.png").await.unwrap();
+        assert_eq!(
+            (file.content_type.as_str(), file.bytes),
+            ("image/png", vec![1, 2, 3, 4, 5])
+        );
+        assert!(matches!(
+            store.article_image_file(b.id, "a1.png").await,
+            Err(StoreError::NotFound)
+        ));
+        assert_eq!(
+            store
+                .article_images(&Actor::of(&doc_a), 10)
+                .await
+                .unwrap()
+                .len(),
+            1
+        );
+        assert!(
+            store
+                .article_images(&Actor::of(&doc_b), 10)
+                .await
+                .unwrap()
+                .is_empty()
+        );
+        assert!(
+            store
+                .article_images(&Actor::of(&runner), 10)
+                .await
+                .unwrap()
+                .is_empty()
+        );
+    })
+    .await;
 }

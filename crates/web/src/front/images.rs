@@ -44,7 +44,8 @@ const LISTED: i64 = 60;
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ImageProblem {
     #[error(
-        "That file is {0}: images can be up to 5 MB. Make it smaller (or export it at a lower size) and try again."
+        "That file is {0}: images can be up to {max}. Make it smaller (or export it at a lower size) and try again.",
+        max = size_words(MAX_IMAGE_BYTES)
     )]
     TooLarge(String),
     #[error(
@@ -85,7 +86,8 @@ pub struct PreparedImage {
 pub fn size_words(bytes: usize) -> String {
     let mb = bytes as f64 / (1024.0 * 1024.0);
     if mb >= 1.0 {
-        format!("{mb:.1} MB")
+        // "5 MB" rather than "5.0 MB".
+        format!("{mb:.1} MB").replace(".0 MB", " MB")
     } else {
         format!("{} KB", bytes.div_ceil(1024))
     }
@@ -493,7 +495,7 @@ mod tests {
         assert_eq!(prepare(&cut).unwrap_err(), ImageProblem::Damaged);
         let big = vec![0u8; 20 * 1024 * 1024];
         let refused = prepare(&big).unwrap_err();
-        assert_eq!(refused, ImageProblem::TooLarge("20.0 MB".to_owned()));
+        assert_eq!(refused, ImageProblem::TooLarge("20 MB".to_owned()));
         assert!(refused.to_string().contains("up to 5 MB"));
     }
 

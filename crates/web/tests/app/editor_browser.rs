@@ -84,6 +84,15 @@ async fn a_clinician_writes_an_article_with_the_toolbar_preview_and_an_image_in_
         .for_element(Locator::Css("#editor-tools:not([hidden])"))
         .await
         .unwrap();
+    let shown = b
+        .client
+        .find(Locator::Css("#show-preview"))
+        .await
+        .unwrap()
+        .is_displayed()
+        .await
+        .unwrap();
+    assert!(!shown, "the live preview replaces the form's own button");
     both_sizes(&b, "empty").await;
 
     b.fill("#title", "Hips and your low back").await;
@@ -183,6 +192,18 @@ async fn a_clinician_writes_an_article_with_the_toolbar_preview_and_an_image_in_
             || page.contains("alt=\"A runner’s couch stretch\"")
     );
     both_sizes(&b, "published").await;
+
+    // The clinic's images page (the way in without scripts): the image with its line to copy.
+    b.goto("/clinic/articles/images").await;
+    b.wait_for_text("Your clinic's images").await;
+    assert!(
+        b.client
+            .source()
+            .await
+            .unwrap()
+            .contains("![A runner's couch stretch](/clinics/")
+    );
+    both_sizes(&b, "images").await;
     let _ = std::fs::remove_dir_all(&dir);
     b.close().await;
 }
