@@ -302,6 +302,19 @@ impl Browser {
         std::fs::write(dir.join(format!("{name}.png")), png).unwrap();
     }
 
+    /// Checks the page as it is at 1280 px and at a 375 px phone (where it must fit without
+    /// scrolling sideways), axe-clean at both, leaving a whole-page screenshot of each as
+    /// `{name}-1280.png` and `{name}-375.png`; the window is back at 1280 px afterwards.
+    pub async fn check_both_widths(&self, name: &str) {
+        self.client.set_window_size(1280, 900).await.unwrap();
+        self.assert_accessible().await;
+        self.save_page(&format!("{name}-1280")).await;
+        self.assert_fits_a_phone().await;
+        self.assert_accessible().await;
+        self.save_page(&format!("{name}-375")).await;
+        self.client.set_window_size(1280, 900).await.unwrap();
+    }
+
     /// Saves a screenshot when BACKSTRIDE_SCREENSHOTS names a folder (for a person to look at).
     pub async fn screenshot(&self, name: &str) {
         if let Ok(dir) = std::env::var("BACKSTRIDE_SCREENSHOTS") {

@@ -10,34 +10,6 @@ use backstride_core::tracking::Review;
 use backstride_store::{Actor, ProgrammeStatus, ReviewStatus};
 use fantoccini::Locator;
 
-/// Where the screenshots go: `BACKSTRIDE_SCREENSHOTS` when set, else `target/screenshots/`
-/// beside the workspace's target folder (our choice, so a run always leaves them to look at).
-fn screenshot_dir() -> std::path::PathBuf {
-    if let Ok(dir) = std::env::var("BACKSTRIDE_SCREENSHOTS") {
-        return dir.into();
-    }
-    let target = std::env::var("CARGO_TARGET_DIR")
-        .unwrap_or_else(|_| concat!(env!("CARGO_MANIFEST_DIR"), "/../../target").to_owned());
-    std::path::Path::new(&target).join("screenshots")
-}
-
-async fn shot(b: &Browser, name: &str) {
-    let png = b.client.screenshot().await.unwrap();
-    let dir = screenshot_dir();
-    std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(dir.join(format!("{name}.png")), png).unwrap();
-}
-
-/// Checks the page as it is at both widths, leaving a screenshot of each.
-async fn check_both_widths(b: &Browser, name: &str) {
-    b.client.set_window_size(1280, 900).await.unwrap();
-    b.assert_accessible().await;
-    shot(b, &format!("clinician-{name}-1280")).await;
-    b.assert_fits_a_phone().await;
-    b.assert_accessible().await;
-    shot(b, &format!("clinician-{name}-375")).await;
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_clinicians_morning_in_chromium() {
     let Some(b) = Browser::start().await else {
@@ -53,12 +25,12 @@ async fn the_clinicians_morning_in_chromium() {
     b.log_in("mo-doc@example.com").await;
     b.goto("/home").await;
     b.wait_for_text("Decisions waiting for you").await;
-    check_both_widths(&b, "worklist").await;
+    b.check_both_widths("clinician-worklist").await;
 
     // From the worklist to the decision.
     b.click(&format!("a[href='/reviews/{}']", review.id)).await;
     b.wait_for_text("Save decisions").await;
-    check_both_widths(&b, "decision").await;
+    b.check_both_widths("clinician-decision").await;
     // Hold the first exercise, accept the rest.
     let first = format!("item-{}", body.items[0].item_key);
     b.client
@@ -76,7 +48,7 @@ async fn the_clinicians_morning_in_chromium() {
 
     // Back on the record: the summary first, the decision settled.
     b.wait_for_text("Summary for the clinician").await;
-    check_both_widths(&b, "record").await;
+    b.check_both_widths("clinician-record").await;
     let actor = Actor::of(&doc);
     let settled = b.store.reviews_of(&actor, runner.id).await.unwrap();
     assert_eq!(

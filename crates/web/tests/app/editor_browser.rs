@@ -9,30 +9,6 @@ use crate::client::{clinic, person};
 use backstride_core::Role;
 use fantoccini::Locator;
 
-/// Saves a screenshot of the current page as `editor-{name}.png`.
-async fn shot(b: &Browser, name: &str) {
-    let dir = std::env::var("BACKSTRIDE_SCREENSHOTS")
-        .unwrap_or_else(|_| concat!(env!("CARGO_TARGET_TMPDIR"), "/../screenshots").to_owned());
-    let png = b.client.screenshot().await.unwrap();
-    std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(
-        std::path::Path::new(&dir).join(format!("editor-{name}.png")),
-        png,
-    )
-    .unwrap();
-}
-
-/// Checks the page at 1280 px and at a 375 px phone (where it must fit), with screenshots of both.
-async fn both_sizes(b: &Browser, name: &str) {
-    b.client.set_window_size(1280, 900).await.unwrap();
-    b.assert_accessible().await;
-    shot(b, &format!("{name}-desktop")).await;
-    b.assert_fits_a_phone().await;
-    b.assert_accessible().await;
-    shot(b, &format!("{name}-phone")).await;
-    b.client.set_window_size(1280, 900).await.unwrap();
-}
-
 /// The preview pane's HTML as the page holds it now.
 async fn preview(b: &Browser) -> String {
     let value = b
@@ -93,7 +69,7 @@ async fn a_clinician_writes_an_article_with_the_toolbar_preview_and_an_image_in_
         .await
         .unwrap();
     assert!(!shown, "the live preview replaces the form's own button");
-    both_sizes(&b, "empty").await;
+    b.check_both_widths("editor-empty").await;
 
     b.fill("#title", "Hips and your low back").await;
     b.fill("#body", "Your hips carry you.").await;
@@ -140,7 +116,7 @@ async fn a_clinician_writes_an_article_with_the_toolbar_preview_and_an_image_in_
     b.wait_for_text("Image uploaded and added to the article.")
         .await;
     preview_shows(&b, "<img src=\"/clinics/").await;
-    both_sizes(&b, "written").await;
+    b.check_both_widths("editor-written").await;
 
     // The image that is not one: a clear message, the article untouched.
     let text = dir.join("notes.png");
@@ -191,7 +167,7 @@ async fn a_clinician_writes_an_article_with_the_toolbar_preview_and_an_image_in_
         page.contains("alt=\"A runner's couch stretch\"")
             || page.contains("alt=\"A runner’s couch stretch\"")
     );
-    both_sizes(&b, "published").await;
+    b.check_both_widths("editor-published").await;
 
     // The clinic's images page (the way in without scripts): the image with its line to copy.
     b.goto("/clinic/articles/images").await;
@@ -203,7 +179,7 @@ async fn a_clinician_writes_an_article_with_the_toolbar_preview_and_an_image_in_
             .unwrap()
             .contains("![A runner's couch stretch](/clinics/")
     );
-    both_sizes(&b, "images").await;
+    b.check_both_widths("editor-images").await;
     let _ = std::fs::remove_dir_all(&dir);
     b.close().await;
 }

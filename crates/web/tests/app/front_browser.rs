@@ -11,29 +11,6 @@ use backstride_core::Role;
 use backstride_core::booking::CallMode;
 use backstride_store::{Actor, InboxKind, SaveCallHours};
 
-/// Saves a screenshot of the current page as `front-{name}.png`.
-async fn shot(b: &Browser, name: &str) {
-    let dir = std::env::var("BACKSTRIDE_SCREENSHOTS")
-        .unwrap_or_else(|_| concat!(env!("CARGO_TARGET_TMPDIR"), "/../screenshots").to_owned());
-    let png = b.client.screenshot().await.unwrap();
-    std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(
-        std::path::Path::new(&dir).join(format!("front-{name}.png")),
-        png,
-    )
-    .unwrap();
-}
-
-/// Checks the page at 1280 px and at a 375 px phone (where it must fit), with screenshots of both.
-async fn both_sizes(b: &Browser, name: &str) {
-    b.client.set_window_size(1280, 900).await.unwrap();
-    b.assert_accessible().await;
-    shot(b, &format!("{name}-desktop")).await;
-    b.assert_fits_a_phone().await;
-    b.assert_accessible().await;
-    shot(b, &format!("{name}-phone")).await;
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_visitor_checks_their_back_inside_the_clinic_in_chromium() {
     let Some(b) = Browser::start().await else {
@@ -45,10 +22,10 @@ async fn a_visitor_checks_their_back_inside_the_clinic_in_chromium() {
 
     b.goto(&format!("/clinics/{id}")).await;
     b.wait_for_text("Check your back — free").await;
-    both_sizes(&b, "landing").await;
+    b.check_both_widths("front-landing").await;
     b.click("#check-your-back").await;
     b.wait_for_text("Create my account and start").await;
-    both_sizes(&b, "check").await;
+    b.check_both_widths("front-check").await;
     b.click("form.stack button[type=submit]").await;
     b.wait_for_text("Tell us what to call you.").await;
     b.assert_accessible().await;
@@ -57,7 +34,7 @@ async fn a_visitor_checks_their_back_inside_the_clinic_in_chromium() {
     b.fill("#password", "my back is better now").await;
     b.click("form.stack button[type=submit]").await;
     b.wait_for_text("Look in your email").await;
-    both_sizes(&b, "check-sent").await;
+    b.check_both_widths("front-check-sent").await;
 
     let inbox = b.store.inbox(&Actor::of(&doc)).await.unwrap();
     assert!(inbox.iter().any(|i| i.kind == InboxKind::Signup));
@@ -66,7 +43,7 @@ async fn a_visitor_checks_their_back_inside_the_clinic_in_chromium() {
     b.wait_for_text("Finish logging in").await;
     b.click("form.stack button[type=submit]").await;
     b.wait_for_text("start your free self-check").await;
-    both_sizes(&b, "self-check").await;
+    b.check_both_widths("front-self-check").await;
     let rae = b
         .store
         .user_by_email(&"rae@example.com".parse().unwrap())
@@ -84,13 +61,13 @@ async fn the_guide_without_consent_leads_to_the_self_check_in_chromium() {
     let c = clinic(&b.store, "Guide Physio").await;
     b.goto(&format!("/clinics/{}/guide", c.id)).await;
     b.wait_for_text("Free strength guide").await;
-    both_sizes(&b, "guide").await;
+    b.check_both_widths("front-guide").await;
     b.fill("#name", "Nia No-Mail").await;
     b.fill("#email", "nia@example.com").await;
     b.click("form.stack button[type=submit]").await;
     b.wait_for_text("Your guide is ready").await;
     b.wait_for_text("Half-kneeling Pallof press").await;
-    both_sizes(&b, "guide-ready").await;
+    b.check_both_widths("front-guide-ready").await;
     let outbox = b.store.outbox(10).await.unwrap();
     assert!(outbox.iter().all(|e| e.to != "nia@example.com"));
     b.close().await;
@@ -133,7 +110,7 @@ async fn a_visitor_books_a_video_call_with_the_date_picker_on_a_phone_and_a_desk
         if size == "phone" {
             b.assert_fits_a_phone().await;
         }
-        shot(&b, &format!("booking-{size}")).await;
+        b.save_page(&format!("front-booking-{size}")).await;
         // The second day with free times, picked from the links: its times show, others hide.
         b.click(".day-links li:nth-child(2) a").await;
         let shown: usize = serde_json::from_value(
@@ -158,7 +135,7 @@ async fn a_visitor_books_a_video_call_with_the_date_picker_on_a_phone_and_a_desk
         if size == "phone" {
             b.assert_fits_a_phone().await;
         }
-        shot(&b, &format!("booked-{size}")).await;
+        b.save_page(&format!("front-booked-{size}")).await;
     }
     assert_eq!(b.store.booked_starts(coach.id, 0).await.unwrap().len(), 2);
     b.close().await;
