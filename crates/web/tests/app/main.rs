@@ -9,6 +9,7 @@ mod bounds;
 mod browser;
 mod client;
 mod clinician_browser;
+mod form_video;
 mod front;
 mod front_browser;
 mod http;
