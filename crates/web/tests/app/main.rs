@@ -10,6 +10,7 @@ mod browser;
 mod client;
 mod clinician_browser;
 mod form_video;
+mod form_video_browser;
 mod front;
 mod front_browser;
 mod http;
