@@ -187,6 +187,11 @@ async fn save(
     body: Bytes,
 ) -> AppResult<Response> {
     let actor = ctx.actor()?;
+    // Who may save is settled (and a refusal audited) before the body is read.
+    ctx.state
+        .store
+        .open_runner_record(&actor, runner_id, "save running-form video")
+        .await?;
     let raw: RawSeries = match serde_json::from_slice(&body) {
         Ok(raw) => raw,
         Err(_) => {

@@ -75,35 +75,37 @@
     }, { once: true });
   });
 
-  // The video's frame rate, from the times of the frames shown while it plays for a moment
-  // (30 when the browser cannot say).
-  async function frameRate() {
-    if (!('requestVideoFrameCallback' in HTMLVideoElement.prototype)) return 30;
-    const times = [];
-    const watch = new Promise((resolve) => {
-      const step = (_, meta) => {
-        times.push(meta.mediaTime);
-        if (times.length < 12) player.requestVideoFrameCallback(step); else resolve();
-      };
-      player.requestVideoFrameCallback(step);
-      setTimeout(resolve, 2500);
-    });
-    player.currentTime = 0;
-    try { await player.play(); } catch (e) { return 30; }
-    await watch;
-    player.pause();
-    const gaps = [];
-    for (let i = 1; i < times.length; i++) if (times[i] > times[i - 1]) gaps.push(times[i] - times[i - 1]);
-    if (!gaps.length) return 30;
-    const gap = Math.min.apply(null, gaps);
-    const fps = Math.round(1 / gap);
-    return fps >= 10 && fps <= 240 ? fps : 30;
+  // One frame at a time: play until the next frame is shown, stop, copy it (the copy is what the
+  // model reads, at most 1280 px wide), and report its time in the video. Seeking a paused video
+  // does not reliably show the new frame in every browser; playing does.
+  const frame = document.createElement('canvas');
+  function copyFrame() {
+    const scale = Math.min(1, 1280 / player.videoWidth);
+    frame.width = Math.round(player.videoWidth * scale);
+    frame.height = Math.round(player.videoHeight * scale);
+    frame.getContext('2d').drawImage(player, 0, 0, frame.width, frame.height);
   }
-
-  function seek(t) {
+  function nextFrame() {
+    return new Promise((resolve, reject) => {
+      const ended = () => resolve(null);
+      player.addEventListener('ended', ended, { once: true });
+      player.requestVideoFrameCallback((now, meta) => {
+        player.pause();
+        player.removeEventListener('ended', ended);
+        copyFrame();
+        resolve(meta.mediaTime);
+      });
+      player.play().catch(reject);
+    });
+  }
+  // Browsers without frame callbacks: seek to each frame at 30 per second.
+  let seekIndex = 0;
+  function seekFrame() {
+    const t = seekIndex++ / 30;
+    if (t >= player.duration) return Promise.resolve(null);
     return new Promise((resolve) => {
-      player.addEventListener('seeked', resolve, { once: true });
-      player.currentTime = t;
+      player.addEventListener('seeked', () => { copyFrame(); resolve(t); }, { once: true });
+      player.currentTime = t + 0.5 / 30;
     });
   }
 
@@ -113,7 +115,7 @@
   function draw(landmarks) {
     const ctx = preview.getContext('2d');
     const w = preview.width, h = preview.height;
-    ctx.drawImage(player, 0, 0, w, h);
+    ctx.drawImage(frame, 0, 0, w, h);
     if (!landmarks) return;
     ctx.lineWidth = 3;
     ctx.strokeStyle = '#ffd400';
@@ -154,29 +156,37 @@
       let latest = null;
       pose.onResults((r) => { latest = r.poseLandmarks || null; });
       await pose.initialize();
-      const fps = await frameRate();
-      const total = Math.min(Math.floor(player.duration * fps), maxFrames);
+      const stepped = 'requestVideoFrameCallback' in HTMLVideoElement.prototype;
+      const next = stepped ? nextFrame : seekFrame;
+      seekIndex = 0;
+      player.pause();
+      player.currentTime = 0;
       preview.height = Math.round(preview.width * player.videoHeight / player.videoWidth);
       const frames = [];
       let withPose = 0;
+      let minGap = 1 / 30;
+      let previous = null;
       const modelStarted = performance.now();
-      for (let i = 0; i < total; i++) {
-        if (cancelled) break;
-        await seek((i + 0.5) / fps);
+      for (;;) {
+        if (cancelled || frames.length >= maxFrames) break;
+        const at = await next();
+        if (at === null) break;
+        if (previous !== null && at <= previous) continue;
+        if (previous !== null) minGap = Math.min(minGap, at - previous);
+        previous = at;
         latest = null;
-        await pose.send({ image: player });
-        const t = round(i / fps, 4);
+        await pose.send({ image: frame });
+        const t = round(at, 4);
         if (latest) {
           withPose++;
           frames.push({ t, landmarks: latest.map((p) => [round(p.x, 4), round(p.y, 4), round(p.visibility, 3)]) });
         } else {
           frames.push({ t, landmarks: [] });
         }
-        if (i % 3 === 0 || i === total - 1) {
-          draw(latest);
-          progress.value = Math.round(100 * (i + 1) / total);
-          status.textContent = 'Frame ' + (i + 1) + ' of ' + total + '…';
-        }
+        const total = Math.max(frames.length, Math.round(player.duration / minGap));
+        if (frames.length % 3 === 1) draw(latest);
+        progress.value = Math.min(100, Math.round(100 * frames.length / total));
+        status.textContent = 'Frame ' + frames.length + ' of about ' + total + '…';
       }
       if (cancelled) {
         status.textContent = 'Cancelled. Nothing was saved.';
@@ -186,7 +196,7 @@
       const seconds = (performance.now() - started) / 1000;
       const perSecond = frames.length / ((performance.now() - modelStarted) / 1000);
       series = { view: view(), width: player.videoWidth, height: player.videoHeight, frames };
-      window.formVideoTiming = { seconds, framesPerSecond: perSecond, frames: frames.length, withPose, fps, model: model() };
+      window.formVideoTiming = { seconds, framesPerSecond: perSecond, frames: frames.length, withPose, fps: 1 / minGap, model: model() };
       status.textContent = 'Done in ' + Math.round(seconds) + ' s.';
       found.textContent = 'The runner was found in ' + withPose + ' of ' + frames.length + ' frames. Nothing has been sent yet.';
       done.hidden = false;

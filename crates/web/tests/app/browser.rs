@@ -77,6 +77,16 @@ pub struct Browser {
 impl Browser {
     /// Starts the app on SQLite and a headless Chromium; `None` when no browser is installed here.
     pub async fn start() -> Option<Browser> {
+        Self::start_with(false).await
+    }
+
+    /// As [`Browser::start`], with WebGL drawn in software (SwiftShader) for pages that run a
+    /// model on the GPU (the running-form page's pose model).
+    pub async fn start_with_webgl() -> Option<Browser> {
+        Self::start_with(true).await
+    }
+
+    async fn start_with(webgl: bool) -> Option<Browser> {
         if !std::path::Path::new(CHROMEDRIVER).exists() {
             assert!(
                 std::env::var("CI").is_err(),
@@ -111,13 +121,19 @@ impl Browser {
                 .expect("start chromedriver"),
         );
         let profile = std::env::temp_dir().join(format!("bs-chrome-{}-{port}", std::process::id()));
+        let gpu = if webgl {
+            "--enable-unsafe-swiftshader"
+        } else {
+            "--disable-gpu"
+        };
         let mut caps = serde_json::Map::new();
         caps.insert(
             "goog:chromeOptions".into(),
             serde_json::json!({
                 "binary": "/usr/bin/chromium",
-                "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                "args": ["--headless", "--no-sandbox", gpu, "--disable-background-networking",
                          "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic",
+                         "--autoplay-policy=no-user-gesture-required",
                          "--window-size=390,844", format!("--user-data-dir={}", profile.display())]
             }),
         );

@@ -12,6 +12,8 @@ mod clinician_browser;
 mod completion;
 mod editor;
 mod editor_browser;
+mod form_video;
+mod form_video_browser;
 mod front;
 mod front_browser;
 mod http;

@@ -89,6 +89,11 @@ const MATRIX: &[(&str, &str, &str, &str)] = &[
     ("GET", "/runners/{runner_id}/load", "/runners/{owner}/load", "L Y N Y Y N N N N"),
     ("GET", "/runners/{runner_id}/runs", "/runners/{owner}/runs", "L Y N Y Y N N N N"),
     ("GET", "/runners/{runner_id}/runs/{id}", "/runners/{owner}/runs/{run}", "L Y N Y Y N N N N"),
+    // Issue 16: running form from a video (the save is a JSON body: an empty form is refused, 422).
+    ("GET", "/form", "/form", "L Y Y F F Y F F Y"),
+    ("GET", "/runners/{runner_id}/form", "/runners/{owner}/form", "L Y N Y Y N N N N"),
+    ("GET", "/runners/{runner_id}/form/{id}", "/runners/{owner}/form/{form}", "L Y N Y Y N N N N"),
+    ("POST", "/runners/{runner_id}/form/save", "/runners/{owner}/form/save", "L Y N Y Y N N N N"),
     // Programmes: a suggested version is the clinician's until approved.
     ("GET", "/programme", "/programme", "L Y Y N N Y N N Y"),
     ("GET", "/assessments/{id}/programme", "/assessments/{assessment}/programme", "L Y N Y Y N N N N"),

@@ -74,6 +74,8 @@ pub struct ClinicRecords {
     pub approved: i64,
     pub suggested: i64,
     pub run: i64,
+    /// The owner's running-form video analysis (issue 16).
+    pub form: i64,
     pub review: i64,
     pub alert: i64,
     /// The clinician's email to the owner, in the outbox, failed for good (so it can be sent again).
@@ -205,6 +207,7 @@ async fn clinic_records(store: &Arc<dyn Store>, base: &Client, name: &str) -> Cl
     let (assessment, retest, approved, suggested, run, review, alert) = owner.unwrap();
 
     let owner = &runners[0];
+    let form = crate::form_video::saved_analysis(store, owner).await;
     doc.get(&format!("/runners/{}", owner.id)).await;
     let sent = doc
         .post(
@@ -261,6 +264,7 @@ async fn clinic_records(store: &Arc<dyn Store>, base: &Client, name: &str) -> Cl
         approved,
         suggested,
         run,
+        form,
         review,
         alert,
         email,
@@ -320,7 +324,7 @@ impl World {
     /// `template` with `{owner}`, `{assessment}`, … replaced by the ids of clinic A's records.
     pub fn path(&self, template: &str) -> String {
         let a = &self.a;
-        let ids: [(&str, String); 17] = [
+        let ids: [(&str, String); 18] = [
             ("{owner}", a.runners[0].id.to_string()),
             ("{peer}", a.runners[1].id.to_string()),
             ("{clinic}", a.clinic.to_string()),
@@ -330,6 +334,7 @@ impl World {
             ("{approved}", a.approved.to_string()),
             ("{suggested}", a.suggested.to_string()),
             ("{run}", a.run.to_string()),
+            ("{form}", a.form.to_string()),
             ("{review}", a.review.to_string()),
             ("{alert}", a.alert.to_string()),
             ("{email}", a.email.to_string()),
