@@ -52,6 +52,10 @@ run_backend() { # name database-url count-command
     timeout 3 python3 bench/crash/writer.py "$port" "w$w" "$work/sent-$w" "$work/acked-$w" "$today" 2>>"$work/writers.log" || true
   done
   kill -TERM "$pid"; wait "$pid" 2>/dev/null || true; pid=
+  local refused
+  refused=$(grep -c answered "$work/writers.log" 2>/dev/null || true)
+  echo "$name: writers' requests answered other than 200: ${refused:-0}"
+  : >"$work/writers.log"
   "$3" >"$work/found"
   cat "$work"/acked-* 2>/dev/null | sort >"$work/acked"
   python3 - "$name" "$work/acked" "$work/found" "$kills" <<'PY'
