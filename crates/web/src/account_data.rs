@@ -42,9 +42,9 @@ This is everything Backstride holds about you.
 
 backstride-export.json  every record, as data: your account, assessments (your answers and
                         their results), programme versions, logs, reviews and your clinician's
-                        decisions, runs from your watch, coaching programmes, alerts, what you
-                        asked a clinic for, booked calls, consents you gave, and who else
-                        opened your record.
+                        decisions, runs from your watch, coaching programmes, alerts, your
+                        reminder, what you asked a clinic for, booked calls, consents you
+                        gave, and who else opened your record.
 logs.csv                your logs (sessions, runs, morning check-ins), one row each.
 runs.csv                your watch runs' summaries, one row each.
 measurements.csv        every value entered in your assessments, one row each.
