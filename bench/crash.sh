@@ -55,6 +55,7 @@ run_backend() { # name database-url count-command
   local refused
   refused=$(grep -c answered "$work/writers.log" 2>/dev/null || true)
   echo "$name: writers' requests answered other than 200: ${refused:-0}"
+  grep answered "$work/writers.log" 2>/dev/null | head -3 | sed 's/^/  /' || true
   : >"$work/writers.log"
   "$3" >"$work/found"
   cat "$work"/acked-* 2>/dev/null | sort >"$work/acked"
