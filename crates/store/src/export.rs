@@ -1,6 +1,6 @@
 //! A runner's data is theirs (issue 15): every record about one runner as one document
-//! ([`RunnerExport`]), read in one audited transaction and written into another server in one
-//! transaction; deleting an account (what the clinic must keep stays under a pseudonym until
+//! ([`RunnerExport`]: clinical records, watch files, reminder, enquiries, bookings, consents),
+//! read in one audited transaction and written into another server in one transaction; deleting an account (what the clinic must keep stays under a pseudonym until
 //! its retention period ends); the clinic's retention setting; SQLite's online backup.
 //!
 //! A part of [`crate::Store`] kept in its own trait and file; implemented once for both

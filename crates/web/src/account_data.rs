@@ -4,8 +4,9 @@
 //! admin's retention period, and the zip itself ([`export_zip`], shared with `backstride export`).
 //!
 //! The zip is built in memory. Its size is bounded by the runner's records (which the app
-//! bounds: see `backstride_store::export`) plus one handout PDF per approved programme version
-//! and one change report per re-test; the fixture runner's zip is about 100 KB.
+//! bounds: see `backstride_store::export`) plus their watch files (each at most ingest's
+//! `MAX_FILE_BYTES`), one handout PDF per approved programme version and one change report
+//! per re-test; the fixture runner's zip is about 100 KB.
 
 use crate::AppState;
 use crate::context::Ctx;
