@@ -52,6 +52,11 @@ run_backend() { # name database-url count-command
     timeout 3 python3 bench/crash/writer.py "$port" "w$w" "$work/sent-$w" "$work/acked-$w" "$today" 2>>"$work/writers.log" || true
   done
   kill -TERM "$pid"; wait "$pid" 2>/dev/null || true; pid=
+  local refused
+  refused=$(grep -c answered "$work/writers.log" 2>/dev/null || true)
+  echo "$name: writers' requests answered other than 200: ${refused:-0}"
+  grep answered "$work/writers.log" 2>/dev/null | head -3 | sed 's/^/  /' || true
+  : >"$work/writers.log"
   "$3" >"$work/found"
   cat "$work"/acked-* 2>/dev/null | sort >"$work/acked"
   python3 - "$name" "$work/acked" "$work/found" "$kills" <<'PY'

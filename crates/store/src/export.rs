@@ -1,6 +1,6 @@
 //! A runner's data is theirs (issue 15): every record about one runner as one document
-//! ([`RunnerExport`]), read in one audited transaction and written into another server in one
-//! transaction; deleting an account (what the clinic must keep stays under a pseudonym until
+//! ([`RunnerExport`]: clinical records, watch files, reminder, enquiries, bookings, consents),
+//! read in one audited transaction and written into another server in one transaction; deleting an account (what the clinic must keep stays under a pseudonym until
 //! its retention period ends); the clinic's retention setting; SQLite's online backup.
 //!
 //! A part of [`crate::Store`] kept in its own trait and file; implemented once for both
@@ -48,6 +48,9 @@ pub struct RunnerExport {
     pub runs: Vec<ExportedRun>,
     pub coaching: Vec<ExportedCoaching>,
     pub alerts: Vec<ExportedAlert>,
+    /// Their reminder to log on Today, if they chose one.
+    #[serde(default)]
+    pub reminder: Option<ExportedReminder>,
     /// The original watch files (their bytes are files of the zip beside the document).
     #[serde(default)]
     pub watch_files: Vec<ExportedWatchFile>,
@@ -165,6 +168,17 @@ pub struct ExportedAlert {
     pub created_at: i64,
     pub resolved_at: Option<i64>,
     pub resolved_by: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, sqlx::FromRow)]
+pub struct ExportedReminder {
+    pub enabled: bool,
+    /// Local time, minutes after midnight.
+    pub minute_of_day: i64,
+    /// One bit per weekday from Monday (1) to Sunday (64).
+    pub days: i64,
+    pub next_due_at: i64,
+    pub updated_at: i64,
 }
 
 /// A watch file as uploaded. Its bytes travel as the zip entry [`Self::entry`], not in the
@@ -541,6 +555,8 @@ macro_rules! erase_runner {
             "DELETE FROM assessment WHERE runner_id = $1",
             "DELETE FROM run WHERE runner_id = $1",
             "DELETE FROM watch_file WHERE runner_id = $1",
+            "DELETE FROM reminder_sent WHERE runner_id = $1",
+            "DELETE FROM reminder WHERE runner_id = $1",
             "DELETE FROM alert WHERE runner_id = $1",
             "DELETE FROM coaching_programme WHERE runner_id = $1",
             "DELETE FROM calendar_feed WHERE runner_id = $1",
@@ -605,6 +621,10 @@ macro_rules! impl_account_data {
                      FROM alert a LEFT JOIN app_user u ON u.id = a.resolved_by WHERE a.runner_id = $1 ORDER BY a.id",
                 )
                 .bind(runner_id).fetch_all(&mut *tx).await?;
+                let reminder = sqlx::query_as(
+                    "SELECT enabled, minute_of_day, days, next_due_at, updated_at FROM reminder WHERE runner_id = $1",
+                )
+                .bind(runner_id).fetch_optional(&mut *tx).await?;
                 let mut watch_files: Vec<ExportedWatchFile> = sqlx::query_as(
                     "SELECT file_hash, file_name, uploaded_at, bytes FROM watch_file WHERE runner_id = $1 \
                      ORDER BY uploaded_at, file_hash",
@@ -654,6 +674,7 @@ macro_rules! impl_account_data {
                     runs,
                     coaching,
                     alerts,
+                    reminder,
                     watch_files,
                     enquiries,
                     bookings,
@@ -779,6 +800,15 @@ macro_rules! impl_account_data {
                     .bind(a.resolved_by.as_ref().map(person))
                     .execute(&mut *tx).await?;
                 }
+                if let Some(r) = &doc.reminder {
+                    sqlx::query(
+                        "INSERT INTO reminder (runner_id, enabled, minute_of_day, days, next_due_at, updated_at) \
+                         VALUES ($1, $2, $3, $4, $5, $6)",
+                    )
+                    .bind(runner.id).bind(r.enabled).bind(r.minute_of_day).bind(r.days).bind(r.next_due_at)
+                    .bind(r.updated_at)
+                    .execute(&mut *tx).await?;
+                }
                 for f in &doc.watch_files {
                     sqlx::query(
                         "INSERT INTO watch_file (runner_id, file_hash, file_name, bytes, uploaded_at) VALUES ($1, $2, $3, $4, $5)",
@@ -889,6 +919,8 @@ macro_rules! impl_account_data {
                 for sql in [
                     "DELETE FROM run WHERE runner_id = $1",
                     "DELETE FROM watch_file WHERE runner_id = $1",
+                    "DELETE FROM reminder_sent WHERE runner_id = $1",
+                    "DELETE FROM reminder WHERE runner_id = $1",
                     "DELETE FROM calendar_feed WHERE runner_id = $1",
                     "DELETE FROM password_reset WHERE user_id = $1",
                     "DELETE FROM outbox_email WHERE about_user_id = $1 AND status IN ('pending', 'failed')",

@@ -4,8 +4,9 @@
 //! admin's retention period, and the zip itself ([`export_zip`], shared with `backstride export`).
 //!
 //! The zip is built in memory. Its size is bounded by the runner's records (which the app
-//! bounds: see `backstride_store::export`) plus one handout PDF per approved programme version
-//! and one change report per re-test; the fixture runner's zip is about 100 KB.
+//! bounds: see `backstride_store::export`) plus their watch files (each at most ingest's
+//! `MAX_FILE_BYTES`), one handout PDF per approved programme version and one change report
+//! per re-test; the fixture runner's zip is about 100 KB.
 
 use crate::AppState;
 use crate::context::Ctx;
@@ -42,9 +43,9 @@ This is everything Backstride holds about you.
 
 backstride-export.json  every record, as data: your account, assessments (your answers and
                         their results), programme versions, logs, reviews and your clinician's
-                        decisions, runs from your watch, coaching programmes, alerts, what you
-                        asked a clinic for, booked calls, consents you gave, and who else
-                        opened your record.
+                        decisions, runs from your watch, coaching programmes, alerts, your
+                        reminder, what you asked a clinic for, booked calls, consents you
+                        gave, and who else opened your record.
 logs.csv                your logs (sessions, runs, morning check-ins), one row each.
 runs.csv                your watch runs' summaries, one row each.
 measurements.csv        every value entered in your assessments, one row each.

@@ -9,7 +9,7 @@ use axum::http::StatusCode;
 use backstride_core::Role;
 use backstride_store::{
     Actor, AssessmentKind, AssessmentStatus, LogKind, NewLead, NewLog, RunnerExport,
-    SaveAssessment, Store, StoreError,
+    SaveAssessment, SaveReminder, Store, StoreError,
 };
 use std::collections::BTreeSet;
 use std::io::Read;
@@ -29,8 +29,9 @@ fn entries(bytes: &[u8]) -> Vec<(String, Vec<u8>)> {
 }
 
 /// The owner books a call with their clinician through the clinic's booking page (under
-/// their own email) and asks for the free guide (a consent): two enquiries, a booking, a
-/// consent. The World's upload already kept their watch file.
+/// their own email), asks for the free guide (a consent) and chooses a reminder: two
+/// enquiries, a booking, a consent, a reminder. The World's upload already kept their watch
+/// file.
 async fn front_door(world: &World) {
     let store = &world.store;
     let owner = &world.a.runners[0];
@@ -53,6 +54,16 @@ async fn front_door(world: &World) {
             },
             1_700_000_000,
         )
+        .await
+        .unwrap();
+    let reminder = SaveReminder {
+        enabled: true,
+        minute_of_day: 7 * 60,
+        days: 0b001_0101,
+        next_due_at: 1_900_000_000,
+    };
+    store
+        .save_reminder(owner.id, &reminder, 1_700_000_000)
         .await
         .unwrap();
 }
@@ -130,6 +141,7 @@ async fn runner_downloads_every_kind_of_record_in_one_zip() {
         let enquiries: Vec<i64> = doc.enquiries.iter().map(|e| e.id).collect();
         assert!(enquiries.contains(&doc.bookings[0].enquiry_id.unwrap()));
         assert!(enquiries.contains(&doc.consents[0].enquiry_id.unwrap()));
+        assert_eq!(doc.reminder.as_ref().map(|r| r.minute_of_day), Some(420));
         // The JSON holds answers as JSON, not as quoted text.
         let raw: serde_json::Value = serde_json::from_slice(&files[0].1).unwrap();
         assert!(raw["assessments"][0]["answers"].is_object());
@@ -194,6 +206,7 @@ async fn an_export_imported_on_another_server_exports_the_same() {
     // Every kind of record is there to lose.
     assert!(!original.watch_files.is_empty() && !original.bookings.is_empty());
     assert!(!original.consents.is_empty() && !original.enquiries.is_empty());
+    assert!(original.reminder.is_some());
     let mut targets = vec![backstride_store::testing::sqlite().await];
     targets.extend(backstride_store::testing::postgres().await);
     for target in targets {
@@ -294,6 +307,7 @@ async fn an_import_that_fails_half_way_leaves_nothing() {
 async fn deleting_a_clinic_runner_keeps_clinical_records_under_a_pseudonym() {
     each_backend(|store| async move {
         let world = World::build(store.clone()).await;
+        front_door(&world).await;
         let owner = world.a.runners[0].clone();
         let staff = Actor::of(&world.a.clinician);
         let mut browser = world.browser(Who::Owner).await;
@@ -323,6 +337,8 @@ async fn deleting_a_clinic_runner_keeps_clinical_records_under_a_pseudonym() {
         assert_eq!(store.runs_of(&staff, owner.id).await.unwrap().len(), 1);
         let before = store.export_runner(&staff, owner.id).await.unwrap();
         assert_eq!(before.watch_files.len(), 1, "nothing deleted");
+        assert!(before.reminder.is_some(), "nothing deleted");
+        assert_eq!(before.bookings.len(), 1, "nothing deleted");
 
         let done = browser
             .post("/account/delete", &[("password", PASSWORD)])
@@ -347,6 +363,16 @@ async fn deleting_a_clinic_runner_keeps_clinical_records_under_a_pseudonym() {
         );
         let remaining = store.export_runner(&staff, owner.id).await.unwrap();
         assert!(remaining.watch_files.is_empty(), "watch files go");
+        assert!(
+            remaining.reminder.is_none(),
+            "no reminder to a deleted account"
+        );
+        let inbox = store.inbox(&staff).await.unwrap();
+        assert!(!inbox.is_empty(), "the visitor's booking stays");
+        assert!(
+            inbox.iter().all(|i| i.email != owner.email.as_str()),
+            "their enquiries and booking go"
+        );
         assert_eq!(remaining.logs.len(), before.logs.len(), "logs stay");
         assert!(!store.audit_events_about(owner.id).await.unwrap().is_empty());
         // Signed out everywhere, and the old password opens nothing.
