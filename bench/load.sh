@@ -90,7 +90,11 @@ measure() { # name url [cookie] [script]
   local args=(-t2 -c"$conns" -d"${secs}s" --timeout 10s --latency)
   [ -n "${3:-}" ] && args+=(-H "Cookie: $3")
   [ -n "${4:-}" ] && args+=(-s "$4")
-  local out rps p50 p99 bad share
+  local out rps p50 p99 bad share alone
+  # One request on its own first: the page's latency without a queue.
+  if [ -z "${4:-}" ]; then
+    alone=$(curl -s -o /dev/null -w '%{time_total}' ${3:+-H "Cookie: $3"} "$2" | python3 -c 'import sys; print(f"{1000*float(sys.stdin.read()):.1f}ms")')
+  else alone="—"; fi
   out=$(wrk "${args[@]}" "$2" 2>&1)
   rps=$(awk '/Requests\/sec/{print $2}' <<<"$out")
   p50=$(awk '$1=="50%"{print $2}' <<<"$out")
@@ -100,7 +104,7 @@ measure() { # name url [cookie] [script]
   total=$(awk '/requests in/{print $1}' <<<"$out")
   if [ -z "$ceiling" ]; then ceiling=$rps; share="ceiling"; else
     share=$(python3 -c "print(f'{100*float(\"$rps\")/float(\"$ceiling\"):.1f}%')"); fi
-  say "| $1 | $rps | $p50 | $p99 | $share | ${bad:-0}${errs:+ ($errs)} |"
+  say "| $1 | $alone | $rps | $p50 | $p99 | $share | ${bad:-0}${errs:+ ($errs)} |"
   last_total=$total; last_bad=${bad:-0}
 }
 
@@ -164,8 +168,8 @@ for backend in $backends; do
   logs=$(sql "SELECT COUNT(*) FROM tracking_log WHERE runner_id = $long_id")
   say "Runner 1: $logs logs; caseload: $shown runners. Today page: $(wc -c <"$work/today.html") bytes."
   say ""
-  say "| page | req/s | p50 | p99 | share of the static ceiling | non-2xx |"
-  say "| --- | --- | --- | --- | --- | --- |"
+  say "| page | one request alone | req/s | p50 | p99 | share of the static ceiling | non-2xx |"
+  say "| --- | --- | --- | --- | --- | --- | --- |"
   ceiling=""
   start_nginx "$work/today.html"
   measure "nginx, static copy of /today" "http://127.0.0.1:$static_port/today.html"
