@@ -86,11 +86,27 @@ login() { # email
 
 # wrk on one page; prints a table row and keeps the req/s for the ratio.
 ceiling=""
-measure() { # name url [cookie] [script]
-  local args=(-t2 -c"$conns" -d"${secs}s" --timeout 10s --latency)
+# Waits until the server is idle (under a tenth of a core for half a second; at most 3 minutes):
+# requests wrk abandoned at the end of a run still finish (every request runs to its end).
+settle() {
+  for _ in $(seq 360); do
+    local a b
+    a=$(awk '{print $14+$15}' "/proc/$server/stat")
+    sleep 0.5
+    b=$(awk '{print $14+$15}' "/proc/$server/stat")
+    [ $((b - a)) -lt 5 ] && return
+  done
+}
+measure() { # name url [cookie] [script] [connections]
+  settle
+  local args=(-t2 -c"${5:-$conns}" -d"${secs}s" --timeout 10s --latency)
   [ -n "${3:-}" ] && args+=(-H "Cookie: $3")
   [ -n "${4:-}" ] && args+=(-s "$4")
-  local out rps p50 p99 bad share
+  local out rps p50 p99 bad share alone
+  # One request on its own first: the page's latency without a queue.
+  if [ -z "${4:-}" ]; then
+    alone=$(curl -s -o /dev/null -w '%{time_total}' ${3:+-H "Cookie: $3"} "$2" | python3 -c 'import sys; print(f"{1000*float(sys.stdin.read()):.1f}ms")')
+  else alone="—"; fi
   out=$(wrk "${args[@]}" "$2" 2>&1)
   rps=$(awk '/Requests\/sec/{print $2}' <<<"$out")
   p50=$(awk '$1=="50%"{print $2}' <<<"$out")
@@ -100,7 +116,7 @@ measure() { # name url [cookie] [script]
   total=$(awk '/requests in/{print $1}' <<<"$out")
   if [ -z "$ceiling" ]; then ceiling=$rps; share="ceiling"; else
     share=$(python3 -c "print(f'{100*float(\"$rps\")/float(\"$ceiling\"):.1f}%')"); fi
-  say "| $1 | $rps | $p50 | $p99 | $share | ${bad:-0}${errs:+ ($errs)} |"
+  say "| $1 | $alone | $rps | $p50 | $p99 | $share | ${bad:-0}${errs:+ ($errs)} |"
   last_total=$total; last_bad=${bad:-0}
 }
 
@@ -164,8 +180,8 @@ for backend in $backends; do
   logs=$(sql "SELECT COUNT(*) FROM tracking_log WHERE runner_id = $long_id")
   say "Runner 1: $logs logs; caseload: $shown runners. Today page: $(wc -c <"$work/today.html") bytes."
   say ""
-  say "| page | req/s | p50 | p99 | share of the static ceiling | non-2xx |"
-  say "| --- | --- | --- | --- | --- | --- |"
+  say "| page | one request alone | req/s | p50 | p99 | share of the static ceiling | non-2xx |"
+  say "| --- | --- | --- | --- | --- | --- | --- |"
   ceiling=""
   start_nginx "$work/today.html"
   measure "nginx, static copy of /today" "http://127.0.0.1:$static_port/today.html"
@@ -177,9 +193,11 @@ for backend in $backends; do
   measure "runner /progress (a year)" "$base/progress" "$long_cookie"
   measure "runner /progress (new)" "$base/progress" "$new_cookie"
   measure "runner /runs/$run_id (a run)" "$base/runs/$run_id" "$long_cookie"
-  measure "caseload ($shown runners)" "$base/clinic/caseload" "$staff_cookie"
-  measure "caseload sorted by pain" "$base/clinic/caseload?sort=pain&show=all" "$staff_cookie"
-  measure "caseload filtered (alerts)" "$base/clinic/caseload?sort=alerts&show=alerts" "$staff_cookie"
+  # A view of the whole caseload takes seconds: 2 connections, or the abandoned requests would
+  # keep the server busy for minutes after each run.
+  measure "caseload ($shown runners; wrk -c2)" "$base/clinic/caseload" "$staff_cookie" "" 2
+  measure "caseload sorted by pain (-c2)" "$base/clinic/caseload?sort=pain&show=all" "$staff_cookie" "" 2
+  measure "caseload filtered, alerts (-c2)" "$base/clinic/caseload?sort=alerts&show=alerts" "$staff_cookie" "" 2
   measure "runner record /runners/$long_id" "$base/runners/$long_id" "$staff_cookie"
 
   # POST /today/log: the first session of today's plan, as the Today page's form sends it.
@@ -221,19 +239,20 @@ PY
     printf '10\t/today\t%s\n' "$new_cookie"
     printf '10\t/progress\t%s\n' "$long_cookie"
     printf '5\t/runs/%s\t%s\n' "$run_id" "$long_cookie"
-    printf '5\t/clinic/caseload\t%s\n' "$staff_cookie"
-    printf '5\t/runners/%s\t%s\n' "$long_id" "$staff_cookie"
     printf '20\t/clinics/%s\t\n' "$clinic_id"
     printf '10\t/clinics/%s/articles/why-your-hips-matter-for-your-back\t\n' "$clinic_id"
     printf '5\t/clinics/%s/book\t\n' "$clinic_id"
   } >"$mix"
+  settle
   fixed=$(python3 bench/fixed_rate.py --rate "$rate" --seconds "$secs" --connections 64 --port "$port" "$mix")
-  say "Fixed rate (mix: 40% /today, 10% progress, 5% run, 5% caseload, 5% record, 35% public): $fixed"
+  say "Fixed rate (mix: 40% /today, 10% progress, 5% a run, 35% public pages; the caseload and the record, seconds each, left out — they alone would saturate it): $fixed"
   say "Peak RSS of the server: $(awk '/VmHWM/{print $2" "$3}' "/proc/$server/status")."
   errors=$(grep -c 'ERROR' "$work/server.log" || true)
   say "Server log: $errors error lines${errors:+$( [ "$errors" != 0 ] && printf '; first: %s' "$(grep -m1 'ERROR' "$work/server.log" | cut -c1-300)")}."
   cp "$work/server.log" "$work/server-$backend.log"
-  kill "$server" "$(cat "$work/nginx/nginx.pid" 2>/dev/null || echo 0)" 2>/dev/null || true
+  # SIGKILL: a graceful stop would wait for every abandoned request.
+  kill -9 "$server" 2>/dev/null || true
+  kill "$(cat "$work/nginx/nginx.pid" 2>/dev/null || echo 0)" 2>/dev/null || true
   wait "$server" 2>/dev/null || true
   sleep 0.5
   if [ "$backend" = postgres ]; then
