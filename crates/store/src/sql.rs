@@ -1082,35 +1082,40 @@ macro_rules! impl_store {
             async fn save_review(&self, actor: &Actor, runner_id: i64, r: &NewReview) -> StoreResult<ReviewRecord> {
                 let mut tx = self.pool.begin_with($begin_write).await?;
                 require_record!(tx, actor, runner_id, "save review");
-                let find = format!(
-                    "SELECT {REVIEW_COLUMNS} FROM review WHERE runner_id = $1 AND programme_id = $2 AND review_date = $3 AND kind = $4"
-                );
-                let existing: Option<ReviewRow> = sqlx::query_as(&find)
-                    .bind(runner_id).bind(r.programme_id).bind(&r.review_date).bind(r.kind.as_str())
-                    .fetch_optional(&mut *tx).await?;
                 let now = now();
                 let decided = (r.status != ReviewStatus::Suggested).then_some((actor.user_id, now));
-                let row: ReviewRow = match existing {
-                    Some(row) if row.status != "suggested" && r.status == ReviewStatus::Suggested => row,
-                    Some(row) => {
-                        let sql = format!(
-                            "UPDATE review SET body_json = $1, status = $2, decided_by = $3, decided_at = $4 WHERE id = $5 \
-                             RETURNING {REVIEW_COLUMNS}"
-                        );
-                        sqlx::query_as(&sql).bind(&r.body_json).bind(r.status.as_str())
-                            .bind(decided.map(|d| d.0)).bind(decided.map(|d| d.1)).bind(row.id)
-                            .fetch_one(&mut *tx).await?
-                    }
+                // Insert, or find the day's review already there: `ON CONFLICT DO NOTHING`, so two
+                // logs of the same day saved at once on PostgreSQL never meet the unique key.
+                let insert = format!(
+                    "INSERT INTO review (runner_id, programme_id, review_date, kind, status, body_json, decided_by, \
+                     decided_at, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
+                     ON CONFLICT (runner_id, programme_id, review_date, kind) DO NOTHING RETURNING {REVIEW_COLUMNS}"
+                );
+                let inserted: Option<ReviewRow> = sqlx::query_as(&insert)
+                    .bind(runner_id).bind(r.programme_id).bind(&r.review_date).bind(r.kind.as_str())
+                    .bind(r.status.as_str()).bind(&r.body_json)
+                    .bind(decided.map(|d| d.0)).bind(decided.map(|d| d.1)).bind(now)
+                    .fetch_optional(&mut *tx).await?;
+                let row: ReviewRow = match inserted {
+                    Some(row) => row,
                     None => {
-                        let sql = format!(
-                            "INSERT INTO review (runner_id, programme_id, review_date, kind, status, body_json, decided_by, \
-                             decided_at, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING {REVIEW_COLUMNS}"
+                        let find = format!(
+                            "SELECT {REVIEW_COLUMNS} FROM review WHERE runner_id = $1 AND programme_id = $2 AND review_date = $3 AND kind = $4"
                         );
-                        sqlx::query_as(&sql)
+                        let row: ReviewRow = sqlx::query_as(&find)
                             .bind(runner_id).bind(r.programme_id).bind(&r.review_date).bind(r.kind.as_str())
-                            .bind(r.status.as_str()).bind(&r.body_json)
-                            .bind(decided.map(|d| d.0)).bind(decided.map(|d| d.1)).bind(now)
-                            .fetch_one(&mut *tx).await?
+                            .fetch_one(&mut *tx).await?;
+                        if row.status != "suggested" && r.status == ReviewStatus::Suggested {
+                            row
+                        } else {
+                            let sql = format!(
+                                "UPDATE review SET body_json = $1, status = $2, decided_by = $3, decided_at = $4 WHERE id = $5 \
+                                 RETURNING {REVIEW_COLUMNS}"
+                            );
+                            sqlx::query_as(&sql).bind(&r.body_json).bind(r.status.as_str())
+                                .bind(decided.map(|d| d.0)).bind(decided.map(|d| d.1)).bind(row.id)
+                                .fetch_one(&mut *tx).await?
+                        }
                     }
                 };
                 tx.commit().await?;

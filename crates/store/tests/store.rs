@@ -1034,6 +1034,29 @@ async fn logs_are_stored_once_and_reviews_await_the_clinician() {
             "a settled review is not replaced"
         );
         assert_eq!(store.reviews_of(&me, runner.id).await.unwrap().len(), 1);
+
+        // Logs of one day saved at once all save the day's review: one row, no error.
+        let new_runner = runner.id;
+        let day = |n: u32| NewReview {
+            review_date: "2026-11-22".into(),
+            ..review(&format!("{{\"n\":{n}}}"))
+        };
+        let mut saves = tokio::task::JoinSet::new();
+        for n in 0..8 {
+            let (store, me, new) = (store.clone(), me.clone(), day(n));
+            saves.spawn(async move { store.save_review(&me, new_runner, &new).await });
+        }
+        while let Some(saved) = saves.join_next().await {
+            saved.unwrap().expect("a concurrent save of the day's review");
+        }
+        let days: Vec<_> = store
+            .reviews_of(&me, runner.id)
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|r| r.review_date == "2026-11-22")
+            .collect();
+        assert_eq!(days.len(), 1);
     })
     .await;
 }
@@ -1755,6 +1778,8 @@ async fn sqlite_upgrade_rebuilds_a_referenced_table() {
     .await
     .unwrap();
     let _ = std::fs::remove_dir_all(&dir);
+}
+
 #[tokio::test]
 async fn article_images_belong_to_their_clinic_and_are_bounded() {
     each_backend(|store| async move {
