@@ -33,6 +33,10 @@ impl<DB: Database> SqlStore<DB> {
     }
 }
 
+// Every pool keeps its connections (no idle timeout, no maximum lifetime), so sqlx starts no
+// pool-maintenance task: that task can spin at 100% CPU and hang a process (sqlx issue 3645,
+// seen here once in an export test). The pools are small and bounded, so nothing piles up.
+
 /// Read-only SQLite connections a store keeps open (each has its own worker thread in sqlx;
 /// more would only add thread hand-offs on a small machine).
 const SQLITE_READERS: u32 = 4;
@@ -85,6 +89,8 @@ impl SqlStore<Sqlite> {
         let pool = SqlitePoolOptions::new()
             .max_connections(1)
             .acquire_timeout(Duration::from_secs(10))
+            .idle_timeout(None)
+            .max_lifetime(None)
             .connect_with(options.journal_mode(SqliteJournalMode::Wal))
             .await?;
         // Reader connections open after the writer made the file and switched it to WAL. An
@@ -93,6 +99,8 @@ impl SqlStore<Sqlite> {
             SqlitePoolOptions::new()
                 .max_connections(SQLITE_READERS)
                 .acquire_timeout(Duration::from_secs(10))
+                .idle_timeout(None)
+                .max_lifetime(None)
                 .connect_with(reader_options)
                 .await?
         } else {
@@ -123,6 +131,8 @@ impl SqlStore<Postgres> {
         let pool = PgPoolOptions::new()
             .max_connections(16)
             .acquire_timeout(Duration::from_secs(10))
+            .idle_timeout(None)
+            .max_lifetime(None)
             .connect(url)
             .await?;
         Ok(SqlStore {

@@ -1047,7 +1047,9 @@ async fn logs_are_stored_once_and_reviews_await_the_clinician() {
             saves.spawn(async move { store.save_review(&me, new_runner, &new).await });
         }
         while let Some(saved) = saves.join_next().await {
-            saved.unwrap().expect("a concurrent save of the day's review");
+            saved
+                .unwrap()
+                .expect("a concurrent save of the day's review");
         }
         let days: Vec<_> = store
             .reviews_of(&me, runner.id)

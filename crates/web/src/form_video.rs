@@ -8,9 +8,9 @@
 mod figure;
 
 use crate::AppState;
+use crate::clock::local_time;
 use crate::context::Ctx;
 use crate::error::{AppError, AppResult};
-use crate::clock::local_time;
 use crate::templates::{Page, render};
 use askama::Template;
 use axum::Router;

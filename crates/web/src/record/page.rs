@@ -133,12 +133,8 @@ pub async fn runner_page(ctx: &Ctx, id: i64, mut forms: RunnerForms) -> AppResul
     } else {
         (Vec::new(), None, None)
     };
-    let coaching = super::coaching::lines(
-        clock,
-        &runner,
-        &records.coaching,
-        &records.coaching_reviews,
-    );
+    let coaching =
+        super::coaching::lines(clock, &runner, &records.coaching, &records.coaching_reviews);
     let today = ctx.state.clock.today_for(&runner).to_string();
     // A blank form starts today; a refused one shows what was typed, even nothing.
     if !forms.coaching.has_errors() && forms.coaching.value("starts_on").is_empty() {

@@ -7,8 +7,8 @@
 
 use crate::caseload::{LineBasis, line};
 use crate::clinic_settings::progression_thresholds;
-use crate::error::AppResult;
 use crate::clock::local_time;
+use crate::error::AppResult;
 use crate::tracking::journal::Journal;
 use backstride_core::assessment::AssessmentResult;
 use backstride_core::assessment::findings::Severity;

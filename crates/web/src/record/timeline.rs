@@ -4,12 +4,12 @@
 
 use super::page::RunnerForms;
 use super::page::runner_page;
-use crate::tracking::journal::days_before;
 use crate::auth::now;
 use crate::clock::local_time;
 use crate::context::Ctx;
 use crate::error::AppResult;
 use crate::templates::FormState;
+use crate::tracking::journal::days_before;
 use axum::Form;
 use axum::extract::Path;
 use axum::response::{IntoResponse, Redirect, Response};
