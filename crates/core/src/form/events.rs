@@ -22,18 +22,8 @@ const SIDE_PROMINENCE: f64 = 0.1;
 /// A rear-view swing peak rises at least this share of leg length (our choice).
 const REAR_PROMINENCE: f64 = 0.03;
 
-const PARTS: [Part; 7] = [
-    Part::Ear,
-    Part::Shoulder,
-    Part::Hip,
-    Part::Knee,
-    Part::Ankle,
-    Part::Heel,
-    Part::Toe,
-];
-
 fn slot(part: Part, side: Side) -> usize {
-    let p = PARTS.iter().position(|&q| q == part).unwrap_or(0);
+    let p = Part::ALL.iter().position(|&q| q == part).unwrap_or(0);
     p * 2 + usize::from(side == Side::Right)
 }
 
@@ -60,7 +50,7 @@ impl Body {
             };
             let mut pts = [Xy::default(); 14];
             let mut vis = [false; 14];
-            for part in PARTS {
+            for part in Part::ALL {
                 for side in Side::BOTH {
                     let p = pose[Landmark::of(part, side).index()];
                     pts[slot(part, side)] = Xy { x: p.x, y: p.y };

@@ -730,15 +730,7 @@ fn stills(body: &Body, strides: &[Stride], leg: f64, forward: f64) -> Vec<PoseSt
         let Some(i) = frame else { continue };
         let origin: Xy = body.mid(i, Part::Hip);
         let mut points = Vec::new();
-        for part in [
-            Part::Ear,
-            Part::Shoulder,
-            Part::Hip,
-            Part::Knee,
-            Part::Ankle,
-            Part::Heel,
-            Part::Toe,
-        ] {
+        for part in Part::ALL {
             for side in Side::BOTH {
                 let p = body.at(i, part, side);
                 points.push((

@@ -27,11 +27,25 @@ pub use metrics::{
 pub use prefill::prefill;
 pub use validate::{MAX_FRAMES, MAX_SECONDS, MIN_SECONDS, RawFrame, RawSeries, validate};
 
-/// The 33 landmarks of MediaPipe Pose, in the model's order (a frame's landmark `i` is
-/// `Landmark::ALL[i]`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Landmark {
+/// Declares [`Landmark`] and [`Landmark::ALL`] from one list, so the two cannot disagree.
+macro_rules! landmarks {
+    ($($name:ident),* $(,)?) => {
+        /// The 33 landmarks of MediaPipe Pose, in the model's order (a frame's landmark `i` is
+        /// `Landmark::ALL[i]`).
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[serde(rename_all = "snake_case")]
+        pub enum Landmark {
+            $($name),*
+        }
+
+        impl Landmark {
+            /// Every landmark in the model's order.
+            pub const ALL: [Landmark; LANDMARKS] = [$(Landmark::$name),*];
+        }
+    };
+}
+
+landmarks!(
     Nose,
     LeftEyeInner,
     LeftEye,
@@ -65,52 +79,12 @@ pub enum Landmark {
     RightHeel,
     LeftFootIndex,
     RightFootIndex,
-}
+);
 
 /// How many landmarks a frame with a pose carries.
 pub const LANDMARKS: usize = 33;
 
 impl Landmark {
-    /// Every landmark in the model's order.
-    pub const ALL: [Landmark; LANDMARKS] = {
-        use Landmark::*;
-        [
-            Nose,
-            LeftEyeInner,
-            LeftEye,
-            LeftEyeOuter,
-            RightEyeInner,
-            RightEye,
-            RightEyeOuter,
-            LeftEar,
-            RightEar,
-            MouthLeft,
-            MouthRight,
-            LeftShoulder,
-            RightShoulder,
-            LeftElbow,
-            RightElbow,
-            LeftWrist,
-            RightWrist,
-            LeftPinky,
-            RightPinky,
-            LeftIndex,
-            RightIndex,
-            LeftThumb,
-            RightThumb,
-            LeftHip,
-            RightHip,
-            LeftKnee,
-            RightKnee,
-            LeftAnkle,
-            RightAnkle,
-            LeftHeel,
-            RightHeel,
-            LeftFootIndex,
-            RightFootIndex,
-        ]
-    };
-
     /// The landmark's index in a frame.
     pub fn index(self) -> usize {
         self as usize
@@ -146,6 +120,19 @@ pub enum Part {
     Ankle,
     Heel,
     Toe,
+}
+
+impl Part {
+    /// Every part, from the head down to the toe: the order the stick figure is drawn in.
+    pub const ALL: [Part; 7] = [
+        Part::Ear,
+        Part::Shoulder,
+        Part::Hip,
+        Part::Knee,
+        Part::Ankle,
+        Part::Heel,
+        Part::Toe,
+    ];
 }
 
 /// Where the phone filmed from.

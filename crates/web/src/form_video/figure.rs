@@ -71,15 +71,7 @@ fn draw(report: &FormReport, still: &PoseStill) -> Still {
         } else {
             "limb far"
         };
-        let chain = [
-            Part::Ear,
-            Part::Shoulder,
-            Part::Hip,
-            Part::Knee,
-            Part::Ankle,
-            Part::Heel,
-            Part::Toe,
-        ];
+        let chain = Part::ALL;
         let pts: Vec<(f64, f64)> = chain
             .iter()
             .filter_map(|&p| point(still, Landmark::of(p, side)))
