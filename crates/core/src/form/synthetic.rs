@@ -6,6 +6,38 @@ use std::f64::consts::TAU;
 
 use super::{LANDMARKS, Landmark, RawFrame, RawSeries, View};
 
+/// One side's landmarks in the order the generator poses them: shoulder, hip, knee, ankle,
+/// heel, toe, elbow, wrist, pinky, index, thumb, ear.
+const LEFT_SIDE: [Landmark; 12] = [
+    Landmark::LeftShoulder,
+    Landmark::LeftHip,
+    Landmark::LeftKnee,
+    Landmark::LeftAnkle,
+    Landmark::LeftHeel,
+    Landmark::LeftFootIndex,
+    Landmark::LeftElbow,
+    Landmark::LeftWrist,
+    Landmark::LeftPinky,
+    Landmark::LeftIndex,
+    Landmark::LeftThumb,
+    Landmark::LeftEar,
+];
+/// The other side's, in the same order.
+const RIGHT_SIDE: [Landmark; 12] = [
+    Landmark::RightShoulder,
+    Landmark::RightHip,
+    Landmark::RightKnee,
+    Landmark::RightAnkle,
+    Landmark::RightHeel,
+    Landmark::RightFootIndex,
+    Landmark::RightElbow,
+    Landmark::RightWrist,
+    Landmark::RightPinky,
+    Landmark::RightIndex,
+    Landmark::RightThumb,
+    Landmark::RightEar,
+];
+
 /// What the figure does. Angles in degrees; the analysis should give them back.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SyntheticRunner {
@@ -228,42 +260,9 @@ impl SyntheticRunner {
         pose[Nose.index()] = (ear.0 + d * 0.04 * h, ear.1 + 0.005 * h);
         pose[MouthLeft.index()] = (ear.0 + d * 0.035 * h, ear.1 + 0.03 * h);
         pose[MouthRight.index()] = pose[MouthLeft.index()];
-        for (side_phase, [s, hp, k, a, he, toe, el, wr, pi, ix, th, ea]) in [
-            (
-                left,
-                [
-                    LeftShoulder,
-                    LeftHip,
-                    LeftKnee,
-                    LeftAnkle,
-                    LeftHeel,
-                    LeftFootIndex,
-                    LeftElbow,
-                    LeftWrist,
-                    LeftPinky,
-                    LeftIndex,
-                    LeftThumb,
-                    LeftEar,
-                ],
-            ),
-            (
-                (left + 0.5).fract(),
-                [
-                    RightShoulder,
-                    RightHip,
-                    RightKnee,
-                    RightAnkle,
-                    RightHeel,
-                    RightFootIndex,
-                    RightElbow,
-                    RightWrist,
-                    RightPinky,
-                    RightIndex,
-                    RightThumb,
-                    RightEar,
-                ],
-            ),
-        ] {
+        for (side_phase, [s, hp, k, a, he, toe, el, wr, pi, ix, th, ea]) in
+            [(left, LEFT_SIDE), ((left + 0.5).fract(), RIGHT_SIDE)]
+        {
             let thigh = self.thigh(side_phase).to_radians();
             let shank = (self.thigh(side_phase) - self.knee(side_phase)).to_radians();
             let knee = (
@@ -324,42 +323,8 @@ impl SyntheticRunner {
             pose[face.index()] = (neck.0, neck.1 - 0.09 * h);
         }
         for (i, (sign, phase, [s, hp, k, a, he, toe, el, wr, pi, ix, th, ea])) in [
-            (
-                -1.0,
-                left,
-                [
-                    LeftShoulder,
-                    LeftHip,
-                    LeftKnee,
-                    LeftAnkle,
-                    LeftHeel,
-                    LeftFootIndex,
-                    LeftElbow,
-                    LeftWrist,
-                    LeftPinky,
-                    LeftIndex,
-                    LeftThumb,
-                    LeftEar,
-                ],
-            ),
-            (
-                1.0,
-                (left + 0.5).fract(),
-                [
-                    RightShoulder,
-                    RightHip,
-                    RightKnee,
-                    RightAnkle,
-                    RightHeel,
-                    RightFootIndex,
-                    RightElbow,
-                    RightWrist,
-                    RightPinky,
-                    RightIndex,
-                    RightThumb,
-                    RightEar,
-                ],
-            ),
+            (-1.0, left, LEFT_SIDE),
+            (1.0, (left + 0.5).fract(), RIGHT_SIDE),
         ]
         .into_iter()
         .enumerate()
