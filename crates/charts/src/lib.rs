@@ -38,9 +38,10 @@
 //! - Series differ by colour, dash pattern and marker shape, and each multi-series chart has a
 //!   legend inside the SVG; an LSI under the cut-off is bold, not only coloured.
 //! - The SVG scales with its container (`viewBox`, `width="100%"`, no fixed height).
-//! - Text is 11–12 units in a 640-unit-wide viewBox, so it shrinks with the container: at phone
-//!   widths (under about 36rem) keep it readable by giving the SVG a `min-width` (e.g. `36rem`)
-//!   inside a wrapper with `overflow-x: auto`, rather than letting it scale down.
+//! - Text is 11–12 units in a 400-unit-wide viewBox (360 for the before-and-after bars), so a
+//!   chart scaled to a 375 px phone's width keeps text of about 10 px and never needs to scroll
+//!   sideways; legends and the notes under a chart wrap inside the viewBox. On a wide screen,
+//!   cap the chart's width (e.g. `max-width: 40rem`) so the text does not grow large.
 //! - No `style` attributes and no `<style>` element: colours are presentation attributes, which
 //!   any stylesheet rule overrides, so the web crate can restyle through the classes below (for
 //!   example in dark mode or `forced-colors`).

@@ -36,7 +36,10 @@ const RIGHT_SERIES: Series = Series {
 };
 const PLOT_HEIGHT: f64 = 150.0;
 /// Up to this many test dates each get a date and an LSI label; beyond it, every k-th does.
-const MAX_LABELS: usize = 10;
+const MAX_LABELS: usize = 6;
+/// The note under the chart: its text size and line height.
+const NOTE_SIZE: f64 = 11.0;
+const NOTE_LINE: f64 = 14.0;
 
 /// Left and right values of one two-sided test over its test dates, evenly spaced in date order
 /// (tests are occasional, so each date gets the same room for its labels), each side's values
@@ -84,6 +87,8 @@ pub fn sides_over_time(
         None => "Left/right balance = weaker ÷ stronger side × 100.".to_owned(),
     };
     let description = describe(test_name, unit, &points, &note);
+    let note_lines = svg::wrapped(&note, 4.0, NOTE_SIZE);
+    let extra_note_lines = note_lines.iter().skip(1).map(|_| NOTE_LINE).sum::<f64>();
     let stem = svg::id_stem(id);
     let mut legend = String::new();
     let legend_bottom = svg::legend(
@@ -106,7 +111,7 @@ pub fn sides_over_time(
         &Frame {
             stem: &stem,
             kind: "chart-sides",
-            height: plot.bottom + 66.0,
+            height: plot.bottom + 66.0 + extra_note_lines,
             title: &title,
             description: &description,
         },
@@ -171,12 +176,16 @@ pub fn sides_over_time(
         };
         svg::x_label(&mut out, class, centre(*i), lsi_y, &text, below);
     }
-    let _ = write!(
-        out,
-        r#"<text class="chart-note" x="4" y="{}" font-size="11" fill="{MUTED}">{}</text>"#,
-        svg::C(plot.bottom + 60.0),
-        svg::escape(&note)
-    );
+    let mut note_y = plot.bottom + 60.0;
+    for line in &note_lines {
+        let _ = write!(
+            out,
+            r#"<text class="chart-note" x="4" y="{}" font-size="{NOTE_SIZE}" fill="{MUTED}">{}</text>"#,
+            svg::C(note_y),
+            svg::escape(line)
+        );
+        note_y += NOTE_LINE;
+    }
     out.push_str(&legend);
     out.push_str("</svg>");
 

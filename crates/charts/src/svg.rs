@@ -8,20 +8,21 @@
 
 use std::fmt::{self, Write as _};
 
-/// The viewBox width; the height depends on the chart.
-pub(crate) const WIDTH: f64 = 640.0;
+/// The viewBox width; the height depends on the chart. Narrow, so a chart scaled to a 375 px
+/// phone's width (about 340 px of page) keeps its 12-unit text at about 10 px, and no chart
+/// needs to scroll sideways inside its box.
+pub(crate) const WIDTH: f64 = 400.0;
 /// Room left of the plot for the value labels.
 pub(crate) const LEFT: f64 = 48.0;
 /// Room right of the plot so an end label fits.
 pub(crate) const RIGHT: f64 = 24.0;
-/// At most this many x labels on a date axis.
-pub(crate) const MAX_X_LABELS: usize = 8;
+/// At most this many x labels on a date axis (a "12 Mar" label is about 42 units wide).
+pub(crate) const MAX_X_LABELS: usize = 6;
 /// Body text size in viewBox units.
 const FONT_SIZE: f64 = 12.0;
 const LEGEND_ROW: f64 = 20.0;
-/// Where legend rows wrap: within the part of the chart a 375 px phone shows before it scrolls
-/// sideways (the chart is at least 36rem wide), so no entry is cut off at the screen's edge.
-const LEGEND_RIGHT: f64 = 380.0;
+/// Where legend rows wrap: inside the viewBox, so no entry is cut off ("Morn…").
+const LEGEND_RIGHT: f64 = WIDTH - 8.0;
 
 pub(crate) const INK: &str = "#1d2430";
 pub(crate) const MUTED: &str = "#4d5766";
@@ -317,6 +318,30 @@ pub(crate) fn x_label(out: &mut String, class: &str, x: f64, y: f64, text: &str,
     );
 }
 
+/// A note in `size`-unit text cut into lines at spaces, each fitting the viewBox from `x`; the
+/// caller draws one `<text>` per line.
+pub(crate) fn wrapped(text: &str, x: f64, size: f64) -> Vec<String> {
+    let room = WIDTH - x - 4.0;
+    let mut lines: Vec<String> = Vec::new();
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        let longer = if line.is_empty() {
+            word.to_owned()
+        } else {
+            format!("{line} {word}")
+        };
+        if !line.is_empty() && text_width(&longer, size) > room {
+            lines.push(std::mem::replace(&mut line, word.to_owned()));
+        } else {
+            line = longer;
+        }
+    }
+    if !line.is_empty() {
+        lines.push(line);
+    }
+    lines
+}
+
 /// A point marker shape; each series has its own so the series differ without colour.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Marker {
@@ -552,14 +577,27 @@ mod tests {
     }
 
     #[test]
+    fn a_long_note_wraps_into_lines_that_fit() {
+        let note = "Left/right balance = weaker ÷ stronger side × 100; 90% or more is usually \
+                    considered balanced.";
+        let lines = wrapped(note, 4.0, 11.0);
+        assert!(lines.len() >= 2, "{lines:?}");
+        assert_eq!(lines.join(" "), note);
+        for line in &lines {
+            assert!(4.0 + text_width(line, 11.0) <= WIDTH - 4.0, "{line}");
+        }
+        assert!(wrapped("", 4.0, 11.0).is_empty());
+    }
+
+    #[test]
     fn escaping_and_ids() {
         assert_eq!(escape("a<b>&\"c'\u{1}d"), "a&lt;b&gt;&amp;&quot;c&#39;d");
         assert_eq!(id_stem("pain 1/\"x\""), "pain-1--x-");
         assert_eq!(id_stem(""), "chart");
     }
 
-    /// Every legend entry ends within the part of the chart a 375 px phone shows before it
-    /// scrolls, so none is cut off ("Morn…"); a long legend wraps into rows instead.
+    /// Every legend entry ends inside the chart, so none is cut off ("Morn…"); a long legend
+    /// wraps into rows instead.
     #[test]
     fn legend_rows_wrap_within_a_phones_view() {
         let labels = [

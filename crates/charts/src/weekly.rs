@@ -19,7 +19,7 @@ pub struct WeekValue {
 const NO_DATA: &str = "no data";
 const PLOT_HEIGHT: f64 = 160.0;
 /// Above this many bars the values are left to the axis and the table.
-const MAX_VALUE_LABELS: usize = 16;
+const MAX_VALUE_LABELS: usize = 10;
 
 /// A bar chart of weekly values.
 ///

@@ -227,6 +227,7 @@ async fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
     ));
     let housekeeping = tokio::spawn(backstride_web::housekeeping::run(
         store.clone(),
+        backstride_web::ServerKey::load(&settings.web),
         settings.web.base_url().to_owned(),
         worker_stop_rx,
     ));

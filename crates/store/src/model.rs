@@ -150,6 +150,10 @@ pub struct NewEmail {
     pub clinic_id: Option<i64>,
     /// The runner the email is about: a staff member's view of it is audited.
     pub about_runner: Option<i64>,
+    /// An address that turns these emails off in one click (RFC 8058): sent as the
+    /// `List-Unsubscribe` header, with `List-Unsubscribe-Post: List-Unsubscribe=One-Click`, so
+    /// a mail program's "Unsubscribe" button POSTs to it.
+    pub list_unsubscribe: Option<String>,
 }
 
 /// A small text file attached to an email, e.g. `call.ics` as `text/calendar`.
@@ -173,7 +177,14 @@ impl NewEmail {
             send_at: None,
             clinic_id: None,
             about_runner: None,
+            list_unsubscribe: None,
         }
+    }
+
+    /// The same email with a one-click "turn these off" address (see [`NewEmail::list_unsubscribe`]).
+    pub fn one_click_unsubscribe(mut self, url: impl Into<String>) -> Self {
+        self.list_unsubscribe = Some(url.into());
+        self
     }
 
     /// The same email as one `clinic_id` sends (`None`: instance-wide mail).
@@ -257,6 +268,8 @@ pub struct OutboxEmail {
     pub clinic_id: Option<i64>,
     /// As in [`NewEmail::about_runner`].
     pub about_runner: Option<i64>,
+    /// As in [`NewEmail::list_unsubscribe`].
+    pub list_unsubscribe: Option<String>,
 }
 
 pub(crate) fn units_from(distance: Option<&str>, mass: Option<&str>) -> Option<UnitPreference> {

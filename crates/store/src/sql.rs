@@ -148,7 +148,7 @@ pub(crate) const LOG_COLUMNS: &str =
     "id, runner_id, entered_by, kind, log_date, body_json, idempotency_key, created_at";
 pub(crate) const REVIEW_COLUMNS: &str = "id, runner_id, programme_id, review_date, kind, status, body_json, note, decided_by, decided_at, created_at";
 const OUTBOX_COLUMNS: &str = "id, to_address, subject, body_text, status, attempts, next_attempt_at, last_error, created_at, sent_at, \
-     attachment_name, attachment_type, attachment_body, clinic_id, about_user_id";
+     attachment_name, attachment_type, attachment_body, clinic_id, about_user_id, list_unsubscribe";
 /// How long a claimed email stays reserved for the worker that claimed it.
 const CLAIM_SECONDS: i64 = 120;
 
@@ -345,6 +345,7 @@ struct OutboxRow {
     attachment_body: Option<String>,
     clinic_id: Option<i64>,
     about_user_id: Option<i64>,
+    list_unsubscribe: Option<String>,
 }
 
 impl From<OutboxRow> for OutboxEmail {
@@ -374,6 +375,7 @@ impl From<OutboxRow> for OutboxEmail {
             },
             clinic_id: row.clinic_id,
             about_runner: row.about_user_id,
+            list_unsubscribe: row.list_unsubscribe,
         }
     }
 }
@@ -1663,8 +1665,9 @@ macro_rules! insert_email {
         let attachment = email.attachment.as_ref();
         let row: Result<(i64,), sqlx::Error> = sqlx::query_as(
             "INSERT INTO outbox_email (to_address, subject, body_text, next_attempt_at, created_at, \
-             attachment_name, attachment_type, attachment_body, clinic_id, about_user_id) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+             attachment_name, attachment_type, attachment_body, clinic_id, about_user_id, \
+             list_unsubscribe) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
         )
         .bind(email.to.as_str())
         .bind(&email.subject)
@@ -1676,6 +1679,7 @@ macro_rules! insert_email {
         .bind(attachment.map(|a| a.body.as_str()))
         .bind(email.clinic_id)
         .bind(email.about_runner)
+        .bind(email.list_unsubscribe.as_deref())
         .fetch_one($executor)
         .await;
         row.map(|(id,)| id).map_err(StoreError::from)

@@ -296,6 +296,8 @@ pub struct StepPage {
     pub last: bool,
     pub birth_question: Control,
     pub cleared_name: &'static str,
+    /// On the pain-and-function step: which days the runner usually runs.
+    pub run_days: Option<crate::run_days::RunDaysField>,
     /// On the posture and running-form step: the page that measures form from a video.
     pub video_link: Option<String>,
 }
@@ -393,6 +395,8 @@ async fn step_view(
         clinician: mode.clinician,
         red_flags: area == Area::RedFlags,
         tests: steps::views(area, mode, figure),
+        run_days: (area == Area::Baseline)
+            .then(|| crate::run_days::RunDaysField::self_check(&form)),
         form,
         action: format!("/assessment/{}/{}", rec.id, steps::slug(area)),
         back: (number > 1)
@@ -421,8 +425,15 @@ async fn step_page(ctx: Ctx, Path((id, step)): Path<(i64, String)>) -> AppResult
         return Ok(Redirect::to(&elsewhere).into_response());
     }
     let mode = mode_of(&actor, &rec);
-    let form = FormState::from_values(steps::form_values(&raw, area, mode))
+    let mut form = FormState::from_values(steps::form_values(&raw, area, mode))
         .with_value("notes", &rec.notes);
+    if area == Area::Baseline && crate::run_days::answer_in(&raw).is_none() {
+        // Not answered on this self-check yet: the last answer (or programme) is ticked.
+        let usual = crate::run_days::usual(&ctx, rec.runner_id, None).await?;
+        if !usual.is_empty() {
+            form = crate::run_days::tick_for_self_check(form, &usual);
+        }
+    }
     render(step_view(&ctx, &rec, &raw, area, mode, form).await?)
 }
 

@@ -57,19 +57,22 @@ pub async fn make_weekly_reviews(
 pub use crate::reminders::RemindersHandled;
 
 /// Emails the reminders to log that are due at `at` and whose day has nothing logged yet
-/// (`reminders::send_due`); `base_url` starts the links in them.
+/// (`reminders::send_due`); `base_url` starts the links in them and `key` (the web server's,
+/// which checks them) signs their tokens.
 pub async fn send_reminders(
     store: &dyn Store,
+    key: &crate::ServerKey,
     base_url: &str,
     at: jiff::Timestamp,
 ) -> crate::error::AppResult<RemindersHandled> {
-    crate::reminders::send_due(store, base_url, at).await
+    crate::reminders::send_due(store, key, base_url, at).await
 }
 
 /// Runs a pass now and then every [`EVERY`] until `shutdown` turns true; `base_url` (the
 /// configured public address) starts the links in reminder emails.
 pub async fn run(
     store: Arc<dyn Store>,
+    key: crate::ServerKey,
     base_url: String,
     mut shutdown: tokio::sync::watch::Receiver<bool>,
 ) {
@@ -109,7 +112,7 @@ pub async fn run(
         if let Err(err) = make_weekly_reviews(store.as_ref(), &crate::Clock::system()).await {
             tracing::warn!(%err, "housekeeping: weekly reviews not made");
         }
-        match send_reminders(store.as_ref(), &base_url, jiff::Timestamp::now()).await {
+        match send_reminders(store.as_ref(), &key, &base_url, jiff::Timestamp::now()).await {
             Ok(done) if done != RemindersHandled::default() => tracing::info!(
                 sent = done.sent,
                 skipped = done.skipped,

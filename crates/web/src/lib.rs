@@ -35,6 +35,7 @@ mod programme;
 mod pwa;
 mod record;
 mod reminders;
+mod run_days;
 mod runs;
 mod security;
 mod templates;
@@ -53,7 +54,9 @@ pub use runs::load::watch_runs;
 pub use tracking::journal::{
     HISTORY_DAYS, Journal, WEEKLY_REVIEWS_CAUGHT_UP, apply_accepted, progressed,
 };
-pub use visitor::{FLASH_COOKIE, FORM_TOKEN_TTL_SECONDS, VISITOR_COOKIE, form_token_for};
+pub use visitor::{
+    FLASH_COOKIE, FORM_TOKEN_TTL_SECONDS, ServerKey, VISITOR_COOKIE, form_token_for,
+};
 
 use axum::Router;
 use axum::routing::{get, post};

@@ -1,10 +1,12 @@
 //! The email outbox worker and its transports: `.eml` files (default), SMTP through lettre
 //! (STARTTLS or TLS with rustls), or a log line. Failed sends are retried with exponential
-//! backoff and, after the last try, kept as failed for an admin to see and resend.
+//! backoff and, after the last try, kept as failed for an admin to see and resend. An email with
+//! a one-click "turn these off" address carries it in RFC 8058's `List-Unsubscribe` and
+//! `List-Unsubscribe-Post` headers.
 
 use crate::config::{MailConfig, MailTransport};
 use backstride_store::{OutboxEmail, Store};
-use lettre::message::header::ContentType;
+use lettre::message::header::{ContentType, HeaderName, HeaderValue};
 use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart};
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
@@ -87,10 +89,22 @@ fn build_message(from: &str, email: &OutboxEmail) -> Result<Message, String> {
         .to
         .parse()
         .map_err(|e| format!("bad recipient: {e}"))?;
-    let builder = Message::builder()
+    let mut builder = Message::builder()
         .from(from)
         .to(to)
         .subject(email.subject.clone());
+    if let Some(url) = &email.list_unsubscribe {
+        // RFC 8058: the mail program's own "Unsubscribe" button POSTs to the address.
+        builder = builder
+            .raw_header(HeaderValue::new(
+                HeaderName::new_from_ascii_str("List-Unsubscribe"),
+                format!("<{url}>"),
+            ))
+            .raw_header(HeaderValue::new(
+                HeaderName::new_from_ascii_str("List-Unsubscribe-Post"),
+                "List-Unsubscribe=One-Click".to_owned(),
+            ));
+    }
     let message = match &email.attachment {
         None => builder.body(email.body_text.clone()),
         Some(file) => {

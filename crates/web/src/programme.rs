@@ -9,6 +9,7 @@ use crate::auth::now;
 use crate::clock::local_time;
 use crate::context::Ctx;
 use crate::error::{AppError, AppResult};
+use crate::run_days::{self, RunDaysField};
 use crate::templates::{FormState, Page, render, render_status};
 use askama::Template;
 use axum::extract::Path;
@@ -16,9 +17,9 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
-use backstride_core::assessment::AssessmentResult;
+use backstride_core::assessment::{Assessment, AssessmentResult};
 use backstride_core::library::{self, DosageKind, RawDosage};
-use backstride_core::programme::{self, DayOfWeek, Programme, ProgrammeEdit, RawProgrammeRequest};
+use backstride_core::programme::{self, Programme, ProgrammeEdit, RawProgrammeRequest};
 use backstride_store::{
     Actor, AssessmentStatus, NewProgramme, ProgrammeRecord, ProgrammeStatus, StoreError, User,
 };
@@ -100,23 +101,9 @@ struct NewProgrammePage {
     page: Page,
     assessment_id: i64,
     form: FormState,
-    days_of_week: Vec<(&'static str, &'static str)>,
+    /// The run days, with the warning beside them while none is ticked.
+    run_days: RunDaysField,
     blocked: Vec<String>,
-    /// No run day is ticked: the warning beside the field shows (the page's script keeps it in
-    /// step as boxes are ticked).
-    no_run_days: bool,
-}
-
-fn day_key(day: DayOfWeek) -> &'static str {
-    match day {
-        DayOfWeek::Monday => "monday",
-        DayOfWeek::Tuesday => "tuesday",
-        DayOfWeek::Wednesday => "wednesday",
-        DayOfWeek::Thursday => "thursday",
-        DayOfWeek::Friday => "friday",
-        DayOfWeek::Saturday => "saturday",
-        DayOfWeek::Sunday => "sunday",
-    }
 }
 
 async fn scored_assessment(
@@ -149,14 +136,8 @@ async fn new_page_with(
         NewProgrammePage {
             page: ctx.page("Build a programme").await?,
             assessment_id: id,
-            no_run_days: !DayOfWeek::ALL
-                .iter()
-                .any(|d| form.checked(&format!("run_{}", day_key(*d)))),
+            run_days: RunDaysField::programme(&form),
             form,
-            days_of_week: DayOfWeek::ALL
-                .iter()
-                .map(|d| (day_key(*d), d.name()))
-                .collect(),
             blocked,
         },
     )
@@ -178,30 +159,15 @@ async fn new_page(ctx: Ctx, Path(id): Path<i64>) -> AppResult<Response> {
         Some(r) if !r.programme_allowed => r.programme_blocked_because.clone(),
         Some(_) => held_back(&ctx, record.runner_id).await?,
     };
-    let mut form = FormState::default()
+    let form = FormState::default()
         .with_value("start_date", &today(&user).to_string())
         .with_value("days", "14")
         .with_value("minutes_cap", "20");
-    for day in usual_run_days(&ctx, record.runner_id).await? {
-        form = form.with_value(&format!("run_{}", day_key(day)), "on");
-    }
+    // Ticked from the self-check's answer (or the last programme); none warns beside the field.
+    let answers = Assessment::from_json(&record.raw_json).ok();
+    let days = run_days::usual(&ctx, record.runner_id, answers.as_ref()).await?;
+    let form = run_days::tick_for_programme(form, &days);
     new_page_with(&ctx, id, form, blocked).await
-}
-
-/// The run days to tick at first: the ones the runner gave when their latest programme was set
-/// up (the assessment asks no run-day question). None for a first programme: the page then warns
-/// beside the field, since a programme with no run days plans no running.
-async fn usual_run_days(ctx: &Ctx, runner_id: i64) -> AppResult<Vec<DayOfWeek>> {
-    let versions = ctx
-        .state
-        .store
-        .programmes_of(&ctx.actor()?, runner_id)
-        .await?;
-    Ok(versions
-        .iter()
-        .find_map(|record| parse_body(record).ok())
-        .map(|p| p.settings.run_days.into_iter().collect())
-        .unwrap_or_default())
 }
 
 /// Builds the programme request from the form, recording each field's error.
@@ -221,11 +187,7 @@ fn request_from(form: &mut FormState) -> Option<RawProgrammeRequest> {
             .parse::<i64>()
             .map_err(|_| "Enter the daily time limit in whole minutes.")
     });
-    let run_days = DayOfWeek::ALL
-        .iter()
-        .copied()
-        .filter(|d| form.checked(&format!("run_{}", day_key(*d))))
-        .collect();
+    let run_days = run_days::programme_days(form);
     Some(RawProgrammeRequest {
         start_date: start_date?,
         days: Some(days?),

@@ -1,22 +1,28 @@
 //! Reminders to log: the runner picks a time and days on Today; on those days, if nothing is
 //! logged for the date by then (the runner's time zone), the hourly housekeeping task queues
-//! one email through the outbox that links straight to Today. One click on the email's link
-//! (then a confirm button, so a mail scanner opening links turns nothing off) or the toggle on
-//! Today turns reminders off.
+//! one email through the outbox that links straight to Today. Reminders go off in one click:
+//! the mail program's own "Unsubscribe" button (RFC 8058: the email's `List-Unsubscribe`
+//! address with `List-Unsubscribe-Post: List-Unsubscribe=One-Click`, which the mail program
+//! POSTs to), the link in the email's text (a page with one button, so a mail scanner opening
+//! links turns nothing off: a GET never writes), or the switch on Today.
 //!
-//! **Our choices**: the link is a random token kept only as a hash (like the front door's
-//! unsubscribe links), so a changed link matches nothing and is refused with a 404; at most one
-//! reminder per runner and local date (the store's key); a reminder found after its day has
-//! ended (a long outage) is skipped, never sent late; no reminder while the programme is on
-//! hold after a red flag (Today then has nothing to log); each hourly pass handles at most
-//! [`PER_PASS`] due reminders, the earliest first, and the rest on the next pass.
+//! **Our choices**: the link's token is signed with the server key for this purpose and this
+//! runner (`ServerKey::link_token`, with the reminder's date so each email has its own), so it
+//! needs neither a session nor a CSRF token — it is the proof, and a changed, forged or other
+//! runner's token is refused with a 404; links from before signed tokens (a random token kept
+//! only as a hash) still work. At most one reminder per runner and local date (the store's
+//! key); a reminder found after its day has ended (a long outage) is skipped, never sent late;
+//! no reminder while the programme is on hold after a red flag (Today then has nothing to log);
+//! each hourly pass handles at most [`PER_PASS`] due reminders, the earliest first, and the
+//! rest on the next pass.
 
 use crate::AppState;
 use crate::auth::now;
 use crate::context::Ctx;
 use crate::error::{AppError, AppResult};
-use crate::security::{random_token, token_hash};
+use crate::security::token_hash;
 use crate::templates::{FormState, Page, render};
+use crate::visitor::ServerKey;
 use askama::Template;
 use axum::extract::Path;
 use axum::response::{IntoResponse, Response};
@@ -37,10 +43,27 @@ pub const PER_PASS: i64 = 500;
 /// most people's working day and before the day is over.
 pub const DEFAULT_TIME: &str = "18:00";
 
+/// Where a reminder's "turn reminders off" links point, before the token.
+const OFF_PATH: &str = "/reminders/off/";
+
+/// What a reminder link's token is signed for: it turns one runner's reminders off, nothing else.
+const OFF_PURPOSE: &str = "reminders-off";
+
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/today/reminders", post(save))
         .route("/reminders/off/{token}", get(off_page).post(off))
+}
+
+/// Whether a request goes to a "turn reminders off" link, whose signed token stands in for
+/// the CSRF token (a mail program's one-click POST carries no cookie and no form token).
+pub fn is_one_click_off(path: &str) -> bool {
+    path.starts_with(OFF_PATH)
+}
+
+/// The token of `runner_id`'s "turn reminders off" link in the reminder for `local_date`.
+fn off_token(key: &ServerKey, runner_id: i64, local_date: &str) -> String {
+    key.link_token(OFF_PURPOSE, runner_id, local_date)
 }
 
 /// The reminder form on Today.
@@ -171,15 +194,21 @@ struct OffPage {
     confirm: Option<String>,
 }
 
+/// The runner a link's token names: a signed token checked against the server key, or (from
+/// an email sent before signed tokens) a random one found by its hash.
 async fn link_runner(ctx: &Ctx, token: &str) -> AppResult<i64> {
     if token.len() > 100 {
         return Err(AppError::NotFound);
     }
-    ctx.state
-        .store
-        .reminder_link_runner(&token_hash(token))
-        .await?
-        .ok_or(AppError::NotFound)
+    let runner = if token.contains('.') {
+        ctx.state.key.link_subject(OFF_PURPOSE, token)
+    } else {
+        ctx.state
+            .store
+            .reminder_link_runner(&token_hash(token))
+            .await?
+    };
+    runner.ok_or(AppError::NotFound)
 }
 
 /// `GET /reminders/off/{token}`: asks to confirm (a GET never writes).
@@ -212,7 +241,9 @@ async fn off_page(ctx: Ctx, Path(token): Path<String>) -> AppResult<Response> {
     })
 }
 
-/// `POST /reminders/off/{token}`: turns the link's runner's reminders off.
+/// `POST /reminders/off/{token}`: turns the link's runner's reminders off — from the page's
+/// button, or from a mail program's one-click button (its body, `List-Unsubscribe=One-Click`,
+/// is not needed: the token alone decides).
 async fn off(ctx: Ctx, Path(token): Path<String>) -> AppResult<Response> {
     let runner_id = link_runner(&ctx, &token).await?;
     ctx.state.store.reminders_off(runner_id, now()).await?;
@@ -234,9 +265,10 @@ pub struct RemindersHandled {
 }
 
 /// One pass at `at`: every due reminder (at most [`PER_PASS`]) is sent or skipped, and its
-/// next instant worked out. `base_url` starts the links.
+/// next instant worked out. `base_url` starts the links; `key` signs their tokens.
 pub async fn send_due(
     store: &dyn Store,
+    key: &ServerKey,
     base_url: &str,
     at: jiff::Timestamp,
 ) -> AppResult<RemindersHandled> {
@@ -267,13 +299,14 @@ pub async fn send_due(
             handled.skipped += 1;
             continue;
         }
-        let token = random_token(24);
+        let local_date = due_day.to_string();
+        let token = off_token(key, runner.id, &local_date);
         let email = reminder_email(&runner, base_url, &token, time);
         let outcome = store
             .send_reminder(
                 &ReminderToSend {
                     runner_id: runner.id,
-                    local_date: &due_day.to_string(),
+                    local_date: &local_date,
                     token_hash: &token_hash(&token),
                     email: &email,
                     next_due_at: next,
@@ -296,15 +329,17 @@ fn reminder_email(runner: &User, base_url: &str, token: &str, time: ReminderTime
     } else {
         format!("Hello {name},")
     };
+    let off = format!("{base_url}{OFF_PATH}{token}");
     let body = format!(
         "{hello}\n\nNothing is logged for today yet. When you have done today's exercises, or to \
          check in, open Today:\n{base_url}/today\n\nYou get this email because you asked for a \
-         reminder at {} on {}. To turn reminders off, open this link:\n\
-         {base_url}/reminders/off/{token}\n(or use the switch on Today).\n",
+         reminder at {} on {}. To turn reminders off, open this link:\n{off}\n(or use the \
+         switch on Today).\n",
         time.time(),
         time.days.words()
     );
     NewEmail::text(runner.email.clone(), "A reminder to log today", body)
         .from_clinic(runner.clinic_id)
         .about_runner(runner.id)
+        .one_click_unsubscribe(off)
 }

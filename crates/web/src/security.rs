@@ -1,7 +1,8 @@
 //! Security headers with a per-request CSP nonce, and CSRF protection on every state-changing
 //! request (form field `csrf_token` or header `X-CSRF-Token`): checked against the session's
 //! token, or — for a visitor without a session — as a signed public-form token bound to the
-//! visitor id in their cookie (see `visitor`).
+//! visitor id in their cookie (see `visitor`). The one exception is the emailed "turn reminders
+//! off" link, whose signed token is the proof (see `reminders`).
 
 use crate::AppState;
 use crate::error::render_error;
@@ -155,7 +156,11 @@ pub async fn csrf_guard(
     req: Request,
     next: Next,
 ) -> Response {
-    if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
+    // A "turn reminders off" link's signed token is its own proof (a mail program's one-click
+    // POST carries no cookie): there is no session whose authority a forged request could borrow.
+    if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS)
+        || crate::reminders::is_one_click_off(req.uri().path())
+    {
         return next.run(req).await;
     }
     let expected: Option<String> = if session.id().is_some() {

@@ -85,6 +85,25 @@ impl ServerKey {
             .is_ok_and(|sig| self.tag(purpose, parts).verify_slice(&sig).is_ok())
     }
 
+    /// An emailed link's token for one `purpose` and one person (`subject`, their id), with a
+    /// `detail` that makes each email's token its own (a date, say; no dots):
+    /// `{subject}.{detail}.{signature}`. It needs no database row and never expires; a token
+    /// changed in any part, or made for another person or purpose, fails [`Self::link_subject`].
+    pub fn link_token(&self, purpose: &str, subject: i64, detail: &str) -> String {
+        let subject = subject.to_string();
+        let signature = self.sign(purpose, &[&subject, detail]);
+        format!("{subject}.{detail}.{signature}")
+    }
+
+    /// The person a link token signed here for `purpose` names.
+    pub fn link_subject(&self, purpose: &str, token: &str) -> Option<i64> {
+        let mut parts = token.splitn(3, '.');
+        let (subject, detail, signature) = (parts.next()?, parts.next()?, parts.next()?);
+        let id = subject.parse::<i64>().ok()?;
+        (id.to_string() == subject && self.verify(purpose, &[subject, detail], signature))
+            .then_some(id)
+    }
+
     /// A public form's token for `visitor`, accepted until `expires_at` (Unix seconds). A fresh
     /// nonce each time, so no two pages carry the same bytes (nothing for BREACH to find).
     pub fn form_token(&self, visitor: &str, expires_at: i64) -> String {
@@ -365,6 +384,23 @@ mod tests {
 
     fn key() -> ServerKey {
         ServerKey(Arc::new([7u8; 32]))
+    }
+
+    #[test]
+    fn a_link_token_names_its_person_for_its_purpose_only() {
+        let key = key();
+        let token = key.link_token("reminders-off", 42, "2026-03-02");
+        assert_eq!(key.link_subject("reminders-off", &token), Some(42));
+        assert_eq!(key.link_subject("password-reset", &token), None);
+        let other = token.replacen("42.", "43.", 1);
+        assert_eq!(key.link_subject("reminders-off", &other), None);
+        let other_day = token.replacen("03-02", "03-03", 1);
+        assert_eq!(key.link_subject("reminders-off", &other_day), None);
+        for bad in ["", "42", "42.2026-03-02", "042.2026-03-02.x", "x.y.z"] {
+            assert_eq!(key.link_subject("reminders-off", bad), None, "{bad}");
+        }
+        let another_key = ServerKey(Arc::new([8u8; 32]));
+        assert_eq!(another_key.link_subject("reminders-off", &token), None);
     }
 
     #[test]

@@ -194,6 +194,7 @@ async fn book_calls(
                         send_at: None,
                         clinic_id: Some(clinic.id),
                         about_runner: None,
+                        list_unsubscribe: None,
                     },
                     reminder: None,
                     inbox: NewInboxItem {

@@ -2,7 +2,9 @@
 
 use super::protocol::{self as p, TestSpec};
 use super::values::{CouchStretchPosition, HipCarsQuality, Observation, PerSide, Sex};
+use crate::programme::DayOfWeek;
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
 
 /// A two-sided number as typed: leave the whole test out to skip it.
 pub type RawSides = Option<PerSide<Option<f64>>>;
@@ -48,7 +50,8 @@ pub type RawSides = Option<PerSide<Option<f64>>>;
 ///     "pain_now": 3, "pain_worst_last_run": 5,  // whole numbers 0–10
 ///     "pain_after_last_run": 4, "pain_next_morning": 2,
 ///     "psfs": [{"activity": "run 5 km", "score": 4}, ...],   // 3–5 activities, 0–10 each
-///     "global_rating_of_change": 2             // re-tests only, −7..+7
+///     "global_rating_of_change": 2,            // re-tests only, −7..+7
+///     "run_days": ["tuesday", "saturday"]      // usual run days, each once; [] = not running
 ///   },
 ///   "posture_form": {
 ///     "forward_head": "yes",                   // "yes" | "no" | "not_sure"
@@ -100,7 +103,8 @@ pub struct Assessment {
 impl Assessment {
     /// Reads an assessment file. Only a JSON object is an assessment: serde would also read a
     /// record from an array by position (`["2026.1", {…}]`), so an array is refused wherever an
-    /// object belongs — everywhere but the list of functional-scale activities.
+    /// object belongs — everywhere but the list of functional-scale activities and the list of
+    /// run days (day names).
     pub fn from_json(text: &str) -> Result<Assessment, String> {
         let value: serde_json::Value = serde_json::from_str(text).map_err(|e| e.to_string())?;
         objects_only(&value, "")?;
@@ -108,8 +112,10 @@ impl Assessment {
     }
 }
 
-/// The one place an assessment holds a list.
+/// The one place an assessment holds a list of objects.
 const LIST_FIELD: &str = "baseline.psfs";
+/// The one place it holds a list of names.
+const DAYS_FIELD: &str = "baseline.run_days";
 
 fn objects_only(value: &serde_json::Value, path: &str) -> Result<(), String> {
     use serde_json::Value;
@@ -125,6 +131,13 @@ fn objects_only(value: &serde_json::Value, path: &str) -> Result<(), String> {
                     ))
                 }
             })
+        }
+        Value::Array(items) if path == DAYS_FIELD => {
+            if items.iter().all(Value::is_string) {
+                Ok(())
+            } else {
+                Err(format!("{path} must list day names ([\"tuesday\", …])"))
+            }
         }
         Value::Object(map) => map.iter().try_for_each(|(key, item)| {
             let inner = if path.is_empty() {
@@ -266,6 +279,11 @@ pub struct BaselineAnswers {
     pub pain_next_morning: Option<f64>,
     pub psfs: Option<Vec<ActivityAnswer>>,
     pub global_rating_of_change: Option<f64>,
+    /// The days the runner usually runs (a set: each day once), which the programme's run days
+    /// are ticked from; empty for "not running at the moment", left out when not answered.
+    /// Not scored.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub run_days: Option<BTreeSet<DayOfWeek>>,
 }
 
 /// One activity the runner finds hard, and how well they can do it now.

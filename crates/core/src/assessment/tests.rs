@@ -747,7 +747,8 @@ fn optional_tests() -> Vec<(&'static str, String)> {
     ] {
         if let Some(map) = json[section].as_object() {
             for key in map.keys() {
-                if !key.starts_with("symptom_") {
+                // The run days are the runner's week, not a test.
+                if !key.starts_with("symptom_") && key != "run_days" {
                     out.push((section, key.clone()));
                 }
             }

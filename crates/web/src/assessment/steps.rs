@@ -637,6 +637,12 @@ pub fn form_values(raw: &Assessment, area: Area, mode: Mode) -> HashMap<String, 
             }
         }
     }
+    if let Some(answer) = (area == Area::Baseline)
+        .then(|| crate::run_days::answer_in(raw))
+        .flatten()
+    {
+        values.extend(crate::run_days::self_check_values(answer));
+    }
     if area == Area::RedFlags {
         if raw.red_flags.is_some() {
             let birth = if raw.postpartum.is_some() {
@@ -825,6 +831,19 @@ pub fn apply(
                     .collect();
                 list.set(section, Value::Array(items));
             }
+        }
+    }
+    if area == Area::Baseline {
+        match crate::run_days::self_check_answer(form) {
+            Ok(Some(days)) => {
+                section["run_days"] = serde_json::to_value(days).unwrap_or(Value::Null);
+            }
+            Ok(None) => {
+                if let Some(map) = section.as_object_mut() {
+                    map.remove("run_days");
+                }
+            }
+            Err(message) => form.set_error(crate::run_days::SELF_CHECK, message),
         }
     }
     if area == Area::RedFlags {

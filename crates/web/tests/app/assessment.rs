@@ -12,7 +12,7 @@ use std::sync::Arc;
 
 pub(crate) type Fields = Vec<(String, String)>;
 
-fn fields(pairs: &[(&str, &str)]) -> Fields {
+pub(crate) fn fields(pairs: &[(&str, &str)]) -> Fields {
     pairs
         .iter()
         .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))

@@ -1,17 +1,24 @@
-//! The runner's whole loop in Chromium, as a new self-directed runner meets it (issue 14):
-//! sign up, a self-check with every test skipped, the programme, a session logged on Today
-//! (and one with the network off, kept on the phone and sent once back online), a watch file
-//! imported, progress, a re-test and the change report. Every page is checked at 375 px and at 1280 px:
-//! no sideways scroll, tap targets of 44 px on the phone, axe-core clean, no repository file
-//! names and no clinic wording for a runner without a clinic. Screenshots of each page at both
-//! widths go to `target/screenshots/loop-*.png` for a person to look at.
+//! The runner's whole loop in Chromium, as a new self-directed runner meets it (issue 14), on
+//! two paths: every test skipped, and the home versions done (an angle picked on the drawing,
+//! the fallback when there is no tilt sensor, the tests that need a clinic or a helper marked
+//! "not tested"). Each path signs up, does the self-check (which asks for the run days), builds
+//! the programme (its run days ticked from the answer, or a warning when there is none), logs a
+//! guided session on Today, looks at progress, re-tests and reads the change report; the
+//! skipped path also logs with the network off (kept on the phone, sent once back online) and
+//! imports a watch file. Every page is checked at 375 px and at 1280 px through
+//! `Browser::problems_at`: no sideways scroll, tap targets of 44 px on the phone, axe-core
+//! clean, no repository file names or identifiers and no clinic wording for a runner without
+//! a clinic; on progress, no chart box wider than the phone. Screenshots of each page at both
+//! widths go to `target/screenshots/loop-*.png` and `loop-home-*.png` for a person to look at.
 //!
 //! Every problem on every page is collected and the test fails once at the end with the whole
 //! list. Selectors are form field names, button values and addresses only, and each step is a
-//! small function, so the wizard's, Today's and the results pages' own changes need a change
-//! here in one place at most.
+//! small function shared by both paths, so the wizard's, Today's and the results pages' own
+//! changes need a change here in one place at most.
 
+use crate::assessment::{baseline, fields, fill_in, hip_stability, posture_form, red_flags};
 use crate::browser::Browser;
+use crate::self_check_browser::pick_angle;
 use backstride_store::{Actor, LogKind, User};
 use fantoccini::Locator;
 use std::time::Duration;
@@ -38,10 +45,6 @@ const NEVER_SHOWN: [&str; 6] = [
     "the clinic's",
     "or the clinic",
 ];
-
-async fn save_screenshot(b: &Browser, name: &str) {
-    b.save_page(&format!("loop-{name}")).await;
-}
 
 /// The current page's address without the origin.
 async fn path(b: &Browser) -> String {
@@ -84,51 +87,35 @@ async fn wait_loaded(b: &Browser) {
     }
 }
 
-async fn exists(b: &Browser, css: &str) -> bool {
-    !b.client
-        .find_all(Locator::Css(css))
-        .await
-        .unwrap()
-        .is_empty()
+/// Which answers the self-check gets.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Answers {
+    /// Every test skipped.
+    SkipEvery,
+    /// The home versions done; the tests that need a clinic or a helper marked "not tested".
+    Home,
 }
 
-/// Checks the current page at both widths and saves its screenshots; returns what is wrong.
-/// The window is left at phone size, where the loop is driven.
-async fn check_page(b: &Browser, name: &str) -> Vec<String> {
-    wait_loaded(b).await;
-    let at = path(b).await;
-    let mut problems = Vec::new();
-    // 375 px: fits, 44 px targets, axe-core.
-    for p in b.phone_problems().await {
-        problems.push(format!("{name} ({at}) at 375 px: {p}"));
-    }
-    for p in b.accessibility_problems().await {
-        problems.push(format!("{name} ({at}) at 375 px, axe-core: {p}"));
-    }
-    save_screenshot(b, &format!("{name}-375")).await;
-    // 1280 px: no sideways scroll, axe-core.
-    b.client.set_window_size(1280, 900).await.unwrap();
-    let widths = b
-        .client
-        .execute(
-            "const d = document.documentElement; return [d.scrollWidth, d.clientWidth];",
-            vec![],
-        )
-        .await
-        .unwrap();
-    if widths[0] != widths[1] {
-        problems.push(format!(
-            "{name} ({at}) at 1280 px: document {} px wide in a {} px viewport",
-            widths[0], widths[1]
-        ));
-    }
-    for p in b.accessibility_problems().await {
-        problems.push(format!("{name} ({at}) at 1280 px, axe-core: {p}"));
-    }
-    save_screenshot(b, &format!("{name}-1280")).await;
-    b.client.set_window_size(375, 812).await.unwrap();
-    problems.extend(wording_problems(b, name, &at).await);
-    problems
+/// One walk through the loop: the browser, the screenshots' prefix and every problem found.
+struct Walk {
+    b: Browser,
+    prefix: &'static str,
+    answers: Answers,
+    problems: Vec<String>,
+}
+
+/// Checks the current page at both widths and saves its screenshots (`{prefix}-{name}-375.png`
+/// and `-1280.png`), keeping what is wrong. The window is left at phone size, where the loop is
+/// driven.
+async fn check_page(w: &mut Walk, name: &str) {
+    wait_loaded(&w.b).await;
+    let name = format!("{}-{name}", w.prefix);
+    let at = path(&w.b).await;
+    let mut problems = w.b.problems_at(375, &name).await;
+    problems.extend(w.b.problems_at(1280, &name).await);
+    w.b.client.set_window_size(375, 812).await.unwrap();
+    problems.extend(wording_problems(&w.b, &name, &at).await);
+    w.problems.extend(problems);
 }
 
 /// Repository file names, rule or field identifiers and clinic wording in the page's visible
@@ -167,9 +154,10 @@ async fn wording_problems(b: &Browser, name: &str, at: &str) -> Vec<String> {
 }
 
 /// Signs up through the form and confirms by the emailed link, as the runner would.
-async fn sign_up(b: &Browser, name: &str, email: &str, problems: &mut Vec<String>) -> User {
-    b.goto("/signup").await;
-    problems.extend(check_page(b, "signup").await);
+async fn sign_up(w: &mut Walk, name: &str, email: &str) -> User {
+    w.b.goto("/signup").await;
+    check_page(w, "signup").await;
+    let b = &w.b;
     b.fill("#display_name", name).await;
     b.fill("#email", email).await;
     b.fill("#password", "ten miles a week").await;
@@ -178,48 +166,156 @@ async fn sign_up(b: &Browser, name: &str, email: &str, problems: &mut Vec<String
     let link = crate::client::link_in_email(&b.store, email, "http://").await;
     b.goto(link.trim_start_matches(&b.base)).await;
     click_and_leave(b, "form.stack button[type=submit]").await;
-    problems.extend(check_page(b, "home").await);
+    check_page(w, "home").await;
     assert!(
-        b.client
+        w.b.client
             .source()
             .await
             .unwrap()
             .contains("Start the self-check"),
         "a new runner's home starts with the self-check"
     );
-    b.store
+    w.b.store
         .user_by_email(&email.parse().unwrap())
         .await
         .unwrap()
 }
 
+/// The run days the home path's runner gives on the self-check.
+const RUN_DAYS: [&str; 2] = ["tuesday", "saturday"];
+
+/// Whether the tick box `name` is ticked.
+async fn ticked(b: &Browser, name: &str) -> bool {
+    b.client
+        .find(Locator::Css(&format!("input[name='{name}']")))
+        .await
+        .unwrap()
+        .prop("checked")
+        .await
+        .unwrap()
+        .as_deref()
+        == Some("true")
+}
+
+/// Whether the run-day warning beside the field shows.
+async fn run_day_warning_shows(b: &Browser) -> bool {
+    b.client
+        .find(Locator::Css("#run-days-warning"))
+        .await
+        .unwrap()
+        .is_displayed()
+        .await
+        .unwrap()
+}
+
+async fn tick(b: &Browser, name: &str) {
+    b.click(&format!("input[name='{name}']")).await;
+}
+
+/// The home versions of one step of the self-check (`retest`: the second time, a little
+/// stronger); the tests that need a clinic or a helper are marked "not tested".
+async fn home_versions(b: &Browser, step: &str, retest: bool) {
+    match step {
+        "baseline" => {
+            fill_in(b, &baseline()).await;
+            // The run days: given the first time, ticked from that answer on the re-test.
+            for day in RUN_DAYS {
+                let name = format!("baseline.run_days.{day}");
+                if retest {
+                    assert!(
+                        ticked(b, &name).await,
+                        "{day} is ticked from the last answer"
+                    );
+                } else {
+                    assert!(run_day_warning_shows(b).await, "no day ticked yet");
+                    tick(b, &name).await;
+                }
+            }
+            assert!(!run_day_warning_shows(b).await);
+        }
+        "posture_form" => {
+            fill_in(b, &posture_form()).await;
+            tick(b, "skip.trunk_lean_degrees").await; // read off a video
+        }
+        "hip_mobility" => {
+            // No tilt sensor in headless Chromium: the thigh angles are picked on the drawing.
+            pick_angle(b, "hip_mobility.thomas_thigh_angle.left", 5).await;
+            pick_angle(b, "hip_mobility.thomas_thigh_angle.right", 3).await;
+            let knee = if retest { "70" } else { "60" };
+            fill_in(
+                b,
+                &fields(&[
+                    ("hip_mobility.thomas_knee_angle.left", knee),
+                    ("hip_mobility.thomas_knee_angle.right", "75"),
+                    ("hip_mobility.hip_cars.left", "smooth"),
+                    ("hip_mobility.hip_cars.right", "smooth"),
+                    ("hip_mobility.couch_stretch.left", "upright"),
+                    ("hip_mobility.couch_stretch.right", "only_leaning_forward"),
+                ]),
+            )
+            .await;
+            tick(b, "skip.prone_hip_extension").await; // a helper and a table
+        }
+        "hip_stability" => {
+            let mut stability = hip_stability();
+            if retest {
+                stability.push((
+                    "hip_stability.single_leg_bridge_hold.left".into(),
+                    "28".into(),
+                ));
+            }
+            fill_in(b, &stability).await;
+        }
+        "core" => {
+            for helper in ["mcgill_flexor", "mcgill_extensor", "double_leg_lowering"] {
+                tick(b, &format!("skip.{helper}")).await;
+            }
+            fill_in(
+                b,
+                &fields(&[
+                    ("core.mcgill_side_bridge.left", "40"),
+                    (
+                        "core.mcgill_side_bridge.right",
+                        if retest { "42" } else { "46" },
+                    ),
+                    ("core.straight_leg_lowers", "12"),
+                    ("core.pallof_hold.left", "30"),
+                    ("core.pallof_hold.right", "28"),
+                ]),
+            )
+            .await;
+        }
+        _ => {}
+    }
+}
+
 /// Starts a self-check from the runner's assessments page, answers the red-flag screen (no to
-/// each) and skips every test; returns the results page's assessment id.
-async fn self_check_skipping_every_test(
-    b: &Browser,
-    name: &str,
-    problems: &mut Vec<String>,
-) -> i64 {
-    b.goto("/assessment").await;
-    problems.extend(check_page(b, &format!("{name}-start")).await);
-    click_and_leave(b, "form[action$='/assessments/new'] button[type=submit]").await;
-    for step in 1..=12 {
-        let at = path(b).await;
+/// each) and each step as `w.answers` says, checking the pages (every step the first time on
+/// the home path, the first two otherwise); returns the results page's assessment id.
+async fn self_check(w: &mut Walk, name: &str, retest: bool) -> i64 {
+    w.b.goto("/assessment").await;
+    check_page(w, &format!("{name}-start")).await;
+    click_and_leave(&w.b, "form[action$='/assessments/new'] button[type=submit]").await;
+    for number in 1..=12 {
+        let at = path(&w.b).await;
         if let Some(id) = at
             .strip_prefix("/assessments/")
             .and_then(|rest| rest.parse::<i64>().ok())
         {
-            problems.extend(check_page(b, &format!("{name}-results")).await);
+            check_page(w, &format!("{name}-results")).await;
             return id;
         }
-        if step <= 2 {
-            problems.extend(check_page(b, &format!("{name}-step{step}")).await);
+        let step = at.rsplit('/').next().unwrap_or_default().to_owned();
+        if step == "red_flags" {
+            fill_in(&w.b, &red_flags(&[])).await;
+        } else if w.answers == Answers::Home {
+            home_versions(&w.b, &step, retest).await;
         }
-        if exists(b, "[name='red_flags.age_years']").await {
-            crate::assessment::fill_in(b, &crate::assessment::red_flags(&[])).await;
+        if number <= 2 || (w.answers == Answers::Home && !retest) {
+            check_page(w, &format!("{name}-{step}")).await;
         }
         click_and_leave(
-            b,
+            &w.b,
             "form.assessment-form .wizard-buttons button[type=submit]",
         )
         .await;
@@ -227,39 +323,47 @@ async fn self_check_skipping_every_test(
     panic!("the self-check never reached its results");
 }
 
-/// Builds the programme from the self-check: the run-day warning shows until a day is ticked.
-async fn build_programme(b: &Browser, assessment: i64, problems: &mut Vec<String>) {
-    b.goto(&format!("/assessments/{assessment}/programme"))
+/// Builds the programme from the self-check. With every test skipped (no run days given) the
+/// warning shows until a day is ticked, and the programme holds the seed's six exercises; with
+/// the home versions done, the days given on the self-check are ticked already.
+async fn build_programme(w: &mut Walk, assessment: i64) {
+    w.b.goto(&format!("/assessments/{assessment}/programme"))
         .await;
-    problems.extend(check_page(b, "programme-setup").await);
-    assert!(
-        b.client
-            .find(Locator::Css("#run-days-warning"))
-            .await
-            .unwrap()
-            .is_displayed()
-            .await
-            .unwrap(),
-        "no run days are ticked for a first programme, and the page says so"
-    );
-    b.click("input[name='run_tuesday']").await;
-    b.click("input[name='run_saturday']").await;
-    assert!(
-        !b.client
-            .find(Locator::Css("#run-days-warning"))
-            .await
-            .unwrap()
-            .is_displayed()
-            .await
-            .unwrap(),
-        "the warning goes once a day is ticked"
-    );
+    check_page(w, "programme-setup").await;
+    let b = &w.b;
+    match w.answers {
+        Answers::SkipEvery => {
+            assert!(
+                run_day_warning_shows(b).await,
+                "no run days are given for a first programme, and the page says so"
+            );
+            for day in RUN_DAYS {
+                tick(b, &format!("run_{day}")).await;
+            }
+            assert!(
+                !run_day_warning_shows(b).await,
+                "the warning goes once a day is ticked"
+            );
+        }
+        Answers::Home => {
+            for day in RUN_DAYS {
+                assert!(
+                    ticked(b, &format!("run_{day}")).await,
+                    "{day} is ticked from the self-check"
+                );
+            }
+            assert!(!ticked(b, "run_monday").await);
+            assert!(!run_day_warning_shows(b).await);
+        }
+    }
     let at = click_and_leave(b, "form[action$='/programme'] button[type=submit]").await;
     assert!(at.starts_with("/programmes/"), "{at}");
-    problems.extend(check_page(b, "programme").await);
-    let body = b.client.source().await.unwrap();
-    for exercise in SEED_EXERCISES {
-        assert!(body.contains(exercise), "{exercise} is in the programme");
+    check_page(w, "programme").await;
+    if w.answers == Answers::SkipEvery {
+        let body = w.b.client.source().await.unwrap();
+        for exercise in SEED_EXERCISES {
+            assert!(body.contains(exercise), "{exercise} is in the programme");
+        }
     }
 }
 
@@ -375,7 +479,7 @@ async fn today_works_offline(b: &Browser, runner: &User) {
         before,
         "nothing reached the server while offline"
     );
-    save_screenshot(b, "today-offline-375").await;
+    b.save_page("loop-today-offline-375").await;
     b.set_offline(false).await;
     b.goto("/today").await; // the page sends what was kept as it loads
     for _ in 0..100 {
@@ -388,17 +492,33 @@ async fn today_works_offline(b: &Browser, runner: &User) {
     panic!("the entry kept offline never reached the server");
 }
 
+/// "Done as planned" on today's first exercise not done yet, stored once.
+async fn done_as_planned(b: &Browser, runner: &User) {
+    let before = session_logs(b, runner).await;
+    b.click("article.guided-card:not(.is-done) [data-as-planned]")
+        .await;
+    for _ in 0..100 {
+        if session_logs(b, runner).await == before + 1 {
+            wait_loaded(b).await;
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("\"Done as planned\" was never stored");
+}
+
 /// Imports a watch file through the runs page's file picker: the browser lands on the runs page
 /// with no token in its address, and reloading it imports nothing again.
-async fn import_a_watch_file(b: &Browser, runner: &User, problems: &mut Vec<String>) {
+async fn import_a_watch_file(w: &mut Walk, runner: &User) {
     let fit = std::env::temp_dir().join(format!("bs-loop-{}.fit", std::process::id()));
     std::fs::write(
         &fit,
         backstride_running::write::SyntheticRun::default().to_fit(),
     )
     .unwrap();
-    b.goto("/runs").await;
-    problems.extend(check_page(b, "runs").await);
+    w.b.goto("/runs").await;
+    check_page(w, "runs").await;
+    let b = &w.b;
     let picker = b.client.find(Locator::Css("#files")).await.unwrap();
     picker.send_keys(&fit.display().to_string()).await.unwrap();
     b.click("form[action^='/runs/upload'] button[type=submit]")
@@ -407,7 +527,8 @@ async fn import_a_watch_file(b: &Browser, runner: &User, problems: &mut Vec<Stri
     let _ = std::fs::remove_file(&fit);
     let at = path(b).await;
     assert_eq!(at, "/runs", "no token (or anything else) in the address");
-    problems.extend(check_page(b, "runs-imported").await);
+    check_page(w, "runs-imported").await;
+    let b = &w.b;
     let actor = Actor::of(runner);
     assert_eq!(b.store.runs_of(&actor, runner.id).await.unwrap().len(), 1);
     b.client.refresh().await.unwrap();
@@ -427,46 +548,69 @@ async fn import_a_watch_file(b: &Browser, runner: &User, problems: &mut Vec<Stri
     );
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_whole_loop_at_375_and_1280_px_in_chromium() {
+/// The progress page: checked like every page, and on a phone no chart (or anything else in
+/// the page's content) is wider than the window or scrolls sideways inside its own box.
+async fn progress(w: &mut Walk, name: &str) {
+    w.b.goto("/progress").await;
+    check_page(w, name).await;
+    for p in w.b.boxes_wider_than_the_window().await {
+        w.problems.push(format!("{name} at 375 px: {p}"));
+    }
+}
+
+/// The whole loop on one path, as a new self-directed runner.
+async fn the_loop(answers: Answers) {
     let Some(b) = Browser::start().await else {
         return;
     };
     b.client.set_window_size(375, 812).await.unwrap();
-    let mut problems = Vec::new();
-    let runner = sign_up(&b, "Nia Loop", "nia.loop@example.com", &mut problems).await;
+    let (prefix, name, email) = match answers {
+        Answers::SkipEvery => ("loop", "Nia Loop", "nia.loop@example.com"),
+        Answers::Home => ("loop-home", "Hana Home", "hana.home@example.com"),
+    };
+    let mut w = Walk {
+        b,
+        prefix,
+        answers,
+        problems: Vec::new(),
+    };
+    let runner = sign_up(&mut w, name, email).await;
 
-    let first = self_check_skipping_every_test(&b, "self-check", &mut problems).await;
-    b.goto("/home").await;
+    let first = self_check(&mut w, "self-check", false).await;
+    w.b.goto("/home").await;
     assert!(
-        !b.client
+        !w.b.client
             .source()
             .await
             .unwrap()
             .contains("Start the self-check"),
         "once done, home no longer asks for it"
     );
-    build_programme(&b, first, &mut problems).await;
+    build_programme(&mut w, first).await;
 
-    b.goto("/today").await;
-    problems.extend(check_page(&b, "today").await);
-    log_first_exercise(&b, &runner).await;
-    problems.extend(check_page(&b, "today-logged").await);
-    assert!(
-        today_is_kept_offline(&b).await,
-        "the worker keeps Today's last copy"
-    );
-    today_works_offline(&b, &runner).await;
-    import_a_watch_file(&b, &runner, &mut problems).await;
+    w.b.goto("/today").await;
+    check_page(&mut w, "today").await;
+    match answers {
+        Answers::SkipEvery => log_first_exercise(&w.b, &runner).await,
+        Answers::Home => done_as_planned(&w.b, &runner).await,
+    }
+    check_page(&mut w, "today-logged").await;
+    if answers == Answers::SkipEvery {
+        assert!(
+            today_is_kept_offline(&w.b).await,
+            "the worker keeps Today's last copy"
+        );
+        today_works_offline(&w.b, &runner).await;
+        import_a_watch_file(&mut w, &runner).await;
+    }
 
-    b.goto("/progress").await;
-    problems.extend(check_page(&b, "progress").await);
+    progress(&mut w, "progress").await;
 
-    let retest = self_check_skipping_every_test(&b, "re-test", &mut problems).await;
+    let retest = self_check(&mut w, "re-test", true).await;
     assert_ne!(retest, first);
-    b.goto(&format!("/assessments/{retest}/change")).await;
-    problems.extend(check_page(&b, "change-report").await);
-    let report = b.client.source().await.unwrap();
+    w.b.goto(&format!("/assessments/{retest}/change")).await;
+    check_page(&mut w, "change-report").await;
+    let report = w.b.client.source().await.unwrap();
     assert!(
         report.contains("<strong>Red-flag screen</strong>: unchanged"),
         "each area is named once: {report}"
@@ -475,7 +619,12 @@ async fn the_whole_loop_at_375_and_1280_px_in_chromium() {
         !report.contains("After giving birth"),
         "an area tested neither time gets no line"
     );
+    if answers == Answers::Home {
+        // Two tests of each side now: the left/right charts have two dates.
+        progress(&mut w, "progress-after-re-test").await;
+    }
 
+    let Walk { b, problems, .. } = w;
     b.close().await;
     assert!(
         problems.is_empty(),
@@ -484,4 +633,14 @@ async fn the_whole_loop_at_375_and_1280_px_in_chromium() {
         crate::browser::screenshot_dir().display(),
         problems.join("\n")
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_whole_loop_at_375_and_1280_px_in_chromium() {
+    the_loop(Answers::SkipEvery).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_whole_loop_with_home_versions_done_at_375_and_1280_px_in_chromium() {
+    the_loop(Answers::Home).await;
 }

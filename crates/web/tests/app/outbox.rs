@@ -60,6 +60,43 @@ async fn file_transport_writes_eml_files() {
     assert_eq!(store.outbox(5).await.unwrap()[0].status, EmailStatus::Sent);
 }
 
+/// An email that can be turned off in one click carries RFC 8058's two headers; others none.
+#[tokio::test]
+async fn a_one_click_address_becomes_the_list_unsubscribe_headers() {
+    let store = backstride_store::testing::sqlite().await;
+    let dir = std::env::temp_dir().join(format!("bs-mail-{}-{}", std::process::id(), line!()));
+    let mailer = Mailer::from_config(&MailConfig::default(), &dir).unwrap();
+    let off = "https://app.example/reminders/off/7.2026-03-02.c2lnbmVk";
+    store
+        .enqueue_email(&new_email().one_click_unsubscribe(off), 10)
+        .await
+        .unwrap();
+    store.enqueue_email(&new_email(), 10).await.unwrap();
+    deliver_due(store.as_ref(), &mailer, "Clinic <c@example.com>", 10)
+        .await
+        .unwrap();
+    let texts: Vec<String> = std::fs::read_dir(dir.join("mail"))
+        .unwrap()
+        .map(|f| std::fs::read_to_string(f.unwrap().path()).unwrap())
+        .collect();
+    assert_eq!(texts.len(), 2);
+    let with: Vec<&String> = texts
+        .iter()
+        .filter(|t| t.contains("List-Unsubscribe"))
+        .collect();
+    assert_eq!(with.len(), 1, "only the email with an address");
+    assert!(
+        with[0].contains(&format!("List-Unsubscribe: <{off}>\r\n")),
+        "{}",
+        with[0]
+    );
+    assert!(
+        with[0].contains("List-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n"),
+        "{}",
+        with[0]
+    );
+}
+
 /// A real SMTP exchange with a loopback server that answers every command with an error.
 async fn refusing_smtp_server() -> u16 {
     use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};

@@ -4,43 +4,11 @@
 //! results naming what a clinic visit would add. Every page: no sideways scroll, axe-core clean,
 //! a screenshot under `target/screenshots/` (or `BACKSTRIDE_SCREENSHOTS`).
 
-use crate::assessment::{Fields, baseline, hip_stability, posture_form, red_flags};
+use crate::assessment::{Fields, baseline, fill_in, hip_stability, posture_form, red_flags};
 use crate::browser::Browser;
 use crate::client::{clinic, person};
 use backstride_core::Role;
 use fantoccini::Locator;
-
-/// The checks every page of the self-check passes at this width, then its screenshot.
-async fn check_page(b: &Browser, width: u32, name: &str) {
-    b.assert_accessible().await;
-    if width <= 375 {
-        b.assert_fits_a_phone().await;
-    } else {
-        let wide = b
-            .client
-            .execute(
-                "const d = document.documentElement; return d.scrollWidth > d.clientWidth;",
-                vec![],
-            )
-            .await
-            .unwrap();
-        assert_eq!(wide, serde_json::json!(false), "{name} scrolls sideways");
-    }
-    b.save_page(&format!("self-check-{name}-{width}")).await;
-}
-
-async fn fill_in(b: &Browser, values: &Fields) {
-    for (name, value) in values {
-        let css = format!("[name='{name}']");
-        let el = b.client.find(Locator::Css(&css)).await.unwrap();
-        if el.attr("type").await.unwrap().as_deref() == Some("radio") {
-            b.click(&format!("input[name='{name}'][value='{value}']"))
-                .await;
-        } else {
-            b.fill(&format!("input{css}"), value).await;
-        }
-    }
-}
 
 async fn tick(b: &Browser, test_id: &str) {
     b.click(&format!("input[name='skip.{test_id}']")).await;
@@ -66,7 +34,7 @@ async fn value_of(b: &Browser, name: &str) -> String {
 
 /// Picks an angle on the drawing: opens the picker and moves its slider with the arrow keys
 /// (it starts at the field's value, or level).
-async fn pick_angle(b: &Browser, field: &str, steps_right: usize) {
+pub(crate) async fn pick_angle(b: &Browser, field: &str, steps_right: usize) {
     b.click(&format!("button[aria-controls='{field}-picker']"))
         .await;
     let slider = b
@@ -106,8 +74,7 @@ async fn self_check_at(width: u32) {
     ] {
         assert!(first.contains(needed), "{needed}");
     }
-    check_page(&b, width, "first-screen").await;
-    b.client.set_window_size(width, 900).await.unwrap();
+    b.check_at(width, "self-check-first-screen").await;
     b.click("form.start-assessment button[type=submit]").await;
     b.wait_for_text("Step 1 of 6").await;
     fill_in(&b, &red_flags(&[])).await;
@@ -120,8 +87,7 @@ async fn self_check_at(width: u32) {
     b.wait_for_text("On your own</p>").await;
     fill_in(&b, &posture_form()).await;
     tick(&b, "trunk_lean_degrees").await;
-    check_page(&b, width, "posture").await;
-    b.client.set_window_size(width, 900).await.unwrap();
+    b.check_at(width, "self-check-posture").await;
     next_step(&b, "Step 4 of 6").await;
 
     // Hip mobility: the left thigh angle picked on the drawing, a mistake on the right.
@@ -132,8 +98,7 @@ async fn self_check_at(width: u32) {
         value_of(&b, "hip_mobility.thomas_thigh_angle.left").await,
         "5"
     );
-    check_page(&b, width, "angle-picker").await;
-    b.client.set_window_size(width, 900).await.unwrap();
+    b.check_at(width, "self-check-angle-picker").await;
     let answers: Fields = [
         ("hip_mobility.thomas_thigh_angle.right", "minus five"),
         ("hip_mobility.thomas_knee_angle.left", "60"),
@@ -158,8 +123,7 @@ async fn self_check_at(width: u32) {
         "5",
         "the picked angle is kept"
     );
-    check_page(&b, width, "angle-error").await;
-    b.client.set_window_size(width, 900).await.unwrap();
+    b.check_at(width, "self-check-angle-error").await;
     b.fill("input[name='hip_mobility.thomas_thigh_angle.right']", "-5")
         .await;
     next_step(&b, "Step 5 of 6").await;
@@ -185,13 +149,12 @@ async fn self_check_at(width: u32) {
     .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
     .collect();
     fill_in(&b, &rest).await;
-    check_page(&b, width, "core").await;
-    b.client.set_window_size(width, 900).await.unwrap();
+    b.check_at(width, "self-check-core").await;
     next_step(&b, "What a clinic visit would add").await;
     let results = b.client.source().await.unwrap();
     assert!(results.contains("<strong>Core:</strong> A clinician can set up the trunk holds"));
     assert!(results.contains("<strong>Hip mobility:</strong>"));
-    check_page(&b, width, "results").await;
+    b.check_at(width, "self-check-results").await;
     b.close().await;
 }
 

@@ -1,20 +1,22 @@
 //! The app around the pages (issue 14 item 5), in-process on every backend: the web app
 //! manifest and its icons, the service worker's address, scope and caching, the vendored font
-//! and licences, the navigation's tabs with `aria-current`, and run days ticked from the
-//! runner's last programme with a warning when none are.
+//! and licences, the navigation's tabs with `aria-current`, and run days asked on the self-check
+//! (kept with its answers) and ticked from that answer — or the last programme — wherever run
+//! days are chosen, with a warning when none are.
 
-use crate::assessment::{Fields, red_flags, start, step};
+use crate::assessment::{Fields, fields, post, red_flags, start, step};
 use crate::client::*;
 use crate::http::header_of;
 use axum::http::{StatusCode, header};
 use backstride_core::Role;
 
-/// A self-check with the red-flag screen answered and every test skipped; its id.
-async fn skipped_self_check(c: &mut Client, runner_id: i64) -> i64 {
+/// A self-check with the red-flag screen answered, `baseline` on its step (the run-day
+/// question is there) and every test skipped; its id.
+async fn self_check_with(c: &mut Client, runner_id: i64, baseline: &Fields) -> i64 {
     let id = start(c, runner_id).await;
     step(c, id, "red_flags", &red_flags(&[]), "baseline").await;
+    step(c, id, "baseline", baseline, "posture_form").await;
     for (area, next) in [
-        ("baseline", "posture_form"),
         ("posture_form", "hip_mobility"),
         ("hip_mobility", "hip_stability"),
         ("hip_stability", "core"),
@@ -23,6 +25,16 @@ async fn skipped_self_check(c: &mut Client, runner_id: i64) -> i64 {
         step(c, id, area, &Fields::new(), next).await;
     }
     id
+}
+
+/// A self-check with the red-flag screen answered and everything else skipped; its id.
+async fn skipped_self_check(c: &mut Client, runner_id: i64) -> i64 {
+    self_check_with(c, runner_id, &Fields::new()).await
+}
+
+/// Whether the page has the tick box `name` ticked.
+fn ticked(page: &str, name: &str) -> bool {
+    page.contains(&format!("name=\"{name}\" value=\"on\" checked>"))
 }
 
 #[tokio::test]
@@ -214,6 +226,103 @@ async fn run_days_are_ticked_from_the_last_programme_and_a_warning_shows_when_no
                 .contains("name=\"run_monday\" value=\"on\" checked>")
         );
         assert!(setup.body.contains("data-none-warning hidden>"));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn run_days_given_on_the_self_check_are_kept_with_its_answers_and_ticked_for_the_programme() {
+    each_backend(|store| async move {
+        let runner = person(&store, None, "answers@example.com", Role::Runner).await;
+        let mut c = Client::new(store.clone());
+        c.login("answers@example.com", PASSWORD).await;
+        let id = start(&mut c, runner.id).await;
+        step(&mut c, id, "red_flags", &red_flags(&[]), "baseline").await;
+
+        // The question is on the pain-and-function step, warning while nothing is ticked.
+        let page = c.get(&format!("/assessment/{id}/baseline")).await;
+        assert!(page.body.contains("Which days do you usually run?"));
+        assert!(page.body.contains("name=\"baseline.run_days.none\""));
+        assert!(
+            page.body.contains("data-none-warning>No day ticked yet"),
+            "{}",
+            page.body
+        );
+        // Days and "not running" both: refused by the field, the ticks kept, nothing saved.
+        let both = post(
+            &mut c,
+            &format!("/assessment/{id}/baseline"),
+            &fields(&[
+                ("baseline.run_days.monday", "on"),
+                ("baseline.run_days.none", "on"),
+            ]),
+        )
+        .await;
+        assert_eq!(both.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(both.body.contains("id=\"run-days-error\""), "{}", both.body);
+        assert!(both.body.contains("href=\"#baseline.run_days\""));
+        assert!(ticked(&both.body, "baseline.run_days.monday"));
+        let actor = backstride_store::Actor::of(&runner);
+        let raw = store.assessment(&actor, id).await.unwrap().raw_json;
+        assert!(!raw.contains("run_days"), "{raw}");
+
+        // Days given: kept with the answers, shown back on the step.
+        let days = fields(&[
+            ("baseline.run_days.wednesday", "on"),
+            ("baseline.run_days.sunday", "on"),
+        ]);
+        step(&mut c, id, "baseline", &days, "posture_form").await;
+        let raw = store.assessment(&actor, id).await.unwrap().raw_json;
+        assert!(
+            raw.contains("\"run_days\":[\"wednesday\",\"sunday\"]"),
+            "{raw}"
+        );
+        let page = c.get(&format!("/assessment/{id}/baseline")).await;
+        assert!(ticked(&page.body, "baseline.run_days.sunday"));
+        assert!(page.body.contains("data-none-warning hidden>"));
+        for (area, next) in [
+            ("baseline", "posture_form"),
+            ("posture_form", "hip_mobility"),
+            ("hip_mobility", "hip_stability"),
+            ("hip_stability", "core"),
+            ("core", "results"),
+        ] {
+            let answers = if area == "baseline" {
+                days.clone()
+            } else {
+                Fields::new()
+            };
+            step(&mut c, id, area, &answers, next).await;
+        }
+
+        // The programme's set-up ticks them.
+        let setup = c.get(&format!("/assessments/{id}/programme")).await;
+        assert!(ticked(&setup.body, "run_wednesday") && ticked(&setup.body, "run_sunday"));
+        assert!(!ticked(&setup.body, "run_monday"));
+        assert!(setup.body.contains("data-none-warning hidden>"));
+
+        // The next self-check asks again with the same days ticked; "not running" ticks none on
+        // the programme's set-up, which warns.
+        let again = start(&mut c, runner.id).await;
+        step(&mut c, again, "red_flags", &red_flags(&[]), "baseline").await;
+        let page = c.get(&format!("/assessment/{again}/baseline")).await;
+        assert!(ticked(&page.body, "baseline.run_days.wednesday"));
+        assert!(!ticked(&page.body, "baseline.run_days.monday"));
+        let again = self_check_with(
+            &mut c,
+            runner.id,
+            &fields(&[("baseline.run_days.none", "on")]),
+        )
+        .await;
+        let raw = store.assessment(&actor, again).await.unwrap().raw_json;
+        assert!(raw.contains("\"run_days\":[]"), "{raw}");
+        let setup = c.get(&format!("/assessments/{again}/programme")).await;
+        assert!(
+            !setup.body.contains("value=\"on\" checked>"),
+            "{}",
+            setup.body
+        );
+        assert!(setup.body.contains("data-none-warning>No run days ticked"));
     })
     .await;
 }

@@ -1,8 +1,9 @@
 //! Today as a guided session (issue 14 item 3) and reminders to log (item 6): "Done as planned",
 //! back pain asked once per session, the day's decision in one line, progress and adherence
 //! counted per planned exercise; a reminder emailed once when nothing is logged (and not when
-//! something is), turned off by its emailed link (a changed link is refused) or on Today; bad
-//! input answered by the field with nothing lost.
+//! something is), turned off in one click from the email (RFC 8058's one-click POST, or the
+//! link's page with one button; a changed, forged or other runner's link is refused and a GET
+//! writes nothing) or on Today; bad input answered by the field with nothing lost.
 
 use crate::client::*;
 use crate::tracking::approved_programme;
@@ -215,6 +216,8 @@ async fn reminders_to(store: &Arc<dyn Store>, to: &str) -> usize {
 #[tokio::test]
 async fn a_reminder_is_emailed_once_when_nothing_is_logged_and_its_link_turns_reminders_off() {
     use backstride_web::housekeeping::send_reminders;
+    // The web server's key (the test app's data folder), which signs the emailed links.
+    let key = &backstride_web::ServerKey::load(&config());
     each_backend(|store| async move {
         let home = clinic(&store, "Remind A").await;
         let quiet = person(&store, Some(&home), "rm-quiet@example.com", Role::Runner).await;
@@ -285,7 +288,7 @@ async fn a_reminder_is_emailed_once_when_nothing_is_logged_and_its_link_turns_re
             StatusCode::SEE_OTHER
         );
         let at = jiff::Timestamp::from_second(now).unwrap();
-        let done = send_reminders(store.as_ref(), "http://test.local", at)
+        let done = send_reminders(store.as_ref(), key, "http://test.local", at)
             .await
             .unwrap();
         assert_eq!((done.sent, done.skipped), (1, 1));
@@ -309,31 +312,53 @@ async fn a_reminder_is_emailed_once_when_nothing_is_logged_and_its_link_turns_re
         );
         // Moved on to the next day: nothing more now; and forced due again the same day, it is
         // still at most one a day.
-        let again = send_reminders(store.as_ref(), "http://test.local", at)
+        let again = send_reminders(store.as_ref(), key, "http://test.local", at)
             .await
             .unwrap();
         assert_eq!(again.sent, 0);
         assert!(store.reminder(quiet.id).await.unwrap().unwrap().next_due_at > now);
         due_now(&store, &quiet, now).await;
-        let again = send_reminders(store.as_ref(), "http://test.local", at)
+        let again = send_reminders(store.as_ref(), key, "http://test.local", at)
             .await
             .unwrap();
         assert_eq!(again.sent, 0);
         assert_eq!(reminders_to(&store, "rm-quiet@example.com").await, 1);
 
-        // The link: a changed one is refused; the right one asks, then turns reminders off.
+        // The mail program's one-click button (RFC 8058) posts to the same address.
+        let sent = store.outbox(200).await.unwrap();
+        let email = sent
+            .iter()
+            .find(|e| e.to == "rm-quiet@example.com" && e.subject.contains("reminder"))
+            .unwrap();
+        assert_eq!(email.list_unsubscribe.as_deref(), Some(link.as_str()));
+
+        // A changed link, one forged for this runner and this runner's link made out to another
+        // runner are refused (GET and POST) and change nothing.
         let path = link.trim_start_matches("http://test.local");
+        let token = path.trim_start_matches("/reminders/off/");
+        let (id, rest) = token.split_once('.').unwrap();
+        assert_eq!(id, quiet.id.to_string(), "the token names its runner");
+        let (date, _) = rest.split_once('.').unwrap();
         let mut visitor = c.another();
         visitor.get("/login").await;
         let mut tampered = path.to_owned();
         let last = tampered.pop().unwrap();
         tampered.push(if last == 'A' { 'B' } else { 'A' });
-        assert_eq!(visitor.get(&tampered).await.status, StatusCode::NOT_FOUND);
-        assert_eq!(
-            visitor.post(&tampered, &[]).await.status,
-            StatusCode::NOT_FOUND
-        );
+        let forged = format!("/reminders/off/{}.{date}.{}", quiet.id, "A".repeat(43));
+        let other_runner = format!("/reminders/off/{}.{rest}", busy.id);
+        for wrong in [&tampered, &forged, &other_runner] {
+            assert_eq!(visitor.get(wrong).await.status, StatusCode::NOT_FOUND);
+            assert_eq!(visitor.post(wrong, &[]).await.status, StatusCode::NOT_FOUND);
+            let one_click = c
+                .another()
+                .post_raw(wrong, "List-Unsubscribe=One-Click".into())
+                .await;
+            assert_eq!(one_click.status, StatusCode::NOT_FOUND, "{wrong}");
+        }
         assert!(store.reminder(quiet.id).await.unwrap().unwrap().enabled);
+        assert!(store.reminder(busy.id).await.unwrap().unwrap().enabled);
+
+        // The link in the text opens a page with one button, signed in or not.
         let ask = visitor.get(path).await;
         assert_eq!(ask.status, StatusCode::OK);
         assert!(ask.body.contains("Turn off reminder emails?"));
@@ -345,9 +370,23 @@ async fn a_reminder_is_emailed_once_when_nothing_is_logged_and_its_link_turns_re
         assert_eq!(off.status, StatusCode::OK, "{}", off.body);
         assert!(off.body.contains("Reminders are off"));
         assert!(!store.reminder(quiet.id).await.unwrap().unwrap().enabled);
+        assert!(
+            store.reminder(busy.id).await.unwrap().unwrap().enabled,
+            "only the link's runner"
+        );
+
+        // On again, then the mail program's one-click POST: no cookie, no form token.
+        due_now(&store, &quiet, now).await;
+        let one_click = c
+            .another()
+            .post_raw(path, "List-Unsubscribe=One-Click".into())
+            .await;
+        assert_eq!(one_click.status, StatusCode::OK, "{}", one_click.body);
+        assert!(!store.reminder(quiet.id).await.unwrap().unwrap().enabled);
+        assert!(store.reminder(busy.id).await.unwrap().unwrap().enabled);
         due_now(&store, &busy, now).await;
         store.reminders_off(busy.id, now).await.unwrap();
-        let none = send_reminders(store.as_ref(), "http://test.local", at)
+        let none = send_reminders(store.as_ref(), key, "http://test.local", at)
             .await
             .unwrap();
         assert_eq!(

@@ -13,26 +13,6 @@ use backstride_store::Actor;
 use fantoccini::Locator;
 use fantoccini::key::Key;
 
-/// The page at `width` px: axe-core clean, no sideways scroll (and at 375 px every target
-/// 44 px), then a screenshot.
-async fn check_at(b: &Browser, width: u32, name: &str) {
-    b.client.set_window_size(width, 900).await.unwrap();
-    b.assert_accessible().await;
-    if width <= 375 {
-        b.assert_fits_a_phone().await;
-    }
-    let fits = b
-        .client
-        .execute(
-            "const d = document.documentElement; return d.scrollWidth <= d.clientWidth;",
-            vec![],
-        )
-        .await
-        .unwrap();
-    assert_eq!(fits, serde_json::json!(true), "{name}: no sideways scroll");
-    b.save_page(&format!("{name}-{width}")).await;
-}
-
 async fn text_of(b: &Browser, css: &str) -> String {
     b.client
         .find(Locator::Css(css))
@@ -77,7 +57,7 @@ async fn a_guided_session_with_a_timer_and_done_as_planned_at_phone_and_desktop_
     b.goto("/today").await;
     b.wait_for_text(&format!("0 of {n} done")).await;
     for width in [375, 1280] {
-        check_at(&b, width, "today-start").await;
+        b.check_at(width, "today-start").await;
     }
     b.client.set_window_size(375, 900).await.unwrap();
 
@@ -160,7 +140,7 @@ async fn a_guided_session_with_a_timer_and_done_as_planned_at_phone_and_desktop_
     b.wait_for_text(&format!("2 of {n} done")).await;
     b.wait_for_text("Today's decision").await;
     for width in [375, 1280] {
-        check_at(&b, width, "today-guided").await;
+        b.check_at(width, "today-guided").await;
     }
     b.close().await;
 }
