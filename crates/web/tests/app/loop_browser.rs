@@ -219,6 +219,7 @@ async fn home_versions(b: &Browser, step: &str, retest: bool) {
         "baseline" => {
             fill_in(b, &baseline()).await;
             // The run days: given the first time, ticked from that answer on the re-test.
+            assert_eq!(run_day_warning_shows(b).await, !retest, "no day ticked yet");
             for day in RUN_DAYS {
                 let name = format!("baseline.run_days.{day}");
                 if retest {
@@ -227,7 +228,6 @@ async fn home_versions(b: &Browser, step: &str, retest: bool) {
                         "{day} is ticked from the last answer"
                     );
                 } else {
-                    assert!(run_day_warning_shows(b).await, "no day ticked yet");
                     tick(b, &name).await;
                 }
             }
@@ -492,9 +492,16 @@ async fn today_works_offline(b: &Browser, runner: &User) {
     panic!("the entry kept offline never reached the server");
 }
 
-/// "Done as planned" on today's first exercise not done yet, stored once.
+/// Back pain during the session set to 1 on the slider with the keyboard, then "Done as
+/// planned" on today's first exercise not done yet, stored once.
 async fn done_as_planned(b: &Browser, runner: &User) {
     let before = session_logs(b, runner).await;
+    let slider = b
+        .client
+        .find(Locator::Css("#session-pain"))
+        .await
+        .unwrap();
+    slider.send_keys("\u{e014}").await.unwrap(); // the right arrow key
     b.click("article.guided-card:not(.is-done) [data-as-planned]")
         .await;
     for _ in 0..100 {
