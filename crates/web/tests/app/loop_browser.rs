@@ -9,7 +9,8 @@
 //! `Browser::problems_at`: no sideways scroll, tap targets of 44 px on the phone, axe-core
 //! clean, no repository file names or identifiers and no clinic wording for a runner without
 //! a clinic; on progress, no chart box wider than the phone. Screenshots of each page at both
-//! widths go to `target/screenshots/loop-*.png` and `loop-home-*.png` for a person to look at.
+//! widths go to `target/screenshots/loop-*.png` (`loop-at-home-*.png` for the home path) for a
+//! person to look at.
 //!
 //! Every problem on every page is collected and the test fails once at the end with the whole
 //! list. Selectors are form field names, button values and addresses only, and each step is a
@@ -496,11 +497,7 @@ async fn today_works_offline(b: &Browser, runner: &User) {
 /// planned" on today's first exercise not done yet, stored once.
 async fn done_as_planned(b: &Browser, runner: &User) {
     let before = session_logs(b, runner).await;
-    let slider = b
-        .client
-        .find(Locator::Css("#session-pain"))
-        .await
-        .unwrap();
+    let slider = b.client.find(Locator::Css("#session-pain")).await.unwrap();
     slider.send_keys("\u{e014}").await.unwrap(); // the right arrow key
     b.click("article.guided-card:not(.is-done) [data-as-planned]")
         .await;
@@ -573,7 +570,7 @@ async fn the_loop(answers: Answers) {
     b.client.set_window_size(375, 812).await.unwrap();
     let (prefix, name, email) = match answers {
         Answers::SkipEvery => ("loop", "Nia Loop", "nia.loop@example.com"),
-        Answers::Home => ("loop-home", "Hana Home", "hana.home@example.com"),
+        Answers::Home => ("loop-at-home", "Hana Home", "hana.home@example.com"),
     };
     let mut w = Walk {
         b,
