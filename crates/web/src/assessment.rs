@@ -312,7 +312,8 @@ fn intro(area: Area) -> &'static str {
              an answer; the readiness tasks can be done now or skipped."
         }
         Area::Baseline => {
-            "How much the back hurts and what it stops you doing, so the re-test can show what changed."
+            "How much the back hurts and what it stops you doing, so the re-test can show what \
+             changed; and the days you usually run, which the programme fits around."
         }
         Area::PostureForm => {
             "Film yourself running from the side for a few strides, then answer from the video."

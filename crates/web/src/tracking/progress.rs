@@ -281,7 +281,7 @@ pub fn change_summary(report: &ChangeReport) -> ChangeSummary {
     let words = |s: Severity| match s {
         Severity::Fine => "fine",
         Severity::NeedsAttention => "needs attention",
-        Severity::Priority => "priority",
+        Severity::Priority => "a priority",
     };
     for t in &report.tests {
         let (Some(b), Some(a)) = (t.before_severity, t.after_severity) else {
