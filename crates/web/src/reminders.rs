@@ -12,7 +12,6 @@
 //! [`PER_PASS`] due reminders, the earliest first, and the rest on the next pass.
 
 use crate::AppState;
-use crate::auth::now;
 use crate::context::Ctx;
 use crate::error::{AppError, AppResult};
 use crate::security::{random_token, token_hash};
@@ -91,7 +90,9 @@ async fn save(ctx: Ctx, Form(fields): Form<Vec<(String, String)>>) -> AppResult<
     let store = ctx.state.store.as_ref();
     let value = |name: &str| value_of(&fields, name).to_owned();
     if value("turn") == "off" {
-        store.reminders_off(runner.id, now()).await?;
+        store
+            .reminders_off(runner.id, ctx.state.clock.unix())
+            .await?;
         ctx.flash("success", "Reminders are off. No more reminder emails.")
             .await?;
         return Ok(axum::response::Redirect::to("/today#reminders").into_response());
@@ -117,7 +118,7 @@ async fn save(ctx: Ctx, Form(fields): Form<Vec<(String, String)>>) -> AppResult<
                         days: i64::from(time.days.bits()),
                         next_due_at: next,
                     },
-                    now(),
+                    ctx.state.clock.unix(),
                 )
                 .await?;
             ctx.flash(
@@ -215,7 +216,10 @@ async fn off_page(ctx: Ctx, Path(token): Path<String>) -> AppResult<Response> {
 /// `POST /reminders/off/{token}`: turns the link's runner's reminders off.
 async fn off(ctx: Ctx, Path(token): Path<String>) -> AppResult<Response> {
     let runner_id = link_runner(&ctx, &token).await?;
-    ctx.state.store.reminders_off(runner_id, now()).await?;
+    ctx.state
+        .store
+        .reminders_off(runner_id, ctx.state.clock.unix())
+        .await?;
     render(OffPage {
         page: ctx.page("Reminder emails").await?,
         heading: "Reminders are off".into(),

@@ -218,7 +218,7 @@ pub(super) async fn book_view(
     rescheduling: Option<&Booking>,
     asked_day: Option<&str>,
 ) -> AppResult<BookPage> {
-    let now = now_ts();
+    let now = now_ts(ctx);
     let open = offer.open(ctx, now).await?;
     let days = slots_by_day(&open, &zone);
     let chosen = chosen_day(asked_day, &form, &days, &zone, now);
@@ -440,7 +440,7 @@ pub(super) async fn book(
         );
     }
     let (zone, zone_error) = visitor_zone(Some(form.value("tz")), &offer.clinic);
-    let now = now_ts();
+    let now = now_ts(&ctx);
     // The front door's honeypot, counted like the other public forms. A booking is not
     // pretended (a person whose browser filled the hidden field would wait for a call that
     // does not exist): it is refused with a message instead.

@@ -3,7 +3,6 @@
 //! notes, and invited as a runner in one click. One visitor (one email address) is one entry,
 //! with each of their enquiries under it.
 
-use crate::auth::now;
 use crate::clock::local_time;
 use crate::context::Ctx;
 use crate::error::{AppError, AppResult};
@@ -265,7 +264,7 @@ pub async fn update(
     };
     ctx.state
         .store
-        .update_inbox_item(&actor, id, stage, &notes, now())
+        .update_inbox_item(&actor, id, stage, &notes, ctx.state.clock.unix())
         .await?;
     ctx.flash("success", "Saved.").await?;
     Ok(Redirect::to(&format!("/clinic/inbox/{id}")).into_response())
@@ -290,7 +289,7 @@ pub async fn invite(ctx: Ctx, Path(id): Path<i64>) -> AppResult<Response> {
         crate::admin::send_invite_email(&ctx.state, &user, &clinic, &email, Role::Runner).await?;
     ctx.state
         .store
-        .link_inbox_invite(&actor, id, &hash, now())
+        .link_inbox_invite(&actor, id, &hash, ctx.state.clock.unix())
         .await?;
     ctx.flash(
         "success",
