@@ -62,10 +62,10 @@ async fn a_visitor_checks_their_back_inside_the_clinic_in_chromium() {
     b.goto(&format!("/assessments/{assessment}/programme"))
         .await;
     b.click("input[name='run_wednesday']").await;
-    let at = click_and_leave(&b, "form[action$='/programme'] button[type=submit]").await;
-    assert!(at.starts_with("/programmes/"), "{at}");
-    problems.extend(check_page_of(&b, "front-programme", Runner::OfAClinic).await);
-    b.wait_for_text("Half-kneeling Pallof press").await;
+    click_and_leave(&b, "form[action$='/programme'] button[type=submit]").await;
+    b.wait_for_text("waiting for your clinician to review it")
+        .await;
+    problems.extend(check_page_of(&b, "front-programme-waiting", Runner::OfAClinic).await);
     let versions = b
         .store
         .programmes_of(&Actor::of(&rae), rae.id)
@@ -77,13 +77,27 @@ async fn a_visitor_checks_their_back_inside_the_clinic_in_chromium() {
         "the clinic's runner gets a suggestion for the clinician"
     );
 
-    // The clinician finds the new runner in the clinic's inbox.
+    // The clinician finds the new runner in the clinic's inbox and approves the programme.
     b.client.delete_all_cookies().await.unwrap();
     b.log_in("doc@door.example").await;
     b.goto("/clinic/inbox").await;
     b.wait_for_text("Rae Runner").await;
-    b.wait_for_text("Check your back").await;
+    b.wait_for_text("Signed up: check your back").await;
     b.check_both_widths("front-inbox").await;
+    b.goto(&format!("/programmes/{}", versions[0].id)).await;
+    b.click("form.approve button[type=submit]").await;
+    b.wait_for_text("Approved").await;
+
+    // Back as the runner: the programme.
+    b.client.delete_all_cookies().await.unwrap();
+    b.goto("/login").await;
+    b.fill("#email", "rae@example.com").await;
+    b.fill("#password", "my back is better now").await;
+    b.click("form.stack button[type=submit]").await;
+    b.wait_for_text("Log out").await;
+    b.goto("/programme").await;
+    b.wait_for_text("Half-kneeling Pallof press").await;
+    problems.extend(check_page_of(&b, "front-programme", Runner::OfAClinic).await);
     b.close().await;
     assert!(
         problems.is_empty(),
