@@ -38,6 +38,8 @@ pub struct BookPage {
     pub chosen_heading: String,
     pub first_day: String,
     pub last_day: String,
+    /// The same in words: "From Monday 7 December to Monday 21 December."
+    pub days_offered: String,
     /// Why the chosen day has no times, when it is a clinic holiday.
     pub chosen_closed: Option<String>,
     /// The next days with free times: (date, short label).
@@ -289,6 +291,11 @@ pub(super) async fn book_view(
         chosen_heading: chosen.strftime("%A %-d %B").to_string(),
         first_day: today.to_string(),
         last_day: last.to_string(),
+        days_offered: format!(
+            "From {} to {}.",
+            today.strftime("%A %-d %B"),
+            last.strftime("%A %-d %B")
+        ),
         chosen_closed,
         day_links,
         closed_days,

@@ -123,6 +123,22 @@ async fn the_guide_without_consent_leads_to_the_self_check_in_chromium() {
     b.wait_for_text("Your guide is ready").await;
     b.wait_for_text("Half-kneeling Pallof press").await;
     b.check_both_widths("front-guide-ready").await;
+    // The download link gives the PDF, in the visitor's browser (with its cookies).
+    let download = b
+        .client
+        .execute_async(
+            "const done = arguments[arguments.length - 1];
+             fetch(document.querySelector('a[data-autodownload]').href)
+               .then(r => r.arrayBuffer().then(body => done([r.status,
+                 r.headers.get('content-type'), body.byteLength])))
+               .catch(e => done(['failed: ' + e]));",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(download[0], 200, "{download}");
+    assert_eq!(download[1], "application/pdf", "{download}");
+    assert!(download[2].as_u64().unwrap() > 1_000, "{download}");
     let outbox = b.store.outbox(10).await.unwrap();
     assert!(outbox.iter().all(|e| e.to != "nia@example.com"));
     b.close().await;
