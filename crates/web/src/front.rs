@@ -23,7 +23,7 @@ mod articles;
 mod check;
 mod guide_settings;
 mod images;
-mod inbox;
+pub(crate) mod inbox;
 mod public;
 
 use crate::AppState;

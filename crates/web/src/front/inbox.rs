@@ -35,7 +35,8 @@ fn stage_label(stage: InboxStage) -> &'static str {
         .unwrap_or("")
 }
 
-fn kind_label(item: &InboxItem) -> &'static str {
+/// What came in, in words (the inbox and the staff worklist).
+pub(crate) fn kind_label(item: &InboxItem) -> &'static str {
     match item.kind.as_str() {
         "guide" => "Guide download",
         "consult" => "Consult request",

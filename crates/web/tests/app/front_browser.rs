@@ -77,14 +77,22 @@ async fn a_visitor_checks_their_back_inside_the_clinic_in_chromium() {
         "the clinic's runner gets a suggestion for the clinician"
     );
 
-    // The clinician finds the new runner in the clinic's inbox and approves the programme.
+    // The clinician finds the new runner in the clinic's inbox, and the programme waiting on
+    // their worklist, and approves it from there.
     b.client.delete_all_cookies().await.unwrap();
     b.log_in("doc@door.example").await;
     b.goto("/clinic/inbox").await;
     b.wait_for_text("Rae Runner").await;
     b.wait_for_text("Signed up: check your back").await;
     b.check_both_widths("front-inbox").await;
-    b.goto(&format!("/programmes/{}", versions[0].id)).await;
+    b.goto("/home").await;
+    b.wait_for_text("Rae Runner: programme version 1 to approve")
+        .await;
+    b.wait_for_text("Rae Runner: Signed up: check your back")
+        .await;
+    b.check_both_widths("front-worklist").await;
+    b.click(&format!("a[href='/programmes/{}']", versions[0].id))
+        .await;
     b.click("form.approve button[type=submit]").await;
     b.wait_for_text("Approved").await;
 
