@@ -59,7 +59,7 @@ pub(crate) async fn click_and_leave(b: &Browser, css: &str) -> String {
     for _ in 0..100 {
         let now = path(b).await;
         if now != before {
-            wait_loaded(b).await;
+            b.wait_loaded().await;
             return now;
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
@@ -68,20 +68,6 @@ pub(crate) async fn click_and_leave(b: &Browser, css: &str) -> String {
         "clicking {css} on {before} went nowhere; page was:\n{}",
         b.client.source().await.unwrap()
     );
-}
-
-async fn wait_loaded(b: &Browser) {
-    for _ in 0..100 {
-        let state = b
-            .client
-            .execute("return document.readyState;", vec![])
-            .await
-            .unwrap();
-        if state == "complete" {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
 }
 
 async fn exists(b: &Browser, css: &str) -> bool {
@@ -108,7 +94,7 @@ async fn check_page(b: &Browser, name: &str) -> Vec<String> {
 
 /// [`check_page`] for `runner`'s pages.
 pub(crate) async fn check_page_of(b: &Browser, name: &str, runner: Runner) -> Vec<String> {
-    wait_loaded(b).await;
+    b.wait_loaded().await;
     let at = path(b).await;
     let mut problems = Vec::new();
     // 375 px: fits, 44 px targets, axe-core.
@@ -319,7 +305,7 @@ async fn log_first_exercise(b: &Browser, runner: &User) {
             .await
             .unwrap();
         if logs.iter().any(|l| l.kind == LogKind::Session) {
-            wait_loaded(b).await;
+            b.wait_loaded().await;
             return;
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
@@ -378,7 +364,7 @@ async fn today_works_offline(b: &Browser, runner: &User) {
     let before = session_logs(b, runner).await;
     b.set_offline(true).await;
     b.goto("/today").await;
-    wait_loaded(b).await;
+    b.wait_loaded().await;
     b.wait_for_text("Back pain during this session").await;
     let online = b
         .client
@@ -399,7 +385,7 @@ async fn today_works_offline(b: &Browser, runner: &User) {
     b.goto("/today").await; // the page sends what was kept as it loads
     for _ in 0..100 {
         if session_logs(b, runner).await == before + 1 {
-            wait_loaded(b).await;
+            b.wait_loaded().await;
             return;
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
@@ -430,7 +416,7 @@ async fn import_a_watch_file(b: &Browser, runner: &User, problems: &mut Vec<Stri
     let actor = Actor::of(runner);
     assert_eq!(b.store.runs_of(&actor, runner.id).await.unwrap().len(), 1);
     b.client.refresh().await.unwrap();
-    wait_loaded(b).await;
+    b.wait_loaded().await;
     assert_eq!(
         b.store.runs_of(&actor, runner.id).await.unwrap().len(),
         1,
