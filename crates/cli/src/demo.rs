@@ -1,7 +1,8 @@
 //! Demo data for `serve --demo`: a clinic with an admin, a clinician and three runners, plus a
 //! self-directed runner. Seeding is idempotent — people who already exist are left as they are.
 //!
-//! Every date is computed from today, so the demo tells the same story whenever it starts:
+//! Every date is computed from today by the app's clock (the system's, or the day given to
+//! `backstride demo --today`), so the demo tells the same story whenever it starts:
 //! Riley's baseline three weeks ago and her re-test today (better numbers, so the change report
 //! and the left/right charts show two dates), three watch runs a week with the pain around them,
 //! and her latest weekly review waiting for the clinician; Jo (postpartum, nine weeks after
@@ -15,6 +16,7 @@ use backstride_store::{
     Actor, AssessmentKind, AssessmentStatus, NewClinic, NewProgramme, NewUser, ProgrammeStatus,
     SaveAssessment, Store, StoreError,
 };
+use backstride_web::Clock;
 
 /// The demo clinic's name.
 pub const DEMO_CLINIC: &str = "Riverside Running Clinic";
@@ -38,8 +40,32 @@ const PEOPLE: &[(Role, &str, &str)] = &[
 const SELF_DIRECTED: (Role, &str, &str) =
     (Role::Runner, "Sasha Solo", "sasha@demo.backstride.test");
 
-/// Seeds the demo clinic and people; returns (role, email) of each.
-pub async fn seed(store: &dyn Store) -> anyhow::Result<Vec<(Role, String)>> {
+/// Where the demo is written and what time it is there.
+struct Demo<'a> {
+    store: &'a dyn Store,
+    clock: &'a Clock,
+}
+
+impl Demo<'_> {
+    /// Today in a person's own time zone.
+    fn today_of(&self, user: &backstride_store::User) -> jiff::civil::Date {
+        self.clock.today_for(user)
+    }
+}
+
+/// Noon (UTC) of `day`: where `backstride demo --today` pins the clock, the same date in every
+/// time zone from UTC-11 to UTC+11.
+pub fn noon_of(day: jiff::civil::Date) -> anyhow::Result<jiff::Timestamp> {
+    Ok(day
+        .at(12, 0, 0, 0)
+        .to_zoned(jiff::tz::TimeZone::UTC)?
+        .timestamp())
+}
+
+/// Seeds the demo clinic and people, dated from today by `clock`; returns (role, email) of
+/// each.
+pub async fn seed(store: &dyn Store, clock: &Clock) -> anyhow::Result<Vec<(Role, String)>> {
+    let d = Demo { store, clock };
     let clinic = match store.clinic_by_name(DEMO_CLINIC).await {
         Ok(c) => c,
         Err(StoreError::NotFound) => {
@@ -89,20 +115,18 @@ pub async fn seed(store: &dyn Store) -> anyhow::Result<Vec<(Role, String)>> {
         }
         Err(e) => return Err(e.into()),
     }
-    seed_riley(store).await?;
-    seed_jo(store).await?;
-    seed_self_directed(store).await?;
-    seed_front_door(store, &clinic).await?;
+    seed_riley(&d).await?;
+    seed_jo(&d).await?;
+    seed_self_directed(&d).await?;
+    seed_front_door(&d, &clinic).await?;
     Ok(logins)
 }
 
 /// The clinic's front door: a contact line, the clinician's call hours (weekday mornings) and a
 /// published article with an exercise card, so the public pages have something to show.
 /// Skipped when the clinician has hours already.
-async fn seed_front_door(
-    store: &dyn Store,
-    clinic: &backstride_store::Clinic,
-) -> anyhow::Result<()> {
+async fn seed_front_door(d: &Demo<'_>, clinic: &backstride_store::Clinic) -> anyhow::Result<()> {
+    let store = d.store;
     use backstride_core::booking::{
         Availability, BookingWindow, RawAvailability, RawHours, RawWeeklyHours,
     };
@@ -148,7 +172,7 @@ async fn seed_front_door(
     };
     let availability =
         Availability::try_from(&raw).map_err(|e| anyhow::anyhow!("demo call hours: {e}"))?;
-    let now = jiff::Timestamp::now().as_second();
+    let now = d.clock.unix();
     store
         .save_call_hours(
             &staff,
@@ -164,9 +188,7 @@ async fn seed_front_door(
             now,
         )
         .await?;
-    let today = jiff::Zoned::now()
-        .with_time_zone(clinic.time_zone.zone())
-        .date();
+    let today = d.clock.today_in(&clinic.time_zone);
     store
         .save_article(
             &staff,
@@ -220,17 +242,10 @@ fn riley_baseline() -> anyhow::Result<Assessment> {
     Ok(serde_json::from_value(raw)?)
 }
 
-/// Today in a person's own time zone.
-fn today_of(user: &backstride_store::User) -> jiff::civil::Date {
-    jiff::Zoned::now()
-        .with_time_zone(user.time_zone.zone())
-        .date()
-}
-
 /// Saves a complete assessment of `runner` by `by`, dated at 10 am on `date` (the runner's
 /// time), and returns it with its result.
 async fn save_dated_assessment(
-    store: &dyn Store,
+    d: &Demo<'_>,
     by: &backstride_store::User,
     runner: &backstride_store::User,
     raw: &Assessment,
@@ -241,7 +256,8 @@ async fn save_dated_assessment(
     let result = assess(raw, &Thresholds::default())
         .map_err(|e| anyhow::anyhow!("demo assessment: {e:?}"))?;
     let actor = Actor::of(by);
-    let saved = store
+    let saved = d
+        .store
         .save_assessment(
             &actor,
             runner.id,
@@ -262,8 +278,8 @@ async fn save_dated_assessment(
         .to_zoned(runner.time_zone.zone().clone())?
         .timestamp()
         .as_second()
-        .min(jiff::Timestamp::now().as_second());
-    store.date_assessment(&actor, saved.id, at).await?;
+        .min(d.clock.unix());
+    d.store.date_assessment(&actor, saved.id, at).await?;
     Ok((saved, result))
 }
 
@@ -300,7 +316,8 @@ async fn approved_programme(
 /// Riley gets a scored baseline assessment three weeks ago and a programme the clinician
 /// approved that day, three weeks of logs and watch runs, and a re-test today. Skipped when
 /// Riley already has an assessment.
-async fn seed_riley(store: &dyn Store) -> anyhow::Result<()> {
+async fn seed_riley(d: &Demo<'_>) -> anyhow::Result<()> {
+    let store = d.store;
     let riley = store
         .user_by_email(&"riley@demo.backstride.test".parse()?)
         .await?;
@@ -312,10 +329,10 @@ async fn seed_riley(store: &dyn Store) -> anyhow::Result<()> {
         return Ok(());
     }
     let raw = riley_baseline()?;
-    let today = today_of(&riley);
+    let today = d.today_of(&riley);
     let start = today.checked_sub(jiff::Span::new().days(DEMO_DAYS))?;
     let (saved, result) = save_dated_assessment(
-        store,
+        d,
         &clinician,
         &riley,
         &raw,
@@ -328,7 +345,7 @@ async fn seed_riley(store: &dyn Store) -> anyhow::Result<()> {
     let runs = seed_days(store, &riley, &programme, start, DEMO_DAYS, riley_pain).await?;
     seed_riley_reviews(store, &riley, &clinician, today).await?;
     seed_riley_watch_runs(store, &riley, &runs).await?;
-    seed_riley_retest(store, &riley, &clinician, &raw, today).await?;
+    seed_riley_retest(d, &riley, &clinician, &raw, today).await?;
     Ok(())
 }
 
@@ -344,7 +361,8 @@ fn riley_pain(offset: i64) -> f64 {
 /// Jo: postpartum, nine weeks after birth (so running waits for twelve weeks and the hop test),
 /// assessed four days ago with a programme the clinician approved that day and four days of
 /// logs. Her first re-test is due in three days.
-async fn seed_jo(store: &dyn Store) -> anyhow::Result<()> {
+async fn seed_jo(d: &Demo<'_>) -> anyhow::Result<()> {
+    let store = d.store;
     let jo = store
         .user_by_email(&"jo@demo.backstride.test".parse()?)
         .await?;
@@ -362,9 +380,10 @@ async fn seed_jo(store: &dyn Store) -> anyhow::Result<()> {
     set_answer(&mut raw, &["postpartum", "weeks_since_birth"], 9.into());
     set_answer(&mut raw, &["red_flags", "age_years"], 31.into());
     let raw: Assessment = serde_json::from_value(raw)?;
-    let start = today_of(&jo).checked_sub(jiff::Span::new().days(JO_DAYS))?;
+    let today = d.today_of(&jo);
+    let start = today.checked_sub(jiff::Span::new().days(JO_DAYS))?;
     let (saved, result) = save_dated_assessment(
-        store,
+        d,
         &clinician,
         &jo,
         &raw,
@@ -378,7 +397,6 @@ async fn seed_jo(store: &dyn Store) -> anyhow::Result<()> {
         3.0 - (offset / 3) as f64
     })
     .await?;
-    let today = today_of(&jo);
     if let Some(journal) = backstride_web::Journal::load(store, &Actor::of(&jo), &jo, today).await?
     {
         for offset in 0..JO_DAYS {
@@ -393,7 +411,8 @@ async fn seed_jo(store: &dyn Store) -> anyhow::Result<()> {
 
 /// Sasha signed up alone (no clinic), took the self-check ten days ago and got her programme at
 /// once, as every self-directed runner does; ten days of logs, her first weekly review applied.
-async fn seed_self_directed(store: &dyn Store) -> anyhow::Result<()> {
+async fn seed_self_directed(d: &Demo<'_>) -> anyhow::Result<()> {
+    let store = d.store;
     let sasha = store.user_by_email(&SELF_DIRECTED.2.parse()?).await?;
     let me = Actor::of(&sasha);
     if !store.assessments_of(&me, sasha.id).await?.is_empty() {
@@ -403,18 +422,10 @@ async fn seed_self_directed(store: &dyn Store) -> anyhow::Result<()> {
     raw["postpartum"] = serde_json::Value::Null;
     set_answer(&mut raw, &["red_flags", "age_years"], 42.into());
     let raw: Assessment = serde_json::from_value(raw)?;
-    let today = today_of(&sasha);
+    let today = d.today_of(&sasha);
     let start = today.checked_sub(jiff::Span::new().days(SELF_DIRECTED_DAYS))?;
-    let (saved, result) = save_dated_assessment(
-        store,
-        &sasha,
-        &sasha,
-        &raw,
-        AssessmentKind::Baseline,
-        start,
-        "",
-    )
-    .await?;
+    let (saved, result) =
+        save_dated_assessment(d, &sasha, &sasha, &raw, AssessmentKind::Baseline, start, "").await?;
     let programme = approved_programme(store, &sasha, &sasha, saved.id, &result, start).await?;
     seed_days(
         store,
@@ -638,7 +649,7 @@ async fn seed_riley_watch_runs(
 /// A re-test today, three weeks after the baseline, better on most tests, so the change report
 /// has something to say.
 async fn seed_riley_retest(
-    store: &dyn Store,
+    d: &Demo<'_>,
     riley: &backstride_store::User,
     clinician: &backstride_store::User,
     baseline: &Assessment,
@@ -686,7 +697,7 @@ async fn seed_riley_retest(
     );
     let retest: Assessment = serde_json::from_value(raw)?;
     save_dated_assessment(
-        store,
+        d,
         clinician,
         riley,
         &retest,
@@ -722,19 +733,30 @@ mod tests {
         serde_json::from_str(&approved.body_json).unwrap()
     }
 
-    /// Everyone's dates are computed from today: Riley's baseline three weeks ago and her
-    /// re-test today; Jo's and Sasha's baselines and programmes 4 and 10 days ago; logs up to
-    /// yesterday. Riley's change report shows improvement, her pain versus load has runs (three
-    /// a week) and a flagged pattern, and her latest weekly review waits for the clinician.
+    /// Everyone's dates are computed from today by the clock given — here pinned to a summer
+    /// Monday, not the real today: Riley's baseline three weeks ago and her re-test today; Jo's
+    /// and Sasha's baselines and programmes 4 and 10 days ago; logs up to yesterday; the
+    /// article dated today. Riley's change report shows improvement, her pain versus load has
+    /// runs (three a week) and a flagged pattern, and her latest weekly review waits for the
+    /// clinician.
     #[tokio::test]
     async fn the_demo_tells_the_story_with_dates_relative_to_today() {
         use backstride_core::tracking::change::Judgement;
         use backstride_core::tracking::load::{LoadCutOffs, pain_versus_load};
+        let clock = Clock::pinned("2025-06-16T11:30:00Z".parse().unwrap());
+        let today_of = |user: &backstride_store::User| clock.today_for(user);
         let mut stores = vec![backstride_store::testing::sqlite().await];
         stores.extend(backstride_store::testing::postgres().await);
         for store in stores {
             let store = store.as_ref();
-            seed(store).await.unwrap();
+            seed(store, &clock).await.unwrap();
+            let clinic = store.clinic_by_name(DEMO_CLINIC).await.unwrap();
+            let articles = store.published_articles(clinic.id).await.unwrap();
+            assert_eq!(
+                articles.iter().map(|a| a.date.as_str()).collect::<Vec<_>>(),
+                ["2025-06-16"],
+                "the article is dated the pinned today"
+            );
             let clinician = store
                 .user_by_email(&"clinician@demo.backstride.test".parse().unwrap())
                 .await
@@ -868,7 +890,7 @@ mod tests {
         stores.extend(backstride_store::testing::postgres().await);
         for store in stores {
             let store = store.as_ref();
-            seed(store).await.unwrap();
+            seed(store, &Clock::system()).await.unwrap();
             let riley = store
                 .user_by_email(&"riley@demo.backstride.test".parse().unwrap())
                 .await
@@ -907,7 +929,7 @@ mod tests {
             assert_eq!(cadences.len(), watch.len());
             assert!(cadences.iter().any(|c| *c < 160.0) && cadences.iter().any(|c| *c >= 160.0));
 
-            seed(store).await.unwrap();
+            seed(store, &Clock::system()).await.unwrap();
             assert_eq!(
                 store.runs_of(&staff, riley.id).await.unwrap().len(),
                 watch.len(),

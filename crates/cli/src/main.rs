@@ -62,6 +62,10 @@ enum Command {
         /// Seed of the made-up stories.
         #[arg(long, default_value_t = 1)]
         seed: u64,
+        /// Date the demo as if today were this day (YYYY-MM-DD, from 2000-01-01 to
+        /// 2099-12-31), e.g. to show it on a known date; today by default.
+        #[arg(long, value_parser = parse_today)]
+        today: Option<jiff::civil::Date>,
     },
     /// Bring the database schema up to date and exit.
     Migrate {
@@ -162,11 +166,16 @@ async fn run_async(command: Command) -> anyhow::Result<()> {
             runners,
             days,
             seed,
+            today,
         } => {
             let settings = Settings::load(&connect, None)?;
             let (store, bulk) = settings.open_bulk().await?;
             store.migrate().await?;
-            let logins = demo::seed(store.as_ref()).await?;
+            let clock = match today {
+                Some(day) => backstride_web::Clock::pinned(demo::noon_of(day)?),
+                None => backstride_web::Clock::system(),
+            };
+            let logins = demo::seed(store.as_ref(), &clock).await?;
             if let Some(runners) = runners {
                 let started = std::time::Instant::now();
                 let size = clinic::Size {
@@ -174,7 +183,7 @@ async fn run_async(command: Command) -> anyhow::Result<()> {
                     days,
                     seed,
                 };
-                let made = clinic::seed(store.as_ref(), bulk, size, true).await?;
+                let made = clinic::seed(store.as_ref(), bulk, size, true, &clock).await?;
                 println!("{made} ({:.1} s)", started.elapsed().as_secs_f64());
                 if !made.already {
                     println!(
@@ -207,11 +216,24 @@ async fn run_async(command: Command) -> anyhow::Result<()> {
     }
 }
 
+/// `--today`: a date in the years a demo can be dated to.
+fn parse_today(raw: &str) -> Result<jiff::civil::Date, String> {
+    let bad = || format!("{raw:?} is not a date from 2000-01-01 to 2099-12-31 (YYYY-MM-DD)");
+    let day: jiff::civil::Date = raw.trim().parse().map_err(|_| bad())?;
+    if (2000..=2099).contains(&day.year()) {
+        Ok(day)
+    } else {
+        Err(bad())
+    }
+}
+
 async fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
     let store = settings.open_store().await?;
     store.migrate().await.context("migrating the database")?;
+    // One clock for the demo's dates, the pages and the hourly housekeeping.
+    let clock = backstride_web::Clock::system();
     let demo_logins = if demo {
-        Some(demo::seed(store.as_ref()).await?)
+        Some(demo::seed(store.as_ref(), &clock).await?)
     } else {
         None
     };
@@ -228,6 +250,7 @@ async fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
     let housekeeping = tokio::spawn(backstride_web::housekeeping::run(
         store.clone(),
         backstride_web::ServerKey::load(&settings.web),
+        clock.clone(),
         settings.web.base_url().to_owned(),
         worker_stop_rx,
     ));
@@ -245,7 +268,7 @@ async fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
         demo::print_logins(logins, &settings.web.public_url);
     }
     println!("Backstride is running at http://{local}/ (press Ctrl-C to stop)");
-    let state = backstride_web::AppState::new(store, settings.web.clone());
+    let state = backstride_web::AppState::new(store, settings.web.clone()).with_clock(clock);
     backstride_web::serve(state, listener, shutdown_signal()).await?;
     tracing::info!("stopping: in-flight requests finished, stopping the outbox worker");
     let _ = stop_worker.send(true);

@@ -1,5 +1,5 @@
-//! The `backstride` binary end to end: help, demo seeding (idempotent), user creation, migrate,
-//! serve (with its files private to its user).
+//! The `backstride` binary end to end: help, demo seeding (idempotent, on a day given), user
+//! creation, migrate, serve (with its files private to its user).
 
 use std::io::Write;
 use std::process::{Command, Stdio};
@@ -60,6 +60,23 @@ fn demo_seeding_is_idempotent() {
     assert_eq!(first, second, "seeding twice changes nothing");
     let (ok, migrated, _) = backstride(&data, &["migrate"]);
     assert!(ok && migrated.contains("up to date"));
+}
+
+/// `demo --today` dates the demo on a chosen day; a day out of bounds is refused by its flag.
+#[test]
+fn the_demo_is_dated_on_the_day_given_and_a_bad_day_is_refused() {
+    let data = temp_dir("demo-today");
+    for bad in ["1999-12-31", "16/06/2025", "2025-02-30"] {
+        let (ok, _, err) = backstride(&data, &["demo", "--today", bad]);
+        assert!(!ok, "{bad}");
+        assert!(
+            err.contains("is not a date from 2000-01-01 to 2099-12-31"),
+            "{bad}: {err}"
+        );
+    }
+    let (ok, out, err) = backstride(&data, &["demo", "--today", "2025-06-16"]);
+    assert!(ok, "{err}");
+    assert!(out.contains("riley@demo.backstride.test"));
 }
 
 #[test]

@@ -325,9 +325,8 @@ pub struct Analysis {
 /// RFC 3339 UTC text for a FIT time.
 pub fn fit_time_rfc3339(t: u32) -> Option<String> {
     let unix = fit::fit_time_to_unix(t)?;
-    let dt = time::OffsetDateTime::from_unix_timestamp(unix).ok()?;
-    dt.format(&time::format_description::well_known::Rfc3339)
-        .ok()
+    // Whole seconds in UTC print as `2024-05-01T07:00:00Z`, as stored since the first import.
+    Some(jiff::Timestamp::from_second(unix).ok()?.to_string())
 }
 
 fn sport_label(sport: Option<u8>) -> String {
@@ -694,6 +693,17 @@ fn build_run(
 mod tests {
     use super::*;
     use crate::write::SyntheticRun;
+
+    /// The text stored with every imported run since the first import (when the `time` crate
+    /// wrote it): whole seconds, UTC as `Z`; a relative FIT time is no date.
+    #[test]
+    fn fit_times_print_as_they_were_stored() {
+        assert_eq!(
+            fit_time_rfc3339(1_000_000_000).as_deref(),
+            Some("2021-09-08T01:46:40Z")
+        );
+        assert_eq!(fit_time_rfc3339(5), None);
+    }
 
     #[test]
     fn synthetic_run_is_summarised() {

@@ -296,13 +296,6 @@ macro_rules! drop_reminder {
     };
 }
 
-fn unix_now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0)
-}
-
 fn to_json<T: serde::Serialize>(value: &T) -> StoreResult<String> {
     serde_json::to_string(value).map_err(|e| StoreError::Other(e.to_string()))
 }
@@ -318,7 +311,7 @@ macro_rules! impl_booking {
             ) -> StoreResult<(User, Option<CallHours>)> {
                 let mut tx = begin!(self, $begin_write, actor.user_id != clinician_id);
                 let clinician =
-                    require_hours_access!(self, tx, actor, clinician_id, "open call hours", unix_now());
+                    require_hours_access!(self, tx, actor, clinician_id, "open call hours", crate::sql::now());
                 let sql = format!("SELECT {HOURS_COLUMNS} FROM call_hours WHERE clinician_id = $1");
                 let row: Option<HoursRow> = sqlx::query_as(&sql)
                     .bind(clinician_id)

@@ -520,7 +520,7 @@ fn corrupt(err: impl std::fmt::Display) -> StoreError {
 }
 
 pub(crate) fn now() -> i64 {
-    time::OffsetDateTime::now_utc().unix_timestamp()
+    jiff::Timestamp::now().as_second()
 }
 
 fn unit_columns(

@@ -1521,7 +1521,9 @@ async fn expired_sessions_and_old_login_failures_are_forgotten() {
         let record = |id: i128, expires: i64| Record {
             id: Id(id),
             data: Default::default(),
-            expiry_date: time::OffsetDateTime::from_unix_timestamp(expires).unwrap(),
+            // tower-sessions takes the `time` crate's type, which it re-exports.
+            expiry_date: tower_sessions::cookie::time::OffsetDateTime::from_unix_timestamp(expires)
+                .unwrap(),
         };
         // Expired long ago, and one that lives until 2096.
         sessions.save(&record(1, 1_000)).await.unwrap();

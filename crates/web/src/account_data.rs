@@ -57,9 +57,11 @@ Another Backstride server can import this file: `backstride import-export FILE`.
 
 /// Every record about `runner_id`, as `viewer` may see it, in one zip: the JSON document, CSV
 /// files for spreadsheets, and the PDFs (handouts of approved versions, change reports).
-/// `step(done, total)` is told as each part is ready (the CLI's progress bar).
+/// `step(done, total)` is told as each part is ready (the CLI's progress bar); the PDFs are
+/// printed on the viewer's today by `clock`.
 pub async fn export_zip(
     store: &dyn Store,
+    clock: &crate::Clock,
     viewer: &User,
     runner_id: i64,
     step: &(dyn Fn(usize, usize) + Send + Sync),
@@ -112,8 +114,7 @@ pub async fn export_zip(
         let handout = backstride_report::Handout {
             clinic: crate::print::printed_clinic(clinic.as_ref()),
             runner_name: runner.display_name.clone(),
-            // An export is stamped with the real date, also from the command line.
-            issued_on: crate::Clock::system().today_for(viewer),
+            issued_on: clock.today_for(viewer),
             programme,
         };
         match crate::print::typeset(move || backstride_report::handout_pdf(&handout)).await? {
@@ -124,7 +125,7 @@ pub async fn export_zip(
         step(done, total);
     }
     for (n, a) in retests.iter().enumerate() {
-        match crate::tracking::progress::change_pdf_bytes(store, viewer, a.id).await {
+        match crate::tracking::progress::change_pdf_bytes(store, clock, viewer, a.id).await {
             Ok(pdf) => files.push((format!("pdf/change-report-{}.pdf", n + 1), pdf)),
             // A re-test with nothing complete before it has no report.
             Err(AppError::NotFound) => {}
@@ -360,12 +361,12 @@ fn day(at: Option<i64>, user: &User) -> String {
         .unwrap_or_default()
 }
 
-fn now() -> i64 {
-    jiff::Timestamp::now().as_second()
-}
-
 async fn data_page(ctx: &Ctx, user: &User, form: FormState) -> AppResult<Response> {
-    let plan: DeletionPlan = ctx.state.store.deletion_plan(user.id, now()).await?;
+    let plan: DeletionPlan = ctx
+        .state
+        .store
+        .deletion_plan(user.id, ctx.state.clock.unix())
+        .await?;
     let status = form.status();
     render_status(
         status,
@@ -391,7 +392,14 @@ async fn page(ctx: Ctx) -> AppResult<Response> {
 /// `POST /account/data/export`: the runner's own zip.
 async fn export_own(ctx: Ctx) -> AppResult<Response> {
     let user = ctx.user_with_role(&[Role::Runner])?.clone();
-    let zip = export_zip(ctx.state.store.as_ref(), &user, user.id, &no_step).await?;
+    let zip = export_zip(
+        ctx.state.store.as_ref(),
+        &ctx.state.clock,
+        &user,
+        user.id,
+        &no_step,
+    )
+    .await?;
     Ok(zip_response(zip, "backstride-my-data.zip"))
 }
 
@@ -399,7 +407,14 @@ async fn export_own(ctx: Ctx) -> AppResult<Response> {
 /// audits it; anyone else gets the 404 of a record that does not exist).
 async fn export_runner(ctx: Ctx, Path(id): Path<i64>) -> AppResult<Response> {
     let user = ctx.user()?.clone();
-    let zip = export_zip(ctx.state.store.as_ref(), &user, id, &no_step).await?;
+    let zip = export_zip(
+        ctx.state.store.as_ref(),
+        &ctx.state.clock,
+        &user,
+        id,
+        &no_step,
+    )
+    .await?;
     Ok(zip_response(zip, &format!("backstride-runner-{id}.zip")))
 }
 
@@ -428,7 +443,11 @@ async fn delete_account(
         let form = form.with_value("password", "");
         return data_page(&ctx, &user, form).await;
     }
-    let plan = ctx.state.store.delete_runner(user.id, now()).await?;
+    let plan = ctx
+        .state
+        .store
+        .delete_runner(user.id, ctx.state.clock.unix())
+        .await?;
     ctx.log_out_here().await?;
     let mut page = ctx.page("Your account has been deleted").await?;
     page.user = None;

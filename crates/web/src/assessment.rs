@@ -596,10 +596,14 @@ fn red_flag_reason(result: &AssessmentResult, id: i64) -> String {
 /// Raises a critical alert about the runner, whoever they are: their clinic's staff see it
 /// when there is a clinic (a self-directed runner is shown the referral instead).
 async fn alert_clinician(ctx: &Ctx, runner_id: i64, reason: &str) -> AppResult<()> {
-    let now = time::OffsetDateTime::now_utc().unix_timestamp();
     ctx.state
         .store
-        .raise_alert(runner_id, AlertTier::Critical, reason, now)
+        .raise_alert(
+            runner_id,
+            AlertTier::Critical,
+            reason,
+            ctx.state.clock.unix(),
+        )
         .await?;
     Ok(())
 }

@@ -35,8 +35,9 @@ pub const INVITE_TTL_SECONDS: i64 = 7 * 24 * 60 * 60;
 
 type Fields = Form<HashMap<String, String>>;
 
+/// Now by the system clock, in Unix seconds (handlers with a request read `AppState::clock`).
 pub fn now() -> i64 {
-    time::OffsetDateTime::now_utc().unix_timestamp()
+    jiff::Timestamp::now().as_second()
 }
 
 async fn account_form(

@@ -78,8 +78,9 @@ pub fn routes() -> Router<AppState> {
         )
 }
 
-fn now_ts() -> Timestamp {
-    Timestamp::now()
+/// Now, by the app's clock.
+fn now_ts(ctx: &Ctx) -> Timestamp {
+    ctx.state.clock.now()
 }
 
 fn ts(seconds: i64) -> Timestamp {

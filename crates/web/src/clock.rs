@@ -1,7 +1,12 @@
 //! The app's one clock: what time it is, a person's today in their own time zone, and a moment
 //! written in the viewer's local time. The server reads the system clock; router tests pin it
-//! (`Clock::pinned`, `Clock::set`) so weekly reviews, reminders and the demo can be checked on a
-//! chosen date. Every request handler reads the time through `AppState::clock`.
+//! (`Clock::pinned`, `Clock::set`) so weekly reviews, reminders, booking, articles, printed PDFs
+//! and the demo (`backstride demo --today`) can be checked on a chosen date. Request handlers
+//! and the hourly housekeeping read the time through `AppState::clock`.
+//!
+//! On purpose, security windows keep the system's time whatever the clock says (a pinned clock
+//! must not stretch a sign-in link's or a session's life): emailed links and invitations
+//! (`auth::now`), sessions, form tokens, rate limits and the mail worker.
 
 use backstride_core::TimeZoneName;
 use backstride_store::User;

@@ -33,8 +33,22 @@ const TOUCHED_KEY: &str = "touched_at";
 /// last request. Our choice.
 pub const TOUCH_INTERVAL_SECONDS: i64 = 5 * 60;
 
+/// How long a session lasts after its last request: 30 days with "remember me" ticked, else
+/// 12 hours (also a visitor's session before logging in). Our choice.
+const REMEMBERED_IDLE: jiff::SignedDuration = jiff::SignedDuration::from_hours(30 * 24);
+pub(crate) const IDLE: jiff::SignedDuration = jiff::SignedDuration::from_hours(12);
+
 fn now() -> i64 {
-    time::OffsetDateTime::now_utc().unix_timestamp()
+    jiff::Timestamp::now().as_second()
+}
+
+/// A session that ends `idle` after its last request, in tower-sessions' terms. The one place
+/// the `time` crate's types appear (tower-sessions and its cookies take them; `cookie`
+/// re-exports the crate): everything else keeps time with jiff.
+pub(crate) fn expiry_after(idle: jiff::SignedDuration) -> tower_sessions::Expiry {
+    tower_sessions::Expiry::OnInactivity(tower_sessions::cookie::time::Duration::seconds(
+        idle.as_secs(),
+    ))
 }
 
 /// Around every request, inside the session layer: reads the visitor's cookies (their id and
@@ -58,9 +72,7 @@ pub async fn session_upkeep(
     if session.is_modified()
         && let Ok(Some(idle)) = session.get::<i64>(IDLE_KEY).await
     {
-        session.set_expiry(Some(tower_sessions::Expiry::OnInactivity(
-            time::Duration::seconds(idle),
-        )));
+        session.set_expiry(Some(expiry_after(jiff::SignedDuration::from_secs(idle))));
     }
     for cookie in visitor.set_cookies(state.config.is_https()) {
         res.headers_mut().append(header::SET_COOKIE, cookie);
@@ -304,15 +316,10 @@ impl Ctx {
         self.session
             .insert(CSRF_SESSION_KEY, random_token(32))
             .await?;
-        let idle = if remember {
-            time::Duration::days(30)
-        } else {
-            time::Duration::hours(12)
-        };
-        self.session.insert(IDLE_KEY, idle.whole_seconds()).await?;
+        let idle = if remember { REMEMBERED_IDLE } else { IDLE };
+        self.session.insert(IDLE_KEY, idle.as_secs()).await?;
         self.session.insert(TOUCHED_KEY, now()).await?;
-        self.session
-            .set_expiry(Some(tower_sessions::Expiry::OnInactivity(idle)));
+        self.session.set_expiry(Some(expiry_after(idle)));
         Ok(())
     }
 

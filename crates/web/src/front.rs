@@ -23,10 +23,11 @@ mod articles;
 mod check;
 mod guide_settings;
 mod images;
-mod inbox;
+pub(crate) mod inbox;
 mod public;
 
 use crate::AppState;
+use crate::context::Ctx;
 use crate::error::{AppError, AppResult};
 use axum::Router;
 use axum::routing::get;
@@ -170,11 +171,10 @@ fn initials(name: &str) -> String {
     }
 }
 
-/// Today's date in the clinic's time zone (articles are public from their date on).
-fn clinic_today(clinic: &Clinic) -> jiff::civil::Date {
-    jiff::Timestamp::now()
-        .to_zoned(clinic.time_zone.zone())
-        .date()
+/// Today's date in the clinic's time zone, by the app's clock (articles are public from their
+/// date on).
+fn clinic_today(ctx: &Ctx, clinic: &Clinic) -> jiff::civil::Date {
+    ctx.state.clock.today_in(&clinic.time_zone)
 }
 
 #[cfg(test)]

@@ -68,11 +68,13 @@ pub async fn send_reminders(
     crate::reminders::send_due(store, key, base_url, at).await
 }
 
-/// Runs a pass now and then every [`EVERY`] until `shutdown` turns true; `base_url` (the
-/// configured public address) starts the links in reminder emails.
+/// Runs a pass now and then every [`EVERY`] until `shutdown` turns true, at the time `clock`
+/// tells (the app's own); `base_url` (the configured public address) starts the links in
+/// reminder emails.
 pub async fn run(
     store: Arc<dyn Store>,
     key: crate::ServerKey,
+    clock: crate::Clock,
     base_url: String,
     mut shutdown: tokio::sync::watch::Receiver<bool>,
 ) {
@@ -80,7 +82,7 @@ pub async fn run(
         if *shutdown.borrow() {
             break;
         }
-        let now = time::OffsetDateTime::now_utc().unix_timestamp();
+        let now = clock.unix();
         match forget_old(store.as_ref(), now).await {
             Ok(gone) if gone != Forgotten::default() => tracing::info!(
                 attempts = gone.attempts,
@@ -109,10 +111,10 @@ pub async fn run(
             ),
             Err(err) => tracing::warn!(%err, "housekeeping: retained records not removed"),
         }
-        if let Err(err) = make_weekly_reviews(store.as_ref(), &crate::Clock::system()).await {
+        if let Err(err) = make_weekly_reviews(store.as_ref(), &clock).await {
             tracing::warn!(%err, "housekeeping: weekly reviews not made");
         }
-        match send_reminders(store.as_ref(), &key, &base_url, jiff::Timestamp::now()).await {
+        match send_reminders(store.as_ref(), &key, &base_url, clock.now()).await {
             Ok(done) if done != RemindersHandled::default() => tracing::info!(
                 sent = done.sent,
                 skipped = done.skipped,
@@ -121,7 +123,7 @@ pub async fn run(
             Ok(_) => {}
             Err(err) => tracing::warn!(%err, "housekeeping: reminders not sent"),
         }
-        if let Err(err) = crate::outcomes::refresh_public(store.as_ref()).await {
+        if let Err(err) = crate::outcomes::refresh_public(store.as_ref(), &clock).await {
             tracing::warn!(%err, "housekeeping: public outcomes not counted");
         }
         tokio::select! {

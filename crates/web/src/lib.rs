@@ -62,7 +62,7 @@ use axum::Router;
 use axum::routing::{get, post};
 use backstride_store::Store;
 use std::sync::Arc;
-use tower_sessions::{Expiry, SessionManagerLayer};
+use tower_sessions::SessionManagerLayer;
 
 /// What every handler can reach.
 #[derive(Clone)]
@@ -101,7 +101,7 @@ pub fn router(state: AppState) -> Router {
         .with_http_only(true)
         .with_same_site(tower_sessions::cookie::SameSite::Lax)
         .with_secure(state.config.is_https())
-        .with_expiry(Expiry::OnInactivity(time::Duration::hours(12)));
+        .with_expiry(context::expiry_after(context::IDLE));
     let body_limit = state.config.body_limit_bytes;
 
     let limited = Router::new()

@@ -174,7 +174,7 @@ pub async fn run_worker(
         if *shutdown.borrow() {
             break;
         }
-        let now = time::OffsetDateTime::now_utc().unix_timestamp();
+        let now = jiff::Timestamp::now().as_second();
         if let Err(err) = deliver_due(store.as_ref(), &mailer, &from, now).await {
             tracing::warn!(%err, "outbox pass failed");
         }

@@ -66,12 +66,6 @@ fn period(q: &PeriodQuery, today: Date) -> (FormState, Option<(Date, Date)>) {
     (form, Some((from, to)))
 }
 
-fn today_in(clinic: &Clinic) -> Date {
-    jiff::Timestamp::now()
-        .to_zoned(clinic.time_zone.zone().clone())
-        .date()
-}
-
 fn date_in(clinic: &Clinic, at: i64) -> Date {
     jiff::Timestamp::from_second(at)
         .map(|t| t.to_zoned(clinic.time_zone.zone().clone()).date())
@@ -400,7 +394,7 @@ fn meaningful_points(clinic: &Clinic) -> f64 {
 /// chosen).
 pub async fn page(ctx: Ctx, Query(q): Query<PeriodQuery>) -> AppResult<Response> {
     let (actor, clinic) = staff_clinic(&ctx).await?;
-    let today = today_in(&clinic);
+    let today = ctx.state.clock.today_in(&clinic.time_zone);
     let (form, chosen) = period(&q, today);
     let points = meaningful_points(&clinic);
     let outcomes = match chosen {
@@ -448,7 +442,7 @@ fn cell(s: &str) -> String {
 /// `GET /clinic/outcomes.csv?from=&to=`: the page's figures, a row each.
 pub async fn csv(ctx: Ctx, Query(q): Query<PeriodQuery>) -> AppResult<Response> {
     let (actor, clinic) = staff_clinic(&ctx).await?;
-    let today = today_in(&clinic);
+    let today = ctx.state.clock.today_in(&clinic.time_zone);
     let (form, chosen) = period(&q, today);
     let Some((from, to)) = chosen else {
         let message = form
@@ -498,10 +492,11 @@ pub async fn csv(ctx: Ctx, Query(q): Query<PeriodQuery>) -> AppResult<Response> 
 /// The public sentence for the last 12 months, empty under the floor.
 async fn public_sentence_now(
     store: &dyn Store,
+    clock: &crate::Clock,
     actor: &Actor,
     clinic: &Clinic,
 ) -> AppResult<(String, Date)> {
-    let today = today_in(clinic);
+    let today = clock.today_in(&clinic.time_zone);
     let o = count(store, actor, clinic, last_year(today), today, today).await?;
     Ok((
         outcomes::public_sentence(&o, meaningful_points(clinic)).unwrap_or_default(),
@@ -523,7 +518,8 @@ pub async fn set_public(ctx: Ctx, Form(f): Form<PublicForm>) -> AppResult<Respon
     let store = ctx.state.store.as_ref();
     let clinic = store.clinic(clinic_id).await?;
     if f.show.as_deref() == Some("yes") {
-        let (sentence, today) = public_sentence_now(store, &actor, &clinic).await?;
+        let (sentence, today) =
+            public_sentence_now(store, &ctx.state.clock, &actor, &clinic).await?;
         store
             .set_public_outcomes(&actor, Some(&sentence), &today.to_string())
             .await?;
@@ -545,12 +541,13 @@ pub async fn set_public(ctx: Ctx, Form(f): Form<PublicForm>) -> AppResult<Respon
 }
 
 /// Recounts every public outcomes sentence not yet counted today, as the admin who turned it
-/// on (an admin who has left the clinic turns it off). Returns how many were recounted.
-pub async fn refresh_public(store: &dyn Store) -> AppResult<usize> {
+/// on (an admin who has left the clinic turns it off), on the day `clock` tells. Returns how
+/// many were recounted.
+pub async fn refresh_public(store: &dyn Store, clock: &crate::Clock) -> AppResult<usize> {
     let mut done = 0;
     for shown in store.clinics_with_public_outcomes().await? {
         let clinic = store.clinic(shown.clinic_id).await?;
-        if shown.counted_on == today_in(&clinic).to_string() {
+        if shown.counted_on == clock.today_in(&clinic.time_zone).to_string() {
             continue;
         }
         let admin = store.user(shown.enabled_by).await?;
@@ -558,7 +555,7 @@ pub async fn refresh_public(store: &dyn Store) -> AppResult<usize> {
         if admin.role != Role::Admin || admin.clinic_id != Some(clinic.id) {
             continue;
         }
-        let (sentence, today) = public_sentence_now(store, &actor, &clinic).await?;
+        let (sentence, today) = public_sentence_now(store, clock, &actor, &clinic).await?;
         store
             .set_public_outcomes(&actor, Some(&sentence), &today.to_string())
             .await?;

@@ -97,9 +97,7 @@ async fn handout(ctx: Ctx, Path(id): Path<i64>) -> AppResult<Response> {
     let handout = Handout {
         clinic: printed_clinic(clinic.as_ref()),
         runner_name: runner.display_name.clone(),
-        issued_on: jiff::Timestamp::now()
-            .to_zoned(viewer.time_zone.zone())
-            .date(),
+        issued_on: ctx.state.clock.today_for(&viewer),
         programme,
     };
     match typeset(move || backstride_report::handout_pdf(&handout)).await? {

@@ -5,7 +5,6 @@
 pub mod hold;
 
 use crate::AppState;
-use crate::auth::now;
 use crate::clock::local_time;
 use crate::context::Ctx;
 use crate::error::{AppError, AppResult};
@@ -88,13 +87,6 @@ async fn save_version(
         .await?)
 }
 
-/// Today in the person's own time zone.
-fn today(user: &User) -> jiff::civil::Date {
-    jiff::Timestamp::now()
-        .to_zoned(user.time_zone.zone())
-        .date()
-}
-
 #[derive(Template)]
 #[template(path = "programme_new.html")]
 struct NewProgrammePage {
@@ -160,7 +152,7 @@ async fn new_page(ctx: Ctx, Path(id): Path<i64>) -> AppResult<Response> {
         Some(_) => held_back(&ctx, record.runner_id).await?,
     };
     let form = FormState::default()
-        .with_value("start_date", &today(&user).to_string())
+        .with_value("start_date", &ctx.state.clock.today_for(&user).to_string())
         .with_value("days", "14")
         .with_value("minutes_cap", "20");
     // Ticked from the self-check's answer (or the last programme); none warns beside the field.
@@ -211,7 +203,7 @@ async fn create(ctx: Ctx, Path(id): Path<i64>, Form(fields): Fields) -> AppResul
     if result.programme_allowed && !held.is_empty() {
         return new_page_with(&ctx, id, form, held).await;
     }
-    let request = match raw.validate(today(ctx.user()?)) {
+    let request = match raw.validate(ctx.state.clock.today_for(ctx.user()?)) {
         Ok(mut r) => {
             let clinic =
                 crate::clinic_settings::clinic_of(ctx.state.store.as_ref(), record.runner_id)
@@ -720,10 +712,12 @@ async fn calendar_file(
                 record.id,
                 &hold.refusal(),
                 &format!("{}{}", state.config.base_url(), hold.results_path()),
-                today(runner),
-                now(),
+                state.clock.today_for(runner),
+                state.clock.unix(),
             ),
-            None => crate::ics::programme_calendar(&parse_body(record)?, record.id, now()),
+            None => {
+                crate::ics::programme_calendar(&parse_body(record)?, record.id, state.clock.unix())
+            }
         },
     )
 }

@@ -17,7 +17,6 @@
 //! rest on the next pass.
 
 use crate::AppState;
-use crate::auth::now;
 use crate::context::Ctx;
 use crate::error::{AppError, AppResult};
 use crate::security::token_hash;
@@ -114,7 +113,9 @@ async fn save(ctx: Ctx, Form(fields): Form<Vec<(String, String)>>) -> AppResult<
     let store = ctx.state.store.as_ref();
     let value = |name: &str| value_of(&fields, name).to_owned();
     if value("turn") == "off" {
-        store.reminders_off(runner.id, now()).await?;
+        store
+            .reminders_off(runner.id, ctx.state.clock.unix())
+            .await?;
         ctx.flash("success", "Reminders are off. No more reminder emails.")
             .await?;
         return Ok(axum::response::Redirect::to("/today#reminders").into_response());
@@ -140,7 +141,7 @@ async fn save(ctx: Ctx, Form(fields): Form<Vec<(String, String)>>) -> AppResult<
                         days: i64::from(time.days.bits()),
                         next_due_at: next,
                     },
-                    now(),
+                    ctx.state.clock.unix(),
                 )
                 .await?;
             ctx.flash(
@@ -246,7 +247,10 @@ async fn off_page(ctx: Ctx, Path(token): Path<String>) -> AppResult<Response> {
 /// is not needed: the token alone decides).
 async fn off(ctx: Ctx, Path(token): Path<String>) -> AppResult<Response> {
     let runner_id = link_runner(&ctx, &token).await?;
-    ctx.state.store.reminders_off(runner_id, now()).await?;
+    ctx.state
+        .store
+        .reminders_off(runner_id, ctx.state.clock.unix())
+        .await?;
     render(OffPage {
         page: ctx.page("Reminder emails").await?,
         heading: "Reminders are off".into(),

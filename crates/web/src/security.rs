@@ -225,7 +225,7 @@ pub async fn csrf_guard(
             })
         })
     };
-    let now = time::OffsetDateTime::now_utc().unix_timestamp();
+    let now = jiff::Timestamp::now().as_second();
     // A signed-in session takes its own token only: a public form's token from before login
     // is stale afterwards.
     let matches = presented.is_some_and(|p| match &expected {

@@ -42,7 +42,7 @@ impl std::fmt::Display for CsrfToken {
             CsrfToken::None => Ok(()),
             CsrfToken::Fixed(token) => f.write_str(token),
             CsrfToken::Visitor(visitor) => {
-                f.write_str(&visitor.form_token(time::OffsetDateTime::now_utc().unix_timestamp()))
+                f.write_str(&visitor.form_token(jiff::Timestamp::now().as_second()))
             }
         }
     }

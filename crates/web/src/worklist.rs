@@ -200,7 +200,7 @@ pub async fn page(ctx: &Ctx, staff: &User, clinic_id: i64) -> AppResult<Response
             .iter()
             .map(|i| Work {
                 href: format!("/clinic/inbox/{}", i.id),
-                title: format!("{} ({})", i.name, i.kind.as_str().replace('_', " ")),
+                title: format!("{}: {}", i.name, crate::front::inbox::kind_label(i)),
                 detail: format!("Came in {}.", local_time(i.created_at, tz)),
             })
             .collect(),

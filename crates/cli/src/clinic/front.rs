@@ -8,6 +8,7 @@ use backstride_core::{Email, TimeZoneName};
 use backstride_store::{
     Actor, Clinic, InboxKind, InboxStage, NewBooking, NewEmail, NewInboxItem, NewLead, Store, User,
 };
+use backstride_web::Clock;
 use jiff::ToSpan;
 use jiff::civil::Date;
 
@@ -29,8 +30,10 @@ pub async fn seed(
     seed: u64,
     runners: usize,
     days: i64,
-    today: Date,
+    clock: &Clock,
 ) -> anyhow::Result<FrontCounts> {
+    let today = clock.today_in(&clinic.time_zone);
+    let now = clock.unix();
     let mut dice = Dice::new(seed, u64::MAX);
     let tz = clinic.time_zone.zone().clone();
     let at = |date: Date, hour: i8, minute: i8| -> anyhow::Result<i64> {
@@ -41,7 +44,6 @@ pub async fn seed(
             .as_second())
     };
     let staff = Actor::of(clinician);
-    let now = jiff::Timestamp::now().as_second();
     let mut counts = FrontCounts::default();
     let mut items = Vec::new();
     let days_back = |dice: &mut Dice| dice.below(days.max(1) as u64) as i64;
@@ -98,7 +100,7 @@ pub async fn seed(
         &mut dice,
         runners / 20,
         days,
-        today,
+        clock,
     )
     .await?;
     // Older items: the clinician got back to them.
@@ -143,8 +145,9 @@ async fn book_calls(
     dice: &mut Dice,
     count: usize,
     days: i64,
-    today: Date,
+    clock: &Clock,
 ) -> anyhow::Result<usize> {
+    let today = clock.today_in(&clinic.time_zone);
     let tz: &TimeZoneName = &clinic.time_zone;
     let mut taken = std::collections::BTreeSet::new();
     let mut booked = 0;
@@ -172,7 +175,7 @@ async fn book_calls(
         }
         let email: Email = format!("caller{n:04}@example.com").parse()?;
         let name = format!("Call Booker {n}");
-        let booked_at = (starts - 3 * 86_400).min(jiff::Timestamp::now().as_second() - 3600);
+        let booked_at = (starts - 3 * 86_400).min(clock.unix() - 3600);
         store
             .book_call(
                 &NewBooking {

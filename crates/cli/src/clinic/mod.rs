@@ -71,13 +71,14 @@ impl std::fmt::Display for Made {
 }
 
 /// Seeds the clinic-sized set into the demo clinic (seeded first by [`crate::demo::seed`]),
-/// with the demo clinician as everyone's clinician. Refuses sizes past [`MAX_RUNNERS`] and
-/// [`MAX_DAYS`]; does nothing when runner 1 exists already.
+/// with the demo clinician as everyone's clinician, dated from today by `clock`. Refuses sizes
+/// past [`MAX_RUNNERS`] and [`MAX_DAYS`]; does nothing when runner 1 exists already.
 pub async fn seed(
     store: &dyn Store,
     bulk: Arc<dyn BulkStore>,
     size: Size,
     show_progress: bool,
+    clock: &backstride_web::Clock,
 ) -> anyhow::Result<Made> {
     if size.runners == 0 || size.runners > MAX_RUNNERS {
         anyhow::bail!("--runners must be from 1 to {MAX_RUNNERS}");
@@ -99,9 +100,7 @@ pub async fn seed(
     let clinician = store
         .user_by_email(&"clinician@demo.backstride.test".parse()?)
         .await?;
-    let today = jiff::Zoned::now()
-        .with_time_zone(clinic.time_zone.zone().clone())
-        .date();
+    let today = clock.today_in(&clinic.time_zone);
     let password_hash =
         tokio::task::spawn_blocking(|| backstride_web::hash_password(DEMO_PASSWORD)).await?;
     let plan = Arc::new(story::Plan {
@@ -109,6 +108,7 @@ pub async fn seed(
         clinic_id: clinic.id,
         time_zone: clinic.time_zone.clone(),
         today,
+        now: clock.unix(),
         days: size.days,
         runners: size.runners,
         password_hash,
@@ -126,7 +126,7 @@ pub async fn seed(
         size.seed,
         size.runners,
         size.days,
-        today,
+        clock,
     )
     .await?;
     if let Some(bar) = bar {
@@ -292,13 +292,14 @@ mod tests {
             let (store, bulk) = backstride_store::bulk::connect_bulk(&url, Default::default())
                 .await
                 .unwrap();
-            crate::demo::seed(store.as_ref()).await.unwrap();
+            let clock = backstride_web::Clock::system();
+            crate::demo::seed(store.as_ref(), &clock).await.unwrap();
             let size = Size {
                 runners: 6,
                 days: 70,
                 seed: 7,
             };
-            let made = seed(store.as_ref(), bulk.clone(), size, false)
+            let made = seed(store.as_ref(), bulk.clone(), size, false, &clock)
                 .await
                 .unwrap();
             assert_eq!(made.runners, 6, "{}", store.backend());
@@ -345,7 +346,9 @@ mod tests {
                 runs += store.runs_of(&staff, runner.id).await.unwrap().len();
             }
             assert_eq!((logs, runs), (made.logs, made.runs));
-            let again = seed(store.as_ref(), bulk, size, false).await.unwrap();
+            let again = seed(store.as_ref(), bulk, size, false, &clock)
+                .await
+                .unwrap();
             assert!(again.already, "seeding again adds nobody");
 
             let run = store.runs_of(&staff, ids[0]).await.unwrap()[0].id;
@@ -407,6 +410,7 @@ mod tests {
             clinic_id: 1,
             time_zone: "Europe/London".parse().unwrap(),
             today: jiff::civil::date(2026, 6, 1),
+            now: 1_780_315_200, // noon that day
             days: 90,
             runners: 10,
             password_hash: "x".into(),

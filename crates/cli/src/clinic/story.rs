@@ -58,6 +58,8 @@ pub struct Plan {
     pub clinic_id: i64,
     pub time_zone: TimeZoneName,
     pub today: Date,
+    /// Now (Unix seconds): nothing is dated later.
+    pub now: i64,
     /// Days of history of the longest-standing runners.
     pub days: i64,
     pub runners: usize,
@@ -308,7 +310,7 @@ pub fn runner(n: usize, plan: &Plan, watch: &Watch) -> anyhow::Result<SeedRunner
     let p = Profile::draw(&mut dice);
     let tz = plan.time_zone.zone().clone();
     let start = plan.today.saturating_sub(days_ago.days());
-    let now = jiff::Timestamp::now().as_second();
+    let now = plan.now;
     // A time on a day, never later than now (today's assessment of the newest runner).
     let at = |date: Date, hour: i8, minute: i8| -> anyhow::Result<i64> {
         let t = date

@@ -38,6 +38,8 @@ pub struct BookPage {
     pub chosen_heading: String,
     pub first_day: String,
     pub last_day: String,
+    /// The same in words: "From Monday 7 December to Monday 21 December."
+    pub days_offered: String,
     /// Why the chosen day has no times, when it is a clinic holiday.
     pub chosen_closed: Option<String>,
     /// The next days with free times: (date, short label).
@@ -218,7 +220,7 @@ pub(super) async fn book_view(
     rescheduling: Option<&Booking>,
     asked_day: Option<&str>,
 ) -> AppResult<BookPage> {
-    let now = now_ts();
+    let now = now_ts(ctx);
     let open = offer.open(ctx, now).await?;
     let days = slots_by_day(&open, &zone);
     let chosen = chosen_day(asked_day, &form, &days, &zone, now);
@@ -289,6 +291,11 @@ pub(super) async fn book_view(
         chosen_heading: chosen.strftime("%A %-d %B").to_string(),
         first_day: today.to_string(),
         last_day: last.to_string(),
+        days_offered: format!(
+            "From {} to {}.",
+            today.strftime("%A %-d %B"),
+            last.strftime("%A %-d %B")
+        ),
         chosen_closed,
         day_links,
         closed_days,
@@ -440,7 +447,7 @@ pub(super) async fn book(
         );
     }
     let (zone, zone_error) = visitor_zone(Some(form.value("tz")), &offer.clinic);
-    let now = now_ts();
+    let now = now_ts(&ctx);
     // The front door's honeypot, counted like the other public forms. A booking is not
     // pretended (a person whose browser filled the hidden field would wait for a call that
     // does not exist): it is refused with a message instead.

@@ -56,8 +56,8 @@ async fn admin_clinic(ctx: &Ctx) -> AppResult<Clinic> {
 }
 
 /// The clinic's today and the last day anyone could book (a year ahead, the longest horizon).
-fn shown_range(clinic: &Clinic) -> (jiff::civil::Date, jiff::civil::Date) {
-    let today = now_ts().to_zoned(clinic.time_zone.zone()).date();
+fn shown_range(ctx: &Ctx, clinic: &Clinic) -> (jiff::civil::Date, jiff::civil::Date) {
+    let today = ctx.state.clock.today_in(&clinic.time_zone);
     let last = today
         .checked_add(
             jiff::Span::new().days(i64::from(backstride_core::booking::rules::MAX_HORIZON_DAYS)),
@@ -73,7 +73,7 @@ async fn view(
     own_days: String,
     errors: Vec<(String, String)>,
 ) -> AppResult<HolidaysPage> {
-    let (today, last) = shown_range(clinic);
+    let (today, last) = shown_range(ctx, clinic);
     let defaults = chosen
         .defaults_between(today, last)
         .into_iter()
@@ -120,12 +120,12 @@ pub(super) async fn save(
             _ => {}
         }
     }
-    let (today, _) = shown_range(&clinic);
+    let (today, _) = shown_range(&ctx, &clinic);
     match check_holidays(&raw, today) {
         Ok(chosen) => {
             ctx.state
                 .store
-                .save_clinic_holidays(&ctx.actor()?, clinic.id, &chosen, now_ts().as_second())
+                .save_clinic_holidays(&ctx.actor()?, clinic.id, &chosen, ctx.state.clock.unix())
                 .await?;
             ctx.flash("success", "The clinic's holidays are saved.")
                 .await?;

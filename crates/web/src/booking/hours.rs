@@ -188,6 +188,7 @@ pub(super) fn add_core_errors(
 pub(super) fn stored_values(
     hours: Option<&CallHours>,
     fallback_zone: &TimeZoneName,
+    now: Timestamp,
 ) -> HashMap<String, String> {
     let mut v = HashMap::new();
     let window = hours.map(|h| h.window).unwrap_or_default();
@@ -222,9 +223,7 @@ pub(super) fn stored_values(
         v.insert(slot, w.hours.slot().minutes().to_string());
     }
     // An exception too old to save again has no effect any more: the form leaves it out.
-    let today = now_ts()
-        .to_zoned(hours.availability.time_zone().zone())
-        .date();
+    let today = now.to_zoned(hours.availability.time_zone().zone()).date();
     let current = hours
         .exceptions
         .iter()
@@ -252,7 +251,7 @@ pub(super) fn hhmm(t: jiff::civil::Time) -> String {
 }
 
 /// Reads the posted form into core's raw input, checks it, and records every error.
-pub(super) fn check_hours_form(form: &mut HoursForm) -> Option<SaveCallHours> {
+pub(super) fn check_hours_form(form: &mut HoursForm, now: Timestamp) -> Option<SaveCallHours> {
     let notice = form
         .value("minimum_notice_hours")
         .trim()
@@ -339,7 +338,7 @@ pub(super) fn check_hours_form(form: &mut HoursForm) -> Option<SaveCallHours> {
         (Some(a), _) | (None, Ok(a)) => a,
         (None, Err(_)) => return None,
     };
-    let today = now_ts().to_zoned(against.time_zone().zone()).date();
+    let today = now.to_zoned(against.time_zone().zone()).date();
     let exceptions = match check_exceptions(&raw_exceptions, against, today) {
         Ok(e) => Some(e),
         Err(errors) => {
@@ -381,7 +380,7 @@ pub(super) async fn hours_page(ctx: Ctx, Path(clinician_id): Path<i64>) -> AppRe
         .await?;
     let zone = clinic_zone(&ctx, &clinician).await?;
     let form = HoursForm {
-        values: stored_values(hours.as_ref(), &zone),
+        values: stored_values(hours.as_ref(), &zone, now_ts(&ctx)),
         errors: Vec::new(),
     };
     let page = hours_view(&ctx, &clinician, form, true).await?;
@@ -411,11 +410,11 @@ pub(super) async fn save_hours(
         values: fields.into_iter().collect(),
         errors: Vec::new(),
     };
-    match check_hours_form(&mut form) {
+    match check_hours_form(&mut form, now_ts(&ctx)) {
         Some(hours) if form.errors.is_empty() => {
             ctx.state
                 .store
-                .save_call_hours(&actor, clinician_id, &hours, now_ts().as_second())
+                .save_call_hours(&actor, clinician_id, &hours, now_ts(&ctx).as_second())
                 .await?;
             ctx.flash(
                 "success",
@@ -495,7 +494,7 @@ pub(super) async fn hours_view(
     let bookings = ctx
         .state
         .store
-        .clinic_bookings(&actor, now_ts().as_second())
+        .clinic_bookings(&actor, now_ts(ctx).as_second())
         .await?
         .into_iter()
         .filter(|b| b.clinician_id == clinician.id)
@@ -508,7 +507,7 @@ pub(super) async fn hours_view(
         })
         .collect();
     let clinic = ctx.state.store.clinic(clinic_id).await?;
-    let today = now_ts().to_zoned(clinic.time_zone.zone()).date();
+    let today = now_ts(ctx).to_zoned(clinic.time_zone.zone()).date();
     let until = today
         .checked_add(
             jiff::Span::new().days(i64::from(backstride_core::booking::rules::MAX_HORIZON_DAYS)),

@@ -88,7 +88,7 @@ pub(super) async fn booking_view(
         email: b.email.clone(),
         phone: b.phone.clone(),
         message: b.message.clone(),
-        state: state_of(b, now_ts()),
+        state: state_of(b, now_ts(ctx)),
     };
     render_status(status, page)
 }
@@ -141,7 +141,7 @@ pub(super) async fn cancel(ctx: Ctx, Path(token): Path<String>) -> AppResult<Res
         Ok(b) => b,
         Err(page) => return Ok(page),
     };
-    let now = now_ts();
+    let now = now_ts(&ctx);
     match state_of(&b, now) {
         "cancelled" => {
             ctx.flash("info", "This call was already cancelled.")
@@ -188,7 +188,7 @@ pub(super) async fn reschedule_page(
         Ok(b) => b,
         Err(page) => return Ok(page),
     };
-    if state_of(&b, now_ts()) != "booked" {
+    if state_of(&b, now_ts(&ctx)) != "booked" {
         return booking_view(&ctx, &token, &b, StatusCode::CONFLICT).await;
     }
     let Some(offer) = Offer::load(&ctx, b.clinic_id, Some(b.clinician_id)).await? else {
@@ -221,7 +221,7 @@ pub(super) async fn reschedule(
         Ok(b) => b,
         Err(page) => return Ok(page),
     };
-    let now = now_ts();
+    let now = now_ts(&ctx);
     if state_of(&b, now) != "booked" {
         ctx.flash("error", "Only a call that is still to come can be moved.")
             .await?;

@@ -6,7 +6,6 @@
 //! resolves embeds with the exercise library and serves pages.
 
 use super::{Brand, clinic_today, public_clinic};
-use crate::auth::now;
 use crate::context::Ctx;
 use crate::error::{AppError, AppResult};
 use crate::templates::{FormState, Page, render, render_status};
@@ -92,7 +91,7 @@ fn long_date(date: jiff::civil::Date) -> String {
 
 /// The clinic's public articles (published, date come), newest first, with their records.
 async fn public_articles(ctx: &Ctx, clinic: &Clinic) -> AppResult<Vec<(ArticleRecord, Article)>> {
-    let today = clinic_today(clinic);
+    let today = clinic_today(ctx, clinic);
     let mut list: Vec<(ArticleRecord, Article)> = ctx
         .state
         .store
@@ -233,13 +232,14 @@ struct ArticlePage {
 pub async fn list(ctx: Ctx, Path(id): Path<i64>) -> AppResult<Response> {
     let clinic = public_clinic(ctx.state.store.as_ref(), id).await?;
     let all = public_articles(&ctx, &clinic).await?;
-    let tags = backstride_publishing::tag_counts(all.iter().map(|(_, a)| a), clinic_today(&clinic))
-        .into_iter()
-        .map(|c| TagLink {
-            slug: c.tag.slug.to_string(),
-            name: format!("{} ({})", c.tag.name, c.articles),
-        })
-        .collect();
+    let tags =
+        backstride_publishing::tag_counts(all.iter().map(|(_, a)| a), clinic_today(&ctx, &clinic))
+            .into_iter()
+            .map(|c| TagLink {
+                slug: c.tag.slug.to_string(),
+                name: format!("{} ({})", c.tag.name, c.articles),
+            })
+            .collect();
     render(ListPage {
         page: ctx.page(&format!("Articles · {}", clinic.name)).await?,
         heading: "Articles".to_owned(),
@@ -279,7 +279,7 @@ pub async fn article_page(ctx: Ctx, Path((id, slug)): Path<(i64, String)>) -> Ap
     let clinic = public_clinic(ctx.state.store.as_ref(), id).await?;
     let record = ctx.state.store.published_article(clinic.id, &slug).await?;
     let article = checked(&record)
-        .filter(|a| a.is_public(clinic_today(&clinic)))
+        .filter(|a| a.is_public(clinic_today(&ctx, &clinic)))
         .ok_or(AppError::NotFound)?;
     let html = render_markdown(article.body(), &embeds(clinic.id, article.slug().as_str()));
     render(ArticlePage {
@@ -391,7 +391,7 @@ pub(super) fn staff(ctx: &Ctx) -> AppResult<i64> {
 pub async fn staff_list(ctx: Ctx) -> AppResult<Response> {
     let clinic_id = staff(&ctx)?;
     let clinic = ctx.state.store.clinic(clinic_id).await?;
-    let today = clinic_today(&clinic);
+    let today = clinic_today(&ctx, &clinic);
     let articles = ctx
         .state
         .store
@@ -470,7 +470,7 @@ pub async fn new_page(ctx: Ctx) -> AppResult<Response> {
     let author = ctx.user()?.display_name.clone();
     let raw = RawArticle {
         author,
-        date: clinic_today(&clinic).to_string(),
+        date: clinic_today(&ctx, &clinic).to_string(),
         ..RawArticle::default()
     };
     form_page(
@@ -507,7 +507,7 @@ async fn save(
         published: form.checked("published"),
     };
     // Read back from the store an article keeps its date; typed in, the date is checked.
-    let today = clinic_today(&ctx.state.store.clinic(clinic_id).await?);
+    let today = clinic_today(ctx, &ctx.state.store.clinic(clinic_id).await?);
     let outside = raw
         .date
         .trim()
@@ -542,7 +542,7 @@ async fn save(
                 date: tidy.date,
                 published: article.status() == ArticleStatus::Published,
             },
-            now(),
+            ctx.state.clock.unix(),
         )
         .await;
     match saved {
@@ -687,7 +687,7 @@ pub async fn staff_preview(ctx: Ctx, Path(id): Path<i64>) -> AppResult<Response>
     let record = ctx.state.store.article_for_staff(&ctx.actor()?, id).await?;
     let article = checked(&record).ok_or(AppError::NotFound)?;
     let html = render_markdown(article.body(), &embeds(clinic.id, article.slug().as_str()));
-    let state = if article.is_public(clinic_today(&clinic)) {
+    let state = if article.is_public(clinic_today(&ctx, &clinic)) {
         "Published: the public can read it."
     } else if article.status() == ArticleStatus::Published {
         "Scheduled: the public can read it from its date."

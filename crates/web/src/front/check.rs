@@ -8,7 +8,7 @@
 //! left as it is (its owner is emailed, as on `/signup`).
 
 use super::{Brand, abuse, public_clinic};
-use crate::auth::{display_name, new_password, now, sign_up_runner, units_choice};
+use crate::auth::{display_name, new_password, sign_up_runner, units_choice};
 use crate::context::Ctx;
 use crate::error::AppResult;
 use crate::templates::{FormState, Page, render_status};
@@ -124,7 +124,7 @@ pub async fn submit(
                     source: "check your back".to_owned(),
                     stage: InboxStage::New,
                 },
-                now(),
+                ctx.state.clock.unix(),
             )
             .await?;
     }

@@ -1,6 +1,5 @@
 //! `/clinic/guide`: the clinic admin picks the exercises of the free strength guide.
 
-use crate::auth::now;
 use crate::context::Ctx;
 use crate::error::{AppError, AppResult};
 use crate::templates::{Page, render, render_status};
@@ -132,7 +131,7 @@ pub async fn save(ctx: Ctx, Form(fields): Form<Vec<(String, String)>>) -> AppRes
     let list: Vec<String> = ids.iter().map(|s| (*s).to_owned()).collect();
     ctx.state
         .store
-        .set_guide_exercises(&ctx.actor()?, clinic_id, &list, now())
+        .set_guide_exercises(&ctx.actor()?, clinic_id, &list, ctx.state.clock.unix())
         .await?;
     ctx.flash(
         "success",

@@ -9,7 +9,6 @@
 //! image page (`/clinic/articles/images`) takes the upload and shows the line to copy.
 
 use super::articles::staff;
-use crate::auth::now;
 use crate::context::Ctx;
 use crate::error::{AppError, AppResult, problem};
 use crate::templates::{FormState, Page, render_status};
@@ -357,7 +356,7 @@ pub async fn upload(
                 alt: alt.clone(),
                 bytes: prepared.bytes,
             },
-            now(),
+            ctx.state.clock.unix(),
         )
         .await;
     let image = match stored {

@@ -3,7 +3,6 @@
 //! notes, and invited as a runner in one click. One visitor (one email address) is one entry,
 //! with each of their enquiries under it.
 
-use crate::auth::now;
 use crate::clock::local_time;
 use crate::context::Ctx;
 use crate::error::{AppError, AppResult};
@@ -36,7 +35,8 @@ fn stage_label(stage: InboxStage) -> &'static str {
         .unwrap_or("")
 }
 
-fn kind_label(item: &InboxItem) -> &'static str {
+/// What came in, in words (the inbox and the staff worklist).
+pub(crate) fn kind_label(item: &InboxItem) -> &'static str {
     match item.kind.as_str() {
         "guide" => "Guide download",
         "consult" => "Consult request",
@@ -265,7 +265,7 @@ pub async fn update(
     };
     ctx.state
         .store
-        .update_inbox_item(&actor, id, stage, &notes, now())
+        .update_inbox_item(&actor, id, stage, &notes, ctx.state.clock.unix())
         .await?;
     ctx.flash("success", "Saved.").await?;
     Ok(Redirect::to(&format!("/clinic/inbox/{id}")).into_response())
@@ -290,7 +290,7 @@ pub async fn invite(ctx: Ctx, Path(id): Path<i64>) -> AppResult<Response> {
         crate::admin::send_invite_email(&ctx.state, &user, &clinic, &email, Role::Runner).await?;
     ctx.state
         .store
-        .link_inbox_invite(&actor, id, &hash, now())
+        .link_inbox_invite(&actor, id, &hash, ctx.state.clock.unix())
         .await?;
     ctx.flash(
         "success",

@@ -4,7 +4,6 @@
 use super::abuse;
 use super::articles::ArticleLine;
 use super::{Brand, public_clinic};
-use crate::auth::now;
 use crate::context::Ctx;
 use crate::error::{AppError, AppResult};
 use crate::print::{printed_clinic, typeset};
@@ -196,7 +195,7 @@ pub async fn guide_submit(
     if abuse::over_limit(store.as_ref(), abuse::GUIDE, &ctx.ip, email.as_str()).await? {
         return guide_with(&ctx, &clinic, form, StatusCode::TOO_MANY_REQUESTS).await;
     }
-    let now = now();
+    let now = ctx.state.clock.unix();
     let source = abuse::source(form.value("source"));
     store
         .add_lead(
@@ -255,7 +254,7 @@ async fn send_front_email(
     if store.is_unsubscribed(to.as_str()).await? {
         return Ok(false);
     }
-    let now = now();
+    let now = ctx.state.clock.unix();
     let unsubscribe = random_token(24);
     store
         .add_mail_token(
@@ -427,7 +426,7 @@ pub async fn consult_submit(
                 source: abuse::source(form.value("source")),
                 stage: InboxStage::New,
             },
-            now(),
+            ctx.state.clock.unix(),
         )
         .await?;
     let body = format!(
@@ -522,7 +521,10 @@ pub async fn unsubscribe_page(ctx: Ctx, Path(token): Path<String>) -> AppResult<
 /// `POST /unsubscribe/{token}`.
 pub async fn unsubscribe(ctx: Ctx, Path(token): Path<String>) -> AppResult<Response> {
     let (clinic, email) = unsubscribe_target(&ctx, &token).await?;
-    ctx.state.store.unsubscribe(&email, now()).await?;
+    ctx.state
+        .store
+        .unsubscribe(&email, ctx.state.clock.unix())
+        .await?;
     render(MessagePage {
         page: ctx.page("Unsubscribed").await?,
         brand: Brand::of(&clinic),

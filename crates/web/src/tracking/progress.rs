@@ -450,16 +450,19 @@ pub async fn change_page(ctx: Ctx, Path(id): Path<i64>) -> AppResult<Response> {
 
 /// `GET /assessments/{id}/change.pdf`: the same report, printed.
 pub async fn change_pdf(ctx: Ctx, Path(id): Path<i64>) -> AppResult<Response> {
-    let bytes = change_pdf_bytes(ctx.state.store.as_ref(), ctx.user()?, id).await?;
+    let bytes =
+        change_pdf_bytes(ctx.state.store.as_ref(), &ctx.state.clock, ctx.user()?, id).await?;
     Ok(crate::print::pdf_response(
         bytes,
         "backstride-change-report.pdf",
     ))
 }
 
-/// The change report of re-test `id` as a PDF, for `viewer` (also put in a data export).
+/// The change report of re-test `id` as a PDF, for `viewer` (also put in a data export),
+/// printed on the viewer's today by `clock`.
 pub async fn change_pdf_bytes(
     store: &dyn backstride_store::Store,
+    clock: &crate::Clock,
     viewer: &backstride_store::User,
     id: i64,
 ) -> AppResult<Vec<u8>> {
@@ -484,8 +487,7 @@ pub async fn change_pdf_bytes(
             date(c.before.updated_at),
             date(c.after.updated_at)
         ),
-        // A printed report is stamped with the real date, also from the command line.
-        issued_on: crate::Clock::system().today_for(viewer),
+        issued_on: clock.today_for(viewer),
         report: c.report,
     };
     match crate::print::typeset(move || backstride_report::change_pdf(&doc)).await? {

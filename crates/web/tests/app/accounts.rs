@@ -730,7 +730,7 @@ async fn a_busy_address_needs_an_emailed_link_instead_of_locking_everyone_out() 
         person(&store, None, "office@example.com", Role::Runner).await;
         let c = Client::new(store.clone());
         let shared = c.ip.ip().to_string();
-        let now = time::OffsetDateTime::now_utc().unix_timestamp();
+        let now = jiff::Timestamp::now().as_second();
         // Someone on the same network failed 50 times against other accounts.
         for i in 0..50 {
             store
@@ -799,7 +799,7 @@ async fn behind_a_trusted_proxy_the_forwarded_address_is_the_client() {
         };
         let mut first = Client::with_config(store.clone(), config);
         first.ip = balancer;
-        let now = time::OffsetDateTime::now_utc().unix_timestamp();
+        let now = jiff::Timestamp::now().as_second();
         for i in 0..50 {
             store
                 .record_login_failure(&format!("g{i}@example.com"), "203.0.113.5", now)

@@ -207,6 +207,22 @@ impl Browser {
             .expect("chromedriver emulates the network");
     }
 
+    /// Waits for the page and its stylesheets to finish loading (after a click that left the
+    /// page, the new page's text can be there before its styles are).
+    pub async fn wait_loaded(&self) {
+        for _ in 0..100 {
+            let state = self
+                .client
+                .execute("return document.readyState;", vec![])
+                .await
+                .unwrap();
+            if state == "complete" {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
     /// Waits for text to appear in the page body.
     pub async fn wait_for_text(&self, text: &str) {
         for _ in 0..100 {
@@ -263,6 +279,7 @@ impl Browser {
 
     /// What [`Browser::assert_fits_a_phone`] would fail on, one line each.
     pub async fn phone_problems(&self) -> Vec<String> {
+        self.wait_loaded().await;
         self.client.set_window_size(375, 812).await.unwrap();
         let found = self
             .client
@@ -325,6 +342,7 @@ impl Browser {
     /// stays at `width` (812 px tall on a phone, else 900). Every browser test's page check
     /// comes through here.
     pub async fn problems_at(&self, width: u32, name: &str) -> Vec<String> {
+        self.wait_loaded().await;
         let url = self.client.current_url().await.unwrap();
         let at = format!("{name} ({}) at {width} px", url.path());
         let mut problems = Vec::new();

@@ -193,7 +193,7 @@ async fn every_public_form_refuses_a_missing_forged_expired_or_borrowed_token() 
             format!("/clinics/{clinic}/guide"),
             format!("/clinics/{clinic}/consult"),
         ];
-        let now = time::OffsetDateTime::now_utc().unix_timestamp();
+        let now = jiff::Timestamp::now().as_second();
         let base = Client::new(store.clone());
         for path in &forms {
             let mut c = base.another();

@@ -812,8 +812,9 @@ async fn a_clinician_starts_a_named_coaching_programme() {
     .await;
 }
 
-/// The runner's weekly reviews, counted in the store.
-async fn weekly_reviews(store: &Arc<dyn Store>, runner: &User) -> Vec<String> {
+/// The dates of the runner's weekly reviews, as the store keeps them (shared with
+/// `pinned_clock.rs`).
+pub(crate) async fn weekly_reviews(store: &Arc<dyn Store>, runner: &User) -> Vec<String> {
     store
         .reviews_of(&Actor::of(runner), runner.id)
         .await
