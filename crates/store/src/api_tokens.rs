@@ -92,8 +92,7 @@ pub trait ApiTokenStore: Send + Sync {
     async fn api_token_by_hash(&self, token_hash: &str) -> StoreResult<Option<ApiToken>>;
     /// Notes that the token was used at `now`, when it was last noted before `stale_before`
     /// (so reading through the API writes at most once per interval).
-    async fn touch_api_token(&self, token_id: i64, now: i64, stale_before: i64)
-    -> StoreResult<()>;
+    async fn touch_api_token(&self, token_id: i64, now: i64, stale_before: i64) -> StoreResult<()>;
 }
 
 type TokenRow = (
@@ -166,9 +165,8 @@ macro_rules! impl_api_tokens {
             }
 
             async fn api_tokens_of(&self, user_id: i64) -> StoreResult<Vec<ApiToken>> {
-                let sql = format!(
-                    "SELECT {COLUMNS} FROM api_token WHERE user_id = $1 ORDER BY id DESC"
-                );
+                let sql =
+                    format!("SELECT {COLUMNS} FROM api_token WHERE user_id = $1 ORDER BY id DESC");
                 let rows: Vec<TokenRow> = sqlx::query_as(&sql)
                     .bind(user_id)
                     .fetch_all(&self.read)

@@ -1899,11 +1899,20 @@ async fn api_tokens_are_their_owners_bounded_revocable_and_touched_sparingly() {
         ));
 
         // Last use: noted, then not again within the interval.
-        store.touch_api_token(made.id, 200, 200 - 300).await.unwrap();
-        store.touch_api_token(made.id, 300, 300 - 300).await.unwrap();
+        store
+            .touch_api_token(made.id, 200, 200 - 300)
+            .await
+            .unwrap();
+        store
+            .touch_api_token(made.id, 300, 300 - 300)
+            .await
+            .unwrap();
         let touched = store.api_token_by_hash("hash-1").await.unwrap().unwrap();
         assert_eq!(touched.last_used_at, Some(200));
-        store.touch_api_token(made.id, 600, 600 - 300).await.unwrap();
+        store
+            .touch_api_token(made.id, 600, 600 - 300)
+            .await
+            .unwrap();
         let touched = store.api_token_by_hash("hash-1").await.unwrap().unwrap();
         assert_eq!(touched.last_used_at, Some(600));
 
@@ -1912,8 +1921,14 @@ async fn api_tokens_are_their_owners_bounded_revocable_and_touched_sparingly() {
             store.revoke_api_token(other.id, made.id, 700).await,
             Err(StoreError::NotFound)
         ));
-        store.revoke_api_token(owner.id, made.id, 700).await.unwrap();
-        store.revoke_api_token(owner.id, made.id, 800).await.unwrap();
+        store
+            .revoke_api_token(owner.id, made.id, 700)
+            .await
+            .unwrap();
+        store
+            .revoke_api_token(owner.id, made.id, 800)
+            .await
+            .unwrap();
         let revoked = store.api_token_by_hash("hash-1").await.unwrap().unwrap();
         assert_eq!(revoked.revoked_at, Some(700));
         assert!(!revoked.usable_at(701));

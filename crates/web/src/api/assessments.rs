@@ -7,9 +7,7 @@ use crate::api::auth::{ApiUser, ApiWriter};
 use crate::api::problem::{ApiError, ApiJson, ApiResult, Problem};
 use crate::api::stored_json;
 use crate::assessment::steps::{slug, steps_of};
-use crate::assessment::{
-    alert_clinician, alert_on_high_pain, next_kind, red_flag_reason, to_json,
-};
+use crate::assessment::{alert_clinician, alert_on_high_pain, next_kind, red_flag_reason, to_json};
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -83,10 +81,7 @@ pub async fn list(
     api: ApiUser,
     Path(runner_id): Path<i64>,
 ) -> ApiResult<Json<Vec<AssessmentOut>>> {
-    let records = state
-        .store
-        .assessments_of(&api.actor(), runner_id)
-        .await?;
+    let records = state.store.assessments_of(&api.actor(), runner_id).await?;
     Ok(Json(records.into_iter().map(AssessmentOut::from).collect()))
 }
 

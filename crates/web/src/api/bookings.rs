@@ -35,10 +35,7 @@ pub struct BookingOut {
         (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not a clinic's staff", body = Problem, content_type = "application/problem+json"),
     ))]
-pub async fn list(
-    State(state): State<AppState>,
-    api: ApiUser,
-) -> ApiResult<Json<Vec<BookingOut>>> {
+pub async fn list(State(state): State<AppState>, api: ApiUser) -> ApiResult<Json<Vec<BookingOut>>> {
     if !api.user.role.is_staff() || api.user.clinic_id.is_none() {
         return Err(ApiError::Forbidden(
             "Only a clinic's staff see its booked calls.",

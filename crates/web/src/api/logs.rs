@@ -192,7 +192,8 @@ impl NewLogIn {
         put("stiffness", num(self.stiffness));
         put(
             "settled",
-            self.settled.map(|s| if s { "yes" } else { "no" }.to_owned()),
+            self.settled
+                .map(|s| if s { "yes" } else { "no" }.to_owned()),
         );
         put("note", self.note.clone());
         let known: Vec<String> = RED_FLAGS.iter().map(|f| flag_value(*f)).collect();

@@ -152,7 +152,9 @@ impl IntoResponse for ApiError {
             ),
             ApiError::Shape(detail) => problem_response(
                 StatusCode::UNPROCESSABLE_ENTITY,
-                &format!("The body does not have the fields this request takes ({detail}). Nothing was stored."),
+                &format!(
+                    "The body does not have the fields this request takes ({detail}). Nothing was stored."
+                ),
                 Vec::new(),
             ),
             ApiError::Conflict(detail) => {

@@ -63,9 +63,7 @@ pub async fn current(
         .store
         .current_programme(&api.actor(), runner_id)
         .await?;
-    approved
-        .map(|p| Json(p.into()))
-        .ok_or(ApiError::NotFound)
+    approved.map(|p| Json(p.into())).ok_or(ApiError::NotFound)
 }
 
 /// Every version the caller may see, newest first (a runner sees no suggestion still waiting).
@@ -82,10 +80,7 @@ pub async fn versions(
     api: ApiUser,
     Path(runner_id): Path<i64>,
 ) -> ApiResult<Json<Vec<ProgrammeOut>>> {
-    let all = state
-        .store
-        .programmes_of(&api.actor(), runner_id)
-        .await?;
+    let all = state.store.programmes_of(&api.actor(), runner_id).await?;
     Ok(Json(
         all.into_iter()
             .filter(|p| shown_to(&api.user, p))

@@ -144,12 +144,18 @@ pub async fn upload(
         return Err(ApiError::NotFound);
     }
     if body.is_empty() {
-        return Err(ApiError::Invalid(vec![backstride_core::fields::FieldError {
-            field: "body".into(),
-            message: "Send the file's bytes as the body.".into(),
-        }]));
+        return Err(ApiError::Invalid(vec![
+            backstride_core::fields::FieldError {
+                field: "body".into(),
+                message: "Send the file's bytes as the body.".into(),
+            },
+        ]));
     }
-    let given = q.file_name.as_deref().map(str::trim).filter(|n| !n.is_empty());
+    let given = q
+        .file_name
+        .as_deref()
+        .map(str::trim)
+        .filter(|n| !n.is_empty());
     if given.is_some_and(|n| n.chars().count() > MAX_FILE_NAME_CHARS) {
         return Err(ApiError::BadRequest(format!(
             "Keep `file_name` to at most {MAX_FILE_NAME_CHARS} characters."

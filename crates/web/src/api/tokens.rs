@@ -79,12 +79,7 @@ fn line(t: ApiToken, user: &User, now: i64) -> TokenLine {
     }
 }
 
-async fn show(
-    ctx: &Ctx,
-    user: &User,
-    form: FormState,
-    made: Option<Made>,
-) -> AppResult<Response> {
+async fn show(ctx: &Ctx, user: &User, form: FormState, made: Option<Made>) -> AppResult<Response> {
     let now = ctx.state.clock.unix();
     let tokens = ctx
         .state
@@ -150,10 +145,7 @@ async fn create(ctx: Ctx, Form(fields): Form<HashMap<String, String>>) -> AppRes
         return show(&ctx, &user, form, None).await;
     };
     let now = ctx.state.clock.unix();
-    let token = format!(
-        "{TOKEN_PREFIX}{}",
-        crate::security::random_token(32)
-    );
+    let token = format!("{TOKEN_PREFIX}{}", crate::security::random_token(32));
     let new = NewApiToken {
         name: name.clone(),
         prefix: token[..TOKEN_PREFIX.len() + 6].to_owned(),

@@ -149,14 +149,21 @@ async fn a_token_is_shown_once_stored_hashed_used_and_revoked() {
                 )
                 .await;
             assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{field}");
-            assert!(res.body.contains(&format!("id=\"{field}-error\"")), "{field}");
+            assert!(
+                res.body.contains(&format!("id=\"{field}-error\"")),
+                "{field}"
+            );
         }
         assert!(store.api_tokens_of(runner.id).await.unwrap().is_empty());
 
         let res = c
             .post(
                 "/settings/tokens",
-                &[("name", "My sheet"), ("scope", "read"), ("expires_in_days", "")],
+                &[
+                    ("name", "My sheet"),
+                    ("scope", "read"),
+                    ("expires_in_days", ""),
+                ],
             )
             .await;
         assert_eq!(res.status, StatusCode::OK, "{}", res.body);
@@ -300,7 +307,12 @@ async fn runners_read_their_own_record_and_staff_their_clinics_with_each_access_
             let first = &list.as_array().unwrap()[0];
             assert_eq!(first["status"], "complete");
             assert!(first["result"].is_object());
-            let one = get_json(&base, &format!("/api/v1/assessments/{}", first["id"]), token).await;
+            let one = get_json(
+                &base,
+                &format!("/api/v1/assessments/{}", first["id"]),
+                token,
+            )
+            .await;
             assert_eq!(one["id"], first["id"]);
             let current = get_json(&base, &format!("/api/v1/runners/{id}/programme"), token).await;
             assert_eq!(current["status"], "approved");
@@ -492,20 +504,33 @@ async fn a_watch_file_and_a_whole_assessment_are_added_through_the_api() {
         );
         let list = get_json(&base, &format!("/api/v1/runners/{id}/runs"), &staff).await;
         assert_eq!(list.as_array().unwrap().len(), 1);
-        let run = get_json(&base, &format!("/api/v1/runners/{id}/runs/{run_id}"), &staff).await;
+        let run = get_json(
+            &base,
+            &format!("/api/v1/runners/{id}/runs/{run_id}"),
+            &staff,
+        )
+        .await;
         assert_eq!(run["file_name"], "morning.fit");
         assert!(run["analysis"].is_object());
 
         // A whole assessment, scored at once, entered by the clinician.
         let path = format!("/api/v1/runners/{id}/assessments");
-        let before = store.assessments_of(&Actor::of(&runner), id).await.unwrap().len();
+        let before = store
+            .assessments_of(&Actor::of(&runner), id)
+            .await
+            .unwrap()
+            .len();
         let example = include_str!("../../../core/examples/assessment.json");
         let broken = example.replacen('{', "{\"not_a_section\": {},", 1);
         assert_problem(
             &post_json(&base, &path, &staff, &broken).await,
             StatusCode::UNPROCESSABLE_ENTITY,
         );
-        let after = store.assessments_of(&Actor::of(&runner), id).await.unwrap().len();
+        let after = store
+            .assessments_of(&Actor::of(&runner), id)
+            .await
+            .unwrap()
+            .len();
         assert_eq!(after, before, "nothing stored");
         let res = post_json(&base, &path, &staff, example).await;
         assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
@@ -521,7 +546,10 @@ async fn a_watch_file_and_a_whole_assessment_are_added_through_the_api() {
 async fn the_openapi_document_matches_its_snapshot_and_lists_every_api_route() {
     let spec = backstride_web::openapi_json();
     let doc: Value = serde_json::from_str(&spec).unwrap();
-    assert!(doc["openapi"].as_str().unwrap().starts_with("3.1"), "OpenAPI 3.1");
+    assert!(
+        doc["openapi"].as_str().unwrap().starts_with("3.1"),
+        "OpenAPI 3.1"
+    );
     for (method, path) in crate::world::served_routes() {
         if !path.starts_with("/api/v1/") {
             continue;
@@ -529,8 +557,7 @@ async fn the_openapi_document_matches_its_snapshot_and_lists_every_api_route() {
         let op = &doc["paths"][&path][method.to_lowercase()];
         assert!(op.is_object(), "{method} {path} is in the OpenAPI document");
     }
-    let snapshot =
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/openapi.json");
+    let snapshot = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/openapi.json");
     if std::env::var_os("BACKSTRIDE_UPDATE_OPENAPI").is_some() {
         std::fs::write(&snapshot, format!("{spec}\n")).unwrap();
     }
@@ -550,7 +577,9 @@ async fn the_openapi_document_matches_its_snapshot_and_lists_every_api_route() {
     let res = c.get("/api/docs/").await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.body);
     assert!(!res.body.contains("https://"), "no file from elsewhere");
-    let csp = res.headers[header::CONTENT_SECURITY_POLICY].to_str().unwrap();
+    let csp = res.headers[header::CONTENT_SECURITY_POLICY]
+        .to_str()
+        .unwrap();
     assert!(csp.contains("style-src 'self' 'unsafe-inline'"), "{csp}");
     let init = c.get("/api/docs/swagger-initializer.js").await;
     assert!(init.body.contains("/api/openapi.json"), "{}", init.body);
