@@ -286,6 +286,13 @@ pub async fn create(
             }),
         )),
         Err(LogRefusal::Whole(message)) => Err(ApiError::Conflict(message)),
+        Err(LogRefusal::Fields(errors) | LogRefusal::Twice(errors, _)) if errors.is_empty() => {
+            // The form's checks refuse a number of sets that isn't whole without naming it.
+            Err(ApiError::Invalid(vec![FieldError {
+                field: "sets".into(),
+                message: "Give the sets done as whole numbers.".into(),
+            }]))
+        }
         Err(LogRefusal::Fields(errors) | LogRefusal::Twice(errors, _)) => Err(ApiError::Invalid(
             errors.into_iter().map(api_field).collect(),
         )),

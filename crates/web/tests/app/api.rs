@@ -452,6 +452,11 @@ async fn writes_need_a_write_token_and_a_bad_body_stores_nothing() {
         let res = post_json(&base, &path, &write, &flagged).await;
         let problem = assert_problem(&res, StatusCode::UNPROCESSABLE_ENTITY);
         assert_eq!(problem["errors"][0]["field"], "red_flags", "{problem}");
+        let halves = r#"{"kind": "session", "idempotency_key": "api-s", "item_key": "any",
+                         "sets": 2.5, "pain_during": 1}"#;
+        let res = post_json(&base, &path, &write, halves).await;
+        let problem = assert_problem(&res, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(problem["errors"][0]["field"].is_string(), "{problem}");
         assert_eq!(stored().await, 0, "nothing refused was stored");
 
         let res = post_json(&base, &path, &write, &good).await;
