@@ -560,6 +560,7 @@ macro_rules! erase_runner {
             "DELETE FROM alert WHERE runner_id = $1",
             "DELETE FROM coaching_programme WHERE runner_id = $1",
             "DELETE FROM calendar_feed WHERE runner_id = $1",
+            "DELETE FROM api_token WHERE user_id = $1",
             "DELETE FROM password_reset WHERE user_id = $1",
             "UPDATE outbox_email SET about_user_id = NULL WHERE about_user_id = $1",
             "DELETE FROM app_user WHERE id = $1",
@@ -922,6 +923,7 @@ macro_rules! impl_account_data {
                     "DELETE FROM reminder_sent WHERE runner_id = $1",
                     "DELETE FROM reminder WHERE runner_id = $1",
                     "DELETE FROM calendar_feed WHERE runner_id = $1",
+                    "DELETE FROM api_token WHERE user_id = $1",
                     "DELETE FROM password_reset WHERE user_id = $1",
                     "DELETE FROM outbox_email WHERE about_user_id = $1 AND status IN ('pending', 'failed')",
                 ] {

@@ -3,6 +3,7 @@
 //! trail written in the same transaction as every access to a runner's record by someone else.
 #![forbid(unsafe_code)]
 
+mod api_tokens;
 mod booking;
 pub mod bulk;
 pub mod export;
@@ -18,6 +19,7 @@ mod sql;
 pub mod testing;
 mod worklist;
 
+pub use api_tokens::{ApiToken, ApiTokenStore, MAX_TOKENS_PER_USER, NewApiToken, TokenScope};
 pub use booking::{
     Booking, BookingStore, CallHours, NewBooking, Reschedule, SLOT_TAKEN, SaveCallHours,
 };
@@ -93,6 +95,7 @@ pub type StoreResult<T> = Result<T, StoreError>;
 #[async_trait]
 pub trait Store:
     BookingStore
+    + ApiTokenStore
     + FrontStore
     + ArticleImageStore
     + AccountDataStore

@@ -1860,3 +1860,98 @@ async fn article_images_belong_to_their_clinic_and_are_bounded() {
     })
     .await;
 }
+
+fn api_token(name: &str, hash: &str) -> NewApiToken {
+    NewApiToken {
+        name: name.into(),
+        prefix: "bst_abcdef".into(),
+        token_hash: hash.into(),
+        scope: TokenScope::Write,
+        expires_at: Some(5_000),
+    }
+}
+
+#[tokio::test]
+async fn api_tokens_are_their_owners_bounded_revocable_and_touched_sparingly() {
+    each_backend(|store| async move {
+        let owner = store
+            .create_user(&new_user(None, "tokens@example.com", Role::Runner))
+            .await
+            .unwrap();
+        let other = store
+            .create_user(&new_user(None, "other@example.com", Role::Runner))
+            .await
+            .unwrap();
+        let made = store
+            .create_api_token(owner.id, &api_token("first", "hash-1"), 100)
+            .await
+            .unwrap();
+        assert_eq!(made.scope, TokenScope::Write);
+        assert_eq!(made.created_at, 100);
+        assert!(made.usable_at(4_999) && !made.usable_at(5_000), "expiry");
+        let found = store.api_token_by_hash("hash-1").await.unwrap().unwrap();
+        assert_eq!(found, made);
+        assert_eq!(store.api_token_by_hash("hash-2").await.unwrap(), None);
+        // One hash, one token.
+        assert!(matches!(
+            store
+                .create_api_token(other.id, &api_token("again", "hash-1"), 100)
+                .await,
+            Err(StoreError::Conflict { .. })
+        ));
+
+        // Last use: noted, then not again within the interval.
+        store
+            .touch_api_token(made.id, 200, 200 - 300)
+            .await
+            .unwrap();
+        store
+            .touch_api_token(made.id, 300, 300 - 300)
+            .await
+            .unwrap();
+        let touched = store.api_token_by_hash("hash-1").await.unwrap().unwrap();
+        assert_eq!(touched.last_used_at, Some(200));
+        store
+            .touch_api_token(made.id, 600, 600 - 300)
+            .await
+            .unwrap();
+        let touched = store.api_token_by_hash("hash-1").await.unwrap().unwrap();
+        assert_eq!(touched.last_used_at, Some(600));
+
+        // Only the owner revokes; a second revocation keeps the first time.
+        assert!(matches!(
+            store.revoke_api_token(other.id, made.id, 700).await,
+            Err(StoreError::NotFound)
+        ));
+        store
+            .revoke_api_token(owner.id, made.id, 700)
+            .await
+            .unwrap();
+        store
+            .revoke_api_token(owner.id, made.id, 800)
+            .await
+            .unwrap();
+        let revoked = store.api_token_by_hash("hash-1").await.unwrap().unwrap();
+        assert_eq!(revoked.revoked_at, Some(700));
+        assert!(!revoked.usable_at(701));
+
+        // At most MAX_TOKENS_PER_USER that are not revoked.
+        for i in 0..MAX_TOKENS_PER_USER {
+            store
+                .create_api_token(owner.id, &api_token("more", &format!("more-{i}")), 900)
+                .await
+                .unwrap();
+        }
+        assert!(matches!(
+            store
+                .create_api_token(owner.id, &api_token("one too many", "extra"), 900)
+                .await,
+            Err(StoreError::Conflict { constraint }) if constraint == "api_token_limit"
+        ));
+        let listed = store.api_tokens_of(owner.id).await.unwrap();
+        assert_eq!(listed.len() as i64, MAX_TOKENS_PER_USER + 1);
+        assert!(listed.windows(2).all(|w| w[0].id > w[1].id), "newest first");
+        assert!(store.api_tokens_of(other.id).await.unwrap().is_empty());
+    })
+    .await;
+}

@@ -7,7 +7,7 @@
 
 mod chart;
 pub mod results;
-mod steps;
+pub(crate) mod steps;
 
 use crate::AppState;
 use crate::clock::local_time;
@@ -221,17 +221,22 @@ async fn list(ctx: &Ctx, runner_id: i64) -> AppResult<Response> {
 
 /// `POST /runners/{runner_id}/assessments/new`: starts an assessment (a re-test when one is
 /// already complete) at the red-flag screen.
-async fn start(ctx: Ctx, Path(runner_id): Path<i64>) -> AppResult<Response> {
-    let actor = ctx.actor()?;
-    let earlier = ctx.state.store.assessments_of(&actor, runner_id).await?;
-    let kind = if earlier
+/// What a new assessment is: a re-test once one is complete, else the baseline.
+pub(crate) fn next_kind(earlier: &[AssessmentRecord]) -> AssessmentKind {
+    if earlier
         .iter()
         .any(|r| r.status == AssessmentStatus::Complete)
     {
         AssessmentKind::Retest
     } else {
         AssessmentKind::Baseline
-    };
+    }
+}
+
+async fn start(ctx: Ctx, Path(runner_id): Path<i64>) -> AppResult<Response> {
+    let actor = ctx.actor()?;
+    let earlier = ctx.state.store.assessments_of(&actor, runner_id).await?;
+    let kind = next_kind(&earlier);
     // Cadence measured by the watch fills the cadence test; the runner can still change it.
     let runner = ctx.state.store.user(runner_id).await?;
     let watch = crate::runs::load::watch_cadence(ctx.state.store.as_ref(), &actor, &runner).await?;
@@ -341,7 +346,7 @@ async fn load(ctx: &Ctx, actor: &Actor, id: i64) -> AppResult<(AssessmentRecord,
     Ok((rec, raw))
 }
 
-fn to_json<T: serde::Serialize>(value: &T) -> AppResult<String> {
+pub(crate) fn to_json<T: serde::Serialize>(value: &T) -> AppResult<String> {
     serde_json::to_string(value).map_err(|e| AppError::Internal(format!("json: {e}")))
 }
 
@@ -516,7 +521,8 @@ async fn save_step(
                 Some(to_json(&screened)?),
             )?;
             store.save_assessment(&actor, rec.runner_id, &done).await?;
-            alert_clinician(&ctx, rec.runner_id, &red_flag_reason(&screened, rec.id)).await?;
+            let reason = red_flag_reason(&screened, rec.id);
+            alert_clinician(store.as_ref(), &ctx.state.clock, rec.runner_id, &reason).await?;
             return Ok(Redirect::to(&format!("/assessments/{id}")).into_response());
         }
     }
@@ -541,12 +547,7 @@ async fn save_step(
                 Some(to_json(&result)?),
             )?;
             store.save_assessment(&actor, rec.runner_id, &done).await?;
-            if result.findings().any(|f| f.rule.id == "pain_high") {
-                let reason = format!(
-                    "Assessment #{id}: high pain reported; check in before the programme is loaded up."
-                );
-                alert_clinician(&ctx, rec.runner_id, &reason).await?;
-            }
+            alert_on_high_pain(store.as_ref(), &ctx.state.clock, rec.runner_id, id, &result).await?;
             Ok(Redirect::to(&format!("/assessments/{id}")).into_response())
         }
         Err(errors) => {
@@ -576,7 +577,7 @@ async fn save_step(
 
 /// The alert text for a stop at the red-flag screen (no health values beyond what the
 /// clinician must act on).
-fn red_flag_reason(result: &AssessmentResult, id: i64) -> String {
+pub(crate) fn red_flag_reason(result: &AssessmentResult, id: i64) -> String {
     if result
         .referrals
         .contains(&backstride_core::assessment::Referral::Emergency)
@@ -595,16 +596,33 @@ fn red_flag_reason(result: &AssessmentResult, id: i64) -> String {
 
 /// Raises a critical alert about the runner, whoever they are: their clinic's staff see it
 /// when there is a clinic (a self-directed runner is shown the referral instead).
-async fn alert_clinician(ctx: &Ctx, runner_id: i64, reason: &str) -> AppResult<()> {
-    ctx.state
-        .store
-        .raise_alert(
-            runner_id,
-            AlertTier::Critical,
-            reason,
-            ctx.state.clock.unix(),
-        )
+pub(crate) async fn alert_clinician(
+    store: &dyn backstride_store::Store,
+    clock: &crate::Clock,
+    runner_id: i64,
+    reason: &str,
+) -> AppResult<()> {
+    store
+        .raise_alert(runner_id, AlertTier::Critical, reason, clock.unix())
         .await?;
+    Ok(())
+}
+
+/// After assessment `id` was scored complete: high pain reported raises an alert, so the
+/// clinician checks in before the programme is loaded up.
+pub(crate) async fn alert_on_high_pain(
+    store: &dyn backstride_store::Store,
+    clock: &crate::Clock,
+    runner_id: i64,
+    id: i64,
+    result: &AssessmentResult,
+) -> AppResult<()> {
+    if result.findings().any(|f| f.rule.id == "pain_high") {
+        let reason = format!(
+            "Assessment #{id}: high pain reported; check in before the programme is loaded up."
+        );
+        alert_clinician(store, clock, runner_id, &reason).await?;
+    }
     Ok(())
 }
 

@@ -7,6 +7,7 @@
 
 pub mod account_data;
 mod admin;
+mod api;
 mod assessment;
 mod assets;
 mod auth;
@@ -44,6 +45,7 @@ mod visitor;
 mod wording;
 mod worklist;
 
+pub use api::openapi_json;
 pub use clinic_settings::progression_thresholds;
 pub use clock::Clock;
 pub use config::{MailConfig, MailTransport, SecretKey, WebConfig};
@@ -164,12 +166,14 @@ pub fn router(state: AppState) -> Router {
         .merge(front::routes())
         .merge(booking::routes())
         .merge(form_video::routes())
+        .merge(api::routes())
         .fallback(pages::not_found)
         .layer(axum::extract::DefaultBodyLimit::max(body_limit))
         .layer(tower_http::limit::RequestBodyLimitLayer::new(body_limit));
     // File uploads have their own, larger limit.
     let upload_limit = state.config.upload_limit_bytes;
     let uploads = runs::upload_routes()
+        .merge(api::upload_routes())
         .layer(axum::extract::DefaultBodyLimit::max(upload_limit))
         .layer(tower_http::limit::RequestBodyLimitLayer::new(upload_limit));
 

@@ -510,6 +510,30 @@ pub async fn analyze_options_for(store: &dyn Store, runner_id: i64) -> AppResult
     })
 }
 
+/// Imports uploaded files (zips unpacked) for `runner_id`, each on its own: decoded off the
+/// async runtime, then stored. The web's upload and the API's share it.
+pub(crate) async fn import_files(
+    store: &dyn Store,
+    actor: &backstride_store::Actor,
+    runner_id: i64,
+    files: Vec<(String, axum::body::Bytes)>,
+) -> AppResult<Vec<FileReport>> {
+    let options = analyze_options_for(store, runner_id).await?;
+    let prepared = tokio::task::spawn_blocking(move || prepare_uploads(files, &options))
+        .await
+        .map_err(|e| AppError::Internal(format!("decoding uploads: {e}")))?;
+    let mut reports = Vec::with_capacity(prepared.len());
+    for (name, bytes, p) in prepared {
+        let outcome = ingest::save(store, actor, runner_id, p).await?;
+        reports.push(FileReport {
+            name,
+            bytes,
+            outcome,
+        });
+    }
+    Ok(reports)
+}
+
 /// Decodes the uploaded files (zips unpacked) off the async runtime.
 fn prepare_uploads(
     files: Vec<(String, axum::body::Bytes)>,
@@ -614,19 +638,7 @@ async fn upload(ctx: Ctx, multipart: Result<Multipart, MultipartRejection>) -> A
         };
         return list_page(&ctx, list, upload, status).await;
     }
-    let options = analyze_options_for(ctx.state.store.as_ref(), user.id).await?;
-    let prepared = tokio::task::spawn_blocking(move || prepare_uploads(files, &options))
-        .await
-        .map_err(|e| AppError::Internal(format!("decoding uploads: {e}")))?;
-    let mut reports = Vec::with_capacity(prepared.len());
-    for (name, bytes, p) in prepared {
-        let outcome = ingest::save(ctx.state.store.as_ref(), &actor, user.id, p).await?;
-        reports.push(FileReport {
-            name,
-            bytes,
-            outcome,
-        });
-    }
+    let reports = import_files(ctx.state.store.as_ref(), &actor, user.id, files).await?;
     let results = UploadResults {
         summary: results_summary(&reports),
         lines: reports

@@ -58,7 +58,7 @@ pub fn routes() -> Router<AppState> {
 }
 
 /// The red-flag symptoms a log can report, in the order the form lists them.
-const RED_FLAGS: [RedFlagSymptom; 6] = [
+pub(crate) const RED_FLAGS: [RedFlagSymptom; 6] = [
     RedFlagSymptom::SaddleNumbness,
     RedFlagSymptom::BladderChange,
     RedFlagSymptom::BowelControlLoss,
@@ -67,7 +67,7 @@ const RED_FLAGS: [RedFlagSymptom; 6] = [
     RedFlagSymptom::NightPain,
 ];
 
-fn flag_value(flag: RedFlagSymptom) -> String {
+pub(crate) fn flag_value(flag: RedFlagSymptom) -> String {
     serde_json::to_value(flag)
         .ok()
         .and_then(|v| v.as_str().map(str::to_owned))
@@ -663,6 +663,103 @@ async fn refuse_log(ctx: &Ctx, json_reply: bool, message: String) -> AppResult<R
     Ok(Redirect::to("/today").into_response())
 }
 
+/// Why a log was not stored.
+pub(crate) enum LogRefusal {
+    /// Refused as a whole: no approved programme to log against, or one on hold.
+    Whole(String),
+    /// Fields refused by the checks.
+    Fields(Vec<LogError>),
+    /// A second morning check-in for the day it names.
+    Twice(Vec<LogError>, Date),
+}
+
+/// A log stored (or found stored under its key) and what the runner is told.
+pub(crate) struct LogStored {
+    pub message: String,
+    pub already_stored: bool,
+    /// A red flag that means going to an emergency department now.
+    pub emergency: bool,
+    pub red_flags: bool,
+    pub date: Date,
+}
+
+/// Checks and stores one session, run or morning check-in of `runner` (given as the form's
+/// fields), then makes the day's review: the one path for the Today page, its offline queue
+/// and the API. Distances are in `unit`, or in the runner's own units when `None`.
+pub(crate) async fn save_log(
+    state: &AppState,
+    runner: &User,
+    unit: Option<backstride_core::DistanceUnit>,
+    fields: &[(String, String)],
+) -> AppResult<Result<LogStored, LogRefusal>> {
+    let store = state.store.as_ref();
+    let actor = Actor::of(runner);
+    let today = state.clock.today_for(runner);
+    let Some(journal) = Journal::load(store, &actor, runner, today).await? else {
+        let message = "There is no approved programme to log against yet.";
+        return Ok(Err(LogRefusal::Whole(message.into())));
+    };
+    if let Some(hold) = &journal.hold {
+        return Ok(Err(LogRefusal::Whole(hold.refusal())));
+    }
+    let unit = unit.unwrap_or_else(|| {
+        runner
+            .units
+            .or(journal.clinic.as_ref().map(|c| c.units))
+            .unwrap_or_default()
+            .distance
+    });
+    let checked = match check_log(fields, &journal, today, unit) {
+        Ok(c) => c,
+        Err(errors) => return Ok(Err(LogRefusal::Fields(errors))),
+    };
+    let saved = store
+        .add_log(
+            &actor,
+            runner.id,
+            &NewLog {
+                kind: checked.kind,
+                log_date: checked.date.to_string(),
+                body_json: checked.body.clone(),
+                idempotency_key: field(fields, "idempotency_key").to_owned(),
+            },
+        )
+        .await;
+    let (message, already_stored) = match saved {
+        Ok((_, LogSaved::AlreadyStored)) => (
+            "This entry was already saved; it is stored once.".to_owned(),
+            true,
+        ),
+        Ok((stored, LogSaved::New)) => {
+            let journal = journal.with_stored(stored);
+            let review = journal
+                .after_log(store, &actor, checked.date, today)
+                .await?;
+            let message =
+                words::saved_message(&review, &checked.red_flags, runner.clinic_id.is_some());
+            (message, false)
+        }
+        Err(StoreError::Conflict { .. }) => {
+            let errors = vec![LogError {
+                field: "morning_pain".into(),
+                message: format!(
+                    "You have already checked in for {}. Each morning is logged once.",
+                    words::day_label(checked.date, today)
+                ),
+            }];
+            return Ok(Err(LogRefusal::Twice(errors, checked.date)));
+        }
+        Err(other) => return Err(other.into()),
+    };
+    Ok(Ok(LogStored {
+        message,
+        already_stored,
+        emergency: checked.red_flags.iter().any(|f| f.is_emergency()),
+        red_flags: !checked.red_flags.is_empty(),
+        date: checked.date,
+    }))
+}
+
 /// `POST /today/log`: stores one session, run or morning check-in.
 async fn log_entry(
     ctx: Ctx,
@@ -671,24 +768,15 @@ async fn log_entry(
 ) -> AppResult<Response> {
     let json_reply = wants_json(&headers);
     let runner = runner_only(&ctx)?;
-    let store = ctx.state.store.as_ref();
-    let actor = Actor::of(&runner);
     let today = ctx.state.clock.today_for(&runner);
-    let Some(journal) = Journal::load(store, &actor, &runner, today).await? else {
-        let message = "There is no approved programme to log against yet.";
-        return refuse_log(&ctx, json_reply, message.into()).await;
-    };
-    if let Some(hold) = &journal.hold {
-        return refuse_log(&ctx, json_reply, hold.refusal()).await;
-    }
-    let unit = ctx.units_in(journal.clinic.as_ref()).distance;
     let failed_form = |fields: &[(String, String)]| match field(fields, "kind") {
         "session" => format!("session-{}", field(fields, "item_key")),
         other => other.to_owned(),
     };
-    let checked = match check_log(&fields, &journal, today, unit) {
-        Ok(c) => c,
-        Err(errors) => {
+    let stored = match save_log(&ctx.state, &runner, None, &fields).await? {
+        Ok(stored) => stored,
+        Err(LogRefusal::Whole(message)) => return refuse_log(&ctx, json_reply, message).await,
+        Err(LogRefusal::Fields(errors)) => {
             if json_reply {
                 return Ok(problem_with_errors(&errors));
             }
@@ -699,66 +787,33 @@ async fn log_entry(
             let date = chosen_day(Some(field(&fields, "date")), today).unwrap_or(today);
             return render_today(&ctx, &runner, date, failed_form(&fields), form).await;
         }
-    };
-    let saved = store
-        .add_log(
-            &actor,
-            runner.id,
-            &NewLog {
-                kind: checked.kind,
-                log_date: checked.date.to_string(),
-                body_json: checked.body.clone(),
-                idempotency_key: field(&fields, "idempotency_key").to_owned(),
-            },
-        )
-        .await;
-    let message = match saved {
-        Ok((_, LogSaved::AlreadyStored)) => {
-            "This entry was already saved; it is stored once.".to_owned()
-        }
-        Ok((stored, LogSaved::New)) => {
-            let journal = journal.with_stored(stored);
-            let review = journal
-                .after_log(store, &actor, checked.date, today)
-                .await?;
-            words::saved_message(&review, &checked.red_flags, runner.clinic_id.is_some())
-        }
-        Err(StoreError::Conflict { .. }) => {
-            let errors = [LogError {
-                field: "morning_pain".into(),
-                message: format!(
-                    "You have already checked in for {}. Each morning is logged once.",
-                    words::day_label(checked.date, today)
-                ),
-            }];
+        Err(LogRefusal::Twice(errors, date)) => {
             if json_reply {
                 return Ok(problem_with_errors(&errors));
             }
             let mut form = FormState::from_values(fields.iter().cloned().collect());
             form.set_error(&errors[0].field, errors[0].message.clone());
-            return render_today(&ctx, &runner, checked.date, "morning".into(), form).await;
+            return render_today(&ctx, &runner, date, "morning".into(), form).await;
         }
-        Err(other) => return Err(other.into()),
     };
-    let emergency = checked.red_flags.iter().any(|f| f.is_emergency());
     if json_reply {
         return Ok(Json(json!({
-            "status": if message.starts_with("This entry was already") { "already_stored" } else { "stored" },
-            "message": message,
-            "emergency": emergency,
+            "status": if stored.already_stored { "already_stored" } else { "stored" },
+            "message": stored.message,
+            "emergency": stored.emergency,
         }))
         .into_response());
     }
     ctx.flash(
-        if emergency || !checked.red_flags.is_empty() {
+        if stored.emergency || stored.red_flags {
             "error"
         } else {
             "success"
         },
-        message,
+        stored.message,
     )
     .await?;
-    Ok(Redirect::to(&format!("/today?date={}", checked.date)).into_response())
+    Ok(Redirect::to(&format!("/today?date={}", stored.date)).into_response())
 }
 
 // --- The clinician's part ---------------------------------------------------------------------

@@ -3,6 +3,8 @@
 
 mod account_data;
 mod accounts;
+mod api;
+mod api_browser;
 mod assessment;
 mod booking;
 mod bounds;
