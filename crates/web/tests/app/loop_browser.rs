@@ -156,7 +156,7 @@ async fn wording_problems(b: &Browser, name: &str, at: &str, runner: Runner) -> 
 }
 
 /// Signs up through the form and confirms by the emailed link, as the runner would.
-async fn sign_up(w: &mut Walk, name: &str, email: &str) -> User {
+async fn sign_up(w: &mut Walk<'_>, name: &str, email: &str) -> User {
     w.b.goto("/signup").await;
     check_page(w, "signup").await;
     let b = &w.b;
@@ -328,7 +328,7 @@ pub(crate) async fn self_check(w: &mut Walk<'_>, name: &str, retest: bool) -> i6
 /// Builds the programme from the self-check. With every test skipped (no run days given) the
 /// warning shows until a day is ticked, and the programme holds the seed's six exercises; with
 /// the home versions done, the days given on the self-check are ticked already.
-async fn build_programme(w: &mut Walk, assessment: i64) {
+async fn build_programme(w: &mut Walk<'_>, assessment: i64) {
     w.b.goto(&format!("/assessments/{assessment}/programme"))
         .await;
     check_page(w, "programme-setup").await;
@@ -514,7 +514,7 @@ async fn done_as_planned(b: &Browser, runner: &User) {
 
 /// Imports a watch file through the runs page's file picker: the browser lands on the runs page
 /// with no token in its address, and reloading it imports nothing again.
-async fn import_a_watch_file(w: &mut Walk, runner: &User) {
+async fn import_a_watch_file(w: &mut Walk<'_>, runner: &User) {
     let fit = std::env::temp_dir().join(format!("bs-loop-{}.fit", std::process::id()));
     std::fs::write(
         &fit,
@@ -555,7 +555,7 @@ async fn import_a_watch_file(w: &mut Walk, runner: &User) {
 
 /// The progress page: checked like every page, and on a phone no chart (or anything else in
 /// the page's content) is wider than the window or scrolls sideways inside its own box.
-async fn progress(w: &mut Walk, name: &str) {
+async fn progress(w: &mut Walk<'_>, name: &str) {
     w.b.goto("/progress").await;
     check_page(w, name).await;
     for p in w.b.boxes_wider_than_the_window().await {
