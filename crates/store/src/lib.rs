@@ -16,6 +16,7 @@ mod reminders;
 mod sessions;
 mod sql;
 pub mod testing;
+mod webhooks;
 mod worklist;
 
 pub use booking::{
@@ -38,6 +39,10 @@ pub use pages::{
 pub use reminders::{ReminderOutcome, ReminderRecord, ReminderStore, ReminderToSend, SaveReminder};
 pub use sessions::{SessionBackend, Sessions};
 pub use sql::SqlStore;
+pub use webhooks::{
+    DueWebhook, MAX_WEBHOOK_ENDPOINTS, SaveWebhookEndpoint, WEBHOOK_CLAIM_SECONDS, WEBHOOK_LIMIT,
+    WebhookDelivery, WebhookEndpoint, WebhookStore,
+};
 pub use worklist::{RetestBasis, Waiting, WorklistStore};
 
 use async_trait::async_trait;
@@ -100,6 +105,7 @@ pub trait Store:
     + WorklistStore
     + PageStore
     + FormVideoStore
+    + WebhookStore
     + Send
     + Sync
     + 'static

@@ -585,10 +585,12 @@ fn red_flag_reason(result: &AssessmentResult, id: i64) -> String {
 /// when there is a clinic (a self-directed runner is shown the referral instead).
 async fn alert_clinician(ctx: &Ctx, runner_id: i64, reason: &str) -> AppResult<()> {
     let now = time::OffsetDateTime::now_utc().unix_timestamp();
-    ctx.state
+    let alert = ctx
+        .state
         .store
         .raise_alert(runner_id, AlertTier::Critical, reason, now)
         .await?;
+    crate::webhooks::events::critical_alert(ctx.state.store.as_ref(), runner_id, alert).await;
     Ok(())
 }
 

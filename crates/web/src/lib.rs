@@ -21,6 +21,7 @@ mod config;
 mod context;
 mod decision;
 mod error;
+mod fhir;
 mod form_video;
 mod front;
 pub mod housekeeping;
@@ -40,6 +41,7 @@ mod security;
 mod templates;
 mod tracking;
 mod visitor;
+pub mod webhooks;
 mod wording;
 mod worklist;
 
@@ -149,6 +151,7 @@ pub fn router(state: AppState) -> Router {
         .route("/static/{*path}", get(assets::serve))
         .merge(record::routes())
         .merge(account_data::routes())
+        .merge(fhir::routes())
         .route("/sw.js", get(pwa::service_worker))
         .route("/manifest.webmanifest", get(pwa::manifest))
         .merge(assessment::routes())
@@ -161,6 +164,7 @@ pub fn router(state: AppState) -> Router {
         .merge(front::routes())
         .merge(booking::routes())
         .merge(form_video::routes())
+        .merge(webhooks::routes())
         .fallback(pages::not_found)
         .layer(axum::extract::DefaultBodyLimit::max(body_limit))
         .layer(tower_http::limit::RequestBodyLimitLayer::new(body_limit));
