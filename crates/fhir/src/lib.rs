@@ -176,6 +176,16 @@ impl Category {
     }
 }
 
+/// A number of a log: (its field, our code, its display, a 0–10 pain score?, its UCUM unit and
+/// how it is shown, when not a 0–10 score).
+type LogField = (
+    &'static str,
+    &'static str,
+    &'static str,
+    bool,
+    Option<(&'static str, &'static str)>,
+);
+
 /// One observation before it becomes a resource.
 struct Obs {
     id: String,
@@ -267,8 +277,7 @@ impl<'a> Builder<'a> {
             return Vec::new();
         }
         let number = |field: &str| log.body.get(field).and_then(Value::as_f64);
-        // (field, our code, display, a pain score?, unit)
-        let fields: &[(&str, &str, &str, bool, Option<(&str, &str)>)] = match log.kind.as_str() {
+        let fields: &[LogField] = match log.kind.as_str() {
             "morning" => &[
                 (
                     "morning_pain",

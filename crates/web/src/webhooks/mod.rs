@@ -193,9 +193,34 @@ pub fn check_url(raw: &str, allow_loopback_http: bool) -> Result<String, String>
         url::Host::Ipv4(ip) => ip.is_loopback(),
         url::Host::Ipv6(ip) => ip.is_loopback(),
     };
+    // This server's own network is no endpoint's (an address typed as a name is not looked up
+    // here: the worker connects to whatever it names).
+    let private = match host {
+        url::Host::Ipv4(ip) => {
+            ip.is_private()
+                || ip.is_link_local()
+                || ip.is_unspecified()
+                || ip.is_broadcast()
+                || (ip.octets()[0] == 100 && (64..128).contains(&ip.octets()[1]))
+        }
+        url::Host::Ipv6(ip) => {
+            ip.is_unspecified()
+                || (ip.segments()[0] & 0xfe00) == 0xfc00
+                || (ip.segments()[0] & 0xffc0) == 0xfe80
+                || ip.to_ipv4_mapped().is_some()
+        }
+        url::Host::Domain(_) => false,
+    };
+    if private || (loopback && !allow_loopback_http) {
+        return Err(
+            "Use your system's public address: this server's own network can't \
+                    receive webhooks."
+                .into(),
+        );
+    }
     match url.scheme() {
         "https" => Ok(url.into()),
-        "http" if loopback && allow_loopback_http => Ok(url.into()),
+        "http" if loopback => Ok(url.into()),
         _ => {
             Err("Use an address starting https://, so deliveries are encrypted on the way.".into())
         }
@@ -330,6 +355,21 @@ mod tests {
         );
         assert!(check_url("http://example.com/hook", true).is_err());
         assert!(check_url("http://127.0.0.1:9/hook", false).is_err());
+        assert!(check_url("https://127.0.0.1/hook", false).is_err());
+        assert!(check_url("https://localhost/hook", false).is_err());
+        for inside in [
+            "https://10.0.0.5/",
+            "https://192.168.1.1/",
+            "https://169.254.169.254/latest",
+            "https://100.64.0.1/",
+            "https://0.0.0.0/",
+            "https://[fd00::1]/",
+            "https://[fe80::1]/",
+            "https://[::ffff:10.0.0.1]/",
+        ] {
+            assert!(check_url(inside, true).is_err(), "{inside}");
+        }
+        assert!(check_url("https://93.184.215.14/hook", false).is_ok());
         assert!(check_url("http://127.0.0.1:9/hook", true).is_ok());
         assert!(check_url("http://localhost/hook", true).is_ok());
         assert!(check_url("ftp://example.com/", false).is_err());

@@ -220,6 +220,78 @@ async fn deliveries_are_signed_retried_with_backoff_and_logged() {
     .await;
 }
 
+/// An endpoint nobody answers at: each try is logged with its error, the waits double, and
+/// after `mail::MAX_ATTEMPTS` tries the delivery is failed for good (nothing more is due).
+#[tokio::test]
+async fn an_unreachable_endpoint_is_tried_a_bounded_number_of_times() {
+    each_backend(|store| async move {
+        let clinic = clinic(&store, "Gone Clinic").await;
+        let admin = person(&store, Some(&clinic), "admin@gone.example", Role::Admin).await;
+        // A port that was just free: connecting to it is refused.
+        let port = {
+            let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+            l.local_addr().unwrap().port()
+        };
+        let actor = Actor::of(&admin);
+        store
+            .add_webhook_endpoint(
+                &actor,
+                &backstride_store::SaveWebhookEndpoint {
+                    url: format!("http://127.0.0.1:{port}/hook"),
+                    events: vec!["consult.requested".into()],
+                },
+                "whsec_test",
+                1_700_000_000,
+            )
+            .await
+            .unwrap();
+        let queued = store
+            .enqueue_webhook_event(
+                clinic.id,
+                "consult.requested",
+                "consult-9",
+                "{}",
+                1_700_000_000,
+            )
+            .await
+            .unwrap();
+        assert_eq!(queued, 1);
+        let http = client().unwrap();
+        let mut now = 1_700_000_000;
+        let mut waits = Vec::new();
+        for _ in 0..backstride_web::mail::MAX_ATTEMPTS {
+            assert_eq!(deliver_due(store.as_ref(), &http, now).await.unwrap(), 1);
+            let d = &store.webhook_deliveries(&actor, 10).await.unwrap()[0];
+            assert!(
+                d.last_error
+                    .as_deref()
+                    .unwrap_or("")
+                    .contains("could not reach"),
+                "{d:?}"
+            );
+            assert_eq!(d.last_status_code, None);
+            if d.status == "failed" {
+                break;
+            }
+            waits.push(d.next_attempt_at - now);
+            now = d.next_attempt_at;
+        }
+        assert_eq!(waits, [30, 60, 120, 240, 480, 960, 1920]);
+        let d = &store.webhook_deliveries(&actor, 10).await.unwrap()[0];
+        assert_eq!(
+            (d.status.as_str(), d.attempts),
+            ("failed", backstride_web::mail::MAX_ATTEMPTS)
+        );
+        assert_eq!(
+            deliver_due(store.as_ref(), &http, now + 86_400)
+                .await
+                .unwrap(),
+            0
+        );
+    })
+    .await;
+}
+
 #[tokio::test]
 async fn bad_addresses_get_a_message_by_the_field_and_others_see_nothing() {
     each_backend(|store| async move {
@@ -244,6 +316,8 @@ async fn bad_addresses_get_a_message_by_the_field_and_others_see_nothing() {
                 "Use an address starting https://",
             ),
             (long.as_str(), "too long"),
+            ("https://10.0.0.5/hook", "public address"),
+            ("https://169.254.169.254/latest", "public address"),
             (
                 "https://me:pw@crm.example.com/",
                 "Leave the user name and password out",
