@@ -103,6 +103,9 @@ pub trait WebhookStore: Send + Sync {
         actor: &Actor,
         limit: i64,
     ) -> StoreResult<Vec<WebhookDelivery>>;
+    /// Puts a delivery of the actor's clinic that failed for good back in the queue, due at
+    /// `now` (its admins only; anything else is `NotFound`).
+    async fn retry_webhook_delivery(&self, actor: &Actor, id: i64, now: i64) -> StoreResult<()>;
     /// Queues `body` for every endpoint of `clinic_id` subscribed to `event`, due at `now`;
     /// an endpoint that already has `event_key` is left alone. Returns how many were queued.
     async fn enqueue_webhook_event(
@@ -312,6 +315,23 @@ macro_rules! impl_webhooks {
                     .fetch_all(&self.read)
                     .await?;
                 Ok(rows.into_iter().map(delivery).collect())
+            }
+
+            async fn retry_webhook_delivery(&self, actor: &Actor, id: i64, now: i64) -> StoreResult<()> {
+                let clinic = admin_clinic(actor)?;
+                let done = sqlx::query(
+                    "UPDATE webhook_delivery SET status = 'pending', next_attempt_at = $1 \
+                     WHERE id = $2 AND clinic_id = $3 AND status = 'failed'",
+                )
+                .bind(now)
+                .bind(id)
+                .bind(clinic)
+                .execute(&self.pool)
+                .await?;
+                if done.rows_affected() == 0 {
+                    return Err(StoreError::NotFound);
+                }
+                Ok(())
             }
 
             async fn enqueue_webhook_event(

@@ -37,6 +37,7 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/webhooks", get(list_page).post(add))
         .route("/admin/webhooks/{id}", get(edit_page).post(save))
         .route("/admin/webhooks/{id}/delete", post(delete))
+        .route("/admin/webhooks/deliveries/{id}/retry", post(retry))
 }
 
 /// An endpoint as listed.
@@ -340,6 +341,18 @@ async fn delete(ctx: Ctx, Path(id): Path<i64>) -> AppResult<Response> {
     let actor = admin(&ctx)?;
     ctx.state.store.delete_webhook_endpoint(&actor, id).await?;
     ctx.flash("success", "Endpoint removed.").await?;
+    Ok(Redirect::to("/admin/webhooks").into_response())
+}
+
+/// `POST /admin/webhooks/deliveries/{id}/retry`: a delivery that failed for good is tried again.
+async fn retry(ctx: Ctx, Path(id): Path<i64>) -> AppResult<Response> {
+    let actor = admin(&ctx)?;
+    ctx.state
+        .store
+        .retry_webhook_delivery(&actor, id, crate::auth::now())
+        .await?;
+    ctx.flash("success", "The delivery is queued to be sent again.")
+        .await?;
     Ok(Redirect::to("/admin/webhooks").into_response())
 }
 

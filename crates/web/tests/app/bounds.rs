@@ -88,6 +88,7 @@ const FORMS: &[(&str, &str, Who, Fields)] = &[
     ("/admin/webhooks", "/admin/webhooks", Who::Admin, Fields::Page("/admin/webhooks")),
     ("/admin/webhooks/{id}", "/admin/webhooks/0", Who::Admin, Fields::Elsewhere("an endpoint of the test's own: webhooks.rs checks its form")),
     ("/admin/webhooks/{id}/delete", "/admin/webhooks/0/delete", Who::Admin, Fields::Elsewhere("no fields")),
+    ("/admin/webhooks/deliveries/{id}/retry", "/admin/webhooks/deliveries/0/retry", Who::Admin, Fields::Named(&[])),
     ("/reviews/{id}/decide", "/reviews/{review}/decide", Who::Clinician, Fields::Page("/reviews/{review}")),
     ("/reviews/{id}/settle", "/reviews/{review}/settle", Who::Clinician, Fields::Named(&["decision", "note", "runner_id"])),
     ("/programmes/{id}/approve", "/programmes/{suggested}/approve", Who::Clinician, Fields::Named(&[])),

@@ -82,6 +82,7 @@ const MATRIX: &[(&str, &str, &str, &str)] = &[
     ("GET", "/admin/webhooks/{id}", "/admin/webhooks/0", "L F F F N F F N F"),
     ("POST", "/admin/webhooks/{id}", "/admin/webhooks/0", "L F F F N F F N F"),
     ("POST", "/admin/webhooks/{id}/delete", "/admin/webhooks/0/delete", "L F F F N F F N F"),
+    ("POST", "/admin/webhooks/deliveries/{id}/retry", "/admin/webhooks/deliveries/0/retry", "L F F F N F F N F"),
     // Assessments.
     ("GET", "/assessment", "/assessment", "L Y Y F F Y F F Y"),
     ("GET", "/assessment/figures.css", "/assessment/figures.css", "Y Y Y Y Y Y Y Y Y"),

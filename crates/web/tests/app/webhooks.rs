@@ -288,6 +288,38 @@ async fn an_unreachable_endpoint_is_tried_a_bounded_number_of_times() {
                 .unwrap(),
             0
         );
+
+        // Its admin sends it again from the log; another clinic's admin can't.
+        let other = crate::client::clinic(&store, "Other Gone Clinic").await;
+        person(
+            &store,
+            Some(&other),
+            "admin@other-gone.example",
+            Role::Admin,
+        )
+        .await;
+        let retry = format!("/admin/webhooks/deliveries/{}/retry", d.id);
+        let mut stranger = Client::new(store.clone());
+        stranger.login("admin@other-gone.example", PASSWORD).await;
+        stranger.get("/admin/webhooks").await;
+        assert_eq!(
+            stranger.post(&retry, &[]).await.status,
+            StatusCode::NOT_FOUND
+        );
+        let mut own = Client::new(store.clone());
+        own.login("admin@gone.example", PASSWORD).await;
+        let page = own.get("/admin/webhooks").await;
+        assert!(
+            page.body.contains(&format!("action=\"{retry}\"")),
+            "{}",
+            page.body
+        );
+        let res = own.post(&retry, &[]).await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER);
+        let again = &store.webhook_deliveries(&actor, 10).await.unwrap()[0];
+        assert_eq!(again.status, "pending");
+        // Only a failed delivery can be sent again.
+        assert_eq!(own.post(&retry, &[]).await.status, StatusCode::NOT_FOUND);
     })
     .await;
 }
