@@ -69,10 +69,16 @@ pub async fn export(args: ExportArgs) -> anyhow::Result<()> {
         }
     };
     let clock = backstride_web::Clock::system();
-    let zip =
-        backstride_web::account_data::export_zip(store.as_ref(), &clock, &runner, runner.id, &step)
-            .await
-            .map_err(|e| anyhow::anyhow!("exporting {email}: {e}"))?;
+    let zip = backstride_web::account_data::export_zip(
+        store.as_ref(),
+        &clock,
+        &runner,
+        runner.id,
+        settings.web.base_url(),
+        &step,
+    )
+    .await
+    .map_err(|e| anyhow::anyhow!("exporting {email}: {e}"))?;
     bar.finish_and_clear();
     std::fs::write(&args.file, &zip).with_context(|| format!("writing {}", args.file.display()))?;
     backstride_store::files::make_private(&args.file)?;

@@ -247,6 +247,11 @@ async fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
         std::time::Duration::from_secs(settings.web.outbox_poll_seconds.max(1)),
         worker_stop_rx.clone(),
     ));
+    let webhooks = tokio::spawn(backstride_web::webhooks::deliver::run_worker(
+        store.clone(),
+        std::time::Duration::from_secs(settings.web.outbox_poll_seconds.max(1)),
+        worker_stop_rx.clone(),
+    ));
     let housekeeping = tokio::spawn(backstride_web::housekeeping::run(
         store.clone(),
         backstride_web::ServerKey::load(&settings.web),
@@ -273,6 +278,7 @@ async fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
     tracing::info!("stopping: in-flight requests finished, stopping the outbox worker");
     let _ = stop_worker.send(true);
     worker.await.ok();
+    webhooks.await.ok();
     housekeeping.await.ok();
     Ok(())
 }

@@ -17,6 +17,7 @@ mod reminders;
 mod sessions;
 mod sql;
 pub mod testing;
+mod webhooks;
 mod worklist;
 
 pub use api_tokens::{ApiToken, ApiTokenStore, MAX_TOKENS_PER_USER, NewApiToken, TokenScope};
@@ -40,6 +41,10 @@ pub use pages::{
 pub use reminders::{ReminderOutcome, ReminderRecord, ReminderStore, ReminderToSend, SaveReminder};
 pub use sessions::{SessionBackend, Sessions};
 pub use sql::SqlStore;
+pub use webhooks::{
+    DueWebhook, MAX_WEBHOOK_ENDPOINTS, SaveWebhookEndpoint, WEBHOOK_CLAIM_SECONDS, WEBHOOK_LIMIT,
+    WebhookDelivery, WebhookEndpoint, WebhookStore,
+};
 pub use worklist::{RetestBasis, Waiting, WorklistStore};
 
 use async_trait::async_trait;
@@ -103,6 +108,7 @@ pub trait Store:
     + WorklistStore
     + PageStore
     + FormVideoStore
+    + WebhookStore
     + Send
     + Sync
     + 'static

@@ -49,6 +49,9 @@ backstride-export.json  every record, as data: your account, assessments (your a
 logs.csv                your logs (sessions, runs, morning check-ins), one row each.
 runs.csv                your watch runs' summaries, one row each.
 measurements.csv        every value entered in your assessments, one row each.
+fhir-bundle.json        your pain scores, functional scale (PSFS), measurements and
+                        assessments as FHIR R4 (a Bundle of Patient and Observation
+                        resources), for a health record.
 watch/                  your watch files (.fit) as you uploaded them.
 pdf/                    your programme handouts and re-test change reports.
 
@@ -58,12 +61,14 @@ Another Backstride server can import this file: `backstride import-export FILE`.
 /// Every record about `runner_id`, as `viewer` may see it, in one zip: the JSON document, CSV
 /// files for spreadsheets, and the PDFs (handouts of approved versions, change reports).
 /// `step(done, total)` is told as each part is ready (the CLI's progress bar); the PDFs are
-/// printed on the viewer's today by `clock`.
+/// printed on the viewer's today by `clock`; `base_url` (the server's public address) roots the
+/// FHIR bundle's code system and identifiers.
 pub async fn export_zip(
     store: &dyn Store,
     clock: &crate::Clock,
     viewer: &User,
     runner_id: i64,
+    base_url: &str,
     step: &(dyn Fn(usize, usize) + Send + Sync),
 ) -> AppResult<Vec<u8>> {
     let actor = Actor::of(viewer);
@@ -98,6 +103,10 @@ pub async fn export_zip(
     files.push((
         "measurements.csv".into(),
         measurements_csv(&doc).into_bytes(),
+    ));
+    files.push((
+        "fhir-bundle.json".into(),
+        crate::fhir::bundle_bytes(&doc, runner_id, base_url),
     ));
     // The files move into the zip's list rather than being copied (they may be large).
     for f in &mut doc.watch_files {
@@ -397,6 +406,7 @@ async fn export_own(ctx: Ctx) -> AppResult<Response> {
         &ctx.state.clock,
         &user,
         user.id,
+        ctx.state.config.base_url(),
         &no_step,
     )
     .await?;
@@ -412,6 +422,7 @@ async fn export_runner(ctx: Ctx, Path(id): Path<i64>) -> AppResult<Response> {
         &ctx.state.clock,
         &user,
         id,
+        ctx.state.config.base_url(),
         &no_step,
     )
     .await?;

@@ -602,9 +602,10 @@ pub(crate) async fn alert_clinician(
     runner_id: i64,
     reason: &str,
 ) -> AppResult<()> {
-    store
+    let alert = store
         .raise_alert(runner_id, AlertTier::Critical, reason, clock.unix())
         .await?;
+    crate::webhooks::events::critical_alert(store, runner_id, alert).await;
     Ok(())
 }
 

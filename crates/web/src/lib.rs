@@ -22,6 +22,7 @@ mod config;
 mod context;
 mod decision;
 mod error;
+mod fhir;
 mod form_video;
 mod front;
 pub mod housekeeping;
@@ -42,6 +43,7 @@ mod security;
 mod templates;
 mod tracking;
 mod visitor;
+pub mod webhooks;
 mod wording;
 mod worklist;
 
@@ -154,6 +156,7 @@ pub fn router(state: AppState) -> Router {
         .route("/static/{*path}", get(assets::serve))
         .merge(record::routes())
         .merge(account_data::routes())
+        .merge(fhir::routes())
         .route("/sw.js", get(pwa::service_worker))
         .route("/manifest.webmanifest", get(pwa::manifest))
         .merge(assessment::routes())
@@ -167,6 +170,7 @@ pub fn router(state: AppState) -> Router {
         .merge(booking::routes())
         .merge(form_video::routes())
         .merge(api::routes())
+        .merge(webhooks::routes())
         .fallback(pages::not_found)
         .layer(axum::extract::DefaultBodyLimit::max(body_limit))
         .layer(tower_http::limit::RequestBodyLimitLayer::new(body_limit));

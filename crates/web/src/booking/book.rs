@@ -534,7 +534,17 @@ pub(super) async fn book(
         },
     };
     match ctx.state.store.book_call(&booking, now.as_second()).await {
-        Ok(_) => {
+        Ok(booked) => {
+            crate::webhooks::notify(
+                ctx.state.store.as_ref(),
+                booked.clinic_id,
+                crate::webhooks::Event::CallBooked {
+                    booking_id: booked.id,
+                    starts_at: booked.starts_at,
+                    inbox_item_id: booked.inbox_item_id,
+                },
+            )
+            .await;
             ctx.flash(
                 "success",
                 format!(

@@ -414,7 +414,7 @@ pub async fn consult_submit(
     } else {
         format!("{message}\n\nPreferred times: {times}")
     };
-    store
+    let item = store
         .add_inbox_item(
             &NewInboxItem {
                 clinic_id: clinic.id,
@@ -429,6 +429,14 @@ pub async fn consult_submit(
             ctx.state.clock.unix(),
         )
         .await?;
+    crate::webhooks::notify(
+        store.as_ref(),
+        clinic.id,
+        crate::webhooks::Event::ConsultRequested {
+            inbox_item_id: item.id,
+        },
+    )
+    .await;
     let body = format!(
         "Hello {name},\n\nThank you for asking {clinic} for a free consult. We have your request \
          and will contact you, by email or phone, to find a time.\n\n\

@@ -301,9 +301,12 @@ impl Journal {
                 tracking::AlertTier::High => AlertTier::High,
                 tracking::AlertTier::Low => AlertTier::Low,
             };
-            store
+            let alert = store
                 .raise_alert(self.runner.id, tier, &a.reason, crate::auth::now())
                 .await?;
+            if tier == AlertTier::Critical {
+                crate::webhooks::events::critical_alert(store, self.runner.id, alert).await;
+            }
         }
         Ok(())
     }

@@ -45,6 +45,8 @@ const MATRIX: &[(&str, &str, &str, &str)] = &[
     ("GET", "/account/data", "/account/data", "L Y Y F F Y F F Y"),
     ("POST", "/account/data/export", "/account/data/export", "L Y Y F F Y F F Y"),
     ("POST", "/account/delete", "/account/delete", "L Y Y F F Y F F Y"),
+    // Issue 17: FHIR R4 export, the runner's own and staff's of their clinic's runner.
+    ("GET", "/me/fhir.json", "/me/fhir.json", "L Y Y F F Y F F Y"),
     ("GET", "/api/me", "/api/me", "U Y Y Y Y Y Y Y Y"),
     ("GET", "/api/csrf", "/api/csrf", "Y Y Y Y Y Y Y Y Y"),
     // Issue 17: the open API takes tokens only, never the session cookie (tests in api.rs).
@@ -75,6 +77,7 @@ const MATRIX: &[(&str, &str, &str, &str)] = &[
     ("POST", "/runners/{id}/email", "/runners/{owner}/email", "L F F Y Y F N N F"),
     ("POST", "/runners/{id}/coaching", "/runners/{owner}/coaching", "L F F Y Y F N N F"),
     ("POST", "/runners/{id}/export", "/runners/{owner}/export", "L Y N Y Y N N N N"),
+    ("GET", "/runners/{id}/fhir.json", "/runners/{owner}/fhir.json", "L Y N Y Y N N N N"),
     ("GET", "/clinic", "/clinic", "L F F Y Y F Y Y F"),
     ("POST", "/clinic/invites", "/clinic/invites", "L F F Y Y F Y Y F"),
     ("GET", "/clinic/caseload", "/clinic/caseload", "L F F Y Y F Y Y F"),
@@ -90,6 +93,14 @@ const MATRIX: &[(&str, &str, &str, &str)] = &[
     // Issue 12 item 2: each admin sees and resends only their own clinic's emails.
     ("GET", "/admin/outbox", "/admin/outbox", "L F F F Y F F Y F"),
     ("POST", "/admin/outbox/{id}/retry", "/admin/outbox/{email}/retry", "L F F F Y F F N F"),
+    // Issue 17: each admin manages only their own clinic's webhooks (an empty form is refused
+    // by its fields; endpoint 0 exists in no clinic: see webhooks.rs for a real one).
+    ("GET", "/admin/webhooks", "/admin/webhooks", "L F F F Y F F Y F"),
+    ("POST", "/admin/webhooks", "/admin/webhooks", "L F F F Y F F Y F"),
+    ("GET", "/admin/webhooks/{id}", "/admin/webhooks/0", "L F F F N F F N F"),
+    ("POST", "/admin/webhooks/{id}", "/admin/webhooks/0", "L F F F N F F N F"),
+    ("POST", "/admin/webhooks/{id}/delete", "/admin/webhooks/0/delete", "L F F F N F F N F"),
+    ("POST", "/admin/webhooks/deliveries/{id}/retry", "/admin/webhooks/deliveries/0/retry", "L F F F N F F N F"),
     // Assessments.
     ("GET", "/assessment", "/assessment", "L Y Y F F Y F F Y"),
     ("GET", "/assessment/figures.css", "/assessment/figures.css", "Y Y Y Y Y Y Y Y Y"),
