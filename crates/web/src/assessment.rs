@@ -547,7 +547,8 @@ async fn save_step(
                 Some(to_json(&result)?),
             )?;
             store.save_assessment(&actor, rec.runner_id, &done).await?;
-            alert_on_high_pain(store.as_ref(), &ctx.state.clock, rec.runner_id, id, &result).await?;
+            alert_on_high_pain(store.as_ref(), &ctx.state.clock, rec.runner_id, id, &result)
+                .await?;
             Ok(Redirect::to(&format!("/assessments/{id}")).into_response())
         }
         Err(errors) => {

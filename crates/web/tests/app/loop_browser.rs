@@ -107,7 +107,7 @@ pub(crate) struct Walk<'a> {
 pub(crate) async fn check_page(w: &mut Walk<'_>, name: &str) {
     w.b.wait_loaded().await;
     let name = format!("{}-{name}", w.prefix);
-    let at = path(&w.b).await;
+    let at = path(w.b).await;
     let mut problems = w.b.problems_at(375, &name).await;
     problems.extend(w.b.problems_at(1280, &name).await);
     w.b.client.set_window_size(375, 812).await.unwrap();
@@ -297,9 +297,9 @@ async fn home_versions(b: &Browser, step: &str, retest: bool) {
 pub(crate) async fn self_check(w: &mut Walk<'_>, name: &str, retest: bool) -> i64 {
     w.b.goto("/assessment").await;
     check_page(w, &format!("{name}-start")).await;
-    click_and_leave(&w.b, "form[action$='/assessments/new'] button[type=submit]").await;
+    click_and_leave(w.b, "form[action$='/assessments/new'] button[type=submit]").await;
     for number in 1..=12 {
-        let at = path(&w.b).await;
+        let at = path(w.b).await;
         if let Some(id) = at
             .strip_prefix("/assessments/")
             .and_then(|rest| rest.parse::<i64>().ok())
@@ -309,15 +309,15 @@ pub(crate) async fn self_check(w: &mut Walk<'_>, name: &str, retest: bool) -> i6
         }
         let step = at.rsplit('/').next().unwrap_or_default().to_owned();
         if step == "red_flags" {
-            fill_in(&w.b, &red_flags(&[])).await;
+            fill_in(w.b, &red_flags(&[])).await;
         } else if w.answers == Answers::Home {
-            home_versions(&w.b, &step, retest).await;
+            home_versions(w.b, &step, retest).await;
         }
         if number <= 2 || (w.answers == Answers::Home && !retest) {
             check_page(w, &format!("{name}-{step}")).await;
         }
         click_and_leave(
-            &w.b,
+            w.b,
             "form.assessment-form .wizard-buttons button[type=submit]",
         )
         .await;
@@ -597,16 +597,16 @@ async fn the_loop(answers: Answers) {
     w.b.goto("/today").await;
     check_page(&mut w, "today").await;
     match answers {
-        Answers::SkipEvery => log_first_exercise(&w.b, &runner).await,
-        Answers::Home => done_as_planned(&w.b, &runner).await,
+        Answers::SkipEvery => log_first_exercise(w.b, &runner).await,
+        Answers::Home => done_as_planned(w.b, &runner).await,
     }
     check_page(&mut w, "today-logged").await;
     if answers == Answers::SkipEvery {
         assert!(
-            today_is_kept_offline(&w.b).await,
+            today_is_kept_offline(w.b).await,
             "the worker keeps Today's last copy"
         );
-        today_works_offline(&w.b, &runner).await;
+        today_works_offline(w.b, &runner).await;
         import_a_watch_file(&mut w, &runner).await;
     }
 
