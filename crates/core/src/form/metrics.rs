@@ -56,6 +56,31 @@ impl MetricKind {
         }
     }
 
+    /// Its name in JSON, in the page's addresses and in a clinician's decisions (`trunk_lean`).
+    pub fn id(self) -> &'static str {
+        match self {
+            MetricKind::TrunkLean => "trunk_lean",
+            MetricKind::ForwardHead => "forward_head",
+            MetricKind::OverstrideDistance => "overstride_distance",
+            MetricKind::ShankAngleAtContact => "shank_angle_at_contact",
+            MetricKind::KneeFlexionAtContact => "knee_flexion_at_contact",
+            MetricKind::Cadence => "cadence",
+            MetricKind::VerticalOscillation => "vertical_oscillation",
+            MetricKind::PelvicDropLeftStance => "pelvic_drop_left_stance",
+            MetricKind::PelvicDropRightStance => "pelvic_drop_right_stance",
+            MetricKind::Crossover => "crossover",
+        }
+    }
+
+    /// The metric named `id` (see [`MetricKind::id`]).
+    pub fn from_id(id: &str) -> Option<MetricKind> {
+        [View::Side, View::Rear]
+            .iter()
+            .flat_map(|&v| MetricKind::of(v))
+            .copied()
+            .find(|k| k.id() == id)
+    }
+
     /// The metric's name in plain words.
     pub fn label(self) -> &'static str {
         match self {
@@ -410,41 +435,21 @@ fn measure(clip: &Clip<'_>, kind: MetricKind, leg: f64, forward: f64) -> FormMet
     let b = |body: &Body, i, part| body.mid(i, part);
     let (outcome, cut_offs): (Outcome, Vec<&Threshold>) = match kind {
         MetricKind::TrunkLean => (
-            clip.median(
-                &Rule {
-                    event: mid_stance,
-                    needs: &|body, i, _| {
-                        body.seen_either(i, Part::Hip) && body.seen_either(i, Part::Shoulder)
-                    },
-                    value: &|body, i, _| {
-                        geometry::from_vertical(
-                            b(body, i, Part::Hip),
-                            b(body, i, Part::Shoulder),
-                            forward,
-                            false,
-                        )
-                    },
-                },
+            segment_from_vertical(
+                clip,
+                Part::Hip,
+                Part::Shoulder,
+                forward,
                 "hips and shoulders",
             ),
             vec![&t.trunk_upright_below, &t.trunk_leaning_back_below],
         ),
         MetricKind::ForwardHead => (
-            clip.median(
-                &Rule {
-                    event: mid_stance,
-                    needs: &|body, i, _| {
-                        body.seen_either(i, Part::Ear) && body.seen_either(i, Part::Shoulder)
-                    },
-                    value: &|body, i, _| {
-                        geometry::from_vertical(
-                            b(body, i, Part::Shoulder),
-                            b(body, i, Part::Ear),
-                            forward,
-                            false,
-                        )
-                    },
-                },
+            segment_from_vertical(
+                clip,
+                Part::Shoulder,
+                Part::Ear,
+                forward,
                 "ears and shoulders",
             ),
             vec![&t.forward_head_above],
@@ -570,6 +575,27 @@ fn measure(clip: &Clip<'_>, kind: MetricKind, leg: f64, forward: f64) -> FormMet
         observation,
         cut_offs: cut_offs.into_iter().cloned().collect(),
     }
+}
+
+/// A body segment (the middle of `lower`'s pair to the middle of `upper`'s) against vertical at
+/// mid-stance, forward positive: trunk lean (hip to shoulder) and forward head (shoulder to ear).
+fn segment_from_vertical(
+    clip: &Clip<'_>,
+    lower: Part,
+    upper: Part,
+    forward: f64,
+    label: &str,
+) -> Outcome {
+    clip.median(
+        &Rule {
+            event: mid_stance,
+            needs: &|body, i, _| body.seen_either(i, lower) && body.seen_either(i, upper),
+            value: &|body, i, _| {
+                geometry::from_vertical(body.mid(i, lower), body.mid(i, upper), forward, false)
+            },
+        },
+        label,
+    )
 }
 
 fn observe(kind: MetricKind, v: f64, t: &Thresholds, clip: &Clip<'_>) -> Option<Observation> {
