@@ -644,9 +644,17 @@ fn crossed_in_most(clip: &Clip<'_>) -> bool {
     seen > 0 && crossed * 2 > seen
 }
 
-/// Steps per minute from the event times of both feet: each foot's stride time is the slope of
-/// its event times against stride number (a missed landing leaves a gap, not a long stride),
-/// and two steps make a stride. Needs as many landings as the cut-off table asks (§10: 6).
+/// Two landings closer than this are one (seconds; our choice: a sprint's steps are 0.27 s
+/// apart). In a side view the pose model can put both feet's landmarks on the near leg for a
+/// moment, so one landing is found for each foot.
+const SAME_LANDING: f64 = 0.2;
+
+/// Steps per minute from the landings of both feet. The pose model often swaps left and right
+/// in a side view (the far leg is hidden), so while both feet's landings are found, the steps
+/// are timed from all landings in time order whichever foot they were put on: the step time is
+/// the slope of landing times against step number (a missed landing leaves a gap, not a long
+/// step). When nearly all landings are of one foot (the other hidden), that foot's stride time
+/// is halved instead. Needs as many landings as the cut-off table asks (§10: 6).
 fn cadence(clip: &Clip<'_>) -> Outcome {
     let needed = clip.thresholds.video_min_contacts.value.max(2.0) as usize;
     let found = clip.strides.len();
@@ -659,39 +667,43 @@ fn cadence(clip: &Clip<'_>) -> Outcome {
             ),
         };
     }
-    let mut periods = Vec::new();
-    let mut weights = Vec::new();
-    for foot in Side::BOTH {
-        let times: Vec<f64> = clip
-            .strides
+    let of = |foot| -> Vec<f64> {
+        clip.strides
             .iter()
             .filter(|s| s.foot == foot)
             .map(|s| s.time)
-            .collect();
-        if let Some(p) = stride_time(&times) {
-            periods.push(p);
-            weights.push(times.len() as f64);
+            .collect()
+    };
+    let feet = Side::BOTH.map(of);
+    let fewer = feet.iter().map(Vec::len).min().unwrap_or(0);
+    let step = if fewer * 3 >= found {
+        let mut landings: Vec<f64> = Vec::with_capacity(found);
+        for t in clip.strides.iter().map(|s| s.time) {
+            match landings.last_mut() {
+                Some(last) if t - *last < SAME_LANDING => *last = (*last + t) / 2.0,
+                _ => landings.push(t),
+            }
         }
-    }
-    let total: f64 = weights.iter().sum();
-    if periods.is_empty() || total <= 0.0 {
-        return Outcome::CouldNotMeasure {
-            reason: "The landings of neither foot were regular enough to time.".to_owned(),
-        };
-    }
-    let period = periods
-        .iter()
-        .zip(&weights)
-        .map(|(p, w)| p * w)
-        .sum::<f64>()
-        / total;
-    Outcome::Measured {
-        value: 120.0 / period,
-        strides: found,
+        stride_time(&landings)
+    } else {
+        feet.iter()
+            .max_by_key(|times| times.len())
+            .and_then(|times| stride_time(times))
+            .map(|stride| stride / 2.0)
+    };
+    match step {
+        Some(step) if step > 0.0 => Outcome::Measured {
+            value: 60.0 / step,
+            strides: found,
+        },
+        _ => Outcome::CouldNotMeasure {
+            reason: "The landings were not regular enough to time.".to_owned(),
+        },
     }
 }
 
-/// One foot's stride time from its event times (least squares of time against stride number).
+/// The time between regular events (one foot's landings, or all steps) from their times: least
+/// squares of time against event number.
 fn stride_time(times: &[f64]) -> Option<f64> {
     if times.len() < 2 {
         return None;
