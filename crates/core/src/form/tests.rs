@@ -447,3 +447,23 @@ fn each_metric_is_named_as_in_json() {
     }
     assert_eq!(MetricKind::from_id("shoe_size"), None);
 }
+
+#[test]
+fn cadence_holds_when_the_model_swaps_left_and_right() {
+    // In a side view the model puts the near leg's landmarks on the far leg and back: here for
+    // every other second of the clip.
+    let runner = SyntheticRunner::default();
+    let mut raw = runner.series();
+    for f in &mut raw.frames {
+        if f.t.unwrap_or(0.0) as i64 % 2 == 1 && !f.landmarks.is_empty() {
+            for part in Part::ALL {
+                f.landmarks.swap(
+                    Landmark::of(part, Side::Left).index(),
+                    Landmark::of(part, Side::Right).index(),
+                );
+            }
+        }
+    }
+    let swapped = analyse(&validate(&raw).unwrap(), &Thresholds::default());
+    within(&swapped, MetricKind::Cadence, runner.cadence, 1.0);
+}
