@@ -21,9 +21,13 @@ trap 'rm -f "$log"' EXIT
 cargo test --workspace --test app --no-run --quiet
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 for model in "${models[@]}"; do
+  status=0
   BACKSTRIDE_POSE_MODEL=$model cargo test --workspace --test app --quiet -- --exact \
-    form_video_browser::the_demo_video_is_measured_in_the_browser --nocapture >"$log" 2>&1 || {
-    tail -40 "$log"; exit 1; }
-  grep -E '^(pose model|demo video:)' "$log" | cut -c1-400
+    form_video_browser::the_demo_video_is_measured_in_the_browser --nocapture >"$log" 2>&1 || status=$?
+  grep -E '^(pose model|demo video:)' "$log" | cut -c1-1200
+  if [ "$status" -ne 0 ]; then
+    grep -A3 'panicked at' "$log" | cut -c1-600
+    exit "$status"
+  fi
 done
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
