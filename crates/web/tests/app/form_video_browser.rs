@@ -190,7 +190,9 @@ async fn the_demo_video_is_measured_in_the_browser() {
         report.strides
     );
     // The walking figures of the issue: a cadence of walking, the knee almost straight as the
-    // heel lands, the trunk near upright.
+    // heel lands, the trunk near upright. (The model puts this walker's shoulders 3–13° behind
+    // her hips: the lite model's median was −8 and −10°, the full model's −10.5°, which fails
+    // here; see bench/RESULTS.md.)
     let cadence = value(&report, MetricKind::Cadence).expect("cadence measured");
     assert!((90.0..=130.0).contains(&cadence), "cadence {cadence}");
     let knee = value(&report, MetricKind::KneeFlexionAtContact).expect("knee measured");
