@@ -1,5 +1,6 @@
 //! A runner's data is theirs (issue 15): every record about one runner as one document
-//! ([`RunnerExport`]: clinical records, watch files, reminder, enquiries, bookings, consents),
+//! ([`RunnerExport`]: clinical records, watch files, running-form videos' landmarks, reminder,
+//! enquiries, bookings, consents),
 //! read in one audited transaction and written into another server in one transaction; deleting an account (what the clinic must keep stays under a pseudonym until
 //! its retention period ends); the clinic's retention setting; SQLite's online backup.
 //!
@@ -58,6 +59,13 @@ pub struct RunnerExport {
     /// sign-up): the clinic's inbox items, which the bookings and consents refer to.
     #[serde(default)]
     pub enquiries: Vec<ExportedEnquiry>,
+    /// Running-form analyses: the landmark series measured from each video (never the video)
+    /// and the report on it.
+    #[serde(default)]
+    pub form_videos: Vec<ExportedFormVideo>,
+    /// The clinician's decision on each finding of those analyses.
+    #[serde(default)]
+    pub form_video_reviews: Vec<ExportedFindingReview>,
     /// Calls booked under the runner's email address.
     pub bookings: Vec<ExportedBooking>,
     /// Consents given to a clinic's front door under the runner's email.
@@ -148,6 +156,32 @@ pub struct ExportedRun {
     #[serde(with = "json_text")]
     pub summary: String,
     pub imported_at: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, sqlx::FromRow)]
+pub struct ExportedFormVideo {
+    pub id: i64,
+    pub saved_by: String,
+    /// `side` or `rear`.
+    pub view: String,
+    /// Core's `form::RawSeries`.
+    #[serde(with = "json_text")]
+    pub series: String,
+    /// Core's `form::FormReport`.
+    #[serde(with = "json_text")]
+    pub report: String,
+    pub created_at: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, sqlx::FromRow)]
+pub struct ExportedFindingReview {
+    /// The analysis's `id` in this document.
+    pub form_video_id: i64,
+    pub metric: String,
+    /// `confirmed` or `dismissed`.
+    pub decision: String,
+    pub decided_by: String,
+    pub decided_at: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, sqlx::FromRow)]
@@ -306,6 +340,17 @@ impl RunnerExport {
                 r.review_date
             ));
         }
+        let videos: Vec<i64> = self.form_videos.iter().map(|v| v.id).collect();
+        if self
+            .form_video_reviews
+            .iter()
+            .any(|r| !videos.contains(&r.form_video_id))
+        {
+            return Err(
+                "a decision on a running-form finding refers to a video the export does not hold"
+                    .into(),
+            );
+        }
         let enquiries: Vec<i64> = self.enquiries.iter().map(|e| e.id).collect();
         let unknown = |id: &Option<i64>| id.is_some_and(|id| !enquiries.contains(&id));
         if self.bookings.iter().any(|b| unknown(&b.enquiry_id))
@@ -413,6 +458,18 @@ impl RunnerExport {
         }
         for a in &mut copy.alerts {
             a.id = 0;
+        }
+        let video_rank: HashMap<i64, i64> = copy
+            .form_videos
+            .iter()
+            .enumerate()
+            .map(|(i, v)| (v.id, i as i64))
+            .collect();
+        for v in &mut copy.form_videos {
+            v.id = 0;
+        }
+        for r in &mut copy.form_video_reviews {
+            r.form_video_id = video_rank.get(&r.form_video_id).copied().unwrap_or(-1);
         }
         serde_json::to_value(&copy).unwrap_or_default()
     }
@@ -657,6 +714,18 @@ macro_rules! impl_account_data {
                      ORDER BY l.consent_at, l.id",
                 )
                 .bind(runner.email.as_str()).fetch_all(&mut *tx).await?;
+                let form_videos = sqlx::query_as(
+                    "SELECT f.id, COALESCE(u.email, '') AS saved_by, f.view, f.series_json AS series, \
+                     f.report_json AS report, f.created_at FROM form_video f LEFT JOIN app_user u ON u.id = f.saved_by \
+                     WHERE f.runner_id = $1 ORDER BY f.created_at, f.id",
+                )
+                .bind(runner_id).fetch_all(&mut *tx).await?;
+                let form_video_reviews = sqlx::query_as(
+                    "SELECT r.form_video_id, r.metric, r.decision, COALESCE(u.email, '') AS decided_by, r.decided_at \
+                     FROM form_video_review r JOIN form_video f ON f.id = r.form_video_id \
+                     LEFT JOIN app_user u ON u.id = r.decided_by WHERE f.runner_id = $1 ORDER BY r.form_video_id, r.metric",
+                )
+                .bind(runner_id).fetch_all(&mut *tx).await?;
                 let access_log = sqlx::query_as(
                     "SELECT e.at, u.email AS actor, e.action, e.outcome FROM audit_event e \
                      LEFT JOIN app_user u ON u.id = e.actor_user_id WHERE e.subject_user_id = $1 ORDER BY e.at, e.id",
@@ -678,6 +747,8 @@ macro_rules! impl_account_data {
                     reminder,
                     watch_files,
                     enquiries,
+                    form_videos,
+                    form_video_reviews,
                     bookings,
                     consents,
                     access_log,
@@ -721,6 +792,8 @@ macro_rules! impl_account_data {
                 emails.extend(doc.reviews.iter().filter_map(|r| r.decided_by.as_ref()));
                 emails.extend(doc.coaching.iter().map(|c| &c.created_by));
                 emails.extend(doc.alerts.iter().filter_map(|a| a.resolved_by.as_ref()));
+                emails.extend(doc.form_videos.iter().map(|v| &v.saved_by));
+                emails.extend(doc.form_video_reviews.iter().map(|r| &r.decided_by));
                 for email in emails {
                     if people.contains_key(email) {
                         continue;
@@ -815,6 +888,27 @@ macro_rules! impl_account_data {
                         "INSERT INTO watch_file (runner_id, file_hash, file_name, bytes, uploaded_at) VALUES ($1, $2, $3, $4, $5)",
                     )
                     .bind(runner.id).bind(&f.file_hash).bind(&f.file_name).bind(&f.bytes).bind(f.uploaded_at)
+                    .execute(&mut *tx).await?;
+                }
+                let mut video_ids: HashMap<i64, i64> = HashMap::new();
+                for v in &doc.form_videos {
+                    let (id,): (i64,) = sqlx::query_as(
+                        "INSERT INTO form_video (runner_id, saved_by, view, series_json, report_json, created_at) \
+                         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+                    )
+                    .bind(runner.id).bind(person(&v.saved_by)).bind(&v.view).bind(&v.series).bind(&v.report)
+                    .bind(v.created_at)
+                    .fetch_one(&mut *tx).await?;
+                    video_ids.insert(v.id, id);
+                }
+                for r in &doc.form_video_reviews {
+                    let video = video_ids.get(&r.form_video_id).copied()
+                        .ok_or_else(|| StoreError::Other("a decision refers to a missing running-form video".into()))?;
+                    sqlx::query(
+                        "INSERT INTO form_video_review (form_video_id, metric, decision, decided_by, decided_at) \
+                         VALUES ($1, $2, $3, $4, $5)",
+                    )
+                    .bind(video).bind(&r.metric).bind(&r.decision).bind(person(&r.decided_by)).bind(r.decided_at)
                     .execute(&mut *tx).await?;
                 }
                 let mut enquiry_ids: HashMap<i64, i64> = HashMap::new();

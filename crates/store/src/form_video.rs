@@ -1,5 +1,6 @@
 //! Running-form videos (`0019`): per runner, the landmark series the browser measured from a
-//! video (never the video) and core's report on it, as JSON.
+//! video (never the video) and core's report on it, as JSON; and (`0024`) the clinician's
+//! decision on each of its findings, confirmed or dismissed.
 //!
 //! A part of [`crate::Store`] kept in its own trait and file (like `reminders.rs`). Every read
 //! and write goes through `open_record!`: the runner themself or staff of the runner's clinic;
@@ -27,6 +28,19 @@ pub struct FormVideoRecord {
     /// Core's `form::FormReport` as JSON.
     pub report_json: String,
     pub created_at: i64,
+    /// The clinician's decisions on its findings (empty in lists).
+    pub reviews: Vec<FindingReview>,
+}
+
+/// A clinician's decision on one finding (one metric) of an analysis.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FindingReview {
+    /// The metric, as core's `form::MetricKind` names it in JSON (`trunk_lean`).
+    pub metric: String,
+    /// Confirmed (`true`) or dismissed.
+    pub confirmed: bool,
+    pub decided_by: i64,
+    pub decided_at: i64,
 }
 
 /// What is saved.
@@ -52,17 +66,26 @@ pub trait FormVideoStore: Send + Sync {
         actor: &Actor,
         runner_id: i64,
     ) -> StoreResult<Vec<FormVideoRecord>>;
-    /// One analysis with its series.
+    /// One analysis with its series and the clinician's decisions.
     async fn form_video(&self, actor: &Actor, id: i64) -> StoreResult<FormVideoRecord>;
+    /// Records a clinician's decision on one finding of analysis `id`, replacing an earlier one:
+    /// staff of the runner's clinic only (anyone else gets `NotFound`), audited.
+    async fn review_form_finding(
+        &self,
+        actor: &Actor,
+        id: i64,
+        metric: &str,
+        confirmed: bool,
+    ) -> StoreResult<()>;
 }
 
-type Row = (i64, i64, i64, String, String, String, i64);
+pub(crate) type Row = (i64, i64, i64, String, String, String, i64);
 
 const COLUMNS: &str = "id, runner_id, saved_by, view, series_json, report_json, created_at";
-const LIST_COLUMNS: &str =
+pub(crate) const LIST_COLUMNS: &str =
     "id, runner_id, saved_by, view, '' AS series_json, report_json, created_at";
 
-fn record(row: Row) -> FormVideoRecord {
+pub(crate) fn record(row: Row) -> FormVideoRecord {
     FormVideoRecord {
         id: row.0,
         runner_id: row.1,
@@ -71,6 +94,18 @@ fn record(row: Row) -> FormVideoRecord {
         series_json: row.4,
         report_json: row.5,
         created_at: row.6,
+        reviews: Vec::new(),
+    }
+}
+
+type ReviewRow = (String, String, i64, i64);
+
+fn review(row: ReviewRow) -> FindingReview {
+    FindingReview {
+        metric: row.0,
+        confirmed: row.1 == "confirmed",
+        decided_by: row.2,
+        decided_at: row.3,
     }
 }
 
@@ -137,9 +172,56 @@ macro_rules! impl_form_videos {
                 let access = open_record!(&mut tx, actor, runner_id, "view running-form video");
                 let sql = format!("SELECT {COLUMNS} FROM form_video WHERE id = $1");
                 let row: Option<Row> = sqlx::query_as(&sql).bind(id).fetch_optional(&mut *tx).await?;
+                let reviews: Vec<ReviewRow> = sqlx::query_as(
+                    "SELECT metric, decision, decided_by, decided_at FROM form_video_review \
+                     WHERE form_video_id = $1 ORDER BY metric",
+                )
+                .bind(id)
+                .fetch_all(&mut *tx)
+                .await?;
                 tx.commit().await?;
                 access?;
-                row.map(record).ok_or(StoreError::NotFound)
+                let mut found = row.map(record).ok_or(StoreError::NotFound)?;
+                found.reviews = reviews.into_iter().map(review).collect();
+                Ok(found)
+            }
+
+            async fn review_form_finding(
+                &self,
+                actor: &Actor,
+                id: i64,
+                metric: &str,
+                confirmed: bool,
+            ) -> StoreResult<()> {
+                let owner: Option<(i64,)> =
+                    sqlx::query_as("SELECT runner_id FROM form_video WHERE id = $1")
+                        .bind(id)
+                        .fetch_optional(&self.read)
+                        .await?;
+                let Some((runner_id,)) = owner else {
+                    return Err(StoreError::NotFound);
+                };
+                let mut tx = self.pool.begin_with($begin_write).await?;
+                require_record!(tx, actor, runner_id, "review running-form finding");
+                if !actor.role.is_staff() {
+                    tx.commit().await?;
+                    return Err(StoreError::NotFound);
+                }
+                sqlx::query(
+                    "INSERT INTO form_video_review (form_video_id, metric, decision, decided_by, decided_at) \
+                     VALUES ($1, $2, $3, $4, $5) ON CONFLICT (form_video_id, metric) DO UPDATE \
+                     SET decision = excluded.decision, decided_by = excluded.decided_by, \
+                     decided_at = excluded.decided_at",
+                )
+                .bind(id)
+                .bind(metric)
+                .bind(if confirmed { "confirmed" } else { "dismissed" })
+                .bind(actor.user_id)
+                .bind(now())
+                .execute(&mut *tx)
+                .await?;
+                tx.commit().await?;
+                Ok(())
             }
         }
     };

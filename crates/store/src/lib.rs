@@ -25,7 +25,9 @@ pub use booking::{
     Booking, BookingStore, CallHours, NewBooking, Reschedule, SLOT_TAKEN, SaveCallHours,
 };
 pub use export::{AccountDataStore, DeletionPlan, NewWatchFile, RunnerExport};
-pub use form_video::{FORM_VIDEOS_LISTED, FormVideoRecord, FormVideoStore, NewFormVideo};
+pub use form_video::{
+    FORM_VIDEOS_LISTED, FindingReview, FormVideoRecord, FormVideoStore, NewFormVideo,
+};
 pub use front::{
     ArticleRecord, Forgotten, FormAttempts, FrontStore, Lead, MailToken, MailTokenKind, NewLead,
     SaveArticle,

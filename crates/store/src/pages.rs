@@ -98,6 +98,8 @@ pub struct RunnerRecords {
     pub coaching_reviews: Vec<ReviewRecord>,
     /// Watch runs, newest first.
     pub runs: Vec<RunRecord>,
+    /// Running-form analyses, newest first, without their landmark series.
+    pub form_videos: Vec<crate::FormVideoRecord>,
     /// Coaching programmes, newest first.
     pub coaching: Vec<Coaching>,
     /// The newest [`RECORD_AUDIT_LINES`] audit events about the runner (this view's included).
@@ -266,6 +268,12 @@ macro_rules! impl_pages {
                     .fetch_all(&mut *tx).await?;
                 let sql = format!("SELECT {RUN_COLUMNS} FROM run WHERE runner_id = $1 ORDER BY started_at DESC, id DESC LIMIT $2");
                 let runs: Vec<RunRow> = sqlx::query_as(&sql).bind(runner_id).bind(RECORD_ENTRIES).fetch_all(&mut *tx).await?;
+                let sql = format!(
+                    "SELECT {} FROM form_video WHERE runner_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2",
+                    crate::form_video::LIST_COLUMNS
+                );
+                let form_videos: Vec<crate::form_video::Row> =
+                    sqlx::query_as(&sql).bind(runner_id).bind(RECORD_ENTRIES).fetch_all(&mut *tx).await?;
                 let coaching: Vec<(i64, String, i64, String, i64, i64)> = sqlx::query_as(
                     "SELECT id, name, weeks, starts_on, created_by, created_at FROM coaching_programme \
                      WHERE runner_id = $1 ORDER BY starts_on DESC, id DESC LIMIT $2",
@@ -301,6 +309,7 @@ macro_rules! impl_pages {
                     noted_reviews: reviews(noted_reviews)?,
                     coaching_reviews: reviews(weekly)?,
                     runs: runs.into_iter().map(RunRecord::from).collect(),
+                    form_videos: form_videos.into_iter().map(crate::form_video::record).collect(),
                     coaching,
                     audit: audit.into_iter().map(|r| AuditLine {
                         actor: r.actor_name.zip(r.actor_role),

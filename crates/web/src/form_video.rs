@@ -2,7 +2,8 @@
 //! chooses or records a video and the browser's pose model turns each frame into landmarks; the
 //! save that checks and analyses the landmark series with core's `form` rules and stores it
 //! (the video itself never leaves the phone); and the results page with each number, the cue and
-//! the exercises for it, and stick figures drawn here. Every read and write goes through the
+//! the exercises for it, and stick figures drawn here beside the previous analysis's; where the
+//! runner's clinician confirms or dismisses each finding. Every read and write goes through the
 //! store's audited record access.
 
 mod figure;
@@ -15,7 +16,7 @@ use crate::templates::{Page, render};
 use askama::Template;
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::{Path, Query};
+use axum::extract::{Form, Path, Query};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -26,7 +27,9 @@ use backstride_core::form::{
     self, ANGLE_CAVEAT, FormMetric, FormReport, MetricKind, Observation, Outcome, RawSeries,
 };
 use backstride_core::{Role, library};
-use backstride_store::{Actor, AssessmentStatus, FormVideoRecord, NewFormVideo, SaveAssessment};
+use backstride_store::{
+    Actor, AssessmentStatus, FindingReview, FormVideoRecord, NewFormVideo, SaveAssessment,
+};
 use serde::Deserialize;
 
 /// The largest landmark series accepted: [`form::MAX_FRAMES`] frames of 33 landmarks, each
@@ -44,6 +47,7 @@ pub fn routes() -> Router<AppState> {
         .route("/form", get(own_page))
         .route("/runners/{runner_id}/form", get(page))
         .route("/runners/{runner_id}/form/{id}", get(result))
+        .route("/runners/{runner_id}/form/{id}/review", post(review))
 }
 
 /// The save, with its own body limit (a long series is a few megabytes).
@@ -142,6 +146,15 @@ fn view_label(view: &str) -> &'static str {
     }
 }
 
+/// The analysis as a line of the runner's timeline.
+pub fn timeline_line(r: &FormVideoRecord) -> String {
+    let about = report_of(r).map(|rep| summary(&rep)).unwrap_or_default();
+    format!(
+        "Running form from a video ({}): {about}",
+        view_label(&r.view).to_lowercase()
+    )
+}
+
 fn report_of(r: &FormVideoRecord) -> Option<FormReport> {
     serde_json::from_str(&r.report_json).ok()
 }
@@ -163,9 +176,13 @@ fn summary(report: &FormReport) -> String {
 
 /// A JSON problem body listing every refused field, for the page to show beside its controls.
 fn refused(errors: &FieldErrors) -> Response {
+    problem("The video could not be measured", errors)
+}
+
+fn problem(title: &str, errors: &FieldErrors) -> Response {
     let body = serde_json::json!({
         "type": "about:blank",
-        "title": "The video could not be measured",
+        "title": title,
         "status": 422,
         "errors": errors.0,
     });
@@ -235,12 +252,27 @@ async fn save(
         )
         .await?;
     let mut url = format!("/runners/{runner_id}/form/{}", record.id);
-    if let Some(assessment) = from.assessment
-        && let Some(filled) = fill_assessment(&ctx, &actor, runner_id, assessment, &report).await?
-    {
-        url = format!("{url}?assessment={assessment}&filled={filled}");
+    if let Some(assessment) = from.assessment {
+        // A clinician fills their assessment from the findings they confirm on the results page.
+        let confirmed: Option<&[MetricKind]> = actor.role.is_staff().then_some(&[]);
+        url = match fill_assessment(&ctx, &actor, runner_id, assessment, &report, confirmed).await?
+        {
+            Some(filled) if confirmed.is_none() => {
+                format!("{url}?assessment={assessment}&filled={filled}")
+            }
+            _ => format!("{url}?assessment={assessment}"),
+        };
     }
-    Ok(axum::Json(serde_json::json!({ "url": url })).into_response())
+    // The moments of the stills, for the page to take from the video on the phone.
+    let stills: Vec<serde_json::Value> = report
+        .stills
+        .iter()
+        .map(|s| serde_json::json!({ "moment": s.moment, "t": s.t }))
+        .collect();
+    Ok(
+        axum::Json(serde_json::json!({ "url": url, "id": record.id, "stills": stills }))
+            .into_response(),
+    )
 }
 
 fn to_json<T: serde::Serialize>(value: &T) -> AppResult<String> {
@@ -248,13 +280,15 @@ fn to_json<T: serde::Serialize>(value: &T) -> AppResult<String> {
 }
 
 /// Fills the empty answers of a draft assessment's posture and running-form step from a side
-/// view; how many were filled, or `None` when the assessment is not this runner's open draft.
+/// view (only from the `confirmed` metrics, when given); how many were filled, or `None` when
+/// the assessment is not this runner's open draft.
 async fn fill_assessment(
     ctx: &Ctx,
     actor: &Actor,
     runner_id: i64,
     assessment: i64,
     report: &FormReport,
+    confirmed: Option<&[MetricKind]>,
 ) -> AppResult<Option<usize>> {
     let store = ctx.state.store.as_ref();
     let rec = match store.assessment(actor, assessment).await {
@@ -268,7 +302,10 @@ async fn fill_assessment(
     let mut raw: backstride_core::Assessment = serde_json::from_str(&rec.raw_json)
         .map_err(|e| AppError::Internal(format!("stored assessment {assessment}: {e}")))?;
     let posture = raw.posture_form.get_or_insert_with(Default::default);
-    let filled = form::prefill(report, posture);
+    let filled = match confirmed {
+        Some(kinds) => form::prefill_confirmed(report, kinds, posture),
+        None => form::prefill(report, posture),
+    };
     if filled.is_empty() {
         return Ok(Some(0));
     }
@@ -308,6 +345,8 @@ pub struct MetricLine {
     pub finding: Option<FindingLine>,
     /// The cut-offs with their sources, for "Details".
     pub rules: Vec<String>,
+    /// The clinician's decision on it, in words ("Confirmed by the clinician").
+    pub review: Option<&'static str>,
 }
 
 /// What a flagged metric means and what helps.
@@ -330,9 +369,16 @@ pub struct ResultPage {
     pub low_frame_rate: bool,
     pub caveat: &'static str,
     pub metrics: Vec<MetricLine>,
-    pub figures: Vec<figure::Still>,
+    /// This analysis's stick figures, each beside the previous analysis's of the same moment.
+    pub figures: Vec<(figure::Still, Option<figure::Still>)>,
+    /// The previous analysis from the same view: its date and address.
+    pub previous: Option<(String, String)>,
     pub assessment_link: Option<String>,
     pub filled: Option<usize>,
+    /// Under which name this phone keeps the stills it took from the video.
+    pub kept_key: String,
+    /// Where a clinician's confirm and dismiss buttons post (staff only).
+    pub review_action: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -357,15 +403,27 @@ async fn result(
         .ok_or_else(|| AppError::Internal(format!("form video {id}: stored report unreadable")))?;
     // The analysis before this one from the same view, for "last time".
     let earlier = store.form_videos_of(&actor, runner_id).await?;
-    let previous = earlier
+    let before = earlier
         .iter()
         .filter(|r| r.view == record.view && (r.created_at, r.id) < (record.created_at, record.id))
-        .find_map(report_of);
+        .find_map(|r| report_of(r).map(|rep| (r, rep)));
+    let previous = before.as_ref().map(|(_, rep)| rep);
     let runner = store.user(runner_id).await?;
     let metrics = report
         .metrics
         .iter()
-        .map(|m| metric_line(m, previous.as_ref()))
+        .map(|m| metric_line(m, previous, &record.reviews))
+        .collect();
+    let earlier_stills = previous.map(figure::stills).unwrap_or_default();
+    let figures = figure::stills(&report)
+        .into_iter()
+        .map(|now| {
+            let then = earlier_stills
+                .iter()
+                .find(|s| s.title == now.title)
+                .cloned();
+            (now, then)
+        })
         .collect();
     let facts = vec![
         ("Frames analysed", format!("{}", report.frames)),
@@ -395,11 +453,145 @@ async fn result(
         low_frame_rate: report.low_frame_rate,
         caveat: ANGLE_CAVEAT,
         metrics,
-        figures: figure::stills(&report),
+        figures,
+        previous: before.map(|(r, _)| {
+            (
+                local_time(r.created_at, &runner.time_zone),
+                format!("/runners/{runner_id}/form/{}", r.id),
+            )
+        }),
         assessment_link: came
             .assessment
             .map(|a| format!("/assessment/{a}/posture_form")),
         filled: came.filled,
+        kept_key: kept_key(id),
+        review_action: actor.role.is_staff().then(|| match came.assessment {
+            Some(a) => format!("/runners/{runner_id}/form/{id}/review?assessment={a}"),
+            None => format!("/runners/{runner_id}/form/{id}/review"),
+        }),
+    })
+}
+
+/// The name under which the page keeps, on the phone only, the stills of analysis `id`.
+fn kept_key(id: i64) -> String {
+    format!("backstride-form-stills-{id}")
+}
+
+/// The review's form: one finding (metric) and the decision (`confirm` or `dismiss`).
+#[derive(Debug, Deserialize)]
+pub struct ReviewForm {
+    #[serde(default)]
+    metric: String,
+    #[serde(default)]
+    decision: String,
+}
+
+/// `POST /runners/{runner_id}/form/{id}/review`: the runner's clinician confirms or dismisses
+/// one finding (CSRF checked by the guard; the store audits it and refuses anyone but staff of
+/// the runner's clinic). From an assessment, the confirmed findings then fill the empty answers
+/// of its posture and running-form step. Back to the finding on the results page.
+async fn review(
+    ctx: Ctx,
+    Path((runner_id, id)): Path<(i64, i64)>,
+    Query(from): Query<FromAssessment>,
+    Form(form): Form<ReviewForm>,
+) -> AppResult<Response> {
+    ctx.user_with_role(&[Role::Clinician, Role::Admin])?;
+    let actor = ctx.actor()?;
+    let store = ctx.state.store.as_ref();
+    let record = store.form_video(&actor, id).await?;
+    if record.runner_id != runner_id {
+        return Err(AppError::NotFound);
+    }
+    let report = report_of(&record)
+        .ok_or_else(|| AppError::Internal(format!("form video {id}: stored report unreadable")))?;
+    let kind = MetricKind::from_id(&form.metric).filter(|&k| {
+        report
+            .metric(k)
+            .is_some_and(|m| m.outcome.value().is_some())
+    });
+    let confirmed = match form.decision.as_str() {
+        "confirm" => Some(true),
+        "dismiss" => Some(false),
+        _ => None,
+    };
+    let (Some(kind), Some(confirmed)) = (kind, confirmed) else {
+        let mut errors = FieldErrors::default();
+        if kind.is_none() {
+            errors.add("metric", "Choose one of this video's measured findings.");
+        }
+        if confirmed.is_none() {
+            errors.add("decision", "Choose confirm or dismiss.");
+        }
+        return Ok(problem("The finding could not be reviewed", &errors));
+    };
+    store
+        .review_form_finding(&actor, id, kind.id(), confirmed)
+        .await?;
+    let mut url = format!("/runners/{runner_id}/form/{id}");
+    if let Some(assessment) = from.assessment {
+        let mut kinds: Vec<MetricKind> = record
+            .reviews
+            .iter()
+            .filter(|r| r.confirmed && r.metric != kind.id())
+            .filter_map(|r| MetricKind::from_id(&r.metric))
+            .collect();
+        if confirmed {
+            kinds.push(kind);
+        }
+        url = match fill_assessment(&ctx, &actor, runner_id, assessment, &report, Some(&kinds))
+            .await?
+        {
+            Some(filled) => format!("{url}?assessment={assessment}&filled={filled}"),
+            None => format!("{url}?assessment={assessment}"),
+        };
+    }
+    Ok(Redirect::to(&format!("{url}#metric-{}", kind.id())).into_response())
+}
+
+/// Running form before and after, for a re-test's change report.
+pub struct FormChange {
+    pub before_when: String,
+    pub before_href: String,
+    pub after_when: String,
+    pub after_href: String,
+    /// Each side-view metric: its name, the number before and after.
+    pub rows: Vec<(&'static str, String, String)>,
+}
+
+/// The side-view analyses a re-test's change report compares, from `records` (newest first): the
+/// newest saved since `before_at` (the earlier assessment) and, before it, the newest saved by
+/// then; `None` unless there are both.
+pub fn change_between(
+    records: &[FormVideoRecord],
+    before_at: i64,
+    tz: &backstride_core::TimeZoneName,
+) -> Option<FormChange> {
+    let side = || {
+        records
+            .iter()
+            .filter(|r| r.view == "side")
+            .filter_map(|r| report_of(r).map(|rep| (r, rep)))
+    };
+    let (after, after_report) = side().find(|(r, _)| r.created_at >= before_at)?;
+    let (before, before_report) =
+        side().find(|(r, _)| r.created_at <= before_at && r.id != after.id)?;
+    let value = |report: &FormReport, kind| {
+        report
+            .metric(kind)
+            .and_then(|m| m.outcome.value().map(|v| shown(kind, v, &m.cut_offs)))
+            .unwrap_or_else(|| "could not measure".to_owned())
+    };
+    let href = |r: &FormVideoRecord| format!("/runners/{}/form/{}", r.runner_id, r.id);
+    Some(FormChange {
+        before_when: local_time(before.created_at, tz),
+        before_href: href(before),
+        after_when: local_time(after.created_at, tz),
+        after_href: href(after),
+        rows: MetricKind::of(form::View::Side)
+            .iter()
+            .map(|&k| (k.label(), value(&before_report, k), value(&after_report, k)))
+            .collect(),
     })
 }
 
@@ -412,7 +604,11 @@ fn shown(kind: MetricKind, value: f64, cut_offs: &[Threshold]) -> String {
     }
 }
 
-fn metric_line(m: &FormMetric, previous: Option<&FormReport>) -> MetricLine {
+fn metric_line(
+    m: &FormMetric,
+    previous: Option<&FormReport>,
+    reviews: &[FindingReview],
+) -> MetricLine {
     let (value, measured, detail) = match &m.outcome {
         Outcome::Measured { value, strides } => (
             shown(m.kind, *value, &m.cut_offs),
@@ -430,8 +626,15 @@ fn metric_line(m: &FormMetric, previous: Option<&FormReport>) -> MetricLine {
     let last_time = previous
         .and_then(|p| p.metric(m.kind))
         .and_then(|p| p.outcome.value().map(|v| shown(m.kind, v, &p.cut_offs)));
+    let review = reviews.iter().find(|r| r.metric == m.kind.id()).map(|r| {
+        if r.confirmed {
+            "Confirmed by the clinician"
+        } else {
+            "Dismissed by the clinician"
+        }
+    });
     MetricLine {
-        id: kind_id(m.kind),
+        id: m.kind.id(),
         label: m.kind.label(),
         value,
         measured,
@@ -451,21 +654,7 @@ fn metric_line(m: &FormMetric, previous: Option<&FormReport>) -> MetricLine {
                 )
             })
             .collect(),
-    }
-}
-
-fn kind_id(kind: MetricKind) -> &'static str {
-    match kind {
-        MetricKind::TrunkLean => "trunk_lean",
-        MetricKind::ForwardHead => "forward_head",
-        MetricKind::OverstrideDistance => "overstride_distance",
-        MetricKind::ShankAngleAtContact => "shank_angle",
-        MetricKind::KneeFlexionAtContact => "knee_flexion",
-        MetricKind::Cadence => "cadence",
-        MetricKind::VerticalOscillation => "vertical_oscillation",
-        MetricKind::PelvicDropLeftStance => "pelvic_drop_left",
-        MetricKind::PelvicDropRightStance => "pelvic_drop_right",
-        MetricKind::Crossover => "crossover",
+        review,
     }
 }
 

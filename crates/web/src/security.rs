@@ -91,14 +91,19 @@ pub async fn headers(State(state): State<AppState>, mut req: Request, next: Next
     let mut res = next.run(req).await;
     // The running-form page runs the pose model (WebAssembly) on a video chosen on the phone
     // (a `blob:` address); no other page may.
-    let (wasm, media) = if res
+    // It may also use the camera, for the live check that the whole body is in the picture.
+    let (wasm, media, camera) = if res
         .extensions()
         .get::<crate::form_video::PoseModelPage>()
         .is_some()
     {
-        (" 'wasm-unsafe-eval'", " media-src 'self' blob:;")
+        (
+            " 'wasm-unsafe-eval'",
+            " media-src 'self' blob:;",
+            "camera=(self)",
+        )
     } else {
-        ("", "")
+        ("", "", "camera=()")
     };
     // Swagger UI (`/api/docs`) sets styles inline; no other page may.
     let inline_styles = if res.extensions().get::<crate::api::DocsPage>().is_some() {
@@ -123,10 +128,9 @@ pub async fn headers(State(state): State<AppState>, mut req: Request, next: Next
         header::REFERRER_POLICY,
         HeaderValue::from_static("strict-origin-when-cross-origin"),
     );
-    h.insert(
-        "permissions-policy",
-        HeaderValue::from_static("camera=(), microphone=(), geolocation=()"),
-    );
+    if let Ok(v) = HeaderValue::from_str(&format!("{camera}, microphone=(), geolocation=()")) {
+        h.insert("permissions-policy", v);
+    }
     if state.config.is_https() {
         h.insert(
             header::STRICT_TRANSPORT_SECURITY,

@@ -1,9 +1,36 @@
 // Running form from a video: reads the chosen video frame by frame on this phone, runs the
 // vendored MediaPipe Pose model on each frame, and posts only the landmark series (time, and
 // x, y and visibility of the 33 landmarks per frame) when the person saves. The video is never
-// uploaded. The form's data-state says where it is: idle, ready, analysing, done, saving, error.
+// uploaded. The person chooses who to follow by tapping them on a frame (other people in the
+// picture are left out): the model then runs on a crop around that person that follows them from
+// frame to frame, and the landmarks are mapped back to the whole picture. After the save, stills
+// of the moments the server chose are taken from the video with the joints drawn over and kept
+// in this browser only, for the results page. The form's data-state says where it is: idle,
+// ready, analysing, done, saving, saved, error.
 (function () {
   'use strict';
+  // The stills this phone took from the video, on the results page (kept in this browser only).
+  const STILLS_KEPT = 12;
+  const STILLS_INDEX = 'backstride-form-stills';
+  const kept = document.getElementById('kept-stills');
+  if (kept) {
+    let stills = [];
+    try { stills = JSON.parse(window.localStorage.getItem(kept.dataset.key) || '[]'); } catch (e) { stills = []; }
+    const box = kept.querySelector('.pose-figures');
+    for (const still of stills) {
+      const figure = document.createElement('figure');
+      figure.className = 'card';
+      const img = document.createElement('img');
+      img.src = still.src;
+      img.alt = still.title + ': a frame of your video with the joints found drawn over it';
+      img.className = 'kept-still';
+      const caption = document.createElement('figcaption');
+      caption.textContent = still.title + ', ' + still.t.toFixed(2) + ' s into the video.';
+      figure.append(img, caption);
+      box.appendChild(figure);
+    }
+    kept.hidden = stills.length === 0;
+  }
   const form = document.getElementById('form-video');
   if (!form) return;
   const $ = (id) => document.getElementById(id);
@@ -11,6 +38,8 @@
   const progress = $('progress'), progressWrap = $('progress-wrap'), status = $('status');
   const preview = $('preview'), done = $('done'), found = $('found'), save = $('save');
   const errorsBox = $('errors'), videoError = $('video-error'), viewError = $('view-error');
+  const who = $('who'), start = $('start'), startShown = $('start-shown'), picker = $('picker');
+  const picked = $('picked');
   const base = form.dataset.poseBase;
   const maxFrames = Number(form.dataset.maxFrames);
   const minSeconds = Number(form.dataset.minSeconds);
@@ -49,6 +78,7 @@
     done.hidden = true;
     showError(videoError, '');
     const file = input.files && input.files[0];
+    who.hidden = true;
     if (!file) { analyse.disabled = true; setState('idle'); return; }
     if (url) URL.revokeObjectURL(url);
     url = URL.createObjectURL(file);
@@ -67,12 +97,75 @@
       }
       analyse.disabled = false;
       setState('ready');
+      showPicker();
     }, { once: true });
     player.addEventListener('error', () => {
       showError(videoError, 'This browser cannot read that file as a video. Choose a video (MP4 or MOV).');
       analyse.disabled = true;
       setState('idle');
     }, { once: true });
+  });
+
+  // --- Who to follow: a frame of the video where the runner can be tapped. ---------------------
+  // `tap` is where the runner was tapped (fractions of the picture), or null: then the person the
+  // model finds first in the whole picture (usually the largest) is followed.
+  let tap = null;
+  function drawPicker() {
+    if (!player.videoWidth) return;
+    picker.height = Math.round(picker.width * player.videoHeight / player.videoWidth);
+    const ctx = picker.getContext('2d');
+    ctx.drawImage(player, 0, 0, picker.width, picker.height);
+    if (!tap) return;
+    const x = tap.x * picker.width, y = tap.y * picker.height;
+    ctx.lineWidth = 4;
+    ctx.strokeStyle = '#ffd400';
+    ctx.beginPath();
+    ctx.arc(x, y, 18, 0, 2 * Math.PI);
+    ctx.moveTo(x - 28, y); ctx.lineTo(x + 28, y);
+    ctx.moveTo(x, y - 28); ctx.lineTo(x, y + 28);
+    ctx.stroke();
+  }
+  function markPick() {
+    drawPicker();
+    form.dataset.picked = tap ? 'tap' : 'first-found';
+    picked.textContent = tap
+      ? 'The person you tapped will be measured, from ' + Number(start.value).toFixed(1) + ' s on.'
+      : 'No one tapped: the person the pose model finds first (usually the largest) will be measured.';
+  }
+  function showPicker() {
+    tap = null;
+    start.max = Math.max(0, player.duration - minSeconds).toFixed(1);
+    start.value = '0';
+    startShown.textContent = '0.0 s';
+    who.hidden = false;
+    player.currentTime = 0;
+    markPick();
+  }
+  // The picture follows the video to the chosen start; only while nothing is being analysed.
+  player.addEventListener('seeked', () => { if (form.dataset.state === 'ready') drawPicker(); });
+  player.addEventListener('loadeddata', () => { if (form.dataset.state === 'ready') drawPicker(); });
+  start.addEventListener('input', () => {
+    startShown.textContent = Number(start.value).toFixed(1) + ' s';
+    tap = null;
+    markPick();
+    player.currentTime = Number(start.value);
+  });
+  picker.addEventListener('click', (e) => {
+    const r = picker.getBoundingClientRect();
+    tap = { x: (e.clientX - r.left) / r.width, y: (e.clientY - r.top) / r.height };
+    markPick();
+  });
+  // Without a pointer: the arrow keys move the mark, Escape takes it away.
+  picker.addEventListener('keydown', (e) => {
+    const moves = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, -1], ArrowDown: [0, 1] };
+    if (e.key === 'Escape') { tap = null; markPick(); e.preventDefault(); return; }
+    const m = moves[e.key];
+    if (!m) return;
+    e.preventDefault();
+    const at = tap || { x: 0.5, y: 0.5 };
+    const clamp = (v) => Math.min(1, Math.max(0, v));
+    tap = { x: clamp(at.x + m[0] * 0.025), y: clamp(at.y + m[1] * 0.025) };
+    markPick();
   });
 
   // One frame at a time: play until the next frame is shown, stop, copy it (the copy is what the
@@ -112,10 +205,22 @@
   const BONES = [[11, 12], [11, 23], [12, 24], [23, 24], [11, 13], [13, 15], [12, 14], [14, 16],
     [23, 25], [25, 27], [27, 29], [29, 31], [27, 31], [24, 26], [26, 28], [28, 30], [30, 32], [28, 32], [7, 11], [8, 12]];
 
-  function draw(landmarks) {
-    const ctx = preview.getContext('2d');
-    const w = preview.width, h = preview.height;
-    ctx.drawImage(frame, 0, 0, w, h);
+  // The frame being analysed with the joints found and, dashed, the part of it the model read.
+  function draw(landmarks, box) { drawOn(preview, landmarks, box, frame); }
+  /** Draws `source` (when given) on `canvas`, the part the model read (`box`, dashed) and the
+   *  joints found (`landmarks`, fractions of the picture). */
+  function drawOn(canvas, landmarks, box, source) {
+    const ctx = canvas.getContext('2d');
+    const w = canvas.width, h = canvas.height;
+    if (source) ctx.drawImage(source, 0, 0, w, h);
+    if (box) {
+      const k = w / frame.width;
+      ctx.setLineDash([8, 6]);
+      ctx.lineWidth = 2;
+      ctx.strokeStyle = '#ffffff';
+      ctx.strokeRect(box.x0 * k, box.y0 * k, (box.x1 - box.x0) * k, (box.y1 - box.y0) * k);
+      ctx.setLineDash([]);
+    }
     if (!landmarks) return;
     ctx.lineWidth = 3;
     ctx.strokeStyle = '#ffd400';
@@ -127,13 +232,99 @@
     }
   }
 
+  // --- Following one person: the model reads a crop (region of interest) around them. ----------
+  // Boxes are in pixels of the frame copy: { x0, y0, x1, y1 }; a region is { cx, cy, w, h }.
+  let latest = null;
+  let pose = null;
+  const crop = document.createElement('canvas');
+  /** Whole-picture landmarks (fractions) of the person in `box`, or null; whole frame if no box. */
+  async function poseIn(box) {
+    latest = null;
+    if (!box) {
+      await pose.send({ image: frame });
+      return latest;
+    }
+    const sw = box.x1 - box.x0, sh = box.y1 - box.y0;
+    const k = Math.min(1, 512 / Math.max(sw, sh));
+    crop.width = Math.max(1, Math.round(sw * k));
+    crop.height = Math.max(1, Math.round(sh * k));
+    crop.getContext('2d').drawImage(frame, box.x0, box.y0, sw, sh, 0, 0, crop.width, crop.height);
+    await pose.send({ image: crop });
+    if (!latest) return null;
+    return latest.map((p) => ({ x: (box.x0 + p.x * sw) / frame.width, y: (box.y0 + p.y * sh) / frame.height, visibility: p.visibility }));
+  }
+  function boxOf(region) {
+    const W = frame.width, H = frame.height;
+    const box = {
+      x0: Math.max(0, region.cx - region.w / 2), x1: Math.min(W, region.cx + region.w / 2),
+      y0: Math.max(0, region.cy - region.h / 2), y1: Math.min(H, region.cy + region.h / 2),
+    };
+    return box.x1 - box.x0 >= 16 && box.y1 - box.y0 >= 16 ? box : null;
+  }
+  /** The region around a found person for the next frame: their outline with a margin, never
+   *  narrower than 0.8 of their height (a stride's legs need room), in frame pixels. */
+  function regionAround(landmarks) {
+    const xs = landmarks.map((p) => p.x * frame.width), ys = landmarks.map((p) => p.y * frame.height);
+    const x0 = Math.min(...xs), x1 = Math.max(...xs), y0 = Math.min(...ys), y1 = Math.max(...ys);
+    const h = Math.max(y1 - y0, 16);
+    return { cx: (x0 + x1) / 2, cy: (y0 + y1) / 2, w: Math.max((x1 - x0) * 1.3, h * 0.8), h: h * 1.3 };
+  }
+  function contains(landmarks, point) {
+    const r = regionAround(landmarks);
+    const x = point.x * frame.width, y = point.y * frame.height;
+    return Math.abs(x - r.cx) <= r.w / 2 && Math.abs(y - r.cy) <= r.h / 2;
+  }
+  /** Follows one person from frame to frame: `step()` answers { landmarks, box } for the frame
+   *  now in `frame`. Starts at the tap (or the whole picture), then moves its region with the
+   *  person (ahead by their last movement); when the person is lost the region widens a little. */
+  function follower(tapAt) {
+    let region = null, vx = 0, vy = 0, lost = 0;
+    async function acquire() {
+      if (!tapAt) return { landmarks: await poseIn(null), box: null };
+      // Square crops around the tap, small to large, until the person found is the one tapped.
+      for (const share of [0.5, 0.75, 1]) {
+        const side = share * frame.height;
+        const box = boxOf({ cx: tapAt.x * frame.width, cy: tapAt.y * frame.height, w: side, h: side });
+        if (!box) continue;
+        await pose.reset();
+        const landmarks = await poseIn(box);
+        if (landmarks && contains(landmarks, tapAt)) return { landmarks, box };
+      }
+      return { landmarks: null, box: null };
+    }
+    return async function step() {
+      let found;
+      if (!region) {
+        found = await acquire();
+      } else {
+        const grow = Math.min(1.6, Math.pow(1.15, lost));
+        const box = boxOf({ cx: region.cx + vx, cy: region.cy + vy, w: region.w * grow, h: region.h * grow });
+        found = { landmarks: box ? await poseIn(box) : null, box };
+      }
+      if (found.landmarks) {
+        const next = regionAround(found.landmarks);
+        if (region) {
+          vx = 0.5 * vx + 0.5 * (next.cx - region.cx);
+          vy = 0.5 * vy + 0.5 * (next.cy - region.cy);
+        }
+        region = next;
+        lost = 0;
+      } else if (region) {
+        region = { ...region, cx: region.cx + vx, cy: region.cy + vy };
+        vx *= 0.8;
+        vy *= 0.8;
+        lost++;
+      }
+      return found;
+    };
+  }
+
   const round = (v, places) => {
     if (!Number.isFinite(v)) return null;
     const f = Math.pow(10, places);
     return Math.round(v * f) / f;
   };
 
-  let pose = null;
   async function run() {
     cancelled = false;
     series = null;
@@ -148,19 +339,16 @@
     status.textContent = 'Loading the pose model…';
     const started = performance.now();
     try {
-      if (!pose) {
-        pose = new window.Pose({ locateFile: (file) => base + file });
-      }
-      pose.setOptions({ modelComplexity: model(), smoothLandmarks: false, enableSegmentation: false,
-        minDetectionConfidence: 0.5, minTrackingConfidence: 0.5 });
-      let latest = null;
-      pose.onResults((r) => { latest = r.poseLandmarks || null; });
-      await pose.initialize();
+      stopLive();
+      await poseReady(model());
+      await pose.reset();
       const stepped = 'requestVideoFrameCallback' in HTMLVideoElement.prototype;
       const next = stepped ? nextFrame : seekFrame;
-      seekIndex = 0;
+      const startAt = Number(start.value) || 0;
+      seekIndex = Math.round(startAt * 30);
       player.pause();
-      player.currentTime = 0;
+      player.currentTime = startAt;
+      const step = follower(tap);
       preview.height = Math.round(preview.width * player.videoHeight / player.videoWidth);
       const frames = [];
       let withPose = 0;
@@ -174,17 +362,16 @@
         if (previous !== null && at <= previous) continue;
         if (previous !== null) minGap = Math.min(minGap, at - previous);
         previous = at;
-        latest = null;
-        await pose.send({ image: frame });
+        const { landmarks, box } = await step();
         const t = round(at, 4);
-        if (latest) {
+        if (landmarks) {
           withPose++;
-          frames.push({ t, landmarks: latest.map((p) => [round(p.x, 4), round(p.y, 4), round(p.visibility, 3)]) });
+          frames.push({ t, landmarks: landmarks.map((p) => [round(p.x, 4), round(p.y, 4), round(p.visibility, 3)]) });
         } else {
           frames.push({ t, landmarks: [] });
         }
-        const total = Math.max(frames.length, Math.round(player.duration / minGap));
-        if (frames.length % 3 === 1) draw(latest);
+        const total = Math.max(frames.length, Math.round((player.duration - startAt) / minGap));
+        if (frames.length % 3 === 1) draw(landmarks, box);
         progress.value = Math.min(100, Math.round(100 * frames.length / total));
         status.textContent = 'Frame ' + frames.length + ' of about ' + total + '…';
       }
@@ -196,7 +383,7 @@
       const seconds = (performance.now() - started) / 1000;
       const perSecond = frames.length / ((performance.now() - modelStarted) / 1000);
       series = { view: view(), width: player.videoWidth, height: player.videoHeight, frames };
-      window.formVideoTiming = { seconds, framesPerSecond: perSecond, frames: frames.length, withPose, fps: 1 / minGap, model: model() };
+      window.formVideoTiming = { seconds, framesPerSecond: perSecond, frames: frames.length, withPose, fps: 1 / minGap, model: model(), start: startAt, tapped: !!tap };
       status.textContent = 'Done in ' + Math.round(seconds) + ' s.';
       found.textContent = 'The runner was found in ' + withPose + ' of ' + frames.length + ' frames. Nothing has been sent yet.';
       done.hidden = false;
@@ -211,6 +398,127 @@
       analyse.disabled = !player.src;
     }
   }
+
+  // The stills: the video's frame at each moment the server chose, with the landmarks of the
+  // frame nearest it drawn over, as JPEG pictures kept in this browser (never sent); the newest
+  // STILLS_KEPT analyses' stills are kept.
+  const TITLES = { initial_contact: 'As the foot lands', mid_stance: 'Mid-stance' };
+  function seekTo(t) {
+    return new Promise((resolve) => {
+      player.addEventListener('seeked', resolve, { once: true });
+      player.currentTime = t;
+    });
+  }
+  async function keepStills(id, moments) {
+    if (!series || !moments.length || !window.localStorage) return;
+    player.pause();
+    const taken = [];
+    const canvas = document.createElement('canvas');
+    for (const m of moments) {
+      const near = series.frames.reduce((best, f) => (Math.abs(f.t - m.t) < Math.abs(best.t - m.t) ? f : best));
+      await seekTo(near.t + 0.001);
+      copyFrame();
+      canvas.width = Math.min(640, frame.width);
+      canvas.height = Math.round(canvas.width * frame.height / frame.width);
+      const marks = near.landmarks.length ? near.landmarks.map(([x, y]) => ({ x, y })) : null;
+      drawOn(canvas, marks, null, frame);
+      taken.push({ title: TITLES[m.moment] || m.moment, t: m.t, src: canvas.toDataURL('image/jpeg', 0.8) });
+    }
+    const key = 'backstride-form-stills-' + id;
+    let index = [];
+    try { index = JSON.parse(localStorage.getItem(STILLS_INDEX) || '[]'); } catch (e) { index = []; }
+    index = index.filter((k) => k !== key).concat([key]);
+    while (index.length > STILLS_KEPT) localStorage.removeItem(index.shift());
+    try {
+      localStorage.setItem(key, JSON.stringify(taken));
+      localStorage.setItem(STILLS_INDEX, JSON.stringify(index));
+    } catch (e) { /* the phone's storage is full: no stills this time */ }
+  }
+
+  // --- The live check before recording: the camera with the pose model on its frames. -----------
+  const liveBox = $('live-check'), live = $('live'), liveView = $('live-view');
+  const liveStart = $('live-start'), liveStop = $('live-stop'), liveStatus = $('live-status');
+  let liveStream = null;
+  /** Whether a person's landmarks (fractions of the picture) show the whole body, as
+   *  { state, message }: state is none, ok, closer or step-back. The person must be at least a
+   *  quarter of the picture's height, as the save requires. */
+  function framing(landmarks) {
+    if (!landmarks) {
+      return { state: 'none', message: 'No one found in the picture yet: stand where you will run, side on to the phone.' };
+    }
+    const inside = (i) => landmarks[i].x >= 0.01 && landmarks[i].x <= 0.99 && landmarks[i].y >= 0.01 && landmarks[i].y <= 0.99;
+    const headIn = inside(0) && landmarks[0].visibility >= 0.5;
+    const feet = [27, 28, 29, 30];
+    const feetIn = feet.every(inside) && feet.some((i) => landmarks[i].visibility >= 0.5);
+    if (!headIn && !feetIn) return { state: 'step-back', message: 'Step back: your head and feet are out of the picture.' };
+    if (!headIn) return { state: 'step-back', message: 'Step back or tilt the phone down: your head is out of the picture.' };
+    if (!feetIn) return { state: 'step-back', message: 'Step back or tilt the phone up: your feet are out of the picture.' };
+    const ys = [0, 29, 30].map((i) => landmarks[i].y);
+    if (Math.max(...ys) - Math.min(...ys) < 0.25) {
+      return { state: 'closer', message: 'Come closer: you are small in the picture (fill at least a quarter of its height).' };
+    }
+    return { state: 'ok', message: 'Whole body in the picture: you can record.' };
+  }
+  window.formVideoFraming = framing;
+  function showFraming(result) {
+    liveBox.dataset.framing = result.state;
+    if (liveStatus.textContent !== result.message) liveStatus.textContent = result.message;
+  }
+  async function poseReady(complexity) {
+    if (!pose) pose = new window.Pose({ locateFile: (file) => base + file });
+    pose.setOptions({ modelComplexity: complexity, smoothLandmarks: false, enableSegmentation: false,
+      minDetectionConfidence: 0.5, minTrackingConfidence: 0.5 });
+    pose.onResults((r) => { latest = r.poseLandmarks || null; });
+    await pose.initialize();
+  }
+  function stopLive() {
+    if (liveStream) liveStream.getTracks().forEach((t) => t.stop());
+    liveStream = null;
+    live.srcObject = null;
+    liveStart.hidden = false;
+    liveStop.hidden = true;
+    liveView.hidden = true;
+    liveBox.dataset.framing = 'off';
+  }
+  async function startLive() {
+    if (!navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) {
+      liveStatus.textContent = 'This browser cannot show the camera here. Check the picture in the camera app instead.';
+      return;
+    }
+    liveStart.hidden = true;
+    liveStatus.textContent = 'Starting the camera…';
+    try {
+      liveStream = await navigator.mediaDevices.getUserMedia({ video: { facingMode: 'environment' }, audio: false });
+      live.srcObject = liveStream;
+      await live.play();
+      liveStatus.textContent = 'Loading the pose model…';
+      await poseReady(0);
+    } catch (e) {
+      stopLive();
+      liveStatus.textContent = 'The camera could not start (' + (e && e.name ? e.name : e) + '). Allow the camera for this page, or check the picture in the camera app.';
+      return;
+    }
+    liveStop.hidden = false;
+    liveView.hidden = false;
+    const copy = document.createElement('canvas');
+    while (liveStream) {
+      if (live.videoWidth) {
+        copy.width = Math.min(640, live.videoWidth);
+        copy.height = Math.round(copy.width * live.videoHeight / live.videoWidth);
+        copy.getContext('2d').drawImage(live, 0, 0, copy.width, copy.height);
+        latest = null;
+        await pose.send({ image: copy });
+        if (!liveStream) break;
+        liveView.width = copy.width;
+        liveView.height = copy.height;
+        drawOn(liveView, latest, null, copy);
+        showFraming(framing(latest));
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+  liveStart.addEventListener('click', startLive);
+  liveStop.addEventListener('click', stopLive);
 
   analyse.addEventListener('click', run);
   cancel.addEventListener('click', () => { cancelled = true; });
@@ -238,6 +546,8 @@
       });
       if (res.ok) {
         const body = await res.json();
+        status.textContent = 'Saved. Taking the stills from the video on this phone…';
+        try { await keepStills(body.id, body.stills || []); } catch (e) { /* the stills are extra */ }
         setState('saved');
         window.location.assign(body.url);
         return;

@@ -56,6 +56,31 @@ impl MetricKind {
         }
     }
 
+    /// Its name in JSON, in the page's addresses and in a clinician's decisions (`trunk_lean`).
+    pub fn id(self) -> &'static str {
+        match self {
+            MetricKind::TrunkLean => "trunk_lean",
+            MetricKind::ForwardHead => "forward_head",
+            MetricKind::OverstrideDistance => "overstride_distance",
+            MetricKind::ShankAngleAtContact => "shank_angle_at_contact",
+            MetricKind::KneeFlexionAtContact => "knee_flexion_at_contact",
+            MetricKind::Cadence => "cadence",
+            MetricKind::VerticalOscillation => "vertical_oscillation",
+            MetricKind::PelvicDropLeftStance => "pelvic_drop_left_stance",
+            MetricKind::PelvicDropRightStance => "pelvic_drop_right_stance",
+            MetricKind::Crossover => "crossover",
+        }
+    }
+
+    /// The metric named `id` (see [`MetricKind::id`]).
+    pub fn from_id(id: &str) -> Option<MetricKind> {
+        [View::Side, View::Rear]
+            .iter()
+            .flat_map(|&v| MetricKind::of(v))
+            .copied()
+            .find(|k| k.id() == id)
+    }
+
     /// The metric's name in plain words.
     pub fn label(self) -> &'static str {
         match self {
@@ -410,41 +435,21 @@ fn measure(clip: &Clip<'_>, kind: MetricKind, leg: f64, forward: f64) -> FormMet
     let b = |body: &Body, i, part| body.mid(i, part);
     let (outcome, cut_offs): (Outcome, Vec<&Threshold>) = match kind {
         MetricKind::TrunkLean => (
-            clip.median(
-                &Rule {
-                    event: mid_stance,
-                    needs: &|body, i, _| {
-                        body.seen_either(i, Part::Hip) && body.seen_either(i, Part::Shoulder)
-                    },
-                    value: &|body, i, _| {
-                        geometry::from_vertical(
-                            b(body, i, Part::Hip),
-                            b(body, i, Part::Shoulder),
-                            forward,
-                            false,
-                        )
-                    },
-                },
+            segment_from_vertical(
+                clip,
+                Part::Hip,
+                Part::Shoulder,
+                forward,
                 "hips and shoulders",
             ),
             vec![&t.trunk_upright_below, &t.trunk_leaning_back_below],
         ),
         MetricKind::ForwardHead => (
-            clip.median(
-                &Rule {
-                    event: mid_stance,
-                    needs: &|body, i, _| {
-                        body.seen_either(i, Part::Ear) && body.seen_either(i, Part::Shoulder)
-                    },
-                    value: &|body, i, _| {
-                        geometry::from_vertical(
-                            b(body, i, Part::Shoulder),
-                            b(body, i, Part::Ear),
-                            forward,
-                            false,
-                        )
-                    },
-                },
+            segment_from_vertical(
+                clip,
+                Part::Shoulder,
+                Part::Ear,
+                forward,
                 "ears and shoulders",
             ),
             vec![&t.forward_head_above],
@@ -572,6 +577,27 @@ fn measure(clip: &Clip<'_>, kind: MetricKind, leg: f64, forward: f64) -> FormMet
     }
 }
 
+/// A body segment (the middle of `lower`'s pair to the middle of `upper`'s) against vertical at
+/// mid-stance, forward positive: trunk lean (hip to shoulder) and forward head (shoulder to ear).
+fn segment_from_vertical(
+    clip: &Clip<'_>,
+    lower: Part,
+    upper: Part,
+    forward: f64,
+    label: &str,
+) -> Outcome {
+    clip.median(
+        &Rule {
+            event: mid_stance,
+            needs: &|body, i, _| body.seen_either(i, lower) && body.seen_either(i, upper),
+            value: &|body, i, _| {
+                geometry::from_vertical(body.mid(i, lower), body.mid(i, upper), forward, false)
+            },
+        },
+        label,
+    )
+}
+
 fn observe(kind: MetricKind, v: f64, t: &Thresholds, clip: &Clip<'_>) -> Option<Observation> {
     match kind {
         MetricKind::TrunkLean if v < t.trunk_leaning_back_below.value => {
@@ -618,9 +644,17 @@ fn crossed_in_most(clip: &Clip<'_>) -> bool {
     seen > 0 && crossed * 2 > seen
 }
 
-/// Steps per minute from the event times of both feet: each foot's stride time is the slope of
-/// its event times against stride number (a missed landing leaves a gap, not a long stride),
-/// and two steps make a stride. Needs as many landings as the cut-off table asks (§10: 6).
+/// Two landings closer than this are one (seconds; our choice: a sprint's steps are 0.27 s
+/// apart). In a side view the pose model can put both feet's landmarks on the near leg for a
+/// moment, so one landing is found for each foot.
+const SAME_LANDING: f64 = 0.2;
+
+/// Steps per minute from the landings of both feet. The pose model often swaps left and right
+/// in a side view (the far leg is hidden), so while both feet's landings are found, the steps
+/// are timed from all landings in time order whichever foot they were put on: the step time is
+/// the slope of landing times against step number (a missed landing leaves a gap, not a long
+/// step). When nearly all landings are of one foot (the other hidden), that foot's stride time
+/// is halved instead. Needs as many landings as the cut-off table asks (§10: 6).
 fn cadence(clip: &Clip<'_>) -> Outcome {
     let needed = clip.thresholds.video_min_contacts.value.max(2.0) as usize;
     let found = clip.strides.len();
@@ -633,39 +667,43 @@ fn cadence(clip: &Clip<'_>) -> Outcome {
             ),
         };
     }
-    let mut periods = Vec::new();
-    let mut weights = Vec::new();
-    for foot in Side::BOTH {
-        let times: Vec<f64> = clip
-            .strides
+    let of = |foot| -> Vec<f64> {
+        clip.strides
             .iter()
             .filter(|s| s.foot == foot)
             .map(|s| s.time)
-            .collect();
-        if let Some(p) = stride_time(&times) {
-            periods.push(p);
-            weights.push(times.len() as f64);
+            .collect()
+    };
+    let feet = Side::BOTH.map(of);
+    let fewer = feet.iter().map(Vec::len).min().unwrap_or(0);
+    let step = if fewer * 3 >= found {
+        let mut landings: Vec<f64> = Vec::with_capacity(found);
+        for t in clip.strides.iter().map(|s| s.time) {
+            match landings.last_mut() {
+                Some(last) if t - *last < SAME_LANDING => *last = (*last + t) / 2.0,
+                _ => landings.push(t),
+            }
         }
-    }
-    let total: f64 = weights.iter().sum();
-    if periods.is_empty() || total <= 0.0 {
-        return Outcome::CouldNotMeasure {
-            reason: "The landings of neither foot were regular enough to time.".to_owned(),
-        };
-    }
-    let period = periods
-        .iter()
-        .zip(&weights)
-        .map(|(p, w)| p * w)
-        .sum::<f64>()
-        / total;
-    Outcome::Measured {
-        value: 120.0 / period,
-        strides: found,
+        stride_time(&landings)
+    } else {
+        feet.iter()
+            .max_by_key(|times| times.len())
+            .and_then(|times| stride_time(times))
+            .map(|stride| stride / 2.0)
+    };
+    match step {
+        Some(step) if step > 0.0 => Outcome::Measured {
+            value: 60.0 / step,
+            strides: found,
+        },
+        _ => Outcome::CouldNotMeasure {
+            reason: "The landings were not regular enough to time.".to_owned(),
+        },
     }
 }
 
-/// One foot's stride time from its event times (least squares of time against stride number).
+/// The time between regular events (one foot's landings, or all steps) from their times: least
+/// squares of time against event number.
 fn stride_time(times: &[f64]) -> Option<f64> {
     if times.len() < 2 {
         return None;

@@ -1,6 +1,7 @@
 //! Video findings into the assessment's posture and running-form step: only answers still empty
 //! are filled (a video never overrides what a person entered; CLINICAL.md §10), and the runner or
-//! clinician can change each one.
+//! clinician can change each one. In an assessment a clinician leads, only the findings they
+//! confirmed fill it in ([`prefill_confirmed`]).
 
 use super::{FormReport, MetricKind, Observation, View};
 use crate::assessment::measurements::{CadenceAnswer, PostureFormTests};
@@ -64,6 +65,24 @@ pub fn prefill(report: &FormReport, posture: &mut PostureFormTests) -> Vec<&'sta
         }
     }
     filled
+}
+
+/// As [`prefill`], from only the metrics in `confirmed` (the findings a clinician confirmed).
+pub fn prefill_confirmed(
+    report: &FormReport,
+    confirmed: &[MetricKind],
+    posture: &mut PostureFormTests,
+) -> Vec<&'static str> {
+    let kept = FormReport {
+        metrics: report
+            .metrics
+            .iter()
+            .filter(|m| confirmed.contains(&m.kind))
+            .cloned()
+            .collect(),
+        ..report.clone()
+    };
+    prefill(&kept, posture)
 }
 
 fn answer(seen: bool) -> Answer {

@@ -309,34 +309,30 @@ fn too_many_frames_are_refused_before_any_work() {
     );
 }
 
+/// The message a synthetic runner's series is refused with for its frames.
+fn frames_refusal(runner: SyntheticRunner) -> String {
+    refused(&runner.series())
+        .message("frames")
+        .expect("a message for the frames")
+        .to_owned()
+}
+
 #[test]
 fn a_two_second_clip_is_refused() {
-    let raw = SyntheticRunner {
+    let message = frames_refusal(SyntheticRunner {
         seconds: 2.0,
         ..SyntheticRunner::default()
-    }
-    .series();
-    assert!(
-        refused(&raw)
-            .message("frames")
-            .unwrap()
-            .contains("at least 3 seconds")
-    );
+    });
+    assert!(message.contains("at least 3 seconds"), "{message}");
 }
 
 #[test]
 fn a_video_without_a_person_is_refused() {
-    let raw = SyntheticRunner {
+    let message = frames_refusal(SyntheticRunner {
         no_pose: 0.9,
         ..SyntheticRunner::default()
-    }
-    .series();
-    assert!(
-        refused(&raw)
-            .message("frames")
-            .unwrap()
-            .contains("No runner was found")
-    );
+    });
+    assert!(message.contains("No runner was found"), "{message}");
 }
 
 #[test]
@@ -420,4 +416,54 @@ fn side_view_findings_fill_only_the_empty_answers() {
     );
     assert!(!filled.contains(&"forward_head"));
     assert_eq!(filled.len(), 4);
+}
+
+#[test]
+fn only_confirmed_findings_fill_a_clinician_led_assessment() {
+    use crate::assessment::measurements::PostureFormTests;
+    let r = report(&SyntheticRunner {
+        trunk_lean: -2.0,
+        ..SyntheticRunner::default()
+    });
+    let mut posture = PostureFormTests::default();
+    assert!(prefill_confirmed(&r, &[], &mut posture).is_empty());
+    assert_eq!(posture, PostureFormTests::default());
+    let filled = prefill_confirmed(&r, &[MetricKind::Cadence], &mut posture);
+    assert_eq!(filled, vec!["cadence"]);
+    assert_eq!(posture.trunk_lean_degrees, None);
+    assert_eq!(
+        posture.cadence.as_ref().and_then(|c| c.steps_per_minute),
+        Some(170.0)
+    );
+}
+
+#[test]
+fn each_metric_is_named_as_in_json() {
+    for view in [View::Side, View::Rear] {
+        for &kind in MetricKind::of(view) {
+            assert_eq!(serde_json::to_value(kind).unwrap(), kind.id());
+            assert_eq!(MetricKind::from_id(kind.id()), Some(kind));
+        }
+    }
+    assert_eq!(MetricKind::from_id("shoe_size"), None);
+}
+
+#[test]
+fn cadence_holds_when_the_model_swaps_left_and_right() {
+    // In a side view the model puts the near leg's landmarks on the far leg and back: here for
+    // every other second of the clip.
+    let runner = SyntheticRunner::default();
+    let mut raw = runner.series();
+    for f in &mut raw.frames {
+        if f.t.unwrap_or(0.0) as i64 % 2 == 1 && !f.landmarks.is_empty() {
+            for part in Part::ALL {
+                f.landmarks.swap(
+                    Landmark::of(part, Side::Left).index(),
+                    Landmark::of(part, Side::Right).index(),
+                );
+            }
+        }
+    }
+    let swapped = analyse(&validate(&raw).unwrap(), &Thresholds::default());
+    within(&swapped, MetricKind::Cadence, runner.cadence, 1.0);
 }

@@ -24,6 +24,7 @@ pub const SETUP: &str = r##"<svg class="setup-figure" viewBox="0 0 320 200" role
 </svg>"##;
 
 /// One drawing with its words.
+#[derive(Debug, Clone)]
 pub struct Still {
     pub title: &'static str,
     pub svg: String,

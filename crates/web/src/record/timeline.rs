@@ -1,5 +1,5 @@
 //! A runner's timeline for the record page — assessments, programme versions, decisions, logged
-//! days and watch runs, newest first, folded by week — and the clinician's quick action of
+//! days, watch runs and running-form videos, newest first, folded by week — and the clinician's quick action of
 //! emailing the runner.
 
 use super::page::RunnerForms;
@@ -133,6 +133,13 @@ pub fn timeline(records: &RunnerRecords, viewer: &User) -> Vec<TimelineEntry> {
             run.started_at,
             format!("Watch run imported: {}", run.file_name),
             Some(format!("/runners/{}/runs/{}", runner.id, run.id)),
+        );
+    }
+    for v in &records.form_videos {
+        add(
+            v.created_at,
+            crate::form_video::timeline_line(v),
+            Some(format!("/runners/{}/form/{}", runner.id, v.id)),
         );
     }
     let mut days: BTreeMap<&str, usize> = BTreeMap::new();

@@ -230,6 +230,8 @@ struct ChangePage {
     is_self: bool,
     summary: ChangeSummary,
     report: ChangeReport,
+    /// Running form from the videos before and after, when there are both.
+    form: Option<crate::form_video::FormChange>,
 }
 
 /// The top of the change report in plain words: what improved, what did not, and the before and
@@ -435,7 +437,14 @@ pub async fn change_page(ctx: Ctx, Path(id): Path<i64>) -> AppResult<Response> {
     let c = compare(&ctx, id).await?;
     let tz = ctx.user()?.time_zone.clone();
     let is_self = ctx.user()?.id == c.runner.id;
+    let videos = ctx
+        .state
+        .store
+        .form_videos_of(&ctx.actor()?, c.runner.id)
+        .await?;
+    let form = crate::form_video::change_between(&videos, c.before.updated_at, &tz);
     render(ChangePage {
+        form,
         is_self,
         summary: change_summary(&c.report),
         page: ctx.page("What has changed").await?,

@@ -199,11 +199,26 @@ async fn an_export_imported_on_another_server_exports_the_same() {
     let world = World::build(source.clone()).await;
     front_door(&world).await;
     let owner = &world.a.runners[0];
+    // A clinician's decision on a running-form finding travels with its video.
+    let videos = source
+        .form_videos_of(&Actor::of(owner), owner.id)
+        .await
+        .unwrap();
+    source
+        .review_form_finding(
+            &Actor::of(&world.a.clinician),
+            videos[0].id,
+            "cadence",
+            true,
+        )
+        .await
+        .unwrap();
     let original = source
         .export_runner(&Actor::of(owner), owner.id)
         .await
         .unwrap();
     // Every kind of record is there to lose.
+    assert!(!original.form_videos.is_empty() && original.form_video_reviews.len() == 1);
     assert!(!original.watch_files.is_empty() && !original.bookings.is_empty());
     assert!(!original.consents.is_empty() && !original.enquiries.is_empty());
     assert!(original.reminder.is_some());

@@ -68,6 +68,7 @@ const FORMS: &[(&str, &str, Who, Fields)] = &[
     ("/runners/{runner_id}/assessments/new", "/runners/{owner}/assessments/new", Who::Clinician, Fields::Page("/runners/{owner}/assessments")),
     ("/runs/upload", "/runs/upload", Who::Owner, Fields::Elsewhere("watch files: crates/ingest and crates/running fuzz and hostile-input tests, runs.rs")),
     ("/runners/{runner_id}/form/save", "/runners/{owner}/form/save", Who::Owner, Fields::Elsewhere("a JSON landmark series: crates/core form tests (NaN, out of the picture, 100,000 frames, time order) and form_video.rs")),
+    ("/runners/{runner_id}/form/{id}/review", "/runners/{owner}/form/{form}/review", Who::Clinician, Fields::Named(&["metric", "decision"])),
     ("/assessments/{id}/programme", "/assessments/{assessment}/programme", Who::Clinician, Fields::Page("/assessments/{assessment}/programme")),
     ("/programmes/{id}/edit", "/programmes/{suggested}/edit", Who::Clinician, Fields::Page("/programmes/{suggested}")),
     ("/programme/calendar-link", "/programme/calendar-link", Who::Owner, Fields::Named(&[])),

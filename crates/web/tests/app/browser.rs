@@ -86,7 +86,24 @@ impl Browser {
         Self::start_with(true).await
     }
 
+    /// As [`Browser::start_with_webgl`], with Chromium's fake camera (a moving test pattern)
+    /// allowed without asking.
+    pub async fn start_with_fake_camera() -> Option<Browser> {
+        Self::start_with_args(
+            true,
+            &[
+                "--use-fake-ui-for-media-stream",
+                "--use-fake-device-for-media-stream",
+            ],
+        )
+        .await
+    }
+
     async fn start_with(webgl: bool) -> Option<Browser> {
+        Self::start_with_args(webgl, &[]).await
+    }
+
+    async fn start_with_args(webgl: bool, extra: &[&str]) -> Option<Browser> {
         if !std::path::Path::new(CHROMEDRIVER).exists() {
             assert!(
                 std::env::var("CI").is_err(),
@@ -126,16 +143,27 @@ impl Browser {
         } else {
             "--disable-gpu"
         };
+        let mut args: Vec<String> = [
+            "--headless",
+            "--no-sandbox",
+            gpu,
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--no-first-run",
+            "--disable-sync",
+            "--disable-quic",
+            "--autoplay-policy=no-user-gesture-required",
+            "--window-size=390,844",
+        ]
+        .iter()
+        .chain(extra)
+        .map(|a| (*a).to_owned())
+        .collect();
+        args.push(format!("--user-data-dir={}", profile.display()));
         let mut caps = serde_json::Map::new();
         caps.insert(
             "goog:chromeOptions".into(),
-            serde_json::json!({
-                "binary": "/usr/bin/chromium",
-                "args": ["--headless", "--no-sandbox", gpu, "--disable-background-networking",
-                         "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic",
-                         "--autoplay-policy=no-user-gesture-required",
-                         "--window-size=390,844", format!("--user-data-dir={}", profile.display())]
-            }),
+            serde_json::json!({ "binary": "/usr/bin/chromium", "args": args }),
         );
         // Two TLS back ends are linked (lettre's ring, the driver client's default): pick one.
         let _ = rustls::crypto::ring::default_provider().install_default();

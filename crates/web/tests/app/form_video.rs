@@ -1,6 +1,8 @@
 //! Running form from a video (issue 16): the landmark series saved as JSON, analysed by core and
 //! shown; bad series refused with each field's message and nothing stored; the capture page's
-//! own CSP; staff access audited, other clinics refused; the assessment's posture step filled.
+//! own CSP; staff access audited, other clinics refused; the assessment's posture step filled;
+//! the clinician confirms or dismisses each finding, and only confirmed ones fill their
+//! assessment.
 
 use crate::client::*;
 use axum::body::Body;
@@ -15,7 +17,16 @@ use std::sync::Arc;
 /// Stores an analysis of a synthetic runner for `runner` straight through the store (for the
 /// security suites' world); returns its id.
 pub(crate) async fn saved_analysis(store: &Arc<dyn Store>, runner: &User) -> i64 {
-    let raw = SyntheticRunner::default().series();
+    saved_analysis_of(store, runner, &SyntheticRunner::default()).await
+}
+
+/// As [`saved_analysis`], of the runner `filmed`.
+pub(crate) async fn saved_analysis_of(
+    store: &Arc<dyn Store>,
+    runner: &User,
+    filmed: &SyntheticRunner,
+) -> i64 {
+    let raw = filmed.series();
     let report = analyse(&validate(&raw).unwrap(), &Thresholds::default());
     store
         .add_form_video(
@@ -114,11 +125,20 @@ async fn a_saved_series_is_analysed_stored_and_shown() {
             csp.contains("'wasm-unsafe-eval'") && csp.contains("media-src 'self' blob:"),
             "{csp}"
         );
+        // And the camera, for the live check before recording.
+        assert_eq!(
+            page.headers["permissions-policy"],
+            "camera=(self), microphone=(), geolocation=()"
+        );
         let elsewhere = c.get("/runs").await;
         let csp = elsewhere.headers[header::CONTENT_SECURITY_POLICY]
             .to_str()
             .unwrap();
         assert!(!csp.contains("wasm") && !csp.contains("blob:"), "{csp}");
+        assert_eq!(
+            elsewhere.headers["permissions-policy"],
+            "camera=(), microphone=(), geolocation=()"
+        );
         // The model's files are served (by the plain names its script asks for).
         let wasm = c
             .get("/static/vendor/mediapipe/pose/pose_solution_simd_wasm_bin.wasm")
@@ -171,6 +191,16 @@ async fn a_saved_series_is_analysed_stored_and_shown() {
         let again = save(&mut c, runner.id, &SyntheticRunner::default().series()).await;
         let second = c.get(&url_of(&again)).await;
         assert!(second.body.contains("Last time: -2°"), "{}", second.body);
+        // And the first one's stick figures beside this one's, moment by moment.
+        assert!(second.body.contains("previous video from"));
+        assert!(second.body.contains("As the foot lands, this video."));
+        assert_eq!(
+            second.body.matches("<svg class=\"pose-figure\"").count(),
+            4,
+            "two moments, now and last time"
+        );
+        // A runner sees no confirm or dismiss buttons.
+        assert!(!second.body.contains("value=\"confirm\""));
         let list = c.get(&format!("/runners/{}/form", runner.id)).await;
         assert!(list.body.matches("/form/").count() >= 2);
     })
@@ -433,6 +463,160 @@ async fn a_side_view_fills_the_empty_answers_of_the_assessment_posture_step() {
         assert_eq!(posture["overstriding"], "no");
         assert_eq!(posture["forward_head"], "no");
         assert_eq!(posture["cadence"]["steps_per_minute"], 170.0);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_clinician_confirms_or_dismisses_each_finding_and_only_confirmed_ones_fill_their_assessment()
+ {
+    each_backend(|store| async move {
+        let (mut c, runner, clinic) = runner(&store).await;
+        let coach = person(&store, Some(&clinic), "coach@example.com", Role::Clinician).await;
+        let mut staff = c.another();
+        staff.login("coach@example.com", PASSWORD).await;
+        let assessment = crate::assessment::start(&mut staff, runner.id).await;
+        staff
+            .get(&format!(
+                "/runners/{}/form?assessment={assessment}",
+                runner.id
+            ))
+            .await;
+        let raw = SyntheticRunner {
+            trunk_lean: -2.0,
+            ..SyntheticRunner::default()
+        }
+        .series();
+        let res = post_json(
+            &mut staff,
+            &format!("/runners/{}/form/save?assessment={assessment}", runner.id),
+            serde_json::to_vec(&raw).unwrap(),
+        )
+        .await;
+        assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+        let url = url_of(&res);
+        assert!(
+            !url.contains("filled="),
+            "nothing filled before a confirmation: {url}"
+        );
+        let posture = |store: Arc<dyn Store>| {
+            let runner = runner.clone();
+            async move {
+                let rec = store
+                    .assessment(&Actor::of(&runner), assessment)
+                    .await
+                    .unwrap();
+                let raw: serde_json::Value = serde_json::from_str(&rec.raw_json).unwrap();
+                raw["posture_form"].clone()
+            }
+        };
+        assert_eq!(
+            posture(store.clone()).await["cadence"],
+            serde_json::Value::Null
+        );
+
+        let page = staff.get(&url).await;
+        assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+        assert!(page.body.contains("Confirm or dismiss each finding below"));
+        let action = format!(
+            "/runners/{}/form/{}/review?assessment={assessment}",
+            runner.id,
+            url.split(&['/', '?'][..]).nth(4).unwrap()
+        );
+        assert!(page.body.contains(&action), "{action}");
+
+        // Without the CSRF token: refused, nothing recorded.
+        let forged = staff
+            .post_raw(&action, "metric=cadence&decision=confirm".into())
+            .await;
+        assert_eq!(forged.status, StatusCode::FORBIDDEN);
+        // A finding the video does not have, or no decision: a problem body, never a 500.
+        let bad = staff
+            .post(&action, &[("metric", "shoe_size"), ("decision", "confirm")])
+            .await;
+        assert_eq!(refused(&bad)[0].0, "metric");
+        let bad = staff
+            .post(&action, &[("metric", "cadence"), ("decision", "maybe")])
+            .await;
+        assert_eq!(refused(&bad)[0].0, "decision");
+
+        let confirmed = staff
+            .post(&action, &[("metric", "cadence"), ("decision", "confirm")])
+            .await;
+        assert_eq!(
+            confirmed.status,
+            StatusCode::SEE_OTHER,
+            "{}",
+            confirmed.body
+        );
+        assert!(confirmed.location().contains("filled=1#metric-cadence"));
+        let dismissed = staff
+            .post(
+                &action,
+                &[("metric", "trunk_lean"), ("decision", "dismiss")],
+            )
+            .await;
+        assert!(dismissed.location().contains("filled=0#metric-trunk_lean"));
+        let filled = posture(store.clone()).await;
+        assert_eq!(filled["cadence"]["steps_per_minute"], 170.0);
+        assert_eq!(filled["trunk_lean_degrees"], serde_json::Value::Null);
+        assert_eq!(filled["leaning_back"], serde_json::Value::Null);
+
+        let id: i64 = url.split(&['/', '?'][..]).nth(4).unwrap().parse().unwrap();
+        let record = store.form_video(&Actor::of(&runner), id).await.unwrap();
+        let decisions: Vec<(&str, bool, i64)> = record
+            .reviews
+            .iter()
+            .map(|r| (r.metric.as_str(), r.confirmed, r.decided_by))
+            .collect();
+        assert_eq!(
+            decisions,
+            vec![("cadence", true, coach.id), ("trunk_lean", false, coach.id)]
+        );
+        let audit = store.audit_events_about(runner.id).await.unwrap();
+        assert_eq!(
+            audit
+                .iter()
+                .filter(|e| e.action == "review running-form finding" && e.outcome == "allowed")
+                .count(),
+            2,
+            "{audit:?}"
+        );
+        // The analysis is on the runner's timeline.
+        let record_page = staff.get(&format!("/runners/{}", runner.id)).await;
+        assert!(
+            record_page
+                .body
+                .contains("Running form from a video (from the side)"),
+            "{}",
+            record_page.body
+        );
+        // The runner sees the decisions but may not make one.
+        let shown = c.get(&format!("/runners/{}/form/{id}", runner.id)).await;
+        assert!(shown.body.contains("Confirmed by the clinician"));
+        assert!(shown.body.contains("Dismissed by the clinician"));
+        assert!(!shown.body.contains("value=\"confirm\""));
+        let own = format!("/runners/{}/form/{id}/review", runner.id);
+        let refused_runner = c
+            .post(&own, &[("metric", "cadence"), ("decision", "dismiss")])
+            .await;
+        assert_eq!(refused_runner.status, StatusCode::FORBIDDEN);
+        // Another clinic's clinician: not found, and the attempt is audited as denied.
+        let other = clinic_other(&store).await;
+        let mut outsider = c.another();
+        outsider.login(other.email.as_str(), PASSWORD).await;
+        outsider.get("/settings").await;
+        let denied = outsider
+            .post(&own, &[("metric", "cadence"), ("decision", "dismiss")])
+            .await;
+        assert_eq!(denied.status, StatusCode::NOT_FOUND);
+        let record = store.form_video(&Actor::of(&runner), id).await.unwrap();
+        assert!(
+            record
+                .reviews
+                .iter()
+                .any(|r| r.metric == "cadence" && r.confirmed)
+        );
     })
     .await;
 }

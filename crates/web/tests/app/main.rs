@@ -32,6 +32,7 @@ mod runs;
 mod security;
 mod self_check_browser;
 mod sessions;
+mod shared_data;
 mod shell;
 mod today;
 mod today_browser;

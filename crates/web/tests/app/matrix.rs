@@ -123,6 +123,8 @@ const MATRIX: &[(&str, &str, &str, &str)] = &[
     ("GET", "/runners/{runner_id}/form", "/runners/{owner}/form", "L Y N Y Y N N N N"),
     ("GET", "/runners/{runner_id}/form/{id}", "/runners/{owner}/form/{form}", "L Y N Y Y N N N N"),
     ("POST", "/runners/{runner_id}/form/save", "/runners/{owner}/form/save", "L Y N Y Y N N N N"),
+    // A finding confirmed or dismissed: the runner's clinic's staff only (an empty form is 422).
+    ("POST", "/runners/{runner_id}/form/{id}/review", "/runners/{owner}/form/{form}/review", "L F F Y Y F N N F"),
     // Programmes: a suggested version is the clinician's until approved.
     ("GET", "/programme", "/programme", "L Y Y N N Y N N Y"),
     ("GET", "/assessments/{id}/programme", "/assessments/{assessment}/programme", "L Y N Y Y N N N N"),

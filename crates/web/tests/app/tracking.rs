@@ -561,7 +561,14 @@ async fn the_change_report_is_a_page_and_a_pdf() {
     let home = clinic(&store, "Change Clinic").await;
     let runner = person(&store, Some(&home), "ch-run@example.com", Role::Runner).await;
     let doc = person(&store, Some(&home), "ch-doc@example.com", Role::Clinician).await;
+    // A video before the baseline, leaning back; another with the re-test, upright.
+    let leaning = backstride_core::form::synthetic::SyntheticRunner {
+        trunk_lean: -2.0,
+        ..Default::default()
+    };
+    crate::form_video::saved_analysis_of(&store, &runner, &leaning).await;
     let baseline = scored_assessment(&store, &runner, &doc).await;
+    crate::form_video::saved_analysis(&store, &runner).await;
     let first = store.assessment(&Actor::of(&doc), baseline).await.unwrap();
     let retest = store
         .save_assessment(
@@ -593,6 +600,15 @@ async fn the_change_report_is_a_page_and_a_pdf() {
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.contains("What has changed"));
     assert!(page.body.contains("Single-leg bridge"), "{}", page.body);
+    // Running form from the two videos, before and after.
+    assert!(page.body.contains("Running form from a video"));
+    assert!(
+        page.body.contains(
+            "<th scope=\"row\">Trunk lean at mid-stance</th><td data-label=\"Before\">-2°</td>"
+        ),
+        "{}",
+        page.body
+    );
     let progress = c
         .get(&format!("/runners/{}/progress", runner.id))
         .await
