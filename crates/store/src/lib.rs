@@ -38,7 +38,7 @@ pub use pages::{
 pub use reminders::{ReminderOutcome, ReminderRecord, ReminderStore, ReminderToSend, SaveReminder};
 pub use sessions::{SessionBackend, Sessions};
 pub use sql::SqlStore;
-pub use worklist::{RetestBasis, Waiting, WorklistStore};
+pub use worklist::{RetestBasis, Waiting, WorklistAsk, WorklistRecords, WorklistStore};
 
 use async_trait::async_trait;
 use backstride_core::{Email, Role};

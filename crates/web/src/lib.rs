@@ -71,6 +71,8 @@ pub struct AppState {
     passwords: passwords::Hasher,
     /// Signs public-form tokens and flash cookies.
     key: visitor::ServerKey,
+    /// The caseload's worked-out lines.
+    pub(crate) caseload: Arc<caseload::LineCache>,
 }
 
 impl AppState {
@@ -81,6 +83,7 @@ impl AppState {
             config: Arc::new(config),
             clock: Clock::system(),
             passwords: passwords::Hasher::new(),
+            caseload: Arc::default(),
         }
     }
 
