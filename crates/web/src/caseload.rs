@@ -417,10 +417,11 @@ pub async fn page(ctx: Ctx, Query(q): Query<CaseQuery>) -> AppResult<Response> {
     staff.clinic_id.ok_or(crate::error::AppError::Forbidden)?;
     let mut lines = all_lines(&ctx, &staff).await?;
     let total = lines.len();
-    let show = match q.show.as_deref() {
-        Some(s @ ("alerts" | "worse" | "retest" | "waiting")) => s,
-        _ => "all",
-    };
+    let show = q
+        .show
+        .as_deref()
+        .filter(|s| FILTERS.iter().any(|(key, _)| key == s))
+        .unwrap_or("all");
     lines.retain(|l| match show {
         "alerts" => l.alert_rank > 0,
         "worse" => l.trend == "worse",
@@ -428,10 +429,11 @@ pub async fn page(ctx: Ctx, Query(q): Query<CaseQuery>) -> AppResult<Response> {
         "waiting" => l.waiting > 0,
         _ => true,
     });
-    let sort = match q.sort.as_deref() {
-        Some(s) if COLUMNS.iter().any(|(key, _)| *key == s) => s,
-        _ => "alerts",
-    };
+    let sort = q
+        .sort
+        .as_deref()
+        .filter(|s| COLUMNS.iter().any(|(key, _)| key == s))
+        .unwrap_or("alerts");
     // Most urgent first for every column but the name; the name breaks ties.
     lines.sort_by_cached_key(|l| l.name.to_lowercase());
     match sort {
