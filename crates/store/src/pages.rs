@@ -6,9 +6,9 @@
 //! `audit_shown!` for a clinic's list, in the same transaction as the reads.
 
 use crate::sql::{
-    ASSESSMENT_COLUMNS, AUDIT_ABOUT, AlertRow, AssessmentRow, CLINIC_COLUMNS, ClinicRow,
-    LOG_COLUMNS, LogRow, PROGRAMME_COLUMNS, ProgrammeRow, REVIEW_COLUMNS, RUN_COLUMNS, ReviewRow,
-    RunRow, USER_COLUMNS, UserRow, begin, now, open_record,
+    ASSESSMENT_COLUMNS, AlertRow, AssessmentRow, CLINIC_COLUMNS, ClinicRow, LOG_COLUMNS, LogRow,
+    PROGRAMME_COLUMNS, ProgrammeRow, REVIEW_COLUMNS, RUN_COLUMNS, ReviewRow, RunRow, USER_COLUMNS,
+    UserRow, begin, now, open_record,
 };
 use crate::{
     Actor, Alert, AssessmentRecord, AuditEvent, Clinic, Coaching, LogRecord, ProgrammeRecord,
@@ -310,12 +310,20 @@ macro_rules! impl_pages {
                     }
                     None => Vec::new(),
                 };
-                let audit: Vec<AuditLineRow> = sqlx::query_as(&format!(
+                // The newest of the events about the runner alone and the newest of the list
+                // views naming them, each found in its index's order (a busy clinic's list views
+                // are many), then the newest of both.
+                let audit: Vec<AuditLineRow> = sqlx::query_as(
                     "SELECT e.id, e.at, e.actor_user_id, e.action, e.outcome, e.detail, \
                      u.display_name AS actor_name, u.role AS actor_role \
                      FROM audit_event e LEFT JOIN app_user u ON u.id = e.actor_user_id \
-                     WHERE {AUDIT_ABOUT} ORDER BY e.id DESC LIMIT $2"
-                ))
+                     WHERE e.id IN (\
+                       SELECT a.id FROM (SELECT id FROM audit_event WHERE subject_user_id = $1 ORDER BY id DESC LIMIT $2) a \
+                       UNION ALL \
+                       SELECT b.id FROM (SELECT id FROM audit_event WHERE list_id IN \
+                         (SELECT list_id FROM audit_list_runner WHERE runner_id = $1) ORDER BY id DESC LIMIT $2) b) \
+                     ORDER BY e.id DESC LIMIT $2",
+                )
                 .bind(runner_id).bind(RECORD_AUDIT_LINES).fetch_all(&mut *tx).await?;
                 tx.commit().await?;
                 let reviews = |rows: Vec<ReviewRow>| rows.into_iter().map(ReviewRecord::try_from).collect::<StoreResult<Vec<_>>>();

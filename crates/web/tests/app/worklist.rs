@@ -659,6 +659,10 @@ async fn the_caseload_pages_a_large_clinic_audits_each_view_once_and_stays_fresh
                 ("see caseload", doc.id)
             );
         }
+        // And the record page's access list shows the view.
+        let record = c.get(&format!("/runners/{}", runners[100].id)).await.body;
+        let access = &record[record.find("id=\"audit-h\"").unwrap()..];
+        assert!(access.contains("see caseload"), "{access}");
 
         // A check-in written after a view shows at the next view (the line is worked out again).
         let today = today().to_string();
