@@ -1968,6 +1968,20 @@ async fn a_caseload_view_is_one_audit_event_naming_every_runner() {
                 .is_empty(),
             "another clinic's runner was not shown"
         );
+        // The runner's export carries the views too.
+        let export = store
+            .export_runner(&Actor::of(&runners[1]), runners[1].id)
+            .await
+            .unwrap();
+        assert_eq!(
+            export
+                .access_log
+                .iter()
+                .filter(|a| a.action == "see caseload"
+                    && a.actor.as_deref() == Some("list-doc@example.com"))
+                .count(),
+            2
+        );
 
         // A write to a runner's record raises their version only.
         store
