@@ -12,7 +12,11 @@
 # Environment: BACKENDS ("sqlite postgres"), RUNNERS (1000), DAYS (365), RATE (2000, the
 # fixed-rate run), PG_URL (postgres://postgres@127.0.0.1/postgres: where a scratch database is
 # made and dropped), BACKSTRIDE_BIN (skip the build and measure that binary), OUT (also write
-# the report there). Needs wrk, nginx (nginx-light), curl, python3, psql for PostgreSQL.
+# the report there), SEEDED (SQLite only: a database file `backstride demo` made with the same
+# RUNNERS and DAYS, copied instead of seeding again; the copy is what the binary migrates),
+# ONLY=clinician (only nginx, the caseload and the runner record), CASELOAD_CONNS (the
+# caseload's connections, default the same as every page). Needs wrk, nginx (nginx-light),
+# curl, python3, psql for PostgreSQL.
 # Figures: bench/RESULTS.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -150,11 +154,16 @@ for backend in $backends; do
   say ""
   say "## $backend"
   say ""
-  t0=$(date +%s.%N)
-  "$BACKSTRIDE_BIN" demo --runners "$runners" --days "$days" --database-url "$db_url" \
-    --data-dir "$work/data" >"$work/seed.log" 2>&1 || { cat "$work/seed.log"; exit 1; }
-  seed_secs=$(python3 -c "print(f'{$(date +%s.%N) - $t0:.1f}')")
-  say "Seeding: ${seed_secs} s — $(grep -o 'Seeded.*' "$work/seed.log" | head -1)"
+  if [ "$backend" = sqlite ] && [ -n "${SEEDED:-}" ]; then
+    cp "$SEEDED" "$db_url"
+    say "Seeding: not timed — a copy of $SEEDED (backstride demo --runners $runners --days $days)."
+  else
+    t0=$(date +%s.%N)
+    "$BACKSTRIDE_BIN" demo --runners "$runners" --days "$days" --database-url "$db_url" \
+      --data-dir "$work/data" >"$work/seed.log" 2>&1 || { cat "$work/seed.log"; exit 1; }
+    seed_secs=$(python3 -c "print(f'{$(date +%s.%N) - $t0:.1f}')")
+    say "Seeding: ${seed_secs} s — $(grep -o 'Seeded.*' "$work/seed.log" | head -1)"
+  fi
   if [ "$backend" = sqlite ]; then
     say "Database: $(du -sh "$work/data" | cut -f1) on disk."
   else
@@ -185,6 +194,7 @@ for backend in $backends; do
   ceiling=""
   start_nginx "$work/today.html"
   measure "nginx, static copy of /today" "http://127.0.0.1:$static_port/today.html"
+  if [ "${ONLY:-}" != clinician ]; then
   measure "public landing /clinics/$clinic_id" "$base/clinics/$clinic_id"
   measure "article" "$base/clinics/$clinic_id/articles/why-your-hips-matter-for-your-back"
   measure "booking page" "$base/clinics/$clinic_id/book"
@@ -193,12 +203,23 @@ for backend in $backends; do
   measure "runner /progress (a year)" "$base/progress" "$long_cookie"
   measure "runner /progress (new)" "$base/progress" "$new_cookie"
   measure "runner /runs/$run_id (a run)" "$base/runs/$run_id" "$long_cookie"
-  # A view of the whole caseload takes seconds: 2 connections, or the abandoned requests would
-  # keep the server busy for minutes after each run.
-  measure "caseload ($shown runners; wrk -c2)" "$base/clinic/caseload" "$staff_cookie" "" 2
-  measure "caseload sorted by pain (-c2)" "$base/clinic/caseload?sort=pain&show=all" "$staff_cookie" "" 2
-  measure "caseload filtered, alerts (-c2)" "$base/clinic/caseload?sort=alerts&show=alerts" "$staff_cookie" "" 2
+  fi
+  # Before the line cache a view of the whole caseload took seconds: CASELOAD_CONNS=2 for such
+  # a build, or the abandoned requests would keep the server busy for minutes after each run.
+  cc=${CASELOAD_CONNS:-$conns}
+  say "| (caseload page: $(curl -s -H "Cookie: $staff_cookie" "$base/clinic/caseload" | wc -c) bytes) | | | | | | |"
+  measure "caseload ($shown runners; wrk -c$cc)" "$base/clinic/caseload" "$staff_cookie" "" "$cc"
+  measure "caseload sorted by pain (-c$cc)" "$base/clinic/caseload?sort=pain&show=all" "$staff_cookie" "" "$cc"
+  measure "caseload filtered, alerts (-c$cc)" "$base/clinic/caseload?sort=alerts&show=alerts" "$staff_cookie" "" "$cc"
   measure "runner record /runners/$long_id" "$base/runners/$long_id" "$staff_cookie"
+  say "Audit events after the caseload runs: $(sql "SELECT COUNT(*) FROM audit_event") (one per view; before issue 18 item 1, one per runner shown)."
+  if [ "${ONLY:-}" = clinician ]; then
+    say "Peak RSS of the server: $(awk '/VmHWM/{print $2" "$3}' "/proc/$server/status")."
+    kill -9 "$server" 2>/dev/null || true
+    kill "$(cat "$work/nginx/nginx.pid" 2>/dev/null || echo 0)" 2>/dev/null || true
+    wait "$server" 2>/dev/null || true
+    continue
+  fi
 
   # POST /today/log: the first session of today's plan, as the Today page's form sends it.
   token=$(grep -o 'name="csrf_token" value="[^"]*"' "$work/today.html" | head -1 | sed 's/.*value="//;s/"$//')

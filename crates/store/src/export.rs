@@ -11,7 +11,7 @@
 //! day, 7 days back-filled, runs deduplicated by content, reviews per day and week), so the
 //! document is read whole; sessions are scanned in pages of [`SESSION_PAGE`].
 
-use crate::sql::{USER_COLUMNS, UserRow, now, open_record, require_record};
+use crate::sql::{AUDIT_COUNT, USER_COLUMNS, UserRow, now, open_record, require_record};
 use crate::{Actor, SqlStore, StoreError, StoreResult, User};
 use async_trait::async_trait;
 use backstride_core::Role;
@@ -726,10 +726,11 @@ macro_rules! impl_account_data {
                      LEFT JOIN app_user u ON u.id = r.decided_by WHERE f.runner_id = $1 ORDER BY r.form_video_id, r.metric",
                 )
                 .bind(runner_id).fetch_all(&mut *tx).await?;
-                let access_log = sqlx::query_as(
+                let access_log = sqlx::query_as(&format!(
                     "SELECT e.at, u.email AS actor, e.action, e.outcome FROM audit_event e \
-                     LEFT JOIN app_user u ON u.id = e.actor_user_id WHERE e.subject_user_id = $1 ORDER BY e.at, e.id",
-                )
+                     LEFT JOIN app_user u ON u.id = e.actor_user_id WHERE {} ORDER BY e.at, e.id",
+                    crate::sql::AUDIT_ABOUT
+                ))
                 .bind(runner_id).fetch_all(&mut *tx).await?;
                 tx.commit().await?;
                 Ok(RunnerExport {
@@ -1113,7 +1114,7 @@ macro_rules! deletion_plan {
             ("reviews and decisions", "SELECT COUNT(*) FROM review WHERE runner_id = $1"),
             ("coaching programmes", "SELECT COUNT(*) FROM coaching_programme WHERE runner_id = $1"),
             ("alerts", "SELECT COUNT(*) FROM alert WHERE runner_id = $1"),
-            ("entries in the access record (audit trail)", "SELECT COUNT(*) FROM audit_event WHERE subject_user_id = $1"),
+            ("entries in the access record (audit trail)", AUDIT_COUNT),
         ] {
             let (n,): (i64,) = sqlx::query_as(sql).bind(runner_id).fetch_one(&mut *$tx).await?;
             counts.push((what, n));

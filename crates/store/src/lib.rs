@@ -47,7 +47,7 @@ pub use webhooks::{
     DueWebhook, MAX_WEBHOOK_ENDPOINTS, SaveWebhookEndpoint, WEBHOOK_CLAIM_SECONDS, WEBHOOK_LIMIT,
     WebhookDelivery, WebhookEndpoint, WebhookStore,
 };
-pub use worklist::{RetestBasis, Waiting, WorklistStore};
+pub use worklist::{RetestBasis, Waiting, WorklistAsk, WorklistRecords, WorklistStore};
 
 use async_trait::async_trait;
 use backstride_core::{Email, Role};

@@ -8,7 +8,7 @@
 use crate::sql::{
     ASSESSMENT_COLUMNS, AlertRow, AssessmentRow, CLINIC_COLUMNS, ClinicRow, LOG_COLUMNS, LogRow,
     PROGRAMME_COLUMNS, ProgrammeRow, REVIEW_COLUMNS, RUN_COLUMNS, ReviewRow, RunRow, USER_COLUMNS,
-    UserRow, audit_shown, begin, now, open_record,
+    UserRow, begin, now, open_record,
 };
 use crate::{
     Actor, Alert, AssessmentRecord, AuditEvent, Clinic, Coaching, LogRecord, ProgrammeRecord,
@@ -37,11 +37,16 @@ pub struct JournalRecords {
     pub reviews: Vec<ReviewRecord>,
 }
 
-/// What the caseload shows about every runner of a clinic.
+/// What the caseload reads: every runner's version, and the details of the runners whose
+/// line has to be worked out again.
 #[derive(Debug, Clone)]
 pub struct CaseloadRecords {
     pub clinic: Clinic,
-    /// The clinic's runners the actor may see, by name.
+    /// `(runner_id, version)` of every runner of the clinic the actor may see, by id. The
+    /// version rises with every write to what the runner's line is worked out from.
+    pub versions: Vec<(i64, i64)>,
+    /// The runners to work out again (those the caller called stale), by id; the fields below
+    /// are about them only.
     pub runners: Vec<User>,
     /// Each runner's approved programme (at most one each).
     pub programmes: Vec<ProgrammeRecord>,
@@ -76,7 +81,6 @@ struct AuditLineRow {
     id: i64,
     at: i64,
     actor_user_id: i64,
-    subject_user_id: i64,
     action: String,
     outcome: String,
     detail: String,
@@ -168,9 +172,30 @@ pub trait PageStore {
         runner_id: i64,
     ) -> StoreResult<(Option<ProgrammeRecord>, bool)>;
 
-    /// The caseload of the actor's clinic (staff only; anyone else gets `NotFound`), with logs
-    /// dated on or after `since`. One audit event about each runner shown.
-    async fn caseload(&self, actor: &Actor, since: &str) -> StoreResult<CaseloadRecords>;
+    /// The caseload of the actor's clinic (staff only; anyone else gets `NotFound`): every
+    /// runner's version, and the details (logs dated on or after `since`) of those for whom
+    /// `stale(runner_id, version)` is true. A fixed number of statements whatever the clinic's
+    /// size; one audit event for the view, naming every runner of the caseload (the order and
+    /// the filters are worked out from all of them).
+    async fn caseload(
+        &self,
+        actor: &Actor,
+        since: &str,
+        stale: &(dyn Fn(i64, i64) -> bool + Sync),
+    ) -> StoreResult<CaseloadRecords>;
+}
+
+/// `1:4,2:7` → `[(1, 4), (2, 7)]`.
+fn id_versions(listed: &str) -> StoreResult<Vec<(i64, i64)>> {
+    listed
+        .split(',')
+        .filter(|pair| !pair.is_empty())
+        .map(|pair| {
+            pair.split_once(':')
+                .and_then(|(id, v)| Some((id.parse().ok()?, v.parse().ok()?)))
+                .ok_or_else(|| StoreError::Other(format!("runner version does not parse: {pair}")))
+        })
+        .collect()
 }
 
 /// `columns` (a `*_COLUMNS` list) each prefixed with the table's `alias`.
@@ -227,7 +252,7 @@ macro_rules! journal_reads {
 }
 
 macro_rules! impl_pages {
-    ($db:ty, $begin_write:literal) => {
+    ($db:ty, $begin_write:literal, $ids_in:literal) => {
         #[async_trait]
         impl PageStore for SqlStore<$db> {
             async fn journal(&self, actor: &Actor, runner_id: i64, since: &str, action: &str) -> StoreResult<JournalRecords> {
@@ -293,11 +318,19 @@ macro_rules! impl_pages {
                     }
                     None => Vec::new(),
                 };
+                // The newest of the events about the runner alone and the newest of the list
+                // views naming them, each found in its index's order (a busy clinic's list views
+                // are many), then the newest of both.
                 let audit: Vec<AuditLineRow> = sqlx::query_as(
-                    "SELECT e.id, e.at, e.actor_user_id, e.subject_user_id, e.action, e.outcome, e.detail, \
+                    "SELECT e.id, e.at, e.actor_user_id, e.action, e.outcome, e.detail, \
                      u.display_name AS actor_name, u.role AS actor_role \
                      FROM audit_event e LEFT JOIN app_user u ON u.id = e.actor_user_id \
-                     WHERE e.subject_user_id = $1 ORDER BY e.id DESC LIMIT $2",
+                     WHERE e.id IN (\
+                       SELECT a.id FROM (SELECT id FROM audit_event WHERE subject_user_id = $1 ORDER BY id DESC LIMIT $2) a \
+                       UNION ALL \
+                       SELECT b.id FROM (SELECT id FROM audit_event WHERE list_id IN \
+                         (SELECT list_id FROM audit_list_runner WHERE runner_id = $1) ORDER BY id DESC LIMIT $2) b) \
+                     ORDER BY e.id DESC LIMIT $2",
                 )
                 .bind(runner_id).bind(RECORD_AUDIT_LINES).fetch_all(&mut *tx).await?;
                 tx.commit().await?;
@@ -314,7 +347,7 @@ macro_rules! impl_pages {
                     audit: audit.into_iter().map(|r| AuditLine {
                         actor: r.actor_name.zip(r.actor_role),
                         event: AuditEvent {
-                            id: r.id, at: r.at, actor_user_id: r.actor_user_id, subject_user_id: r.subject_user_id,
+                            id: r.id, at: r.at, actor_user_id: r.actor_user_id, subject_user_id: runner_id,
                             action: r.action, outcome: r.outcome, detail: r.detail,
                         },
                     }).collect(),
@@ -389,80 +422,119 @@ macro_rules! impl_pages {
                 Ok((approved.map(ProgrammeRecord::try_from).transpose()?, waiting > 0))
             }
 
-            async fn caseload(&self, actor: &Actor, since: &str) -> StoreResult<CaseloadRecords> {
+            async fn caseload(
+                &self,
+                actor: &Actor,
+                since: &str,
+                stale: &(dyn Fn(i64, i64) -> bool + Sync),
+            ) -> StoreResult<CaseloadRecords> {
                 let (Some(clinic_id), true) = (actor.clinic_id, actor.role.is_staff()) else {
                     return Err(StoreError::NotFound);
                 };
-                // Seeing the list leaves an audit row per runner: a writing transaction.
-                let mut tx = self.pool.begin_with($begin_write).await?;
+                // The reads on a reader, then the view's one audit event on the writer, committed
+                // before anything is shown.
+                let mut tx = self.read.begin().await?;
                 let sql = format!("SELECT {CLINIC_COLUMNS} FROM clinic WHERE id = $1");
                 let clinic: ClinicRow = sqlx::query_as(&sql).bind(clinic_id).fetch_one(&mut *tx).await?;
-                let of_runners = "JOIN app_user u ON u.id = x.runner_id WHERE u.clinic_id = $1 AND u.role = 'runner'";
-                let sql = format!(
-                    "SELECT {USER_COLUMNS} FROM app_user WHERE clinic_id = $1 AND role = 'runner' \
-                     ORDER BY display_name, id"
-                );
-                let runners: Vec<UserRow> = sqlx::query_as(&sql).bind(clinic_id).fetch_all(&mut *tx).await?;
-                let sql = format!(
-                    "SELECT {} FROM programme x {of_runners} AND x.status = 'approved' ORDER BY x.runner_id, x.version DESC",
-                    prefixed(PROGRAMME_COLUMNS, "x")
-                );
-                let programmes: Vec<ProgrammeRow> = sqlx::query_as(&sql).bind(clinic_id).fetch_all(&mut *tx).await?;
-                let retests_at: Vec<(i64, i64)> = sqlx::query_as(&format!(
-                    "SELECT x.runner_id, x.created_at FROM assessment x {of_runners} \
-                     AND x.kind = 'retest' AND x.status = 'complete'"
-                ))
-                .bind(clinic_id).fetch_all(&mut *tx).await?;
-                let sql = format!(
-                    "SELECT {} FROM tracking_log x {of_runners} AND x.log_date >= $2",
-                    prefixed(LOG_COLUMNS, "x")
-                );
-                let mut logs: Vec<LogRow> = sqlx::query_as(&sql).bind(clinic_id).bind(since).fetch_all(&mut *tx).await?;
-                // Each runner's latest check-in before the window (found through the index of
-                // one morning a day), so a runner who stopped checking in still shows their last.
-                let sql = format!(
-                    "SELECT {} FROM app_user u JOIN tracking_log x ON x.runner_id = u.id AND x.kind = 'morning' \
-                     AND x.log_date = (SELECT MAX(m.log_date) FROM tracking_log m WHERE m.runner_id = u.id \
-                     AND m.kind = 'morning' AND m.log_date < $2) \
+                // Every runner's `id:version`, as one row of text: a thousand runners are one
+                // hand-off from the database, not a thousand.
+                let (listed,): (Option<String>,) = sqlx::query_as(
+                    "SELECT string_agg(CAST(u.id AS TEXT) || ':' || CAST(COALESCE(v.version, 0) AS TEXT), ',' ORDER BY u.id) \
+                     FROM app_user u LEFT JOIN runner_version v ON v.runner_id = u.id \
                      WHERE u.clinic_id = $1 AND u.role = 'runner'",
-                    prefixed(LOG_COLUMNS, "x")
-                );
-                let before: Vec<LogRow> = sqlx::query_as(&sql).bind(clinic_id).bind(since).fetch_all(&mut *tx).await?;
-                logs.extend(before);
-                let alerts: Vec<AlertRow> = sqlx::query_as(&format!(
-                    "SELECT x.id, x.runner_id, x.tier, x.reason, x.created_at, x.resolved_at FROM alert x {of_runners} \
-                     AND x.resolved_at IS NULL \
-                     ORDER BY CASE x.tier WHEN 'critical' THEN 0 WHEN 'high' THEN 1 ELSE 2 END, x.created_at DESC"
-                ))
-                .bind(clinic_id).fetch_all(&mut *tx).await?;
-                let waiting: Vec<(i64, i64)> = sqlx::query_as(&format!(
-                    "SELECT x.runner_id, COUNT(*) FROM review x {of_runners} AND x.status = 'suggested' GROUP BY x.runner_id"
-                ))
-                .bind(clinic_id).fetch_all(&mut *tx).await?;
-                let mut runners = runners.into_iter().map(User::try_from).collect::<StoreResult<Vec<_>>>()?;
-                let hidden = audit_shown!(&mut tx, actor, runners.iter().map(|r| r.id), "see caseload");
-                tx.commit().await?;
-                runners.retain(|r| !hidden.contains(&r.id));
-                let mut programmes = programmes.into_iter().map(ProgrammeRecord::try_from).collect::<StoreResult<Vec<_>>>()?;
-                // One approved version per runner is the rule; keep the newest if ever there were two.
-                programmes.dedup_by_key(|p| p.runner_id);
-                let mut logs = logs.into_iter().map(LogRecord::try_from).collect::<StoreResult<Vec<_>>>()?;
-                logs.sort_by(|a, b| (&a.log_date, a.id).cmp(&(&b.log_date, b.id)));
-                let visible = |id: &i64| !hidden.contains(id);
-                Ok(CaseloadRecords {
+                )
+                .bind(clinic_id).fetch_one(&mut *tx).await?;
+                let versions = id_versions(listed.as_deref().unwrap_or(""))?;
+                let stale_ids: Vec<i64> = versions.iter().filter(|(id, v)| stale(*id, *v)).map(|(id, _)| *id).collect();
+                let mut records = CaseloadRecords {
                     clinic: clinic.into(),
-                    runners,
-                    programmes: programmes.into_iter().filter(|p| visible(&p.runner_id)).collect(),
-                    retests_at: retests_at.into_iter().filter(|(r, _)| visible(r)).collect(),
-                    logs: logs.into_iter().filter(|l| visible(&l.runner_id)).collect(),
-                    alerts: alerts.into_iter().map(Alert::try_from).collect::<StoreResult<Vec<_>>>()?
-                        .into_iter().filter(|a| visible(&a.runner_id)).collect(),
-                    waiting: waiting.into_iter().filter(|(r, _)| visible(r)).collect(),
-                })
+                    versions,
+                    runners: Vec::new(),
+                    programmes: Vec::new(),
+                    retests_at: Vec::new(),
+                    logs: Vec::new(),
+                    alerts: Vec::new(),
+                    waiting: Vec::new(),
+                };
+                if !stale_ids.is_empty() {
+                    // The stale runners, as one JSON array parameter: one statement each whatever
+                    // their number.
+                    let ids = serde_json::to_string(&stale_ids).map_err(|e| StoreError::Other(e.to_string()))?;
+                    let of = |n: &str| format!("JOIN app_user u ON u.id = x.runner_id WHERE u.clinic_id = $1 AND u.role = 'runner' \
+                                                AND x.runner_id IN ({})", $ids_in.replace("$IDS", n));
+                    let sql = format!(
+                        "SELECT {USER_COLUMNS} FROM app_user WHERE clinic_id = $1 AND role = 'runner' AND id IN ({}) ORDER BY id",
+                        $ids_in.replace("$IDS", "$2")
+                    );
+                    let runners: Vec<UserRow> = sqlx::query_as(&sql).bind(clinic_id).bind(&ids).fetch_all(&mut *tx).await?;
+                    let sql = format!(
+                        "SELECT {} FROM programme x {} AND x.status = 'approved' ORDER BY x.runner_id, x.version DESC",
+                        prefixed(PROGRAMME_COLUMNS, "x"), of("$2")
+                    );
+                    let programmes: Vec<ProgrammeRow> = sqlx::query_as(&sql).bind(clinic_id).bind(&ids).fetch_all(&mut *tx).await?;
+                    let retests_at: Vec<(i64, i64)> = sqlx::query_as(&format!(
+                        "SELECT x.runner_id, x.created_at FROM assessment x {} AND x.kind = 'retest' AND x.status = 'complete'",
+                        of("$2")
+                    ))
+                    .bind(clinic_id).bind(&ids).fetch_all(&mut *tx).await?;
+                    let sql = format!(
+                        "SELECT {} FROM tracking_log x {} AND x.log_date >= $2",
+                        prefixed(LOG_COLUMNS, "x"), of("$3")
+                    );
+                    let mut logs: Vec<LogRow> = sqlx::query_as(&sql).bind(clinic_id).bind(since).bind(&ids).fetch_all(&mut *tx).await?;
+                    // Each runner's latest check-in before the window (found through the index of
+                    // one morning a day), so a runner who stopped checking in still shows their last.
+                    let sql = format!(
+                        "SELECT {} FROM app_user u JOIN tracking_log x ON x.runner_id = u.id AND x.kind = 'morning' \
+                         AND x.log_date = (SELECT MAX(m.log_date) FROM tracking_log m WHERE m.runner_id = u.id \
+                         AND m.kind = 'morning' AND m.log_date < $2) \
+                         WHERE u.clinic_id = $1 AND u.role = 'runner' AND u.id IN ({})",
+                        prefixed(LOG_COLUMNS, "x"), $ids_in.replace("$IDS", "$3")
+                    );
+                    let before: Vec<LogRow> = sqlx::query_as(&sql).bind(clinic_id).bind(since).bind(&ids).fetch_all(&mut *tx).await?;
+                    logs.extend(before);
+                    let alerts: Vec<AlertRow> = sqlx::query_as(&format!(
+                        "SELECT x.id, x.runner_id, x.tier, x.reason, x.created_at, x.resolved_at FROM alert x {} \
+                         AND x.resolved_at IS NULL \
+                         ORDER BY CASE x.tier WHEN 'critical' THEN 0 WHEN 'high' THEN 1 ELSE 2 END, x.created_at DESC",
+                        of("$2")
+                    ))
+                    .bind(clinic_id).bind(&ids).fetch_all(&mut *tx).await?;
+                    let waiting: Vec<(i64, i64)> = sqlx::query_as(&format!(
+                        "SELECT x.runner_id, COUNT(*) FROM review x {} AND x.status = 'suggested' GROUP BY x.runner_id",
+                        of("$2")
+                    ))
+                    .bind(clinic_id).bind(&ids).fetch_all(&mut *tx).await?;
+                    let mut programmes = programmes.into_iter().map(ProgrammeRecord::try_from).collect::<StoreResult<Vec<_>>>()?;
+                    // One approved version per runner is the rule; keep the newest if ever there were two.
+                    programmes.dedup_by_key(|p| p.runner_id);
+                    let mut logs = logs.into_iter().map(LogRecord::try_from).collect::<StoreResult<Vec<_>>>()?;
+                    logs.sort_by(|a, b| (&a.log_date, a.id).cmp(&(&b.log_date, b.id)));
+                    records.runners = runners.into_iter().map(User::try_from).collect::<StoreResult<Vec<_>>>()?;
+                    records.programmes = programmes;
+                    records.retests_at = retests_at;
+                    records.logs = logs;
+                    records.alerts = alerts.into_iter().map(Alert::try_from).collect::<StoreResult<Vec<_>>>()?;
+                    records.waiting = waiting;
+                }
+                tx.commit().await?;
+                // Every runner listed was read under the actor's own scope (staff of the clinic,
+                // runners only) just now.
+                self.audit_view(actor, records.versions.iter().map(|(id, _)| *id), "see caseload").await?;
+                Ok(records)
             }
         }
     };
 }
 
-impl_pages!(sqlx::Sqlite, "BEGIN IMMEDIATE");
-impl_pages!(sqlx::Postgres, "BEGIN");
+// The ids of a JSON array parameter (`$IDS`), as a subquery.
+impl_pages!(
+    sqlx::Sqlite,
+    "BEGIN IMMEDIATE",
+    "SELECT value FROM json_each($IDS)"
+);
+impl_pages!(
+    sqlx::Postgres,
+    "BEGIN",
+    "SELECT jsonb_array_elements_text($IDS::jsonb)::bigint"
+);

@@ -24,6 +24,8 @@ pub struct SqlStore<DB: Database> {
     /// that never take the write lock (WAL lets them read while the writer writes); on
     /// PostgreSQL the same pool as `pool`.
     pub(crate) read: Pool<DB>,
+    /// List views waiting for their audit event (see [`ListViews`]).
+    pub(crate) views: std::sync::Arc<ListViews>,
 }
 
 impl<DB: Database> SqlStore<DB> {
@@ -115,7 +117,11 @@ impl SqlStore<Sqlite> {
                 crate::files::make_private(&path).map_err(|e| private_failed(&path, &e))?;
             }
         }
-        Ok(SqlStore { pool, read })
+        Ok(SqlStore {
+            pool,
+            read,
+            views: Default::default(),
+        })
     }
 }
 
@@ -138,6 +144,7 @@ impl SqlStore<Postgres> {
         Ok(SqlStore {
             read: pool.clone(),
             pool,
+            views: Default::default(),
         })
     }
 }
@@ -509,7 +516,6 @@ struct AuditRow {
     id: i64,
     at: i64,
     actor_user_id: i64,
-    subject_user_id: i64,
     action: String,
     outcome: String,
     detail: String,
@@ -1400,10 +1406,10 @@ macro_rules! impl_store {
             }
 
             async fn audit_events_about(&self, runner_id: i64) -> StoreResult<Vec<AuditEvent>> {
-                let rows: Vec<AuditRow> = sqlx::query_as(
-                    "SELECT id, at, actor_user_id, subject_user_id, action, outcome, detail FROM audit_event \
-                     WHERE subject_user_id = $1 ORDER BY id DESC",
-                )
+                let rows: Vec<AuditRow> = sqlx::query_as(&format!(
+                    "SELECT e.id, e.at, e.actor_user_id, e.action, e.outcome, e.detail FROM audit_event e \
+                     WHERE {AUDIT_ABOUT} ORDER BY e.id DESC"
+                ))
                 .bind(runner_id)
                 .fetch_all(&self.read)
                 .await?;
@@ -1413,7 +1419,8 @@ macro_rules! impl_store {
                         id: r.id,
                         at: r.at,
                         actor_user_id: r.actor_user_id,
-                        subject_user_id: r.subject_user_id,
+                        // Every event here is about this runner (a list view's names them).
+                        subject_user_id: runner_id,
                         action: r.action,
                         outcome: r.outcome,
                         detail: r.detail,
@@ -1564,15 +1571,37 @@ macro_rules! open_record {
     }};
 }
 
-/// Most runners one audit statement of `audit_shown!` names (each takes two parameters, well
+/// Most runners one audit statement of `audit_shown!` names (one or two parameters each, well
 /// within every backend's limit).
 pub(crate) const AUDIT_CHUNK: usize = 1000;
 
-/// Audits a staff member's sight of several runners' details at once, with the same rule and
-/// the same audit rows as `open_record!` for each distinct runner id of `$runners` — but in
-/// two statements for the lot (one read of the runners, one insert of their audit rows), not
-/// two per runner. Evaluates to the ids the actor may not see, whose details the caller
-/// leaves out.
+/// The digest that finds a stored list of runners again: the count and two 64-bit hashes of
+/// the sorted ids (FNV-1a and a SplitMix64 chain), so two different lists never share one in
+/// practice.
+pub(crate) fn runner_list_digest(sorted: &[i64]) -> String {
+    let mut fnv: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut mix: u64 = 0x9e37_79b9_7f4a_7c15;
+    for id in sorted {
+        for b in id.to_le_bytes() {
+            fnv = (fnv ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3);
+        }
+        let mut z = mix ^ (*id as u64).wrapping_add(0x9e37_79b9_7f4a_7c15);
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        mix = z ^ (z >> 31);
+    }
+    format!("{}-{fnv:016x}{mix:016x}", sorted.len())
+}
+
+/// Audits a staff member's sight of several runners' details at once, with the same rule as
+/// `open_record!` for each distinct runner id of `$runners`: a runner the actor may not see is
+/// one denied event each (as before), left out by the caller (the macro evaluates to their
+/// ids); the runners the actor may see are **one** event for the whole view, whose stored list
+/// (`audit_list`, shared by every view of the same runners) names them. Statements: one read
+/// of the runners per [`AUDIT_CHUNK`], then usually one to find the list and one for the event.
+///
+/// The `visible` form is for ids the caller read in this view under the actor's own scope
+/// (staff of the runners' clinic, runners only): it skips the read of the runners.
 macro_rules! audit_shown {
     ($tx:expr, $actor:expr, $runners:expr, $action:expr) => {{
         let tx = $tx;
@@ -1582,6 +1611,7 @@ macro_rules! audit_shown {
         runners.sort_unstable();
         runners.dedup();
         let mut hidden: Vec<i64> = Vec::new();
+        let mut shown: Vec<i64> = Vec::with_capacity(runners.len());
         for chunk in runners.chunks(crate::sql::AUDIT_CHUNK) {
             let list = (1..=chunk.len()).map(|k| format!("${k}")).collect::<Vec<_>>().join(", ");
             let sql = format!("SELECT {USER_COLUMNS} FROM app_user WHERE id IN ({list})");
@@ -1597,15 +1627,12 @@ macro_rules! audit_shown {
                     allowed.insert(runner.id);
                 }
             }
-            let seen: Vec<(i64, &'static str)> = chunk
-                .iter()
-                .filter(|id| **id != actor.user_id)
-                .map(|id| (*id, if allowed.contains(id) { "allowed" } else { "denied" }))
-                .collect();
-            hidden.extend(chunk.iter().filter(|id| !allowed.contains(id)));
-            if !seen.is_empty() {
-                let values = (0..seen.len())
-                    .map(|k| format!("($1, $2, ${}, $3, ${}, $4)", 2 * k + 5, 2 * k + 6))
+            let denied: Vec<i64> = chunk.iter().copied().filter(|id| !allowed.contains(id)).collect();
+            shown.extend(chunk.iter().copied().filter(|id| allowed.contains(id)));
+            let others: Vec<i64> = denied.iter().copied().filter(|id| *id != actor.user_id).collect();
+            if !others.is_empty() {
+                let values = (0..others.len())
+                    .map(|k| format!("($1, $2, ${}, $3, 'denied', $4)", k + 5))
                     .collect::<Vec<_>>()
                     .join(", ");
                 let sql = format!(
@@ -1616,15 +1643,187 @@ macro_rules! audit_shown {
                     .bind(actor.user_id)
                     .bind(action)
                     .bind(format!("actor role {}", actor.role));
-                for (id, outcome) in seen {
-                    insert = insert.bind(id).bind(outcome);
+                for id in others {
+                    insert = insert.bind(id);
                 }
                 insert.execute(&mut **tx).await?;
             }
+            hidden.extend(denied);
         }
+        crate::sql::audit_shown!(tx, actor, shown.into_iter(), action, visible);
         hidden
     }};
+    ($tx:expr, $actor:expr, $runners:expr, $action:expr, visible) => {{
+        let tx = $tx;
+        let actor: &Actor = $actor;
+        let action: &str = $action;
+        let mut runners: Vec<i64> = $runners.filter(|id| *id != actor.user_id).collect();
+        runners.sort_unstable();
+        runners.dedup();
+        if !runners.is_empty() {
+            let digest = crate::sql::runner_list_digest(&runners);
+            let found: Option<(i64,)> = sqlx::query_as("SELECT id FROM audit_list WHERE digest = $1")
+                .bind(&digest).fetch_optional(&mut **tx).await?;
+            let list_id = match found {
+                Some((id,)) => id,
+                None => {
+                    // A new list: stored once, with its runners. (Two views of the same new
+                    // list at once on PostgreSQL: the second finds the first's after it waits.)
+                    let made: Option<(i64,)> = sqlx::query_as(
+                        "INSERT INTO audit_list (digest, runners, created_at) VALUES ($1, $2, $3) \
+                         ON CONFLICT (digest) DO NOTHING RETURNING id",
+                    )
+                    .bind(&digest).bind(runners.len() as i64).bind(now())
+                    .fetch_optional(&mut **tx).await?;
+                    match made {
+                        Some((id,)) => {
+                            for chunk in runners.chunks(crate::sql::AUDIT_CHUNK) {
+                                let values = (0..chunk.len()).map(|k| format!("(${}, $1)", k + 2)).collect::<Vec<_>>().join(", ");
+                                let sql = format!("INSERT INTO audit_list_runner (runner_id, list_id) VALUES {values}");
+                                let mut insert = sqlx::query(&sql).bind(id);
+                                for runner in chunk {
+                                    insert = insert.bind(*runner);
+                                }
+                                insert.execute(&mut **tx).await?;
+                            }
+                            id
+                        }
+                        None => {
+                            let (id,): (i64,) = sqlx::query_as("SELECT id FROM audit_list WHERE digest = $1")
+                                .bind(&digest).fetch_one(&mut **tx).await?;
+                            id
+                        }
+                    }
+                }
+            };
+            sqlx::query(
+                "INSERT INTO audit_event (at, actor_user_id, subject_user_id, action, outcome, detail, list_id) \
+                 VALUES ($1, $2, 0, $3, 'allowed', $4, $5)",
+            )
+            .bind(now())
+            .bind(actor.user_id)
+            .bind(action)
+            .bind(format!("actor role {}; {} runners", actor.role, runners.len()))
+            .bind(list_id)
+            .execute(&mut **tx)
+            .await?;
+        }
+    }};
 }
+
+/// One list view's audit event, waiting to be written.
+#[derive(Debug)]
+struct ListView {
+    actor: Actor,
+    runners: Vec<i64>,
+    action: String,
+    /// Where the outcome of the write goes.
+    done: tokio::sync::oneshot::Sender<Result<(), String>>,
+}
+
+/// Group commit of list views' audit events. A view's event must be stored before its runners'
+/// details are shown, and on SQLite with `synchronous = full` each commit waits for the disk
+/// (a few milliseconds here): one commit per view would cap every list at a few hundred views a
+/// second. So a view queues its event, and whoever holds `writer` writes every queued event in
+/// one transaction and tells each view; a view that finds its event written returns.
+#[derive(Debug, Default)]
+pub struct ListViews {
+    queued: std::sync::Mutex<Vec<ListView>>,
+    writer: tokio::sync::Mutex<()>,
+}
+
+impl ListViews {
+    fn queued(&self) -> std::sync::MutexGuard<'_, Vec<ListView>> {
+        // Pushing or taking a whole vector cannot leave it half-done: carry on after a panic.
+        self.queued
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+/// What a waiting view learns: written, failed, or not yet.
+fn outcome(rx: &mut tokio::sync::oneshot::Receiver<Result<(), String>>) -> Option<StoreResult<()>> {
+    use tokio::sync::oneshot::error::TryRecvError;
+    match rx.try_recv() {
+        Ok(result) => Some(result.map_err(StoreError::Other)),
+        Err(TryRecvError::Empty) => None,
+        Err(TryRecvError::Closed) => Some(Err(StoreError::Other(
+            "the audit event's write was abandoned".to_owned(),
+        ))),
+    }
+}
+
+macro_rules! impl_list_views {
+    ($db:ty, $begin_write:literal) => {
+        impl SqlStore<$db> {
+            /// Stores the audit event of `actor`'s view of a list of `runners` (read under the
+            /// actor's own scope: `audit_shown!`'s `visible` form), committed with any other
+            /// views' queued at the same time, before returning.
+            pub(crate) async fn audit_view(
+                &self,
+                actor: &Actor,
+                runners: impl Iterator<Item = i64>,
+                action: &str,
+            ) -> StoreResult<()> {
+                let (done, mut rx) = tokio::sync::oneshot::channel();
+                self.views.queued().push(ListView {
+                    actor: actor.clone(),
+                    runners: runners.collect(),
+                    action: action.to_owned(),
+                    done,
+                });
+                let _writer = self.views.writer.lock().await;
+                // A writer before us may have written ours with theirs.
+                if let Some(result) = outcome(&mut rx) {
+                    return result;
+                }
+                let views = std::mem::take(&mut *self.views.queued());
+                let written = self.write_views(&views).await.map_err(|e| e.to_string());
+                for view in views {
+                    let _ = view.done.send(written.clone());
+                }
+                outcome(&mut rx).unwrap_or_else(|| {
+                    Err(StoreError::Other(
+                        "the audit event was not written".to_owned(),
+                    ))
+                })
+            }
+
+            async fn write_views(&self, views: &[ListView]) -> StoreResult<()> {
+                let mut tx = self.pool.begin_with($begin_write).await?;
+                for view in views {
+                    audit_shown!(
+                        &mut tx,
+                        &view.actor,
+                        view.runners.iter().copied(),
+                        &view.action,
+                        visible
+                    );
+                }
+                tx.commit().await?;
+                Ok(())
+            }
+        }
+    };
+}
+
+impl_list_views!(Sqlite, "BEGIN IMMEDIATE");
+impl_list_views!(Postgres, "BEGIN");
+
+/// The condition of the events about runner `$1` (alias `e` for `audit_event`): those about
+/// them alone and those of every list view that named them.
+macro_rules! audit_about {
+    () => {
+        "(e.subject_user_id = $1 OR e.list_id IN (SELECT l.list_id FROM audit_list_runner l WHERE l.runner_id = $1))"
+    };
+}
+
+/// [`audit_about!`] as a constant.
+pub(crate) const AUDIT_ABOUT: &str = audit_about!();
+
+/// How many events are about runner `$1`.
+pub(crate) const AUDIT_COUNT: &str =
+    concat!("SELECT COUNT(*) FROM audit_event e WHERE ", audit_about!());
 
 pub(crate) use open_record;
 /// For a read begun on a reader that turns out to be about someone else's record: records the

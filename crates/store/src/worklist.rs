@@ -1,20 +1,23 @@
-//! The clinician's worklist: what waits for the clinic's staff, one bounded query per kind.
+//! The clinician's worklist: what waits for the clinic's staff, as one read model (one store
+//! call, a fixed number of bounded statements whatever the clinic's size).
 //!
-//! A part of [`crate::Store`] kept in its own trait and file (like `booking.rs`). Every method
-//! takes the acting staff member and reads only their clinic; anyone else gets nothing. Reading
-//! runners' health details (decisions, programmes, re-tests) appends one audit event per runner
-//! shown, in the same transaction, through the same `open_record!` as every other record read.
+//! A part of [`crate::Store`] kept in its own trait and file (like `booking.rs`). It takes the
+//! acting staff member and reads only their clinic; anyone else gets nothing. Reading runners'
+//! health details (decisions, programmes, alerts, re-tests) is one audit event for the view,
+//! naming those runners, through the same `audit_shown!` as every list of runners.
 
 use crate::booking::{BOOKING_COLUMNS, Booking, BookingRow};
+use crate::pages::prefixed;
 use crate::sql::{
-    INBOX_COLUMNS, InboxRow, PROGRAMME_COLUMNS, ProgrammeRow, REVIEW_COLUMNS, ReviewRow,
-    USER_COLUMNS, UserRow, audit_shown, now, open_record,
+    AlertRow, INBOX_COLUMNS, InboxRow, PROGRAMME_COLUMNS, ProgrammeRow, REVIEW_COLUMNS, ReviewRow,
+    USER_COLUMNS, UserRow, now, open_record,
 };
 use crate::{
-    Actor, InboxItem, ProgrammeRecord, ReviewRecord, SqlStore, StoreError, StoreResult, User,
+    Actor, Alert, InboxItem, ProgrammeRecord, ReviewRecord, SqlStore, StoreError, StoreResult, User,
 };
 use async_trait::async_trait;
 use backstride_core::Role;
+use std::collections::HashMap;
 
 /// The first `limit` of a list and how many there are in all ("and N more").
 #[derive(Debug, Clone, PartialEq)]
@@ -48,41 +51,46 @@ pub struct RetestBasis {
     pub retests_at: Vec<i64>,
 }
 
+/// What the staff home asks for.
+#[derive(Debug, Clone, Copy)]
+pub struct WorklistAsk {
+    /// Items of each list shown (the rest are counted).
+    pub shown: i64,
+    /// Most approved programmes whose re-tests are worked out.
+    pub retest_runners: i64,
+    /// Calls starting in `[calls_from, calls_to)` (Unix seconds).
+    pub calls_from: i64,
+    pub calls_to: i64,
+}
+
+/// Everything the staff home shows about the clinic, from one read.
+#[derive(Debug, Clone, Default)]
+pub struct WorklistRecords {
+    /// Everyone of the clinic, staff and runners, by role and name.
+    pub people: Vec<User>,
+    /// Suggested reviews (decisions waiting for a clinician), newest day first.
+    pub reviews: Waiting<ReviewRecord>,
+    /// Programme versions waiting for approval, newest first.
+    pub programmes: Waiting<ProgrammeRecord>,
+    /// Open alerts of the clinic's runners, most urgent first.
+    pub alerts: Vec<Alert>,
+    /// Inbox items still at the `new` stage, newest first.
+    pub inbox: Waiting<InboxItem>,
+    /// Live booked calls in the window asked for, soonest first.
+    pub calls: Waiting<Booking>,
+    /// Each runner's approved programme (at most `retest_runners`) and their re-tests.
+    pub retests: Vec<RetestBasis>,
+}
+
 /// The worklist's reads (staff of a clinic only).
 #[async_trait]
 pub trait WorklistStore {
-    /// The clinic's suggested reviews (decisions waiting for a clinician), newest day first,
-    /// at most `limit`, with how many there are. Audited for each runner shown.
-    async fn waiting_reviews(
-        &self,
-        actor: &Actor,
-        limit: i64,
-    ) -> StoreResult<Waiting<ReviewRecord>>;
-    /// Suggested reviews per runner of the clinic, `(runner_id, count)` (for the caseload,
-    /// whose every line is an audited read of that runner already).
-    async fn waiting_counts(&self, actor: &Actor) -> StoreResult<Vec<(i64, i64)>>;
-    /// The clinic's programme versions waiting for approval, newest first (audited per runner).
-    async fn waiting_programmes(
-        &self,
-        actor: &Actor,
-        limit: i64,
-    ) -> StoreResult<Waiting<ProgrammeRecord>>;
-    /// The clinic's inbox items still at the `new` stage, newest first.
-    async fn new_inbox_items(&self, actor: &Actor, limit: i64) -> StoreResult<Waiting<InboxItem>>;
-    /// The clinic's live booked calls starting in `[from, to)`, soonest first.
-    async fn calls_between(
-        &self,
-        actor: &Actor,
-        from: i64,
-        to: i64,
-        limit: i64,
-    ) -> StoreResult<Waiting<Booking>>;
+    /// The staff home of the actor's clinic (staff only; anyone else gets nothing): one read,
+    /// then one audit event naming the runners whose details it holds.
+    async fn worklist(&self, actor: &Actor, ask: &WorklistAsk) -> StoreResult<WorklistRecords>;
     /// One review, for the runner or staff of the runner's clinic (`NotFound` for anyone else;
     /// audited like every record read).
     async fn review(&self, actor: &Actor, review_id: i64) -> StoreResult<ReviewRecord>;
-    /// The approved programme of each of the clinic's runners (at most `limit` runners) with
-    /// their finished re-tests, for working out which re-tests are due. Audited per runner.
-    async fn retest_basis(&self, actor: &Actor, limit: i64) -> StoreResult<Vec<RetestBasis>>;
 }
 
 /// The actor's clinic when they are staff; otherwise the method answers with nothing.
@@ -94,73 +102,94 @@ macro_rules! impl_worklist {
     ($db:ty, $begin_write:literal) => {
         #[async_trait]
         impl WorklistStore for SqlStore<$db> {
-            async fn waiting_reviews(&self, actor: &Actor, limit: i64) -> StoreResult<Waiting<ReviewRecord>> {
-                let Some(clinic_id) = staff_clinic(actor) else { return Ok(Waiting::default()) };
-                let columns = REVIEW_COLUMNS.split(", ").map(|c| format!("r.{c}")).collect::<Vec<_>>().join(", ");
-                let from = "FROM review r JOIN app_user u ON u.id = r.runner_id \
-                            WHERE u.clinic_id = $1 AND u.role = 'runner' AND r.status = 'suggested'";
-                let mut tx = self.pool.begin_with($begin_write).await?;
-                let (total,): (i64,) = sqlx::query_as(&format!("SELECT COUNT(*) {from}"))
+            async fn worklist(&self, actor: &Actor, ask: &WorklistAsk) -> StoreResult<WorklistRecords> {
+                let Some(clinic_id) = staff_clinic(actor) else { return Ok(WorklistRecords::default()) };
+                let limit = ask.shown.max(0);
+                let mut tx = self.read.begin().await?;
+                let sql = format!("SELECT {USER_COLUMNS} FROM app_user WHERE clinic_id = $1 ORDER BY role, display_name, id");
+                let people: Vec<UserRow> = sqlx::query_as(&sql).bind(clinic_id).fetch_all(&mut *tx).await?;
+                let of_runners = "JOIN app_user u ON u.id = x.runner_id WHERE u.clinic_id = $1 AND u.role = 'runner'";
+
+                let from = format!("FROM review x {of_runners} AND x.status = 'suggested'");
+                let (reviews_total,): (i64,) = sqlx::query_as(&format!("SELECT COUNT(*) {from}"))
                     .bind(clinic_id).fetch_one(&mut *tx).await?;
-                let sql = format!("SELECT {columns} {from} ORDER BY r.review_date DESC, r.id DESC LIMIT $2");
-                let rows: Vec<ReviewRow> = sqlx::query_as(&sql).bind(clinic_id).bind(limit.max(0))
-                    .fetch_all(&mut *tx).await?;
-                let mut items = rows.into_iter().map(ReviewRecord::try_from).collect::<StoreResult<Vec<_>>>()?;
-                let hidden = audit_shown!(&mut tx, actor, items.iter().map(|r| r.runner_id), "see decisions waiting");
-                items.retain(|r| !hidden.contains(&r.runner_id));
-                tx.commit().await?;
-                Ok(Waiting { items, total })
-            }
+                let sql = format!("SELECT {} {from} ORDER BY x.review_date DESC, x.id DESC LIMIT $2", prefixed(REVIEW_COLUMNS, "x"));
+                let reviews: Vec<ReviewRow> = sqlx::query_as(&sql).bind(clinic_id).bind(limit).fetch_all(&mut *tx).await?;
 
-            async fn waiting_counts(&self, actor: &Actor) -> StoreResult<Vec<(i64, i64)>> {
-                let Some(clinic_id) = staff_clinic(actor) else { return Ok(Vec::new()) };
-                let rows: Vec<(i64, i64)> = sqlx::query_as(
-                    "SELECT r.runner_id, COUNT(*) FROM review r JOIN app_user u ON u.id = r.runner_id \
-                     WHERE u.clinic_id = $1 AND u.role = 'runner' AND r.status = 'suggested' GROUP BY r.runner_id",
-                )
-                .bind(clinic_id).fetch_all(&self.read).await?;
-                Ok(rows)
-            }
-
-            async fn waiting_programmes(&self, actor: &Actor, limit: i64) -> StoreResult<Waiting<ProgrammeRecord>> {
-                let Some(clinic_id) = staff_clinic(actor) else { return Ok(Waiting::default()) };
-                let columns = PROGRAMME_COLUMNS.split(", ").map(|c| format!("p.{c}")).collect::<Vec<_>>().join(", ");
-                let from = "FROM programme p JOIN app_user u ON u.id = p.runner_id \
-                            WHERE u.clinic_id = $1 AND u.role = 'runner' AND p.status = 'suggested'";
-                let mut tx = self.pool.begin_with($begin_write).await?;
-                let (total,): (i64,) = sqlx::query_as(&format!("SELECT COUNT(*) {from}"))
+                let from = format!("FROM programme x {of_runners} AND x.status = 'suggested'");
+                let (programmes_total,): (i64,) = sqlx::query_as(&format!("SELECT COUNT(*) {from}"))
                     .bind(clinic_id).fetch_one(&mut *tx).await?;
-                let sql = format!("SELECT {columns} {from} ORDER BY p.created_at DESC, p.id DESC LIMIT $2");
-                let rows: Vec<ProgrammeRow> = sqlx::query_as(&sql).bind(clinic_id).bind(limit.max(0))
-                    .fetch_all(&mut *tx).await?;
-                let mut items = rows.into_iter().map(ProgrammeRecord::try_from).collect::<StoreResult<Vec<_>>>()?;
-                let hidden = audit_shown!(&mut tx, actor, items.iter().map(|p| p.runner_id), "see programmes waiting");
-                items.retain(|p| !hidden.contains(&p.runner_id));
-                tx.commit().await?;
-                Ok(Waiting { items, total })
-            }
+                let sql = format!("SELECT {} {from} ORDER BY x.created_at DESC, x.id DESC LIMIT $2", prefixed(PROGRAMME_COLUMNS, "x"));
+                let programmes: Vec<ProgrammeRow> = sqlx::query_as(&sql).bind(clinic_id).bind(limit).fetch_all(&mut *tx).await?;
 
-            async fn new_inbox_items(&self, actor: &Actor, limit: i64) -> StoreResult<Waiting<InboxItem>> {
-                let Some(clinic_id) = staff_clinic(actor) else { return Ok(Waiting::default()) };
+                let alerts: Vec<AlertRow> = sqlx::query_as(&format!(
+                    "SELECT x.id, x.runner_id, x.tier, x.reason, x.created_at, x.resolved_at FROM alert x {of_runners} \
+                     AND x.resolved_at IS NULL \
+                     ORDER BY CASE x.tier WHEN 'critical' THEN 0 WHEN 'high' THEN 1 ELSE 2 END, x.created_at DESC"
+                ))
+                .bind(clinic_id).fetch_all(&mut *tx).await?;
+
                 let from = "FROM inbox_item WHERE clinic_id = $1 AND stage = 'new'";
-                let (total,): (i64,) = sqlx::query_as(&format!("SELECT COUNT(*) {from}"))
-                    .bind(clinic_id).fetch_one(&self.read).await?;
+                let (inbox_total,): (i64,) = sqlx::query_as(&format!("SELECT COUNT(*) {from}"))
+                    .bind(clinic_id).fetch_one(&mut *tx).await?;
                 let sql = format!("SELECT {INBOX_COLUMNS} {from} ORDER BY created_at DESC, id DESC LIMIT $2");
-                let rows: Vec<InboxRow> = sqlx::query_as(&sql).bind(clinic_id).bind(limit.max(0))
-                    .fetch_all(&self.read).await?;
-                let items = rows.into_iter().map(InboxItem::try_from).collect::<StoreResult<Vec<_>>>()?;
-                Ok(Waiting { items, total })
-            }
+                let inbox: Vec<InboxRow> = sqlx::query_as(&sql).bind(clinic_id).bind(limit).fetch_all(&mut *tx).await?;
 
-            async fn calls_between(&self, actor: &Actor, from: i64, to: i64, limit: i64) -> StoreResult<Waiting<Booking>> {
-                let Some(clinic_id) = staff_clinic(actor) else { return Ok(Waiting::default()) };
                 let filter = "FROM booking WHERE clinic_id = $1 AND starts_at >= $2 AND starts_at < $3 AND cancelled_at IS NULL";
-                let (total,): (i64,) = sqlx::query_as(&format!("SELECT COUNT(*) {filter}"))
-                    .bind(clinic_id).bind(from).bind(to).fetch_one(&self.read).await?;
+                let (calls_total,): (i64,) = sqlx::query_as(&format!("SELECT COUNT(*) {filter}"))
+                    .bind(clinic_id).bind(ask.calls_from).bind(ask.calls_to).fetch_one(&mut *tx).await?;
                 let sql = format!("SELECT {BOOKING_COLUMNS} {filter} ORDER BY starts_at, id LIMIT $4");
-                let rows: Vec<BookingRow> = sqlx::query_as(&sql).bind(clinic_id).bind(from).bind(to)
-                    .bind(limit.max(0)).fetch_all(&self.read).await?;
-                Ok(Waiting { items: rows.into_iter().map(Booking::from).collect(), total })
+                let calls: Vec<BookingRow> = sqlx::query_as(&sql).bind(clinic_id).bind(ask.calls_from).bind(ask.calls_to)
+                    .bind(limit).fetch_all(&mut *tx).await?;
+
+                let sql = format!(
+                    "SELECT {} FROM programme x {of_runners} AND x.status = 'approved' \
+                     ORDER BY x.runner_id, x.version DESC LIMIT $2",
+                    prefixed(PROGRAMME_COLUMNS, "x")
+                );
+                let approved: Vec<ProgrammeRow> = sqlx::query_as(&sql).bind(clinic_id).bind(ask.retest_runners.max(0))
+                    .fetch_all(&mut *tx).await?;
+                let retests_at: Vec<(i64, i64)> = sqlx::query_as(&format!(
+                    "SELECT x.runner_id, x.created_at FROM assessment x {of_runners} AND x.kind = 'retest' AND x.status = 'complete'"
+                ))
+                .bind(clinic_id).fetch_all(&mut *tx).await?;
+                tx.commit().await?;
+
+                let reviews = reviews.into_iter().map(ReviewRecord::try_from).collect::<StoreResult<Vec<_>>>()?;
+                let programmes = programmes.into_iter().map(ProgrammeRecord::try_from).collect::<StoreResult<Vec<_>>>()?;
+                let alerts = alerts.into_iter().map(Alert::try_from).collect::<StoreResult<Vec<_>>>()?;
+                let mut approved = approved.into_iter().map(ProgrammeRecord::try_from).collect::<StoreResult<Vec<_>>>()?;
+                // One approved version per runner is the rule; keep the newest if ever there were two.
+                approved.dedup_by_key(|p| p.runner_id);
+                let mut retests: HashMap<i64, Vec<i64>> = HashMap::new();
+                for (runner, at) in retests_at {
+                    retests.entry(runner).or_default().push(at);
+                }
+                // Every runner named was read under the actor's own scope (staff of the clinic,
+                // runners only) just now: the view's one audit event names them.
+                let shown = reviews.iter().map(|r| r.runner_id)
+                    .chain(programmes.iter().map(|p| p.runner_id))
+                    .chain(alerts.iter().map(|a| a.runner_id))
+                    .chain(approved.iter().map(|p| p.runner_id));
+                self.audit_view(actor, shown, "see worklist").await?;
+                Ok(WorklistRecords {
+                    people: people.into_iter().map(User::try_from).collect::<StoreResult<_>>()?,
+                    reviews: Waiting { items: reviews, total: reviews_total },
+                    programmes: Waiting { items: programmes, total: programmes_total },
+                    alerts,
+                    inbox: Waiting {
+                        items: inbox.into_iter().map(InboxItem::try_from).collect::<StoreResult<_>>()?,
+                        total: inbox_total,
+                    },
+                    calls: Waiting { items: calls.into_iter().map(Booking::from).collect(), total: calls_total },
+                    retests: approved
+                        .into_iter()
+                        .map(|programme| RetestBasis {
+                            retests_at: retests.remove(&programme.runner_id).unwrap_or_default(),
+                            programme,
+                        })
+                        .collect(),
+                })
             }
 
             async fn review(&self, actor: &Actor, review_id: i64) -> StoreResult<ReviewRecord> {
@@ -172,37 +201,6 @@ macro_rules! impl_worklist {
                 tx.commit().await?;
                 access?;
                 row.try_into()
-            }
-
-            async fn retest_basis(&self, actor: &Actor, limit: i64) -> StoreResult<Vec<RetestBasis>> {
-                let Some(clinic_id) = staff_clinic(actor) else { return Ok(Vec::new()) };
-                let columns = PROGRAMME_COLUMNS.split(", ").map(|c| format!("p.{c}")).collect::<Vec<_>>().join(", ");
-                let mut tx = self.pool.begin_with($begin_write).await?;
-                let sql = format!(
-                    "SELECT {columns} FROM programme p JOIN app_user u ON u.id = p.runner_id \
-                     WHERE u.clinic_id = $1 AND u.role = 'runner' AND p.status = 'approved' \
-                     ORDER BY p.runner_id, p.version DESC LIMIT $2"
-                );
-                let rows: Vec<ProgrammeRow> = sqlx::query_as(&sql).bind(clinic_id).bind(limit.max(0))
-                    .fetch_all(&mut *tx).await?;
-                let retests: Vec<(i64, i64)> = sqlx::query_as(
-                    "SELECT a.runner_id, a.created_at FROM assessment a JOIN app_user u ON u.id = a.runner_id \
-                     WHERE u.clinic_id = $1 AND u.role = 'runner' AND a.kind = 'retest' AND a.status = 'complete'",
-                )
-                .bind(clinic_id).fetch_all(&mut *tx).await?;
-                let mut programmes = rows.into_iter().map(ProgrammeRecord::try_from).collect::<StoreResult<Vec<_>>>()?;
-                // One approved version per runner is the rule; keep the newest if ever there were two.
-                programmes.dedup_by_key(|p| p.runner_id);
-                let hidden = audit_shown!(&mut tx, actor, programmes.iter().map(|p| p.runner_id), "see re-tests due");
-                tx.commit().await?;
-                Ok(programmes
-                    .into_iter()
-                    .filter(|p| !hidden.contains(&p.runner_id))
-                    .map(|programme| RetestBasis {
-                        retests_at: retests.iter().filter(|(r, _)| *r == programme.runner_id).map(|(_, at)| *at).collect(),
-                        programme,
-                    })
-                    .collect())
             }
         }
     };

@@ -1955,3 +1955,179 @@ async fn api_tokens_are_their_owners_bounded_revocable_and_touched_sparingly() {
     })
     .await;
 }
+
+/// Rows of `table` (on either backend's writer).
+async fn count_rows(store: &Arc<dyn Store>, table: &str) -> i64 {
+    let sql = format!("SELECT COUNT(*) FROM {table}");
+    match store.session_backend() {
+        SessionBackend::Sqlite(pool, _) => {
+            sqlx::query_as::<_, (i64,)>(&sql)
+                .fetch_one(&pool)
+                .await
+                .unwrap()
+                .0
+        }
+        SessionBackend::Postgres(pool, _) => {
+            sqlx::query_as::<_, (i64,)>(&sql)
+                .fetch_one(&pool)
+                .await
+                .unwrap()
+                .0
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_caseload_view_is_one_audit_event_naming_every_runner() {
+    each_backend(|store| async move {
+        let c = clinic(&store, "List Clinic").await;
+        let elsewhere = clinic(&store, "Other List Clinic").await;
+        let doc = store
+            .create_user(&new_user(
+                Some(c.id),
+                "list-doc@example.com",
+                Role::Clinician,
+            ))
+            .await
+            .unwrap();
+        let other_doc = store
+            .create_user(&new_user(
+                Some(elsewhere.id),
+                "list-other@example.com",
+                Role::Clinician,
+            ))
+            .await
+            .unwrap();
+        let mut runners = Vec::new();
+        for k in 0..5 {
+            runners.push(
+                store
+                    .create_user(&new_user(
+                        Some(c.id),
+                        &format!("list-r{k}@example.com"),
+                        Role::Runner,
+                    ))
+                    .await
+                    .unwrap(),
+            );
+        }
+        let outsider = store
+            .create_user(&new_user(
+                Some(elsewhere.id),
+                "list-out@example.com",
+                Role::Runner,
+            ))
+            .await
+            .unwrap();
+        let staff = Actor::of(&doc);
+        let events_before = count_rows(&store, "audit_event").await;
+
+        // A first view works every line out: five runners, one event.
+        let first = store
+            .caseload(&staff, "2000-01-01", &|_, _| true)
+            .await
+            .unwrap();
+        let ids: Vec<i64> = first.versions.iter().map(|(id, _)| *id).collect();
+        assert_eq!(ids, runners.iter().map(|r| r.id).collect::<Vec<_>>());
+        assert_eq!(first.runners.len(), 5, "every line is worked out");
+        assert_eq!(count_rows(&store, "audit_event").await, events_before + 1);
+        assert_eq!(count_rows(&store, "audit_list").await, 1);
+        assert_eq!(count_rows(&store, "audit_list_runner").await, 5);
+
+        // A second view of the same runners, every line held: no details read, one more
+        // event, the same list.
+        let second = store
+            .caseload(&staff, "2000-01-01", &|_, _| false)
+            .await
+            .unwrap();
+        assert!(second.runners.is_empty() && second.logs.is_empty());
+        assert_eq!(second.versions, first.versions);
+        assert_eq!(count_rows(&store, "audit_event").await, events_before + 2);
+        assert_eq!(count_rows(&store, "audit_list").await, 1);
+
+        // Each runner's access record lists both views, as about them.
+        for r in &runners {
+            let trail = store.audit_events_about(r.id).await.unwrap();
+            let views: Vec<_> = trail
+                .iter()
+                .filter(|e| e.action == "see caseload")
+                .collect();
+            assert_eq!(views.len(), 2, "{}", r.email);
+            assert!(views.iter().all(|e| e.actor_user_id == doc.id
+                && e.subject_user_id == r.id
+                && e.outcome == "allowed"));
+        }
+        assert!(
+            store
+                .audit_events_about(outsider.id)
+                .await
+                .unwrap()
+                .is_empty(),
+            "another clinic's runner was not shown"
+        );
+        // The runner's export carries the views too.
+        let export = store
+            .export_runner(&Actor::of(&runners[1]), runners[1].id)
+            .await
+            .unwrap();
+        assert_eq!(
+            export
+                .access_log
+                .iter()
+                .filter(|a| a.action == "see caseload"
+                    && a.actor.as_deref() == Some("list-doc@example.com"))
+                .count(),
+            2
+        );
+
+        // A write to a runner's record raises their version only.
+        store
+            .add_log(
+                &Actor::of(&runners[2]),
+                runners[2].id,
+                &NewLog {
+                    kind: LogKind::Morning,
+                    log_date: "2026-11-21".into(),
+                    body_json: "{\"date\":\"2026-11-21\"}".into(),
+                    idempotency_key: "list-k1".into(),
+                },
+            )
+            .await
+            .unwrap();
+        let third = store
+            .caseload(&staff, "2000-01-01", &|id, v| {
+                first.versions.iter().all(|(i, old)| *i != id || *old != v)
+            })
+            .await
+            .unwrap();
+        assert_eq!(
+            third.runners.iter().map(|r| r.id).collect::<Vec<_>>(),
+            vec![runners[2].id],
+            "only the runner who logged is worked out again"
+        );
+        assert_eq!(third.logs.len(), 1);
+
+        // Denials as before: one denied event about the runner, by its own; and no list for
+        // someone who may not see a caseload.
+        assert!(matches!(
+            store
+                .open_runner_record(&Actor::of(&other_doc), runners[0].id, "view record")
+                .await,
+            Err(StoreError::NotFound)
+        ));
+        let trail = store.audit_events_about(runners[0].id).await.unwrap();
+        assert_eq!(
+            (trail[0].actor_user_id, trail[0].outcome.as_str()),
+            (other_doc.id, "denied")
+        );
+        let events = count_rows(&store, "audit_event").await;
+        assert!(matches!(
+            store
+                .caseload(&Actor::of(&runners[0]), "2000-01-01", &|_, _| true)
+                .await,
+            Err(StoreError::NotFound)
+        ));
+        assert_eq!(count_rows(&store, "audit_event").await, events);
+    })
+    .await;
+}

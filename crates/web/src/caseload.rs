@@ -1,7 +1,12 @@
 //! The clinician's caseload: the clinic's runners with their latest morning pain and its trend,
 //! this week's adherence, open alerts and the next re-test, sortable and filterable (by query
 //! parameters, so it works without JavaScript and a view can be bookmarked), and the decisions
-//! waiting for a clinician ("Waiting for you").
+//! waiting for a clinician ("Waiting for you"), a page of [`PAGE`] lines at a time.
+//!
+//! At clinic scale each runner's line is worked out once and kept ([`LineCache`]) with the
+//! runner's version (which the database raises with every write to what the line is worked
+//! out from), the clinic's cut-offs and the runner's day; a view reads every runner's version
+//! and works out again only the lines that changed.
 
 use crate::Clock;
 use crate::blocking::off_runtime;
@@ -20,6 +25,7 @@ use backstride_core::{Role, TimeZoneName};
 use backstride_store::{Actor, AlertTier, CaseloadRecords, User};
 use jiff::civil::Date;
 use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 
 /// One runner's line.
 pub struct CaseLine {
@@ -45,6 +51,8 @@ pub struct CaseLine {
 pub struct CaseQuery {
     sort: Option<String>,
     show: Option<String>,
+    /// Which page of [`PAGE`] lines, from 1.
+    page: Option<String>,
 }
 
 /// A sortable column header.
@@ -59,10 +67,17 @@ pub struct Column {
 #[template(path = "caseload.html")]
 struct CaseloadPage {
     page: Page,
-    lines: Vec<CaseLine>,
+    lines: Vec<Arc<CaseLine>>,
     columns: Vec<Column>,
     filters: Vec<(String, &'static str, bool)>,
+    /// Runners in the caseload, and those the filter keeps.
     total: usize,
+    matching: usize,
+    /// The first and last line shown, counted from 1 among the matching.
+    shown_from: usize,
+    shown_to: usize,
+    previous: Option<String>,
+    next: Option<String>,
 }
 
 const COLUMNS: [(&str, &str); 7] = [
@@ -227,8 +242,8 @@ pub fn line(basis: &LineBasis<'_>) -> CaseLine {
     }
 }
 
-/// Every line of the caseload, from its one read (on a blocking thread: it decodes every
-/// runner's programme and logs).
+/// The lines of the runners read (on a blocking thread: it decodes each one's programme and
+/// logs).
 fn lines_of(records: CaseloadRecords, clock: &Clock) -> Vec<CaseLine> {
     let thresholds = progression_thresholds(Some(&records.clinic));
     let mut programmes: HashMap<i64, Programme> = HashMap::new();
@@ -282,17 +297,131 @@ fn retests_covered(due: &[Date], done: &[Date]) -> usize {
     })
 }
 
-/// `GET /clinic/caseload?sort=…&show=…`.
+/// Lines per page. **Our choice**: a screenful or two to work through; the order and the
+/// filters cover the whole caseload.
+pub const PAGE: usize = 100;
+
+/// Most lines kept (every clinic together); past it the cache starts again. **Our choice**: a
+/// few hundred bytes each, far above a clinic.
+const MOST_HELD: usize = 100_000;
+
+/// A runner's worked-out line and what it was worked out from.
+struct Held {
+    version: i64,
+    settings: u64,
+    zone: TimeZoneName,
+    today: Date,
+    line: Arc<CaseLine>,
+}
+
+/// Each runner's worked-out caseload line (one per app).
+#[derive(Default)]
+pub struct LineCache {
+    held: Mutex<HashMap<i64, Held>>,
+}
+
+impl LineCache {
+    fn held(&self) -> std::sync::MutexGuard<'_, HashMap<i64, Held>> {
+        // A panic while holding the lock cannot leave a line half-written: carry on.
+        self.held
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Whether the line held for `runner_id` was worked out from `version`, these cut-offs and
+    /// the runner's today.
+    fn fresh(&self, runner_id: i64, version: i64, settings: u64, clock: &Clock) -> bool {
+        self.held().get(&runner_id).is_some_and(|h| {
+            h.version == version && h.settings == settings && h.today == clock.today_in(&h.zone)
+        })
+    }
+}
+
+/// A fingerprint of a clinic's cut-offs (the lines depend on them).
+fn settings_key(settings: &backstride_store::ClinicSettings) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    format!("{settings:?}").hash(&mut h);
+    h.finish()
+}
+
+/// Every runner's line for `staff`'s caseload, working out again only the stale ones.
+async fn all_lines(ctx: &Ctx, staff: &User) -> AppResult<Vec<Arc<CaseLine>>> {
+    let actor = Actor::of(staff);
+    let state = &ctx.state;
+    let since = days_before(state.clock.today_for(staff), CASELOAD_DAYS).to_string();
+    let cache = state.caseload.clone();
+    let clock = state.clock.clone();
+    // The cut-offs come with the records; until then, stale means "not held for this version".
+    let settings = match ctx.clinic().await? {
+        Some(c) => settings_key(&c.settings),
+        None => 0,
+    };
+    let stale = |id: i64, version: i64| !cache.fresh(id, version, settings, &clock);
+    let mut records = state.store.caseload(&actor, &since, &stale).await?;
+    let versions = std::mem::take(&mut records.versions);
+    let settings = settings_key(&records.clinic.settings);
+    if !records.runners.is_empty() {
+        let clock = clock.clone();
+        let worked: Vec<(CaseLine, TimeZoneName, Date)> = off_runtime(move || {
+            // One line per runner read, in their order.
+            let zones: Vec<TimeZoneName> = records
+                .runners
+                .iter()
+                .map(|r| r.time_zone.clone())
+                .collect();
+            lines_of(records, &clock)
+                .into_iter()
+                .zip(zones)
+                .map(|(l, zone)| {
+                    let today = clock.today_in(&zone);
+                    (l, zone, today)
+                })
+                .collect()
+        })
+        .await?;
+        let mut held = cache.held();
+        if held.len() + worked.len() > MOST_HELD {
+            held.clear();
+        }
+        for (line, zone, today) in worked {
+            let Ok(k) = versions.binary_search_by_key(&line.id, |(id, _)| *id) else {
+                continue;
+            };
+            let version = versions[k].1;
+            if held.get(&line.id).is_some_and(|h| h.version > version) {
+                continue;
+            }
+            held.insert(
+                line.id,
+                Held {
+                    version,
+                    settings,
+                    zone,
+                    today,
+                    line: Arc::new(line),
+                },
+            );
+        }
+    }
+    let held = cache.held();
+    Ok(versions
+        .iter()
+        .filter_map(|(id, _)| held.get(id).map(|h| h.line.clone()))
+        .collect())
+}
+
+/// `GET /clinic/caseload?sort=…&show=…&page=…`.
 pub async fn page(ctx: Ctx, Query(q): Query<CaseQuery>) -> AppResult<Response> {
     let staff = ctx.user_with_role(&[Role::Clinician, Role::Admin])?.clone();
     staff.clinic_id.ok_or(crate::error::AppError::Forbidden)?;
-    let actor = Actor::of(&staff);
-    let since = days_before(ctx.state.clock.today_for(&staff), CASELOAD_DAYS).to_string();
-    let records = ctx.state.store.caseload(&actor, &since).await?;
-    let clock = ctx.state.clock.clone();
-    let mut lines = off_runtime(move || lines_of(records, &clock)).await?;
+    let mut lines = all_lines(&ctx, &staff).await?;
     let total = lines.len();
-    let show = q.show.as_deref().unwrap_or("all");
+    let show = q
+        .show
+        .as_deref()
+        .filter(|s| FILTERS.iter().any(|(key, _)| key == s))
+        .unwrap_or("all");
     lines.retain(|l| match show {
         "alerts" => l.alert_rank > 0,
         "worse" => l.trend == "worse",
@@ -300,10 +429,15 @@ pub async fn page(ctx: Ctx, Query(q): Query<CaseQuery>) -> AppResult<Response> {
         "waiting" => l.waiting > 0,
         _ => true,
     });
-    let sort = q.sort.as_deref().unwrap_or("alerts");
-    // Most urgent first for every column but the name.
+    let sort = q
+        .sort
+        .as_deref()
+        .filter(|s| COLUMNS.iter().any(|(key, _)| key == s))
+        .unwrap_or("alerts");
+    // Most urgent first for every column but the name; the name breaks ties.
+    lines.sort_by_cached_key(|l| l.name.to_lowercase());
     match sort {
-        "name" => lines.sort_by_key(|l| l.name.to_lowercase()),
+        "name" => {}
         "waiting" => lines.sort_by_key(|l| std::cmp::Reverse(l.waiting)),
         "pain" => lines.sort_by_key(|l| std::cmp::Reverse(l.pain_value)),
         "trend" => lines.sort_by_key(|l| std::cmp::Reverse(l.trend_rank)),
@@ -321,6 +455,17 @@ pub async fn page(ctx: Ctx, Query(q): Query<CaseQuery>) -> AppResult<Response> {
             ))
         }),
     }
+    let matching = lines.len();
+    let pages = matching.div_ceil(PAGE).max(1);
+    // Any page number past the last shows the last; anything else that is not a number, the first.
+    let page = q
+        .page
+        .as_deref()
+        .and_then(|p| p.trim().parse::<u64>().ok())
+        .map_or(1, |p| p.clamp(1, pages as u64) as usize);
+    let first = (page - 1) * PAGE;
+    let lines: Vec<Arc<CaseLine>> = lines.into_iter().skip(first).take(PAGE).collect();
+    let link = |page: usize| format!("/clinic/caseload?sort={sort}&show={show}&page={page}");
     let columns = COLUMNS
         .iter()
         .map(|(key, label)| Column {
@@ -345,10 +490,15 @@ pub async fn page(ctx: Ctx, Query(q): Query<CaseQuery>) -> AppResult<Response> {
         .collect();
     render(CaseloadPage {
         page: ctx.page("Caseload").await?,
+        shown_from: first + 1,
+        shown_to: first + lines.len(),
         lines,
         columns,
         filters,
         total,
+        matching,
+        previous: (page > 1).then(|| link(page - 1)),
+        next: (page < pages).then(|| link(page + 1)),
     })
 }
 

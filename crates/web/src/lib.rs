@@ -78,6 +78,8 @@ pub struct AppState {
     passwords: passwords::Hasher,
     /// Signs public-form tokens and flash cookies.
     key: visitor::ServerKey,
+    /// The caseload's worked-out lines.
+    pub(crate) caseload: Arc<caseload::LineCache>,
 }
 
 impl AppState {
@@ -88,6 +90,7 @@ impl AppState {
             config: Arc::new(config),
             clock: Clock::system(),
             passwords: passwords::Hasher::new(),
+            caseload: Arc::default(),
         }
     }
 

@@ -27,8 +27,8 @@ pub async fn landing(ctx: Ctx) -> AppResult<Response> {
 /// (`worklist.rs`).
 pub async fn home(ctx: Ctx) -> AppResult<Response> {
     let user = ctx.user()?.clone();
-    if let (true, Some(clinic_id)) = (user.role.is_staff(), user.clinic_id) {
-        return crate::worklist::page(&ctx, &user, clinic_id).await;
+    if user.role.is_staff() && user.clinic_id.is_some() {
+        return crate::worklist::page(&ctx, &user).await;
     }
     let clinic_name = ctx.clinic().await?.map(|c| c.name.clone());
     let first_self_check = user.role == backstride_core::Role::Runner

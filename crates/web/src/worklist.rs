@@ -2,8 +2,9 @@
 //! proposed and why), open alerts by tier, new enquiries and leads, today's and tomorrow's calls,
 //! re-tests due — each a link to act on it. Scoped to the staff member's clinic.
 //!
-//! One bounded query per section (the store's `WorklistStore`), each showing at most
-//! [`SHOWN`] with "and N more"; reading runners' details is audited by the store.
+//! One read model (the store's `WorklistStore::worklist`: one call, a fixed number of bounded
+//! statements), each section showing at most [`SHOWN`] with "and N more"; the view's one audit
+//! event, naming the runners whose details it read, is the store's.
 
 use crate::caseload::{next_retest, retest_words};
 use crate::clock::local_time;
@@ -16,7 +17,7 @@ use axum::response::Response;
 use backstride_core::Role;
 use backstride_core::programme::Programme;
 use backstride_core::tracking::{ProgressionAction, Review};
-use backstride_store::{Actor, AlertTier, ReviewKind, User};
+use backstride_store::{Actor, AlertTier, ReviewKind, User, WorklistAsk};
 use std::collections::HashMap;
 
 /// Items shown per section. **Our choice**: a morning's worth; the rest is one link away.
@@ -108,30 +109,46 @@ fn proposed(review: &Review) -> (String, String) {
 }
 
 /// The staff home for `staff` (a clinician or admin of a clinic).
-pub async fn page(ctx: &Ctx, staff: &User, clinic_id: i64) -> AppResult<Response> {
-    let store = ctx.state.store.as_ref();
+pub async fn page(ctx: &Ctx, staff: &User) -> AppResult<Response> {
     let actor = Actor::of(staff);
     let clinic_name = ctx
         .clinic()
         .await?
         .map_or_else(String::new, |c| c.name.clone());
-    let people: HashMap<i64, User> = store
-        .users_in_clinic(clinic_id)
-        .await?
-        .into_iter()
-        .map(|u| (u.id, u))
-        .collect();
+    let tz = &staff.time_zone;
+    // Today's and tomorrow's calls are asked for in the staff member's own days.
+    let today = ctx.state.clock.today_in(tz);
+    let start_of = |d: jiff::civil::Date| {
+        d.to_zoned(tz.zone())
+            .map(|z| z.timestamp().as_second())
+            .unwrap_or(0)
+    };
+    let after_tomorrow = today
+        .checked_add(jiff::Span::new().days(2))
+        .unwrap_or(today);
+    let records = ctx
+        .state
+        .store
+        .worklist(
+            &actor,
+            &WorklistAsk {
+                shown: SHOWN,
+                retest_runners: RETEST_RUNNERS,
+                calls_from: start_of(today),
+                calls_to: start_of(after_tomorrow),
+            },
+        )
+        .await?;
+    let people: HashMap<i64, &User> = records.people.iter().map(|u| (u.id, u)).collect();
     let name_of = |id: i64| {
         people
             .get(&id)
             .map_or_else(|| "A runner".to_owned(), |u| u.display_name.clone())
     };
     let runner_count = people.values().filter(|u| u.role == Role::Runner).count();
-    let tz = &staff.time_zone;
 
     // Decisions waiting: the guide's reviews, then programmes waiting for approval.
-    let reviews = store.waiting_reviews(&actor, SHOWN).await?;
-    let programmes = store.waiting_programmes(&actor, SHOWN).await?;
+    let (reviews, programmes) = (&records.reviews, &records.programmes);
     let mut decisions = Vec::new();
     for r in &reviews.items {
         let Ok(review) = serde_json::from_str::<Review>(&r.body_json) else {
@@ -165,8 +182,8 @@ pub async fn page(ctx: &Ctx, staff: &User, clinic_id: i64) -> AppResult<Response
     }
     let decisions = Section::of(decisions, reviews.total + programmes.total);
 
-    // Open alerts, by tier (the store lists the most urgent first and audits each runner).
-    let open = store.open_alerts(&actor).await?;
+    // Open alerts, by tier (the store lists the most urgent first).
+    let open = &records.alerts;
     let alerts = [
         (AlertTier::Critical, "Critical"),
         (AlertTier::High, "High"),
@@ -193,7 +210,7 @@ pub async fn page(ctx: &Ctx, staff: &User, clinic_id: i64) -> AppResult<Response
     .collect();
 
     // New enquiries and leads from the front door.
-    let inbox = store.new_inbox_items(&actor, SHOWN).await?;
+    let inbox = &records.inbox;
     let enquiries = Section::of(
         inbox
             .items
@@ -207,19 +224,8 @@ pub async fn page(ctx: &Ctx, staff: &User, clinic_id: i64) -> AppResult<Response
         inbox.total,
     );
 
-    // Today's and tomorrow's calls, in the staff member's own days.
-    let today = ctx.state.clock.today_in(tz);
-    let start_of = |d: jiff::civil::Date| {
-        d.to_zoned(tz.zone())
-            .map(|z| z.timestamp().as_second())
-            .unwrap_or(0)
-    };
-    let after_tomorrow = today
-        .checked_add(jiff::Span::new().days(2))
-        .unwrap_or(today);
-    let booked = store
-        .calls_between(&actor, start_of(today), start_of(after_tomorrow), SHOWN)
-        .await?;
+    // Today's and tomorrow's calls.
+    let booked = &records.calls;
     let calls = Section::of(
         booked
             .items
@@ -238,7 +244,7 @@ pub async fn page(ctx: &Ctx, staff: &User, clinic_id: i64) -> AppResult<Response
 
     // Re-tests due, worked out from each runner's approved programme (day 7, then day 14).
     let mut due = Vec::new();
-    for basis in store.retest_basis(&actor, RETEST_RUNNERS).await? {
+    for basis in &records.retests {
         let Some(runner) = people.get(&basis.programme.runner_id) else {
             continue;
         };

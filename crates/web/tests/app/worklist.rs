@@ -14,8 +14,8 @@ use backstride_core::tracking::{
     ExerciseStep, ProgressionAction, ProgressionDecision, Review, ReviewKind as CoreKind,
 };
 use backstride_store::{
-    Actor, AlertTier, InboxKind, InboxStage, NewInboxItem, NewReview, ProgrammeStatus, ReviewKind,
-    ReviewRecord, ReviewStatus, Store, User,
+    Actor, AlertTier, InboxKind, InboxStage, LogKind, NewInboxItem, NewLog, NewReview, NewUser,
+    ProgrammeStatus, ReviewKind, ReviewRecord, ReviewStatus, Store, User,
 };
 use std::sync::Arc;
 
@@ -198,7 +198,7 @@ async fn the_worklist_shows_what_waits_for_the_clinic_and_nothing_of_another() {
         assert!(
             audit
                 .iter()
-                .any(|e| e.actor_user_id == doc.id && e.action == "see decisions waiting"),
+                .any(|e| e.actor_user_id == doc.id && e.action == "see worklist"),
             "seeing a runner's waiting decision is audited"
         );
 
@@ -577,4 +577,117 @@ async fn settings_have_plain_labels_and_staff_get_no_dead_upload_link() {
         page.contains("<a href=\"/runs\">Upload a watch file</a>"),
         "{page}"
     );
+}
+
+#[tokio::test]
+async fn the_caseload_pages_a_large_clinic_audits_each_view_once_and_stays_fresh() {
+    each_backend(|store| async move {
+        let home = clinic(&store, "Paged Clinic").await;
+        let doc = person(&store, Some(&home), "pg-doc@example.com", Role::Clinician).await;
+        // One more runner than a page holds (made directly: they never sign in).
+        let mut runners = Vec::new();
+        for k in 0..=100 {
+            let email = format!("pg-r{k:03}@example.com");
+            runners.push(
+                store
+                    .create_user(&NewUser {
+                        clinic_id: Some(home.id),
+                        email: email.parse().unwrap(),
+                        display_name: email.split('@').next().unwrap().into(),
+                        password_hash: "$argon2id$not-a-password".into(),
+                        role: Role::Runner,
+                        time_zone: backstride_core::TimeZoneName::utc(),
+                        units: None,
+                    })
+                    .await
+                    .unwrap(),
+            );
+        }
+        let (_, _) = approved_programme(&store, &runners[50], &doc, 3).await;
+        let mut c = Client::new(store.clone());
+        c.login("pg-doc@example.com", PASSWORD).await;
+
+        let first = c.get("/clinic/caseload?sort=name&show=all").await;
+        assert_eq!(first.status, StatusCode::OK);
+        let body = &first.body;
+        assert!(
+            body.contains("101 of 101 runners, 1 to 100 shown here"),
+            "{body}"
+        );
+        assert!(body.contains(">pg-r000<") && body.contains(">pg-r099<"));
+        assert!(!body.contains(">pg-r100<"), "the 101st is on the next page");
+        assert!(
+            body.contains(
+                "href=\"/clinic/caseload?sort=name&#38;show=all&#38;page=2\" rel=\"next\""
+            ),
+            "{body}"
+        );
+        let second = c
+            .get("/clinic/caseload?sort=name&show=all&page=2")
+            .await
+            .body;
+        assert!(second.contains(">pg-r100<") && !second.contains(">pg-r000<"));
+        assert!(second.contains("101 to 101 shown here") && second.contains("rel=\"prev\""));
+        // A page number that is not one shows the first page; one past the end, the last.
+        for (page, shows) in [
+            ("abc", ">pg-r000<"),
+            ("-3", ">pg-r000<"),
+            ("99999999999999999999", ">pg-r000<"),
+            ("7", ">pg-r100<"),
+        ] {
+            let res = c
+                .get(&format!("/clinic/caseload?sort=name&page={page}"))
+                .await;
+            assert_eq!(res.status, StatusCode::OK, "page={page}");
+            assert!(res.body.contains(shows), "page={page}");
+        }
+
+        // Each view is one audit event, about every runner of the caseload (not a row each).
+        let before: Vec<usize> = {
+            let mut v = Vec::new();
+            for r in [&runners[0], &runners[100]] {
+                v.push(store.audit_events_about(r.id).await.unwrap().len());
+            }
+            v
+        };
+        c.get("/clinic/caseload").await;
+        for (r, n) in [&runners[0], &runners[100]].into_iter().zip(before) {
+            let trail = store.audit_events_about(r.id).await.unwrap();
+            assert_eq!(trail.len(), n + 1, "{}", r.email);
+            assert_eq!(
+                (trail[0].action.as_str(), trail[0].actor_user_id),
+                ("see caseload", doc.id)
+            );
+        }
+        // And the record page's access list shows the view.
+        let record = c.get(&format!("/runners/{}", runners[100].id)).await.body;
+        let access = &record[record.find("id=\"audit-h\"").unwrap()..];
+        assert!(access.contains("see caseload"), "{access}");
+
+        // A check-in written after a view shows at the next view (the line is worked out again).
+        let today = today().to_string();
+        store
+            .add_log(
+                &Actor::of(&runners[50]),
+                runners[50].id,
+                &NewLog {
+                    kind: LogKind::Morning,
+                    log_date: today.clone(),
+                    body_json: serde_json::json!({"date": today, "morning_pain": 7, "stiffness": 2,
+                        "settled_after_yesterday": null, "red_flags": []})
+                    .to_string(),
+                    idempotency_key: "pg-morning".into(),
+                },
+            )
+            .await
+            .unwrap();
+        let by_pain = c.get("/clinic/caseload?sort=pain&show=all").await.body;
+        let first_line = by_pain.find("<tbody>").map(|i| &by_pain[i..]).unwrap();
+        assert!(
+            first_line.find(">pg-r050<").unwrap() < first_line.find(">pg-r000<").unwrap(),
+            "{first_line}"
+        );
+        assert!(first_line.contains("7/10 (Today)"), "{first_line}");
+    })
+    .await;
 }
