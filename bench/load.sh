@@ -12,7 +12,8 @@
 # Environment: BACKENDS ("sqlite postgres"), RUNNERS (1000), DAYS (365), RATE (2000, the
 # fixed-rate run), PG_URL (postgres://postgres@127.0.0.1/postgres: where a scratch database is
 # made and dropped), BACKSTRIDE_BIN (skip the build and measure that binary), OUT (also write
-# the report there). Needs wrk, nginx (nginx-light), curl, python3, psql for PostgreSQL.
+# the report there), SQLITE_DATA (a data directory seeded before with the same RUNNERS and
+# DAYS: SQLite is measured on it, without seeding again; made and seeded when missing). Needs wrk, nginx (nginx-light), curl, python3, psql for PostgreSQL.
 # Figures: bench/RESULTS.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -138,6 +139,13 @@ say ""
 say "wrk -t2 -c$conns -d${secs}s per page; $runners runners, $days days; fixed-rate mix at $rate req/s."
 for backend in $backends; do
   rm -rf "$work/data" && mkdir -p "$work/data"
+  reuse=""
+  if [ "$backend" = sqlite ] && [ -n "${SQLITE_DATA:-}" ]; then
+    rm -rf "$work/data"
+    mkdir -p "$SQLITE_DATA"
+    ln -s "$(cd "$SQLITE_DATA" && pwd)" "$work/data"
+    [ -f "$work/data/backstride.db" ] && reuse=1
+  fi
   pg_db=""
   if [ "$backend" = postgres ]; then
     pg_db="bench_load_$$"
@@ -150,13 +158,17 @@ for backend in $backends; do
   say ""
   say "## $backend"
   say ""
-  t0=$(date +%s.%N)
-  "$BACKSTRIDE_BIN" demo --runners "$runners" --days "$days" --database-url "$db_url" \
-    --data-dir "$work/data" >"$work/seed.log" 2>&1 || { cat "$work/seed.log"; exit 1; }
-  seed_secs=$(python3 -c "print(f'{$(date +%s.%N) - $t0:.1f}')")
-  say "Seeding: ${seed_secs} s — $(grep -o 'Seeded.*' "$work/seed.log" | head -1)"
+  if [ -n "$reuse" ]; then
+    say "Seeding: skipped, the data set seeded before in $SQLITE_DATA is reused."
+  else
+    t0=$(date +%s.%N)
+    "$BACKSTRIDE_BIN" demo --runners "$runners" --days "$days" --database-url "$db_url" \
+      --data-dir "$work/data" >"$work/seed.log" 2>&1 || { cat "$work/seed.log"; exit 1; }
+    seed_secs=$(python3 -c "print(f'{$(date +%s.%N) - $t0:.1f}')")
+    say "Seeding: ${seed_secs} s — $(grep -o 'Seeded.*' "$work/seed.log" | head -1)"
+  fi
   if [ "$backend" = sqlite ]; then
-    say "Database: $(du -sh "$work/data" | cut -f1) on disk."
+    say "Database: $(du -sh "$work/data/" | cut -f1) on disk."
   else
     say "Database: $(psql -qtA "$db_url" -c "SELECT pg_size_pretty(pg_database_size(current_database()))")."
   fi

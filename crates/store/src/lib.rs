@@ -16,6 +16,7 @@ mod reminders;
 mod sessions;
 mod sql;
 pub mod testing;
+mod today;
 mod worklist;
 
 pub use booking::{
@@ -38,6 +39,7 @@ pub use pages::{
 pub use reminders::{ReminderOutcome, ReminderRecord, ReminderStore, ReminderToSend, SaveReminder};
 pub use sessions::{SessionBackend, Sessions};
 pub use sql::SqlStore;
+pub use today::{LogOutcome, TodayStore};
 pub use worklist::{RetestBasis, Waiting, WorklistStore};
 
 use async_trait::async_trait;
@@ -99,6 +101,7 @@ pub trait Store:
     + ReminderStore
     + WorklistStore
     + PageStore
+    + TodayStore
     + FormVideoStore
     + Send
     + Sync
