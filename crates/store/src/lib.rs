@@ -11,6 +11,7 @@ mod form_video;
 mod front;
 mod images;
 mod model;
+pub mod packed;
 mod pages;
 mod reminders;
 mod sessions;

@@ -472,7 +472,7 @@ impl From<RunRow> for RunRecord {
             file_name: r.file_name,
             started_at: r.started_at,
             sport: r.sport,
-            summary_json: r.summary_json,
+            summary_json: crate::packed::unpack(r.summary_json),
             imported_at: r.imported_at,
         }
     }
@@ -1010,7 +1010,7 @@ macro_rules! impl_store {
                 );
                 let row: RunRow = sqlx::query_as(&sql)
                     .bind(runner_id).bind(&run.content_hash).bind(&run.file_name).bind(run.started_at)
-                    .bind(&run.sport).bind(&run.summary_json).bind(now())
+                    .bind(&run.sport).bind(crate::packed::pack(&run.summary_json)).bind(now())
                     .fetch_one(&mut *tx).await?;
                 tx.commit().await?;
                 Ok(row.into())

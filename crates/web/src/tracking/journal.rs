@@ -4,9 +4,9 @@
 //!
 //! Pages only read: weekly reviews are stored by the log that completes a week and by the
 //! hourly background task ([`make_weekly_reviews_for_everyone`]), only ever for the latest
-//! [`WEEKLY_REVIEWS_CAUGHT_UP`] weeks. The rules replay the logs on a blocking thread.
+//! [`WEEKLY_REVIEWS_CAUGHT_UP`] weeks. The rules replay a bounded window of logs (weeks, not
+//! the whole history), in place.
 
-use crate::blocking::off_runtime;
 use crate::clinic_settings::progression_thresholds;
 use crate::error::{AppError, AppResult};
 use crate::programme::hold::{RedFlagHold, hold_in};
@@ -400,16 +400,16 @@ impl Journal {
         Ok(review)
     }
 
-    /// Core's review of `kind` for the days up to `day`, worked out on a blocking thread.
+    /// Core's review of `kind` for the days up to `day`. Worked out in place: the journal
+    /// holds a window of weeks, not the whole history, so this is short work and a hand-off to
+    /// a blocking thread would cost more than it saves.
     pub async fn review(&self, day: Date, kind: ReviewKind) -> AppResult<Review> {
-        let programme = Arc::clone(&self.programme);
-        let logs = Arc::clone(&self.logs);
-        let (baseline, t) = (self.baseline_morning, self.thresholds.clone());
-        off_runtime(move || match kind {
-            ReviewKind::AfterDay => tracking::after_day(&programme, &logs, baseline, day, &t),
-            ReviewKind::Weekly => tracking::weekly_review(&programme, &logs, baseline, day, &t),
+        let (programme, logs, t) = (&self.programme, &self.logs, &self.thresholds);
+        let baseline = self.baseline_morning;
+        Ok(match kind {
+            ReviewKind::AfterDay => tracking::after_day(programme, logs, baseline, day, t),
+            ReviewKind::Weekly => tracking::weekly_review(programme, logs, baseline, day, t),
         })
-        .await
     }
 
     /// The alerts core suggests for the logs up to `today`, for a clinic's runner only.
@@ -417,11 +417,14 @@ impl Journal {
         if self.runner.clinic_id.is_none() {
             return Ok(Vec::new());
         }
-        let logs = Arc::clone(&self.logs);
-        let (baseline, t) = (self.baseline_morning, self.thresholds.clone());
         let since = self.programme.settings.start_date;
-        let found =
-            off_runtime(move || tracking::alerts(&logs, baseline, since, today, &t)).await?;
+        let found = tracking::alerts(
+            &self.logs,
+            self.baseline_morning,
+            since,
+            today,
+            &self.thresholds,
+        );
         Ok(found
             .into_iter()
             .map(|a| {
