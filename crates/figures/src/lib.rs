@@ -20,7 +20,8 @@ mod catalog;
 mod scene;
 mod svg;
 
-use std::sync::LazyLock;
+use std::collections::HashMap;
+use std::sync::{LazyLock, Mutex};
 
 use scene::Figure;
 
@@ -51,10 +52,29 @@ pub fn svg(id: &str) -> Option<String> {
     find(id).map(|f| svg::render(f, true, false))
 }
 
+/// Still drawings made so far, by figure and position. A drawing never changes, and the pages
+/// ask for the same few on every view (the Today page draws each exercise of the day), so each
+/// is drawn once per process; the catalogue bounds how many are kept.
+static STILLS: LazyLock<Mutex<HashMap<(&'static str, Phase), String>>> =
+    LazyLock::new(|| Mutex::new(HashMap::new()));
+
 /// A still drawing of one position, with presentation attributes only (no CSS), for print and
 /// PDF; `None` for an unknown id.
 pub fn svg_static(id: &str, phase: Phase) -> Option<String> {
-    find(id).map(|f| svg::render(f, false, phase == Phase::End))
+    let figure = find(id)?;
+    let key = (figure.id, phase);
+    // A panic while the lock was held cannot leave a half-made drawing: insert is the last step.
+    let stills = || {
+        STILLS
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    };
+    if let Some(drawn) = stills().get(&key) {
+        return Some(drawn.clone());
+    }
+    let drawn = svg::render(figure, false, phase == Phase::End);
+    stills().insert(key, drawn.clone());
+    Some(drawn)
 }
 
 /// The illustration's title, e.g. "Glute bridge".

@@ -230,7 +230,7 @@ macro_rules! impl_bulk {
                     7, runs, |q, row| {
                         let (id, r) = row;
                         q.bind(*id).bind(&r.run.content_hash).bind(&r.run.file_name).bind(r.run.started_at)
-                            .bind(&r.run.sport).bind(&r.run.summary_json).bind(r.imported_at)
+                            .bind(&r.run.sport).bind(crate::packed::pack(&r.run.summary_json)).bind(r.imported_at)
                     });
                 insert_rows!(tx, "review (runner_id, programme_id, review_date, kind, status, body_json, note, decided_by, \
                     decided_at, created_at)",

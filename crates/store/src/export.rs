@@ -664,11 +664,15 @@ macro_rules! impl_account_data {
                      LEFT JOIN app_user u ON u.id = r.decided_by WHERE r.runner_id = $1 ORDER BY r.review_date, r.kind, r.id",
                 )
                 .bind(runner_id).fetch_all(&mut *tx).await?;
-                let runs = sqlx::query_as(
+                let runs: Vec<ExportedRun> = sqlx::query_as(
                     "SELECT id, content_hash, file_name, started_at, sport, summary_json AS summary, imported_at \
                      FROM run WHERE runner_id = $1 ORDER BY started_at, content_hash",
                 )
                 .bind(runner_id).fetch_all(&mut *tx).await?;
+                // The export carries each summary's JSON, not its stored (packed) form.
+                let runs = runs.into_iter()
+                    .map(|r| ExportedRun { summary: crate::packed::unpack(r.summary), ..r })
+                    .collect();
                 let coaching = sqlx::query_as(
                     "SELECT c.id, c.name, c.weeks, c.starts_on, u.email AS created_by, c.created_at \
                      FROM coaching_programme c JOIN app_user u ON u.id = c.created_by WHERE c.runner_id = $1 ORDER BY c.id",
@@ -854,7 +858,7 @@ macro_rules! impl_account_data {
                          VALUES ($1, $2, $3, $4, $5, $6, $7)",
                     )
                     .bind(runner.id).bind(&r.content_hash).bind(&r.file_name).bind(r.started_at).bind(&r.sport)
-                    .bind(&r.summary).bind(r.imported_at)
+                    .bind(crate::packed::pack(&r.summary)).bind(r.imported_at)
                     .execute(&mut *tx).await?;
                 }
                 for c in &doc.coaching {

@@ -12,11 +12,13 @@ mod form_video;
 mod front;
 mod images;
 mod model;
+pub mod packed;
 mod pages;
 mod reminders;
 mod sessions;
 mod sql;
 pub mod testing;
+mod today;
 mod webhooks;
 mod worklist;
 
@@ -43,6 +45,7 @@ pub use pages::{
 pub use reminders::{ReminderOutcome, ReminderRecord, ReminderStore, ReminderToSend, SaveReminder};
 pub use sessions::{SessionBackend, Sessions};
 pub use sql::SqlStore;
+pub use today::{LogOutcome, TodayStore};
 pub use webhooks::{
     DueWebhook, MAX_WEBHOOK_ENDPOINTS, SaveWebhookEndpoint, WEBHOOK_CLAIM_SECONDS, WEBHOOK_LIMIT,
     WebhookDelivery, WebhookEndpoint, WebhookStore,
@@ -109,6 +112,7 @@ pub trait Store:
     + ReminderStore
     + WorklistStore
     + PageStore
+    + TodayStore
     + FormVideoStore
     + WebhookStore
     + Send

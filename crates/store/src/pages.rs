@@ -35,6 +35,8 @@ pub struct JournalRecords {
     pub logs: Vec<LogRecord>,
     /// Reviews dated on or after the window's first day, newest first.
     pub reviews: Vec<ReviewRecord>,
+    /// The window's first day (`YYYY-MM-DD`).
+    pub since: String,
 }
 
 /// What the caseload reads: every runner's version, and the details of the runners whose
@@ -247,6 +249,7 @@ macro_rules! journal_reads {
             assessments: assessments.into_iter().map(AssessmentRecord::try_from).collect::<StoreResult<_>>()?,
             logs: logs.into_iter().map(LogRecord::try_from).collect::<StoreResult<_>>()?,
             reviews: reviews.into_iter().map(ReviewRecord::try_from).collect::<StoreResult<_>>()?,
+            since: since.to_owned(),
         }
     }};
 }

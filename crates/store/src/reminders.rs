@@ -108,7 +108,7 @@ macro_rules! impl_reminders {
                 let sql = format!("SELECT {COLUMNS} FROM reminder WHERE runner_id = $1");
                 let row: Option<ReminderRow> = sqlx::query_as(&sql)
                     .bind(runner_id)
-                    .fetch_optional(&self.pool)
+                    .fetch_optional(&self.read)
                     .await?;
                 Ok(row.map(record))
             }

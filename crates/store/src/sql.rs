@@ -481,7 +481,7 @@ impl From<RunRow> for RunRecord {
             file_name: r.file_name,
             started_at: r.started_at,
             sport: r.sport,
-            summary_json: r.summary_json,
+            summary_json: crate::packed::unpack(r.summary_json),
             imported_at: r.imported_at,
         }
     }
@@ -1018,7 +1018,7 @@ macro_rules! impl_store {
                 );
                 let row: RunRow = sqlx::query_as(&sql)
                     .bind(runner_id).bind(&run.content_hash).bind(&run.file_name).bind(run.started_at)
-                    .bind(&run.sport).bind(&run.summary_json).bind(now())
+                    .bind(&run.sport).bind(crate::packed::pack(&run.summary_json)).bind(now())
                     .fetch_one(&mut *tx).await?;
                 tx.commit().await?;
                 Ok(row.into())
@@ -1100,42 +1100,7 @@ macro_rules! impl_store {
             async fn save_review(&self, actor: &Actor, runner_id: i64, r: &NewReview) -> StoreResult<ReviewRecord> {
                 let mut tx = self.pool.begin_with($begin_write).await?;
                 require_record!(tx, actor, runner_id, "save review");
-                let now = now();
-                let decided = (r.status != ReviewStatus::Suggested).then_some((actor.user_id, now));
-                // Insert, or find the day's review already there: `ON CONFLICT DO NOTHING`, so two
-                // logs of the same day saved at once on PostgreSQL never meet the unique key.
-                let insert = format!(
-                    "INSERT INTO review (runner_id, programme_id, review_date, kind, status, body_json, decided_by, \
-                     decided_at, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
-                     ON CONFLICT (runner_id, programme_id, review_date, kind) DO NOTHING RETURNING {REVIEW_COLUMNS}"
-                );
-                let inserted: Option<ReviewRow> = sqlx::query_as(&insert)
-                    .bind(runner_id).bind(r.programme_id).bind(&r.review_date).bind(r.kind.as_str())
-                    .bind(r.status.as_str()).bind(&r.body_json)
-                    .bind(decided.map(|d| d.0)).bind(decided.map(|d| d.1)).bind(now)
-                    .fetch_optional(&mut *tx).await?;
-                let row: ReviewRow = match inserted {
-                    Some(row) => row,
-                    None => {
-                        let find = format!(
-                            "SELECT {REVIEW_COLUMNS} FROM review WHERE runner_id = $1 AND programme_id = $2 AND review_date = $3 AND kind = $4"
-                        );
-                        let row: ReviewRow = sqlx::query_as(&find)
-                            .bind(runner_id).bind(r.programme_id).bind(&r.review_date).bind(r.kind.as_str())
-                            .fetch_one(&mut *tx).await?;
-                        if row.status != "suggested" && r.status == ReviewStatus::Suggested {
-                            row
-                        } else {
-                            let sql = format!(
-                                "UPDATE review SET body_json = $1, status = $2, decided_by = $3, decided_at = $4 WHERE id = $5 \
-                                 RETURNING {REVIEW_COLUMNS}"
-                            );
-                            sqlx::query_as(&sql).bind(&r.body_json).bind(r.status.as_str())
-                                .bind(decided.map(|d| d.0)).bind(decided.map(|d| d.1)).bind(row.id)
-                                .fetch_one(&mut *tx).await?
-                        }
-                    }
-                };
+                let row = upsert_review!(&mut tx, actor, runner_id, r);
                 tx.commit().await?;
                 row.try_into()
             }
@@ -1826,6 +1791,50 @@ pub(crate) const AUDIT_COUNT: &str =
     concat!("SELECT COUNT(*) FROM audit_event e WHERE ", audit_about!());
 
 pub(crate) use open_record;
+
+/// Stores review `$r` of `$runner_id` inside transaction `$tx` (after `open_record!` let the
+/// actor in): inserted, or the same day's review of that kind replaced unless it was settled
+/// (accepted or overridden) and `$r` is a suggestion. Evaluates to the stored `ReviewRow`.
+macro_rules! upsert_review {
+    ($tx:expr, $actor:expr, $runner_id:expr, $r:expr) => {{
+        let tx = $tx;
+        let actor: &Actor = $actor;
+        let runner_id: i64 = $runner_id;
+        let r: &NewReview = $r;
+        let now = now();
+        let decided = (r.status != ReviewStatus::Suggested).then_some((actor.user_id, now));
+        // One statement: inserted, or the day's review already there updated unless it was
+        // settled and this is a suggestion. An upsert, so logs of one day saved at once on
+        // PostgreSQL never meet the unique key.
+        let upsert = format!(
+            "INSERT INTO review (runner_id, programme_id, review_date, kind, status, body_json, decided_by, \
+             decided_at, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
+             ON CONFLICT (runner_id, programme_id, review_date, kind) DO UPDATE SET body_json = excluded.body_json, \
+             status = excluded.status, decided_by = excluded.decided_by, decided_at = excluded.decided_at \
+             WHERE review.status = 'suggested' OR excluded.status <> 'suggested' RETURNING {REVIEW_COLUMNS}"
+        );
+        let stored: Option<ReviewRow> = sqlx::query_as(&upsert)
+            .bind(runner_id).bind(r.programme_id).bind(&r.review_date).bind(r.kind.as_str())
+            .bind(r.status.as_str()).bind(&r.body_json)
+            .bind(decided.map(|d| d.0)).bind(decided.map(|d| d.1)).bind(now)
+            .fetch_optional(&mut **tx).await?;
+        let row: ReviewRow = match stored {
+            Some(row) => row,
+            // A settled review is kept as it is.
+            None => {
+                let find = format!(
+                    "SELECT {REVIEW_COLUMNS} FROM review WHERE runner_id = $1 AND programme_id = $2 AND review_date = $3 AND kind = $4"
+                );
+                sqlx::query_as(&find)
+                    .bind(runner_id).bind(r.programme_id).bind(&r.review_date).bind(r.kind.as_str())
+                    .fetch_one(&mut **tx).await?
+            }
+        };
+        row
+    }};
+}
+pub(crate) use upsert_review;
+
 /// For a read begun on a reader that turns out to be about someone else's record: records the
 /// denied attempt on the writer (`open_record!` audits it) and returns `NotFound` from the
 /// calling method.

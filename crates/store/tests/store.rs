@@ -2131,3 +2131,199 @@ async fn a_caseload_view_is_one_audit_event_naming_every_runner() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_log_and_what_it_decides_are_stored_together_once() {
+    each_backend(|store| async move {
+        let c = clinic(&store, "Outcome Clinic").await;
+        let runner = store
+            .create_user(&new_user(Some(c.id), "or@example.com", Role::Runner))
+            .await
+            .unwrap();
+        let clin = store
+            .create_user(&new_user(Some(c.id), "oc@example.com", Role::Clinician))
+            .await
+            .unwrap();
+        let stranger = store
+            .create_user(&new_user(None, "os@example.com", Role::Clinician))
+            .await
+            .unwrap();
+        let me = Actor::of(&runner);
+        assert!(!store.has_assessment(&me, runner.id).await.unwrap());
+        let programme = store
+            .add_programme(
+                &Actor::of(&clin),
+                runner.id,
+                &NewProgramme {
+                    assessment_id: None,
+                    status: ProgrammeStatus::Approved,
+                    body_json: "{}".into(),
+                },
+            )
+            .await
+            .unwrap();
+        let log = |kind, date: &str, key: &str| NewLog {
+            kind,
+            log_date: date.into(),
+            body_json: format!("{{\"date\":\"{date}\"}}"),
+            idempotency_key: key.into(),
+        };
+        let review = |date: &str, kind, body: &str| NewReview {
+            programme_id: programme.id,
+            review_date: date.into(),
+            kind,
+            status: ReviewStatus::Suggested,
+            body_json: body.into(),
+        };
+        let outcome = |n: u32| LogOutcome {
+            reviews: vec![
+                review(
+                    "2026-11-21",
+                    ReviewKind::AfterDay,
+                    &format!("{{\"n\":{n}}}"),
+                ),
+                review("2026-11-21", ReviewKind::Weekly, &format!("{{\"w\":{n}}}")),
+            ],
+            alerts: vec![
+                (AlertTier::High, "Morning pain 6/10 today.".to_owned()),
+                (AlertTier::Low, "Nothing logged for 3 days.".to_owned()),
+                (AlertTier::High, "Morning pain 6/10 today.".to_owned()),
+            ],
+            now: 1_800_000_000,
+        };
+        let (first, saved) = store
+            .add_log_with_outcome(
+                &me,
+                runner.id,
+                &log(LogKind::Morning, "2026-11-21", "o1"),
+                &outcome(1),
+            )
+            .await
+            .unwrap();
+        assert_eq!(saved, LogSaved::New);
+        let reviews = store.reviews_of(&me, runner.id).await.unwrap();
+        assert_eq!(reviews.len(), 2, "{reviews:?}");
+        let staff = Actor::of(&clin);
+        let alerts = store.open_alerts(&staff).await.unwrap();
+        assert_eq!(
+            alerts.len(),
+            2,
+            "a reason given twice is raised once: {alerts:?}"
+        );
+
+        // The same key again: the log is found, and its outcome is not stored a second time.
+        let (again, saved) = store
+            .add_log_with_outcome(
+                &me,
+                runner.id,
+                &log(LogKind::Morning, "2026-11-21", "o1"),
+                &outcome(2),
+            )
+            .await
+            .unwrap();
+        assert_eq!((saved, again.id), (LogSaved::AlreadyStored, first.id));
+        assert!(
+            store
+                .reviews_of(&me, runner.id)
+                .await
+                .unwrap()
+                .iter()
+                .all(|r| r.body_json.contains('1'))
+        );
+
+        // A later log of the day replaces the day's suggestions; open alerts are not doubled.
+        store
+            .add_log_with_outcome(
+                &me,
+                runner.id,
+                &log(LogKind::Session, "2026-11-21", "o2"),
+                &outcome(3),
+            )
+            .await
+            .unwrap();
+        let reviews = store.reviews_of(&me, runner.id).await.unwrap();
+        assert_eq!(reviews.len(), 2);
+        assert!(
+            reviews.iter().all(|r| r.body_json.contains('3')),
+            "{reviews:?}"
+        );
+        assert_eq!(store.open_alerts(&staff).await.unwrap().len(), 2);
+
+        // A second morning of a date is refused, and nothing of its outcome is kept.
+        match store
+            .add_log_with_outcome(
+                &me,
+                runner.id,
+                &log(LogKind::Morning, "2026-11-21", "o3"),
+                &outcome(4),
+            )
+            .await
+        {
+            Err(StoreError::Conflict { constraint }) => {
+                assert_eq!(constraint, "tracking_log_one_morning")
+            }
+            other => panic!("expected a conflict, got {other:?}"),
+        }
+        assert!(
+            store
+                .reviews_of(&me, runner.id)
+                .await
+                .unwrap()
+                .iter()
+                .all(|r| r.body_json.contains('3'))
+        );
+
+        // Someone else's runner: refused and audited, nothing stored.
+        assert!(matches!(
+            store
+                .add_log_with_outcome(
+                    &Actor::of(&stranger),
+                    runner.id,
+                    &log(LogKind::Run, "2026-11-21", "o4"),
+                    &outcome(5),
+                )
+                .await,
+            Err(StoreError::NotFound)
+        ));
+        assert_eq!(
+            store
+                .logs_of(&me, runner.id, "2026-01-01")
+                .await
+                .unwrap()
+                .len(),
+            2
+        );
+
+        // The first week's mornings, read on their own.
+        store
+            .add_log(&me, runner.id, &log(LogKind::Morning, "2026-11-14", "o5"))
+            .await
+            .unwrap();
+        store
+            .add_log(&me, runner.id, &log(LogKind::Session, "2026-11-15", "o6"))
+            .await
+            .unwrap();
+        let mornings = store
+            .mornings_between(&me, runner.id, "2026-11-14", "2026-11-20")
+            .await
+            .unwrap();
+        assert_eq!(
+            mornings
+                .iter()
+                .map(|l| l.log_date.as_str())
+                .collect::<Vec<_>>(),
+            ["2026-11-14"]
+        );
+        assert!(matches!(
+            store
+                .mornings_between(&Actor::of(&stranger), runner.id, "2026-11-14", "2026-11-20")
+                .await,
+            Err(StoreError::NotFound)
+        ));
+        assert!(matches!(
+            store.has_assessment(&Actor::of(&stranger), runner.id).await,
+            Err(StoreError::NotFound)
+        ));
+    })
+    .await;
+}

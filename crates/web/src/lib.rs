@@ -56,7 +56,8 @@ pub use passwords::hash_password;
 pub use runs::analyze_options_for;
 pub use runs::load::watch_runs;
 pub use tracking::journal::{
-    HISTORY_DAYS, Journal, WEEKLY_REVIEWS_CAUGHT_UP, apply_accepted, progressed,
+    DECISION_DAYS, HISTORY_DAYS, Journal, TODAY_DAYS, WEEKLY_REVIEWS_CAUGHT_UP, apply_accepted,
+    progressed,
 };
 pub use visitor::{
     FLASH_COOKIE, FORM_TOKEN_TTL_SECONDS, ServerKey, VISITOR_COOKIE, form_token_for,

@@ -32,12 +32,11 @@ pub async fn home(ctx: Ctx) -> AppResult<Response> {
     }
     let clinic_name = ctx.clinic().await?.map(|c| c.name.clone());
     let first_self_check = user.role == backstride_core::Role::Runner
-        && ctx
+        && !ctx
             .state
             .store
-            .assessments_of(&backstride_store::Actor::of(&user), user.id)
-            .await?
-            .is_empty();
+            .has_assessment(&backstride_store::Actor::of(&user), user.id)
+            .await?;
     render(Home {
         page: ctx.page("Home").await?,
         role: user.role.as_str(),

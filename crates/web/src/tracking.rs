@@ -39,7 +39,8 @@ use backstride_core::tracking::{
     LogError, RawMorningCheckIn, RawRunLog, RawSessionLog, RedFlagSymptom,
 };
 use backstride_store::{
-    Actor, LogKind, LogSaved, NewLog, ReviewKind, ReviewRecord, ReviewStatus, StoreError, User,
+    Actor, LogKind, LogRecord, LogSaved, NewLog, ReviewKind, ReviewRecord, ReviewStatus,
+    StoreError, User,
 };
 use jiff::civil::Date;
 use journal::{Journal, days_before};
@@ -218,7 +219,15 @@ pub(crate) async fn render_today(
     let actor = Actor::of(runner);
     let today = ctx.state.clock.today_for(runner);
     // One read for the page: the programme, assessments, and the window's logs and reviews.
-    let records = journal::read(store, &actor, runner.id, today, "view today").await?;
+    let records = journal::read_days(
+        store,
+        &actor,
+        runner.id,
+        today,
+        journal::TODAY_DAYS,
+        "view today",
+    )
+    .await?;
     let hold = hold_in(&records.assessments);
     let units = ctx.units_in(records.clinic.as_ref());
     let reviews = records.reviews.clone();
@@ -695,7 +704,7 @@ pub(crate) async fn save_log(
     let store = state.store.as_ref();
     let actor = Actor::of(runner);
     let today = state.clock.today_for(runner);
-    let Some(journal) = Journal::load(store, &actor, runner, today).await? else {
+    let Some(journal) = Journal::load_recent(store, &actor, runner, today).await? else {
         let message = "There is no approved programme to log against yet.";
         return Ok(Err(LogRefusal::Whole(message.into())));
     };
@@ -713,30 +722,38 @@ pub(crate) async fn save_log(
         Ok(c) => c,
         Err(errors) => return Ok(Err(LogRefusal::Fields(errors))),
     };
+    let log = NewLog {
+        kind: checked.kind,
+        log_date: checked.date.to_string(),
+        body_json: checked.body.clone(),
+        idempotency_key: field(fields, "idempotency_key").to_owned(),
+    };
+    // What the log decides, worked out on the journal as it will be with the log, so the
+    // store keeps the log and its outcome in one transaction (or neither, for a key seen).
+    let journal = journal.with_stored(LogRecord {
+        id: i64::MAX,
+        runner_id: runner.id,
+        entered_by: actor.user_id,
+        kind: log.kind,
+        log_date: log.log_date.clone(),
+        body_json: log.body_json.clone(),
+        idempotency_key: log.idempotency_key.clone(),
+        created_at: crate::auth::now(),
+    });
+    let after = journal.decide_after_log(checked.date, today).await?;
     let saved = store
-        .add_log(
-            &actor,
-            runner.id,
-            &NewLog {
-                kind: checked.kind,
-                log_date: checked.date.to_string(),
-                body_json: checked.body.clone(),
-                idempotency_key: field(fields, "idempotency_key").to_owned(),
-            },
-        )
+        .add_log_with_outcome(&actor, runner.id, &log, &after.outcome)
         .await;
     let (message, already_stored) = match saved {
         Ok((_, LogSaved::AlreadyStored)) => (
             "This entry was already saved; it is stored once.".to_owned(),
             true,
         ),
-        Ok((stored, LogSaved::New)) => {
-            let journal = journal.with_stored(stored);
-            let review = journal
-                .after_log(store, &actor, checked.date, today)
-                .await?;
+        Ok((_, LogSaved::New)) => {
+            journal.apply_weekly(store, &actor, &after).await?;
+            journal.announce_critical(store, &after.outcome).await;
             let message =
-                words::saved_message(&review, &checked.red_flags, runner.clinic_id.is_some());
+                words::saved_message(&after.review, &checked.red_flags, runner.clinic_id.is_some());
             (message, false)
         }
         Err(StoreError::Conflict { .. }) => {

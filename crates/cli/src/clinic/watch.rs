@@ -117,7 +117,8 @@ impl Watch {
             file_name: format!("run-{date}.fit"),
             started_at: start,
             sport: t.sport.clone(),
-            summary_json: summary,
+            // Packed here, on the threads making runners, not on the one writing them.
+            summary_json: backstride_store::packed::pack(&summary),
         })
     }
 }
@@ -155,7 +156,8 @@ mod tests {
         else {
             panic!("not a run");
         };
-        let a: serde_json::Value = serde_json::from_str(&stored.summary_json).unwrap();
+        let unpacked = backstride_store::packed::unpack(stored.summary_json.clone());
+        let a: serde_json::Value = serde_json::from_str(&unpacked).unwrap();
         let b: serde_json::Value = serde_json::from_str(&runs[0].summary_json).unwrap();
         assert_eq!(a, b);
         assert_eq!(stored.started_at, start);

@@ -4,9 +4,9 @@
 //!
 //! Pages only read: weekly reviews are stored by the log that completes a week and by the
 //! hourly background task ([`make_weekly_reviews_for_everyone`]), only ever for the latest
-//! [`WEEKLY_REVIEWS_CAUGHT_UP`] weeks. The rules replay the logs on a blocking thread.
+//! [`WEEKLY_REVIEWS_CAUGHT_UP`] weeks. The rules replay a bounded window of logs (weeks, not
+//! the whole history), in place.
 
-use crate::blocking::off_runtime;
 use crate::clinic_settings::progression_thresholds;
 use crate::error::{AppError, AppResult};
 use crate::programme::hold::{RedFlagHold, hold_in};
@@ -18,9 +18,9 @@ use backstride_core::tracking::{
     RunLog, SessionLog, TrackingLogs, UsualMorningPain,
 };
 use backstride_store::{
-    Actor, AlertTier, AssessmentRecord, Clinic, JournalRecords, LogKind, LogRecord, NewProgramme,
-    NewReview, ProgrammeRecord, ProgrammeStatus, ReviewKind, ReviewRecord, ReviewStatus, Store,
-    User,
+    Actor, AlertTier, AssessmentRecord, Clinic, JournalRecords, LogKind, LogOutcome, LogRecord,
+    NewProgramme, NewReview, ProgrammeRecord, ProgrammeStatus, ReviewKind, ReviewRecord,
+    ReviewStatus, Store, User,
 };
 use jiff::civil::Date;
 use std::collections::HashSet;
@@ -34,6 +34,26 @@ pub const HISTORY_DAYS: i64 = 120;
 /// hourly task makes each within the hour, so more are missing only after a long outage, and
 /// a week older than this is judged on logs the runner can no longer back-fill.
 pub const WEEKLY_REVIEWS_CAUGHT_UP: i64 = 4;
+
+/// How far back the Today page reads: the weekly reviews of the latest
+/// [`WEEKLY_REVIEWS_CAUGHT_UP`] weeks (to know whether the latest is stored), which also covers
+/// the logs its decisions weigh — a back-filled day's 7 days and the 7 before them (21 days).
+/// A runner with a year of history reads the same few weeks as one who joined last week.
+pub const TODAY_DAYS: i64 = 7 * WEEKLY_REVIEWS_CAUGHT_UP;
+
+/// How far back a log's decisions read (a stored log, the hourly task): every weekly review
+/// that may still be made ([`WEEKLY_REVIEWS_CAUGHT_UP`] weeks) with the 14 days of logs each
+/// weighs (its 7 days and the 7 before them).
+pub const DECISION_DAYS: i64 =
+    7 * WEEKLY_REVIEWS_CAUGHT_UP + 2 * tracking::progression::WINDOW_DAYS;
+
+/// What a log decides (see [`Journal::decide_after_log`]): the day's review shown to the
+/// runner, everything to store with the log, and the weekly reviews among it.
+pub struct AfterLog {
+    pub review: Review,
+    pub outcome: LogOutcome,
+    weekly: Vec<Review>,
+}
 
 /// Everything the rules need about one runner.
 pub struct Journal {
@@ -102,8 +122,39 @@ pub async fn read(
     today: Date,
     action: &str,
 ) -> AppResult<JournalRecords> {
-    let since = days_before(today, HISTORY_DAYS).to_string();
+    read_days(store, actor, runner_id, today, HISTORY_DAYS, action).await
+}
+
+/// [`read`] with the logs and reviews of the last `days` before `today` only.
+pub async fn read_days(
+    store: &dyn Store,
+    actor: &Actor,
+    runner_id: i64,
+    today: Date,
+    days: i64,
+    action: &str,
+) -> AppResult<JournalRecords> {
+    let since = days_before(today, days).to_string();
     Ok(store.journal(actor, runner_id, &since, action).await?)
+}
+
+/// The morning check-ins of the programme's first week that fall before the window read
+/// (`since`): the usual morning pain is their median when the assessment recorded none. Read
+/// only then (at most 7 rows); nothing when the window reaches the programme's start.
+async fn first_week_before(
+    store: &dyn Store,
+    actor: &Actor,
+    runner_id: i64,
+    start: Date,
+    since: Date,
+) -> AppResult<Vec<LogRecord>> {
+    if start >= since {
+        return Ok(Vec::new());
+    }
+    let last = days_before(start, -6).min(days_before(since, 1));
+    Ok(store
+        .mornings_between(actor, runner_id, &start.to_string(), &last.to_string())
+        .await?)
 }
 
 /// What the rules take from the assessment a programme was made from: the usual morning pain
@@ -146,7 +197,27 @@ impl Journal {
         Journal::from_records(store, actor, records).await
     }
 
-    /// The journal of records read by [`read`]; `None` when there is no approved programme.
+    /// [`Journal::load`] with the window a log's decisions need ([`DECISION_DAYS`]).
+    pub async fn load_recent(
+        store: &dyn Store,
+        actor: &Actor,
+        runner: &User,
+        today: Date,
+    ) -> AppResult<Option<Journal>> {
+        let records = read_days(
+            store,
+            actor,
+            runner.id,
+            today,
+            DECISION_DAYS,
+            "view tracking record",
+        )
+        .await?;
+        Journal::from_records(store, actor, records).await
+    }
+
+    /// The journal of records read by [`read`] or [`read_days`]; `None` when there is no
+    /// approved programme.
     pub async fn from_records(
         store: &dyn Store,
         actor: &Actor,
@@ -159,6 +230,7 @@ impl Journal {
             assessments,
             logs,
             reviews,
+            since,
         } = records;
         let Some(programme_record) = programme else {
             return Ok(None);
@@ -169,14 +241,23 @@ impl Journal {
         if programme.running_allowed() {
             programme.block_running(&running_blocked);
         }
-        let (records, tracking_logs) = off_runtime(move || {
-            let mut tracking_logs = TrackingLogs::default();
-            for r in &logs {
-                add_to(&mut tracking_logs, r);
+        let first_week = match assessment_morning {
+            None => {
+                let start = programme.settings.start_date;
+                let since: Date = since
+                    .parse()
+                    .map_err(|e| AppError::Internal(format!("window start {since}: {e}")))?;
+                first_week_before(store, actor, runner.id, start, since).await?
             }
-            (logs, tracking_logs)
-        })
-        .await?;
+            Some(_) => Vec::new(),
+        };
+        // The window's logs are few (a few weeks): parsed here, without a hand-off to a
+        // blocking thread. The first week's mornings come first, as they are older.
+        let mut tracking_logs = TrackingLogs::default();
+        for r in first_week.iter().chain(&logs) {
+            add_to(&mut tracking_logs, r);
+        }
+        let records = logs;
         let thresholds = progression_thresholds(clinic.as_ref());
         let baseline_morning = UsualMorningPain::choose(
             assessment_morning,
@@ -231,6 +312,19 @@ impl Journal {
         }
     }
 
+    /// `review` as the store keeps it.
+    fn new_review(&self, review: &Review, kind: ReviewKind) -> AppResult<NewReview> {
+        let body_json =
+            serde_json::to_string(review).map_err(|e| AppError::Internal(e.to_string()))?;
+        Ok(NewReview {
+            programme_id: self.programme_record.id,
+            review_date: review.date.to_string(),
+            kind,
+            status: self.review_status(),
+            body_json,
+        })
+    }
+
     async fn store_review(
         &self,
         store: &dyn Store,
@@ -238,21 +332,55 @@ impl Journal {
         review: &Review,
         kind: ReviewKind,
     ) -> AppResult<ReviewRecord> {
-        let body_json =
-            serde_json::to_string(review).map_err(|e| AppError::Internal(e.to_string()))?;
-        Ok(store
-            .save_review(
-                actor,
-                self.runner.id,
-                &NewReview {
-                    programme_id: self.programme_record.id,
-                    review_date: review.date.to_string(),
-                    kind,
-                    status: self.review_status(),
-                    body_json,
-                },
-            )
-            .await?)
+        let review = self.new_review(review, kind)?;
+        Ok(store.save_review(actor, self.runner.id, &review).await?)
+    }
+
+    /// What a log dated `day` decides, worked out on the journal that holds it (see
+    /// [`Journal::with_stored`]) before it is stored, so the store keeps the log and its
+    /// outcome in one transaction: the day's review, the weekly reviews come due and not
+    /// stored yet, and alerts for the clinician — the same as [`Journal::after_log`] stores.
+    pub async fn decide_after_log(&self, day: Date, today: Date) -> AppResult<AfterLog> {
+        let review = self.review(day, ReviewKind::AfterDay).await?;
+        let mut reviews = vec![self.new_review(&review, ReviewKind::AfterDay)?];
+        let mut weekly = Vec::new();
+        if self.hold.is_none() {
+            for date in self.weekly_dates_missing(&self.reviews, today) {
+                let week = self.review(date, ReviewKind::Weekly).await?;
+                reviews.push(self.new_review(&week, ReviewKind::Weekly)?);
+                weekly.push(week);
+            }
+        }
+        let alerts = self.alerts_found(today).await?;
+        Ok(AfterLog {
+            review,
+            outcome: LogOutcome {
+                reviews,
+                alerts,
+                now: crate::auth::now(),
+            },
+            weekly,
+        })
+    }
+
+    /// After [`Journal::decide_after_log`]'s outcome was stored: a self-directed runner's
+    /// weekly reviews are final, so the first that moves an exercise is applied to the
+    /// programme (as [`Journal::make_weekly_reviews`] does). Returns whether it changed.
+    pub async fn apply_weekly(
+        &self,
+        store: &dyn Store,
+        actor: &Actor,
+        after: &AfterLog,
+    ) -> AppResult<bool> {
+        if self.review_status() != ReviewStatus::Accepted {
+            return Ok(false);
+        }
+        for review in &after.weekly {
+            if apply_review(store, actor, &self.programme_record, review).await? {
+                return Ok(true);
+            }
+        }
+        Ok(false)
     }
 
     /// After a log dated `day` is stored: the day's review, any weekly review now due, and
@@ -272,43 +400,76 @@ impl Journal {
         Ok(review)
     }
 
-    /// Core's review of `kind` for the days up to `day`, worked out on a blocking thread.
+    /// Core's review of `kind` for the days up to `day`. Worked out in place: the journal
+    /// holds a window of weeks, not the whole history, so this is short work and a hand-off to
+    /// a blocking thread would cost more than it saves.
     pub async fn review(&self, day: Date, kind: ReviewKind) -> AppResult<Review> {
-        let programme = Arc::clone(&self.programme);
-        let logs = Arc::clone(&self.logs);
-        let (baseline, t) = (self.baseline_morning, self.thresholds.clone());
-        off_runtime(move || match kind {
-            ReviewKind::AfterDay => tracking::after_day(&programme, &logs, baseline, day, &t),
-            ReviewKind::Weekly => tracking::weekly_review(&programme, &logs, baseline, day, &t),
+        let (programme, logs, t) = (&self.programme, &self.logs, &self.thresholds);
+        let baseline = self.baseline_morning;
+        Ok(match kind {
+            ReviewKind::AfterDay => tracking::after_day(programme, logs, baseline, day, t),
+            ReviewKind::Weekly => tracking::weekly_review(programme, logs, baseline, day, t),
         })
-        .await
+    }
+
+    /// The alerts core suggests for the logs up to `today`, for a clinic's runner only.
+    async fn alerts_found(&self, today: Date) -> AppResult<Vec<(AlertTier, String)>> {
+        if self.runner.clinic_id.is_none() {
+            return Ok(Vec::new());
+        }
+        let since = self.programme.settings.start_date;
+        let found = tracking::alerts(
+            &self.logs,
+            self.baseline_morning,
+            since,
+            today,
+            &self.thresholds,
+        );
+        Ok(found
+            .into_iter()
+            .map(|a| {
+                let tier = match a.tier {
+                    tracking::AlertTier::Critical => AlertTier::Critical,
+                    tracking::AlertTier::High => AlertTier::High,
+                    tracking::AlertTier::Low => AlertTier::Low,
+                };
+                (tier, a.reason)
+            })
+            .collect())
     }
 
     /// Raises the alerts core suggests for the logs up to `today` (the store keeps one open
     /// alert per reason).
     pub async fn raise_alerts(&self, store: &dyn Store, today: Date) -> AppResult<()> {
-        if self.runner.clinic_id.is_none() {
-            return Ok(());
-        }
-        let logs = Arc::clone(&self.logs);
-        let (baseline, t) = (self.baseline_morning, self.thresholds.clone());
-        let since = self.programme.settings.start_date;
-        let found =
-            off_runtime(move || tracking::alerts(&logs, baseline, since, today, &t)).await?;
-        for a in found {
-            let tier = match a.tier {
-                tracking::AlertTier::Critical => AlertTier::Critical,
-                tracking::AlertTier::High => AlertTier::High,
-                tracking::AlertTier::Low => AlertTier::Low,
-            };
+        for (tier, reason) in self.alerts_found(today).await? {
             let alert = store
-                .raise_alert(self.runner.id, tier, &a.reason, crate::auth::now())
+                .raise_alert(self.runner.id, tier, &reason, crate::auth::now())
                 .await?;
             if tier == AlertTier::Critical {
                 crate::webhooks::events::critical_alert(store, self.runner.id, alert).await;
             }
         }
         Ok(())
+    }
+
+    /// After a log's outcome was stored with it: each critical alert in it goes to the clinic's
+    /// webhooks. The store keeps one open alert per reason, so raising it again only finds its
+    /// id; a failure is logged, never shown to the runner, whose log is stored.
+    pub async fn announce_critical(&self, store: &dyn Store, outcome: &LogOutcome) {
+        for (tier, reason) in &outcome.alerts {
+            if *tier != AlertTier::Critical {
+                continue;
+            }
+            match store
+                .raise_alert(self.runner.id, *tier, reason, outcome.now)
+                .await
+            {
+                Ok(alert) => {
+                    crate::webhooks::events::critical_alert(store, self.runner.id, alert).await
+                }
+                Err(err) => tracing::warn!(%err, "webhook: critical alert of a log not found"),
+            }
+        }
     }
 
     /// The weekly review dates that have come, the latest [`WEEKLY_REVIEWS_CAUGHT_UP`] of
@@ -396,7 +557,7 @@ pub async fn make_weekly_reviews_for_everyone(
     for runner in &runners {
         let actor = Actor::of(runner);
         let today = clock.today_for(runner);
-        let made = match Journal::load(store, &actor, runner, today).await {
+        let made = match Journal::load_recent(store, &actor, runner, today).await {
             Ok(Some(journal)) => journal.make_weekly_reviews(store, &actor, today).await,
             Ok(None) => Ok(false),
             Err(e) => Err(e),

@@ -100,13 +100,27 @@ struct Trip {
     rows: u64,
 }
 
-/// GETs `path` and counts the statements it ran (the page must answer 200, or redirect).
-async fn trip(c: &mut Client, path: &str) -> (Trip, Vec<String>) {
+/// Starts counting one request's statements: the counts so far.
+fn count_from() -> (u64, u64) {
     SEEN.lock().unwrap().clear();
-    let (s0, r0) = (
+    (
         STATEMENTS.load(Ordering::SeqCst),
         ROWS.load(Ordering::SeqCst),
-    );
+    )
+}
+
+/// The statements run since [`count_from`] gave `(s0, r0)`, and their summaries.
+fn counted((s0, r0): (u64, u64)) -> (Trip, Vec<String>) {
+    let trip = Trip {
+        statements: STATEMENTS.load(Ordering::SeqCst) - s0,
+        rows: ROWS.load(Ordering::SeqCst) - r0,
+    };
+    (trip, std::mem::take(&mut *SEEN.lock().unwrap()))
+}
+
+/// GETs `path` and counts the statements it ran (the page must answer 200, or redirect).
+async fn trip(c: &mut Client, path: &str) -> (Trip, Vec<String>) {
+    let from = count_from();
     let res = c.get(path).await;
     assert!(
         res.status == 200 || res.status.is_redirection(),
@@ -114,11 +128,37 @@ async fn trip(c: &mut Client, path: &str) -> (Trip, Vec<String>) {
         res.status,
         res.body
     );
-    let trip = Trip {
-        statements: STATEMENTS.load(Ordering::SeqCst) - s0,
-        rows: ROWS.load(Ordering::SeqCst) - r0,
-    };
-    (trip, std::mem::take(&mut *SEEN.lock().unwrap()))
+    counted(from)
+}
+
+/// Logs a run for today through `POST /today/log` (key `key`) and counts the statements it
+/// ran: the journal's read, the log and what it decides stored in one transaction.
+async fn log_trip(c: &mut Client, key: &str) -> (Trip, Vec<String>) {
+    c.get("/today").await;
+    let today = today().to_string();
+    let from = count_from();
+    let res = c
+        .post(
+            "/today/log",
+            &[
+                ("kind", "run"),
+                ("date", &today),
+                ("distance", "5"),
+                ("duration_minutes", "30"),
+                ("pain_before", "1"),
+                ("pain_during", "2"),
+                ("pain_after", "1"),
+                ("idempotency_key", key),
+            ],
+        )
+        .await;
+    assert!(
+        res.status.is_redirection(),
+        "POST /today/log: {} {}",
+        res.status,
+        res.body
+    );
+    counted(from)
 }
 
 /// The figures of one comparison, printed and checked.
@@ -381,6 +421,20 @@ fn window_rows() -> u64 {
     days * 4 + days / 7 + backstride_store::RECENT_ASSESSMENTS as u64
 }
 
+/// Rows a year runner's Today page may read beyond a new runner's: its shorter window (the
+/// weeks of [`backstride_web::TODAY_DAYS`]), counted as [`window_rows`] counts.
+fn today_window_rows() -> u64 {
+    let days = backstride_web::TODAY_DAYS as u64;
+    days * 4 + days / 7 + backstride_store::RECENT_ASSESSMENTS as u64
+}
+
+/// Rows a year runner's stored log may read and write beyond a new runner's: the window of a
+/// log's decisions ([`backstride_web::DECISION_DAYS`]), counted as [`window_rows`] counts.
+fn decision_window_rows() -> u64 {
+    let days = backstride_web::DECISION_DAYS as u64;
+    days * 4 + days / 7 + backstride_store::RECENT_ASSESSMENTS as u64
+}
+
 /// The runner record's window: the journal's, and the newest programme versions, reviews (of
 /// any day, and decided with a note), runs, and audit lines it lists.
 fn record_window_rows() -> u64 {
@@ -432,8 +486,21 @@ async fn pages_read_a_bounded_window_in_a_fixed_number_of_statements() {
             trip(&mut year_c, &large).await;
             let a = trip(&mut fresh_c, &small).await;
             let b = trip(&mut year_c, &large).await;
-            cmp.check(page, &a, &b, 0, window_rows());
+            let window = if page == "runner /today" {
+                today_window_rows()
+            } else {
+                window_rows()
+            };
+            cmp.check(page, &a, &b, 0, window);
         }
+        // A stored log: the same statements for a year of history as for a week (but one),
+        // its rows within the decisions' window. (Each runner logs once first: the steady state.)
+        log_trip(&mut fresh_c, "trips-log-1").await;
+        log_trip(&mut year_c, "trips-log-1").await;
+        let a = log_trip(&mut fresh_c, "trips-log-2").await;
+        let b = log_trip(&mut year_c, "trips-log-2").await;
+        // Slack 1: the alerts' one statement runs only when the logs call for an alert.
+        cmp.check("runner POST /today/log", &a, &b, 1, decision_window_rows());
         for ((page, small), (_, large)) in
             staff_pages(fresh.id).into_iter().zip(staff_pages(year.id))
         {
