@@ -752,8 +752,11 @@ pub(crate) async fn save_log(
         Ok((_, LogSaved::New)) => {
             journal.apply_weekly(store, &actor, &after).await?;
             journal.announce_critical(store, &after.outcome).await;
-            let message =
-                words::saved_message(&after.review, &checked.red_flags, runner.clinic_id.is_some());
+            let message = words::saved_message(
+                &after.review,
+                &checked.red_flags,
+                runner.clinic_id.is_some(),
+            );
             (message, false)
         }
         Err(StoreError::Conflict { .. }) => {
