@@ -7,7 +7,9 @@
 //! links turns nothing off: a GET never writes), or the switch on Today.
 //!
 //! **Our choices**: the link's token is signed with the server key for this purpose and this
-//! runner (`ServerKey::link_token`, with the reminder's date so each email has its own), so it
+//! runner's account (`ServerKey::link_token`, signed with the account's creation time so a
+//! reused id does not inherit the link, and with the reminder's date so each email has its
+//! own), so it
 //! needs neither a session nor a CSRF token — it is the proof, and a changed, forged or other
 //! runner's token is refused with a 404; links from before signed tokens (a random token kept
 //! only as a hash) still work. At most one reminder per runner and local date (the store's
@@ -60,9 +62,22 @@ pub fn is_one_click_off(path: &str) -> bool {
     path.starts_with(OFF_PATH)
 }
 
-/// The token of `runner_id`'s "turn reminders off" link in the reminder for `local_date`.
-fn off_token(key: &ServerKey, runner_id: i64, local_date: &str) -> String {
-    key.link_token(OFF_PURPOSE, runner_id, local_date)
+/// What an off link is signed for: the action and the account it was sent to (its creation
+/// time), so the link stays with that account even if its id is given to a later one (SQLite
+/// can reuse the highest id after a deletion).
+fn off_purpose(account_created_at: i64) -> String {
+    format!("{OFF_PURPOSE}/{account_created_at}")
+}
+
+/// The token of `runner`'s "turn reminders off" link in the reminder for `local_date`.
+fn off_token(key: &ServerKey, runner: &User, local_date: &str) -> String {
+    key.link_token(&off_purpose(runner.created_at), runner.id, local_date)
+}
+
+/// The runner `token` (signed by [`off_token`]) names, if it was made for that account.
+fn off_subject(key: &ServerKey, token: &str, account: &User) -> Option<i64> {
+    key.link_subject(&off_purpose(account.created_at), token)
+        .filter(|id| *id == account.id)
 }
 
 /// The reminder form on Today.
@@ -201,8 +216,10 @@ async fn link_runner(ctx: &Ctx, token: &str) -> AppResult<i64> {
     if token.len() > 100 {
         return Err(AppError::NotFound);
     }
-    let runner = if token.contains('.') {
-        ctx.state.key.link_subject(OFF_PURPOSE, token)
+    let runner = if let Some((id, _)) = token.split_once('.') {
+        let id = id.parse::<i64>().map_err(|_| AppError::NotFound)?;
+        let account = ctx.state.store.user(id).await?;
+        off_subject(&ctx.state.key, token, &account)
     } else {
         ctx.state
             .store
@@ -304,7 +321,7 @@ pub async fn send_due(
             continue;
         }
         let local_date = due_day.to_string();
-        let token = off_token(key, runner.id, &local_date);
+        let token = off_token(key, &runner, &local_date);
         let email = reminder_email(&runner, base_url, &token, time);
         let outcome = store
             .send_reminder(

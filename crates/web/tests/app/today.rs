@@ -12,7 +12,7 @@ use backstride_core::Role;
 use backstride_core::library::Sidedness;
 use backstride_core::programme::Programme;
 use backstride_core::tracking::{SessionLog, SetsDone};
-use backstride_store::{Actor, SaveReminder, Store, User};
+use backstride_store::{Actor, SaveReminder, SessionBackend, Store, User};
 use std::sync::Arc;
 
 /// The fields "Done as planned" posts for `key` with `pain` (empty: none given).
@@ -355,6 +355,12 @@ async fn a_reminder_is_emailed_once_when_nothing_is_logged_and_its_link_turns_re
                 .await;
             assert_eq!(one_click.status, StatusCode::NOT_FOUND, "{wrong}");
         }
+        // A link sent to an earlier account that had this id (SQLite can reuse the highest id
+        // after a deletion) is refused: the token is signed for the account's creation time.
+        shift_account_creation(&store, quiet.id, 1).await;
+        assert_eq!(visitor.get(path).await.status, StatusCode::NOT_FOUND);
+        assert_eq!(visitor.post(path, &[]).await.status, StatusCode::NOT_FOUND);
+        shift_account_creation(&store, quiet.id, -1).await;
         assert!(store.reminder(quiet.id).await.unwrap().unwrap().enabled);
         assert!(store.reminder(busy.id).await.unwrap().unwrap().enabled);
 
@@ -416,4 +422,27 @@ async fn a_reminder_is_emailed_once_when_nothing_is_logged_and_its_link_turns_re
         );
     })
     .await;
+}
+
+/// Moves account `id`'s creation time by `seconds`, as if a later account had taken its id.
+async fn shift_account_creation(store: &Arc<dyn Store>, id: i64, seconds: i64) {
+    let sql = "UPDATE app_user SET created_at = created_at + $1 WHERE id = $2";
+    match store.session_backend() {
+        SessionBackend::Sqlite(pool, _) => {
+            sqlx::query(sql)
+                .bind(seconds)
+                .bind(id)
+                .execute(&pool)
+                .await
+                .unwrap();
+        }
+        SessionBackend::Postgres(pool, _) => {
+            sqlx::query(sql)
+                .bind(seconds)
+                .bind(id)
+                .execute(&pool)
+                .await
+                .unwrap();
+        }
+    }
 }
