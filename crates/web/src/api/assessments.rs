@@ -4,7 +4,9 @@
 
 use crate::AppState;
 use crate::api::auth::{ApiUser, ApiWriter};
-use crate::api::problem::{ApiError, ApiJson, ApiResult, Problem};
+use crate::api::problem::{
+    ApiError, ApiJson, ApiResult, JsonWriteRefusals, NoToken, Problem, RunnerReadRefusals,
+};
 use crate::api::stored_json;
 use crate::assessment::steps::{slug, steps_of};
 use crate::assessment::{alert_clinician, alert_on_high_pain, next_kind, red_flag_reason, to_json};
@@ -73,8 +75,7 @@ pub struct AssessmentDocument(pub serde_json::Value);
     params(("runner_id" = i64, Path, description = "The runner's id")),
     responses(
         (status = 200, description = "The runner's assessments", body = [AssessmentOut]),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such runner, or not one the caller may see", body = Problem, content_type = "application/problem+json"),
+        RunnerReadRefusals,
     ))]
 pub async fn list(
     State(state): State<AppState>,
@@ -91,7 +92,7 @@ pub async fn list(
     params(("id" = i64, Path, description = "The assessment's id")),
     responses(
         (status = 200, description = "The assessment", body = AssessmentOut),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        NoToken,
         (status = 404, description = "No such assessment, or not one the caller may see", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn get(
@@ -113,12 +114,9 @@ pub async fn get(
     request_body(content = AssessmentDocument, content_type = "application/json"),
     responses(
         (status = 201, description = "Stored and scored", body = AssessmentOut),
-        (status = 400, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        JsonWriteRefusals,
         (status = 403, description = "A read-only token", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such runner, or not one the caller may see", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Not sent as JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Fields refused; nothing stored", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn create(
     State(state): State<AppState>,

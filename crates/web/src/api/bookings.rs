@@ -4,7 +4,7 @@
 
 use crate::AppState;
 use crate::api::auth::ApiUser;
-use crate::api::problem::{ApiError, ApiResult, Problem};
+use crate::api::problem::{ApiError, ApiResult, NoToken, Problem};
 use axum::Json;
 use axum::extract::State;
 use serde::Serialize;
@@ -32,7 +32,7 @@ pub struct BookingOut {
     security(("bearer" = [])),
     responses(
         (status = 200, description = "Upcoming calls", body = [BookingOut]),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        NoToken,
         (status = 403, description = "Not a clinic's staff", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn list(State(state): State<AppState>, api: ApiUser) -> ApiResult<Json<Vec<BookingOut>>> {

@@ -4,7 +4,9 @@
 
 use crate::AppState;
 use crate::api::auth::{ApiUser, ApiWriter};
-use crate::api::problem::{ApiError, ApiJson, ApiResult, Problem};
+use crate::api::problem::{
+    ApiError, ApiJson, ApiResult, JsonWriteRefusals, Problem, RunnerReadRefusals,
+};
 use crate::api::stored_json;
 use crate::tracking::{LogRefusal, RED_FLAGS, flag_value, save_log};
 use axum::Json;
@@ -67,8 +69,7 @@ pub struct LogsQuery {
     responses(
         (status = 200, description = "The logs", body = [LogOut]),
         (status = 400, description = "A date that can't be read", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such runner, or not one the caller may see", body = Problem, content_type = "application/problem+json"),
+        RunnerReadRefusals,
     ))]
 pub async fn list(
     State(state): State<AppState>,
@@ -239,13 +240,10 @@ fn api_field(mut e: FieldError) -> FieldError {
     responses(
         (status = 201, description = "Stored", body = LogSavedOut),
         (status = 200, description = "Stored before under this key: stored once", body = LogSavedOut),
-        (status = 400, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        JsonWriteRefusals,
         (status = 403, description = "A read-only token, or staff", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "Not the token owner's record", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "No approved programme to log against, or one on hold", body = Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Not sent as JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Fields refused; nothing stored", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn create(
     State(state): State<AppState>,

@@ -3,7 +3,7 @@
 
 use crate::AppState;
 use crate::api::auth::ApiUser;
-use crate::api::problem::{ApiResult, Problem};
+use crate::api::problem::{ApiResult, NoToken};
 use axum::Json;
 use axum::extract::State;
 use backstride_core::Role;
@@ -42,7 +42,7 @@ pub struct RunnerSummary {
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The token's owner", body = Me),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        NoToken,
     ))]
 pub async fn me(api: ApiUser) -> ApiResult<Json<Me>> {
     let u = &api.user;
@@ -65,7 +65,7 @@ pub async fn me(api: ApiUser) -> ApiResult<Json<Me>> {
     security(("bearer" = [])),
     responses(
         (status = 200, description = "Runners, by name", body = [RunnerSummary]),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        NoToken,
     ))]
 pub async fn runners(
     State(state): State<AppState>,

@@ -26,6 +26,66 @@ pub struct Problem {
     pub errors: Vec<ProblemField>,
 }
 
+/// The OpenAPI answer of every route to a request without a valid token.
+#[derive(utoipa::IntoResponses)]
+#[response(
+    status = 401,
+    description = "No valid token",
+    content_type = "application/problem+json"
+)]
+#[allow(dead_code)] // Only described in the OpenAPI document; `ApiError` builds the answer.
+pub struct NoToken(Problem);
+
+/// The OpenAPI answers of a read of one runner's record: no valid token, or a runner the
+/// caller may not see.
+#[derive(utoipa::IntoResponses)]
+#[allow(dead_code)] // Only described in the OpenAPI document; `ApiError` builds the answers.
+pub enum RunnerReadRefusals {
+    #[response(
+        status = 401,
+        description = "No valid token",
+        content_type = "application/problem+json"
+    )]
+    NoToken(Problem),
+    #[response(
+        status = 404,
+        description = "No such runner, or not one the caller may see",
+        content_type = "application/problem+json"
+    )]
+    NotFound(Problem),
+}
+
+/// The OpenAPI answers of a write with a JSON body, before whose record it is: no valid token,
+/// a body that is not JSON or not sent as JSON, and refused fields (nothing stored).
+#[derive(utoipa::IntoResponses)]
+#[allow(dead_code)] // Only described in the OpenAPI document; `ApiError` builds the answers.
+pub enum JsonWriteRefusals {
+    #[response(
+        status = 400,
+        description = "Not JSON",
+        content_type = "application/problem+json"
+    )]
+    NotJson(Problem),
+    #[response(
+        status = 401,
+        description = "No valid token",
+        content_type = "application/problem+json"
+    )]
+    NoToken(Problem),
+    #[response(
+        status = 415,
+        description = "Not sent as JSON",
+        content_type = "application/problem+json"
+    )]
+    NotSentAsJson(Problem),
+    #[response(
+        status = 422,
+        description = "Fields refused; nothing stored",
+        content_type = "application/problem+json"
+    )]
+    Refused(Problem),
+}
+
 /// One refused field.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ProblemField {

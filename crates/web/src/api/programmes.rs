@@ -3,7 +3,7 @@
 
 use crate::AppState;
 use crate::api::auth::ApiUser;
-use crate::api::problem::{ApiError, ApiResult, Problem};
+use crate::api::problem::{ApiError, ApiResult, NoToken, Problem, RunnerReadRefusals};
 use crate::api::stored_json;
 use crate::programme::shown_to;
 use axum::Json;
@@ -51,7 +51,7 @@ impl From<ProgrammeRecord> for ProgrammeOut {
     params(("runner_id" = i64, Path, description = "The runner's id")),
     responses(
         (status = 200, description = "The approved version", body = ProgrammeOut),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        NoToken,
         (status = 404, description = "No approved programme, no such runner, or not one the caller may see", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn current(
@@ -72,8 +72,7 @@ pub async fn current(
     params(("runner_id" = i64, Path, description = "The runner's id")),
     responses(
         (status = 200, description = "The versions", body = [ProgrammeOut]),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such runner, or not one the caller may see", body = Problem, content_type = "application/problem+json"),
+        RunnerReadRefusals,
     ))]
 pub async fn versions(
     State(state): State<AppState>,

@@ -4,7 +4,7 @@
 
 use crate::AppState;
 use crate::api::auth::{ApiUser, ApiWriter};
-use crate::api::problem::{ApiError, ApiResult, Problem};
+use crate::api::problem::{ApiError, ApiResult, NoToken, Problem, RunnerReadRefusals};
 use crate::api::stored_json;
 use axum::Json;
 use axum::body::Bytes;
@@ -54,8 +54,7 @@ fn summary(r: &RunRecord) -> RunSummary {
     params(("runner_id" = i64, Path, description = "The runner's id")),
     responses(
         (status = 200, description = "The runs", body = [RunSummary]),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such runner, or not one the caller may see", body = Problem, content_type = "application/problem+json"),
+        RunnerReadRefusals,
     ))]
 pub async fn list(
     State(state): State<AppState>,
@@ -75,7 +74,7 @@ pub async fn list(
     ),
     responses(
         (status = 200, description = "The run", body = RunOut),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        NoToken,
         (status = 404, description = "No such run of this runner, or not one the caller may see", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn get(
@@ -118,7 +117,7 @@ pub struct UploadOut {
     request_body(content = String, description = "The file's bytes", content_type = "application/octet-stream"),
     responses(
         (status = 201, description = "Each file's result", body = UploadOut),
-        (status = 401, description = "No valid token", body = Problem, content_type = "application/problem+json"),
+        NoToken,
         (status = 403, description = "A read-only token, or staff", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "Not the token owner's record", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "Larger than the upload limit", body = Problem, content_type = "application/problem+json"),
