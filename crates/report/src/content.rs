@@ -68,6 +68,8 @@ pub(crate) struct ChangeData {
     pub global: Option<String>,
     pub areas: Vec<(String, String)>,
     pub tests: Vec<TestRow>,
+    /// Running form from the videos before and after.
+    pub form: Option<crate::FormChangeTable>,
 }
 
 #[derive(Debug, Serialize)]
@@ -100,7 +102,10 @@ fn score_row(label: &str, c: &backstride_core::tracking::ScoreChange) -> ScoreRo
 }
 
 /// The change report as the template reads it.
-pub(crate) fn change(report: &backstride_core::tracking::ChangeReport) -> ChangeData {
+pub(crate) fn change(
+    report: &backstride_core::tracking::ChangeReport,
+    form: Option<crate::FormChangeTable>,
+) -> ChangeData {
     let mut scores = vec![score_row("Pain (0–10)", &report.pain)];
     if let Some(p) = &report.psfs {
         scores.push(score_row(
@@ -140,6 +145,7 @@ pub(crate) fn change(report: &backstride_core::tracking::ChangeReport) -> Change
                 text: t.text.clone(),
             })
             .collect(),
+        form,
     }
 }
 

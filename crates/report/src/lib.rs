@@ -219,6 +219,30 @@ pub struct ChangeDocument {
     pub compared: String,
     pub issued_on: Date,
     pub report: backstride_core::tracking::ChangeReport,
+    /// Running form from the side-view videos before and after, when there are both.
+    pub form: Option<FormChangeTable>,
+}
+
+/// Running form before and after, from two side-view videos (CLINICAL.md §10), every value
+/// already in words.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct FormChangeTable {
+    /// Which two videos: "side-view video of 3 Nov 2026, 10:00 against that of …".
+    pub compared: String,
+    pub rows: Vec<FormChangeRow>,
+    /// The §10 caveat about angles from a phone video.
+    pub caveat: String,
+}
+
+/// One running-form measure before and after: each value with the strides it is the median of
+/// (or why it could not be measured).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct FormChangeRow {
+    pub measure: String,
+    pub before: String,
+    pub before_used: String,
+    pub after: String,
+    pub after_used: String,
 }
 
 /// The change report as an A4 PDF: pain and function against the changes that matter, each
@@ -240,7 +264,7 @@ pub fn change_pdf(doc: &ChangeDocument) -> Result<Vec<u8>, ReportError> {
         form_cues: Vec::new(),
         cadence: None,
         notes: Vec::new(),
-        change: Some(content::change(&doc.report)),
+        change: Some(content::change(&doc.report, doc.form.clone())),
     };
     typeset(&data, Some(doc.issued_on))?.pdf()
 }

@@ -255,7 +255,10 @@ async fn save(
     if let Some(assessment) = from.assessment {
         // A clinician fills their assessment from the findings they confirm on the results page.
         let confirmed: Option<&[MetricKind]> = actor.role.is_staff().then_some(&[]);
-        url = match fill_assessment(&ctx, &actor, runner_id, assessment, &report, confirmed).await?
+        url = match fill_assessment(
+            &ctx, &actor, runner_id, assessment, &report, confirmed, None,
+        )
+        .await?
         {
             Some(filled) if confirmed.is_none() => {
                 format!("{url}?assessment={assessment}&filled={filled}")
@@ -280,8 +283,9 @@ fn to_json<T: serde::Serialize>(value: &T) -> AppResult<String> {
 }
 
 /// Fills the empty answers of a draft assessment's posture and running-form step from a side
-/// view (only from the `confirmed` metrics, when given); how many were filled, or `None` when
-/// the assessment is not this runner's open draft.
+/// view (only from the `confirmed` metrics, when given), after taking back what the `withdrawn`
+/// finding (one dismissed after it was confirmed) had filled; how many were filled, or `None`
+/// when the assessment is not this runner's open draft.
 async fn fill_assessment(
     ctx: &Ctx,
     actor: &Actor,
@@ -289,6 +293,7 @@ async fn fill_assessment(
     assessment: i64,
     report: &FormReport,
     confirmed: Option<&[MetricKind]>,
+    withdrawn: Option<MetricKind>,
 ) -> AppResult<Option<usize>> {
     let store = ctx.state.store.as_ref();
     let rec = match store.assessment(actor, assessment).await {
@@ -302,11 +307,12 @@ async fn fill_assessment(
     let mut raw: backstride_core::Assessment = serde_json::from_str(&rec.raw_json)
         .map_err(|e| AppError::Internal(format!("stored assessment {assessment}: {e}")))?;
     let posture = raw.posture_form.get_or_insert_with(Default::default);
+    let emptied = withdrawn.map_or_else(Vec::new, |kind| form::withdraw(report, kind, posture));
     let filled = match confirmed {
         Some(kinds) => form::prefill_confirmed(report, kinds, posture),
         None => form::prefill(report, posture),
     };
-    if filled.is_empty() {
+    if filled.is_empty() && emptied.is_empty() {
         return Ok(Some(0));
     }
     store
@@ -489,7 +495,8 @@ pub struct ReviewForm {
 /// `POST /runners/{runner_id}/form/{id}/review`: the runner's clinician confirms or dismisses
 /// one finding (CSRF checked by the guard; the store audits it and refuses anyone but staff of
 /// the runner's clinic). From an assessment, the confirmed findings then fill the empty answers
-/// of its posture and running-form step. Back to the finding on the results page.
+/// of its posture and running-form step, and one dismissed after it was confirmed takes back the
+/// answers it filled. Back to the finding on the results page.
 async fn review(
     ctx: Ctx,
     Path((runner_id, id)): Path<(i64, i64)>,
@@ -539,8 +546,18 @@ async fn review(
         if confirmed {
             kinds.push(kind);
         }
-        url = match fill_assessment(&ctx, &actor, runner_id, assessment, &report, Some(&kinds))
-            .await?
+        // A finding dismissed after it was confirmed takes back the answers it filled.
+        let withdrawn = (!confirmed).then_some(kind);
+        url = match fill_assessment(
+            &ctx,
+            &actor,
+            runner_id,
+            assessment,
+            &report,
+            Some(&kinds),
+            withdrawn,
+        )
+        .await?
         {
             Some(filled) => format!("{url}?assessment={assessment}&filled={filled}"),
             None => format!("{url}?assessment={assessment}"),
@@ -549,14 +566,30 @@ async fn review(
     Ok(Redirect::to(&format!("{url}#metric-{}", kind.id())).into_response())
 }
 
-/// Running form before and after, for a re-test's change report.
+/// Running form before and after, for a re-test's change report (the page and its PDF).
 pub struct FormChange {
     pub before_when: String,
     pub before_href: String,
     pub after_when: String,
     pub after_href: String,
-    /// Each side-view metric: its name, the number before and after.
-    pub rows: Vec<(&'static str, String, String)>,
+    /// Each side-view metric before and after, with the strides each value is the median of.
+    pub rows: Vec<backstride_report::FormChangeRow>,
+    /// The §10 caveat about angles from a phone video.
+    pub caveat: &'static str,
+}
+
+impl FormChange {
+    /// The same comparison for the printed change report.
+    pub fn printed(&self) -> backstride_report::FormChangeTable {
+        backstride_report::FormChangeTable {
+            compared: format!(
+                "side-view video of {} against that of {}",
+                self.before_when, self.after_when
+            ),
+            rows: self.rows.clone(),
+            caveat: self.caveat.to_owned(),
+        }
+    }
 }
 
 /// The side-view analyses a re-test's change report compares, from `records` (newest first): the
@@ -576,11 +609,15 @@ pub fn change_between(
     let (after, after_report) = side().find(|(r, _)| r.created_at >= before_at)?;
     let (before, before_report) =
         side().find(|(r, _)| r.created_at <= before_at && r.id != after.id)?;
-    let value = |report: &FormReport, kind| {
-        report
-            .metric(kind)
-            .and_then(|m| m.outcome.value().map(|v| shown(kind, v, &m.cut_offs)))
-            .unwrap_or_else(|| "could not measure".to_owned())
+    // The value in words and the strides it is the median of.
+    let value = |report: &FormReport, kind| match report.metric(kind) {
+        Some(m) => match &m.outcome {
+            Outcome::Measured { value, strides } => {
+                (shown(kind, *value, &m.cut_offs), used(kind, *strides))
+            }
+            Outcome::CouldNotMeasure { .. } => ("could not measure".to_owned(), String::new()),
+        },
+        None => ("could not measure".to_owned(), String::new()),
     };
     let href = |r: &FormVideoRecord| format!("/runners/{}/form/{}", r.runner_id, r.id);
     Some(FormChange {
@@ -590,9 +627,29 @@ pub fn change_between(
         after_href: href(after),
         rows: MetricKind::of(form::View::Side)
             .iter()
-            .map(|&k| (k.label(), value(&before_report, k), value(&after_report, k)))
+            .map(|&k| {
+                let (before, before_used) = value(&before_report, k);
+                let (after, after_used) = value(&after_report, k);
+                backstride_report::FormChangeRow {
+                    measure: k.label().to_owned(),
+                    before,
+                    before_used,
+                    after,
+                    after_used,
+                }
+            })
             .collect(),
+        caveat: ANGLE_CAVEAT,
     })
+}
+
+/// What a measured value is the median of: strides, or for cadence the foot landings timed.
+fn used(kind: MetricKind, strides: usize) -> String {
+    if kind == MetricKind::Cadence {
+        format!("from {strides} foot landings")
+    } else {
+        format!("median of {strides} strides")
+    }
 }
 
 fn shown(kind: MetricKind, value: f64, cut_offs: &[Threshold]) -> String {
@@ -613,11 +670,7 @@ fn metric_line(
         Outcome::Measured { value, strides } => (
             shown(m.kind, *value, &m.cut_offs),
             true,
-            if m.kind == MetricKind::Cadence {
-                format!("from {strides} foot landings")
-            } else {
-                format!("median of {strides} strides")
-            },
+            used(m.kind, *strides),
         ),
         Outcome::CouldNotMeasure { reason } => {
             ("Could not measure".to_owned(), false, reason.clone())

@@ -107,8 +107,8 @@
   });
 
   // --- Who to follow: a frame of the video where the runner can be tapped. ---------------------
-  // `tap` is where the runner was tapped (fractions of the picture), or null: then the person the
-  // model finds first in the whole picture (usually the largest) is followed.
+  // `tap` is where the runner was tapped (fractions of the picture), or null: then the largest,
+  // most central person found in the picture is followed (see mainPerson).
   let tap = null;
   function drawPicker() {
     if (!player.videoWidth) return;
@@ -127,10 +127,10 @@
   }
   function markPick() {
     drawPicker();
-    form.dataset.picked = tap ? 'tap' : 'first-found';
+    form.dataset.picked = tap ? 'tap' : 'largest-central';
     picked.textContent = tap
       ? 'The person you tapped will be measured, from ' + Number(start.value).toFixed(1) + ' s on.'
-      : 'No one tapped: the person the pose model finds first (usually the largest) will be measured.';
+      : 'No one tapped: the largest person nearest the middle of the picture will be measured.';
   }
   function showPicker() {
     tap = null;
@@ -274,13 +274,61 @@
     const x = point.x * frame.width, y = point.y * frame.height;
     return Math.abs(x - r.cx) <= r.w / 2 && Math.abs(y - r.cy) <= r.h / 2;
   }
+  /** The people the model finds in the frame now in `frame`, each as { landmarks, box }: the
+   *  model reports one person per picture, so it reads the whole picture and then overlapping
+   *  square windows across it (left, middle and right of a landscape picture; top, middle and
+   *  bottom of a portrait one); a person found again (hips within a fifth of their height of one
+   *  already found) counts once. */
+  async function peopleIn() {
+    const W = frame.width, H = frame.height, side = Math.min(W, H);
+    const boxes = [null];
+    for (const at of [0, 0.5, 1]) {
+      const x0 = W > H ? at * (W - side) : 0, y0 = W > H ? 0 : at * (H - side);
+      boxes.push({ x0, y0, x1: x0 + side, y1: y0 + side });
+    }
+    const people = [];
+    for (const box of boxes) {
+      await pose.reset();
+      const landmarks = await poseIn(box);
+      if (!landmarks) continue;
+      const hips = (l) => ({ x: (l[23].x + l[24].x) / 2 * W, y: (l[23].y + l[24].y) / 2 * H });
+      const a = hips(landmarks), height = personHeight(landmarks) * H;
+      const again = people.some((p) => { const b = hips(p.landmarks); return Math.hypot(a.x - b.x, a.y - b.y) < height / 5; });
+      if (!again) people.push({ landmarks, box });
+    }
+    await pose.reset();
+    return people;
+  }
+  /** A person's height as a share of the picture's: nose to the lower heel. */
+  function personHeight(landmarks) {
+    return Math.max(landmarks[29].y, landmarks[30].y) - landmarks[0].y;
+  }
+  /** Of `people` (each with `landmarks` in fractions of the picture), the one to measure when no
+   *  one was tapped: the largest and most central (our choice: height as a share of the picture's,
+   *  less half the distance of the hips from the picture's middle as a share of its half-width),
+   *  or null when there is no one. */
+  function mainPerson(people) {
+    let best = null, bestScore = -Infinity;
+    for (const p of people) {
+      const l = p.landmarks;
+      const off = Math.abs((l[23].x + l[24].x) / 2 - 0.5) / 0.5;
+      const score = personHeight(l) - 0.5 * off * personHeight(l);
+      if (score > bestScore) { best = p; bestScore = score; }
+    }
+    return best;
+  }
+  window.formVideoMainPerson = mainPerson;
   /** Follows one person from frame to frame: `step()` answers { landmarks, box } for the frame
    *  now in `frame`. Starts at the tap (or the whole picture), then moves its region with the
    *  person (ahead by their last movement); when the person is lost the region widens a little. */
   function follower(tapAt) {
     let region = null, vx = 0, vy = 0, lost = 0;
     async function acquire() {
-      if (!tapAt) return { landmarks: await poseIn(null), box: null };
+      if (!tapAt) {
+        // No tap: the largest, most central of the people found in the picture.
+        const chosen = mainPerson(await peopleIn());
+        return chosen || { landmarks: null, box: null };
+      }
       // Square crops around the tap, small to large, until the person found is the one tapped.
       for (const share of [0.5, 0.75, 1]) {
         const side = share * frame.height;
@@ -300,6 +348,11 @@
         const grow = Math.min(1.6, Math.pow(1.15, lost));
         const box = boxOf({ cx: region.cx + vx, cy: region.cy + vy, w: region.w * grow, h: region.h * grow });
         found = { landmarks: box ? await poseIn(box) : null, box };
+      }
+      if (found.landmarks && !region) {
+        // Who is followed, for the person (and the tests): the middle of their hips.
+        const l = found.landmarks;
+        form.dataset.following = [(l[23].x + l[24].x) / 2, (l[23].y + l[24].y) / 2].map((v) => v.toFixed(3)).join(',');
       }
       if (found.landmarks) {
         const next = regionAround(found.landmarks);
@@ -348,21 +401,28 @@
       seekIndex = Math.round(startAt * 30);
       player.pause();
       player.currentTime = startAt;
+      delete form.dataset.following;
       const step = follower(tap);
       preview.height = Math.round(preview.width * player.videoHeight / player.videoWidth);
       const frames = [];
       let withPose = 0;
       let minGap = 1 / 30;
       let previous = null;
+      // Where the time goes: reading frames from the video, and the pose model on them.
+      let reading = 0, modelling = 0;
       const modelStarted = performance.now();
       for (;;) {
         if (cancelled || frames.length >= maxFrames) break;
+        const readStarted = performance.now();
         const at = await next();
+        reading += performance.now() - readStarted;
         if (at === null) break;
         if (previous !== null && at <= previous) continue;
         if (previous !== null) minGap = Math.min(minGap, at - previous);
         previous = at;
+        const stepStarted = performance.now();
         const { landmarks, box } = await step();
+        modelling += performance.now() - stepStarted;
         const t = round(at, 4);
         if (landmarks) {
           withPose++;
@@ -383,7 +443,7 @@
       const seconds = (performance.now() - started) / 1000;
       const perSecond = frames.length / ((performance.now() - modelStarted) / 1000);
       series = { view: view(), width: player.videoWidth, height: player.videoHeight, frames };
-      window.formVideoTiming = { seconds, framesPerSecond: perSecond, frames: frames.length, withPose, fps: 1 / minGap, model: model(), start: startAt, tapped: !!tap };
+      window.formVideoTiming = { seconds, framesPerSecond: perSecond, frames: frames.length, withPose, fps: 1 / minGap, model: model(), start: startAt, tapped: !!tap, readingSeconds: reading / 1000, modelSeconds: modelling / 1000 };
       status.textContent = 'Done in ' + Math.round(seconds) + ' s.';
       found.textContent = 'The runner was found in ' + withPose + ' of ' + frames.length + ' frames. Nothing has been sent yet.';
       done.hidden = false;

@@ -24,7 +24,7 @@ pub use metrics::{
     ANGLE_CAVEAT, FormMetric, FormReport, MetricKind, Moment, Observation, Outcome, PoseStill,
     analyse,
 };
-pub use prefill::{prefill, prefill_confirmed};
+pub use prefill::{prefill, prefill_confirmed, withdraw};
 pub use validate::{MAX_FRAMES, MAX_SECONDS, MIN_SECONDS, RawFrame, RawSeries, validate};
 
 /// Declares [`Landmark`] and [`Landmark::ALL`] from one list, so the two cannot disagree.

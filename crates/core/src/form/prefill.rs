@@ -1,7 +1,8 @@
 //! Video findings into the assessment's posture and running-form step: only answers still empty
 //! are filled (a video never overrides what a person entered; CLINICAL.md §10), and the runner or
 //! clinician can change each one. In an assessment a clinician leads, only the findings they
-//! confirmed fill it in ([`prefill_confirmed`]).
+//! confirmed fill it in ([`prefill_confirmed`]); a finding dismissed after it was confirmed takes
+//! back the answers it filled ([`withdraw`]).
 
 use super::{FormReport, MetricKind, Observation, View};
 use crate::assessment::measurements::{CadenceAnswer, PostureFormTests};
@@ -83,6 +84,64 @@ pub fn prefill_confirmed(
         ..report.clone()
     };
     prefill(&kept, posture)
+}
+
+/// Takes back the answers the finding `kind` of `report` filled in: each answer still holding
+/// exactly what the finding put there is emptied again (one a person changed since is kept).
+/// Which answers were emptied, by test id. Each answer is filled from one metric only, so this
+/// never takes back what another confirmed finding filled.
+pub fn withdraw(
+    report: &FormReport,
+    kind: MetricKind,
+    posture: &mut PostureFormTests,
+) -> Vec<&'static str> {
+    let mut filled_alone = PostureFormTests::default();
+    prefill_confirmed(report, &[kind], &mut filled_alone);
+    let mut emptied = Vec::new();
+    let mut take_back = |id: &'static str, now: bool| {
+        if now {
+            emptied.push(id);
+        }
+        now
+    };
+    if filled_alone.trunk_lean_degrees.is_some()
+        && take_back(
+            TRUNK_LEAN.id,
+            posture.trunk_lean_degrees == filled_alone.trunk_lean_degrees,
+        )
+    {
+        posture.trunk_lean_degrees = None;
+    }
+    if filled_alone.leaning_back.is_some()
+        && take_back(
+            "leaning_back",
+            posture.leaning_back == filled_alone.leaning_back,
+        )
+    {
+        posture.leaning_back = None;
+    }
+    if filled_alone.forward_head.is_some()
+        && take_back(
+            "forward_head",
+            posture.forward_head == filled_alone.forward_head,
+        )
+    {
+        posture.forward_head = None;
+    }
+    if filled_alone.overstriding.is_some()
+        && take_back(
+            "overstriding",
+            posture.overstriding == filled_alone.overstriding,
+        )
+    {
+        posture.overstriding = None;
+    }
+    if filled_alone.cadence.is_some()
+        && take_back(CADENCE.id, posture.cadence == filled_alone.cadence)
+    {
+        posture.cadence = None;
+    }
+    emptied
 }
 
 fn answer(seen: bool) -> Answer {

@@ -66,6 +66,15 @@ pub struct SyntheticRunner {
     pub bounce: f64,
     /// Runs towards the picture's left.
     pub facing_left: bool,
+    /// The share of the picture's width the runner crosses in the clip (0: on a treadmill, in
+    /// the middle of the picture).
+    pub travel: f64,
+    /// How far a pose model pulls each side's hip landmark back with its thigh once the thigh
+    /// swings more than 10° behind vertical, and that side's shoulder forward with its arm
+    /// (which swings against the leg), as a share of leg length at a thigh 30° back; seen on the
+    /// demo clip's walker, whose two sides agree at mid-stance and disagree by ~12° with the
+    /// feet apart (bench/RESULTS.md, h4). 0: every landmark on its joint.
+    pub limb_drag: f64,
     /// Pixel jitter (standard deviation) on every coordinate.
     pub noise_px: f64,
     /// Share of frames missing from the series (dropped by the browser).
@@ -97,6 +106,8 @@ impl Default for SyntheticRunner {
             step_width: 0.3,
             bounce: 0.08,
             facing_left: false,
+            travel: 0.0,
+            limb_drag: 0.0,
             noise_px: 0.5,
             dropped: 0.1,
             no_pose: 0.03,
@@ -190,7 +201,7 @@ impl SyntheticRunner {
             }
             let left = (t / stride + START_PHASE).fract();
             let pose = match self.view {
-                View::Side => self.side_pose(left, mid),
+                View::Side => self.side_pose(left, mid, t),
                 View::Rear => self.rear_pose(left, mid),
             };
             let landmarks = pose
@@ -227,13 +238,18 @@ impl SyntheticRunner {
     }
 
     /// Pixel positions of every landmark, filmed from the side.
-    fn side_pose(&self, left: f64, mid: f64) -> [(f64, f64); LANDMARKS] {
+    fn side_pose(&self, left: f64, mid: f64, t: f64) -> [(f64, f64); LANDMARKS] {
         use Landmark::*;
         let (w, h, leg) = (self.width, self.height, self.leg_length());
         let d = if self.facing_left { -1.0 } else { 1.0 };
         let since_mid = left - mid;
+        let crossed = if self.seconds > 0.0 {
+            t / self.seconds - 0.5
+        } else {
+            0.0
+        };
         let hip = (
-            w / 2.0,
+            w / 2.0 + d * self.travel * w * crossed,
             0.45 * h + self.bounce * leg / 2.0 * (2.0 * TAU * since_mid).cos(),
         );
         let lean = (self.trunk_lean + 2.0 * (2.0 * TAU * since_mid).sin()).to_radians();
@@ -265,6 +281,11 @@ impl SyntheticRunner {
         {
             let thigh = self.thigh(side_phase).to_radians();
             let shank = (self.thigh(side_phase) - self.knee(side_phase)).to_radians();
+            // The thigh behind the body pulls its hip landmark back and its shoulder forward.
+            let behind = (-self.thigh(side_phase) - 10.0).max(0.0) / 20.0;
+            let drag = -d * self.limb_drag * leg * behind;
+            let (hip_seen, shoulder_seen) =
+                ((hip.0 + drag, hip.1), (shoulder.0 - drag, shoulder.1));
             let knee = (
                 hip.0 + d * 0.5 * leg * thigh.sin(),
                 hip.1 + 0.5 * leg * thigh.cos(),
@@ -273,14 +294,14 @@ impl SyntheticRunner {
                 knee.0 + d * 0.5 * leg * shank.sin(),
                 knee.1 + 0.5 * leg * shank.cos(),
             );
-            pose[s.index()] = shoulder;
+            pose[s.index()] = shoulder_seen;
             pose[ea.index()] = ear;
-            pose[hp.index()] = hip;
+            pose[hp.index()] = hip_seen;
             pose[k.index()] = knee;
             pose[a.index()] = ankle;
             pose[he.index()] = (ankle.0 - d * 0.04 * h, ankle.1 + 0.03 * h);
             pose[toe.index()] = (ankle.0 + d * 0.1 * h, ankle.1 + 0.04 * h);
-            let elbow = (shoulder.0, shoulder.1 + 0.12 * h);
+            let elbow = (shoulder_seen.0, shoulder_seen.1 + 0.12 * h);
             pose[el.index()] = elbow;
             let wrist = (elbow.0 + d * 0.08 * h, elbow.1 - 0.02 * h);
             for hand in [wr, pi, ix, th] {

@@ -488,7 +488,13 @@ pub async fn change_pdf_bytes(
             .unwrap_or_default()
     };
     let clinic = crate::clinic_settings::clinic_of(store, c.runner.id).await?;
+    let videos = store
+        .form_videos_of(&backstride_store::Actor::of(viewer), c.runner.id)
+        .await?;
+    let form =
+        crate::form_video::change_between(&videos, c.before.updated_at, &tz).map(|f| f.printed());
     let doc = backstride_report::ChangeDocument {
+        form,
         clinic: crate::print::printed_clinic(clinic.as_ref()),
         runner_name: c.runner.display_name.clone(),
         compared: format!(

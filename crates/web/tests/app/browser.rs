@@ -99,6 +99,21 @@ impl Browser {
         .await
     }
 
+    /// As [`Browser::start_with_fake_camera`], the fake camera playing `video` (a `.y4m` file,
+    /// over and over) instead of its test pattern.
+    pub async fn start_with_fake_camera_playing(video: &std::path::Path) -> Option<Browser> {
+        let file = format!("--use-file-for-fake-video-capture={}", video.display());
+        Self::start_with_args(
+            true,
+            &[
+                "--use-fake-ui-for-media-stream",
+                "--use-fake-device-for-media-stream",
+                &file,
+            ],
+        )
+        .await
+    }
+
     async fn start_with(webgl: bool) -> Option<Browser> {
         Self::start_with_args(webgl, &[]).await
     }

@@ -561,6 +561,28 @@ async fn the_clinician_confirms_or_dismisses_each_finding_and_only_confirmed_one
         assert_eq!(filled["cadence"]["steps_per_minute"], 170.0);
         assert_eq!(filled["trunk_lean_degrees"], serde_json::Value::Null);
         assert_eq!(filled["leaning_back"], serde_json::Value::Null);
+        // Confirmed, then dismissed: the answers it filled are taken back, the others stay.
+        let lean = staff
+            .post(
+                &action,
+                &[("metric", "trunk_lean"), ("decision", "confirm")],
+            )
+            .await;
+        assert!(lean.location().contains("filled=2#metric-trunk_lean"));
+        let filled = posture(store.clone()).await;
+        assert_eq!(filled["trunk_lean_degrees"], -2.0);
+        assert_eq!(filled["leaning_back"], "yes");
+        let undone = staff
+            .post(
+                &action,
+                &[("metric", "trunk_lean"), ("decision", "dismiss")],
+            )
+            .await;
+        assert!(undone.location().contains("#metric-trunk_lean"));
+        let filled = posture(store.clone()).await;
+        assert_eq!(filled["trunk_lean_degrees"], serde_json::Value::Null);
+        assert_eq!(filled["leaning_back"], serde_json::Value::Null);
+        assert_eq!(filled["cadence"]["steps_per_minute"], 170.0);
 
         let id: i64 = url.split(&['/', '?'][..]).nth(4).unwrap().parse().unwrap();
         let record = store.form_video(&Actor::of(&runner), id).await.unwrap();
@@ -579,7 +601,7 @@ async fn the_clinician_confirms_or_dismisses_each_finding_and_only_confirmed_one
                 .iter()
                 .filter(|e| e.action == "review running-form finding" && e.outcome == "allowed")
                 .count(),
-            2,
+            4,
             "{audit:?}"
         );
         // The analysis is on the runner's timeline.

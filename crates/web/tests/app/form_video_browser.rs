@@ -4,7 +4,9 @@
 //! would (the analysis starts when she is in the picture, and she is tapped), so the man jumping
 //! on the box is left out. Skipped with a note when the clip or the browser is absent. Prints the
 //! pose model's frames per second and the time from choosing the video to the results; saves
-//! screenshots of the results under `target/screenshots/`.
+//! screenshots of the results under `target/screenshots/`. The live check before recording runs
+//! on Chromium's fake camera: its test pattern (no one in it), and a stretch of the demo clip cut
+//! by ffmpeg at test time (the walker whole in the picture).
 
 use crate::browser::Browser;
 use crate::client::*;
@@ -190,15 +192,23 @@ async fn the_demo_video_is_measured_in_the_browser() {
         report.strides
     );
     // The walking figures of the issue: a cadence of walking, the knee almost straight as the
-    // heel lands, the trunk near upright. (The model puts this walker's shoulders 3–13° behind
-    // her hips: the lite model's median was −8 and −10°, the full model's −10.5°, which fails
-    // here; see bench/RESULTS.md.)
+    // heel lands. The trunk: this walker leans back. At mid-stance her back and her front both
+    // slope about 9–10° back from vertical in the picture (measured on the frames by hand; the
+    // camera's verticals are vertical), and both models read −10 to −11° there; between
+    // mid-stances the swinging limbs pull the hip and shoulder landmarks and the lean reads
+    // about 5° less (bench/RESULTS.md, h4). So the lean must come out as leaning back, within
+    // 5° of the −10° seen by hand: the issue's "within ±10°" assumed an upright walker.
     let cadence = value(&report, MetricKind::Cadence).expect("cadence measured");
     assert!((90.0..=130.0).contains(&cadence), "cadence {cadence}");
     let knee = value(&report, MetricKind::KneeFlexionAtContact).expect("knee measured");
     assert!((0.0..=20.0).contains(&knee), "knee bend at contact {knee}");
     let lean = value(&report, MetricKind::TrunkLean).expect("trunk lean measured");
-    assert!(lean.abs() <= 10.0, "trunk lean {lean}");
+    assert!((-15.0..=-5.0).contains(&lean), "trunk lean {lean}");
+    assert_eq!(
+        report.metric(MetricKind::TrunkLean).unwrap().observation,
+        Some(backstride_core::form::Observation::LeaningBack),
+        "leaning back, as the picture shows"
+    );
     b.close().await;
 }
 
@@ -301,5 +311,157 @@ async fn the_live_check_says_whether_the_whole_body_is_in_the_picture() {
         serde_json::json!(["ok", "step-back"]),
         "whole body, then cut at the knees"
     );
+
+    // Which person, when no one is tapped: at 3.5 s the man stands on the box (hips 37% across)
+    // and the walker, a little taller in the picture, walks past nearer the middle (55%). The
+    // analysis follows the largest, most central: the walker.
+    b.client
+        .execute(
+            r#"const start = document.getElementById('start');
+               start.value = '3.5';
+               start.dispatchEvent(new Event('input'));"#,
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        b.client
+            .execute(
+                "return document.getElementById('form-video').dataset.picked;",
+                vec![]
+            )
+            .await
+            .unwrap(),
+        serde_json::json!("largest-central")
+    );
+    b.click("input[name=model][value='0']").await;
+    b.click("#analyse").await;
+    let mut following = serde_json::Value::Null;
+    for _ in 0..2400 {
+        following = b
+            .client
+            .execute(
+                "return document.getElementById('form-video').dataset.following || null;",
+                vec![],
+            )
+            .await
+            .unwrap_or_default();
+        if !following.is_null() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+    b.click("#cancel").await;
+    let hips: Vec<f64> = following
+        .as_str()
+        .unwrap_or_else(|| panic!("someone followed: {following}"))
+        .split(',')
+        .map(|v| v.parse().unwrap())
+        .collect();
+    assert!(
+        (0.45..0.65).contains(&hips[0]),
+        "the walker followed, not the man on the box: hips at {hips:?}"
+    );
+    // The rule itself, on three made-up people: the small one in the middle and the large one at
+    // the edge lose to the large one near the middle.
+    let chosen = b
+        .client
+        .execute(
+            r#"const person = (x, top, bottom) => {
+                 const l = Array.from({ length: 33 }, () => ({ x, y: (top + bottom) / 2, visibility: 1 }));
+                 l[0] = { x, y: top, visibility: 1 };
+                 l[29] = { x, y: bottom, visibility: 1 };
+                 l[30] = { x, y: bottom, visibility: 1 };
+                 return { landmarks: l };
+               };
+               const people = [person(0.5, 0.4, 0.6), person(0.95, 0.1, 0.9), person(0.6, 0.15, 0.9)];
+               return people.indexOf(window.formVideoMainPerson(people));"#,
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(chosen, serde_json::json!(2));
+    b.close().await;
+}
+
+/// A stretch of the demo clip as a file Chromium's fake camera plays (`.y4m`), made with ffmpeg
+/// into the build's scratch directory at test time (never committed): 3.3–4.8 s, cut to the
+/// lower part of the picture where the walker is whole and the man on the box is not, 15 frames
+/// a second. `None`, with a note, when ffmpeg is missing outside CI.
+fn camera_clip(video: &std::path::Path) -> Option<std::path::PathBuf> {
+    let out = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("form-walker.y4m");
+    let made = std::process::Command::new("ffmpeg")
+        .args(["-v", "error", "-y", "-ss", "3.3", "-t", "1.5", "-i"])
+        .arg(video)
+        .args([
+            "-vf",
+            "crop=800:524:500:470,scale=640:-2,fps=15",
+            "-pix_fmt",
+            "yuv420p",
+        ])
+        .arg(&out)
+        .status();
+    match made {
+        Ok(status) => {
+            assert!(status.success(), "ffmpeg could not cut the demo clip");
+            Some(out)
+        }
+        Err(e) if std::env::var_os("CI").is_none() => {
+            eprintln!("skipped: ffmpeg is not installed ({e}); apt-get install ffmpeg");
+            None
+        }
+        Err(e) => panic!("ffmpeg is needed in CI (see .ci/run): {e}"),
+    }
+}
+
+/// The live check on a camera filming a person: Chromium's fake camera plays the walker, whole
+/// in the picture, and the check says so (and only then that recording can start).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_live_check_finds_the_whole_walker_in_the_cameras_picture() {
+    let Some(video) = shared_data("video/sports2d-demo.mp4") else {
+        return;
+    };
+    let Some(clip) = camera_clip(&video) else {
+        return;
+    };
+    let Some(b) = Browser::start_with_fake_camera_playing(&clip).await else {
+        return;
+    };
+    let clinic = clinic(&b.store, "Walker Camera Clinic").await;
+    person(&b.store, Some(&clinic), "filmed@example.com", Role::Runner).await;
+    b.log_in("filmed@example.com").await;
+    b.goto("/form").await;
+    b.click("#live-start").await;
+    // The pose model loads in software here: allow a few minutes on a loaded machine. Every
+    // state the check shows on the way is kept.
+    let mut seen: Vec<String> = Vec::new();
+    for _ in 0..1200 {
+        let framing = b
+            .client
+            .execute(
+                "return document.getElementById('live-check').dataset.framing;",
+                vec![],
+            )
+            .await
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_else(|| "busy".to_owned());
+        if seen.last() != Some(&framing) && framing != "busy" {
+            seen.push(framing.clone());
+        }
+        if framing == "ok" {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+    assert_eq!(
+        seen.last().map(String::as_str),
+        Some("ok"),
+        "the walker whole in the picture; states seen: {seen:?}"
+    );
+    b.wait_for_text("Whole body in the picture: you can record.")
+        .await;
+    b.screenshot("form-video-live-check-walker").await;
+    b.click("#live-stop").await;
     b.close().await;
 }

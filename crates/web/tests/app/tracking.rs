@@ -604,7 +604,7 @@ async fn the_change_report_is_a_page_and_a_pdf() {
     assert!(page.body.contains("Running form from a video"));
     assert!(
         page.body.contains(
-            "<th scope=\"row\">Trunk lean at mid-stance</th><td data-label=\"Before\">-2°</td>"
+            "<th scope=\"row\">Trunk lean at mid-stance</th><td data-label=\"Before\">-2° <span class=\"muted small\">(median of "
         ),
         "{}",
         page.body
@@ -623,6 +623,13 @@ async fn the_change_report_is_a_page_and_a_pdf() {
         let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
         assert!(flat.contains("What has changed for ch-run"), "{flat}");
         assert!(flat.contains("Pain and function") && flat.contains("Single-leg bridge"));
+        // The running-form table, with the strides used and the caveat about flat angles.
+        assert!(flat.contains("Running form from a video"), "{flat}");
+        assert!(flat.contains("Trunk lean at mid-stance"), "{flat}");
+        assert!(flat.contains("-2°") || flat.contains("−2°"), "{flat}");
+        assert!(flat.contains("median of"), "{flat}");
+        assert!(flat.contains("foot landings"), "{flat}");
+        assert!(flat.contains("flat (2D) estimates"), "{flat}");
     }
     let mut stranger = c.another();
     person(&store, None, "ch-x@example.com", Role::Clinician).await;
