@@ -108,7 +108,7 @@ impl Browser {
             &[
                 "--use-fake-ui-for-media-stream",
                 "--use-fake-device-for-media-stream",
-                &file,
+                file.as_str(),
             ],
         )
         .await
