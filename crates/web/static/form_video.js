@@ -322,11 +322,14 @@
    *  now in `frame`. Starts at the tap (or the whole picture), then moves its region with the
    *  person (ahead by their last movement); when the person is lost the region widens a little. */
   function follower(tapAt) {
-    let region = null, vx = 0, vy = 0, lost = 0;
+    let region = null, vx = 0, vy = 0, lost = 0, searches = 0;
     async function acquire() {
       if (!tapAt) {
-        // No tap: the largest, most central of the people found in the picture.
-        const chosen = mainPerson(await peopleIn());
+        // No tap: the largest, most central of the people found in the picture. While no one
+        // is found, the windows are searched every 15th frame only (the whole picture on the
+        // others), so a clip with no one in it costs one model run a frame.
+        const whole = searches++ % 15 === 0 ? await peopleIn() : [{ landmarks: await poseIn(null), box: null }];
+        const chosen = mainPerson(whole.filter((p) => p.landmarks));
         return chosen || { landmarks: null, box: null };
       }
       // Square crops around the tap, small to large, until the person found is the one tapped.
