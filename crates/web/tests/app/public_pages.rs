@@ -287,9 +287,9 @@ async fn kept_pages_come_in_each_encoding_with_their_own_tag_and_answer_304() {
                 let mut again = visitor.another();
                 let res = again
                     .send(
-                        Request::get(&path)
+                        Request::get(path.as_str())
                             .header("accept-encoding", encoding)
-                            .header("if-none-match", &tag)
+                            .header("if-none-match", tag.as_str())
                             .body(Body::empty())
                             .unwrap(),
                     )
