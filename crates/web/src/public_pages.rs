@@ -57,10 +57,18 @@ const FORM_TOKEN_SLOT: &str = "\u{2063}form-token\u{2063}";
 /// Which public page, of which clinic (and, for the booking page, which of its views).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PublicPage {
-    Landing { clinic: i64 },
-    Article { clinic: i64, slug: String },
+    Landing {
+        clinic: i64,
+    },
+    Article {
+        clinic: i64,
+        slug: String,
+    },
     /// The booking page with the query it was asked with (clinician, time zone, day), in order.
-    Booking { clinic: i64, query: Vec<String> },
+    Booking {
+        clinic: i64,
+        query: Vec<String>,
+    },
 }
 
 impl PublicPage {
@@ -255,8 +263,10 @@ impl View {
                 },
                 // A page whose text holds the slot itself (a clinician named so): not kept.
                 _ => {
-                    return Ok(Html(html.replace(FORM_TOKEN_SLOT, &ctx.csrf_token().await?))
-                        .into_response());
+                    return Ok(
+                        Html(html.replace(FORM_TOKEN_SLOT, &ctx.csrf_token().await?))
+                            .into_response(),
+                    );
                 }
             }
         } else {
@@ -268,7 +278,10 @@ impl View {
         } else {
             SAME_FOR_EVERYONE_SECONDS
         };
-        let until = until.min(now.saturating_add(SignedDuration::from_secs(ttl)).unwrap_or(now));
+        let until = until.min(
+            now.saturating_add(SignedDuration::from_secs(ttl))
+                .unwrap_or(now),
+        );
         let kept = Kept {
             writes: self.writes,
             until,
@@ -412,7 +425,10 @@ mod tests {
 
     fn asking(value: &str) -> HeaderMap {
         let mut h = HeaderMap::new();
-        h.insert(header::ACCEPT_ENCODING, HeaderValue::from_str(value).unwrap());
+        h.insert(
+            header::ACCEPT_ENCODING,
+            HeaderValue::from_str(value).unwrap(),
+        );
         h
     }
 
@@ -450,7 +466,9 @@ mod tests {
         assert!(pages.get(&key, now).is_some());
         assert!(pages.get(&key, later).is_none(), "past its time");
         assert!(
-            pages.get(&PublicPage::Landing { clinic: -1 }, now).is_none(),
+            pages
+                .get(&PublicPage::Landing { clinic: -1 }, now)
+                .is_none(),
             "another clinic's page is not this one"
         );
         pages.wrote();
@@ -462,6 +480,9 @@ mod tests {
             slug: "x".repeat(MAX_KEY_PART + 1),
         };
         pages.keep(long.clone(), kept(1), now);
-        assert!(pages.get(&long, now).is_none(), "an unbounded key is not kept");
+        assert!(
+            pages.get(&long, now).is_none(),
+            "an unbounded key is not kept"
+        );
     }
 }

@@ -4,8 +4,8 @@
 
 use super::*;
 use crate::front::Brand;
-use backstride_core::booking::{ClinicHolidays, Exception, Holiday};
 use crate::public_pages::{PublicPage, View, end_of_day};
+use backstride_core::booking::{ClinicHolidays, Exception, Holiday};
 use jiff::civil::Date;
 
 /// Days with free times offered as quick links beside the date picker (our choice: a week's
@@ -226,9 +226,8 @@ pub(super) async fn book_view(
 ) -> AppResult<BookPage> {
     let now = now_ts(ctx);
     let open = offer.open(ctx, now).await?;
-    let notice = jiff::SignedDuration::from_hours(i64::from(
-        offer.hours().window.minimum_notice_hours,
-    ));
+    let notice =
+        jiff::SignedDuration::from_hours(i64::from(offer.hours().window.minimum_notice_hours));
     let offered_until = open
         .iter()
         .map(|s| s.start)

@@ -101,14 +101,19 @@ async fn a_booked_time_leaves_the_kept_booking_page_at_once() {
             .await;
         assert_eq!(booked.status, StatusCode::SEE_OTHER, "{}", booked.body);
         let after = first.get(&path).await;
-        assert!(!offered(&after.body).contains(&slot), "the taken time is gone");
+        assert!(
+            !offered(&after.body).contains(&slot),
+            "the taken time is gone"
+        );
         assert!(
             after.body.contains("meet.example/kept-room"),
             "rendered again"
         );
         // The first visitor's token, from the kept page, still books another time.
         let other = slot_after(&after.body, 60);
-        let res = first.post(&path, &details(&other, "first@example.com")).await;
+        let res = first
+            .post(&path, &details(&other, "first@example.com"))
+            .await;
         assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
         assert!(!offered(&first.another().get(&path).await.body).contains(&other));
 
@@ -131,13 +136,7 @@ async fn a_booked_time_leaves_the_kept_booking_page_at_once() {
 async fn a_settings_change_and_a_new_article_show_on_the_kept_pages_at_once() {
     each_backend(|store| async move {
         let c = clinic(&store, "Kept Landing Clinic").await;
-        let writer = person(
-            &store,
-            Some(&c),
-            "kept-writer@example.com",
-            Role::Clinician,
-        )
-        .await;
+        let writer = person(&store, Some(&c), "kept-writer@example.com", Role::Clinician).await;
         person(&store, Some(&c), "kept-admin@example.com", Role::Admin).await;
         article(&store, &writer, "kept-first", "2024-03-01", true).await;
         let landing = format!("/clinics/{}", c.id);
@@ -177,11 +176,8 @@ async fn a_settings_change_and_a_new_article_show_on_the_kept_pages_at_once() {
             })
             .filter(|(k, _)| k != "csrf_token")
             .collect();
-        values
-            .iter_mut()
-            .find(|(k, _)| k == "contact")
-            .unwrap()
-            .1 = "Call 0161 496 0999".to_owned();
+        values.iter_mut().find(|(k, _)| k == "contact").unwrap().1 =
+            "Call 0161 496 0999".to_owned();
         let fields: Vec<(&str, &str)> = values
             .iter()
             .map(|(k, v)| (k.as_str(), v.as_str()))
@@ -227,7 +223,10 @@ async fn clinics_never_share_a_kept_page_and_signed_in_people_get_their_own() {
                 ] {
                     let res = visitor.get(&path).await;
                     assert_eq!(res.status, StatusCode::OK, "{path}");
-                    assert!(res.body.contains(name) && !res.body.contains(other), "{path}");
+                    assert!(
+                        res.body.contains(name) && !res.body.contains(other),
+                        "{path}"
+                    );
                     assert!(set_cookies(&res).is_empty(), "{path} sets no cookie");
                     assert_eq!(
                         header_of(&res, header::CACHE_CONTROL),
@@ -241,7 +240,11 @@ async fn clinics_never_share_a_kept_page_and_signed_in_people_get_their_own() {
         let mut doc = visitor.another();
         doc.login("kept-a@example.com", PASSWORD).await;
         let theirs = doc.get(&format!("/clinics/{}", a.id)).await;
-        assert!(theirs.body.contains("action=\"/logout\""), "{}", theirs.body);
+        assert!(
+            theirs.body.contains("action=\"/logout\""),
+            "{}",
+            theirs.body
+        );
         assert_eq!(header_of(&theirs, header::CACHE_CONTROL), "no-store");
         let anonymous = visitor.another().get(&format!("/clinics/{}", a.id)).await;
         assert!(!anonymous.body.contains("/logout") && !anonymous.body.contains("data-user"));
