@@ -14,7 +14,8 @@
 # made and dropped), BACKSTRIDE_BIN (skip the build and measure that binary), OUT (also write
 # the report there), SEEDED (SQLite only: a database file `backstride demo` made with the same
 # RUNNERS and DAYS, copied instead of seeding again; the copy is what the binary migrates),
-# ONLY=clinician (only nginx, the caseload and the runner record), CASELOAD_CONNS (the
+# ONLY=clinician (only nginx, the caseload and the runner record), ONLY=public (only nginx and
+# the public landing page, article and booking page), CASELOAD_CONNS (the
 # caseload's connections, default the same as every page). Needs wrk, nginx (nginx-light),
 # curl, python3, psql for PostgreSQL.
 # Figures: bench/RESULTS.md.
@@ -120,7 +121,8 @@ measure() { # name url [cookie] [script] [connections]
   total=$(awk '/requests in/{print $1}' <<<"$out")
   if [ -z "$ceiling" ]; then ceiling=$rps; share="ceiling"; else
     share=$(python3 -c "print(f'{100*float(\"$rps\")/float(\"$ceiling\"):.1f}%')"); fi
-  say "| $1 | $alone | $rps | $p50 | $p99 | $share | ${bad:-0}${errs:+ ($errs)} |"
+  rss=$(awk '/VmRSS/{printf "%d MB", $2/1024}' "/proc/$server/status" 2>/dev/null || echo "—")
+  say "| $1 | $alone | $rps | $p50 | $p99 | $share | ${bad:-0}${errs:+ ($errs)} | $rss |"
   last_total=$total; last_bad=${bad:-0}
 }
 
@@ -189,8 +191,8 @@ for backend in $backends; do
   logs=$(sql "SELECT COUNT(*) FROM tracking_log WHERE runner_id = $long_id")
   say "Runner 1: $logs logs; caseload: $shown runners. Today page: $(wc -c <"$work/today.html") bytes."
   say ""
-  say "| page | one request alone | req/s | p50 | p99 | share of the static ceiling | non-2xx |"
-  say "| --- | --- | --- | --- | --- | --- | --- |"
+  say "| page | one request alone | req/s | p50 | p99 | share of the static ceiling | non-2xx | server RSS after |"
+  say "| --- | --- | --- | --- | --- | --- | --- | --- |"
   ceiling=""
   start_nginx "$work/today.html"
   measure "nginx, static copy of /today" "http://127.0.0.1:$static_port/today.html"
@@ -198,6 +200,15 @@ for backend in $backends; do
   measure "public landing /clinics/$clinic_id" "$base/clinics/$clinic_id"
   measure "article" "$base/clinics/$clinic_id/articles/why-your-hips-matter-for-your-back"
   measure "booking page" "$base/clinics/$clinic_id/book"
+  fi
+  if [ "${ONLY:-}" = public ]; then
+    say "Peak RSS of the server: $(awk '/VmHWM/{print $2" "$3}' "/proc/$server/status")."
+    kill -9 "$server" 2>/dev/null || true
+    kill "$(cat "$work/nginx/nginx.pid" 2>/dev/null || echo 0)" 2>/dev/null || true
+    wait "$server" 2>/dev/null || true
+    continue
+  fi
+  if [ "${ONLY:-}" != clinician ]; then
   measure "runner /today (a year of history)" "$base/today" "$long_cookie"
   measure "runner /today (new)" "$base/today" "$new_cookie"
   measure "runner /progress (a year)" "$base/progress" "$long_cookie"
@@ -207,7 +218,7 @@ for backend in $backends; do
   # Before the line cache a view of the whole caseload took seconds: CASELOAD_CONNS=2 for such
   # a build, or the abandoned requests would keep the server busy for minutes after each run.
   cc=${CASELOAD_CONNS:-$conns}
-  say "| (caseload page: $(curl -s -H "Cookie: $staff_cookie" "$base/clinic/caseload" | wc -c) bytes) | | | | | | |"
+  say "| (caseload page: $(curl -s -H "Cookie: $staff_cookie" "$base/clinic/caseload" | wc -c) bytes) | | | | | | | |"
   measure "caseload ($shown runners; wrk -c$cc)" "$base/clinic/caseload" "$staff_cookie" "" "$cc"
   measure "caseload sorted by pain (-c$cc)" "$base/clinic/caseload?sort=pain&show=all" "$staff_cookie" "" "$cc"
   measure "caseload filtered, alerts (-c$cc)" "$base/clinic/caseload?sort=alerts&show=alerts" "$staff_cookie" "" "$cc"
@@ -264,6 +275,11 @@ PY
     printf '10\t/clinics/%s/articles/why-your-hips-matter-for-your-back\t\n' "$clinic_id"
     printf '5\t/clinics/%s/book\t\n' "$clinic_id"
   } >"$mix"
+  # The client's own floor: the same run against nginx's static copy (what the client adds).
+  printf '1\t/today.html\t\n' >"$work/nginx-mix.tsv"
+  settle
+  floor=$(python3 bench/fixed_rate.py --rate "$rate" --seconds "$secs" --connections 64 --port "$static_port" "$work/nginx-mix.tsv")
+  say "Fixed rate, the client against nginx's static copy (its own floor): $floor"
   settle
   fixed=$(python3 bench/fixed_rate.py --rate "$rate" --seconds "$secs" --connections 64 --port "$port" "$mix")
   say "Fixed rate (mix: 40% /today, 10% progress, 5% a run, 35% public pages; the caseload and the record, seconds each, left out — they alone would saturate it): $fixed"

@@ -8,7 +8,7 @@ use sha2::Digest;
 use tower_http::compression::predicate::{Predicate, SizeAbove};
 
 /// How long a shared cache or browser may keep a clinic's public page before asking again.
-const PUBLIC_CACHE: &str = "public, max-age=300";
+pub(crate) const PUBLIC_CACHE: &str = "public, max-age=300";
 
 /// A response that is the same for everyone (no session token, no cookie, no CSP nonce in the
 /// body): its strong `ETag` is a hash of the body, and a request already holding that version
@@ -34,7 +34,7 @@ pub fn public(request: &HeaderMap, content_type: &'static str, body: String) -> 
 }
 
 /// Whether `If-None-Match` names `etag` (weak comparison, as RFC 9110 asks for GET) or is `*`.
-fn holds(request: &HeaderMap, etag: &str) -> bool {
+pub(crate) fn holds(request: &HeaderMap, etag: &str) -> bool {
     request
         .get_all(header::IF_NONE_MATCH)
         .iter()

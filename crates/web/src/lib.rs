@@ -34,6 +34,7 @@ mod pages;
 mod passwords;
 mod print;
 mod programme;
+mod public_pages;
 mod pwa;
 mod record;
 mod reminders;
@@ -81,6 +82,8 @@ pub struct AppState {
     key: visitor::ServerKey,
     /// The caseload's worked-out lines.
     pub(crate) caseload: Arc<caseload::LineCache>,
+    /// The clinic's public pages as every anonymous visitor sees them.
+    pub(crate) public_pages: Arc<public_pages::PublicPages>,
 }
 
 impl AppState {
@@ -92,6 +95,7 @@ impl AppState {
             clock: Clock::system(),
             passwords: passwords::Hasher::new(),
             caseload: Arc::default(),
+            public_pages: Arc::default(),
         }
     }
 
@@ -225,6 +229,11 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             security::headers,
+        ))
+        // Outside the handlers' own work, so a kept public page is stale once a write finished.
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            public_pages::stale_after_writes,
         ))
         // Outside the headers, so every response (error pages too) is compressed when worth it.
         .layer(caching::compression())

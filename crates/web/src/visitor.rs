@@ -298,6 +298,11 @@ impl Visitor {
         id.is_some_and(|id| self.key.form_token_ok(&id, token, now))
     }
 
+    /// Whether the browser brought flash messages to show (its page is then its own).
+    pub fn brings_flashes(&self) -> bool {
+        !self.state().incoming.is_empty()
+    }
+
     /// Queues a message for the next page this browser shows.
     pub fn flash(&self, flash: Flash) {
         self.state().outgoing.push(flash);

@@ -4,6 +4,7 @@
 
 use super::*;
 use crate::front::Brand;
+use crate::public_pages::{PublicPage, View, end_of_day};
 use backstride_core::booking::{ClinicHolidays, Exception, Holiday};
 use jiff::civil::Date;
 
@@ -65,6 +66,9 @@ pub struct BookPage {
     /// Reschedule mode: only the time is asked for.
     pub rescheduling: bool,
     pub current: String,
+    /// When the first time shown stops being offered (its minimum notice begins), if any time is
+    /// shown: a kept copy of the page is not used past it.
+    pub offered_until: Option<Timestamp>,
 }
 
 /// The clinic's clinicians with hours, and the one the visitor is looking at.
@@ -222,6 +226,13 @@ pub(super) async fn book_view(
 ) -> AppResult<BookPage> {
     let now = now_ts(ctx);
     let open = offer.open(ctx, now).await?;
+    let notice =
+        jiff::SignedDuration::from_hours(i64::from(offer.hours().window.minimum_notice_hours));
+    let offered_until = open
+        .iter()
+        .map(|s| s.start)
+        .min()
+        .and_then(|first| first.checked_sub(notice).ok());
     let days = slots_by_day(&open, &zone);
     let chosen = chosen_day(asked_day, &form, &days, &zone, now);
     let today = now.to_zoned(zone.zone()).date();
@@ -323,6 +334,7 @@ pub(super) async fn book_view(
         form,
         rescheduling: rescheduling.is_some(),
         current,
+        offered_until,
     })
 }
 
@@ -343,17 +355,24 @@ pub(super) async fn no_hours(ctx: &Ctx, clinic_id: i64) -> AppResult<Response> {
     })
 }
 
+/// `GET /clinics/{clinic_id}/book`: kept for every anonymous visitor, each response with the
+/// visitor's own form token (see `public_pages`).
 pub(super) async fn book_page(
     ctx: Ctx,
     Path(clinic_id): Path<i64>,
     Query(query): Query<HashMap<String, String>>,
+    request: axum::http::HeaderMap,
 ) -> AppResult<Response> {
+    let view = View::of(&ctx, PublicPage::booking(clinic_id, &query));
+    if let Some(kept) = view.kept(&ctx, &request).await? {
+        return Ok(kept);
+    }
     let clinician = query.get("clinician").and_then(|c| c.parse().ok());
     let Some(offer) = Offer::load(&ctx, clinic_id, clinician).await? else {
         return no_hours(&ctx, clinic_id).await;
     };
     let (zone, zone_error) = visitor_zone(query.get("tz").map(String::as_str), &offer.clinic);
-    let page = book_view(
+    let mut page = book_view(
         &ctx,
         &offer,
         zone,
@@ -364,7 +383,12 @@ pub(super) async fn book_page(
         query.get("day").map(String::as_str),
     )
     .await?;
-    render(page)
+    page.page = view.frame(page.page);
+    let now = now_ts(&ctx);
+    let day_ends = end_of_day(&offer.clinic.time_zone, now);
+    let until = page.offered_until.map_or(day_ends, |t| t.min(day_ends));
+    let html = page.render()?;
+    view.respond(&ctx, &request, html, until).await
 }
 
 /// The visitor's details, checked; errors recorded on the form.

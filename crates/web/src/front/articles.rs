@@ -8,6 +8,7 @@
 use super::{Brand, clinic_today, public_clinic};
 use crate::context::Ctx;
 use crate::error::{AppError, AppResult};
+use crate::public_pages::{PublicPage, View, end_of_day};
 use crate::templates::{FormState, Page, render, render_status};
 use askama::Template;
 use axum::Form;
@@ -275,20 +276,38 @@ pub async fn tag_page(ctx: Ctx, Path((id, tag)): Path<(i64, String)>) -> AppResu
 }
 
 /// `GET /clinics/{id}/articles/{slug}`: a public article (drafts and future dates are 404).
-pub async fn article_page(ctx: Ctx, Path((id, slug)): Path<(i64, String)>) -> AppResult<Response> {
+/// Kept for every anonymous visitor (see `public_pages`).
+pub async fn article_page(
+    ctx: Ctx,
+    Path((id, slug)): Path<(i64, String)>,
+    request: HeaderMap,
+) -> AppResult<Response> {
+    let view = View::of(
+        &ctx,
+        PublicPage::Article {
+            clinic: id,
+            slug: slug.clone(),
+        },
+    );
+    if let Some(kept) = view.kept(&ctx, &request).await? {
+        return Ok(kept);
+    }
     let clinic = public_clinic(ctx.state.store.as_ref(), id).await?;
     let record = ctx.state.store.published_article(clinic.id, &slug).await?;
     let article = checked(&record)
         .filter(|a| a.is_public(clinic_today(&ctx, &clinic)))
         .ok_or(AppError::NotFound)?;
     let html = render_markdown(article.body(), &embeds(clinic.id, article.slug().as_str()));
-    render(ArticlePage {
-        page: ctx.page(article.title()).await?,
+    let page = ArticlePage {
+        page: view.frame(ctx.page(article.title()).await?),
         brand: Brand::of(&clinic),
         article: line(&article),
         html,
         staff: None,
-    })
+    }
+    .render()?;
+    let until = end_of_day(&clinic.time_zone, ctx.state.clock.now());
+    view.respond(&ctx, &request, page, until).await
 }
 
 /// `GET /clinics/{id}/articles/feed.atom`.

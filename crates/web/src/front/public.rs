@@ -7,6 +7,7 @@ use super::{Brand, public_clinic};
 use crate::context::Ctx;
 use crate::error::{AppError, AppResult};
 use crate::print::{printed_clinic, typeset};
+use crate::public_pages::{PublicPage, View, end_of_day};
 use crate::security::{random_token, token_hash};
 use crate::templates::{FormState, Page, render, render_status};
 use askama::Template;
@@ -90,20 +91,28 @@ pub struct FromQuery {
     from: String,
 }
 
-/// `GET /clinics/{id}`: the clinic's offer and its three calls to action.
-pub async fn landing(ctx: Ctx, Path(id): Path<i64>) -> AppResult<Response> {
+/// `GET /clinics/{id}`: the clinic's offer and its three calls to action (kept for every
+/// anonymous visitor, see `public_pages`).
+pub async fn landing(ctx: Ctx, Path(id): Path<i64>, request: HeaderMap) -> AppResult<Response> {
+    let view = View::of(&ctx, PublicPage::Landing { clinic: id });
+    if let Some(kept) = view.kept(&ctx, &request).await? {
+        return Ok(kept);
+    }
     let clinic = public_clinic(ctx.state.store.as_ref(), id).await?;
     let articles = super::articles::public_lines(&ctx, &clinic)
         .await?
         .into_iter()
         .take(3)
         .collect();
-    render(LandingPage {
-        page: ctx.page(&clinic.name).await?,
+    let html = LandingPage {
+        page: view.frame(ctx.page(&clinic.name).await?),
         brand: Brand::of(&clinic),
         articles,
         outcomes: crate::outcomes::public_block(ctx.state.store.as_ref(), clinic.id).await?,
-    })
+    }
+    .render()?;
+    let until = end_of_day(&clinic.time_zone, ctx.state.clock.now());
+    view.respond(&ctx, &request, html, until).await
 }
 
 /// `GET /clinics/{id}/brand.css`: the clinic's colour for its pages. A brand colour too pale to

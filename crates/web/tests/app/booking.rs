@@ -41,7 +41,7 @@ pub(crate) fn every_day() -> SaveCallHours {
 }
 
 /// A clinic with one clinician whose hours are set.
-async fn bookable(store: &Arc<dyn Store>, name: &str) -> (Clinic, User) {
+pub(crate) async fn bookable(store: &Arc<dyn Store>, name: &str) -> (Clinic, User) {
     let clinic = clinic(store, name).await;
     let slug = name.to_lowercase().replace(' ', "-");
     let clinician = person(
@@ -69,7 +69,7 @@ async fn visit(store: &Arc<dyn Store>, name: &str) -> (User, String, Client, Res
 }
 
 /// The slot values (RFC 3339 starts) offered on a booking page, in order.
-fn offered(body: &str) -> Vec<String> {
+pub(crate) fn offered(body: &str) -> Vec<String> {
     body.match_indices("name=\"start\" value=\"")
         .map(|(at, m)| {
             let rest = &body[at + m.len()..];

@@ -26,6 +26,7 @@ mod outbox;
 mod outcomes;
 mod pinned_clock;
 mod programme;
+mod public_pages;
 mod red_flag_hold;
 mod results_browser;
 mod runs;
