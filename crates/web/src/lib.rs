@@ -81,11 +81,14 @@ pub struct AppState {
     key: visitor::ServerKey,
     /// The caseload's worked-out lines.
     pub(crate) caseload: Arc<caseload::LineCache>,
+    /// Stores the runners' logs in batches, one commit each (group commit).
+    pub(crate) logs: Arc<backstride_store::LogWriter>,
 }
 
 impl AppState {
     pub fn new(store: Arc<dyn Store>, config: WebConfig) -> Self {
         AppState {
+            logs: Arc::new(backstride_store::LogWriter::new(store.clone())),
             store,
             key: visitor::ServerKey::load(&config),
             config: Arc::new(config),
