@@ -77,7 +77,9 @@ macro_rules! impl_group_commit {
                             answers.push(Err(failed));
                         }
                     }
-                    sqlx::query("RELEASE SAVEPOINT one_log").execute(&mut *tx).await?;
+                    sqlx::query("RELEASE SAVEPOINT one_log")
+                        .execute(&mut *tx)
+                        .await?;
                 }
                 tx.commit().await?;
                 Ok(answers)

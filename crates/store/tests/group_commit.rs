@@ -128,12 +128,18 @@ async fn concurrent_logs_through_the_writer_are_each_stored_exactly_once() {
             let (key, answer) = sent.unwrap();
             let (record, saved) = answer.expect("every log is answered as stored");
             assert_eq!(record.idempotency_key, key);
-            acknowledged.entry(key).or_default().push((record.id, saved));
+            acknowledged
+                .entry(key)
+                .or_default()
+                .push((record.id, saved));
         }
         assert_eq!(acknowledged.len(), 200);
         for (key, answers) in &acknowledged {
             let new = answers.iter().filter(|(_, s)| *s == LogSaved::New).count();
-            assert_eq!(new, 1, "{key}: stored as new once, found after: {answers:?}");
+            assert_eq!(
+                new, 1,
+                "{key}: stored as new once, found after: {answers:?}"
+            );
             assert!(
                 answers.iter().all(|(id, _)| *id == answers[0].0),
                 "{key}: one stored log answers every send: {answers:?}"
@@ -149,7 +155,11 @@ async fn concurrent_logs_through_the_writer_are_each_stored_exactly_once() {
         // Each log's outcome went with it: one review per day logged, one open alert.
         assert_eq!(store.reviews_of(&me, runner.id).await.unwrap().len(), 28);
         assert_eq!(
-            store.open_alerts(&Actor::of(&clinician)).await.unwrap().len(),
+            store
+                .open_alerts(&Actor::of(&clinician))
+                .await
+                .unwrap()
+                .len(),
             1
         );
     })
@@ -159,8 +169,7 @@ async fn concurrent_logs_through_the_writer_are_each_stored_exactly_once() {
 #[tokio::test]
 async fn a_failing_log_in_a_batch_does_not_fail_its_neighbours() {
     each_backend(|store| async move {
-        let (runner, clinician, stranger, programme_id) =
-            clinic_with_runner(&store, "batch").await;
+        let (runner, clinician, stranger, programme_id) = clinic_with_runner(&store, "batch").await;
         let me = Actor::of(&runner);
         let one = |actor: &Actor, kind, date: &str, key: &str, reason: &str| LogToStore {
             actor: actor.clone(),
@@ -174,7 +183,13 @@ async fn a_failing_log_in_a_batch_does_not_fail_its_neighbours() {
                 // A second morning check-in of the same day: refused, its outcome not stored.
                 one(&me, LogKind::Morning, "2026-11-21", "b2", "Second morning."),
                 // Someone who may not see the runner: refused and audited.
-                one(&Actor::of(&stranger), LogKind::Run, "2026-11-22", "b3", "Stranger."),
+                one(
+                    &Actor::of(&stranger),
+                    LogKind::Run,
+                    "2026-11-22",
+                    "b3",
+                    "Stranger.",
+                ),
                 one(&me, LogKind::Session, "2026-11-22", "b4", "Fourth."),
                 // The first key again, within the same batch: found, not stored twice.
                 one(&me, LogKind::Morning, "2026-11-21", "b1", "Again."),
