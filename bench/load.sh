@@ -15,7 +15,9 @@
 # the report there), SEEDED (SQLite only: a database file `backstride demo` made with the same
 # RUNNERS and DAYS, copied instead of seeding again; the copy is what the binary migrates),
 # ONLY=clinician (only nginx, the caseload and the runner record), ONLY=public (only nginx and
-# the public landing page, article and booking page), CASELOAD_CONNS (the
+# the public landing page, article and booking page), ONLY=post (only nginx and
+# POST /today/log with its check that nothing acknowledged was lost), POST_RUNNERS (also POST
+# /today/log spread over that many other runners, in turn), CASELOAD_CONNS (the
 # caseload's connections, default the same as every page). Needs wrk, nginx (nginx-light),
 # curl, python3, psql for PostgreSQL.
 # Figures: bench/RESULTS.md.
@@ -139,6 +141,57 @@ PY
   fi
 }
 
+# The CSRF token of a saved page.
+csrf_of() { # page
+  grep -o 'name="csrf_token" value="[^"]*"' "$1" | head -1 | sed 's/.*value="//;s/"$//'
+}
+# The fields of the first session form of a saved Today page (without the key): its item key,
+# and per-side sets when it asks for them; nothing when the page has none.
+session_form() { # page
+  python3 - "$1" <<'PY'
+import html, re, sys, urllib.parse
+page = open(sys.argv[1]).read()
+for f in re.findall(r'<form[^>]*action="/today/log".*?</form>', page, re.S):
+    fields = dict(re.findall(r'name="([a-z_]+)"[^>]*value="([^"]*)"', f))
+    if fields.get("kind") != "session":
+        continue
+    out = {"kind": "session", "item_key": html.unescape(fields["item_key"]), "date": fields.get("date", ""),
+           "pain_during": "1", "effort": "5"}
+    if 'name="sets_left"' in f:
+        out.update(sets_left="2", sets_right="2")
+    else:
+        out["sets"] = "2"
+    print(urllib.parse.urlencode(out))
+    break
+PY
+}
+# POST /today/log with bench/load/post_log.lua; then every acknowledged log must be stored.
+measure_logs() { # name key-pattern
+  local before acked stored verdict
+  before=$(sql "SELECT COUNT(*) FROM tracking_log WHERE idempotency_key LIKE '$2'")
+  measure "$1" "$base/today/log" "" bench/load/post_log.lua
+  acked=$((last_total - last_bad))
+  sleep 1
+  stored=$(sql "SELECT COUNT(*) FROM tracking_log WHERE idempotency_key LIKE '$2'")
+  stored=$((stored - before))
+  if [ "$stored" -ge "$acked" ]; then verdict="none lost"; else verdict="LOST $((acked - stored))"; fi
+  say ""
+  say "$1: $acked acknowledged (2xx), $stored stored: $verdict."
+  say ""
+}
+
+# A partial run (ONLY=…) ends here: peak RSS, then the server, nginx and any scratch database go.
+stop_backend() {
+  say "Peak RSS of the server: $(awk '/VmHWM/{print $2" "$3}' "/proc/$server/status")."
+  kill -9 "$server" 2>/dev/null || true
+  kill "$(cat "$work/nginx/nginx.pid" 2>/dev/null || echo 0)" 2>/dev/null || true
+  wait "$server" 2>/dev/null || true
+  if [ "$backend" = postgres ]; then
+    psql -q "$pg_url" -c "DROP DATABASE IF EXISTS $pg_db" >/dev/null
+    pg_db=""
+  fi
+}
+
 say "# bench/load.sh — $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, $("$BACKSTRIDE_BIN" --version 2>/dev/null || echo backstride)"
 say ""
 say "wrk -t2 -c$conns -d${secs}s per page; $runners runners, $days days; fixed-rate mix at $rate req/s."
@@ -196,16 +249,13 @@ for backend in $backends; do
   ceiling=""
   start_nginx "$work/today.html"
   measure "nginx, static copy of /today" "http://127.0.0.1:$static_port/today.html"
-  if [ "${ONLY:-}" != clinician ]; then
+  if [ -z "${ONLY:-}" ]; then
   measure "public landing /clinics/$clinic_id" "$base/clinics/$clinic_id"
   measure "article" "$base/clinics/$clinic_id/articles/why-your-hips-matter-for-your-back"
   measure "booking page" "$base/clinics/$clinic_id/book"
   fi
   if [ "${ONLY:-}" = public ]; then
-    say "Peak RSS of the server: $(awk '/VmHWM/{print $2" "$3}' "/proc/$server/status")."
-    kill -9 "$server" 2>/dev/null || true
-    kill "$(cat "$work/nginx/nginx.pid" 2>/dev/null || echo 0)" 2>/dev/null || true
-    wait "$server" 2>/dev/null || true
+    stop_backend
     continue
   fi
   if [ "${ONLY:-}" != clinician ]; then
@@ -218,51 +268,41 @@ for backend in $backends; do
   # Before the line cache a view of the whole caseload took seconds: CASELOAD_CONNS=2 for such
   # a build, or the abandoned requests would keep the server busy for minutes after each run.
   cc=${CASELOAD_CONNS:-$conns}
+  if [ "${ONLY:-}" != post ]; then
   say "| (caseload page: $(curl -s -H "Cookie: $staff_cookie" "$base/clinic/caseload" | wc -c) bytes) | | | | | | | |"
   measure "caseload ($shown runners; wrk -c$cc)" "$base/clinic/caseload" "$staff_cookie" "" "$cc"
   measure "caseload sorted by pain (-c$cc)" "$base/clinic/caseload?sort=pain&show=all" "$staff_cookie" "" "$cc"
   measure "caseload filtered, alerts (-c$cc)" "$base/clinic/caseload?sort=alerts&show=alerts" "$staff_cookie" "" "$cc"
   measure "runner record /runners/$long_id" "$base/runners/$long_id" "$staff_cookie"
   say "Audit events after the caseload runs: $(sql "SELECT COUNT(*) FROM audit_event") (one per view; before issue 18 item 1, one per runner shown)."
+  fi
   if [ "${ONLY:-}" = clinician ]; then
-    say "Peak RSS of the server: $(awk '/VmHWM/{print $2" "$3}' "/proc/$server/status")."
-    kill -9 "$server" 2>/dev/null || true
-    kill "$(cat "$work/nginx/nginx.pid" 2>/dev/null || echo 0)" 2>/dev/null || true
-    wait "$server" 2>/dev/null || true
+    stop_backend
     continue
   fi
 
   # POST /today/log: the first session of today's plan, as the Today page's form sends it.
-  token=$(grep -o 'name="csrf_token" value="[^"]*"' "$work/today.html" | head -1 | sed 's/.*value="//;s/"$//')
-  form=$(python3 - "$work/today.html" <<'PY'
-import html, re, sys, urllib.parse
-page = open(sys.argv[1]).read()
-# The first session form: its item key, and per-side sets when it asks for them.
-for f in re.findall(r'<form[^>]*action="/today/log".*?</form>', page, re.S):
-    fields = dict(re.findall(r'name="([a-z_]+)"[^>]*value="([^"]*)"', f))
-    if fields.get("kind") != "session":
-        continue
-    out = {"kind": "session", "item_key": html.unescape(fields["item_key"]), "date": fields.get("date", ""),
-           "pain_during": "1", "effort": "5"}
-    if 'name="sets_left"' in f:
-        out.update(sets_left="2", sets_right="2")
-    else:
-        out["sets"] = "2"
-    print(urllib.parse.urlencode(out))
-    break
-PY
-)
   tag="$backend$$"
-  before=$(sql "SELECT COUNT(*) FROM tracking_log WHERE idempotency_key LIKE 'bench-$tag-%'")
-  export LOG_COOKIE=$long_cookie LOG_CSRF=$token LOG_FORM=$form LOG_TAG=$tag
-  measure "POST /today/log (fresh key each)" "$base/today/log" "" bench/load/post_log.lua
-  acked=$((last_total - last_bad))
-  sleep 1
-  stored=$(sql "SELECT COUNT(*) FROM tracking_log WHERE idempotency_key LIKE 'bench-$tag-%'")
-  stored=$((stored - before))
-  if [ "$stored" -ge "$acked" ]; then verdict="none lost"; else verdict="LOST $((acked - stored))"; fi
-  say ""
-  say "POST /today/log: $acked acknowledged (2xx), $stored stored: $verdict."
+  export LOG_COOKIE=$long_cookie LOG_CSRF=$(csrf_of "$work/today.html") LOG_FORM=$(session_form "$work/today.html") LOG_TAG=$tag
+  measure_logs "POST /today/log (fresh key each)" "bench-$tag-%"
+  # The same spread over POST_RUNNERS runners (each request the next runner's): a clinic's
+  # runners logging at once, where one runner's day does not grow with every request.
+  if [ -n "${POST_RUNNERS:-}" ]; then
+    : >"$work/log_runners.tsv"
+    for k in $(seq 2 $((POST_RUNNERS + 1))); do
+      c=$(login "$(printf 'runner%04d@demo.backstride.test' "$k")")
+      curl -sf -H "Cookie: $c" "$base/today" -o "$work/today-$k.html" || continue
+      f=$(session_form "$work/today-$k.html")
+      if [ -n "$f" ]; then printf '%s\t%s\t%s\n' "$c" "$(csrf_of "$work/today-$k.html")" "$f" >>"$work/log_runners.tsv"; fi
+    done
+    export LOG_TAG="${tag}m" LOG_RUNNERS="$work/log_runners.tsv"
+    measure_logs "POST /today/log, $(wc -l <"$work/log_runners.tsv") runners in turn" "bench-${tag}m-%"
+    unset LOG_RUNNERS
+  fi
+  if [ "${ONLY:-}" = post ]; then
+    stop_backend
+    continue
+  fi
 
   # The mix at a fixed rate (open loop; latency from each request's due time).
   mix="$work/mix.tsv"

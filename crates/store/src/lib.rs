@@ -10,6 +10,7 @@ pub mod export;
 pub mod files;
 mod form_video;
 mod front;
+pub mod group_commit;
 mod images;
 mod model;
 pub mod packed;
@@ -34,6 +35,7 @@ pub use front::{
     ArticleRecord, Forgotten, FormAttempts, FrontStore, Lead, MailToken, MailTokenKind, NewLead,
     SaveArticle,
 };
+pub use group_commit::{GroupCommitStore, LogToStore, LogWriter};
 pub use images::{
     ArticleImage, ArticleImageStore, ImageFile, MAX_IMAGES_PER_CLINIC, NewArticleImage,
 };
@@ -113,6 +115,7 @@ pub trait Store:
     + WorklistStore
     + PageStore
     + TodayStore
+    + GroupCommitStore
     + FormVideoStore
     + WebhookStore
     + Send

@@ -7,7 +7,7 @@
 
 use crate::sql::{
     LOG_COLUMNS, LogRow, REVIEW_COLUMNS, ReviewRow, USER_COLUMNS, UserRow, begin, now, open_record,
-    require_record, upsert_review,
+    upsert_review,
 };
 use crate::{
     Actor, AlertTier, LogKind, LogRecord, LogSaved, NewLog, NewReview, ReviewStatus, SqlStore,
@@ -99,41 +99,9 @@ macro_rules! impl_today {
                 outcome: &LogOutcome,
             ) -> StoreResult<(LogRecord, LogSaved)> {
                 let mut tx = self.pool.begin_with($begin_write).await?;
-                require_record!(tx, actor, runner_id, "add log");
-                // Inserted unless the key was seen: then the stored log is found, and nothing
-                // else is stored.
-                let sql = format!(
-                    "INSERT INTO tracking_log (runner_id, entered_by, kind, log_date, body_json, idempotency_key, created_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (runner_id, idempotency_key) DO NOTHING \
-                     RETURNING {LOG_COLUMNS}"
-                );
-                let inserted: Result<Option<LogRow>, sqlx::Error> = sqlx::query_as(&sql)
-                    .bind(runner_id).bind(actor.user_id).bind(log.kind.as_str()).bind(&log.log_date)
-                    .bind(&log.body_json).bind(&log.idempotency_key).bind(now())
-                    .fetch_optional(&mut *tx).await;
-                let row = match inserted {
-                    Ok(Some(row)) => row,
-                    Ok(None) => {
-                        let find = format!("SELECT {LOG_COLUMNS} FROM tracking_log WHERE runner_id = $1 AND idempotency_key = $2");
-                        let row: LogRow = sqlx::query_as(&find).bind(runner_id).bind(&log.idempotency_key)
-                            .fetch_one(&mut *tx).await?;
-                        tx.commit().await?;
-                        return Ok((row.try_into()?, LogSaved::AlreadyStored));
-                    }
-                    Err(err) => {
-                        drop(tx);
-                        return match StoreError::from(err) {
-                            StoreError::Conflict { .. } => Err(StoreError::Conflict { constraint: "tracking_log_one_morning".into() }),
-                            other => Err(other),
-                        };
-                    }
-                };
-                for review in &outcome.reviews {
-                    upsert_review!(&mut tx, actor, runner_id, review);
-                }
-                raise_alerts!(&mut tx, runner_id, &outcome.alerts, outcome.now);
+                let answer = Self::log_in_transaction(&mut tx, actor, runner_id, log, outcome).await?;
                 tx.commit().await?;
-                Ok((row.try_into()?, LogSaved::New))
+                answer
             }
 
             async fn mornings_between(
@@ -164,6 +132,57 @@ macro_rules! impl_today {
                 tx.commit().await?;
                 access?;
                 Ok(found.is_some())
+            }
+        }
+
+        impl SqlStore<$db> {
+            /// The writes of [`TodayStore::add_log_with_outcome`] inside `tx`, which the caller
+            /// commits: the log, and when it is new its outcome. The outer error means this
+            /// log's writes must be rolled back (a failed statement; a second morning check-in
+            /// as `Conflict`); the inner result is the answer to keep with what was written (a
+            /// denial keeps its audit event). Shared with the group commit
+            /// ([`crate::group_commit`]), which stores many logs in one transaction.
+            pub(crate) async fn log_in_transaction(
+                tx: &mut sqlx::Transaction<'_, $db>,
+                actor: &Actor,
+                runner_id: i64,
+                log: &NewLog,
+                outcome: &LogOutcome,
+            ) -> StoreResult<StoreResult<(LogRecord, LogSaved)>> {
+                if let Err(denied) = open_record!(&mut *tx, actor, runner_id, "add log") {
+                    return Ok(Err(denied));
+                }
+                // Inserted unless the key was seen: then the stored log is found, and nothing
+                // else is stored.
+                let sql = format!(
+                    "INSERT INTO tracking_log (runner_id, entered_by, kind, log_date, body_json, idempotency_key, created_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (runner_id, idempotency_key) DO NOTHING \
+                     RETURNING {LOG_COLUMNS}"
+                );
+                let inserted: Result<Option<LogRow>, sqlx::Error> = sqlx::query_as(&sql)
+                    .bind(runner_id).bind(actor.user_id).bind(log.kind.as_str()).bind(&log.log_date)
+                    .bind(&log.body_json).bind(&log.idempotency_key).bind(now())
+                    .fetch_optional(&mut **tx).await;
+                let row = match inserted {
+                    Ok(Some(row)) => row,
+                    Ok(None) => {
+                        let find = format!("SELECT {LOG_COLUMNS} FROM tracking_log WHERE runner_id = $1 AND idempotency_key = $2");
+                        let row: LogRow = sqlx::query_as(&find).bind(runner_id).bind(&log.idempotency_key)
+                            .fetch_one(&mut **tx).await?;
+                        return Ok(LogRecord::try_from(row).map(|row| (row, LogSaved::AlreadyStored)));
+                    }
+                    Err(err) => {
+                        return match StoreError::from(err) {
+                            StoreError::Conflict { .. } => Err(StoreError::Conflict { constraint: "tracking_log_one_morning".into() }),
+                            other => Err(other),
+                        };
+                    }
+                };
+                for review in &outcome.reviews {
+                    upsert_review!(&mut *tx, actor, runner_id, review);
+                }
+                raise_alerts!(&mut *tx, runner_id, &outcome.alerts, outcome.now);
+                Ok(LogRecord::try_from(row).map(|row| (row, LogSaved::New)))
             }
         }
     };

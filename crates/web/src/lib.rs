@@ -84,11 +84,14 @@ pub struct AppState {
     pub(crate) caseload: Arc<caseload::LineCache>,
     /// The clinic's public pages as every anonymous visitor sees them.
     pub(crate) public_pages: Arc<public_pages::PublicPages>,
+    /// Stores the runners' logs in batches, one commit each (group commit).
+    pub(crate) logs: Arc<backstride_store::LogWriter>,
 }
 
 impl AppState {
     pub fn new(store: Arc<dyn Store>, config: WebConfig) -> Self {
         AppState {
+            logs: Arc::new(backstride_store::LogWriter::new(store.clone())),
             store,
             key: visitor::ServerKey::load(&config),
             config: Arc::new(config),

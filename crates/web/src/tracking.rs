@@ -741,7 +741,10 @@ pub(crate) async fn save_log(
         created_at: crate::auth::now(),
     });
     let after = journal.decide_after_log(checked.date, today).await?;
-    let saved = store
+    // Queued to the writer, which commits it with the logs sent at the same time (one
+    // commit for the lot) and answers once it is durable.
+    let saved = state
+        .logs
         .add_log_with_outcome(&actor, runner.id, &log, &after.outcome)
         .await;
     let (message, already_stored) = match saved {
