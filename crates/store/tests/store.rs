@@ -2435,11 +2435,12 @@ async fn weekly_summaries_follow_each_stored_log_and_older_logs_are_summed_up_on
             .unwrap();
         let since: jiff::civil::Date = "2026-11-01".parse().unwrap();
         let all = trends::days(&expected, since, "2026-12-31".parse().unwrap());
+        let runner_id = runner.id;
         let read = |since: jiff::civil::Date| {
-            let store = store.clone();
+            let (store, me) = (store.clone(), me.clone());
             async move {
                 store
-                    .progress(&me, runner.id, since, "view progress")
+                    .progress(&me, runner_id, since, "view progress")
                     .await
                     .unwrap()
                     .days
