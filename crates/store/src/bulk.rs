@@ -1,6 +1,7 @@
 //! Bulk writes for a clinic-sized data set (`backstride demo --runners N --days D`): runners
 //! with their whole history — assessments, programme versions, logs, watch runs, reviews and
-//! alerts — inserted in one transaction per batch, with multi-row statements.
+//! alerts — inserted in one transaction per batch, with multi-row statements, and the weekly
+//! summaries of their logs (`summaries.rs`) as storing each log would have left them.
 //!
 //! Not used by the web app: every record here is written the way the app would have written
 //! it over time (same tables, same JSON bodies), but all at once, by the operator. So there is
@@ -226,6 +227,16 @@ macro_rules! impl_bulk {
                         q.bind(*id).bind(*id).bind(l.kind.as_str()).bind(&l.log_date).bind(&l.body_json)
                             .bind(&l.idempotency_key).bind(l.at)
                     });
+                // Each runner's weekly summaries, as storing the logs one by one would have left them.
+                let mut weeks = Vec::new();
+                for (runner, id) in runners.iter().zip(&ids) {
+                    let summed = crate::summaries::summarise(runner.logs.iter().map(|l| (l.kind, l.body_json.as_str())))?;
+                    weeks.extend(summed.into_iter().map(|(week, days_json)| (*id, week, days_json)));
+                }
+                insert_rows!(tx, "tracking_week (runner_id, week_start, days_json)", 3, weeks, |q, row| {
+                    let (id, week, days_json) = row;
+                    q.bind(*id).bind(week).bind(days_json)
+                });
                 insert_rows!(tx, "run (runner_id, content_hash, file_name, started_at, sport, summary_json, imported_at)",
                     7, runs, |q, row| {
                         let (id, r) = row;

@@ -608,6 +608,8 @@ macro_rules! erase_runner {
         for sql in [
             "DELETE FROM review WHERE runner_id = $1",
             "DELETE FROM tracking_log WHERE runner_id = $1",
+            "DELETE FROM tracking_week WHERE runner_id = $1",
+            "DELETE FROM tracking_week_pending WHERE runner_id = $1",
             "DELETE FROM programme WHERE runner_id = $1",
             "DELETE FROM assessment WHERE runner_id = $1",
             "DELETE FROM run WHERE runner_id = $1",
@@ -841,6 +843,10 @@ macro_rules! impl_account_data {
                     .bind(&l.idempotency_key).bind(l.created_at)
                     .execute(&mut *tx).await?;
                 }
+                let logs = doc.logs.iter()
+                    .map(|l| Ok((l.kind.parse::<crate::LogKind>()?, l.body.as_str())))
+                    .collect::<StoreResult<Vec<_>>>()?;
+                crate::summaries::store_summaries!(&mut tx, runner.id, logs);
                 for r in &doc.reviews {
                     let programme = programme_ids.get(&r.programme_id).copied()
                         .ok_or_else(|| StoreError::Other("a review refers to a missing programme".into()))?;

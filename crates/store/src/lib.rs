@@ -18,6 +18,7 @@ mod pages;
 mod reminders;
 mod sessions;
 mod sql;
+pub mod summaries;
 pub mod testing;
 mod today;
 mod webhooks;
@@ -41,8 +42,8 @@ pub use images::{
 };
 pub use model::*;
 pub use pages::{
-    AuditLine, CaseloadRecords, JournalRecords, PageStore, RECENT_ASSESSMENTS, RECORD_AUDIT_LINES,
-    RECORD_ENTRIES, RunPage, RunnerRecords, RunsList,
+    AuditLine, CaseloadRecords, JournalRecords, PageStore, ProgressRecords, RECENT_ASSESSMENTS,
+    RECORD_AUDIT_LINES, RECORD_ENTRIES, RunPage, RunnerRecords, RunsList,
 };
 pub use reminders::{ReminderOutcome, ReminderRecord, ReminderStore, ReminderToSend, SaveReminder};
 pub use sessions::{SessionBackend, Sessions};

@@ -10,12 +10,16 @@ use crate::sql::{
     PROGRAMME_COLUMNS, ProgrammeRow, REVIEW_COLUMNS, RUN_COLUMNS, ReviewRow, RunRow, USER_COLUMNS,
     UserRow, begin, now, open_record,
 };
+use crate::summaries::{SUMMARY_WEEKS, days_since, week_of};
 use crate::{
     Actor, Alert, AssessmentRecord, AuditEvent, Clinic, Coaching, LogRecord, ProgrammeRecord,
     ReviewRecord, RunRecord, SqlStore, StoreError, StoreResult, User,
 };
 use async_trait::async_trait;
 use backstride_core::Role;
+use backstride_core::tracking::trends::DaySummary;
+use jiff::civil::Date;
+use std::collections::BTreeMap;
 
 /// Most assessments a runner's journal carries, newest first. **Our choice**: a baseline and
 /// its re-tests for well over a year; what the pages use is always among the newest.
@@ -37,6 +41,20 @@ pub struct JournalRecords {
     pub reviews: Vec<ReviewRecord>,
     /// The window's first day (`YYYY-MM-DD`).
     pub since: String,
+}
+
+/// The progress page's record: the runner and their clinic, the approved programme, the newest
+/// assessments, and what the logs add up to per day (the weekly summaries, `summaries.rs`).
+#[derive(Debug, Clone)]
+pub struct ProgressRecords {
+    pub runner: User,
+    pub clinic: Option<Clinic>,
+    /// The approved programme version, if there is one.
+    pub programme: Option<ProgrammeRecord>,
+    /// The newest [`RECENT_ASSESSMENTS`], newest first.
+    pub assessments: Vec<AssessmentRecord>,
+    /// Per date from the window's first day on; dates without a log left out.
+    pub days: BTreeMap<Date, DaySummary>,
 }
 
 /// What the caseload reads: every runner's version, and the details of the runners whose
@@ -143,6 +161,18 @@ pub trait PageStore {
         action: &str,
     ) -> StoreResult<JournalRecords>;
 
+    /// `runner_id`'s record for the progress page: as [`PageStore::journal`] without logs or
+    /// reviews, and what the logs dated `since` or later add up to per day, from the weekly
+    /// summaries: at most [`SUMMARY_WEEKS`] rows however long the history (an earlier `since`
+    /// gets the latest weeks only). Access and audit as [`PageStore::journal`].
+    async fn progress(
+        &self,
+        actor: &Actor,
+        runner_id: i64,
+        since: Date,
+        action: &str,
+    ) -> StoreResult<ProgressRecords>;
+
     /// `runner_id`'s record page, for the runner or staff of their clinic (anyone else gets
     /// `NotFound`; audited as "view record"), with the journal's window from `since`.
     async fn runner_record(
@@ -209,12 +239,12 @@ pub(crate) fn prefixed(columns: &str, alias: &str) -> String {
         .join(", ")
 }
 
-/// The reads of [`JournalRecords`] after `open_record!` let `$runner` in, inside `$tx`.
-macro_rules! journal_reads {
-    ($tx:ident, $runner:expr, $since:expr) => {{
-        let runner: User = $runner;
+/// The reads every record page starts with after `open_record!` let `$runner` in, inside
+/// `$tx`: the runner's clinic, approved programme and newest assessments, converted.
+macro_rules! record_heads {
+    ($tx:ident, $runner:expr) => {{
+        let runner: &User = $runner;
         let runner_id = runner.id;
-        let since: &str = $since;
         let clinic: Option<ClinicRow> = match runner.clinic_id {
             Some(id) => {
                 let sql = format!("SELECT {CLINIC_COLUMNS} FROM clinic WHERE id = $1");
@@ -233,6 +263,21 @@ macro_rules! journal_reads {
         );
         let assessments: Vec<AssessmentRow> = sqlx::query_as(&sql).bind(runner_id).bind(RECENT_ASSESSMENTS)
             .fetch_all(&mut *$tx).await?;
+        (
+            clinic.map(Clinic::from),
+            programme.map(ProgrammeRecord::try_from).transpose()?,
+            assessments.into_iter().map(AssessmentRecord::try_from).collect::<StoreResult<Vec<_>>>()?,
+        )
+    }};
+}
+
+/// The reads of [`JournalRecords`] after `open_record!` let `$runner` in, inside `$tx`.
+macro_rules! journal_reads {
+    ($tx:ident, $runner:expr, $since:expr) => {{
+        let runner: User = $runner;
+        let runner_id = runner.id;
+        let since: &str = $since;
+        let (clinic, programme, assessments) = record_heads!($tx, &runner);
         let sql = format!(
             "SELECT {LOG_COLUMNS} FROM tracking_log WHERE runner_id = $1 AND log_date >= $2 ORDER BY log_date, id"
         );
@@ -244,9 +289,9 @@ macro_rules! journal_reads {
         let reviews: Vec<ReviewRow> = sqlx::query_as(&sql).bind(runner_id).bind(since).fetch_all(&mut *$tx).await?;
         JournalRecords {
             runner,
-            clinic: clinic.map(Clinic::from),
-            programme: programme.map(ProgrammeRecord::try_from).transpose()?,
-            assessments: assessments.into_iter().map(AssessmentRecord::try_from).collect::<StoreResult<_>>()?,
+            clinic,
+            programme,
+            assessments,
             logs: logs.into_iter().map(LogRecord::try_from).collect::<StoreResult<_>>()?,
             reviews: reviews.into_iter().map(ReviewRecord::try_from).collect::<StoreResult<_>>()?,
             since: since.to_owned(),
@@ -270,6 +315,26 @@ macro_rules! impl_pages {
                 let journal = journal_reads!(tx, runner, since);
                 tx.commit().await?;
                 Ok(journal)
+            }
+
+            async fn progress(&self, actor: &Actor, runner_id: i64, since: Date, action: &str) -> StoreResult<ProgressRecords> {
+                let mut tx = begin!(self, $begin_write, actor.user_id != runner_id);
+                let runner = match open_record!(&mut tx, actor, runner_id, action) {
+                    Ok(runner) => runner,
+                    Err(denied) => {
+                        tx.commit().await?;
+                        return Err(denied);
+                    }
+                };
+                let (clinic, programme, assessments) = record_heads!(tx, &runner);
+                let weeks: Vec<(String,)> = sqlx::query_as(
+                    "SELECT days_json FROM tracking_week WHERE runner_id = $1 AND week_start >= $2 \
+                     ORDER BY week_start DESC LIMIT $3",
+                )
+                .bind(runner_id).bind(week_of(since).to_string()).bind(SUMMARY_WEEKS)
+                .fetch_all(&mut *tx).await?;
+                tx.commit().await?;
+                Ok(ProgressRecords { runner, clinic, programme, assessments, days: days_since(&weeks, since)? })
             }
 
             async fn runner_record(&self, actor: &Actor, runner_id: i64, since: &str) -> StoreResult<RunnerRecords> {

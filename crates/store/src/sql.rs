@@ -5,6 +5,7 @@
 //! against each backend's pool.
 
 use crate::model::{units_from, *};
+use crate::summaries::add_to_week_summary;
 use crate::{Actor, SessionBackend, Store, StoreError, StoreResult};
 use async_trait::async_trait;
 use backstride_core::{Email, Role, TimeZoneName};
@@ -562,7 +563,7 @@ pub(crate) async fn migrate_sqlite(
         .await?;
     ran?;
     match broken? {
-        0 => Ok(()),
+        0 => crate::summaries::catch_up_sqlite(pool).await,
         n => Err(StoreError::Other(format!(
             "after the migrations, {n} rows point at rows that do not exist"
         ))),
@@ -575,7 +576,7 @@ pub(crate) async fn migrate_postgres(
     migrator: &sqlx::migrate::Migrator,
 ) -> StoreResult<()> {
     migrator.run(pool).await?;
-    Ok(())
+    crate::summaries::catch_up_postgres(pool).await
 }
 
 macro_rules! impl_store {
@@ -1068,6 +1069,7 @@ macro_rules! impl_store {
                     .fetch_one(&mut *tx).await;
                 match inserted {
                     Ok(row) => {
+                        add_to_week_summary!(&mut tx, runner_id, log.kind, &log.body_json);
                         tx.commit().await?;
                         Ok((row.try_into()?, LogSaved::New))
                     }

@@ -9,6 +9,7 @@ use crate::sql::{
     LOG_COLUMNS, LogRow, REVIEW_COLUMNS, ReviewRow, USER_COLUMNS, UserRow, begin, now, open_record,
     upsert_review,
 };
+use crate::summaries::add_to_week_summary;
 use crate::{
     Actor, AlertTier, LogKind, LogRecord, LogSaved, NewLog, NewReview, ReviewStatus, SqlStore,
     StoreError, StoreResult, User,
@@ -178,6 +179,7 @@ macro_rules! impl_today {
                         };
                     }
                 };
+                add_to_week_summary!(&mut *tx, runner_id, log.kind, &log.body_json);
                 for review in &outcome.reviews {
                     upsert_review!(&mut *tx, actor, runner_id, review);
                 }

@@ -2327,3 +2327,160 @@ async fn a_log_and_what_it_decides_are_stored_together_once() {
     })
     .await;
 }
+
+/// Runs `sql` on the database `url` names, beside the store (as an older version's data).
+async fn execute_on(url: &str, sql: &str) {
+    if url.starts_with("postgres") {
+        let db = SqlStore::<sqlx::Postgres>::connect(url).await.unwrap();
+        sqlx::query(sql).execute(db.pool()).await.unwrap();
+    } else {
+        let db = SqlStore::<sqlx::Sqlite>::connect(url).await.unwrap();
+        sqlx::query(sql).execute(db.pool()).await.unwrap();
+    }
+}
+
+#[tokio::test]
+async fn weekly_summaries_follow_each_stored_log_and_older_logs_are_summed_up_once() {
+    use backstride_core::tracking::{TrackingLogs, trends};
+    let mut urls = vec![testing::sqlite_url().await];
+    urls.extend(testing::postgres_url().await);
+    for url in urls {
+        let store = connect(&url).await.unwrap();
+        eprintln!("backend: {}", store.backend());
+        let c = clinic(&store, "Summary Clinic").await;
+        let runner = store
+            .create_user(&new_user(Some(c.id), "sum@example.com", Role::Runner))
+            .await
+            .unwrap();
+        let stranger = store
+            .create_user(&new_user(None, "sum-other@example.com", Role::Clinician))
+            .await
+            .unwrap();
+        let me = Actor::of(&runner);
+        let morning = |date: &str, pain: u8| {
+            (
+                LogKind::Morning,
+                format!(
+                    r#"{{"date":"{date}","morning_pain":{pain},"stiffness":2,"settled_after_yesterday":null,"red_flags":[]}}"#
+                ),
+            )
+        };
+        let run = |date: &str, metres: f64, pain: u8| {
+            (
+                LogKind::Run,
+                format!(
+                    r#"{{"date":"{date}","distance_m":{metres},"duration_s":1800.0,"pain_before":1,"pain_during":{pain},"pain_after":1,"note":null,"red_flags":[]}}"#
+                ),
+            )
+        };
+        let session = |date: &str, item: &str, sets: u8, pain: u8| {
+            (
+                LogKind::Session,
+                format!(
+                    r#"{{"date":"{date}","item_key":"{item}","sets_done":{sets},"pain_during":{pain},"effort":5,"note":null,"red_flags":[]}}"#
+                ),
+            )
+        };
+        // Sunday, then the Monday and Tuesday of the next calendar week; a body that does
+        // not parse is stored but counts for nothing.
+        let logs = [
+            morning("2026-11-29", 3),
+            run("2026-11-29", 4000.0, 2),
+            run("2026-11-30", 5000.0, 4),
+            session("2026-11-30", "calf", 2, 1),
+            session("2026-11-30", "hip", 0, 5),
+            run("2026-11-30", 3000.0, 6),
+            morning("2026-12-01", 1),
+            (LogKind::Session, r#"{"date":"2026-12-01"}"#.to_owned()),
+        ];
+        let mut expected = TrackingLogs::default();
+        for (n, (kind, body)) in logs.iter().enumerate() {
+            let new = NewLog {
+                kind: *kind,
+                log_date: body[9..19].to_owned(),
+                body_json: body.clone(),
+                idempotency_key: format!("sum-{n}"),
+            };
+            // Both writes of a log keep the summaries.
+            if n % 2 == 0 {
+                store.add_log(&me, runner.id, &new).await.unwrap();
+            } else {
+                let outcome = LogOutcome::default();
+                store
+                    .add_log_with_outcome(&me, runner.id, &new, &outcome)
+                    .await
+                    .unwrap();
+            }
+            match kind {
+                LogKind::Morning => expected.mornings.push(serde_json::from_str(body).unwrap()),
+                LogKind::Run => expected.runs.push(serde_json::from_str(body).unwrap()),
+                LogKind::Session => {
+                    if let Ok(s) = serde_json::from_str(body) {
+                        expected.sessions.push(s)
+                    }
+                }
+            }
+        }
+        // Stored again under its key: counted once.
+        let again = NewLog {
+            kind: LogKind::Run,
+            log_date: "2026-11-30".into(),
+            body_json: logs[2].1.clone(),
+            idempotency_key: "sum-2".into(),
+        };
+        store.add_log(&me, runner.id, &again).await.unwrap();
+        store
+            .add_log_with_outcome(&me, runner.id, &again, &LogOutcome::default())
+            .await
+            .unwrap();
+        let since: jiff::civil::Date = "2026-11-01".parse().unwrap();
+        let all = trends::days(&expected, since, "2026-12-31".parse().unwrap());
+        let runner_id = runner.id;
+        let read = |since: jiff::civil::Date| {
+            let (store, me) = (store.clone(), me.clone());
+            async move {
+                store
+                    .progress(&me, runner_id, since, "view progress")
+                    .await
+                    .unwrap()
+                    .days
+            }
+        };
+        assert_eq!(read(since).await, all);
+        let monday = &all[&"2026-11-30".parse().unwrap()];
+        assert_eq!(
+            (monday.run, monday.run_metres, monday.during_exercise),
+            (Some(6), 8000.0, Some(5))
+        );
+        assert_eq!(monday.done.iter().collect::<Vec<_>>(), ["calf"]);
+        // A window from the Monday leaves the Sunday out.
+        let from_monday = read("2026-11-30".parse().unwrap()).await;
+        assert_eq!(from_monday.len(), 2);
+        // Someone else's record: not found, summaries or not.
+        assert!(matches!(
+            store
+                .progress(&Actor::of(&stranger), runner.id, since, "view progress")
+                .await,
+            Err(StoreError::NotFound)
+        ));
+
+        // A database from before the summaries: the runner's logs are summed up once after
+        // the migrations, to the same days.
+        execute_on(&url, "DELETE FROM tracking_week").await;
+        execute_on(
+            &url,
+            &format!(
+                "INSERT INTO tracking_week_pending (runner_id) VALUES ({})",
+                runner.id
+            ),
+        )
+        .await;
+        assert!(read(since).await.is_empty());
+        store.migrate().await.unwrap();
+        assert_eq!(read(since).await, all);
+
+        // Erasing the account erases its summaries with its logs (they point at the account:
+        // the erasure would fail on them otherwise).
+        store.delete_runner(runner.id, 1_900_000_000).await.unwrap();
+    }
+}

@@ -8,7 +8,7 @@
 //! exercise planned for today counts (logging 1 of 4 is 1 of 4, not 1 of 1). **Our choice**:
 //! an untouched today would otherwise read as missed before the runner had a chance.
 
-use super::logs::TrackingLogs;
+use super::logs::{MorningCheckIn, RunLog, SessionLog, TrackingLogs};
 use crate::programme::Programme;
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
@@ -43,52 +43,143 @@ pub struct Week {
     pub run_metres: f64,
 }
 
-/// Most programme weeks shown, the latest. **Our choice**: half a year of weekly bars; the
-/// record is read about four months back, so older weeks would be empty anyway.
+/// Most programme weeks shown, the latest. **Our choice**: half a year of weekly bars (the
+/// progress page reads them from the store's weekly summaries, not from the logs).
 pub const MAX_WEEKS: i64 = 26;
 
 fn add_days(date: Date, n: i64) -> Option<Date> {
     date.checked_add(jiff::Span::new().days(n)).ok()
 }
 
-/// Pain per day from `first` to `last` (inclusive), days without any log left out.
-pub fn daily_pain(logs: &TrackingLogs, first: Date, last: Date) -> Vec<DayPain> {
-    let mut days: BTreeMap<Date, DayPain> = BTreeMap::new();
-    fn on(days: &mut BTreeMap<Date, DayPain>, date: Date) -> &mut DayPain {
-        days.entry(date).or_insert(DayPain {
+/// What one date's logs add up to: everything the charts take from them. The store keeps these
+/// per runner and week, updated as each log is stored, so the charts need not read the logs
+/// again; [`daily_pain`] and [`weeks`] work them out from the logs the same way.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DaySummary {
+    pub date: Date,
+    /// Worst pain during an exercise session.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub during_exercise: Option<u8>,
+    /// Worst pain during or after a run.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub run: Option<u8>,
+    /// Morning pain of each check-in (one a day as stored).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub mornings: Vec<u8>,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub ran: bool,
+    /// Metres run.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub run_metres: f64,
+    /// The programme items with at least one set done.
+    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
+    pub done: BTreeSet<String>,
+}
+
+fn is_zero(v: &f64) -> bool {
+    *v == 0.0
+}
+
+fn worst(slot: &mut Option<u8>, v: u8) {
+    *slot = Some(slot.map_or(v, |s| s.max(v)));
+}
+
+impl DaySummary {
+    /// A date with nothing logged yet.
+    pub fn new(date: Date) -> DaySummary {
+        DaySummary {
             date,
             during_exercise: None,
             run: None,
-            morning: None,
+            mornings: Vec::new(),
             ran: false,
-        })
+            run_metres: 0.0,
+            done: BTreeSet::new(),
+        }
     }
-    let worst = |slot: &mut Option<u8>, v: u8| *slot = Some(slot.map_or(v, |s| s.max(v)));
+
+    pub fn add_session(&mut self, s: &SessionLog) {
+        worst(&mut self.during_exercise, s.pain_during.get());
+        if s.sets_done.any() {
+            self.done.insert(s.item_key.clone());
+        }
+    }
+
+    pub fn add_run(&mut self, r: &RunLog) {
+        self.ran = true;
+        worst(&mut self.run, r.pain_during.get().max(r.pain_after.get()));
+        self.run_metres += r.distance_m;
+    }
+
+    pub fn add_morning(&mut self, m: &MorningCheckIn) {
+        self.mornings.push(m.morning_pain.get());
+    }
+
+    /// The day's pain as the pain chart shows it.
+    pub fn pain(&self) -> DayPain {
+        DayPain {
+            date: self.date,
+            during_exercise: self.during_exercise,
+            run: self.run,
+            morning: self.mornings.iter().copied().max(),
+            ran: self.ran,
+        }
+    }
+}
+
+/// What the logs dated from `first` to `last` (inclusive) add up to, per date; dates without
+/// any log left out.
+pub fn days(logs: &TrackingLogs, first: Date, last: Date) -> BTreeMap<Date, DaySummary> {
+    let mut days: BTreeMap<Date, DaySummary> = BTreeMap::new();
     let within = |d: Date| (first..=last).contains(&d);
+    fn on(days: &mut BTreeMap<Date, DaySummary>, date: Date) -> &mut DaySummary {
+        days.entry(date).or_insert_with(|| DaySummary::new(date))
+    }
     for s in logs.sessions.iter().filter(|s| within(s.date)) {
-        worst(
-            &mut on(&mut days, s.date).during_exercise,
-            s.pain_during.get(),
-        );
+        on(&mut days, s.date).add_session(s);
     }
     for r in logs.runs.iter().filter(|r| within(r.date)) {
-        let d = on(&mut days, r.date);
-        d.ran = true;
-        worst(&mut d.run, r.pain_during.get().max(r.pain_after.get()));
+        on(&mut days, r.date).add_run(r);
     }
     for m in logs.mornings.iter().filter(|m| within(m.date)) {
-        worst(&mut on(&mut days, m.date).morning, m.morning_pain.get());
+        on(&mut days, m.date).add_morning(m);
     }
-    days.into_values().collect()
+    days
+}
+
+/// Pain per day from `first` to `last` (inclusive), days without any log left out.
+pub fn daily_pain(logs: &TrackingLogs, first: Date, last: Date) -> Vec<DayPain> {
+    days(logs, first, last)
+        .values()
+        .map(DaySummary::pain)
+        .collect()
+}
+
+/// The first day of the earliest programme week [`weeks`] shows on `today`.
+pub fn first_week_shown(programme: &Programme, today: Date) -> Option<Date> {
+    let start = programme.settings.start_date;
+    // The latest MAX_WEEKS only, the first of them found by counting, not by walking the weeks.
+    let weeks_before = (i64::from((today - start).get_days()) / 7 - (MAX_WEEKS - 1)).max(0);
+    add_days(start, 7 * weeks_before)
 }
 
 /// The programme weeks up to the one holding `today`: the latest [`MAX_WEEKS`] of them.
 pub fn weeks(programme: &Programme, logs: &TrackingLogs, today: Date) -> Vec<Week> {
-    let start = programme.settings.start_date;
+    match first_week_shown(programme, today) {
+        Some(first) => weeks_of(programme, &days(logs, first, today), today),
+        None => Vec::new(),
+    }
+}
+
+/// [`weeks`] from what each date's logs add up to (`days` must hold every date from
+/// [`first_week_shown`] to `today` that has a log).
+pub fn weeks_of(
+    programme: &Programme,
+    days: &BTreeMap<Date, DaySummary>,
+    today: Date,
+) -> Vec<Week> {
     let mut out = Vec::new();
-    // The latest MAX_WEEKS only, the first of them found by counting, not by walking the weeks.
-    let weeks_before = (i64::from((today - start).get_days()) / 7 - (MAX_WEEKS - 1)).max(0);
-    let Some(mut week_start) = add_days(start, 7 * weeks_before) else {
+    let Some(mut week_start) = first_week_shown(programme, today) else {
         return out;
     };
     while week_start <= today {
@@ -96,7 +187,7 @@ pub fn weeks(programme: &Programme, logs: &TrackingLogs, today: Date) -> Vec<Wee
             break;
         };
         let last = week_end.min(today);
-        out.push(week(programme, logs, week_start, last, today));
+        out.push(week(programme, days, week_start, last, today));
         match add_days(week_start, 7) {
             Some(next) => week_start = next,
             None => break,
@@ -105,22 +196,23 @@ pub fn weeks(programme: &Programme, logs: &TrackingLogs, today: Date) -> Vec<Wee
     out
 }
 
-fn week(programme: &Programme, logs: &TrackingLogs, first: Date, last: Date, today: Date) -> Week {
-    let within = |d: Date| (first..=last).contains(&d);
-    let mornings: Vec<f64> = logs
-        .mornings
-        .iter()
-        .filter(|m| within(m.date))
-        .map(|m| f64::from(m.morning_pain.get()))
+fn week(
+    programme: &Programme,
+    days: &BTreeMap<Date, DaySummary>,
+    first: Date,
+    last: Date,
+    today: Date,
+) -> Week {
+    let within = || days.range(first..=last).map(|(_, d)| d);
+    let mornings: Vec<f64> = within()
+        .flat_map(|d| d.mornings.iter().map(|&p| f64::from(p)))
         .collect();
-    let done: BTreeMap<&str, BTreeSet<Date>> = logs
-        .sessions
-        .iter()
-        .filter(|s| within(s.date) && s.sets_done.any())
-        .fold(BTreeMap::new(), |mut acc, s| {
-            acc.entry(s.item_key.as_str()).or_default().insert(s.date);
-            acc
-        });
+    let done: BTreeMap<&str, BTreeSet<Date>> = within().fold(BTreeMap::new(), |mut acc, d| {
+        for key in &d.done {
+            acc.entry(key.as_str()).or_default().insert(d.date);
+        }
+        acc
+    });
     let mut planned: BTreeMap<&str, usize> = BTreeMap::new();
     let mut d = first;
     while d <= last {
@@ -155,12 +247,7 @@ fn week(programme: &Programme, logs: &TrackingLogs, first: Date, last: Date, tod
         sessions_planned,
         adherence_percent: (sessions_planned > 0)
             .then(|| (sessions_done as f64 * 100.0 / sessions_planned as f64).round()),
-        run_metres: logs
-            .runs
-            .iter()
-            .filter(|r| within(r.date))
-            .map(|r| r.distance_m)
-            .sum(),
+        run_metres: within().map(|d| d.run_metres).sum(),
     }
 }
 
@@ -249,6 +336,6 @@ pub fn sessions_between(
     last: Date,
 ) -> (usize, usize) {
     let after_last = add_days(last, 1).unwrap_or(last);
-    let w = week(programme, logs, first, last, after_last);
+    let w = week(programme, &days(logs, first, last), first, last, after_last);
     (w.sessions_done, w.sessions_planned)
 }

@@ -1,7 +1,8 @@
 //! The progress page (charts of pain, morning pain, adherence, running and left/right tests
-//! over time, each with a data table) and the re-test change report.
+//! over time, each with a data table) and the re-test change report. The tracking charts are
+//! drawn from the store's weekly summaries of the logs, never from the logs themselves.
 
-use super::journal::{self, Journal, days_before};
+use super::journal::days_before;
 use crate::context::Ctx;
 use crate::error::{AppError, AppResult};
 use crate::templates::{Page, render};
@@ -46,29 +47,50 @@ pub async fn own(ctx: Ctx) -> AppResult<Response> {
 }
 
 /// `GET /runners/{id}/progress`.
+///
+/// One read for the page: the runner's record heads and the weekly summaries of their logs
+/// (`backstride_store::summaries`), a bounded number of rows however long the history; no log
+/// is read or replayed.
 pub async fn page(ctx: Ctx, Path(runner_id): Path<i64>) -> AppResult<Response> {
     let viewer = ctx.user()?.clone();
     let actor = Actor::of(&viewer);
     let store = ctx.state.store.as_ref();
-    // One read for the page; the window starts a day early, as the runner's today may be a
-    // day behind the viewer's.
-    let viewer_yesterday = days_before(ctx.state.clock.today_for(&viewer), 1);
-    let records =
-        journal::read(store, &actor, runner_id, viewer_yesterday, "view progress").await?;
-    let runner = records.runner.clone();
+    // The weeks the charts can show; the window starts a day early, as the runner's today may
+    // be a day behind the viewer's.
+    let since = days_before(
+        ctx.state.clock.today_for(&viewer),
+        7 * trends::MAX_WEEKS + 1,
+    );
+    let records = store
+        .progress(&actor, runner_id, since, "view progress")
+        .await?;
+    let runner = records.runner;
     let today = ctx.state.clock.today_for(&runner);
-    let clinic = records.clinic.clone();
+    let clinic = records.clinic;
     let symmetric_from = crate::clinic_settings::assessment_thresholds(clinic.as_ref())
         .lsi_symmetric_from
         .value;
     let units = ctx.units_in(clinic.as_ref());
-    // The newest assessments (the journal's), oldest first for the charts.
-    let mut assessments = records.assessments.clone();
+    // The newest assessments, oldest first for the charts.
+    let mut assessments = records.assessments;
     assessments.reverse();
-    let journal = Journal::from_records(store, &actor, records).await?;
+    let programme = records
+        .programme
+        .map(|p| p.programme())
+        .transpose()
+        .map_err(AppError::Internal)?;
     let mut charts = Vec::new();
-    if let Some(j) = &journal {
-        charts = tracking_charts(j, today, units.distance);
+    if let Some(programme) = &programme {
+        let adherence_line = crate::clinic_settings::progression_thresholds(clinic.as_ref())
+            .adherence_min_percent
+            .value;
+        charts = tracking_charts(
+            programme,
+            &records.days,
+            today,
+            units.distance,
+            adherence_line,
+        );
     }
     let complete: Vec<&AssessmentRecord> = assessments
         .iter()
@@ -91,7 +113,7 @@ pub async fn page(ctx: Ctx, Path(runner_id): Path<i64>) -> AppResult<Response> {
         runner_id,
         runner_name: runner.display_name.clone(),
         is_self: viewer.id == runner_id,
-        has_programme: journal.is_some(),
+        has_programme: programme.is_some(),
         charts,
         side_charts: side_charts(&complete, &runner.time_zone, symmetric_from),
         retests,
@@ -99,22 +121,31 @@ pub async fn page(ctx: Ctx, Path(runner_id): Path<i64>) -> AppResult<Response> {
 }
 
 fn tracking_charts(
-    j: &Journal,
+    programme: &backstride_core::programme::Programme,
+    days: &BTreeMap<jiff::civil::Date, trends::DaySummary>,
     today: jiff::civil::Date,
     unit: backstride_core::DistanceUnit,
+    adherence_line: f64,
 ) -> Vec<Chart> {
-    let days = trends::daily_pain(&j.logs, days_before(today, PAIN_DAYS - 1), today);
+    let first = days_before(today, PAIN_DAYS - 1);
     let pain_days: Vec<PainDay> = days
-        .iter()
-        .map(|d| PainDay {
-            date: d.date,
-            during: d.during_exercise.map(f64::from),
-            after_run: d.run.map(f64::from),
-            morning: d.morning.map(f64::from),
+        .range(first..=today)
+        .map(|(_, d)| {
+            let d = d.pain();
+            PainDay {
+                date: d.date,
+                during: d.during_exercise.map(f64::from),
+                after_run: d.run.map(f64::from),
+                morning: d.morning.map(f64::from),
+            }
         })
         .collect();
-    let run_days: Vec<_> = days.iter().filter(|d| d.ran).map(|d| d.date).collect();
-    let weeks = trends::weeks(&j.programme, &j.logs, today);
+    let run_days: Vec<_> = days
+        .range(first..=today)
+        .filter(|(_, d)| d.ran)
+        .map(|(date, _)| *date)
+        .collect();
+    let weeks = trends::weeks_of(programme, days, today);
     let series = |f: &dyn Fn(&trends::Week) -> Option<f64>| -> Vec<WeekValue> {
         weeks
             .iter()
@@ -124,7 +155,6 @@ fn tracking_charts(
             })
             .collect()
     };
-    let adherence_line = j.thresholds.adherence_min_percent.value;
     [
         backstride_charts::pain_over_time("pain", &pain_days, &run_days),
         backstride_charts::weekly_bars(
