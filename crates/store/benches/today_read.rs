@@ -11,7 +11,8 @@
 //! - the session row (`tower_sessions`, decoded as tower-sessions does), the signed-in user
 //!   (`Ctx`), the journal read model in one read transaction (the runner again, the clinic, the
 //!   approved programme, the newest assessments, the last 28 days' logs and reviews:
-//!   `PageStore::journal`), and the reminder — 10 statements with `BEGIN` and `COMMIT`;
+//!   `PageStore::journal`), and the reminder — the 9 statements `trips.rs` counts for `/today`, and
+//!   `BEGIN` and `COMMIT`;
 //!
 //! through
 //!
@@ -118,25 +119,13 @@ fn unix(date: Date, hour: i8) -> i64 {
 fn seed_runner(n: u64, clinic_id: i64, today: Date, days: i64) -> SeedRunner {
     let mut dice = Dice(n.wrapping_mul(0x9e37_79b9_7f4a_7c15) ^ 0x5eed);
     let first = today.checked_sub(jiff::Span::new().days(days - 1)).unwrap();
-    let mut runner = SeedRunner {
-        user: NewUser {
-            clinic_id: Some(clinic_id),
-            email: format!("runner{n}@bench.example").parse().unwrap(),
-            display_name: format!("Runner {n}"),
-            password_hash: "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0$aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaGhhc2g"
-                .into(),
-            role: Role::Runner,
-            time_zone: TimeZoneName::utc(),
-            units: None,
-        },
-        created_at: unix(first, 9),
-        assessments: Vec::new(),
-        programmes: Vec::new(),
-        logs: Vec::new(),
-        runs: Vec::new(),
-        reviews: Vec::new(),
-        alerts: Vec::new(),
+    let user = NewUser {
+        // As long as a real hash (the row's size).
+        password_hash: "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0$aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaGhhc2g"
+            .into(),
+        ..testing::new_user(Some(clinic_id), &format!("runner{n}@bench.example"), Role::Runner)
     };
+    let mut runner = SeedRunner::new(user, unix(first, 9));
     for day in 0..days {
         let date = first.checked_add(jiff::Span::new().days(day)).unwrap();
         let date_text = date.to_string();
@@ -164,35 +153,23 @@ fn seed_runner(n: u64, clinic_id: i64, today: Date, days: i64) -> SeedRunner {
             });
         }
         let programme = runner.programmes.len() - 1;
-        let key = |i: usize| format!("seed-{date_text}-{i}");
-        runner.logs.push(SeedLog {
-            kind: LogKind::Morning,
+        let log = |kind: LogKind, i: usize, size: usize, hour: i8, dice: &mut Dice| SeedLog {
+            kind,
             log_date: date_text.clone(),
-            body_json: document("morning", 120, &mut dice),
-            idempotency_key: key(0),
-            at: unix(date, 7),
-        });
+            body_json: document(kind.as_str(), size, dice),
+            idempotency_key: format!("seed-{date_text}-{i}"),
+            at: unix(date, hour),
+        };
+        runner.logs.push(log(LogKind::Morning, 0, 120, 7, &mut dice));
         // Exercises four days a week (four of them), a run two days a week.
         let weekday = day % 7;
         if [0, 2, 4, 5].contains(&weekday) {
             for i in 1..=4 {
-                runner.logs.push(SeedLog {
-                    kind: LogKind::Session,
-                    log_date: date_text.clone(),
-                    body_json: document("session", 200, &mut dice),
-                    idempotency_key: key(i),
-                    at: unix(date, 18),
-                });
+                runner.logs.push(log(LogKind::Session, i, 200, 18, &mut dice));
             }
         }
         if [1, 5].contains(&weekday) {
-            runner.logs.push(SeedLog {
-                kind: LogKind::Run,
-                log_date: date_text.clone(),
-                body_json: document("run", 250, &mut dice),
-                idempotency_key: key(5),
-                at: unix(date, 9),
-            });
+            runner.logs.push(log(LogKind::Run, 5, 250, 9, &mut dice));
         }
         let recent = day >= days - 3;
         let review = |kind: ReviewKind, dice: &mut Dice| SeedReview {
@@ -229,7 +206,7 @@ fn seed_runner(n: u64, clinic_id: i64, today: Date, days: i64) -> SeedRunner {
 }
 
 /// A seeded clinic: the database file, and each runner's id and session id.
-struct Clinic {
+struct Seeded {
     url: String,
     runners: Vec<(i64, Id)>,
     /// `since` of the Today window.
@@ -238,7 +215,7 @@ struct Clinic {
     now_text: String,
 }
 
-async fn seed(runners: u64, days: i64) -> Clinic {
+async fn seed(runners: u64, days: i64) -> Seeded {
     let started = Instant::now();
     let url = testing::sqlite_url().await;
     let (store, bulk) = connect_bulk(&url, Default::default()).await.unwrap();
@@ -254,15 +231,11 @@ async fn seed(runners: u64, days: i64) -> Clinic {
         .await
         .unwrap();
     let clinician = store
-        .create_user(&NewUser {
-            clinic_id: Some(clinic.id),
-            email: "clinician@bench.example".parse().unwrap(),
-            display_name: "Clinician".into(),
-            password_hash: "$argon2id$fake".into(),
-            role: Role::Clinician,
-            time_zone: TimeZoneName::utc(),
-            units: None,
-        })
+        .create_user(&testing::new_user(
+            Some(clinic.id),
+            "clinician@bench.example",
+            Role::Clinician,
+        ))
         .await
         .unwrap();
     let today = jiff::Timestamp::now().to_zoned(jiff::tz::TimeZone::UTC).date();
@@ -327,7 +300,7 @@ async fn seed(runners: u64, days: i64) -> Clinic {
         .checked_sub(jiff::Span::new().days(TODAY_DAYS))
         .unwrap()
         .to_string();
-    Clinic {
+    Seeded {
         url,
         runners: runners_sessions,
         since,
@@ -349,7 +322,7 @@ struct RusqlitePool {
 }
 
 impl RusqlitePool {
-    fn open(clinic: &Clinic) -> Self {
+    fn open(clinic: &Seeded) -> Self {
         let connections = (0..READERS)
             .map(|_| {
                 let conn = Connection::open_with_flags(
@@ -524,7 +497,7 @@ impl Driver {
 }
 
 /// Page reads per second with `tasks` tasks reading for `seconds`, runners taken in turn.
-async fn throughput(driver: &Driver, clinic: &Arc<Clinic>, tasks: usize, seconds: u64) -> f64 {
+async fn throughput(driver: &Driver, clinic: &Arc<Seeded>, tasks: usize, seconds: u64) -> f64 {
     let done = Arc::new(AtomicU64::new(0));
     let started = Instant::now();
     let until = started + Duration::from_secs(seconds);
@@ -549,7 +522,7 @@ async fn throughput(driver: &Driver, clinic: &Arc<Clinic>, tasks: usize, seconds
 }
 
 /// Heap allocations and bytes per page read, one task, every thread counted.
-async fn allocations(driver: &Driver, clinic: &Clinic, pages: usize) -> (f64, f64) {
+async fn allocations(driver: &Driver, clinic: &Seeded, pages: usize) -> (f64, f64) {
     let region = Region::new(GLOBAL);
     for k in 0..pages {
         black_box(driver.today(clinic.runners[k % clinic.runners.len()].1).await);
@@ -592,7 +565,7 @@ fn main() {
         }
         let rows = drivers[0].today(clinic.runners[0].1).await;
         println!(
-            "one page read: 10 statements, {rows} rows; {} runtime worker threads; {seconds} s a cell",
+            "one page read: 9 statements and BEGIN, COMMIT; {rows} rows; {} runtime worker threads; {seconds} s a cell",
             std::thread::available_parallelism().map_or(0, |n| n.get())
         );
         println!(

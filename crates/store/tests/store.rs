@@ -1,7 +1,9 @@
 //! The storage suite: every test runs on SQLite, and on PostgreSQL when `TEST_DATABASE_URL` is set.
 
 use backstride_core::{DistanceUnit, Email, MassUnit, Role, TimeZoneName, UnitPreference};
-use backstride_store::testing::{Bind, clinic, clinic_people, count_rows, execute, new_user};
+use backstride_store::testing::{
+    ClinicPeople, clinic, clinic_people, count_rows, execute, new_user,
+};
 use backstride_store::*;
 use std::sync::Arc;
 
