@@ -160,12 +160,16 @@ fn seed_runner(n: u64, clinic_id: i64, today: Date, days: i64) -> SeedRunner {
             idempotency_key: format!("seed-{date_text}-{i}"),
             at: unix(date, hour),
         };
-        runner.logs.push(log(LogKind::Morning, 0, 120, 7, &mut dice));
+        runner
+            .logs
+            .push(log(LogKind::Morning, 0, 120, 7, &mut dice));
         // Exercises four days a week (four of them), a run two days a week.
         let weekday = day % 7;
         if [0, 2, 4, 5].contains(&weekday) {
             for i in 1..=4 {
-                runner.logs.push(log(LogKind::Session, i, 200, 18, &mut dice));
+                runner
+                    .logs
+                    .push(log(LogKind::Session, i, 200, 18, &mut dice));
             }
         }
         if [1, 5].contains(&weekday) {
@@ -238,7 +242,9 @@ async fn seed(runners: u64, days: i64) -> Seeded {
         ))
         .await
         .unwrap();
-    let today = jiff::Timestamp::now().to_zoned(jiff::tz::TimeZone::UTC).date();
+    let today = jiff::Timestamp::now()
+        .to_zoned(jiff::tz::TimeZone::UTC)
+        .date();
     let mut ids = Vec::new();
     let mut logs = 0;
     for batch in (0..runners).collect::<Vec<_>>().chunks(20) {
@@ -446,7 +452,16 @@ fn today_rusqlite(
         + logs.len()
         + reviews.len()
         + reminder.len();
-    black_box((user, runner, clinic, programme, assessments, logs, reviews, reminder));
+    black_box((
+        user,
+        runner,
+        clinic,
+        programme,
+        assessments,
+        logs,
+        reviews,
+        reminder,
+    ));
     Ok(rows)
 }
 
@@ -525,7 +540,11 @@ async fn throughput(driver: &Driver, clinic: &Arc<Seeded>, tasks: usize, seconds
 async fn allocations(driver: &Driver, clinic: &Seeded, pages: usize) -> (f64, f64) {
     let region = Region::new(GLOBAL);
     for k in 0..pages {
-        black_box(driver.today(clinic.runners[k % clinic.runners.len()].1).await);
+        black_box(
+            driver
+                .today(clinic.runners[k % clinic.runners.len()].1)
+                .await,
+        );
     }
     let change = region.change();
     (
@@ -583,6 +602,10 @@ fn main() {
                 driver.name(),
                 bytes / 1024.0
             );
+        }
+        // The database (a few hundred MB) goes with the run.
+        if let Some(dir) = std::path::Path::new(&clinic.url).parent() {
+            std::fs::remove_dir_all(dir).ok();
         }
     });
 }

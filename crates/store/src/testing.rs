@@ -93,7 +93,7 @@ pub fn new_user(clinic_id: Option<i64>, address: &str, role: Role) -> NewUser {
 }
 
 /// A new clinic called `name`, in miles and pounds, on New York time.
-pub async fn clinic(store: &dyn Store, name: &str) -> Clinic {
+pub async fn clinic(store: &Arc<dyn Store>, name: &str) -> Clinic {
     store
         .create_clinic(&NewClinic {
             name: name.into(),
@@ -118,7 +118,7 @@ pub struct ClinicPeople {
 
 /// A new clinic called `name` with its [`ClinicPeople`]; their addresses start with `prefix`
 /// (`{prefix}-runner@example.com`, `-clinician`, `-stranger`).
-pub async fn clinic_people(store: &dyn Store, name: &str, prefix: &str) -> ClinicPeople {
+pub async fn clinic_people(store: &Arc<dyn Store>, name: &str, prefix: &str) -> ClinicPeople {
     let clinic = clinic(store, name).await;
     let person = |clinic_id, who: &str, role| {
         let new = new_user(clinic_id, &format!("{prefix}-{who}@example.com"), role);
@@ -173,7 +173,7 @@ macro_rules! on_writer {
 /// The one row `sql` returns with `binds`, as `T` (a tuple of its columns): for what a test
 /// checks in the database that the store's API does not show. Panics when there is no row or
 /// the statement fails.
-pub async fn one_row<T>(store: &dyn Store, sql: &str, binds: &[Bind<'_>]) -> T
+pub async fn one_row<T>(store: &Arc<dyn Store>, sql: &str, binds: &[Bind<'_>]) -> T
 where
     T: Send + Unpin + for<'r> sqlx::FromRow<'r, SqliteRow> + for<'r> sqlx::FromRow<'r, PgRow>,
 {
@@ -184,7 +184,7 @@ where
 }
 
 /// How many rows `table` holds.
-pub async fn count_rows(store: &dyn Store, table: &str) -> i64 {
+pub async fn count_rows(store: &Arc<dyn Store>, table: &str) -> i64 {
     one_row::<(i64,)>(store, &format!("SELECT COUNT(*) FROM {table}"), &[])
         .await
         .0
@@ -192,7 +192,11 @@ pub async fn count_rows(store: &dyn Store, table: &str) -> i64 {
 
 /// Runs the write `sql` with `binds` on the store's writer: how many rows it changed, or the
 /// database's refusal.
-pub async fn execute(store: &dyn Store, sql: &str, binds: &[Bind<'_>]) -> Result<u64, sqlx::Error> {
+pub async fn execute(
+    store: &Arc<dyn Store>,
+    sql: &str,
+    binds: &[Bind<'_>],
+) -> Result<u64, sqlx::Error> {
     on_writer!(store, |pool| sqlx::query(sql), binds, |q| q
         .execute(&pool)
         .await
@@ -200,7 +204,7 @@ pub async fn execute(store: &dyn Store, sql: &str, binds: &[Bind<'_>]) -> Result
 }
 
 /// The table tower-sessions keeps the web sessions in, on this store's backend.
-pub fn sessions_table(store: &dyn Store) -> &'static str {
+pub fn sessions_table(store: &Arc<dyn Store>) -> &'static str {
     match store.session_backend() {
         SessionBackend::Sqlite(..) => "tower_sessions",
         SessionBackend::Postgres(..) => "\"tower_sessions\".\"session\"",

@@ -398,7 +398,7 @@ async fn audit_trail_is_append_only() {
         let _ = store
             .open_runner_record(&Actor::of(&clin), runner.id, "view record")
             .await;
-        let result = execute(store.as_ref(), "DELETE FROM audit_event", &[]).await;
+        let result = execute(&store, "DELETE FROM audit_event", &[]).await;
         assert!(result.is_err(), "deleting audit events must be refused");
         assert_eq!(store.audit_events_about(runner.id).await.unwrap().len(), 1);
     })
@@ -518,8 +518,12 @@ fn draft(id: Option<i64>, step: &str, status: AssessmentStatus) -> SaveAssessmen
 #[tokio::test]
 async fn assessments_save_resume_and_lock_when_complete() {
     each_backend(|store| async move {
-        let ClinicPeople { runner, clinician: clin, stranger } =
-            clinic_people(&store, "Assess Clinic", "as").await;
+        let ClinicPeople {
+            runner,
+            clinician: clin,
+            stranger,
+            ..
+        } = clinic_people(&store, "Assess Clinic", "as").await;
         let me = Actor::of(&runner);
         let a = store
             .save_assessment(
@@ -606,8 +610,11 @@ async fn assessments_save_resume_and_lock_when_complete() {
 #[tokio::test]
 async fn programme_versions_are_kept_and_approval_supersedes() {
     each_backend(|store| async move {
-        let ClinicPeople { runner, clinician: clin, .. } =
-            clinic_people(&store, "Prog Clinic", "pr").await;
+        let ClinicPeople {
+            runner,
+            clinician: clin,
+            ..
+        } = clinic_people(&store, "Prog Clinic", "pr").await;
         let suggest = |body: &str| NewProgramme {
             assessment_id: None,
             status: ProgrammeStatus::Suggested,
@@ -847,8 +854,12 @@ async fn clinic_settings_are_for_that_clinics_admin_only() {
 #[tokio::test]
 async fn logs_are_stored_once_and_reviews_await_the_clinician() {
     each_backend(|store| async move {
-        let ClinicPeople { runner, clinician: clin, stranger } =
-            clinic_people(&store, "Log Clinic", "lr").await;
+        let ClinicPeople {
+            runner,
+            clinician: clin,
+            stranger,
+            ..
+        } = clinic_people(&store, "Log Clinic", "lr").await;
         let me = Actor::of(&runner);
         let log = |kind, date: &str, key: &str| NewLog {
             kind,
@@ -2052,8 +2063,12 @@ async fn a_caseload_view_is_one_audit_event_naming_every_runner() {
 #[tokio::test]
 async fn a_log_and_what_it_decides_are_stored_together_once() {
     each_backend(|store| async move {
-        let ClinicPeople { runner, clinician: clin, stranger } =
-            clinic_people(&store, "Outcome Clinic", "or").await;
+        let ClinicPeople {
+            runner,
+            clinician: clin,
+            stranger,
+            ..
+        } = clinic_people(&store, "Outcome Clinic", "or").await;
         let me = Actor::of(&runner);
         assert!(!store.has_assessment(&me, runner.id).await.unwrap());
         let programme = store

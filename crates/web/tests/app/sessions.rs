@@ -12,16 +12,16 @@ use std::sync::Arc;
 
 /// How many sessions the store holds.
 async fn session_rows(store: &Arc<dyn Store>) -> i64 {
-    testing::count_rows(store.as_ref(), testing::sessions_table(store.as_ref())).await
+    testing::count_rows(store, testing::sessions_table(store)).await
 }
 
 /// A session row as stored: its data and expiry, as text.
 async fn session_row(store: &Arc<dyn Store>, id: &str) -> (Vec<u8>, String) {
     let sql = format!(
         "SELECT data, CAST(expiry_date AS TEXT) FROM {} WHERE id = $1",
-        testing::sessions_table(store.as_ref())
+        testing::sessions_table(store)
     );
-    testing::one_row(store.as_ref(), &sql, &[testing::Bind::Text(id)]).await
+    testing::one_row(store, &sql, &[testing::Bind::Text(id)]).await
 }
 
 /// A clinic with a clinician who takes calls and a published article; returns its id.

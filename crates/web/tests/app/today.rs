@@ -427,7 +427,7 @@ async fn a_reminder_is_emailed_once_when_nothing_is_logged_and_its_link_turns_re
 /// Moves account `id`'s creation time by `seconds`, as if a later account had taken its id.
 async fn shift_account_creation(store: &Arc<dyn Store>, id: i64, seconds: i64) {
     testing::execute(
-        store.as_ref(),
+        store,
         "UPDATE app_user SET created_at = created_at + $1 WHERE id = $2",
         &[testing::Bind::Int(seconds), testing::Bind::Int(id)],
     )
