@@ -30,6 +30,22 @@ pub struct SeedRunner {
     pub alerts: Vec<SeedAlert>,
 }
 
+impl SeedRunner {
+    /// `user`, whose account was made at `created_at`, with no history yet.
+    pub fn new(user: NewUser, created_at: i64) -> Self {
+        SeedRunner {
+            user,
+            created_at,
+            assessments: Vec::new(),
+            programmes: Vec::new(),
+            logs: Vec::new(),
+            runs: Vec::new(),
+            reviews: Vec::new(),
+            alerts: Vec::new(),
+        }
+    }
+}
+
 /// A complete, scored assessment entered by the clinician.
 #[derive(Debug, Clone)]
 pub struct SeedAssessment {

@@ -15,7 +15,7 @@
 
 use crate::sql::SqlStore;
 use crate::{
-    Actor, LogOutcome, LogRecord, LogSaved, NewLog, Store, StoreError, StoreResult, TodayStore,
+    Actor, LogOutcome, LogRecord, LogSaved, NewLog, Store, StoreError, StoreResult,
 };
 use async_trait::async_trait;
 use std::sync::{Arc, OnceLock};

@@ -24,6 +24,17 @@ mod today;
 mod webhooks;
 mod worklist;
 
+/// The column lists the store's statements read each record with, for code that reads the same
+/// rows another way: the SQLite driver benchmark (`benches/today_read.rs`) runs the Today
+/// page's statements through rusqlite with them.
+pub mod columns {
+    pub use crate::reminders::COLUMNS as REMINDER_COLUMNS;
+    pub use crate::sql::{
+        ASSESSMENT_COLUMNS, CLINIC_COLUMNS, LOG_COLUMNS, PROGRAMME_COLUMNS, REVIEW_COLUMNS,
+        USER_COLUMNS,
+    };
+}
+
 pub use api_tokens::{ApiToken, ApiTokenStore, MAX_TOKENS_PER_USER, NewApiToken, TokenScope};
 pub use booking::{
     Booking, BookingStore, CallHours, NewBooking, Reschedule, SLOT_TAKEN, SaveCallHours,

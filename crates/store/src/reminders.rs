@@ -87,7 +87,8 @@ pub trait ReminderStore: Send + Sync {
 
 type ReminderRow = (i64, bool, i64, i64, i64, i64);
 
-const COLUMNS: &str = "runner_id, enabled, minute_of_day, days, next_due_at, updated_at";
+/// The columns of a reminder row, in the order `ReminderRow` takes them.
+pub const COLUMNS: &str = "runner_id, enabled, minute_of_day, days, next_due_at, updated_at";
 
 fn record(row: ReminderRow) -> ReminderRecord {
     ReminderRecord {

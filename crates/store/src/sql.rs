@@ -150,11 +150,11 @@ impl SqlStore<Postgres> {
     }
 }
 
-pub(crate) const USER_COLUMNS: &str = "id, clinic_id, email, display_name, password_hash, role, time_zone, distance_unit, mass_unit, created_at";
-pub(crate) const CLINIC_COLUMNS: &str = "id, name, distance_unit, mass_unit, time_zone, contact, brand_colour, thresholds_json, progression_json";
-pub(crate) const LOG_COLUMNS: &str =
+pub const USER_COLUMNS: &str = "id, clinic_id, email, display_name, password_hash, role, time_zone, distance_unit, mass_unit, created_at";
+pub const CLINIC_COLUMNS: &str = "id, name, distance_unit, mass_unit, time_zone, contact, brand_colour, thresholds_json, progression_json";
+pub const LOG_COLUMNS: &str =
     "id, runner_id, entered_by, kind, log_date, body_json, idempotency_key, created_at";
-pub(crate) const REVIEW_COLUMNS: &str = "id, runner_id, programme_id, review_date, kind, status, body_json, note, decided_by, decided_at, created_at";
+pub const REVIEW_COLUMNS: &str = "id, runner_id, programme_id, review_date, kind, status, body_json, note, decided_by, decided_at, created_at";
 const OUTBOX_COLUMNS: &str = "id, to_address, subject, body_text, status, attempts, next_attempt_at, last_error, created_at, sent_at, \
      attachment_name, attachment_type, attachment_body, clinic_id, about_user_id, list_unsubscribe";
 /// How long a claimed email stays reserved for the worker that claimed it.
@@ -388,8 +388,8 @@ impl From<OutboxRow> for OutboxEmail {
     }
 }
 
-pub(crate) const ASSESSMENT_COLUMNS: &str = "id, runner_id, entered_by, kind, status, protocol_version, step, raw_json, result_json, notes, created_at, updated_at";
-pub(crate) const PROGRAMME_COLUMNS: &str = "id, runner_id, assessment_id, version, status, body_json, created_by, created_at, approved_by, approved_at";
+pub const ASSESSMENT_COLUMNS: &str = "id, runner_id, entered_by, kind, status, protocol_version, step, raw_json, result_json, notes, created_at, updated_at";
+pub const PROGRAMME_COLUMNS: &str = "id, runner_id, assessment_id, version, status, body_json, created_by, created_at, approved_by, approved_at";
 pub(crate) const RUN_COLUMNS: &str =
     "id, runner_id, content_hash, file_name, started_at, sport, summary_json, imported_at";
 

@@ -1,7 +1,11 @@
 //! Fresh, migrated stores for tests: always a SQLite file, plus a brand-new PostgreSQL database
-//! when `TEST_DATABASE_URL` is set (as `.ci/run` does).
+//! when `TEST_DATABASE_URL` is set (as `.ci/run` does); the people most tests start from; and
+//! one statement run on whichever backend a test has, for what the store's API does not say.
 
-use crate::{Store, connect};
+use crate::{Clinic, NewClinic, NewUser, SessionBackend, Store, User, connect};
+use backstride_core::{DistanceUnit, MassUnit, Role, UnitPreference};
+use sqlx::postgres::PgRow;
+use sqlx::sqlite::SqliteRow;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
 
@@ -72,4 +76,137 @@ pub async fn all() -> Vec<Arc<dyn Store>> {
     let mut stores = vec![sqlite().await];
     stores.extend(postgres().await);
     stores
+}
+
+/// A new person of `role` at `address` (their name is the address's local part), in clinic
+/// `clinic_id` if any, in UTC with the clinic's units.
+pub fn new_user(clinic_id: Option<i64>, address: &str, role: Role) -> NewUser {
+    NewUser {
+        clinic_id,
+        email: address.parse().expect("a test email address"),
+        display_name: address.split('@').next().unwrap_or(address).into(),
+        password_hash: "$argon2id$fake".into(),
+        role,
+        time_zone: backstride_core::TimeZoneName::utc(),
+        units: None,
+    }
+}
+
+/// A new clinic called `name`, in miles and pounds, on New York time.
+pub async fn clinic(store: &Arc<dyn Store>, name: &str) -> Clinic {
+    store
+        .create_clinic(&NewClinic {
+            name: name.into(),
+            units: UnitPreference {
+                distance: DistanceUnit::Mi,
+                mass: MassUnit::Lb,
+            },
+            time_zone: "America/New_York".parse().expect("a time zone"),
+        })
+        .await
+        .expect("create clinic")
+}
+
+/// The three people access rules are tested with: a runner and their clinician, and a
+/// clinician of no clinic, who may see neither the runner's record nor anything of theirs.
+pub struct ClinicPeople {
+    pub clinic: Clinic,
+    pub runner: User,
+    pub clinician: User,
+    pub stranger: User,
+}
+
+/// A new clinic called `name` with its [`ClinicPeople`]; their addresses start with `prefix`
+/// (`{prefix}-runner@example.com`, `-clinician`, `-stranger`).
+pub async fn clinic_people(store: &Arc<dyn Store>, name: &str, prefix: &str) -> ClinicPeople {
+    let clinic = clinic(store, name).await;
+    let person = |clinic_id, who: &str, role| {
+        let new = new_user(clinic_id, &format!("{prefix}-{who}@example.com"), role);
+        async move { store.create_user(&new).await.expect("create user") }
+    };
+    ClinicPeople {
+        runner: person(Some(clinic.id), "runner", Role::Runner).await,
+        clinician: person(Some(clinic.id), "clinician", Role::Clinician).await,
+        stranger: person(None, "stranger", Role::Clinician).await,
+        clinic,
+    }
+}
+
+/// A value bound to a statement of [`one_row`] or [`execute`], in order (`$1`, `$2`, …).
+#[derive(Debug, Clone, Copy)]
+pub enum Bind<'a> {
+    Int(i64),
+    Text(&'a str),
+}
+
+/// `$query` with `$binds` bound in order.
+macro_rules! bind_all {
+    ($query:expr, $binds:expr) => {{
+        let mut query = $query;
+        for bind in $binds {
+            query = match *bind {
+                Bind::Int(v) => query.bind(v),
+                Bind::Text(v) => query.bind(v),
+            };
+        }
+        query
+    }};
+}
+
+/// Runs `$run` with `$q` the query `$query` (made with `$pool`, the store's writer pool, which
+/// sees every commit) with `$binds` bound, on whichever backend the store is.
+macro_rules! on_writer {
+    ($store:expr, |$pool:ident| $query:expr, $binds:expr, |$q:ident| $run:expr) => {
+        match $store.session_backend() {
+            SessionBackend::Sqlite($pool, _) => {
+                let $q = bind_all!($query, $binds);
+                $run
+            }
+            SessionBackend::Postgres($pool, _) => {
+                let $q = bind_all!($query, $binds);
+                $run
+            }
+        }
+    };
+}
+
+/// The one row `sql` returns with `binds`, as `T` (a tuple of its columns): for what a test
+/// checks in the database that the store's API does not show. Panics when there is no row or
+/// the statement fails.
+pub async fn one_row<T>(store: &Arc<dyn Store>, sql: &str, binds: &[Bind<'_>]) -> T
+where
+    T: Send + Unpin + for<'r> sqlx::FromRow<'r, SqliteRow> + for<'r> sqlx::FromRow<'r, PgRow>,
+{
+    on_writer!(store, |pool| sqlx::query_as::<_, T>(sql), binds, |q| q
+        .fetch_one(&pool)
+        .await
+        .unwrap_or_else(|e| panic!("{sql}: {e}")))
+}
+
+/// How many rows `table` holds.
+pub async fn count_rows(store: &Arc<dyn Store>, table: &str) -> i64 {
+    one_row::<(i64,)>(store, &format!("SELECT COUNT(*) FROM {table}"), &[])
+        .await
+        .0
+}
+
+/// Runs the write `sql` with `binds` on the store's writer: how many rows it changed, or the
+/// database's refusal.
+pub async fn execute(
+    store: &Arc<dyn Store>,
+    sql: &str,
+    binds: &[Bind<'_>],
+) -> Result<u64, sqlx::Error> {
+    on_writer!(store, |pool| sqlx::query(sql), binds, |q| q
+        .execute(&pool)
+        .await
+        .map(|done| done.rows_affected()))
+}
+
+/// The table tower-sessions keeps the web sessions in, on this store's backend.
+pub fn sessions_table(store: &Arc<dyn Store>) -> &'static str {
+    match store.session_backend() {
+        SessionBackend::Sqlite(..) => "tower_sessions",
+        SessionBackend::Postgres(..) => "\"tower_sessions\".\"session\"",
+    }
 }

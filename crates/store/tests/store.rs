@@ -1,37 +1,14 @@
 //! The storage suite: every test runs on SQLite, and on PostgreSQL when `TEST_DATABASE_URL` is set.
 
 use backstride_core::{DistanceUnit, Email, MassUnit, Role, TimeZoneName, UnitPreference};
+use backstride_store::testing::{
+    ClinicPeople, clinic, clinic_people, count_rows, execute, new_user,
+};
 use backstride_store::*;
 use std::sync::Arc;
 
 fn email(s: &str) -> Email {
     s.parse().unwrap()
-}
-
-fn new_user(clinic_id: Option<i64>, addr: &str, role: Role) -> NewUser {
-    NewUser {
-        clinic_id,
-        email: email(addr),
-        display_name: addr.split('@').next().unwrap().into(),
-        password_hash: "$argon2id$fake".into(),
-        role,
-        time_zone: TimeZoneName::utc(),
-        units: None,
-    }
-}
-
-async fn clinic(store: &Arc<dyn Store>, name: &str) -> Clinic {
-    store
-        .create_clinic(&NewClinic {
-            name: name.into(),
-            units: UnitPreference {
-                distance: DistanceUnit::Mi,
-                mass: MassUnit::Lb,
-            },
-            time_zone: "America/New_York".parse().unwrap(),
-        })
-        .await
-        .unwrap()
 }
 
 async fn each_backend<F, Fut>(test: F)
@@ -421,17 +398,7 @@ async fn audit_trail_is_append_only() {
         let _ = store
             .open_runner_record(&Actor::of(&clin), runner.id, "view record")
             .await;
-        let raw = store.session_backend();
-        let result = match raw {
-            SessionBackend::Sqlite(pool, _) => sqlx::query("DELETE FROM audit_event")
-                .execute(&pool)
-                .await
-                .map(|_| ()),
-            SessionBackend::Postgres(pool, _) => sqlx::query("DELETE FROM audit_event")
-                .execute(&pool)
-                .await
-                .map(|_| ()),
-        };
+        let result = execute(&store, "DELETE FROM audit_event", &[]).await;
         assert!(result.is_err(), "deleting audit events must be refused");
         assert_eq!(store.audit_events_about(runner.id).await.unwrap().len(), 1);
     })
@@ -551,19 +518,12 @@ fn draft(id: Option<i64>, step: &str, status: AssessmentStatus) -> SaveAssessmen
 #[tokio::test]
 async fn assessments_save_resume_and_lock_when_complete() {
     each_backend(|store| async move {
-        let c = clinic(&store, "Assess Clinic").await;
-        let runner = store
-            .create_user(&new_user(Some(c.id), "as@example.com", Role::Runner))
-            .await
-            .unwrap();
-        let clin = store
-            .create_user(&new_user(Some(c.id), "asc@example.com", Role::Clinician))
-            .await
-            .unwrap();
-        let stranger = store
-            .create_user(&new_user(None, "st@example.com", Role::Runner))
-            .await
-            .unwrap();
+        let ClinicPeople {
+            runner,
+            clinician: clin,
+            stranger,
+            ..
+        } = clinic_people(&store, "Assess Clinic", "as").await;
         let me = Actor::of(&runner);
         let a = store
             .save_assessment(
@@ -650,15 +610,11 @@ async fn assessments_save_resume_and_lock_when_complete() {
 #[tokio::test]
 async fn programme_versions_are_kept_and_approval_supersedes() {
     each_backend(|store| async move {
-        let c = clinic(&store, "Prog Clinic").await;
-        let runner = store
-            .create_user(&new_user(Some(c.id), "pr@example.com", Role::Runner))
-            .await
-            .unwrap();
-        let clin = store
-            .create_user(&new_user(Some(c.id), "prc@example.com", Role::Clinician))
-            .await
-            .unwrap();
+        let ClinicPeople {
+            runner,
+            clinician: clin,
+            ..
+        } = clinic_people(&store, "Prog Clinic", "pr").await;
         let suggest = |body: &str| NewProgramme {
             assessment_id: None,
             status: ProgrammeStatus::Suggested,
@@ -898,19 +854,12 @@ async fn clinic_settings_are_for_that_clinics_admin_only() {
 #[tokio::test]
 async fn logs_are_stored_once_and_reviews_await_the_clinician() {
     each_backend(|store| async move {
-        let c = clinic(&store, "Log Clinic").await;
-        let runner = store
-            .create_user(&new_user(Some(c.id), "lr@example.com", Role::Runner))
-            .await
-            .unwrap();
-        let clin = store
-            .create_user(&new_user(Some(c.id), "lc@example.com", Role::Clinician))
-            .await
-            .unwrap();
-        let stranger = store
-            .create_user(&new_user(None, "ls@example.com", Role::Clinician))
-            .await
-            .unwrap();
+        let ClinicPeople {
+            runner,
+            clinician: clin,
+            stranger,
+            ..
+        } = clinic_people(&store, "Log Clinic", "lr").await;
         let me = Actor::of(&runner);
         let log = |kind, date: &str, key: &str| NewLog {
             kind,
@@ -1956,27 +1905,6 @@ async fn api_tokens_are_their_owners_bounded_revocable_and_touched_sparingly() {
     .await;
 }
 
-/// Rows of `table` (on either backend's writer).
-async fn count_rows(store: &Arc<dyn Store>, table: &str) -> i64 {
-    let sql = format!("SELECT COUNT(*) FROM {table}");
-    match store.session_backend() {
-        SessionBackend::Sqlite(pool, _) => {
-            sqlx::query_as::<_, (i64,)>(&sql)
-                .fetch_one(&pool)
-                .await
-                .unwrap()
-                .0
-        }
-        SessionBackend::Postgres(pool, _) => {
-            sqlx::query_as::<_, (i64,)>(&sql)
-                .fetch_one(&pool)
-                .await
-                .unwrap()
-                .0
-        }
-    }
-}
-
 #[tokio::test]
 async fn a_caseload_view_is_one_audit_event_naming_every_runner() {
     each_backend(|store| async move {
@@ -2135,19 +2063,12 @@ async fn a_caseload_view_is_one_audit_event_naming_every_runner() {
 #[tokio::test]
 async fn a_log_and_what_it_decides_are_stored_together_once() {
     each_backend(|store| async move {
-        let c = clinic(&store, "Outcome Clinic").await;
-        let runner = store
-            .create_user(&new_user(Some(c.id), "or@example.com", Role::Runner))
-            .await
-            .unwrap();
-        let clin = store
-            .create_user(&new_user(Some(c.id), "oc@example.com", Role::Clinician))
-            .await
-            .unwrap();
-        let stranger = store
-            .create_user(&new_user(None, "os@example.com", Role::Clinician))
-            .await
-            .unwrap();
+        let ClinicPeople {
+            runner,
+            clinician: clin,
+            stranger,
+            ..
+        } = clinic_people(&store, "Outcome Clinic", "or").await;
         let me = Actor::of(&runner);
         assert!(!store.has_assessment(&me, runner.id).await.unwrap());
         let programme = store

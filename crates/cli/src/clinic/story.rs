@@ -325,8 +325,8 @@ pub fn runner(n: usize, plan: &Plan, watch: &Watch) -> anyhow::Result<SeedRunner
         FIRST[n % FIRST.len()],
         LAST[(n / FIRST.len()) % LAST.len()]
     );
-    let mut story = SeedRunner {
-        user: NewUser {
+    let mut story = SeedRunner::new(
+        NewUser {
             clinic_id: Some(plan.clinic_id),
             email: email_of(n).parse::<Email>()?,
             display_name: name,
@@ -335,14 +335,8 @@ pub fn runner(n: usize, plan: &Plan, watch: &Watch) -> anyhow::Result<SeedRunner
             time_zone: plan.time_zone.clone(),
             units: None,
         },
-        created_at: at(start, 9, 0)?,
-        assessments: Vec::new(),
-        programmes: Vec::new(),
-        logs: Vec::new(),
-        runs: Vec::new(),
-        reviews: Vec::new(),
-        alerts: Vec::new(),
-    };
+        at(start, 9, 0)?,
+    );
     let age = 22 + dice.below(40) as u32;
     let raw = assessment_answers(&p, age, p.start_pain, 0.0)?;
     let (baseline, result) = scored(&raw, AssessmentKind::Baseline, at(start, 10, 0)?)?;

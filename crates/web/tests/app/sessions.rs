@@ -7,47 +7,21 @@ use crate::client::*;
 use crate::front::article;
 use axum::http::{StatusCode, header};
 use backstride_core::Role;
-use backstride_store::{Actor, SessionBackend, Store};
+use backstride_store::{Actor, Store, testing};
 use std::sync::Arc;
 
 /// How many sessions the store holds.
 async fn session_rows(store: &Arc<dyn Store>) -> i64 {
-    match store.session_backend() {
-        SessionBackend::Sqlite(pool, _) => {
-            sqlx::query_scalar("SELECT COUNT(*) FROM tower_sessions")
-                .fetch_one(&pool)
-                .await
-                .unwrap()
-        }
-        SessionBackend::Postgres(pool, _) => {
-            sqlx::query_scalar("SELECT COUNT(*) FROM \"tower_sessions\".\"session\"")
-                .fetch_one(&pool)
-                .await
-                .unwrap()
-        }
-    }
+    testing::count_rows(store, testing::sessions_table(store)).await
 }
 
 /// A session row as stored: its data and expiry, as text.
 async fn session_row(store: &Arc<dyn Store>, id: &str) -> (Vec<u8>, String) {
-    match store.session_backend() {
-        SessionBackend::Sqlite(pool, _) => {
-            sqlx::query_as(
-                "SELECT data, CAST(expiry_date AS TEXT) FROM tower_sessions WHERE id = $1",
-            )
-                .bind(id)
-                .fetch_one(&pool)
-                .await
-                .unwrap()
-        }
-        SessionBackend::Postgres(pool, _) => sqlx::query_as(
-            "SELECT data, CAST(expiry_date AS TEXT) FROM \"tower_sessions\".\"session\" WHERE id = $1",
-        )
-        .bind(id)
-        .fetch_one(&pool)
-        .await
-        .unwrap(),
-    }
+    let sql = format!(
+        "SELECT data, CAST(expiry_date AS TEXT) FROM {} WHERE id = $1",
+        testing::sessions_table(store)
+    );
+    testing::one_row(store, &sql, &[testing::Bind::Text(id)]).await
 }
 
 /// A clinic with a clinician who takes calls and a published article; returns its id.

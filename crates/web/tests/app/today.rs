@@ -12,7 +12,7 @@ use backstride_core::Role;
 use backstride_core::library::Sidedness;
 use backstride_core::programme::Programme;
 use backstride_core::tracking::{SessionLog, SetsDone};
-use backstride_store::{Actor, SaveReminder, SessionBackend, Store, User};
+use backstride_store::{Actor, SaveReminder, Store, User, testing};
 use std::sync::Arc;
 
 /// The fields "Done as planned" posts for `key` with `pain` (empty: none given).
@@ -426,23 +426,11 @@ async fn a_reminder_is_emailed_once_when_nothing_is_logged_and_its_link_turns_re
 
 /// Moves account `id`'s creation time by `seconds`, as if a later account had taken its id.
 async fn shift_account_creation(store: &Arc<dyn Store>, id: i64, seconds: i64) {
-    let sql = "UPDATE app_user SET created_at = created_at + $1 WHERE id = $2";
-    match store.session_backend() {
-        SessionBackend::Sqlite(pool, _) => {
-            sqlx::query(sql)
-                .bind(seconds)
-                .bind(id)
-                .execute(&pool)
-                .await
-                .unwrap();
-        }
-        SessionBackend::Postgres(pool, _) => {
-            sqlx::query(sql)
-                .bind(seconds)
-                .bind(id)
-                .execute(&pool)
-                .await
-                .unwrap();
-        }
-    }
+    testing::execute(
+        store,
+        "UPDATE app_user SET created_at = created_at + $1 WHERE id = $2",
+        &[testing::Bind::Int(seconds), testing::Bind::Int(id)],
+    )
+    .await
+    .unwrap();
 }
