@@ -562,6 +562,9 @@ pub(crate) async fn migrate_sqlite(
         .execute(&mut *conn)
         .await?;
     ran?;
+    // The catch-up takes its own connection: this one goes back first (the writer's pool holds
+    // one connection).
+    drop(conn);
     match broken? {
         0 => crate::summaries::catch_up_sqlite(pool).await,
         n => Err(StoreError::Other(format!(
