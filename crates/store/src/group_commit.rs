@@ -14,9 +14,7 @@
 //! batch there too, one WAL flush instead of one per log.
 
 use crate::sql::SqlStore;
-use crate::{
-    Actor, LogOutcome, LogRecord, LogSaved, NewLog, Store, StoreError, StoreResult,
-};
+use crate::{Actor, LogOutcome, LogRecord, LogSaved, NewLog, Store, StoreError, StoreResult};
 use async_trait::async_trait;
 use std::sync::{Arc, OnceLock};
 use tokio::sync::{mpsc, oneshot};

@@ -203,7 +203,9 @@ async fn the_public_block_shows_above_the_floor_and_only_when_the_admin_turns_it
             doc.post("/clinic/outcomes/public", &[("show", "yes")]).await.status,
             StatusCode::FORBIDDEN
         );
-        let mut admin = Client::new(store.clone());
+        // The admin publishes on the visitor's server: another instance's change shows there
+        // only once the kept landing page's lifetime ends (see `public_pages`).
+        let mut admin = visitor.another();
         admin.login("admin@public-clinic.example", PASSWORD).await;
         admin.get("/clinic/outcomes").await;
         admin.post("/clinic/outcomes/public", &[("show", "yes")]).await;
