@@ -78,6 +78,23 @@ pub async fn all() -> Vec<Arc<dyn Store>> {
     stores
 }
 
+/// Runs `test` once per reachable backend (see [`all`]), saying which, and saying when the
+/// PostgreSQL part is skipped.
+pub async fn each_backend<F, Fut>(test: F)
+where
+    F: Fn(Arc<dyn Store>) -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
+    let stores = all().await;
+    if stores.len() == 1 {
+        eprintln!("note: TEST_DATABASE_URL not set, PostgreSQL part skipped");
+    }
+    for store in stores {
+        eprintln!("backend: {}", store.backend());
+        test(store).await;
+    }
+}
+
 /// A new person of `role` at `address` (their name is the address's local part), in clinic
 /// `clinic_id` if any, in UTC with the clinic's units.
 pub fn new_user(clinic_id: Option<i64>, address: &str, role: Role) -> NewUser {

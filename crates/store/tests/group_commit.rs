@@ -8,20 +8,7 @@ use backstride_store::*;
 use std::collections::HashMap;
 use std::sync::Arc;
 
-async fn each_backend<F, Fut>(test: F)
-where
-    F: Fn(Arc<dyn Store>) -> Fut,
-    Fut: std::future::Future<Output = ()>,
-{
-    let stores = testing::all().await;
-    if stores.len() == 1 {
-        eprintln!("note: TEST_DATABASE_URL not set, PostgreSQL part skipped");
-    }
-    for store in stores {
-        eprintln!("backend: {}", store.backend());
-        test(store).await;
-    }
-}
+use testing::each_backend;
 
 /// A clinic with a runner (with an approved programme), its clinician and a clinician of no
 /// clinic (a stranger to the runner).

@@ -5,26 +5,12 @@ use backstride_store::testing::{
     ClinicPeople, clinic, clinic_people, count_rows, execute, new_user,
 };
 use backstride_store::*;
-use std::sync::Arc;
 
 fn email(s: &str) -> Email {
     s.parse().unwrap()
 }
 
-async fn each_backend<F, Fut>(test: F)
-where
-    F: Fn(Arc<dyn Store>) -> Fut,
-    Fut: std::future::Future<Output = ()>,
-{
-    let stores = testing::all().await;
-    if stores.len() == 1 {
-        eprintln!("note: TEST_DATABASE_URL not set, PostgreSQL part skipped");
-    }
-    for store in stores {
-        eprintln!("backend: {}", store.backend());
-        test(store).await;
-    }
-}
+use testing::each_backend;
 
 #[tokio::test]
 async fn users_round_trip_and_duplicates_are_conflicts() {

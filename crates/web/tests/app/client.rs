@@ -221,17 +221,7 @@ pub async fn person(
         .unwrap()
 }
 
-/// Runs `test` once per reachable backend.
-pub async fn each_backend<F, Fut>(test: F)
-where
-    F: Fn(Arc<dyn Store>) -> Fut,
-    Fut: std::future::Future<Output = ()>,
-{
-    for store in backstride_store::testing::all().await {
-        eprintln!("backend: {}", store.backend());
-        test(store).await;
-    }
-}
+pub use backstride_store::testing::each_backend;
 
 /// The link in the newest email to `to` that has one starting `path_prefix`.
 pub async fn link_in_email(store: &Arc<dyn Store>, to: &str, path_prefix: &str) -> String {
