@@ -15,7 +15,8 @@
 # the report there), SEEDED (SQLite only: a database file `backstride demo` made with the same
 # RUNNERS and DAYS, copied instead of seeding again; the copy is what the binary migrates),
 # ONLY=clinician (only nginx, the caseload and the runner record), ONLY=public (only nginx and
-# the public landing page, article and booking page), ONLY=post (only nginx and
+# the public landing page, article and booking page), ONLY=runner (only nginx and the runner's
+# /today, progress and run pages), ONLY=post (only nginx and
 # POST /today/log with its check that nothing acknowledged was lost), POST_RUNNERS (also POST
 # /today/log spread over that many other runners, in turn), CASELOAD_CONNS (the
 # caseload's connections, default the same as every page). Needs wrk, nginx (nginx-light),
@@ -180,6 +181,15 @@ measure_logs() { # name key-pattern
   say ""
 }
 
+# The runner's own pages, for one with a year of history and for a new one.
+runner_pages() {
+  measure "runner /today (a year of history)" "$base/today" "$long_cookie"
+  measure "runner /today (new)" "$base/today" "$new_cookie"
+  measure "runner /progress (a year)" "$base/progress" "$long_cookie"
+  measure "runner /progress (new)" "$base/progress" "$new_cookie"
+  measure "runner /runs/$run_id (a run)" "$base/runs/$run_id" "$long_cookie"
+}
+
 # A partial run (ONLY=…) ends here: peak RSS, then the server, nginx and any scratch database go.
 stop_backend() {
   say "Peak RSS of the server: $(awk '/VmHWM/{print $2" "$3}' "/proc/$server/status")."
@@ -258,12 +268,13 @@ for backend in $backends; do
     stop_backend
     continue
   fi
+  if [ "${ONLY:-}" = runner ]; then
+    runner_pages
+    stop_backend
+    continue
+  fi
   if [ "${ONLY:-}" != clinician ]; then
-  measure "runner /today (a year of history)" "$base/today" "$long_cookie"
-  measure "runner /today (new)" "$base/today" "$new_cookie"
-  measure "runner /progress (a year)" "$base/progress" "$long_cookie"
-  measure "runner /progress (new)" "$base/progress" "$new_cookie"
-  measure "runner /runs/$run_id (a run)" "$base/runs/$run_id" "$long_cookie"
+  runner_pages
   fi
   # Before the line cache a view of the whole caseload took seconds: CASELOAD_CONNS=2 for such
   # a build, or the abandoned requests would keep the server busy for minutes after each run.

@@ -17,6 +17,10 @@ use clap::{Parser, Subcommand};
 use settings::{ConnectArgs, Settings};
 use std::path::PathBuf;
 
+/// mimalloc instead of the system allocator (see the dependency's note in Cargo.toml).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Backstride: software for runners with low back pain and the clinicians who coach them.
 ///
 /// Configuration comes from defaults, then a TOML file (--config, or ./backstride.toml if it

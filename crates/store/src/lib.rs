@@ -12,6 +12,7 @@ mod form_video;
 mod front;
 pub mod group_commit;
 mod images;
+mod journal_cache;
 mod model;
 pub mod packed;
 mod pages;

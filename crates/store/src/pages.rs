@@ -20,6 +20,7 @@ use backstride_core::Role;
 use backstride_core::tracking::trends::DaySummary;
 use jiff::civil::Date;
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 /// Most assessments a runner's journal carries, newest first. **Our choice**: a baseline and
 /// its re-tests for well over a year; what the pages use is always among the newest.
@@ -33,7 +34,9 @@ pub struct JournalRecords {
     pub clinic: Option<Clinic>,
     /// The approved programme version, if there is one.
     pub programme: Option<ProgrammeRecord>,
-    /// The newest [`RECENT_ASSESSMENTS`], newest first.
+    /// The newest [`RECENT_ASSESSMENTS`], newest first. From [`PageStore::journal`], only the
+    /// programme's own assessment and a stopped one carry their answers and result (the
+    /// others' are `{}` and none; read the assessment itself for them).
     pub assessments: Vec<AssessmentRecord>,
     /// Logs dated on or after the window's first day, oldest first.
     pub logs: Vec<LogRecord>,
@@ -153,6 +156,9 @@ pub trait PageStore {
     /// `runner_id`'s record for the daily pages, with logs and reviews dated on or after
     /// `since` (`YYYY-MM-DD`). The runner themself, or staff of the runner's clinic, may;
     /// anyone else gets `NotFound`. Audited as `action` like [`crate::Store::open_runner_record`].
+    /// While the runner's record is at the version it was last read at, the programme,
+    /// assessments, logs and reviews come from memory (`journal_cache.rs`); access, the audit
+    /// event, the runner and the clinic are read every time.
     async fn journal(
         &self,
         actor: &Actor,
@@ -241,31 +247,73 @@ pub(crate) fn prefixed(columns: &str, alias: &str) -> String {
 
 /// The reads every record page starts with after `open_record!` let `$runner` in, inside
 /// `$tx`: the runner's clinic, approved programme and newest assessments, converted.
-macro_rules! record_heads {
+/// The assessment columns for the daily pages (Today and logging): the answers and the result
+/// only of the programme's own assessment (`$1`) and of a stopped one (a red-flag hold); the
+/// others' come back as `{}` and no result. A complete assessment's result is 20–30 KB of JSON
+/// that those pages never read, and a runner has up to [`RECENT_ASSESSMENTS`] of them.
+const DAILY_ASSESSMENT_COLUMNS: &str = "id, runner_id, entered_by, kind, status, protocol_version, step, \
+     CASE WHEN id = $1 THEN raw_json ELSE '{}' END AS raw_json, \
+     CASE WHEN id = $1 OR status = 'stopped' THEN result_json END AS result_json, \
+     notes, created_at, updated_at";
+
+/// Which assessment columns `record_heads!` reads.
+#[derive(Clone, Copy, PartialEq)]
+enum Assessments {
+    /// Every column of each (the record and progress pages).
+    Whole,
+    /// [`DAILY_ASSESSMENT_COLUMNS`].
+    Daily,
+}
+
+/// `$runner`'s clinic, if they have one.
+macro_rules! clinic_of {
     ($tx:ident, $runner:expr) => {{
-        let runner: &User = $runner;
-        let runner_id = runner.id;
-        let clinic: Option<ClinicRow> = match runner.clinic_id {
+        let clinic: Option<ClinicRow> = match $runner.clinic_id {
             Some(id) => {
                 let sql = format!("SELECT {CLINIC_COLUMNS} FROM clinic WHERE id = $1");
-                sqlx::query_as(&sql).bind(id).fetch_optional(&mut *$tx).await?
+                sqlx::query_as(&sql)
+                    .bind(id)
+                    .fetch_optional(&mut *$tx)
+                    .await?
             }
             None => None,
         };
+        clinic.map(Clinic::from)
+    }};
+}
+
+macro_rules! record_heads {
+    ($tx:ident, $runner:expr) => {
+        record_heads!($tx, $runner, Assessments::Whole)
+    };
+    ($tx:ident, $runner:expr, $which:expr) => {{
+        let runner: &User = $runner;
+        let runner_id = runner.id;
+        let clinic = clinic_of!($tx, runner);
         let sql = format!(
             "SELECT {PROGRAMME_COLUMNS} FROM programme WHERE runner_id = $1 AND status = 'approved' \
              ORDER BY version DESC LIMIT 1"
         );
         let programme: Option<ProgrammeRow> = sqlx::query_as(&sql).bind(runner_id).fetch_optional(&mut *$tx).await?;
-        let sql = format!(
-            "SELECT {ASSESSMENT_COLUMNS} FROM assessment WHERE runner_id = $1 \
-             ORDER BY created_at DESC, id DESC LIMIT $2"
-        );
-        let assessments: Vec<AssessmentRow> = sqlx::query_as(&sql).bind(runner_id).bind(RECENT_ASSESSMENTS)
-            .fetch_all(&mut *$tx).await?;
+        let programme = programme.map(ProgrammeRecord::try_from).transpose()?;
+        let assessments: Vec<AssessmentRow> = if $which == Assessments::Daily {
+            // `$1` first, so that SQLite numbers the parameters as written.
+            let sql = format!(
+                "SELECT {DAILY_ASSESSMENT_COLUMNS} FROM assessment WHERE runner_id = $2 \
+                 ORDER BY created_at DESC, id DESC LIMIT $3"
+            );
+            let own = programme.as_ref().and_then(|p| p.assessment_id).unwrap_or(-1);
+            sqlx::query_as(&sql).bind(own).bind(runner_id).bind(RECENT_ASSESSMENTS).fetch_all(&mut *$tx).await?
+        } else {
+            let sql = format!(
+                "SELECT {ASSESSMENT_COLUMNS} FROM assessment WHERE runner_id = $1 \
+                 ORDER BY created_at DESC, id DESC LIMIT $2"
+            );
+            sqlx::query_as(&sql).bind(runner_id).bind(RECENT_ASSESSMENTS).fetch_all(&mut *$tx).await?
+        };
         (
-            clinic.map(Clinic::from),
-            programme.map(ProgrammeRecord::try_from).transpose()?,
+            clinic,
+            programme,
             assessments.into_iter().map(AssessmentRecord::try_from).collect::<StoreResult<Vec<_>>>()?,
         )
     }};
@@ -273,11 +321,11 @@ macro_rules! record_heads {
 
 /// The reads of [`JournalRecords`] after `open_record!` let `$runner` in, inside `$tx`.
 macro_rules! journal_reads {
-    ($tx:ident, $runner:expr, $since:expr) => {{
+    ($tx:ident, $runner:expr, $since:expr, $which:expr) => {{
         let runner: User = $runner;
         let runner_id = runner.id;
         let since: &str = $since;
-        let (clinic, programme, assessments) = record_heads!($tx, &runner);
+        let (clinic, programme, assessments) = record_heads!($tx, &runner, $which);
         let sql = format!(
             "SELECT {LOG_COLUMNS} FROM tracking_log WHERE runner_id = $1 AND log_date >= $2 ORDER BY log_date, id"
         );
@@ -312,8 +360,22 @@ macro_rules! impl_pages {
                         return Err(denied);
                     }
                 };
-                let journal = journal_reads!(tx, runner, since);
+                // The version first: a change committed after it makes the next view read
+                // again, never the other way round (PostgreSQL reads each statement afresh).
+                let version: Option<(i64,)> = sqlx::query_as("SELECT version FROM runner_version WHERE runner_id = $1")
+                    .bind(runner_id).fetch_optional(&mut *tx).await?;
+                let version = version.map(|(v,)| v);
+                if let Some(held) = version.and_then(|v| self.journals.get(runner_id, since, v)) {
+                    // Unchanged since it was read: only the clinic (its settings have no version).
+                    let clinic = clinic_of!(tx, &runner);
+                    tx.commit().await?;
+                    return Ok(JournalRecords { runner, clinic, ..(*held).clone() });
+                }
+                let journal = journal_reads!(tx, runner, since, Assessments::Daily);
                 tx.commit().await?;
+                if let Some(v) = version {
+                    self.journals.put(runner_id, v, Arc::new(journal.clone()));
+                }
                 Ok(journal)
             }
 
@@ -346,7 +408,7 @@ macro_rules! impl_pages {
                         return Err(denied);
                     }
                 };
-                let journal = journal_reads!(tx, runner, since);
+                let journal = journal_reads!(tx, runner, since, Assessments::Whole);
                 let sql = format!("SELECT {PROGRAMME_COLUMNS} FROM programme WHERE runner_id = $1 ORDER BY version DESC LIMIT $2");
                 let programmes: Vec<ProgrammeRow> = sqlx::query_as(&sql).bind(runner_id).bind(RECORD_ENTRIES)
                     .fetch_all(&mut *tx).await?;

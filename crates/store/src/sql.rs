@@ -27,6 +27,8 @@ pub struct SqlStore<DB: Database> {
     pub(crate) read: Pool<DB>,
     /// List views waiting for their audit event (see [`ListViews`]).
     pub(crate) views: std::sync::Arc<ListViews>,
+    /// The daily pages' reads, kept while the runner's record is unchanged.
+    pub(crate) journals: std::sync::Arc<crate::journal_cache::JournalCache>,
 }
 
 impl<DB: Database> SqlStore<DB> {
@@ -122,6 +124,7 @@ impl SqlStore<Sqlite> {
             pool,
             read,
             views: Default::default(),
+            journals: Default::default(),
         })
     }
 }
@@ -146,6 +149,7 @@ impl SqlStore<Postgres> {
             read: pool.clone(),
             pool,
             views: Default::default(),
+            journals: Default::default(),
         })
     }
 }

@@ -95,6 +95,23 @@ where
     }
 }
 
+/// Runs `test` once per reachable backend with two stores on the same new database, as two
+/// servers of one clinic would have: for what one process keeps in memory and another changes.
+pub async fn each_backend_twice<F, Fut>(test: F)
+where
+    F: Fn(Arc<dyn Store>, Arc<dyn Store>) -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
+    let mut urls = vec![sqlite_url().await];
+    urls.extend(postgres_url().await);
+    for url in urls {
+        let open = || async { connect(&url).await.expect("open the test database") };
+        let (first, second) = (open().await, open().await);
+        eprintln!("backend: {}", first.backend());
+        test(first, second).await;
+    }
+}
+
 /// A new person of `role` at `address` (their name is the address's local part), in clinic
 /// `clinic_id` if any, in UTC with the clinic's units.
 pub fn new_user(clinic_id: Option<i64>, address: &str, role: Role) -> NewUser {

@@ -5,12 +5,13 @@ use backstride_store::testing::{
     ClinicPeople, clinic, clinic_people, count_rows, execute, new_user,
 };
 use backstride_store::*;
+use std::sync::Arc;
 
 fn email(s: &str) -> Email {
     s.parse().unwrap()
 }
 
-use testing::each_backend;
+use testing::{Bind, each_backend, each_backend_twice};
 
 #[tokio::test]
 async fn users_round_trip_and_duplicates_are_conflicts() {
@@ -2390,4 +2391,61 @@ async fn weekly_summaries_follow_each_stored_log_and_older_logs_are_summed_up_on
         // the erasure would fail on them otherwise).
         store.delete_runner(runner.id, 1_900_000_000).await.unwrap();
     }
+}
+
+#[tokio::test]
+async fn a_kept_journal_shows_what_another_server_changed_at_once() {
+    each_backend_twice(|here, there| async move {
+        let ClinicPeople {
+            clinic,
+            runner,
+            stranger,
+            ..
+        } = clinic_people(&here, "Kept Clinic", "kj").await;
+        let me = Actor::of(&runner);
+        let since = "2026-11-01";
+        let journal = |store: Arc<dyn Store>| {
+            let me = me.clone();
+            async move { store.journal(&me, runner.id, since, "view today").await }
+        };
+        assert!(journal(here.clone()).await.unwrap().logs.is_empty());
+        // Kept: the same again.
+        assert!(journal(here.clone()).await.unwrap().logs.is_empty());
+        let log = NewLog {
+            kind: LogKind::Session,
+            log_date: "2026-11-20".into(),
+            body_json: "{}".into(),
+            idempotency_key: "kj1".into(),
+        };
+        there.add_log(&me, runner.id, &log).await.unwrap();
+        let seen = journal(here.clone()).await.unwrap();
+        assert_eq!(seen.logs.len(), 1, "a log stored by another server shows");
+        // The clinic has no version of its own: it is read every time.
+        execute(
+            &there,
+            "UPDATE clinic SET name = $1 WHERE id = $2",
+            &[Bind::Text("Kept Clinic Renamed"), Bind::Int(clinic.id)],
+        )
+        .await
+        .unwrap();
+        let seen = journal(here.clone()).await.unwrap();
+        assert_eq!(
+            seen.clinic.map(|c| c.name).as_deref(),
+            Some("Kept Clinic Renamed")
+        );
+        assert_eq!(seen.logs.len(), 1);
+        // A window that starts later is read for itself.
+        let later = here
+            .journal(&me, runner.id, "2026-11-21", "view today")
+            .await
+            .unwrap();
+        assert!(later.logs.is_empty());
+        // Access is checked every time, kept or not.
+        assert!(matches!(
+            here.journal(&Actor::of(&stranger), runner.id, since, "view today")
+                .await,
+            Err(StoreError::NotFound)
+        ));
+    })
+    .await;
 }
