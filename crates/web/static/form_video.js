@@ -520,8 +520,12 @@
     }
     const inside = (i) => landmarks[i].x >= 0.01 && landmarks[i].x <= 0.99 && landmarks[i].y >= 0.01 && landmarks[i].y <= 0.99;
     const headIn = inside(0) && landmarks[0].visibility >= 0.5;
+    // Both feet inside the picture, and one of them seen well: its ankle and its heel. (With one
+    // point seen, a person cut at the knees passed: the model draws the feet it cannot see just
+    // inside the picture, at a visibility near 0.5.)
     const feet = [27, 28, 29, 30];
-    const feetIn = feet.every(inside) && feet.some((i) => landmarks[i].visibility >= 0.5);
+    const seen = (i) => landmarks[i].visibility >= 0.5;
+    const feetIn = feet.every(inside) && ((seen(27) && seen(29)) || (seen(28) && seen(30)));
     if (!headIn && !feetIn) return { state: 'step-back', message: 'Step back: your head and feet are out of the picture.' };
     if (!headIn) return { state: 'step-back', message: 'Step back or tilt the phone down: your head is out of the picture.' };
     if (!feetIn) return { state: 'step-back', message: 'Step back or tilt the phone up: your feet are out of the picture.' };
