@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Running form from a video (issue 16): how many frames per second the browser's pose model
 # analyses with the lite and with the full model, and the time from choosing the demo clip to
-# seeing its results, through the real page in headless Chromium (WebGL drawn in software,
-# SwiftShader: no GPU here). It runs the browser test
+# seeing its results, through the real page in headless Chromium (the model runs on the CPU in
+# WebAssembly; WebGL, drawn in software by SwiftShader as there is no GPU here, only hands it
+# the pictures). It runs the browser test
 # `form_video_browser::the_demo_video_is_measured_in_the_browser` once per model and prints the
 # figures the test reports (the page's own `window.formVideoTiming`).
 #

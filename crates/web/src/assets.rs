@@ -104,54 +104,34 @@ const FILES: &[(&str, &str, &[u8])] = &[
         include_bytes!("../static/form_video.js"),
     ),
     (
-        "vendor/mediapipe/pose/pose.js",
+        "vendor/mediapipe/tasks-vision/vision_bundle.js",
         "text/javascript; charset=utf-8",
-        include_bytes!("../static/vendor/mediapipe/pose/pose.js"),
+        include_bytes!("../static/vendor/mediapipe/tasks-vision/vision_bundle.js"),
     ),
     (
-        "vendor/mediapipe/pose/pose_solution_packed_assets_loader.js",
+        "vendor/mediapipe/tasks-vision/vision_wasm_internal.js",
         "text/javascript; charset=utf-8",
-        include_bytes!("../static/vendor/mediapipe/pose/pose_solution_packed_assets_loader.js"),
+        include_bytes!("../static/vendor/mediapipe/tasks-vision/vision_wasm_internal.js"),
     ),
     (
-        "vendor/mediapipe/pose/pose_solution_packed_assets.data",
-        "application/octet-stream",
-        include_bytes!("../static/vendor/mediapipe/pose/pose_solution_packed_assets.data"),
-    ),
-    (
-        "vendor/mediapipe/pose/pose_solution_simd_wasm_bin.js",
-        "text/javascript; charset=utf-8",
-        include_bytes!("../static/vendor/mediapipe/pose/pose_solution_simd_wasm_bin.js"),
-    ),
-    (
-        "vendor/mediapipe/pose/pose_solution_simd_wasm_bin.wasm",
+        "vendor/mediapipe/tasks-vision/vision_wasm_internal.wasm",
         "application/wasm",
-        include_bytes!("../static/vendor/mediapipe/pose/pose_solution_simd_wasm_bin.wasm"),
+        include_bytes!("../static/vendor/mediapipe/tasks-vision/vision_wasm_internal.wasm"),
     ),
     (
-        "vendor/mediapipe/pose/pose_solution_simd_wasm_bin.data",
+        "vendor/mediapipe/tasks-vision/pose_landmarker_lite.task",
         "application/octet-stream",
-        include_bytes!("../static/vendor/mediapipe/pose/pose_solution_simd_wasm_bin.data"),
+        include_bytes!("../static/vendor/mediapipe/tasks-vision/pose_landmarker_lite.task"),
     ),
     (
-        "vendor/mediapipe/pose/pose_web.binarypb",
+        "vendor/mediapipe/tasks-vision/pose_landmarker_full.task",
         "application/octet-stream",
-        include_bytes!("../static/vendor/mediapipe/pose/pose_web.binarypb"),
+        include_bytes!("../static/vendor/mediapipe/tasks-vision/pose_landmarker_full.task"),
     ),
     (
-        "vendor/mediapipe/pose/pose_landmark_lite.tflite",
-        "application/octet-stream",
-        include_bytes!("../static/vendor/mediapipe/pose/pose_landmark_lite.tflite"),
-    ),
-    (
-        "vendor/mediapipe/pose/pose_landmark_full.tflite",
-        "application/octet-stream",
-        include_bytes!("../static/vendor/mediapipe/pose/pose_landmark_full.tflite"),
-    ),
-    (
-        "vendor/mediapipe/pose/LICENSE.txt",
+        "vendor/mediapipe/tasks-vision/LICENSE.txt",
         "text/plain; charset=utf-8",
-        include_bytes!("../static/vendor/mediapipe/pose/LICENSE"),
+        include_bytes!("../static/vendor/mediapipe/tasks-vision/LICENSE"),
     ),
     (
         "icon.svg",
@@ -170,9 +150,10 @@ const FILES: &[(&str, &str, &[u8])] = &[
     ),
 ];
 
-/// Where the vendored pose model lives (`@mediapipe/pose`, Apache-2.0, see its README there):
-/// loaded by the running-form page only, by the plain names its script asks for.
-pub const POSE_MODEL: &str = "vendor/mediapipe/pose/";
+/// Where the vendored pose model lives (`@mediapipe/tasks-vision` and the pose model bundles,
+/// Apache-2.0, see the README there): loaded by the running-form page only, by the plain names
+/// its script asks for.
+pub const POSE_MODEL: &str = "vendor/mediapipe/tasks-vision/";
 
 /// How long a browser may keep a file fetched by its plain name, which changes with a release.
 const SHORT_CACHE: &str = "public, max-age=3600";

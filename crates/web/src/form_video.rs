@@ -131,7 +131,7 @@ async fn page(
         earlier,
         max_frames: form::MAX_FRAMES,
         min_seconds: form::MIN_SECONDS,
-        pose_base: "/static/vendor/mediapipe/pose/".to_owned(),
+        pose_base: format!("/static/{}", crate::assets::POSE_MODEL),
         setup_figure: figure::SETUP,
     };
     let mut res = render(body)?;

@@ -1,5 +1,6 @@
 // Running form from a video: reads the chosen video frame by frame on this phone, runs the
-// vendored MediaPipe Pose model on each frame, and posts only the landmark series (time, and
+// vendored MediaPipe pose model (the Tasks PoseLandmarker, on the CPU in WebAssembly) on each
+// frame, and posts only the landmark series (time, and
 // x, y and visibility of the 33 landmarks per frame) when the person saves. The video is never
 // uploaded. The person chooses who to follow by tapping them on a frame (other people in the
 // picture are left out): the model then runs on a crop around that person that follows them from
@@ -50,9 +51,15 @@
   function setState(s) { form.dataset.state = s; }
   setState('idle');
 
+  // The smallest WebAssembly module that uses a SIMD instruction: the runtime needs SIMD.
+  const SIMD_PROBE = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 10, 1, 8, 0, 65, 0, 253, 15, 253, 98, 11]);
   function supported() {
     const canvas = document.createElement('canvas');
-    return typeof WebAssembly === 'object' && typeof window.Pose === 'function' && !!canvas.getContext('webgl2');
+    // The model runs on the CPU; WebGL only hands each picture to it.
+    const gl = !!(canvas.getContext('webgl2') || canvas.getContext('webgl'));
+    let simd = false;
+    try { simd = typeof WebAssembly === 'object' && WebAssembly.validate(SIMD_PROBE); } catch (e) { simd = false; }
+    return simd && gl && !!(window.Vision && window.Vision.PoseLandmarker);
   }
 
   function showError(el, message) {
@@ -168,14 +175,20 @@
     markPick();
   });
 
-  // One frame at a time: play until the next frame is shown, stop, copy it (the copy is what the
-  // model reads, at most 1280 px wide), and report its time in the video. Seeking a paused video
-  // does not reliably show the new frame in every browser; playing does.
+  // One frame at a time: play until the next frame is shown, stop, and report its time in the
+  // video. Seeking a paused video does not reliably show the new frame in every browser; playing
+  // does. The model reads crops drawn straight from the paused video; `frame` is the picture at
+  // most 1280 px wide, whose pixels boxes are measured in, copied only when the model reads the
+  // whole of it (a copy a frame cost a tenth of the time here).
   const frame = document.createElement('canvas');
-  function copyFrame() {
+  function sizeFrame() {
     const scale = Math.min(1, 1280 / player.videoWidth);
-    frame.width = Math.round(player.videoWidth * scale);
-    frame.height = Math.round(player.videoHeight * scale);
+    const w = Math.round(player.videoWidth * scale), h = Math.round(player.videoHeight * scale);
+    if (frame.width !== w) frame.width = w;
+    if (frame.height !== h) frame.height = h;
+  }
+  function copyFrame() {
+    sizeFrame();
     frame.getContext('2d').drawImage(player, 0, 0, frame.width, frame.height);
   }
   function nextFrame() {
@@ -185,7 +198,7 @@
       player.requestVideoFrameCallback((now, meta) => {
         player.pause();
         player.removeEventListener('ended', ended);
-        copyFrame();
+        sizeFrame();
         resolve(meta.mediaTime);
       });
       player.play().catch(reject);
@@ -197,7 +210,7 @@
     const t = seekIndex++ / 30;
     if (t >= player.duration) return Promise.resolve(null);
     return new Promise((resolve) => {
-      player.addEventListener('seeked', () => { copyFrame(); resolve(t); }, { once: true });
+      player.addEventListener('seeked', () => { sizeFrame(); resolve(t); }, { once: true });
       player.currentTime = t + 0.5 / 30;
     });
   }
@@ -206,7 +219,7 @@
     [23, 25], [25, 27], [27, 29], [29, 31], [27, 31], [24, 26], [26, 28], [28, 30], [30, 32], [28, 32], [7, 11], [8, 12]];
 
   // The frame being analysed with the joints found and, dashed, the part of it the model read.
-  function draw(landmarks, box) { drawOn(preview, landmarks, box, frame); }
+  function draw(landmarks, box) { drawOn(preview, landmarks, box, player); }
   /** Draws `source` (when given) on `canvas`, the part the model read (`box`, dashed) and the
    *  joints found (`landmarks`, fractions of the picture). */
   function drawOn(canvas, landmarks, box, source) {
@@ -234,22 +247,22 @@
 
   // --- Following one person: the model reads a crop (region of interest) around them. ----------
   // Boxes are in pixels of the frame copy: { x0, y0, x1, y1 }; a region is { cx, cy, w, h }.
-  let latest = null;
   let pose = null;
   const crop = document.createElement('canvas');
   /** Whole-picture landmarks (fractions) of the person in `box`, or null; whole frame if no box. */
   async function poseIn(box) {
-    latest = null;
     if (!box) {
-      await pose.send({ image: frame });
-      return latest;
+      copyFrame();
+      return findPose(frame);
     }
     const sw = box.x1 - box.x0, sh = box.y1 - box.y0;
     const k = Math.min(1, 512 / Math.max(sw, sh));
     crop.width = Math.max(1, Math.round(sw * k));
     crop.height = Math.max(1, Math.round(sh * k));
-    crop.getContext('2d').drawImage(frame, box.x0, box.y0, sw, sh, 0, 0, crop.width, crop.height);
-    await pose.send({ image: crop });
+    // Frame pixels to the video's own.
+    const v = player.videoWidth / frame.width;
+    crop.getContext('2d').drawImage(player, box.x0 * v, box.y0 * v, sw * v, sh * v, 0, 0, crop.width, crop.height);
+    const latest = findPose(crop);
     if (!latest) return null;
     return latest.map((p) => ({ x: (box.x0 + p.x * sw) / frame.width, y: (box.y0 + p.y * sh) / frame.height, visibility: p.visibility }));
   }
@@ -288,7 +301,6 @@
     }
     const people = [];
     for (const box of boxes) {
-      await pose.reset();
       const landmarks = await poseIn(box);
       if (!landmarks) continue;
       const hips = (l) => ({ x: (l[23].x + l[24].x) / 2 * W, y: (l[23].y + l[24].y) / 2 * H });
@@ -296,7 +308,6 @@
       const again = people.some((p) => { const b = hips(p.landmarks); return Math.hypot(a.x - b.x, a.y - b.y) < height / 5; });
       if (!again) people.push({ landmarks, box });
     }
-    await pose.reset();
     return people;
   }
   /** A person's height as a share of the picture's: nose to the lower heel. */
@@ -337,7 +348,6 @@
         const side = share * frame.height;
         const box = boxOf({ cx: tapAt.x * frame.width, cy: tapAt.y * frame.height, w: side, h: side });
         if (!box) continue;
-        await pose.reset();
         const landmarks = await poseIn(box);
         if (landmarks && contains(landmarks, tapAt)) return { landmarks, box };
       }
@@ -397,7 +407,6 @@
     try {
       stopLive();
       await poseReady(model());
-      await pose.reset();
       const stepped = 'requestVideoFrameCallback' in HTMLVideoElement.prototype;
       const next = stepped ? nextFrame : seekFrame;
       const startAt = Number(start.value) || 0;
@@ -511,8 +520,12 @@
     }
     const inside = (i) => landmarks[i].x >= 0.01 && landmarks[i].x <= 0.99 && landmarks[i].y >= 0.01 && landmarks[i].y <= 0.99;
     const headIn = inside(0) && landmarks[0].visibility >= 0.5;
+    // Both feet inside the picture, and one of them seen well: its ankle and its heel. (With one
+    // point seen, a person cut at the knees passed: the model draws the feet it cannot see just
+    // inside the picture, at a visibility near 0.5.)
     const feet = [27, 28, 29, 30];
-    const feetIn = feet.every(inside) && feet.some((i) => landmarks[i].visibility >= 0.5);
+    const seen = (i) => landmarks[i].visibility >= 0.5;
+    const feetIn = feet.every(inside) && ((seen(27) && seen(29)) || (seen(28) && seen(30)));
     if (!headIn && !feetIn) return { state: 'step-back', message: 'Step back: your head and feet are out of the picture.' };
     if (!headIn) return { state: 'step-back', message: 'Step back or tilt the phone down: your head is out of the picture.' };
     if (!feetIn) return { state: 'step-back', message: 'Step back or tilt the phone up: your feet are out of the picture.' };
@@ -527,13 +540,36 @@
     liveBox.dataset.framing = result.state;
     if (liveStatus.textContent !== result.message) liveStatus.textContent = result.message;
   }
+  // The pose model: MediaPipe's PoseLandmarker on the CPU (XNNPACK in WebAssembly SIMD; in WebGL
+  // it is drawn in software on a phone or computer without a GPU driver, many times slower). One
+  // picture at a time ("IMAGE"): each frame's landmarks are as found, with no smoothing from one
+  // frame to the next (the "VIDEO" mode smooths them, and the crop moves from frame to frame),
+  // and the person is found afresh in each crop. One landmarker per model, made when first needed.
+  const landmarkers = {};
   async function poseReady(complexity) {
-    if (!pose) pose = new window.Pose({ locateFile: (file) => base + file });
-    pose.setOptions({ modelComplexity: complexity, smoothLandmarks: false, enableSegmentation: false,
-      minDetectionConfidence: 0.5, minTrackingConfidence: 0.5 });
-    pose.onResults((r) => { latest = r.poseLandmarks || null; });
-    await pose.initialize();
+    const name = complexity === 1 ? 'full' : 'lite';
+    if (!landmarkers[name]) {
+      landmarkers[name] = window.Vision.PoseLandmarker.createFromOptions(
+        { wasmLoaderPath: base + 'vision_wasm_internal.js', wasmBinaryPath: base + 'vision_wasm_internal.wasm' },
+        { baseOptions: { modelAssetPath: base + 'pose_landmarker_' + name + '.task', delegate: 'CPU' },
+          runningMode: 'IMAGE', numPoses: 1, outputSegmentationMasks: false,
+          minPoseDetectionConfidence: 0.5, minPosePresenceConfidence: 0.5, minTrackingConfidence: 0.5 });
+    }
+    try {
+      pose = await landmarkers[name];
+    } catch (e) {
+      delete landmarkers[name];
+      throw e;
+    }
   }
+  /** The landmarks of the person the model finds in `image` (a canvas), as
+   *  [{ x, y, visibility }] in fractions of it, or null. */
+  function findPose(image) {
+    const found = pose.detect(image);
+    return found.landmarks && found.landmarks.length ? found.landmarks[0] : null;
+  }
+  /** For the tests: the landmarks found in `image` with the lite (0) or full (1) model. */
+  window.formVideoFindPose = async (image, complexity) => { await poseReady(complexity); return findPose(image); };
   function stopLive() {
     if (liveStream) liveStream.getTracks().forEach((t) => t.stop());
     liveStream = null;
@@ -569,8 +605,7 @@
         copy.width = Math.min(640, live.videoWidth);
         copy.height = Math.round(copy.width * live.videoHeight / live.videoWidth);
         copy.getContext('2d').drawImage(live, 0, 0, copy.width, copy.height);
-        latest = null;
-        await pose.send({ image: copy });
+        const latest = findPose(copy);
         if (!liveStream) break;
         liveView.width = copy.width;
         liveView.height = copy.height;

@@ -141,7 +141,7 @@ async fn a_saved_series_is_analysed_stored_and_shown() {
         );
         // The model's files are served (by the plain names its script asks for).
         let wasm = c
-            .get("/static/vendor/mediapipe/pose/pose_solution_simd_wasm_bin.wasm")
+            .get("/static/vendor/mediapipe/tasks-vision/vision_wasm_internal.wasm")
             .await;
         assert_eq!(wasm.status, StatusCode::OK);
         assert_eq!(wasm.headers[header::CONTENT_TYPE], "application/wasm");
