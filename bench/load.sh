@@ -17,8 +17,8 @@
 # ONLY=clinician (only nginx, the caseload and the runner record), ONLY=public (only nginx and
 # the public landing page, article and booking page), ONLY=runner (only nginx and the runner's
 # /today, progress and run pages), ONLY=post (only nginx and
-# POST /today/log with its check that nothing acknowledged was lost), POST_RUNNERS (also POST
-# /today/log spread over that many other runners, in turn), CASELOAD_CONNS (the
+# POST /today/log with its check that nothing acknowledged was lost), POST_RUNNERS (how many
+# runners POST /today/log goes to in turn, default 300), CASELOAD_CONNS (the
 # caseload's connections, default the same as every page). Needs wrk, nginx (nginx-light),
 # curl, python3, psql for PostgreSQL.
 # Figures: bench/RESULTS.md.
@@ -292,24 +292,21 @@ for backend in $backends; do
     continue
   fi
 
-  # POST /today/log: the first session of today's plan, as the Today page's form sends it.
+  # POST /today/log: the first session of today's plan, as each runner's Today page sends it,
+  # a fresh key each time, spread over POST_RUNNERS runners in turn (a clinic's runners
+  # logging at once). One runner alone would soon fill their day: a day holds at most 60
+  # entries (core's MAX_LOGS_A_DAY), and the entries past it are refused (non-2xx).
   tag="$backend$$"
-  export LOG_COOKIE=$long_cookie LOG_CSRF=$(csrf_of "$work/today.html") LOG_FORM=$(session_form "$work/today.html") LOG_TAG=$tag
-  measure_logs "POST /today/log (fresh key each)" "bench-$tag-%"
-  # The same spread over POST_RUNNERS runners (each request the next runner's): a clinic's
-  # runners logging at once, where one runner's day does not grow with every request.
-  if [ -n "${POST_RUNNERS:-}" ]; then
-    : >"$work/log_runners.tsv"
-    for k in $(seq 2 $((POST_RUNNERS + 1))); do
-      c=$(login "$(printf 'runner%04d@demo.backstride.test' "$k")")
-      curl -sf -H "Cookie: $c" "$base/today" -o "$work/today-$k.html" || continue
-      f=$(session_form "$work/today-$k.html")
-      if [ -n "$f" ]; then printf '%s\t%s\t%s\n' "$c" "$(csrf_of "$work/today-$k.html")" "$f" >>"$work/log_runners.tsv"; fi
-    done
-    export LOG_TAG="${tag}m" LOG_RUNNERS="$work/log_runners.tsv"
-    measure_logs "POST /today/log, $(wc -l <"$work/log_runners.tsv") runners in turn" "bench-${tag}m-%"
-    unset LOG_RUNNERS
-  fi
+  : >"$work/log_runners.tsv"
+  for k in $(seq 2 $((${POST_RUNNERS:-300} + 1))); do
+    c=$(login "$(printf 'runner%04d@demo.backstride.test' "$k")")
+    curl -sf -H "Cookie: $c" "$base/today" -o "$work/today-$k.html" || continue
+    f=$(session_form "$work/today-$k.html")
+    if [ -n "$f" ]; then printf '%s\t%s\t%s\n' "$c" "$(csrf_of "$work/today-$k.html")" "$f" >>"$work/log_runners.tsv"; fi
+  done
+  export LOG_TAG="$tag" LOG_RUNNERS="$work/log_runners.tsv"
+  measure_logs "POST /today/log, $(wc -l <"$work/log_runners.tsv") runners in turn (fresh key each)" "bench-$tag-%"
+  unset LOG_RUNNERS
   if [ "${ONLY:-}" = post ]; then
     stop_backend
     continue

@@ -9,9 +9,10 @@ use crate::pages::JournalRecords;
 use hashlink::LruCache;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
-/// How many runners' records are kept. **Our choice**: a record of the daily window is about
-/// 30–60 KB, so this holds a busy hour of a 1,000-runner clinic in a few tens of MB.
-const HELD: usize = 512;
+/// How many runners' records are kept. **Our choice**: a record of Today's four weeks is
+/// about 50–100 KB in memory, so this stays within about 25 MB and holds the runners of a
+/// 1,000-runner clinic who look at Today in the same hour.
+const HELD: usize = 256;
 
 /// A record read at a version, for one window (its first day).
 struct Held {

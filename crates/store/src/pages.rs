@@ -156,15 +156,18 @@ pub trait PageStore {
     /// `runner_id`'s record for the daily pages, with logs and reviews dated on or after
     /// `since` (`YYYY-MM-DD`). The runner themself, or staff of the runner's clinic, may;
     /// anyone else gets `NotFound`. Audited as `action` like [`crate::Store::open_runner_record`].
-    /// While the runner's record is at the version it was last read at, the programme,
-    /// assessments, logs and reviews come from memory (`journal_cache.rs`); access, the audit
-    /// event, the runner and the clinic are read every time.
+    /// While the runner's record is at the version it was last read with `keep`, the
+    /// programme, assessments, logs and reviews come from memory (`journal_cache.rs`); access,
+    /// the audit event, the runner and the clinic are read every time. `keep` is for the views
+    /// that come again (Today); a log's decisions and the hourly sweep over every runner read
+    /// once, and keeping those would only push the views out.
     async fn journal(
         &self,
         actor: &Actor,
         runner_id: i64,
         since: &str,
         action: &str,
+        keep: bool,
     ) -> StoreResult<JournalRecords>;
 
     /// `runner_id`'s record for the progress page: as [`PageStore::journal`] without logs or
@@ -351,7 +354,7 @@ macro_rules! impl_pages {
     ($db:ty, $begin_write:literal, $ids_in:literal) => {
         #[async_trait]
         impl PageStore for SqlStore<$db> {
-            async fn journal(&self, actor: &Actor, runner_id: i64, since: &str, action: &str) -> StoreResult<JournalRecords> {
+            async fn journal(&self, actor: &Actor, runner_id: i64, since: &str, action: &str, keep: bool) -> StoreResult<JournalRecords> {
                 let mut tx = begin!(self, $begin_write, actor.user_id != runner_id);
                 let runner = match open_record!(&mut tx, actor, runner_id, action) {
                     Ok(runner) => runner,
@@ -373,7 +376,7 @@ macro_rules! impl_pages {
                 }
                 let journal = journal_reads!(tx, runner, since, Assessments::Daily);
                 tx.commit().await?;
-                if let Some(v) = version {
+                if let Some(v) = version.filter(|_| keep) {
                     self.journals.put(runner_id, v, Arc::new(journal.clone()));
                 }
                 Ok(journal)

@@ -3,7 +3,6 @@
 //! that fails in a batch leaves its neighbours stored. On SQLite, and on PostgreSQL when
 //! `TEST_DATABASE_URL` is set.
 
-use backstride_core::{DistanceUnit, MassUnit, Role, TimeZoneName, UnitPreference};
 use backstride_store::*;
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -13,38 +12,12 @@ use testing::each_backend;
 /// A clinic with a runner (with an approved programme), its clinician and a clinician of no
 /// clinic (a stranger to the runner).
 async fn clinic_with_runner(store: &Arc<dyn Store>, tag: &str) -> (User, User, User, i64) {
-    let clinic = store
-        .create_clinic(&NewClinic {
-            name: format!("{tag} Clinic"),
-            units: UnitPreference {
-                distance: DistanceUnit::Km,
-                mass: MassUnit::Kg,
-            },
-            time_zone: "Europe/London".parse().unwrap(),
-        })
-        .await
-        .unwrap();
-    let user = |addr: &str, clinic_id, role| NewUser {
-        clinic_id,
-        email: format!("{addr}-{tag}@example.com").parse().unwrap(),
-        display_name: addr.into(),
-        password_hash: "$argon2id$fake".into(),
-        role,
-        time_zone: TimeZoneName::utc(),
-        units: None,
-    };
-    let runner = store
-        .create_user(&user("runner", Some(clinic.id), Role::Runner))
-        .await
-        .unwrap();
-    let clinician = store
-        .create_user(&user("clinician", Some(clinic.id), Role::Clinician))
-        .await
-        .unwrap();
-    let stranger = store
-        .create_user(&user("stranger", None, Role::Clinician))
-        .await
-        .unwrap();
+    let testing::ClinicPeople {
+        runner,
+        clinician,
+        stranger,
+        ..
+    } = testing::clinic_people(store, &format!("{tag} Clinic"), tag).await;
     let programme = store
         .add_programme(
             &Actor::of(&clinician),

@@ -2406,7 +2406,11 @@ async fn a_kept_journal_shows_what_another_server_changed_at_once() {
         let since = "2026-11-01";
         let journal = |store: Arc<dyn Store>| {
             let me = me.clone();
-            async move { store.journal(&me, runner.id, since, "view today").await }
+            async move {
+                store
+                    .journal(&me, runner.id, since, "view today", true)
+                    .await
+            }
         };
         assert!(journal(here.clone()).await.unwrap().logs.is_empty());
         // Kept: the same again.
@@ -2436,13 +2440,13 @@ async fn a_kept_journal_shows_what_another_server_changed_at_once() {
         assert_eq!(seen.logs.len(), 1);
         // A window that starts later is read for itself.
         let later = here
-            .journal(&me, runner.id, "2026-11-21", "view today")
+            .journal(&me, runner.id, "2026-11-21", "view today", true)
             .await
             .unwrap();
         assert!(later.logs.is_empty());
         // Access is checked every time, kept or not.
         assert!(matches!(
-            here.journal(&Actor::of(&stranger), runner.id, since, "view today")
+            here.journal(&Actor::of(&stranger), runner.id, since, "view today", true)
                 .await,
             Err(StoreError::NotFound)
         ));

@@ -226,6 +226,7 @@ pub(crate) async fn render_today(
         today,
         journal::TODAY_DAYS,
         "view today",
+        true,
     )
     .await?;
     let hold = hold_in(&records.assessments);
@@ -496,6 +497,22 @@ fn check_log(
             None
         }
     };
+    // A day holds a bounded number of entries; one already stored under its key (sent again by
+    // the offline queue) is answered as stored, not refused.
+    if let Some(day) = date.map(|d| d.to_string()) {
+        let key = field(fields, "idempotency_key");
+        let sent_again = !key.is_empty() && j.records.iter().any(|r| r.idempotency_key == key);
+        let held = j.records.iter().filter(|r| r.log_date == day).count();
+        if let (false, Err(message)) = (
+            sent_again,
+            backstride_core::tracking::logs::check_room_in_day(held),
+        ) {
+            errors.push(LogError {
+                field: "date".into(),
+                message,
+            });
+        }
+    }
     let kind = field(fields, "kind");
     let checked: Option<(LogKind, String, Vec<RedFlagSymptom>)> = match kind {
         "session" => {
@@ -806,6 +823,10 @@ async fn log_entry(
             let mut form = FormState::from_values(fields.iter().cloned().collect());
             for e in &errors {
                 form.set_error(&e.field, e.message.clone());
+                // The day is the page's, not a field of the form: said at the top of it.
+                if e.field == "date" {
+                    ctx.flash("error", e.message.clone()).await?;
+                }
             }
             let date = chosen_day(Some(field(&fields, "date")), today).unwrap_or(today);
             return render_today(&ctx, &runner, date, failed_form(&fields), form).await;

@@ -23,6 +23,22 @@ pub const MAX_NOTE_CHARS: usize = 500;
 pub const MAX_RUN_METRES: f64 = 300_000.0;
 /// Longest run accepted, in seconds (two days).
 pub const MAX_RUN_SECONDS: f64 = 172_800.0;
+/// Most entries (sessions, runs and the check-in) one day can hold (our choice: a day's plan
+/// is a handful of exercises, each logged once or per side; more is a script, and each entry
+/// makes the day's review weigh one more).
+pub const MAX_LOGS_A_DAY: usize = 60;
+
+/// Refuses one more entry for a day that holds `held` already ([`MAX_LOGS_A_DAY`]).
+pub fn check_room_in_day(held: usize) -> Result<(), String> {
+    if held >= MAX_LOGS_A_DAY {
+        Err(format!(
+            "This day already holds {held} entries, the most one day can. Change or add to \
+             another day, or ask your clinician if something is missing."
+        ))
+    } else {
+        Ok(())
+    }
+}
 
 /// A whole-number rating from 0 to 10: effort in a session, stiffness in the morning.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]

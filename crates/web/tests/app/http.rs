@@ -33,6 +33,16 @@ pub(crate) fn header_of(res: &Resp, name: header::HeaderName) -> &str {
 }
 
 fn decompressed(res: &Resp) -> Vec<u8> {
+    let encoding = header_of(res, header::CONTENT_ENCODING);
+    assert!(
+        ["gzip", "br"].contains(&encoding),
+        "not compressed: {encoding:?}"
+    );
+    decoded_bytes(res)
+}
+
+/// The body as sent before any gzip or brotli encoding (as it is when not encoded).
+pub(crate) fn decoded_bytes(res: &Resp) -> Vec<u8> {
     let mut out = Vec::new();
     match header_of(res, header::CONTENT_ENCODING) {
         "gzip" => {
@@ -45,7 +55,8 @@ fn decompressed(res: &Resp) -> Vec<u8> {
                 .read_to_end(&mut out)
                 .unwrap();
         }
-        other => panic!("not compressed: {other:?}"),
+        "" => out = res.bytes.clone(),
+        other => panic!("unexpected encoding {other}"),
     }
     out
 }

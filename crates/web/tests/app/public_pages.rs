@@ -9,14 +9,14 @@
 use crate::booking::{bookable, details, every_day, offered, slot_after};
 use crate::client::*;
 use crate::front::article;
-use crate::http::header_of;
+use crate::http::{decoded_bytes, header_of};
+use crate::sessions::set_cookies;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use backstride_core::Role;
 use backstride_core::booking::CallMode;
 use backstride_store::{Actor, SaveCallHours, Store};
 use backstride_web::Clock;
-use std::io::Read;
 use std::sync::Arc;
 
 fn pinned(store: &Arc<dyn Store>) -> (Client, Clock) {
@@ -36,30 +36,7 @@ async fn get_with(client: &mut Client, path: &str, name: &str, value: &str) -> R
 }
 
 fn decoded(res: &Resp) -> String {
-    let mut out = Vec::new();
-    match header_of(res, header::CONTENT_ENCODING) {
-        "gzip" => {
-            flate2::read::GzDecoder::new(&res.bytes[..])
-                .read_to_end(&mut out)
-                .unwrap();
-        }
-        "br" => {
-            brotli::Decompressor::new(&res.bytes[..], 4096)
-                .read_to_end(&mut out)
-                .unwrap();
-        }
-        "" => out = res.bytes.clone(),
-        other => panic!("unexpected encoding {other}"),
-    }
-    String::from_utf8(out).unwrap()
-}
-
-fn set_cookies(res: &Resp) -> Vec<String> {
-    res.headers
-        .get_all(header::SET_COOKIE)
-        .iter()
-        .map(|v| v.to_str().unwrap().to_owned())
-        .collect()
+    String::from_utf8(decoded_bytes(res)).unwrap()
 }
 
 #[tokio::test]

@@ -36,7 +36,7 @@ async fn public_clinic(store: &Arc<dyn Store>) -> i64 {
     c.id
 }
 
-fn set_cookies(res: &Resp) -> Vec<String> {
+pub(crate) fn set_cookies(res: &Resp) -> Vec<String> {
     res.headers
         .get_all(header::SET_COOKIE)
         .iter()

@@ -1447,3 +1447,64 @@ async fn after_an_accepted_review_each_why_describes_the_level_shown() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_day_holds_a_bounded_number_of_entries_and_one_sent_again_is_still_stored_once() {
+    use backstride_core::tracking::logs::MAX_LOGS_A_DAY;
+    let store = backstride_store::testing::sqlite().await;
+    let home = clinic(&store, "Full Day Clinic").await;
+    let runner = person(&store, Some(&home), "fd-run@example.com", Role::Runner).await;
+    let doc = person(&store, Some(&home), "fd-doc@example.com", Role::Clinician).await;
+    let (_, programme) = approved_programme(&store, &runner, &doc, 2).await;
+    let item = programme.items[0].key.clone();
+    let day = today().to_string();
+    let session = |key: &str| -> Vec<(String, String)> {
+        [
+            ("kind", "session"),
+            ("item_key", item.as_str()),
+            ("date", day.as_str()),
+            ("idempotency_key", key),
+            ("sets", "1"),
+            ("pain_during", "1"),
+        ]
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+    };
+    fn as_refs(fields: &[(String, String)]) -> Vec<(&str, &str)> {
+        fields
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect()
+    }
+    let mut c = Client::new(store.clone());
+    c.login("fd-run@example.com", PASSWORD).await;
+    c.get("/today").await;
+    for n in 0..MAX_LOGS_A_DAY {
+        let fields = session(&format!("fd-{n}"));
+        let res = post_json(&mut c, &as_refs(&fields)).await;
+        assert_eq!(res.status, StatusCode::OK, "entry {n}: {}", res.body);
+        assert!(res.body.contains("\"stored\""), "entry {n}: {}", res.body);
+    }
+    // One more is refused next to the date, with nothing stored …
+    let fields = session("fd-over");
+    let res = post_json(&mut c, &as_refs(&fields)).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.body);
+    assert!(res.body.contains("\"date\""), "{}", res.body);
+    assert!(res.body.contains("the most one day can"), "{}", res.body);
+    // … on the page too, with what was typed kept.
+    let page = c.post("/today/log", &as_refs(&fields)).await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.body.contains("the most one day can"), "{}", page.body);
+    // An entry sent again by the offline queue is still answered as stored.
+    let fields = session("fd-0");
+    let res = post_json(&mut c, &as_refs(&fields)).await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    assert!(res.body.contains("already_stored"), "{}", res.body);
+    let stored = store
+        .logs_of(&Actor::of(&runner), runner.id, &day)
+        .await
+        .unwrap()
+        .len();
+    assert_eq!(stored, MAX_LOGS_A_DAY);
+}
