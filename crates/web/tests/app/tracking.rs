@@ -64,6 +64,21 @@ pub(crate) async fn approved_programme_for(
     (saved.id, body)
 }
 
+/// On SQLite, clinic `name` with its runner (`{tag}-run@example.com`) and clinician
+/// (`{tag}-doc@…`), a programme approved two days ago, and the runner signed in on Today.
+async fn runner_on_today(name: &str, tag: &str) -> (Arc<dyn Store>, User, User, Programme, Client) {
+    let store = backstride_store::testing::sqlite().await;
+    let home = clinic(&store, name).await;
+    let address = |who: &str| format!("{tag}-{who}@example.com");
+    let runner = person(&store, Some(&home), &address("run"), Role::Runner).await;
+    let doc = person(&store, Some(&home), &address("doc"), Role::Clinician).await;
+    let (_, programme) = approved_programme(&store, &runner, &doc, 2).await;
+    let mut c = Client::new(store.clone());
+    c.login(&address("run"), PASSWORD).await;
+    c.get("/today").await;
+    (store, runner, doc, programme, c)
+}
+
 /// A form post answered in JSON, as the page's offline queue sends it.
 async fn post_json(c: &mut Client, fields: &[(&str, &str)]) -> Resp {
     let mut all = fields.to_vec();
@@ -289,14 +304,7 @@ async fn logs_are_checked_stored_once_and_the_clinician_settles_the_decision() {
 
 #[tokio::test]
 async fn a_red_flag_in_a_log_raises_a_critical_alert_and_says_what_to_do() {
-    let store = backstride_store::testing::sqlite().await;
-    let home = clinic(&store, "Flag Clinic").await;
-    let runner = person(&store, Some(&home), "fl-run@example.com", Role::Runner).await;
-    let doc = person(&store, Some(&home), "fl-doc@example.com", Role::Clinician).await;
-    approved_programme(&store, &runner, &doc, 2).await;
-    let mut c = Client::new(store.clone());
-    c.login("fl-run@example.com", PASSWORD).await;
-    c.get("/today").await;
+    let (store, runner, doc, _, mut c) = runner_on_today("Flag Clinic", "fl").await;
     let res = c
         .post(
             "/today/log",
@@ -1451,11 +1459,7 @@ async fn after_an_accepted_review_each_why_describes_the_level_shown() {
 #[tokio::test]
 async fn a_day_holds_a_bounded_number_of_entries_and_one_sent_again_is_still_stored_once() {
     use backstride_core::tracking::logs::MAX_LOGS_A_DAY;
-    let store = backstride_store::testing::sqlite().await;
-    let home = clinic(&store, "Full Day Clinic").await;
-    let runner = person(&store, Some(&home), "fd-run@example.com", Role::Runner).await;
-    let doc = person(&store, Some(&home), "fd-doc@example.com", Role::Clinician).await;
-    let (_, programme) = approved_programme(&store, &runner, &doc, 2).await;
+    let (store, runner, _, programme, mut c) = runner_on_today("Full Day Clinic", "fd").await;
     let item = programme.items[0].key.clone();
     let day = today().to_string();
     let session = |key: &str| -> Vec<(String, String)> {
@@ -1477,9 +1481,6 @@ async fn a_day_holds_a_bounded_number_of_entries_and_one_sent_again_is_still_sto
             .map(|(k, v)| (k.as_str(), v.as_str()))
             .collect()
     }
-    let mut c = Client::new(store.clone());
-    c.login("fd-run@example.com", PASSWORD).await;
-    c.get("/today").await;
     for n in 0..MAX_LOGS_A_DAY {
         let fields = session(&format!("fd-{n}"));
         let res = post_json(&mut c, &as_refs(&fields)).await;
