@@ -159,8 +159,9 @@ pub trait PageStore {
     /// While the runner's record is at the version it was last read with `keep`, the
     /// programme, assessments, logs and reviews come from memory (`journal_cache.rs`); access,
     /// the audit event, the runner and the clinic are read every time. `keep` is for the views
-    /// that come again (Today); a log's decisions and the hourly sweep over every runner read
-    /// once, and keeping those would only push the views out.
+    /// that come again (Today); without it (a log's decisions, the hourly sweep over every
+    /// runner) the record is read from the database and not kept, which would only push the
+    /// views out.
     async fn journal(
         &self,
         actor: &Actor,
@@ -363,10 +364,15 @@ macro_rules! impl_pages {
                         return Err(denied);
                     }
                 };
-                // The version first: a change committed after it makes the next view read
-                // again, never the other way round (PostgreSQL reads each statement afresh).
-                let version: Option<(i64,)> = sqlx::query_as("SELECT version FROM runner_version WHERE runner_id = $1")
-                    .bind(runner_id).fetch_optional(&mut *tx).await?;
+                // Only a kept view reads the version (a read-once call has nothing to compare
+                // it with). The version first: a change committed after it makes the next view
+                // read again, never the other way round (PostgreSQL reads each statement afresh).
+                let version: Option<(i64,)> = if keep {
+                    sqlx::query_as("SELECT version FROM runner_version WHERE runner_id = $1")
+                        .bind(runner_id).fetch_optional(&mut *tx).await?
+                } else {
+                    None
+                };
                 let version = version.map(|(v,)| v);
                 if let Some(held) = version.and_then(|v| self.journals.get(runner_id, since, v)) {
                     // Unchanged since it was read: only the clinic (its settings have no version).
@@ -376,7 +382,7 @@ macro_rules! impl_pages {
                 }
                 let journal = journal_reads!(tx, runner, since, Assessments::Daily);
                 tx.commit().await?;
-                if let Some(v) = version.filter(|_| keep) {
+                if let Some(v) = version {
                     self.journals.put(runner_id, v, Arc::new(journal.clone()));
                 }
                 Ok(journal)

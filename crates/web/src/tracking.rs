@@ -503,10 +503,9 @@ fn check_log(
         let key = field(fields, "idempotency_key");
         let sent_again = !key.is_empty() && j.records.iter().any(|r| r.idempotency_key == key);
         let held = j.records.iter().filter(|r| r.log_date == day).count();
-        if let (false, Err(message)) = (
-            sent_again,
-            backstride_core::tracking::logs::check_room_in_day(held),
-        ) {
+        if !sent_again
+            && let Err(message) = backstride_core::tracking::logs::check_room_in_day(held)
+        {
             errors.push(LogError {
                 field: "date".into(),
                 message,
