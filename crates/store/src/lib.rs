@@ -12,7 +12,7 @@ mod form_video;
 mod front;
 pub mod group_commit;
 mod images;
-mod journal_cache;
+pub mod kept;
 mod model;
 pub mod packed;
 mod pages;
@@ -52,10 +52,11 @@ pub use group_commit::{GroupCommitStore, LogToStore, LogWriter};
 pub use images::{
     ArticleImage, ArticleImageStore, ImageFile, MAX_IMAGES_PER_CLINIC, NewArticleImage,
 };
+pub use kept::Kept;
 pub use model::*;
 pub use pages::{
-    AuditLine, CaseloadRecords, JournalRecords, PageStore, ProgressRecords, RECENT_ASSESSMENTS,
-    RECORD_AUDIT_LINES, RECORD_ENTRIES, RunPage, RunnerRecords, RunsList,
+    AuditLine, CaseloadRecords, JournalRecords, PageStore, ProgressHistory, ProgressRecords,
+    RECENT_ASSESSMENTS, RECORD_AUDIT_LINES, RECORD_ENTRIES, RunPage, RunnerRecords, RunsList,
 };
 pub use reminders::{ReminderOutcome, ReminderRecord, ReminderStore, ReminderToSend, SaveReminder};
 pub use sessions::{SessionBackend, Sessions};

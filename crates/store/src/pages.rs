@@ -46,11 +46,23 @@ pub struct JournalRecords {
     pub since: String,
 }
 
-/// The progress page's record: the runner and their clinic, the approved programme, the newest
-/// assessments, and what the logs add up to per day (the weekly summaries, `summaries.rs`).
+/// The progress page's record: the runner, the record's version, and the clinic and history
+/// the charts are drawn from unless the caller already holds them at that version.
 #[derive(Debug, Clone)]
 pub struct ProgressRecords {
     pub runner: User,
+    /// The record's version (`runner_version`), read before the history; `None` for an
+    /// account without one.
+    pub version: Option<i64>,
+    /// `None` when the caller said it holds the history at `version` (nothing has changed,
+    /// clinic included).
+    pub history: Option<ProgressHistory>,
+}
+
+/// The runner's clinic, the approved programme, the newest assessments, and what the logs add
+/// up to per day (the weekly summaries, `summaries.rs`).
+#[derive(Debug, Clone)]
+pub struct ProgressHistory {
     pub clinic: Option<Clinic>,
     /// The approved programme version, if there is one.
     pub programme: Option<ProgrammeRecord>,
@@ -157,8 +169,9 @@ pub trait PageStore {
     /// `since` (`YYYY-MM-DD`). The runner themself, or staff of the runner's clinic, may;
     /// anyone else gets `NotFound`. Audited as `action` like [`crate::Store::open_runner_record`].
     /// While the runner's record is at the version it was last read with `keep`, the
-    /// programme, assessments, logs and reviews come from memory (`journal_cache.rs`); access,
-    /// the audit event, the runner and the clinic are read every time. `keep` is for the views
+    /// clinic, programme, assessments, logs and reviews come from memory (`kept.rs`; 0030
+    /// raises the version when the clinic changes); access, the audit event and the runner
+    /// are read every time. `keep` is for the views
     /// that come again (Today); without it (a log's decisions, the hourly sweep over every
     /// runner) the record is read from the database and not kept, which would only push the
     /// views out.
@@ -174,13 +187,17 @@ pub trait PageStore {
     /// `runner_id`'s record for the progress page: as [`PageStore::journal`] without logs or
     /// reviews, and what the logs dated `since` or later add up to per day, from the weekly
     /// summaries: at most [`SUMMARY_WEEKS`] rows however long the history (an earlier `since`
-    /// gets the latest weeks only). Access and audit as [`PageStore::journal`].
+    /// gets the latest weeks only). Access and audit as [`PageStore::journal`]. With `held`
+    /// (the version of a history the caller keeps, `Kept::version_of`) equal to the record's
+    /// version, only the runner and the version are read (`history` is `None`): 0030 raises the
+    /// version when the clinic changes too.
     async fn progress(
         &self,
         actor: &Actor,
         runner_id: i64,
         since: Date,
         action: &str,
+        held: Option<i64>,
     ) -> StoreResult<ProgressRecords>;
 
     /// `runner_id`'s record page, for the runner or staff of their clinic (anyone else gets
@@ -351,6 +368,18 @@ macro_rules! journal_reads {
     }};
 }
 
+/// The runner's `runner_version`, if they have one.
+macro_rules! runner_version {
+    ($tx:ident, $runner_id:expr) => {{
+        let version: Option<(i64,)> =
+            sqlx::query_as("SELECT version FROM runner_version WHERE runner_id = $1")
+                .bind($runner_id)
+                .fetch_optional(&mut *$tx)
+                .await?;
+        version.map(|(v,)| v)
+    }};
+}
+
 macro_rules! impl_pages {
     ($db:ty, $begin_write:literal, $ids_in:literal) => {
         #[async_trait]
@@ -367,28 +396,22 @@ macro_rules! impl_pages {
                 // Only a kept view reads the version (a read-once call has nothing to compare
                 // it with). The version first: a change committed after it makes the next view
                 // read again, never the other way round (PostgreSQL reads each statement afresh).
-                let version: Option<(i64,)> = if keep {
-                    sqlx::query_as("SELECT version FROM runner_version WHERE runner_id = $1")
-                        .bind(runner_id).fetch_optional(&mut *tx).await?
-                } else {
-                    None
-                };
-                let version = version.map(|(v,)| v);
+                let version = if keep { runner_version!(tx, runner_id) } else { None };
                 if let Some(held) = version.and_then(|v| self.journals.get(runner_id, since, v)) {
-                    // Unchanged since it was read: only the clinic (its settings have no version).
-                    let clinic = clinic_of!(tx, &runner);
+                    // Unchanged since it was read, clinic and all (0030 raises the version of
+                    // a clinic's people when it changes).
                     tx.commit().await?;
-                    return Ok(JournalRecords { runner, clinic, ..(*held).clone() });
+                    return Ok(JournalRecords { runner, ..(*held).clone() });
                 }
                 let journal = journal_reads!(tx, runner, since, Assessments::Daily);
                 tx.commit().await?;
                 if let Some(v) = version {
-                    self.journals.put(runner_id, v, Arc::new(journal.clone()));
+                    self.journals.put(runner_id, journal.since.clone(), v, Arc::new(journal.clone()));
                 }
                 Ok(journal)
             }
 
-            async fn progress(&self, actor: &Actor, runner_id: i64, since: Date, action: &str) -> StoreResult<ProgressRecords> {
+            async fn progress(&self, actor: &Actor, runner_id: i64, since: Date, action: &str, held: Option<i64>) -> StoreResult<ProgressRecords> {
                 let mut tx = begin!(self, $begin_write, actor.user_id != runner_id);
                 let runner = match open_record!(&mut tx, actor, runner_id, action) {
                     Ok(runner) => runner,
@@ -397,6 +420,12 @@ macro_rules! impl_pages {
                         return Err(denied);
                     }
                 };
+                // The version first, as in `journal`.
+                let version = runner_version!(tx, runner_id);
+                if held.is_some() && held == version {
+                    tx.commit().await?;
+                    return Ok(ProgressRecords { runner, version, history: None });
+                }
                 let (clinic, programme, assessments) = record_heads!(tx, &runner);
                 let weeks: Vec<(String,)> = sqlx::query_as(
                     "SELECT days_json FROM tracking_week WHERE runner_id = $1 AND week_start >= $2 \
@@ -405,7 +434,8 @@ macro_rules! impl_pages {
                 .bind(runner_id).bind(week_of(since).to_string()).bind(SUMMARY_WEEKS)
                 .fetch_all(&mut *tx).await?;
                 tx.commit().await?;
-                Ok(ProgressRecords { runner, clinic, programme, assessments, days: days_since(&weeks, since)? })
+                let history = ProgressHistory { clinic, programme, assessments, days: days_since(&weeks, since)? };
+                Ok(ProgressRecords { runner, version, history: Some(history) })
             }
 
             async fn runner_record(&self, actor: &Actor, runner_id: i64, since: &str) -> StoreResult<RunnerRecords> {

@@ -28,7 +28,7 @@ pub struct SqlStore<DB: Database> {
     /// List views waiting for their audit event (see [`ListViews`]).
     pub(crate) views: std::sync::Arc<ListViews>,
     /// The daily pages' reads, kept while the runner's record is unchanged.
-    pub(crate) journals: std::sync::Arc<crate::journal_cache::JournalCache>,
+    pub(crate) journals: std::sync::Arc<crate::kept::Kept<String, crate::pages::JournalRecords>>,
 }
 
 impl<DB: Database> SqlStore<DB> {
@@ -124,7 +124,7 @@ impl SqlStore<Sqlite> {
             pool,
             read,
             views: Default::default(),
-            journals: Default::default(),
+            journals: std::sync::Arc::new(crate::kept::Kept::new(crate::kept::JOURNALS_HELD)),
         })
     }
 }
@@ -149,7 +149,7 @@ impl SqlStore<Postgres> {
             read: pool.clone(),
             pool,
             views: Default::default(),
-            journals: Default::default(),
+            journals: std::sync::Arc::new(crate::kept::Kept::new(crate::kept::JOURNALS_HELD)),
         })
     }
 }

@@ -2348,9 +2348,11 @@ async fn weekly_summaries_follow_each_stored_log_and_older_logs_are_summed_up_on
             let (store, me) = (store.clone(), me.clone());
             async move {
                 store
-                    .progress(&me, runner_id, since, "view progress")
+                    .progress(&me, runner_id, since, "view progress", None)
                     .await
                     .unwrap()
+                    .history
+                    .expect("nothing held: the history is read")
                     .days
             }
         };
@@ -2367,10 +2369,54 @@ async fn weekly_summaries_follow_each_stored_log_and_older_logs_are_summed_up_on
         // Someone else's record: not found, summaries or not.
         assert!(matches!(
             store
-                .progress(&Actor::of(&stranger), runner.id, since, "view progress")
+                .progress(
+                    &Actor::of(&stranger),
+                    runner.id,
+                    since,
+                    "view progress",
+                    None
+                )
                 .await,
             Err(StoreError::NotFound)
         ));
+        // Held at the record's version: only the runner and the version come back,
+        // until the record changes.
+        let first = store
+            .progress(&me, runner_id, since, "view progress", None)
+            .await
+            .unwrap();
+        let version = first.version.expect("a runner has a version");
+        let held = store
+            .progress(&me, runner_id, since, "view progress", Some(version))
+            .await
+            .unwrap();
+        assert_eq!(
+            (held.version, held.history.is_none()),
+            (Some(version), true)
+        );
+        let stale = store
+            .progress(&me, runner_id, since, "view progress", Some(version - 1))
+            .await
+            .unwrap();
+        assert!(stale.history.is_some(), "an older version is read again");
+        let later = NewLog {
+            kind: LogKind::Morning,
+            // Before the window, so the days read stay as they were.
+            log_date: "2026-10-01".into(),
+            body_json: morning("2026-10-01", 2).1,
+            idempotency_key: "sum-later".into(),
+        };
+        store.add_log(&me, runner.id, &later).await.unwrap();
+        let changed = store
+            .progress(&me, runner_id, since, "view progress", Some(version))
+            .await
+            .unwrap();
+        assert!(changed.version > Some(version));
+        assert!(
+            changed.history.is_some(),
+            "a new log: the history is read again"
+        );
+        assert_eq!(read(since).await, all);
 
         // A database from before the summaries: the runner's logs are summed up once after
         // the migrations, to the same days.

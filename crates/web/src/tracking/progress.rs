@@ -15,6 +15,7 @@ use backstride_core::assessment::{Assessment, AssessmentResult, Measured, Value,
 use backstride_core::tracking::{self, ChangeReport, Judgement, trends};
 use backstride_store::{Actor, AssessmentKind, AssessmentRecord, AssessmentStatus};
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 /// Days of pain shown on the pain chart. **Our choice**: six weeks, a 1–2 week programme and
 /// its re-tests with room either side.
@@ -27,11 +28,36 @@ struct ProgressPage {
     runner_id: i64,
     runner_name: String,
     is_self: bool,
-    has_programme: bool,
-    charts: Vec<Chart>,
-    side_charts: Vec<Chart>,
+    drawn: Arc<Drawn>,
     retests: Vec<(i64, String)>,
 }
+
+/// The progress page as drawn from a runner's record: kept per runner while the record's
+/// version (`runner_version`, raised by every change to the runner, their history and their
+/// clinic) is unchanged, for the same day and units, as drawing a year's charts costs several
+/// times more than reading the record (`backstride_store::Kept`).
+pub(crate) struct Drawn {
+    /// The runner's today the charts end on.
+    today: jiff::civil::Date,
+    /// The runner's time zone, which `today` is in.
+    time_zone: backstride_core::TimeZoneName,
+    /// The runner's clinic when drawn (its units are the default for viewers without their own).
+    clinic: Option<backstride_store::Clinic>,
+    distance: backstride_core::DistanceUnit,
+    has_programme: bool,
+    /// Each chart as HTML (`Chart::to_html`).
+    charts: Vec<String>,
+    side_charts: Vec<String>,
+    /// `(assessment id, finished at)` of each complete re-test, oldest first.
+    retests: Vec<(i64, i64)>,
+}
+
+/// How many runners' drawn progress pages are kept. **Our choice**: a year's charts are about
+/// 40–60 KB of HTML, so this stays within about 15 MB.
+pub(crate) const DRAWN_HELD: usize = 256;
+
+/// The drawn pages kept (`AppState::progress`).
+pub(crate) type DrawnPages = backstride_store::Kept<(), Drawn>;
 
 /// `GET /progress`: the runner's own.
 ///
@@ -50,31 +76,83 @@ pub async fn own(ctx: Ctx) -> AppResult<Response> {
 ///
 /// One read for the page: the runner's record heads and the weekly summaries of their logs
 /// (`backstride_store::summaries`), a bounded number of rows however long the history; no log
-/// is read or replayed.
+/// is read or replayed. While the runner's record is unchanged since the page was last drawn
+/// (for the same day and units), the read is only the runner and the version, and the charts
+/// come from memory ([`Drawn`]).
 pub async fn page(ctx: Ctx, Path(runner_id): Path<i64>) -> AppResult<Response> {
     let viewer = ctx.user()?.clone();
     let actor = Actor::of(&viewer);
     let store = ctx.state.store.as_ref();
+    let kept = &ctx.state.progress;
     // The weeks the charts can show; the window starts a day early, as the runner's today may
-    // be a day behind the viewer's.
+    // be a day behind the viewer's (so a drawn page serves viewers in any time zone).
     let since = days_before(
         ctx.state.clock.today_for(&viewer),
         7 * trends::MAX_WEEKS + 1,
     );
+    // What is kept is good for this view if the record is still at its version: ask the store.
+    let held = kept.latest(runner_id, &()).filter(|(_, d)| {
+        ctx.state.clock.today_in(&d.time_zone) == d.today
+            && ctx.units_in(d.clinic.as_ref()).distance == d.distance
+    });
     let records = store
-        .progress(&actor, runner_id, since, "view progress")
+        .progress(
+            &actor,
+            runner_id,
+            since,
+            "view progress",
+            held.as_ref().map(|(version, _)| *version),
+        )
         .await?;
     let runner = records.runner;
-    let today = ctx.state.clock.today_for(&runner);
-    let clinic = records.clinic;
+    let drawn = match (held, records.history) {
+        (Some((_, held)), None) => held,
+        (_, Some(history)) => {
+            let drawn = Arc::new(draw(&ctx, &runner, history)?);
+            if let Some(version) = records.version {
+                kept.put(runner_id, (), version, drawn.clone());
+            }
+            drawn
+        }
+        (None, None) => {
+            return Err(AppError::Internal(
+                "progress: no history read and none held".into(),
+            ));
+        }
+    };
+    let retests = drawn
+        .retests
+        .iter()
+        .map(|&(id, at)| (id, crate::clock::local_time(at, &viewer.time_zone)))
+        .collect();
+    render(ProgressPage {
+        page: ctx
+            .page(&format!("Progress: {}", runner.display_name))
+            .await?,
+        runner_id,
+        runner_name: runner.display_name.clone(),
+        is_self: viewer.id == runner_id,
+        drawn,
+        retests,
+    })
+}
+
+/// The progress page's charts from the runner's record.
+fn draw(
+    ctx: &Ctx,
+    runner: &backstride_store::User,
+    history: backstride_store::ProgressHistory,
+) -> AppResult<Drawn> {
+    let today = ctx.state.clock.today_for(runner);
+    let clinic = history.clinic;
     let symmetric_from = crate::clinic_settings::assessment_thresholds(clinic.as_ref())
         .lsi_symmetric_from
         .value;
-    let units = ctx.units_in(clinic.as_ref());
+    let distance = ctx.units_in(clinic.as_ref()).distance;
     // The newest assessments, oldest first for the charts.
-    let mut assessments = records.assessments;
+    let mut assessments = history.assessments;
     assessments.reverse();
-    let programme = records
+    let programme = history
         .programme
         .map(|p| p.programme())
         .transpose()
@@ -84,13 +162,7 @@ pub async fn page(ctx: Ctx, Path(runner_id): Path<i64>) -> AppResult<Response> {
         let adherence_line = crate::clinic_settings::progression_thresholds(clinic.as_ref())
             .adherence_min_percent
             .value;
-        charts = tracking_charts(
-            programme,
-            &records.days,
-            today,
-            units.distance,
-            adherence_line,
-        );
+        charts = tracking_charts(programme, &history.days, today, distance, adherence_line);
     }
     let complete: Vec<&AssessmentRecord> = assessments
         .iter()
@@ -99,23 +171,17 @@ pub async fn page(ctx: Ctx, Path(runner_id): Path<i64>) -> AppResult<Response> {
     let retests = complete
         .iter()
         .filter(|a| a.kind == AssessmentKind::Retest)
-        .map(|a| {
-            (
-                a.id,
-                crate::clock::local_time(a.updated_at, &viewer.time_zone),
-            )
-        })
+        .map(|a| (a.id, a.updated_at))
         .collect();
-    render(ProgressPage {
-        page: ctx
-            .page(&format!("Progress: {}", runner.display_name))
-            .await?,
-        runner_id,
-        runner_name: runner.display_name.clone(),
-        is_self: viewer.id == runner_id,
+    let html = |charts: Vec<Chart>| charts.iter().map(Chart::to_html).collect();
+    Ok(Drawn {
+        today,
+        time_zone: runner.time_zone.clone(),
+        side_charts: html(side_charts(&complete, &runner.time_zone, symmetric_from)),
+        charts: html(charts),
         has_programme: programme.is_some(),
-        charts,
-        side_charts: side_charts(&complete, &runner.time_zone, symmetric_from),
+        clinic,
+        distance,
         retests,
     })
 }
