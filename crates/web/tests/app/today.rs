@@ -156,6 +156,39 @@ async fn a_guided_session_asks_pain_once_logs_as_planned_and_counts_each_planned
         );
         assert!(progress.contains(&format!("{percent}")), "{progress}");
         assert!(!progress.contains(">100%<") && !progress.contains(">100 %<"));
+        // The drawn page is kept while nothing changes, and drawn again when something does:
+        // the clinic's adherence line (a clinic's change raises its runners' versions)…
+        assert!(progress.contains("A dashed line marks 80%"), "{progress}");
+        let main = |page: &str| page.split("<main").nth(1).unwrap_or_default().to_owned();
+        assert_eq!(main(&c.get("/progress").await.body), main(&progress), "kept");
+        let admin = person(&store, Some(&home), "gs-admin@example.com", Role::Admin).await;
+        store
+            .update_clinic_settings(
+                &Actor::of(&admin),
+                home.id,
+                &backstride_store::ClinicSettings {
+                    progression_json: Some(
+                        r#"{"adherence_min_percent": {"value": 70, "source": "Clinic", "our_choice": true}}"#
+                            .into(),
+                    ),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+        let progress = c.get("/progress").await.body;
+        assert!(progress.contains("A dashed line marks 70%"), "{progress}");
+        // …and a third exercise logged.
+        let res = post_owned(
+            &mut c,
+            "/today/log",
+            &as_planned(&body, &planned[2], "gs-third", "2"),
+        )
+        .await;
+        assert!(res.status.is_redirection(), "{}", res.body);
+        let percent = (300.0 / n as f64).round();
+        let progress = c.get("/progress").await.body;
+        assert!(progress.contains(&format!("{percent}")), "{progress}");
 
         // The offline queue's JSON: the pain is asked for by its field too.
         let other = body
