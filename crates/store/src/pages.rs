@@ -44,13 +44,18 @@ pub struct JournalRecords {
     pub reviews: Vec<ReviewRecord>,
     /// The window's first day (`YYYY-MM-DD`).
     pub since: String,
+    /// The runner's reminder (Today shows its form), read by a kept view (`keep`) only:
+    /// `None` from every other read. 0030 raises the version when it changes.
+    pub reminder: Option<crate::ReminderRecord>,
 }
 
 /// The progress page's record: the runner, the record's version, and the clinic and history
 /// the charts are drawn from unless the caller already holds them at that version.
 #[derive(Debug, Clone)]
 pub struct ProgressRecords {
-    pub runner: User,
+    /// `None` only for the runner's own view of a history they hold (`held` unchanged): the
+    /// runner is then as they were when it was read.
+    pub runner: Option<User>,
     /// The record's version (`runner_version`), read before the history; `None` for an
     /// account without one.
     pub version: Option<i64>,
@@ -364,17 +369,18 @@ macro_rules! journal_reads {
             logs: logs.into_iter().map(LogRecord::try_from).collect::<StoreResult<_>>()?,
             reviews: reviews.into_iter().map(ReviewRecord::try_from).collect::<StoreResult<_>>()?,
             since: since.to_owned(),
+            reminder: None,
         }
     }};
 }
 
 /// The runner's `runner_version`, if they have one.
 macro_rules! runner_version {
-    ($tx:ident, $runner_id:expr) => {{
+    ($executor:expr, $runner_id:expr) => {{
         let version: Option<(i64,)> =
             sqlx::query_as("SELECT version FROM runner_version WHERE runner_id = $1")
                 .bind($runner_id)
-                .fetch_optional(&mut *$tx)
+                .fetch_optional($executor)
                 .await?;
         version.map(|(v,)| v)
     }};
@@ -385,6 +391,16 @@ macro_rules! impl_pages {
         #[async_trait]
         impl PageStore for SqlStore<$db> {
             async fn journal(&self, actor: &Actor, runner_id: i64, since: &str, action: &str, keep: bool) -> StoreResult<JournalRecords> {
+                // The runner's own view of a record kept unchanged: the version alone, one
+                // statement without a transaction. A runner may always see their own record,
+                // and whatever would change that (their role, the account's deletion) raises the
+                // version; nothing is audited for the runner themself.
+                if keep && actor.user_id == runner_id
+                    && let Some(version) = runner_version!(&self.read, runner_id)
+                    && let Some(held) = self.journals.get(runner_id, since, version)
+                {
+                    return Ok((*held).clone());
+                }
                 let mut tx = begin!(self, $begin_write, actor.user_id != runner_id);
                 let runner = match open_record!(&mut tx, actor, runner_id, action) {
                     Ok(runner) => runner,
@@ -396,14 +412,20 @@ macro_rules! impl_pages {
                 // Only a kept view reads the version (a read-once call has nothing to compare
                 // it with). The version first: a change committed after it makes the next view
                 // read again, never the other way round (PostgreSQL reads each statement afresh).
-                let version = if keep { runner_version!(tx, runner_id) } else { None };
+                let version = if keep { runner_version!(&mut *tx, runner_id) } else { None };
                 if let Some(held) = version.and_then(|v| self.journals.get(runner_id, since, v)) {
                     // Unchanged since it was read, clinic and all (0030 raises the version of
                     // a clinic's people when it changes).
                     tx.commit().await?;
                     return Ok(JournalRecords { runner, ..(*held).clone() });
                 }
-                let journal = journal_reads!(tx, runner, since, Assessments::Daily);
+                let mut journal = journal_reads!(tx, runner, since, Assessments::Daily);
+                if keep {
+                    let sql = format!("SELECT {} FROM reminder WHERE runner_id = $1", crate::reminders::COLUMNS);
+                    let row: Option<crate::reminders::ReminderRow> =
+                        sqlx::query_as(&sql).bind(runner_id).fetch_optional(&mut *tx).await?;
+                    journal.reminder = row.map(crate::reminders::record);
+                }
                 tx.commit().await?;
                 if let Some(v) = version {
                     self.journals.put(runner_id, journal.since.clone(), v, Arc::new(journal.clone()));
@@ -412,6 +434,14 @@ macro_rules! impl_pages {
             }
 
             async fn progress(&self, actor: &Actor, runner_id: i64, since: Date, action: &str, held: Option<i64>) -> StoreResult<ProgressRecords> {
+                // The runner's own view of what the caller holds: the version alone, as in
+                // `journal`; the runner as they were at that version is the caller's.
+                if held.is_some() && actor.user_id == runner_id {
+                    let version = runner_version!(&self.read, runner_id);
+                    if version == held {
+                        return Ok(ProgressRecords { runner: None, version, history: None });
+                    }
+                }
                 let mut tx = begin!(self, $begin_write, actor.user_id != runner_id);
                 let runner = match open_record!(&mut tx, actor, runner_id, action) {
                     Ok(runner) => runner,
@@ -421,10 +451,10 @@ macro_rules! impl_pages {
                     }
                 };
                 // The version first, as in `journal`.
-                let version = runner_version!(tx, runner_id);
+                let version = runner_version!(&mut *tx, runner_id);
                 if held.is_some() && held == version {
                     tx.commit().await?;
-                    return Ok(ProgressRecords { runner, version, history: None });
+                    return Ok(ProgressRecords { runner: Some(runner), version, history: None });
                 }
                 let (clinic, programme, assessments) = record_heads!(tx, &runner);
                 let weeks: Vec<(String,)> = sqlx::query_as(
@@ -435,7 +465,7 @@ macro_rules! impl_pages {
                 .fetch_all(&mut *tx).await?;
                 tx.commit().await?;
                 let history = ProgressHistory { clinic, programme, assessments, days: days_since(&weeks, since)? };
-                Ok(ProgressRecords { runner, version, history: Some(history) })
+                Ok(ProgressRecords { runner: Some(runner), version, history: Some(history) })
             }
 
             async fn runner_record(&self, actor: &Actor, runner_id: i64, since: &str) -> StoreResult<RunnerRecords> {

@@ -85,12 +85,12 @@ pub trait ReminderStore: Send + Sync {
     async fn reminder_link_runner(&self, token_hash: &str) -> StoreResult<Option<i64>>;
 }
 
-type ReminderRow = (i64, bool, i64, i64, i64, i64);
+pub(crate) type ReminderRow = (i64, bool, i64, i64, i64, i64);
 
 /// The columns of a reminder row, in the order `ReminderRow` takes them.
 pub const COLUMNS: &str = "runner_id, enabled, minute_of_day, days, next_due_at, updated_at";
 
-fn record(row: ReminderRow) -> ReminderRecord {
+pub(crate) fn record(row: ReminderRow) -> ReminderRecord {
     ReminderRecord {
         runner_id: row.0,
         enabled: row.1,

@@ -232,6 +232,7 @@ pub(crate) async fn render_today(
     let hold = hold_in(&records.assessments);
     let units = ctx.units_in(records.clinic.as_ref());
     let reviews = records.reviews.clone();
+    let reminder = records.reminder.clone();
     let journal = Journal::from_records(store, &actor, records).await?;
     let days = DayNav::around(date, today);
     let decision = reviews
@@ -254,8 +255,7 @@ pub(crate) async fn render_today(
     }
     .map(|v| v.for_runner(runner.clinic_id.is_some()));
     let waiting_status = form.status();
-    let stored_reminder =
-        crate::reminders::ReminderView::stored(store.reminder(runner.id).await?.as_ref());
+    let stored_reminder = crate::reminders::ReminderView::stored(reminder.as_ref());
     let reminders = if failed == "reminders" {
         crate::reminders::ReminderView::typed(&form, stored_reminder)
     } else {

@@ -10,3 +10,12 @@ END; $$;
 
 CREATE TRIGGER clinic_version_update AFTER UPDATE ON clinic
 REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION runner_version_bump_clinics();
+
+-- The runner's reminder is kept with their record for Today: a change to it raises their
+-- version too (0022's functions).
+CREATE TRIGGER reminder_version_insert AFTER INSERT ON reminder
+REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION runner_version_bump_new();
+CREATE TRIGGER reminder_version_update AFTER UPDATE ON reminder
+REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION runner_version_bump_new();
+CREATE TRIGGER reminder_version_delete AFTER DELETE ON reminder
+REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION runner_version_bump_old();

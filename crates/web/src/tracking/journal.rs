@@ -236,6 +236,7 @@ impl Journal {
             logs,
             reviews,
             since,
+            reminder: _,
         } = records;
         let Some(programme_record) = programme else {
             return Ok(None);

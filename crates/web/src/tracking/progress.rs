@@ -37,10 +37,10 @@ struct ProgressPage {
 /// clinic) is unchanged, for the same day and units, as drawing a year's charts costs several
 /// times more than reading the record (`backstride_store::Kept`).
 pub(crate) struct Drawn {
+    /// The runner as they were when drawn.
+    runner: backstride_store::User,
     /// The runner's today the charts end on.
     today: jiff::civil::Date,
-    /// The runner's time zone, which `today` is in.
-    time_zone: backstride_core::TimeZoneName,
     /// The runner's clinic when drawn (its units are the default for viewers without their own).
     clinic: Option<backstride_store::Clinic>,
     distance: backstride_core::DistanceUnit,
@@ -92,7 +92,7 @@ pub async fn page(ctx: Ctx, Path(runner_id): Path<i64>) -> AppResult<Response> {
     );
     // What is kept is good for this view if the record is still at its version: ask the store.
     let held = kept.latest(runner_id, &()).filter(|(_, d)| {
-        ctx.state.clock.today_in(&d.time_zone) == d.today
+        ctx.state.clock.today_for(&d.runner) == d.today
             && ctx.units_in(d.clinic.as_ref()).distance == d.distance
     });
     let records = store
@@ -104,22 +104,22 @@ pub async fn page(ctx: Ctx, Path(runner_id): Path<i64>) -> AppResult<Response> {
             held.as_ref().map(|(version, _)| *version),
         )
         .await?;
-    let runner = records.runner;
-    let drawn = match (held, records.history) {
-        (Some((_, held)), None) => held,
-        (_, Some(history)) => {
-            let drawn = Arc::new(draw(&ctx, &runner, history)?);
+    let drawn = match (held, records.runner, records.history) {
+        (Some((_, held)), _, None) => held,
+        (_, Some(runner), Some(history)) => {
+            let drawn = Arc::new(draw(&ctx, runner, history)?);
             if let Some(version) = records.version {
                 kept.put(runner_id, (), version, drawn.clone());
             }
             drawn
         }
-        (None, None) => {
+        _ => {
             return Err(AppError::Internal(
                 "progress: no history read and none held".into(),
             ));
         }
     };
+    let runner = &drawn.runner;
     let retests = drawn
         .retests
         .iter()
@@ -140,10 +140,10 @@ pub async fn page(ctx: Ctx, Path(runner_id): Path<i64>) -> AppResult<Response> {
 /// The progress page's charts from the runner's record.
 fn draw(
     ctx: &Ctx,
-    runner: &backstride_store::User,
+    runner: backstride_store::User,
     history: backstride_store::ProgressHistory,
 ) -> AppResult<Drawn> {
-    let today = ctx.state.clock.today_for(runner);
+    let today = ctx.state.clock.today_for(&runner);
     let clinic = history.clinic;
     let symmetric_from = crate::clinic_settings::assessment_thresholds(clinic.as_ref())
         .lsi_symmetric_from
@@ -176,8 +176,8 @@ fn draw(
     let html = |charts: Vec<Chart>| charts.iter().map(Chart::to_html).collect();
     Ok(Drawn {
         today,
-        time_zone: runner.time_zone.clone(),
         side_charts: html(side_charts(&complete, &runner.time_zone, symmetric_from)),
+        runner,
         charts: html(charts),
         has_programme: programme.is_some(),
         clinic,
