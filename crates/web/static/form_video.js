@@ -333,15 +333,20 @@
     const decoder = new window.VideoDecoder({
       output: (picture) => {
         if (picture.timestamp / 1e6 < from) picture.close(); else ready.push(picture);
+        feed();
         woken();
       },
       error: (e) => { failed = e; woken(); },
     });
     decoder.configure(config);
     let flushing = false;
+    // Chunks waiting in the decoder: a few where it says when it takes one (its 'dequeue'
+    // event, Chrome 106 on); where it does not, enough for a stream whose frames come out in
+    // another order than they go in (B-frames), fed again at each frame that comes out.
+    const queued = 'ondequeue' in window.VideoDecoder.prototype ? 2 : 16;
     function feed() {
       if (decoder.state !== 'configured') return;
-      while (next < samples.length && decoder.decodeQueueSize < 2 && ready.length < DECODED_AHEAD) {
+      while (next < samples.length && decoder.decodeQueueSize < queued && ready.length < DECODED_AHEAD) {
         const s = samples[next++];
         decoder.decode(new window.EncodedVideoChunk({
           type: s.is_sync ? 'key' : 'delta', timestamp: Math.round(1e6 * timeOf(s)),
@@ -610,6 +615,8 @@
       let previous = null;
       // Where the time goes: waiting for frames from the video, and the pose model on them.
       let reading = 0, modelling = 0;
+      let shownAt = -Infinity;
+      const total = () => Math.max(frames.length + 1, Math.round((player.duration - startAt) / minGap));
       const modelStarted = performance.now();
       for (;;) {
         if (cancelled || frames.length >= maxFrames) break;
@@ -628,7 +635,14 @@
         try {
           result = await step();
           modelling += performance.now() - stepStarted;
-          if (frames.length % 3 === 0) draw(result.landmarks, result.box);
+          // What is being analysed, shown at most five times a second: drawing each frame
+          // took the model's time.
+          if (performance.now() - shownAt >= 200) {
+            shownAt = performance.now();
+            draw(result.landmarks, result.box);
+            progress.value = Math.min(100, Math.round(100 * (frames.length + 1) / total()));
+            status.textContent = 'Frame ' + (frames.length + 1) + ' of about ' + total() + '…';
+          }
         } finally {
           shown = player;
           reader.done(item);
@@ -641,9 +655,6 @@
         } else {
           frames.push({ t, landmarks: [] });
         }
-        const total = Math.max(frames.length, Math.round((player.duration - startAt) / minGap));
-        progress.value = Math.min(100, Math.round(100 * frames.length / total));
-        status.textContent = 'Frame ' + frames.length + ' of about ' + total + '…';
       }
       if (first) reader.done(first);
       if (cancelled) {
@@ -655,6 +666,7 @@
       const perSecond = frames.length / ((performance.now() - modelStarted) / 1000);
       series = { view: view(), width: player.videoWidth, height: player.videoHeight, frames };
       window.formVideoTiming = { seconds, framesPerSecond: perSecond, frames: frames.length, withPose, fps: 1 / minGap, model: model(), start: startAt, tapped: !!tap, readingSeconds: reading / 1000, modelSeconds: modelling / 1000, frameSource: reader.how };
+      progress.value = 100;
       status.textContent = 'Done in ' + Math.round(seconds) + ' s.';
       found.textContent = 'The runner was found in ' + withPose + ' of ' + frames.length + ' frames. Nothing has been sent yet.';
       done.hidden = false;
