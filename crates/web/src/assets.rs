@@ -104,11 +104,6 @@ const FILES: &[(&str, &str, &[u8])] = &[
         include_bytes!("../static/form_video.js"),
     ),
     (
-        "form_video_worker.js",
-        "text/javascript; charset=utf-8",
-        include_bytes!("../static/form_video_worker.js"),
-    ),
-    (
         "vendor/mp4box/mp4box.all.min.js",
         "text/javascript; charset=utf-8",
         include_bytes!("../static/vendor/mp4box/mp4box.all.min.js"),
@@ -207,13 +202,12 @@ pub fn all_urls() -> Vec<String> {
     let mut urls: Vec<String> = FILES
         .iter()
         .filter(|(name, _, _)| {
-            // The pose model (megabytes), its worker and the MP4 reader are fetched by their
-            // page only, never kept offline.
+            // The pose model (megabytes) and the MP4 reader are fetched by their page only,
+            // never kept offline.
             !name.ends_with(".txt")
                 && !name.starts_with("icon-")
                 && !name.starts_with(POSE_MODEL)
                 && !name.starts_with(MP4BOX)
-                && !name.starts_with(POSE_WORKER)
         })
         .map(|(name, _, _)| url(name))
         .collect();
@@ -272,28 +266,17 @@ fn lookup(path: &str) -> Option<(&'static Asset, &'static str)> {
     ))
 }
 
-/// The running-form page's second pose model runs in a worker from this script: a worker's
-/// policy is its script's, so it is served with the pose model page's (WebAssembly allowed).
-const POSE_WORKER: &str = "form_video_worker";
-
 /// `GET /static/{*path}`.
 pub async fn serve(Path(path): Path<String>) -> Response {
     match lookup(&path) {
-        Some((asset, cache)) => {
-            let mut res = (
-                [
-                    (header::CONTENT_TYPE, asset.mime),
-                    (header::CACHE_CONTROL, cache),
-                ],
-                asset.bytes.clone(),
-            )
-                .into_response();
-            if path.split('.').next() == Some(POSE_WORKER) {
-                res.extensions_mut()
-                    .insert(crate::form_video::PoseModelPage);
-            }
-            res
-        }
+        Some((asset, cache)) => (
+            [
+                (header::CONTENT_TYPE, asset.mime),
+                (header::CACHE_CONTROL, cache),
+            ],
+            asset.bytes.clone(),
+        )
+            .into_response(),
         None => StatusCode::NOT_FOUND.into_response(),
     }
 }

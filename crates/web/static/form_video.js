@@ -83,10 +83,7 @@
   // The chosen model starts loading as soon as a video is chosen, while the person picks who to
   // measure: the analysis then starts at once. A failure shows when the analysis starts.
   function preload() {
-    if (chosen && runs) {
-      landmarker(model()).catch(() => {});
-      helperFor(model());
-    }
+    if (chosen && runs) landmarker(model()).catch(() => {});
   }
   form.querySelectorAll('input[name=model]').forEach((radio) => radio.addEventListener('change', preload));
 
@@ -427,24 +424,15 @@
       copyFrame();
       return findPose(frame);
     }
-    return inPicture(findPose(cropInto(crop, box)), box);
-  }
-  /** `canvas` with the part `box` (frame pixels) of the picture now shown drawn on it, at most
-   *  512 px on its longer side. */
-  function cropInto(canvas, box) {
     const sw = box.x1 - box.x0, sh = box.y1 - box.y0;
     const k = Math.min(1, 512 / Math.max(sw, sh));
-    canvas.width = Math.max(1, Math.round(sw * k));
-    canvas.height = Math.max(1, Math.round(sh * k));
+    crop.width = Math.max(1, Math.round(sw * k));
+    crop.height = Math.max(1, Math.round(sh * k));
     // Frame pixels to the video's own.
     const v = shownWidth() / frame.width;
-    drawPart(canvas, box.x0 * v, box.y0 * v, sw * v, sh * v);
-    return canvas;
-  }
-  /** Landmarks found in the crop of `box` (fractions of the crop) as fractions of the picture. */
-  function inPicture(latest, box) {
+    drawPart(crop, box.x0 * v, box.y0 * v, sw * v, sh * v);
+    const latest = findPose(crop);
     if (!latest) return null;
-    const sw = box.x1 - box.x0, sh = box.y1 - box.y0;
     return latest.map((p) => ({ x: (box.x0 + p.x * sw) / frame.width, y: (box.y0 + p.y * sh) / frame.height, visibility: p.visibility }));
   }
   function boxOf(region) {
@@ -534,13 +522,15 @@
       }
       return { landmarks: null, box: null };
     }
-    /** Where to look `ahead` frames after the last one read (1: the next). */
-    function boxAhead(ahead) {
-      const grow = Math.min(1.6, Math.pow(1.15, lost));
-      return boxOf({ cx: region.cx + ahead * vx, cy: region.cy + ahead * vy, w: region.w * grow, h: region.h * grow });
-    }
-    /** Moves the region with what was found in the next frame, { landmarks, box }. */
-    function update(found) {
+    return async function step() {
+      let found;
+      if (!region) {
+        found = await acquire();
+      } else {
+        const grow = Math.min(1.6, Math.pow(1.15, lost));
+        const box = boxOf({ cx: region.cx + vx, cy: region.cy + vy, w: region.w * grow, h: region.h * grow });
+        found = { landmarks: box ? await poseIn(box) : null, box };
+      }
       if (found.landmarks && !region) {
         // Who is followed, for the person (and the tests): the middle of their hips.
         const l = found.landmarks;
@@ -561,13 +551,7 @@
         lost++;
       }
       return found;
-    }
-    async function step() {
-      if (!region) return update(await acquire());
-      const box = boxAhead(1);
-      return update({ landmarks: box ? await poseIn(box) : null, box });
-    }
-    return { step, update, boxAhead, following: () => region !== null };
+    };
   }
 
   const round = (v, places) => {
@@ -596,7 +580,6 @@
       player.pause();
       // The file is read and its first frames decoded while the model loads.
       const decoding = decodedFrames(chosen, startAt).catch(() => null);
-      const helping = helperFor(model());
       await poseReady(model());
       reader = await decoding;
       // The first frame tells whether decoding here works on this file (and gives the picture
@@ -623,8 +606,7 @@
       // How the frames are read, for the tests: decoded or played.
       form.dataset.frames = reader.how;
       delete form.dataset.following;
-      const follow = follower(tap);
-      const helper = await helping;
+      const step = follower(tap);
       preview.height = Math.round(preview.width * player.videoHeight / player.videoWidth);
       sizeFrame();
       const frames = [];
@@ -635,68 +617,43 @@
       let reading = 0, modelling = 0;
       let shownAt = -Infinity;
       const total = () => Math.max(frames.length + 1, Math.round((player.duration - startAt) / minGap));
-      /** The next frame after the last one taken, or null after the last. */
-      async function take() {
-        for (;;) {
-          const readStarted = performance.now();
-          const item = first || await reader.next();
-          first = null;
-          reading += performance.now() - readStarted;
-          if (item === null) return null;
-          if (previous !== null && item.t <= previous) { reader.done(item); continue; }
-          if (previous !== null) minGap = Math.min(minGap, item.t - previous);
-          previous = item.t;
-          return item;
-        }
-      }
-      function record(item, result) {
-        const t = round(item.t, 4);
-        if (result.landmarks) {
-          withPose++;
-          frames.push({ t, landmarks: result.landmarks.map((p) => [round(p.x, 4), round(p.y, 4), round(p.visibility, 3)]) });
-        } else {
-          frames.push({ t, landmarks: [] });
-        }
-      }
       const modelStarted = performance.now();
       for (;;) {
         if (cancelled || frames.length >= maxFrames) break;
-        const a = await take();
-        if (a === null) break;
-        // While the runner is followed, the second model (where there is one) reads the frame
-        // after this one at the same time, where the runner should be by then.
-        const b = helper && follow.following() && frames.length + 1 < maxFrames ? await take() : null;
+        const readStarted = performance.now();
+        const item = first || await reader.next();
+        first = null;
+        reading += performance.now() - readStarted;
+        if (item === null) break;
+        const at = item.t;
+        if (previous !== null && at <= previous) { reader.done(item); continue; }
+        if (previous !== null) minGap = Math.min(minGap, at - previous);
+        previous = at;
+        shown = item.picture;
         const stepStarted = performance.now();
+        let result;
         try {
-          let results;
-          if (b) {
-            const boxA = follow.boxAhead(1), boxB = follow.boxAhead(2);
-            shown = b.picture;
-            const there = boxB ? helper.find(cropInto(helperCrop, boxB).transferToImageBitmap()) : Promise.resolve(null);
-            shown = a.picture;
-            const here = { landmarks: boxA ? await poseIn(boxA) : null, box: boxA };
-            const next = { landmarks: boxB ? inPicture(await there, boxB) : null, box: boxB };
-            results = [follow.update(here), follow.update(next)];
-          } else {
-            shown = a.picture;
-            results = [await follow.step()];
-          }
+          result = await step();
           modelling += performance.now() - stepStarted;
           // What is being analysed, shown at most five times a second: drawing each frame
           // took the model's time.
           if (performance.now() - shownAt >= 200) {
             shownAt = performance.now();
-            shown = a.picture;
-            draw(results[0].landmarks, results[0].box);
+            draw(result.landmarks, result.box);
             progress.value = Math.min(100, Math.round(100 * (frames.length + 1) / total()));
             status.textContent = 'Frame ' + (frames.length + 1) + ' of about ' + total() + '…';
           }
-          record(a, results[0]);
-          if (b) record(b, results[1]);
         } finally {
           shown = player;
-          reader.done(a);
-          if (b) reader.done(b);
+          reader.done(item);
+        }
+        const { landmarks } = result;
+        const t = round(at, 4);
+        if (landmarks) {
+          withPose++;
+          frames.push({ t, landmarks: landmarks.map((p) => [round(p.x, 4), round(p.y, 4), round(p.visibility, 3)]) });
+        } else {
+          frames.push({ t, landmarks: [] });
         }
       }
       if (first) reader.done(first);
@@ -708,7 +665,7 @@
       const seconds = (performance.now() - started) / 1000;
       const perSecond = frames.length / ((performance.now() - modelStarted) / 1000);
       series = { view: view(), width: player.videoWidth, height: player.videoHeight, frames };
-      window.formVideoTiming = { seconds, framesPerSecond: perSecond, frames: frames.length, withPose, fps: 1 / minGap, model: model(), start: startAt, tapped: !!tap, readingSeconds: reading / 1000, modelSeconds: modelling / 1000, frameSource: reader.how, models: helper ? 2 : 1 };
+      window.formVideoTiming = { seconds, framesPerSecond: perSecond, frames: frames.length, withPose, fps: 1 / minGap, model: model(), start: startAt, tapped: !!tap, readingSeconds: reading / 1000, modelSeconds: modelling / 1000, frameSource: reader.how };
       progress.value = 100;
       status.textContent = 'Done in ' + Math.round(seconds) + ' s.';
       found.textContent = 'The runner was found in ' + withPose + ' of ' + frames.length + ' frames. Nothing has been sent yet.';
@@ -801,75 +758,19 @@
   // frame to the next (the "VIDEO" mode smooths them, and the crop moves from frame to frame),
   // and the person is found afresh in each crop. One landmarker per model, made when first needed.
   const landmarkers = {};
-  /** The options of the lite (0) or full (1) model's landmarker. */
-  function optionsFor(complexity) {
-    const name = complexity === 1 ? 'full' : 'lite';
-    return { baseOptions: { modelAssetPath: base + 'pose_landmarker_' + name + '.task', delegate: 'CPU' },
-      runningMode: 'IMAGE', numPoses: 1, outputSegmentationMasks: false,
-      minPoseDetectionConfidence: 0.5, minPosePresenceConfidence: 0.5, minTrackingConfidence: 0.5 };
-  }
   /** The landmarker of the lite (0) or full (1) model, made when first asked for. */
   function landmarker(complexity) {
     const name = complexity === 1 ? 'full' : 'lite';
     if (!landmarkers[name]) {
       landmarkers[name] = window.Vision.PoseLandmarker.createFromOptions(
         { wasmLoaderPath: base + 'vision_wasm_internal.js', wasmBinaryPath: base + 'vision_wasm_internal.wasm' },
-        optionsFor(complexity));
+        { baseOptions: { modelAssetPath: base + 'pose_landmarker_' + name + '.task', delegate: 'CPU' },
+          runningMode: 'IMAGE', numPoses: 1, outputSegmentationMasks: false,
+          minPoseDetectionConfidence: 0.5, minPosePresenceConfidence: 0.5, minTrackingConfidence: 0.5 });
       // A failed load is tried again next time.
       landmarkers[name].catch(() => { delete landmarkers[name]; });
     }
     return landmarkers[name];
-  }
-  // The second model, in a worker (form_video_worker.js): { find(bitmap) } answering the
-  // landmarks found in a crop (fractions of it) or null; null itself where a worker cannot run
-  // it (the page then reads every frame with its own model).
-  const helpers = {};
-  const helperCrop = 'OffscreenCanvas' in window ? new OffscreenCanvas(1, 1) : null;
-  function helperFor(complexity) {
-    const name = complexity === 1 ? 'full' : 'lite';
-    if (!helperCrop || !window.Worker || !form.dataset.poseWorker) return Promise.resolve(null);
-    if (!helpers[name]) {
-      helpers[name] = new Promise((resolve) => {
-        let worker;
-        try {
-          worker = new Worker(form.dataset.poseWorker);
-        } catch (e) {
-          resolve(null);
-          return;
-        }
-        const waiting = new Map();
-        let ids = 0;
-        const helper = {
-          find(bitmap) {
-            const id = ++ids;
-            return new Promise((found, failed) => {
-              waiting.set(id, { found, failed });
-              worker.postMessage({ id, image: bitmap }, [bitmap]);
-            });
-          },
-        };
-        worker.onmessage = (e) => {
-          const m = e.data;
-          if ('ready' in m) {
-            if (!m.ready) worker.terminate();
-            resolve(m.ready ? helper : null);
-            return;
-          }
-          const w = waiting.get(m.id);
-          waiting.delete(m.id);
-          if (w) w.found(m.landmarks);
-        };
-        worker.onerror = (e) => {
-          resolve(null);
-          for (const w of waiting.values()) w.failed(new Error('the second pose model stopped: ' + (e.message || 'error')));
-          waiting.clear();
-          delete helpers[name];
-          worker.terminate();
-        };
-        worker.postMessage({ base, options: optionsFor(complexity) });
-      });
-    }
-    return helpers[name];
   }
   async function poseReady(complexity) {
     pose = await landmarker(complexity);

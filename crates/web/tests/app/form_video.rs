@@ -153,18 +153,6 @@ async fn a_saved_series_is_analysed_stored_and_shown() {
             page.body.contains("/static/vendor/mp4box/mp4box.all.min."),
             "script linked"
         );
-        // The second model's worker script: a worker's policy is its script's, WebAssembly
-        // allowed there too.
-        let worker = c.get("/static/form_video_worker.js").await;
-        assert_eq!(worker.status, StatusCode::OK);
-        let worker_csp = worker.headers[header::CONTENT_SECURITY_POLICY]
-            .to_str()
-            .unwrap();
-        assert!(worker_csp.contains("'wasm-unsafe-eval'"), "{worker_csp}");
-        assert!(
-            page.body
-                .contains(r#"data-pose-worker="/static/form_video_worker."#)
-        );
         let licence = c.get("/static/vendor/mp4box/LICENSE.txt").await;
         assert!(
             licence.body.contains("Redistribution and use"),
