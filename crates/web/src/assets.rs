@@ -104,6 +104,16 @@ const FILES: &[(&str, &str, &[u8])] = &[
         include_bytes!("../static/form_video.js"),
     ),
     (
+        "vendor/mp4box/mp4box.all.min.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("../static/vendor/mp4box/mp4box.all.min.js"),
+    ),
+    (
+        "vendor/mp4box/LICENSE.txt",
+        "text/plain; charset=utf-8",
+        include_bytes!("../static/vendor/mp4box/LICENSE"),
+    ),
+    (
         "vendor/mediapipe/tasks-vision/vision_bundle.js",
         "text/javascript; charset=utf-8",
         include_bytes!("../static/vendor/mediapipe/tasks-vision/vision_bundle.js"),
@@ -150,6 +160,10 @@ const FILES: &[(&str, &str, &[u8])] = &[
     ),
 ];
 
+/// The vendored MP4 reader (`mp4box` from npm, BSD-3-Clause, see the README there): loaded by
+/// the running-form page only, to decode the chosen video's frames there.
+pub const MP4BOX: &str = "vendor/mp4box/";
+
 /// Where the vendored pose model lives (`@mediapipe/tasks-vision` and the pose model bundles,
 /// Apache-2.0, see the README there): loaded by the running-form page only, by the plain names
 /// its script asks for.
@@ -188,8 +202,12 @@ pub fn all_urls() -> Vec<String> {
     let mut urls: Vec<String> = FILES
         .iter()
         .filter(|(name, _, _)| {
-            // The pose model (megabytes) is fetched by its page only, never kept offline.
-            !name.ends_with(".txt") && !name.starts_with("icon-") && !name.starts_with(POSE_MODEL)
+            // The pose model (megabytes) and the MP4 reader are fetched by their page only,
+            // never kept offline.
+            !name.ends_with(".txt")
+                && !name.starts_with("icon-")
+                && !name.starts_with(POSE_MODEL)
+                && !name.starts_with(MP4BOX)
         })
         .map(|(name, _, _)| url(name))
         .collect();

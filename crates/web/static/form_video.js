@@ -45,6 +45,7 @@
   const maxFrames = Number(form.dataset.maxFrames);
   const minSeconds = Number(form.dataset.minSeconds);
   let series = null;
+  let chosen = null;
   let cancelled = false;
   let url = null;
 
@@ -79,12 +80,19 @@
     const checked = form.querySelector('input[name=model]:checked');
     return checked ? Number(checked.value) : 1;
   }
+  // The chosen model starts loading as soon as a video is chosen, while the person picks who to
+  // measure: the analysis then starts at once. A failure shows when the analysis starts.
+  function preload() {
+    if (chosen && runs) landmarker(model()).catch(() => {});
+  }
+  form.querySelectorAll('input[name=model]').forEach((radio) => radio.addEventListener('change', preload));
 
   input.addEventListener('change', () => {
     series = null;
     done.hidden = true;
     showError(videoError, '');
     const file = input.files && input.files[0];
+    chosen = file || null;
     who.hidden = true;
     if (!file) { analyse.disabled = true; setState('idle'); return; }
     if (url) URL.revokeObjectURL(url);
@@ -105,6 +113,7 @@
       analyse.disabled = false;
       setState('ready');
       showPicker();
+      preload();
     }, { once: true });
     player.addEventListener('error', () => {
       showError(videoError, 'This browser cannot read that file as a video. Choose a video (MP4 or MOV).');
@@ -175,12 +184,22 @@
     markPick();
   });
 
-  // One frame at a time: play until the next frame is shown, stop, and report its time in the
-  // video. Seeking a paused video does not reliably show the new frame in every browser; playing
-  // does. The model reads crops drawn straight from the paused video; `frame` is the picture at
-  // most 1280 px wide, whose pixels boxes are measured in, copied only when the model reads the
-  // whole of it (a copy a frame cost a tenth of the time here).
+  // The frames are read in one of two ways, each giving the frames in order as { t, picture }
+  // (`t` in seconds into the video; `picture` what to draw, the video element or a decoded
+  // frame) and null after the last:
+  // - decoded here (`decodedFrames`): the file's frames are taken out of its MP4/MOV container
+  //   by the vendored mp4box.js and decoded by the browser's own decoder (WebCodecs), which works
+  //   on its own thread: the next frames are ready while the model reads this one, and none is
+  //   skipped or read twice;
+  // - played (`playedFrames`), where the browser cannot decode the file that way: the video
+  //   plays until its next frame is shown and stops (seeking a paused video does not reliably
+  //   show the new frame in every browser; playing does), at most one frame each 1/30 s.
+  // The model reads crops drawn straight from the picture; `frame` is the picture at most 1280 px
+  // wide, whose pixels boxes are measured in, copied only when the model reads the whole of it
+  // (a copy a frame cost a tenth of the time here).
   const frame = document.createElement('canvas');
+  // The picture being analysed: the video element, or a frame decoded here.
+  let shown = player;
   function sizeFrame() {
     const scale = Math.min(1, 1280 / player.videoWidth);
     const w = Math.round(player.videoWidth * scale), h = Math.round(player.videoHeight * scale);
@@ -189,37 +208,187 @@
   }
   function copyFrame() {
     sizeFrame();
-    frame.getContext('2d').drawImage(player, 0, 0, frame.width, frame.height);
+    frame.getContext('2d').drawImage(shown, 0, 0, frame.width, frame.height);
   }
-  function nextFrame() {
-    return new Promise((resolve, reject) => {
-      const ended = () => resolve(null);
-      player.addEventListener('ended', ended, { once: true });
-      player.requestVideoFrameCallback((now, meta) => {
-        player.pause();
-        player.removeEventListener('ended', ended);
-        sizeFrame();
-        resolve(meta.mediaTime);
+  /** Draws the part (sx, sy, sw, sh) of `shown`, in its own pixels, over the whole of `canvas`.
+   *  From a decoded frame, a frame of that part alone is drawn (its edges on even pixels, as the
+   *  colour planes are halved): drawing from the whole frame converted all of its pixels to
+   *  colour each time, eight times as long (bench/RESULTS.md, h16c). */
+  function drawPart(canvas, sx, sy, sw, sh) {
+    const ctx = canvas.getContext('2d');
+    const whole = shown === player ? null : shown.visibleRect;
+    if (!whole || whole.width !== shown.displayWidth || whole.height !== shown.displayHeight) {
+      ctx.drawImage(shown, sx, sy, sw, sh, 0, 0, canvas.width, canvas.height);
+      return;
+    }
+    const x = 2 * Math.floor(sx / 2), y = 2 * Math.floor(sy / 2);
+    const w = Math.min(whole.width - x, 2 * Math.ceil((sx + sw - x) / 2));
+    const h = Math.min(whole.height - y, 2 * Math.ceil((sy + sh - y) / 2));
+    const part = new VideoFrame(shown, { visibleRect: { x: whole.x + x, y: whole.y + y, width: w, height: h } });
+    try {
+      ctx.drawImage(part, sx - x, sy - y, sw, sh, 0, 0, canvas.width, canvas.height);
+    } finally {
+      part.close();
+    }
+  }
+  /** The width of `shown` in its own pixels. */
+  function shownWidth() {
+    return shown === player ? player.videoWidth : shown.displayWidth;
+  }
+  function playedFrames(startAt) {
+    player.pause();
+    player.currentTime = startAt;
+    const stepped = 'requestVideoFrameCallback' in HTMLVideoElement.prototype;
+    // Browsers without frame callbacks: seek to each frame at 30 per second.
+    let seekIndex = Math.round(startAt * 30);
+    function seekFrame() {
+      const t = seekIndex++ / 30;
+      if (t >= player.duration) return Promise.resolve(null);
+      return new Promise((resolve) => {
+        player.addEventListener('seeked', () => resolve({ t, picture: player }), { once: true });
+        player.currentTime = t + 0.5 / 30;
       });
-      player.play().catch(reject);
-    });
+    }
+    function nextFrame() {
+      return new Promise((resolve, reject) => {
+        const ended = () => resolve(null);
+        player.addEventListener('ended', ended, { once: true });
+        player.requestVideoFrameCallback((now, meta) => {
+          player.pause();
+          player.removeEventListener('ended', ended);
+          resolve({ t: meta.mediaTime, picture: player });
+        });
+        player.play().catch(reject);
+      });
+    }
+    return { how: 'played', next: stepped ? nextFrame : seekFrame, done: () => {}, close: () => player.pause() };
   }
-  // Browsers without frame callbacks: seek to each frame at 30 per second.
-  let seekIndex = 0;
-  function seekFrame() {
-    const t = seekIndex++ / 30;
-    if (t >= player.duration) return Promise.resolve(null);
-    return new Promise((resolve) => {
-      player.addEventListener('seeked', () => { sizeFrame(); resolve(t); }, { once: true });
-      player.currentTime = t + 0.5 / 30;
+
+  // Decoding here: at most this many frames decoded ahead, and files up to this size (the whole
+  // file is read into memory; a longer film is read by playing it).
+  const DECODED_AHEAD = 6;
+  const DECODED_MAX_BYTES = 256 * 1024 * 1024;
+  const IDENTITY = [65536, 0, 0, 0, 65536, 0, 0, 0, 1073741824];
+  /** The frames of `file` from `startAt` s on, decoded here; or null when this browser cannot
+   *  (no WebCodecs, not an MP4/MOV it can decode, a turned picture the video element turns). */
+  async function decodedFrames(file, startAt) {
+    if (!file || file.size > DECODED_MAX_BYTES || !window.VideoDecoder || !window.EncodedVideoChunk
+      || !window.MP4Box || !window.DataStream) return null;
+    const mp4 = window.MP4Box.createFile();
+    let info = null, samples = [];
+    mp4.onError = () => { info = null; };
+    mp4.onReady = (i) => {
+      info = i;
+      const track = i.videoTracks && i.videoTracks[0];
+      if (!track) return;
+      mp4.setExtractionOptions(track.id, null, { nbSamples: 1000 });
+      mp4.start();
+    };
+    mp4.onSamples = (id, user, found) => { for (const s of found) samples.push(s); };
+    try {
+      const buffer = await file.arrayBuffer();
+      buffer.fileStart = 0;
+      mp4.appendBuffer(buffer);
+      mp4.flush();
+    } catch (e) {
+      return null;
+    }
+    const track = info && info.videoTracks && info.videoTracks[0];
+    if (!track || !samples.length) return null;
+    if (track.matrix && !Array.from(track.matrix).every((v, i) => v === IDENTITY[i])) return null;
+    const trak = mp4.getTrackById(track.id);
+    const config = { codec: track.codec, codedWidth: track.video.width, codedHeight: track.video.height };
+    for (const entry of trak.mdia.minf.stbl.stsd.entries) {
+      const box = entry.avcC || entry.hvcC;
+      if (box) {
+        const stream = new window.DataStream(undefined, 0, window.DataStream.BIG_ENDIAN);
+        box.write(stream);
+        config.description = new Uint8Array(stream.buffer, 8);
+      }
+    }
+    try {
+      if (!(await window.VideoDecoder.isConfigSupported(config)).supported) return null;
+    } catch (e) {
+      return null;
+    }
+    // Times as the video element gives them: a first edit that starts the film later in the
+    // track (or after an empty stretch) moves every frame's time.
+    let shift = 0;
+    const edits = trak.edts && trak.edts.elst ? trak.edts.elst.entries : [];
+    for (const edit of edits) {
+      if (edit.media_time === -1) { shift += edit.segment_duration / info.timescale; continue; }
+      shift -= edit.media_time / track.timescale;
+      break;
+    }
+    samples.sort((a, b) => a.dts - b.dts);
+    const timeOf = (s) => s.cts / s.timescale + shift;
+    // Decoding starts at the last key frame at or before the start; frames before it are dropped.
+    let next = 0;
+    samples.forEach((s, i) => { if (s.is_sync && timeOf(s) <= startAt + 1e-3) next = i; });
+    if (!samples[next].is_sync) return null;
+    const from = startAt - 0.25 * (samples[0].duration / samples[0].timescale);
+    const ready = [];
+    let failed = null, ended = false, wake = null;
+    const woken = () => { if (wake) { const w = wake; wake = null; w(); } };
+    const decoder = new window.VideoDecoder({
+      output: (picture) => {
+        if (picture.timestamp / 1e6 < from) picture.close(); else ready.push(picture);
+        feed();
+        woken();
+      },
+      error: (e) => { failed = e; woken(); },
     });
+    decoder.configure(config);
+    let flushing = false;
+    // Chunks waiting in the decoder: a few where it says when it takes one (its 'dequeue'
+    // event, Chrome 106 on); where it does not, enough for a stream whose frames come out in
+    // another order than they go in (B-frames), fed again at each frame that comes out.
+    const queued = 'ondequeue' in window.VideoDecoder.prototype ? 2 : 16;
+    function feed() {
+      if (decoder.state !== 'configured') return;
+      while (next < samples.length && decoder.decodeQueueSize < queued && ready.length < DECODED_AHEAD) {
+        const s = samples[next++];
+        decoder.decode(new window.EncodedVideoChunk({
+          type: s.is_sync ? 'key' : 'delta', timestamp: Math.round(1e6 * timeOf(s)),
+          duration: Math.round(1e6 * s.duration / s.timescale), data: s.data,
+        }));
+        s.data = null;
+      }
+      if (next >= samples.length && !flushing) {
+        flushing = true;
+        decoder.flush().then(() => { ended = true; woken(); }, (e) => { failed = failed || e; woken(); });
+      }
+    }
+    decoder.addEventListener('dequeue', feed);
+    feed();
+    return {
+      how: 'decoded',
+      async next() {
+        for (;;) {
+          if (failed) throw failed;
+          if (ready.length) {
+            const picture = ready.shift();
+            feed();
+            return { t: picture.timestamp / 1e6, picture };
+          }
+          if (ended) return null;
+          await new Promise((resolve) => { wake = resolve; });
+        }
+      },
+      done(item) { item.picture.close(); },
+      close() {
+        for (const picture of ready.splice(0)) picture.close();
+        if (decoder.state !== 'closed') decoder.close();
+        samples = [];
+      },
+    };
   }
 
   const BONES = [[11, 12], [11, 23], [12, 24], [23, 24], [11, 13], [13, 15], [12, 14], [14, 16],
     [23, 25], [25, 27], [27, 29], [29, 31], [27, 31], [24, 26], [26, 28], [28, 30], [30, 32], [28, 32], [7, 11], [8, 12]];
 
   // The frame being analysed with the joints found and, dashed, the part of it the model read.
-  function draw(landmarks, box) { drawOn(preview, landmarks, box, player); }
+  function draw(landmarks, box) { drawOn(preview, landmarks, box, shown); }
   /** Draws `source` (when given) on `canvas`, the part the model read (`box`, dashed) and the
    *  joints found (`landmarks`, fractions of the picture). */
   function drawOn(canvas, landmarks, box, source) {
@@ -260,8 +429,8 @@
     crop.width = Math.max(1, Math.round(sw * k));
     crop.height = Math.max(1, Math.round(sh * k));
     // Frame pixels to the video's own.
-    const v = player.videoWidth / frame.width;
-    crop.getContext('2d').drawImage(player, box.x0 * v, box.y0 * v, sw * v, sh * v, 0, 0, crop.width, crop.height);
+    const v = shownWidth() / frame.width;
+    drawPart(crop, box.x0 * v, box.y0 * v, sw * v, sh * v);
     const latest = findPose(crop);
     if (!latest) return null;
     return latest.map((p) => ({ x: (box.x0 + p.x * sw) / frame.width, y: (box.y0 + p.y * sh) / frame.height, visibility: p.visibility }));
@@ -404,37 +573,81 @@
     setState('analysing');
     status.textContent = 'Loading the pose model…';
     const started = performance.now();
+    let reader = null;
     try {
       stopLive();
-      await poseReady(model());
-      const stepped = 'requestVideoFrameCallback' in HTMLVideoElement.prototype;
-      const next = stepped ? nextFrame : seekFrame;
       const startAt = Number(start.value) || 0;
-      seekIndex = Math.round(startAt * 30);
       player.pause();
-      player.currentTime = startAt;
+      // The file is read and its first frames decoded while the model loads.
+      const decoding = decodedFrames(chosen, startAt).catch(() => null);
+      await poseReady(model());
+      reader = await decoding;
+      // The first frame tells whether decoding here works on this file (and gives the picture
+      // the video element shows); if not, the video is played instead.
+      let first = null;
+      if (reader) {
+        try {
+          first = await reader.next();
+          const sameShape = first && Math.abs(first.picture.displayWidth / first.picture.displayHeight
+            - player.videoWidth / player.videoHeight) < 0.01;
+          if (!sameShape) {
+            if (first) reader.done(first);
+            first = null;
+          }
+        } catch (e) {
+          first = null;
+        }
+        if (!first) {
+          reader.close();
+          reader = null;
+        }
+      }
+      if (!reader) reader = playedFrames(startAt);
+      // How the frames are read, for the tests: decoded or played.
+      form.dataset.frames = reader.how;
       delete form.dataset.following;
       const step = follower(tap);
       preview.height = Math.round(preview.width * player.videoHeight / player.videoWidth);
+      sizeFrame();
       const frames = [];
       let withPose = 0;
       let minGap = 1 / 30;
       let previous = null;
-      // Where the time goes: reading frames from the video, and the pose model on them.
+      // Where the time goes: waiting for frames from the video, and the pose model on them.
       let reading = 0, modelling = 0;
+      let shownAt = -Infinity;
+      const total = () => Math.max(frames.length + 1, Math.round((player.duration - startAt) / minGap));
       const modelStarted = performance.now();
       for (;;) {
         if (cancelled || frames.length >= maxFrames) break;
         const readStarted = performance.now();
-        const at = await next();
+        const item = first || await reader.next();
+        first = null;
         reading += performance.now() - readStarted;
-        if (at === null) break;
-        if (previous !== null && at <= previous) continue;
+        if (item === null) break;
+        const at = item.t;
+        if (previous !== null && at <= previous) { reader.done(item); continue; }
         if (previous !== null) minGap = Math.min(minGap, at - previous);
         previous = at;
+        shown = item.picture;
         const stepStarted = performance.now();
-        const { landmarks, box } = await step();
-        modelling += performance.now() - stepStarted;
+        let result;
+        try {
+          result = await step();
+          modelling += performance.now() - stepStarted;
+          // What is being analysed, shown at most five times a second: drawing each frame
+          // took the model's time.
+          if (performance.now() - shownAt >= 200) {
+            shownAt = performance.now();
+            draw(result.landmarks, result.box);
+            progress.value = Math.min(100, Math.round(100 * (frames.length + 1) / total()));
+            status.textContent = 'Frame ' + (frames.length + 1) + ' of about ' + total() + '…';
+          }
+        } finally {
+          shown = player;
+          reader.done(item);
+        }
+        const { landmarks } = result;
         const t = round(at, 4);
         if (landmarks) {
           withPose++;
@@ -442,11 +655,8 @@
         } else {
           frames.push({ t, landmarks: [] });
         }
-        const total = Math.max(frames.length, Math.round((player.duration - startAt) / minGap));
-        if (frames.length % 3 === 1) draw(landmarks, box);
-        progress.value = Math.min(100, Math.round(100 * frames.length / total));
-        status.textContent = 'Frame ' + frames.length + ' of about ' + total + '…';
       }
+      if (first) reader.done(first);
       if (cancelled) {
         status.textContent = 'Cancelled. Nothing was saved.';
         setState('ready');
@@ -455,7 +665,8 @@
       const seconds = (performance.now() - started) / 1000;
       const perSecond = frames.length / ((performance.now() - modelStarted) / 1000);
       series = { view: view(), width: player.videoWidth, height: player.videoHeight, frames };
-      window.formVideoTiming = { seconds, framesPerSecond: perSecond, frames: frames.length, withPose, fps: 1 / minGap, model: model(), start: startAt, tapped: !!tap, readingSeconds: reading / 1000, modelSeconds: modelling / 1000 };
+      window.formVideoTiming = { seconds, framesPerSecond: perSecond, frames: frames.length, withPose, fps: 1 / minGap, model: model(), start: startAt, tapped: !!tap, readingSeconds: reading / 1000, modelSeconds: modelling / 1000, frameSource: reader.how };
+      progress.value = 100;
       status.textContent = 'Done in ' + Math.round(seconds) + ' s.';
       found.textContent = 'The runner was found in ' + withPose + ' of ' + frames.length + ' frames. Nothing has been sent yet.';
       done.hidden = false;
@@ -466,6 +677,7 @@
       showError(videoError, 'The pose model could not run on this video here: ' + (e && e.message ? e.message : e));
       setState('error');
     } finally {
+      if (reader) reader.close();
       cancel.hidden = true;
       analyse.disabled = !player.src;
     }
@@ -546,7 +758,8 @@
   // frame to the next (the "VIDEO" mode smooths them, and the crop moves from frame to frame),
   // and the person is found afresh in each crop. One landmarker per model, made when first needed.
   const landmarkers = {};
-  async function poseReady(complexity) {
+  /** The landmarker of the lite (0) or full (1) model, made when first asked for. */
+  function landmarker(complexity) {
     const name = complexity === 1 ? 'full' : 'lite';
     if (!landmarkers[name]) {
       landmarkers[name] = window.Vision.PoseLandmarker.createFromOptions(
@@ -554,13 +767,13 @@
         { baseOptions: { modelAssetPath: base + 'pose_landmarker_' + name + '.task', delegate: 'CPU' },
           runningMode: 'IMAGE', numPoses: 1, outputSegmentationMasks: false,
           minPoseDetectionConfidence: 0.5, minPosePresenceConfidence: 0.5, minTrackingConfidence: 0.5 });
+      // A failed load is tried again next time.
+      landmarkers[name].catch(() => { delete landmarkers[name]; });
     }
-    try {
-      pose = await landmarkers[name];
-    } catch (e) {
-      delete landmarkers[name];
-      throw e;
-    }
+    return landmarkers[name];
+  }
+  async function poseReady(complexity) {
+    pose = await landmarker(complexity);
   }
   /** The landmarks of the person the model finds in `image` (a canvas), as
    *  [{ x, y, visibility }] in fractions of it, or null. */
@@ -674,7 +887,8 @@
     }
   });
 
-  if (!supported()) {
+  const runs = supported();
+  if (!runs) {
     $('unsupported').hidden = false;
     input.disabled = true;
   }

@@ -146,6 +146,19 @@ async fn a_saved_series_is_analysed_stored_and_shown() {
         assert_eq!(wasm.status, StatusCode::OK);
         assert_eq!(wasm.headers[header::CONTENT_TYPE], "application/wasm");
         assert_eq!(&wasm.bytes[..4], b"\0asm");
+        // So is the MP4 reader the page decodes the video's frames with, and its licence.
+        let mp4box = c.get("/static/vendor/mp4box/mp4box.all.min.js").await;
+        assert_eq!(mp4box.status, StatusCode::OK);
+        assert!(
+            page.body.contains("/static/vendor/mp4box/mp4box.all.min."),
+            "script linked"
+        );
+        let licence = c.get("/static/vendor/mp4box/LICENSE.txt").await;
+        assert!(
+            licence.body.contains("Redistribution and use"),
+            "{}",
+            licence.body
+        );
 
         let raw = SyntheticRunner {
             trunk_lean: -2.0,
