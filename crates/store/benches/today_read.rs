@@ -465,7 +465,7 @@ async fn today_sqlx(store: &dyn Store, sessions: &Sessions, session: Id, since: 
     let runner_id = record.data["user_id"].as_i64().expect("signed in");
     let user = store.user(runner_id).await.unwrap();
     let journal = store
-        .journal(&Actor::of(&user), runner_id, since, "view today", true)
+        .journal(&Actor::of(&user), runner_id, since, "view today")
         .await
         .unwrap();
     let reminder = store.reminder(runner_id).await.unwrap();

@@ -5,16 +5,12 @@
 //! process; another process's writes raise the same version, so nothing stale is served.
 //! Bounded: the least recently used runner goes first.
 //!
-//! The store keeps the daily pages' reads this way ([`crate::PageStore::journal`]); the web
-//! crate keeps the progress page's drawn charts, which cost more to draw than to read.
+//! The web crate keeps Today's worked-out journal and the progress page's drawn charts this
+//! way, which cost more to work out than to read; the store's `journal_unless` and `progress`
+//! read only the version while the caller holds them.
 
 use hashlink::LruCache;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
-
-/// How many runners' records the daily pages keep. **Our choice**: a record of Today's four
-/// weeks is about 50–100 KB in memory, so this stays within about 25 MB and holds the runners
-/// of a 1,000-runner clinic who look at Today in the same hour.
-pub(crate) const JOURNALS_HELD: usize = 256;
 
 /// A value worked out at a version, for one `key` (what else it was worked out from: a
 /// window's first day, a clinic's settings, a date).

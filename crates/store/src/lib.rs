@@ -55,8 +55,9 @@ pub use images::{
 pub use kept::Kept;
 pub use model::*;
 pub use pages::{
-    AuditLine, CaseloadRecords, JournalRecords, PageStore, ProgressHistory, ProgressRecords,
-    RECENT_ASSESSMENTS, RECORD_AUDIT_LINES, RECORD_ENTRIES, RunPage, RunnerRecords, RunsList,
+    AuditLine, CaseloadRecords, JournalRead, JournalRecords, PageStore, ProgressHistory,
+    ProgressRecords, RECENT_ASSESSMENTS, RECORD_AUDIT_LINES, RECORD_ENTRIES, RunPage,
+    RunnerRecords, RunsList,
 };
 pub use reminders::{ReminderOutcome, ReminderRecord, ReminderStore, ReminderToSend, SaveReminder};
 pub use sessions::{SessionBackend, Sessions};

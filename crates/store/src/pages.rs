@@ -20,7 +20,6 @@ use backstride_core::Role;
 use backstride_core::tracking::trends::DaySummary;
 use jiff::civil::Date;
 use std::collections::BTreeMap;
-use std::sync::Arc;
 
 /// Most assessments a runner's journal carries, newest first. **Our choice**: a baseline and
 /// its re-tests for well over a year; what the pages use is always among the newest.
@@ -44,9 +43,18 @@ pub struct JournalRecords {
     pub reviews: Vec<ReviewRecord>,
     /// The window's first day (`YYYY-MM-DD`).
     pub since: String,
-    /// The runner's reminder (Today shows its form), read by a kept view (`keep`) only:
-    /// `None` from every other read. 0030 raises the version when it changes.
+    /// The runner's reminder (Today shows its form), read by [`PageStore::journal_unless`]
+    /// only: `None` from every other read. 0030 raises the version when it changes.
     pub reminder: Option<crate::ReminderRecord>,
+}
+
+/// What [`PageStore::journal_unless`] read.
+#[derive(Debug, Clone)]
+pub struct JournalRead {
+    /// The record's version, read before the rest; `None` for an account without one.
+    pub version: Option<i64>,
+    /// `None` when the caller held the record at `version`: nothing has changed since.
+    pub records: Option<JournalRecords>,
 }
 
 /// The progress page's record: the runner, the record's version, and the clinic and history
@@ -171,23 +179,31 @@ pub struct RunsList {
 #[async_trait]
 pub trait PageStore {
     /// `runner_id`'s record for the daily pages, with logs and reviews dated on or after
-    /// `since` (`YYYY-MM-DD`). The runner themself, or staff of the runner's clinic, may;
-    /// anyone else gets `NotFound`. Audited as `action` like [`crate::Store::open_runner_record`].
-    /// While the runner's record is at the version it was last read with `keep`, the
-    /// clinic, programme, assessments, logs and reviews come from memory (`kept.rs`; 0030
-    /// raises the version when the clinic changes); access, the audit event and the runner
-    /// are read every time. `keep` is for the views
-    /// that come again (Today); without it (a log's decisions, the hourly sweep over every
-    /// runner) the record is read from the database and not kept, which would only push the
-    /// views out.
+    /// `since` (`YYYY-MM-DD`), read once (a log's decisions, the hourly sweep). The runner
+    /// themself, or staff of the runner's clinic, may; anyone else gets `NotFound`. Audited as
+    /// `action` like [`crate::Store::open_runner_record`].
     async fn journal(
         &self,
         actor: &Actor,
         runner_id: i64,
         since: &str,
         action: &str,
-        keep: bool,
     ) -> StoreResult<JournalRecords>;
+
+    /// As [`PageStore::journal`], with the reminder, for a view that comes again (Today),
+    /// unless the caller holds what it worked out from the record at its current version
+    /// (`held`, from `Kept::latest`; `runner_version`, which the triggers of 0022 and 0030
+    /// raise on every change to the runner, their history, reminder and clinic): then only the
+    /// version is read (`records` is `None`). For the runner themself that is one statement
+    /// without a transaction; for staff, access and the audit event come first as always.
+    async fn journal_unless(
+        &self,
+        actor: &Actor,
+        runner_id: i64,
+        since: &str,
+        action: &str,
+        held: Option<i64>,
+    ) -> StoreResult<JournalRead>;
 
     /// `runner_id`'s record for the progress page: as [`PageStore::journal`] without logs or
     /// reviews, and what the logs dated `since` or later add up to per day, from the weekly
@@ -390,16 +406,30 @@ macro_rules! impl_pages {
     ($db:ty, $begin_write:literal, $ids_in:literal) => {
         #[async_trait]
         impl PageStore for SqlStore<$db> {
-            async fn journal(&self, actor: &Actor, runner_id: i64, since: &str, action: &str, keep: bool) -> StoreResult<JournalRecords> {
-                // The runner's own view of a record kept unchanged: the version alone, one
-                // statement without a transaction. A runner may always see their own record,
-                // and whatever would change that (their role, the account's deletion) raises the
-                // version; nothing is audited for the runner themself.
-                if keep && actor.user_id == runner_id
-                    && let Some(version) = runner_version!(&self.read, runner_id)
-                    && let Some(held) = self.journals.get(runner_id, since, version)
-                {
-                    return Ok((*held).clone());
+            async fn journal(&self, actor: &Actor, runner_id: i64, since: &str, action: &str) -> StoreResult<JournalRecords> {
+                let mut tx = begin!(self, $begin_write, actor.user_id != runner_id);
+                let runner = match open_record!(&mut tx, actor, runner_id, action) {
+                    Ok(runner) => runner,
+                    Err(denied) => {
+                        tx.commit().await?;
+                        return Err(denied);
+                    }
+                };
+                let journal = journal_reads!(tx, runner, since, Assessments::Daily);
+                tx.commit().await?;
+                Ok(journal)
+            }
+
+            async fn journal_unless(&self, actor: &Actor, runner_id: i64, since: &str, action: &str, held: Option<i64>) -> StoreResult<JournalRead> {
+                // The runner's own view: the version alone, one statement without a
+                // transaction. A runner may always see their own record, and whatever would
+                // change that (their role, the account's deletion) raises the version; nothing
+                // is audited for the runner themself.
+                if held.is_some() && actor.user_id == runner_id {
+                    let version = runner_version!(&self.read, runner_id);
+                    if version == held {
+                        return Ok(JournalRead { version, records: None });
+                    }
                 }
                 let mut tx = begin!(self, $begin_write, actor.user_id != runner_id);
                 let runner = match open_record!(&mut tx, actor, runner_id, action) {
@@ -409,33 +439,25 @@ macro_rules! impl_pages {
                         return Err(denied);
                     }
                 };
-                // Only a kept view reads the version (a read-once call has nothing to compare
-                // it with). The version first: a change committed after it makes the next view
-                // read again, never the other way round (PostgreSQL reads each statement afresh).
-                let version = if keep { runner_version!(&mut *tx, runner_id) } else { None };
-                if let Some(held) = version.and_then(|v| self.journals.get(runner_id, since, v)) {
-                    // Unchanged since it was read, clinic and all (0030 raises the version of
-                    // a clinic's people when it changes).
+                // The version first: a change committed after it makes the next view read
+                // again, never the other way round (PostgreSQL reads each statement afresh).
+                let version = runner_version!(&mut *tx, runner_id);
+                if held.is_some() && version == held {
                     tx.commit().await?;
-                    return Ok(JournalRecords { runner, ..(*held).clone() });
+                    return Ok(JournalRead { version, records: None });
                 }
                 let mut journal = journal_reads!(tx, runner, since, Assessments::Daily);
-                if keep {
-                    let sql = format!("SELECT {} FROM reminder WHERE runner_id = $1", crate::reminders::COLUMNS);
-                    let row: Option<crate::reminders::ReminderRow> =
-                        sqlx::query_as(&sql).bind(runner_id).fetch_optional(&mut *tx).await?;
-                    journal.reminder = row.map(crate::reminders::record);
-                }
+                let sql = format!("SELECT {} FROM reminder WHERE runner_id = $1", crate::reminders::COLUMNS);
+                let row: Option<crate::reminders::ReminderRow> =
+                    sqlx::query_as(&sql).bind(runner_id).fetch_optional(&mut *tx).await?;
+                journal.reminder = row.map(crate::reminders::record);
                 tx.commit().await?;
-                if let Some(v) = version {
-                    self.journals.put(runner_id, journal.since.clone(), v, Arc::new(journal.clone()));
-                }
-                Ok(journal)
+                Ok(JournalRead { version, records: Some(journal) })
             }
 
             async fn progress(&self, actor: &Actor, runner_id: i64, since: Date, action: &str, held: Option<i64>) -> StoreResult<ProgressRecords> {
                 // The runner's own view of what the caller holds: the version alone, as in
-                // `journal`; the runner as they were at that version is the caller's.
+                // `journal_unless`; the runner as they were at that version is the caller's.
                 if held.is_some() && actor.user_id == runner_id {
                     let version = runner_version!(&self.read, runner_id);
                     if version == held {

@@ -27,8 +27,6 @@ pub struct SqlStore<DB: Database> {
     pub(crate) read: Pool<DB>,
     /// List views waiting for their audit event (see [`ListViews`]).
     pub(crate) views: std::sync::Arc<ListViews>,
-    /// The daily pages' reads, kept while the runner's record is unchanged.
-    pub(crate) journals: std::sync::Arc<crate::kept::Kept<String, crate::pages::JournalRecords>>,
 }
 
 impl<DB: Database> SqlStore<DB> {
@@ -124,7 +122,6 @@ impl SqlStore<Sqlite> {
             pool,
             read,
             views: Default::default(),
-            journals: std::sync::Arc::new(crate::kept::Kept::new(crate::kept::JOURNALS_HELD)),
         })
     }
 }
@@ -149,7 +146,6 @@ impl SqlStore<Postgres> {
             read: pool.clone(),
             pool,
             views: Default::default(),
-            journals: std::sync::Arc::new(crate::kept::Kept::new(crate::kept::JOURNALS_HELD)),
         })
     }
 }

@@ -5,7 +5,6 @@ use backstride_store::testing::{
     ClinicPeople, clinic, clinic_people, count_rows, execute, new_user,
 };
 use backstride_store::*;
-use std::sync::Arc;
 
 fn email(s: &str) -> Email {
     s.parse().unwrap()
@@ -2440,27 +2439,37 @@ async fn weekly_summaries_follow_each_stored_log_and_older_logs_are_summed_up_on
 }
 
 #[tokio::test]
-async fn a_kept_journal_shows_what_another_server_changed_at_once() {
+async fn a_held_journal_is_read_again_when_another_server_changes_the_record() {
     each_backend_twice(|here, there| async move {
         let ClinicPeople {
             clinic,
             runner,
             stranger,
-            ..
+            clinician,
         } = clinic_people(&here, "Kept Clinic", "kj").await;
         let me = Actor::of(&runner);
         let since = "2026-11-01";
-        let journal = |store: Arc<dyn Store>| {
-            let me = me.clone();
+        let read = |actor: Actor, held: Option<i64>| {
+            let here = here.clone();
             async move {
-                store
-                    .journal(&me, runner.id, since, "view today", true)
+                here.journal_unless(&actor, runner.id, since, "view today", held)
                     .await
             }
         };
-        assert!(journal(here.clone()).await.unwrap().logs.is_empty());
-        // Kept: the same again.
-        assert!(journal(here.clone()).await.unwrap().logs.is_empty());
+        let first = read(me.clone(), None).await.unwrap();
+        let version = first.version.expect("a runner has a version");
+        let records = first.records.expect("nothing held: read");
+        assert!(records.logs.is_empty() && records.reminder.is_none());
+        // Held at its version: only the version, for the runner and for their clinician.
+        for actor in [me.clone(), Actor::of(&clinician)] {
+            let again = read(actor, Some(version)).await.unwrap();
+            assert_eq!(
+                (again.version, again.records.is_none()),
+                (Some(version), true)
+            );
+        }
+        // A log stored by another server, the clinic's settings, the reminder: each is read
+        // at once.
         let log = NewLog {
             kind: LogKind::Session,
             log_date: "2026-11-20".into(),
@@ -2468,9 +2477,9 @@ async fn a_kept_journal_shows_what_another_server_changed_at_once() {
             idempotency_key: "kj1".into(),
         };
         there.add_log(&me, runner.id, &log).await.unwrap();
-        let seen = journal(here.clone()).await.unwrap();
-        assert_eq!(seen.logs.len(), 1, "a log stored by another server shows");
-        // The clinic has no version of its own: it is read every time.
+        let seen = read(me.clone(), Some(version)).await.unwrap();
+        assert_eq!(seen.records.expect("changed: read").logs.len(), 1);
+        let version = seen.version.unwrap();
         execute(
             &there,
             "UPDATE clinic SET name = $1 WHERE id = $2",
@@ -2478,24 +2487,46 @@ async fn a_kept_journal_shows_what_another_server_changed_at_once() {
         )
         .await
         .unwrap();
-        let seen = journal(here.clone()).await.unwrap();
+        let seen = read(me.clone(), Some(version)).await.unwrap();
         assert_eq!(
-            seen.clinic.map(|c| c.name).as_deref(),
+            seen.records
+                .and_then(|r| r.clinic)
+                .map(|c| c.name)
+                .as_deref(),
             Some("Kept Clinic Renamed")
         );
-        assert_eq!(seen.logs.len(), 1);
-        // A window that starts later is read for itself.
-        let later = here
-            .journal(&me, runner.id, "2026-11-21", "view today", true)
+        let version = seen.version.unwrap();
+        there
+            .save_reminder(
+                runner.id,
+                &SaveReminder {
+                    enabled: true,
+                    minute_of_day: 480,
+                    days: 127,
+                    next_due_at: 1_800_000_000,
+                },
+                1_700_000_000,
+            )
             .await
             .unwrap();
-        assert!(later.logs.is_empty());
-        // Access is checked every time, kept or not.
+        let seen = read(me.clone(), Some(version)).await.unwrap();
+        assert_eq!(
+            seen.records
+                .and_then(|r| r.reminder)
+                .map(|r| r.minute_of_day),
+            Some(480)
+        );
+        // Access is checked every time, held or not.
         assert!(matches!(
-            here.journal(&Actor::of(&stranger), runner.id, since, "view today", true)
-                .await,
+            read(Actor::of(&stranger), seen.version).await,
             Err(StoreError::NotFound)
         ));
+        // The read-once journal: a window that starts later is read for itself.
+        let later = here
+            .journal(&me, runner.id, "2026-11-21", "view today")
+            .await
+            .unwrap();
+        assert!(later.logs.is_empty() && later.reminder.is_none());
     })
     .await;
 }

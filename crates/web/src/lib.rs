@@ -86,6 +86,8 @@ pub struct AppState {
     pub(crate) public_pages: Arc<public_pages::PublicPages>,
     /// Stores the runners' logs in batches, one commit each (group commit).
     pub(crate) logs: Arc<backstride_store::LogWriter>,
+    /// Today's records worked out, kept while the runner's record is unchanged.
+    pub(crate) today: Arc<tracking::kept_today::KeptToday>,
     /// The progress pages drawn, kept while the runner's record is unchanged.
     pub(crate) progress: Arc<tracking::progress::DrawnPages>,
 }
@@ -101,6 +103,9 @@ impl AppState {
             passwords: passwords::Hasher::new(),
             caseload: Arc::default(),
             public_pages: Arc::default(),
+            today: Arc::new(backstride_store::Kept::new(
+                tracking::kept_today::TODAY_HELD,
+            )),
             progress: Arc::new(backstride_store::Kept::new(tracking::progress::DRAWN_HELD)),
         }
     }

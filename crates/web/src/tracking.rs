@@ -16,13 +16,14 @@
 //! (the idempotency key) means an entry sent twice is stored once.
 
 pub mod journal;
+pub(crate) mod kept_today;
 pub(crate) mod progress;
 pub mod words;
 
 use crate::AppState;
 use crate::context::Ctx;
 use crate::error::{AppError, AppResult};
-use crate::programme::hold::{RedFlagHold, hold_in};
+use crate::programme::hold::RedFlagHold;
 use crate::security::random_token;
 use crate::templates::{FormState, Page, render_status};
 use askama::Template;
@@ -218,22 +219,20 @@ pub(crate) async fn render_today(
     let store = ctx.state.store.as_ref();
     let actor = Actor::of(runner);
     let today = ctx.state.clock.today_for(runner);
-    // One read for the page: the programme, assessments, and the window's logs and reviews.
-    let records = journal::read_days(
+    // One read for the page (the programme, assessments, the window's logs and reviews, the
+    // reminder), or only the record's version while what was worked out from it is kept.
+    let record = kept_today::today_record(
         store,
+        &ctx.state.today,
         &actor,
         runner.id,
-        today,
-        journal::TODAY_DAYS,
-        "view today",
-        true,
+        days_before(today, journal::TODAY_DAYS).to_string(),
     )
     .await?;
-    let hold = hold_in(&records.assessments);
-    let units = ctx.units_in(records.clinic.as_ref());
-    let reviews = records.reviews.clone();
-    let reminder = records.reminder.clone();
-    let journal = Journal::from_records(store, &actor, records).await?;
+    let hold = record.hold.clone();
+    let units = ctx.units_in(record.clinic.as_ref());
+    let reviews = &record.reviews;
+    let journal = &record.journal;
     let days = DayNav::around(date, today);
     let decision = reviews
         .iter()
@@ -243,7 +242,7 @@ pub(crate) async fn render_today(
     // A weekly review that has come due is shown as it stands until a log or the hourly task
     // stores it: this page never writes.
     let pending = match &journal {
-        Some(j) => j.weekly_review_pending(&reviews, today).await?,
+        Some(j) => j.weekly_review_pending(reviews, today).await?,
         None => None,
     };
     let weekly = match pending {
@@ -255,7 +254,7 @@ pub(crate) async fn render_today(
     }
     .map(|v| v.for_runner(runner.clinic_id.is_some()));
     let waiting_status = form.status();
-    let stored_reminder = crate::reminders::ReminderView::stored(reminder.as_ref());
+    let stored_reminder = crate::reminders::ReminderView::stored(record.reminder.as_ref());
     let reminders = if failed == "reminders" {
         crate::reminders::ReminderView::typed(&form, stored_reminder)
     } else {

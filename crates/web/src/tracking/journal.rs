@@ -122,11 +122,10 @@ pub async fn read(
     today: Date,
     action: &str,
 ) -> AppResult<JournalRecords> {
-    read_days(store, actor, runner_id, today, HISTORY_DAYS, action, false).await
+    read_days(store, actor, runner_id, today, HISTORY_DAYS, action).await
 }
 
-/// [`read`] with the logs and reviews of the last `days` before `today` only; `keep` for a
-/// view that comes again (see [`backstride_store::PageStore::journal`]).
+/// [`read`] with the logs and reviews of the last `days` before `today` only.
 pub async fn read_days(
     store: &dyn Store,
     actor: &Actor,
@@ -134,12 +133,9 @@ pub async fn read_days(
     today: Date,
     days: i64,
     action: &str,
-    keep: bool,
 ) -> AppResult<JournalRecords> {
     let since = days_before(today, days).to_string();
-    Ok(store
-        .journal(actor, runner_id, &since, action, keep)
-        .await?)
+    Ok(store.journal(actor, runner_id, &since, action).await?)
 }
 
 /// The morning check-ins of the programme's first week that fall before the window read
@@ -215,7 +211,6 @@ impl Journal {
             today,
             DECISION_DAYS,
             "view tracking record",
-            false,
         )
         .await?;
         Journal::from_records(store, actor, records).await
