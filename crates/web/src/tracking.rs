@@ -231,7 +231,7 @@ pub(crate) async fn render_today(
     .await?;
     let hold = record.hold.clone();
     let units = ctx.units_in(record.clinic.as_ref());
-    let reviews = &record.reviews;
+    let reviews = record.reviews();
     let journal = &record.journal;
     let days = DayNav::around(date, today);
     let decision = reviews
