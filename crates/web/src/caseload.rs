@@ -329,10 +329,16 @@ impl LineCache {
     }
 
     /// Whether the line held for `runner_id` was worked out from `version`, these cut-offs and
-    /// the runner's today.
-    fn fresh(&self, runner_id: i64, version: i64, settings: u64, clock: &Clock) -> bool {
+    /// the runner's today (`today_in` their zone).
+    fn fresh(
+        &self,
+        runner_id: i64,
+        version: i64,
+        settings: u64,
+        today_in: &dyn Fn(&TimeZoneName) -> Date,
+    ) -> bool {
         self.held().get(&runner_id).is_some_and(|h| {
-            h.version == version && h.settings == settings && h.today == clock.today_in(&h.zone)
+            h.version == version && h.settings == settings && h.today == today_in(&h.zone)
         })
     }
 }
@@ -357,7 +363,18 @@ async fn all_lines(ctx: &Ctx, staff: &User) -> AppResult<Vec<Arc<CaseLine>>> {
         Some(c) => settings_key(&c.settings),
         None => 0,
     };
-    let stale = |id: i64, version: i64| !cache.fresh(id, version, settings, &clock);
+    // Each time zone's today worked out once a view (a clinic's runners share a few zones;
+    // working it out per runner was a tenth of a view's work).
+    let todays = Mutex::new(HashMap::<String, Date>::new());
+    let today_in = |zone: &TimeZoneName| -> Date {
+        let mut todays = todays
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        *todays
+            .entry(zone.as_str().to_owned())
+            .or_insert_with(|| clock.today_in(zone))
+    };
+    let stale = |id: i64, version: i64| !cache.fresh(id, version, settings, &today_in);
     let mut records = state.store.caseload(&actor, &since, &stale).await?;
     let versions = std::mem::take(&mut records.versions);
     let settings = settings_key(&records.clinic.settings);

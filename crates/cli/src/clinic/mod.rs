@@ -129,6 +129,7 @@ pub async fn seed(
         clock,
     )
     .await?;
+    bulk.analyse().await?;
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
