@@ -209,7 +209,7 @@ pub trait PageStore {
     /// reviews, and what the logs dated `since` or later add up to per day, from the weekly
     /// summaries: at most [`SUMMARY_WEEKS`] rows however long the history (an earlier `since`
     /// gets the latest weeks only). Access and audit as [`PageStore::journal`]. With `held`
-    /// (the version of a history the caller keeps, `Kept::version_of`) equal to the record's
+    /// (the version of a history the caller keeps, `Kept::latest`) equal to the record's
     /// version, only the runner and the version are read (`history` is `None`): 0030 raises the
     /// version when the clinic changes too.
     async fn progress(
@@ -402,6 +402,42 @@ macro_rules! runner_version {
     }};
 }
 
+/// Opens `runner_id`'s record for a caller that holds what it worked out from it at version
+/// `held` (`Kept::latest`): evaluates to `(tx, runner, version)` when the record must be read
+/// again, or returns `Ok($unchanged(version, runner))` from the calling method when nothing
+/// has changed. The runner's own view reads the version alone, one statement without a
+/// transaction (`runner` is then `None`): a runner may always see their own record, whatever
+/// would change that (their role, the account's deletion) raises the version, and nothing is
+/// audited for the runner themself. Anyone else is checked and audited first, as always. The
+/// version comes before the rest: a change committed after it makes the next view read again,
+/// never the other way round (PostgreSQL reads each statement afresh).
+macro_rules! open_unless_held {
+    ($self:ident, $begin_write:literal, $actor:expr, $runner_id:expr, $action:expr, $held:expr, $unchanged:expr) => {{
+        let (actor, runner_id, held): (&Actor, i64, Option<i64>) = ($actor, $runner_id, $held);
+        let unchanged = $unchanged;
+        if held.is_some() && actor.user_id == runner_id {
+            let version = runner_version!(&$self.read, runner_id);
+            if version == held {
+                return Ok(unchanged(version, None));
+            }
+        }
+        let mut tx = begin!($self, $begin_write, actor.user_id != runner_id);
+        let runner = match open_record!(&mut tx, actor, runner_id, $action) {
+            Ok(runner) => runner,
+            Err(denied) => {
+                tx.commit().await?;
+                return Err(denied);
+            }
+        };
+        let version = runner_version!(&mut *tx, runner_id);
+        if held.is_some() && version == held {
+            tx.commit().await?;
+            return Ok(unchanged(version, Some(runner)));
+        }
+        (tx, runner, version)
+    }};
+}
+
 macro_rules! impl_pages {
     ($db:ty, $begin_write:literal, $ids_in:literal) => {
         #[async_trait]
@@ -421,31 +457,8 @@ macro_rules! impl_pages {
             }
 
             async fn journal_unless(&self, actor: &Actor, runner_id: i64, since: &str, action: &str, held: Option<i64>) -> StoreResult<JournalRead> {
-                // The runner's own view: the version alone, one statement without a
-                // transaction. A runner may always see their own record, and whatever would
-                // change that (their role, the account's deletion) raises the version; nothing
-                // is audited for the runner themself.
-                if held.is_some() && actor.user_id == runner_id {
-                    let version = runner_version!(&self.read, runner_id);
-                    if version == held {
-                        return Ok(JournalRead { version, records: None });
-                    }
-                }
-                let mut tx = begin!(self, $begin_write, actor.user_id != runner_id);
-                let runner = match open_record!(&mut tx, actor, runner_id, action) {
-                    Ok(runner) => runner,
-                    Err(denied) => {
-                        tx.commit().await?;
-                        return Err(denied);
-                    }
-                };
-                // The version first: a change committed after it makes the next view read
-                // again, never the other way round (PostgreSQL reads each statement afresh).
-                let version = runner_version!(&mut *tx, runner_id);
-                if held.is_some() && version == held {
-                    tx.commit().await?;
-                    return Ok(JournalRead { version, records: None });
-                }
+                let (mut tx, runner, version) = open_unless_held!(self, $begin_write, actor, runner_id, action, held,
+                    |version, _| JournalRead { version, records: None });
                 let mut journal = journal_reads!(tx, runner, since, Assessments::Daily);
                 let sql = format!("SELECT {} FROM reminder WHERE runner_id = $1", crate::reminders::COLUMNS);
                 let row: Option<crate::reminders::ReminderRow> =
@@ -456,28 +469,8 @@ macro_rules! impl_pages {
             }
 
             async fn progress(&self, actor: &Actor, runner_id: i64, since: Date, action: &str, held: Option<i64>) -> StoreResult<ProgressRecords> {
-                // The runner's own view of what the caller holds: the version alone, as in
-                // `journal_unless`; the runner as they were at that version is the caller's.
-                if held.is_some() && actor.user_id == runner_id {
-                    let version = runner_version!(&self.read, runner_id);
-                    if version == held {
-                        return Ok(ProgressRecords { runner: None, version, history: None });
-                    }
-                }
-                let mut tx = begin!(self, $begin_write, actor.user_id != runner_id);
-                let runner = match open_record!(&mut tx, actor, runner_id, action) {
-                    Ok(runner) => runner,
-                    Err(denied) => {
-                        tx.commit().await?;
-                        return Err(denied);
-                    }
-                };
-                // The version first, as in `journal`.
-                let version = runner_version!(&mut *tx, runner_id);
-                if held.is_some() && held == version {
-                    tx.commit().await?;
-                    return Ok(ProgressRecords { runner: Some(runner), version, history: None });
-                }
+                let (mut tx, runner, version) = open_unless_held!(self, $begin_write, actor, runner_id, action, held,
+                    |version, runner| ProgressRecords { runner, version, history: None });
                 let (clinic, programme, assessments) = record_heads!(tx, &runner);
                 let weeks: Vec<(String,)> = sqlx::query_as(
                     "SELECT days_json FROM tracking_week WHERE runner_id = $1 AND week_start >= $2 \

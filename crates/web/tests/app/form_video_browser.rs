@@ -50,6 +50,26 @@ async fn choose(b: &Browser, video: &std::path::Path) {
     assert_eq!(state(b).await, "ready", "the video's length was read");
 }
 
+/// Starts the analysis and waits for it to end, looking every `every_ms` at most `looks`
+/// times; it must end done. The page's own timing figures (`window.formVideoTiming`).
+async fn analyse(b: &Browser, every_ms: u64, looks: u32) -> serde_json::Value {
+    b.click("#analyse").await;
+    let mut last = String::new();
+    for _ in 0..looks {
+        last = state(b).await;
+        if last == "done" || last == "error" {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(every_ms)).await;
+    }
+    let page = b.client.source().await.unwrap();
+    assert_eq!(last, "done", "analysis ended as {last}: {page}");
+    b.client
+        .execute("return window.formVideoTiming;", vec![])
+        .await
+        .unwrap()
+}
+
 fn value(report: &FormReport, kind: MetricKind) -> Option<f64> {
     report.metric(kind).and_then(|m| m.outcome.value())
 }
@@ -114,23 +134,8 @@ async fn the_demo_video_is_measured_in_the_browser() {
         .await;
     b.assert_accessible().await;
     b.screenshot("form-video-picked").await;
-    b.click("#analyse").await;
     // Several frames a second on the CPU; allow 20 minutes on a heavily loaded machine.
-    let mut last = String::new();
-    for _ in 0..2400 {
-        last = state(&b).await;
-        if last == "done" || last == "error" {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(500)).await;
-    }
-    let page = b.client.source().await.unwrap();
-    assert_eq!(last, "done", "analysis ended as {last}: {page}");
-    let timing = b
-        .client
-        .execute("return window.formVideoTiming;", vec![])
-        .await
-        .unwrap();
+    let timing = analyse(&b, 500, 2400).await;
     // Chromium decodes the clip's frames itself (WebCodecs): none skipped, none waited for.
     assert_eq!(
         timing["frameSource"],
@@ -261,23 +266,8 @@ async fn a_ten_second_clip_is_timed_in_the_browser() {
         )
         .await
         .unwrap();
-    b.click("#analyse").await;
     // Looked at ten times a second: the clock is the figure here.
-    let mut last = String::new();
-    for _ in 0..12_000 {
-        last = state(&b).await;
-        if last == "done" || last == "error" {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    let page = b.client.source().await.unwrap();
-    assert_eq!(last, "done", "analysis ended as {last}: {page}");
-    let timing = b
-        .client
-        .execute("return window.formVideoTiming;", vec![])
-        .await
-        .unwrap();
+    let timing = analyse(&b, 100, 12_000).await;
     b.click("#save").await;
     b.wait_for_text("What was measured").await;
     let to_results = chosen.elapsed();
