@@ -14,7 +14,7 @@ use crate::client::*;
 use crate::shared_data::shared_data;
 use backstride_core::Role;
 use backstride_core::form::{FormReport, MetricKind};
-use backstride_store::Actor;
+use backstride_store::{Actor, User};
 use fantoccini::Locator;
 use std::time::{Duration, Instant};
 
@@ -50,6 +50,15 @@ async fn choose(b: &Browser, video: &std::path::Path) {
     assert_eq!(state(b).await, "ready", "the video's length was read");
 }
 
+/// A runner of a new clinic called `clinic_name`, signed in as `email` on the form-video page.
+async fn on_the_form_page(b: &Browser, clinic_name: &str, email: &str) -> User {
+    let clinic = clinic(&b.store, clinic_name).await;
+    let runner = person(&b.store, Some(&clinic), email, Role::Runner).await;
+    b.log_in(email).await;
+    b.goto("/form").await;
+    runner
+}
+
 /// Starts the analysis and waits for it to end, looking every `every_ms` at most `looks`
 /// times; it must end done. The page's own timing figures (`window.formVideoTiming`).
 async fn analyse(b: &Browser, every_ms: u64, looks: u32) -> serde_json::Value {
@@ -82,10 +91,7 @@ async fn the_demo_video_is_measured_in_the_browser() {
     let Some(b) = Browser::start_with_webgl().await else {
         return;
     };
-    let clinic = clinic(&b.store, "Video Clinic").await;
-    let runner = person(&b.store, Some(&clinic), "walker@example.com", Role::Runner).await;
-    b.log_in("walker@example.com").await;
-    b.goto("/form").await;
+    let runner = on_the_form_page(&b, "Video Clinic", "walker@example.com").await;
     b.wait_for_text("The video stays on your phone").await;
     b.assert_accessible().await;
     b.assert_fits_a_phone().await;
@@ -244,10 +250,7 @@ async fn a_ten_second_clip_is_timed_in_the_browser() {
     let Some(b) = Browser::start_with_webgl().await else {
         return;
     };
-    let clinic = clinic(&b.store, "Clip Clinic").await;
-    let runner = person(&b.store, Some(&clinic), "clip@example.com", Role::Runner).await;
-    b.log_in("clip@example.com").await;
-    b.goto("/form").await;
+    let runner = on_the_form_page(&b, "Clip Clinic", "clip@example.com").await;
     b.wait_for_text("The video stays on your phone").await;
     let lite = std::env::var("BACKSTRIDE_POSE_MODEL").is_ok_and(|m| m == "lite");
     if lite {
@@ -341,10 +344,7 @@ async fn the_live_check_says_whether_the_whole_body_is_in_the_picture() {
     let Some(b) = Browser::start_with_fake_camera().await else {
         return;
     };
-    let clinic = clinic(&b.store, "Camera Clinic").await;
-    person(&b.store, Some(&clinic), "framer@example.com", Role::Runner).await;
-    b.log_in("framer@example.com").await;
-    b.goto("/form").await;
+    on_the_form_page(&b, "Camera Clinic", "framer@example.com").await;
     b.click("#live-start").await;
     let framing = || async {
         b.client
@@ -554,10 +554,7 @@ async fn the_live_check_finds_the_whole_walker_in_the_cameras_picture() {
     let Some(b) = Browser::start_with_fake_camera_playing(&clip).await else {
         return;
     };
-    let clinic = clinic(&b.store, "Walker Camera Clinic").await;
-    person(&b.store, Some(&clinic), "filmed@example.com", Role::Runner).await;
-    b.log_in("filmed@example.com").await;
-    b.goto("/form").await;
+    on_the_form_page(&b, "Walker Camera Clinic", "filmed@example.com").await;
     b.click("#live-start").await;
     // The pose model loads in seconds: allow a few minutes on a loaded machine. Every
     // state the check shows on the way is kept.
