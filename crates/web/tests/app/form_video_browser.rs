@@ -300,11 +300,11 @@ async fn a_ten_second_clip_is_timed_in_the_browser() {
 /// edit list that comes with them), into the build's scratch directory. `None`, with a note,
 /// when ffmpeg is missing outside CI.
 fn ten_second_clip(video: &std::path::Path) -> Option<std::path::PathBuf> {
-    let out = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("form-walker-10s.mp4");
-    let made = std::process::Command::new("ffmpeg")
-        .args(["-v", "error", "-y", "-ss", "2.0", "-i"])
-        .arg(video)
-        .args([
+    ffmpeg_cut(
+        video,
+        "form-walker-10s.mp4",
+        &["-ss", "2.0"],
+        &[
             "-vf",
             "setpts=PTS*1.8,fps=30",
             "-frames:v",
@@ -316,15 +316,31 @@ fn ten_second_clip(video: &std::path::Path) -> Option<std::path::PathBuf> {
             "veryfast",
             "-pix_fmt",
             "yuv420p",
-        ])
+        ],
+    )
+}
+
+/// Cuts `video` with ffmpeg into the build's scratch directory as `name` (`input` options
+/// before the input, `output` options after it). Without ffmpeg: `None` with a message, or a
+/// failure in CI, which installs it.
+fn ffmpeg_cut(
+    video: &std::path::Path,
+    name: &str,
+    input: &[&str],
+    output: &[&str],
+) -> Option<std::path::PathBuf> {
+    let out = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(name);
+    let made = std::process::Command::new("ffmpeg")
+        .args(["-v", "error", "-y"])
+        .args(input)
+        .arg("-i")
+        .arg(video)
+        .args(output)
         .arg(&out)
         .status();
     match made {
         Ok(status) => {
-            assert!(
-                status.success(),
-                "ffmpeg could not make the ten-second clip"
-            );
+            assert!(status.success(), "ffmpeg could not make {name}");
             Some(out)
         }
         Err(e) if std::env::var_os("CI").is_none() => {
@@ -516,29 +532,17 @@ async fn the_live_check_says_whether_the_whole_body_is_in_the_picture() {
 /// lower part of the picture where the walker is whole and the man on the box is not, 15 frames
 /// a second. `None`, with a note, when ffmpeg is missing outside CI.
 fn camera_clip(video: &std::path::Path) -> Option<std::path::PathBuf> {
-    let out = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("form-walker.y4m");
-    let made = std::process::Command::new("ffmpeg")
-        .args(["-v", "error", "-y", "-ss", "3.3", "-t", "1.5", "-i"])
-        .arg(video)
-        .args([
+    ffmpeg_cut(
+        video,
+        "form-walker.y4m",
+        &["-ss", "3.3", "-t", "1.5"],
+        &[
             "-vf",
             "crop=800:524:500:470,scale=640:-2,fps=15",
             "-pix_fmt",
             "yuv420p",
-        ])
-        .arg(&out)
-        .status();
-    match made {
-        Ok(status) => {
-            assert!(status.success(), "ffmpeg could not cut the demo clip");
-            Some(out)
-        }
-        Err(e) if std::env::var_os("CI").is_none() => {
-            eprintln!("skipped: ffmpeg is not installed ({e}); apt-get install ffmpeg");
-            None
-        }
-        Err(e) => panic!("ffmpeg is needed in CI (see .ci/run): {e}"),
-    }
+        ],
+    )
 }
 
 /// The live check on a camera filming a person: Chromium's fake camera plays the walker, whole
